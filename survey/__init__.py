@@ -1,0 +1,107 @@
+"""Proximité: participatory evaluation surveys for proximity-care innovations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, render_template, request, session
+from flask_babel import get_locale
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .config import load_config
+from .extensions import babel, csrf, db, migrate
+
+MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, config)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    with app.app_context():
+        _configure_sqlite(db.engine)
+
+    from . import models  # noqa: F401  (register the tables with the metadata)
+    from .participate import bp as participate_bp
+
+    app.register_blueprint(participate_bp)
+    _register_language_switch(app)
+    _register_errors(app)
+    _register_headers(app)
+    _register_template_helpers(app)
+    return app
+
+
+def select_locale() -> str:
+    languages = _languages()
+    chosen = session.get("lang")
+    return chosen if chosen in languages else languages[0]
+
+
+def _languages() -> list[str]:
+    from flask import current_app
+
+    return list(current_app.config["LANGUAGES"])
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(connection, _record) -> None:  # noqa: ANN001
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def _register_language_switch(app: Flask) -> None:
+    @app.before_request
+    def _switch_language() -> None:
+        wanted = request.args.get("lang")
+        if wanted in _languages():
+            session["lang"] = wanted
+
+
+def _register_errors(app: Flask) -> None:
+    def render(status: int):  # noqa: ANN202
+        def handler(_error: Exception) -> tuple[str, int]:
+            return render_template(f"errors/{status}.html"), status
+        return handler
+
+    for status in (400, 404, 405, 500):
+        app.register_error_handler(status, render(status))
+
+
+def _register_headers(app: Flask) -> None:
+    @app.after_request
+    def _security_headers(response):  # noqa: ANN001, ANN202
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from .templating import other_languages, paragraphs, static_url, text, yesno_choices
+
+    app.jinja_env.filters["paragraphs"] = paragraphs
+    app.jinja_env.globals.update(t=text, other_languages=other_languages, static_url=static_url,
+                                 yesno_choices=yesno_choices,
+                                 current_locale=lambda: str(get_locale()))

@@ -1,0 +1,5 @@
+"""``python -m survey`` is the ``survey`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,61 @@
+"""Configuration: defaults, then ``instance/config.py``, then ``SURVEY_*`` environment variables.
+
+Nothing is read at import time; :func:`load_config` runs inside the app factory.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS: dict[str, Any] = {
+    "QUESTIONNAIRES_DIR": str(PROJECT_ROOT / "questionnaires"),
+    "BABEL_DEFAULT_LOCALE": "fr",
+    "LANGUAGES": ["fr", "en"],
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,  # a participant may keep a page open for hours
+    "MIN_GROUP_SIZE": 5,
+    "SEND_FILE_MAX_AGE_DEFAULT": 3600,
+}
+
+
+def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
+    app.config.update(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("SURVEY")
+    if overrides:
+        app.config.update(overrides)
+    database_url = app.config.get("DATABASE_URL") or (
+        f"sqlite:///{Path(app.instance_path) / 'survey.db'}")
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(database_url)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs written the usual way."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def instance_secret(instance: Path) -> str:
+    """The secret key kept in the instance folder, generated on first run (never committed)."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        try:
+            with path.open("x", encoding="ascii") as handle:
+                handle.write(secrets.token_hex(32))
+            path.chmod(0o600)
+        except FileExistsError:
+            pass  # another worker wrote it first
+    return path.read_text(encoding="ascii").strip()

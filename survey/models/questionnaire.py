@@ -1,0 +1,46 @@
+"""Questionnaires and their immutable versions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..questionnaire import Definition, load_data
+from .types import JsonDocument, UtcDateTime, utcnow
+
+
+class Questionnaire(db.Model):
+    __tablename__ = "questionnaire"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    versions: Mapped[list[QuestionnaireVersion]] = relationship(
+        back_populates="questionnaire", order_by="QuestionnaireVersion.id")
+
+
+class QuestionnaireVersion(db.Model):
+    """One published content of a questionnaire, identified by its content hash; never updated."""
+
+    __tablename__ = "questionnaire_version"
+    __table_args__ = (UniqueConstraint("questionnaire_id", "content_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaire.id"), index=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str | None] = mapped_column(String(64))
+    source_name: Mapped[str | None] = mapped_column(String(255))
+    definition_data: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    questionnaire: Mapped[Questionnaire] = relationship(back_populates="versions")
+
+    @cached_property
+    def definition(self) -> Definition:
+        return load_data(self.definition_data, f"version {self.content_hash[:12]}")

@@ -1,0 +1,41 @@
+"""Responses: answers as one JSON document, never with an IP address or a user agent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .questionnaire import QuestionnaireVersion
+from .types import JsonDocument, UtcDateTime, utcnow
+
+STARTED = "started"
+COMPLETED = "completed"
+
+
+class Response(db.Model):
+    __tablename__ = "response"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=STARTED, index=True)
+    language: Mapped[str] = mapped_column(String(8))
+    answers: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
+    current_section: Mapped[str | None] = mapped_column(String(64))
+    # Optimistic concurrency: every save is "update ... where revision = the one I read".
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    # SHA-256 of the random secrets; the secrets themselves are never stored.
+    resume_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    start_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    started_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    completed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+    version: Mapped[QuestionnaireVersion] = relationship()
+
+    @property
+    def completed(self) -> bool:
+        return self.status == COMPLETED

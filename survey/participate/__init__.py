@@ -1,0 +1,5 @@
+"""The participant blueprint."""
+
+from .routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,75 @@
+"""WTForms built per questionnaire page.
+
+One :class:`ItemField` per item carries the raw posted values of that item's inputs (a matrix
+has one radio group per row, a rated nomination one per entry); the checking itself lives in
+:mod:`survey.questionnaire.answers`, so it is shared with imports and tests without Flask.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField
+from wtforms.fields.core import Field
+from wtforms.utils import unset_value
+
+from ..questionnaire.answers import PageResult, RawValues, Rosters, check_page, rating_name
+from ..questionnaire.model import Definition, Item, Section
+
+
+def input_names(item: Item, rosters: Rosters) -> list[str]:
+    if item.type == "matrix":
+        return list(item.columns)
+    if item.type == "nomination" and item.rating:
+        return [item.code, *(rating_name(item, entry) for entry in rosters(item))]
+    return [item.code]
+
+
+class ItemField(Field):
+    """The posted values of one item's inputs, by input name."""
+
+    def __init__(self, item: Item, names: list[str], **kwargs: Any) -> None:
+        super().__init__(label=item.code, **kwargs)
+        self.item = item
+        self.names = names
+        self.raw: dict[str, list[str]] = {}
+
+    def process(self, formdata, data=unset_value, extra_filters=None) -> None:  # noqa: ANN001
+        self.process_errors = []
+        self.raw = {n: formdata.getlist(n) for n in self.names} if formdata else {}
+
+
+class StartForm(FlaskForm):
+    """The consent form; its token makes a double tap start one response only."""
+
+    start_token = HiddenField()
+    agree = BooleanField()
+
+
+class ActionForm(FlaskForm):
+    """A form with nothing but its CSRF token (withdrawal, language change)."""
+
+
+class PageForm(FlaskForm):
+    def item_fields(self) -> list[ItemField]:
+        return [f for f in self if isinstance(f, ItemField)]
+
+    def raw_values(self) -> RawValues:
+        return {name: values for f in self.item_fields() for name, values in f.raw.items()}
+
+    def check(self, definition: Definition, section: Section, saved: dict[str, Any],
+              rosters: Rosters, strict: bool) -> PageResult:
+        return check_page(definition, section, self.raw_values(), saved, rosters, strict)
+
+
+def page_form(section: Section, rosters: Rosters, **kwargs: Any) -> PageForm:
+    """A form class for this page, built from the definition (field names avoid clashes)."""
+
+    class Page(PageForm):
+        pass
+
+    for item in section.items:
+        if item.answerable:
+            setattr(Page, f"item_{item.code}", ItemField(item, input_names(item, rosters)))
+    return Page(**kwargs)

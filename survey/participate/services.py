@@ -1,0 +1,125 @@
+"""State changes of a response: start, save a page, complete. Views call these; nothing renders.
+
+Every change is one conditional UPDATE (``where revision = the one read and status =
+'started'``), so a double tap, a refresh or two tabs never duplicate, complete twice or lose a
+page saved by another request: a stale writer reloads and merges again.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import QuestionnaireVersion, Response
+from ..models.response import COMPLETED, STARTED
+from ..models.types import utcnow
+from ..questionnaire.answers import Rosters, prune_irrelevant
+
+SECRET_BYTES = 24  # 192 bits for resume codes and start tokens
+MAX_ATTEMPTS = 5
+
+
+class ResponseClosed(Exception):
+    """The response was completed (or removed) by another request."""
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(SECRET_BYTES)
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def resume_code_for(start_token: str, key: str) -> str:
+    """The resume code of the response a consent form starts, derived from its start token.
+
+    Deriving it (HMAC) rather than drawing it means a repeated consent post (a double tap)
+    finds the same response and the same code, although only their hashes are stored.
+    """
+    mac = hmac.new(key.encode("utf-8"), b"resume:" + start_token.encode("utf-8"), "sha256")
+    return base64.urlsafe_b64encode(mac.digest()[:SECRET_BYTES]).decode("ascii")
+
+
+def start_response(version: QuestionnaireVersion, language: str, start_token: str,
+                   resume_code: str, first_section: str) -> Response:
+    """Create the response for a consent form, once per start token (a double tap reuses it)."""
+    response = Response(version=version, language=language, status=STARTED, answers={},
+                        current_section=first_section, resume_hash=digest(resume_code),
+                        start_hash=digest(start_token))
+    try:
+        with db.session.begin_nested():
+            db.session.add(response)
+        db.session.commit()
+        return response
+    except IntegrityError:
+        db.session.rollback()
+        existing = db.session.scalar(select(Response).filter_by(start_hash=digest(start_token)))
+        if existing is None:
+            raise
+        return existing
+
+
+def find_by_resume_code(code: str) -> Response | None:
+    if not code or len(code) > 128:
+        return None
+    return db.session.scalar(select(Response).filter_by(resume_hash=digest(code)))
+
+
+def save_answers(response_id: int, answers: Mapping[str, Any], current_section: str | None,
+                 furthest: list[str]) -> Response:
+    """Merge one page's answers and move the bookmark; committed before returning."""
+    return _write(response_id, answers, current_section, furthest, complete=None)
+
+
+def complete(response_id: int, answers: Mapping[str, Any], furthest: list[str],
+             rosters: Rosters) -> Response:
+    """Save the last page and complete the response exactly once (idempotent)."""
+    return _write(response_id, answers, None, furthest, complete=rosters)
+
+
+def _write(response_id: int, answers: Mapping[str, Any], current_section: str | None,
+           furthest: list[str], complete: Rosters | None) -> Response:
+    for _attempt in range(MAX_ATTEMPTS):
+        db.session.expire_all()
+        response = db.session.get(Response, response_id)
+        if response is None or response.status != STARTED:
+            db.session.rollback()
+            raise ResponseClosed()
+        merged = {**response.answers, **answers}
+        merged = {k: v for k, v in merged.items() if v is not None}
+        values: dict[str, Any] = {"answers": merged, "revision": response.revision + 1,
+                                  "updated_at": utcnow()}
+        if complete is not None:
+            definition = response.version.definition
+            values.update(answers=prune_irrelevant(definition, merged, complete),
+                          status=COMPLETED, completed_at=utcnow(), current_section=None)
+        elif current_section is not None:
+            values["current_section"] = _further(current_section, response.current_section,
+                                                 furthest)
+        result = db.session.execute(
+            update(Response)
+            .where(Response.id == response_id, Response.revision == response.revision,
+                   Response.status == STARTED)
+            .values(**values))
+        if result.rowcount == 1:
+            db.session.commit()
+            db.session.expire_all()
+            return db.session.get(Response, response_id)
+        db.session.rollback()
+    raise ResponseClosed()
+
+
+def _further(candidate: str, current: str | None, order: list[str]) -> str:
+    """Keep the bookmark on the furthest page reached, so going back never loses the way."""
+    if current is None or current not in order or candidate not in order:
+        return candidate
+    return candidate if order.index(candidate) > order.index(current) else current

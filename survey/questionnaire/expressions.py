@@ -1,0 +1,432 @@
+"""Relevance and constraint expressions: the XLSForm subset of docs/questionnaire-format.md.
+
+A hand-written tokenizer and Pratt parser turn the text into a small tree; nothing is ever given
+to ``eval``. No maintained library parses this XLSForm subset into a JSON tree that the page's
+script (``survey/static/relevance.js``) can walk too, and the grammar fits in a page.
+
+Grammar, loosest first (XPath precedence, all binary operators left associative)::
+
+    or  <  and  <  = !=  <  < <= > >=  <  + -  <  * div mod  <  unary -  <  primary
+    primary: number | 'string' | "string" | ${code} | . | ( expr ) | not(expr)
+           | selected(expr, expr) | count-selected(expr) | string-length(expr)
+
+Tree (tuples here, the same shape as lists from :func:`to_json`)::
+
+    ["num", 3]  ["str", "yes"]  ["ref", "q1"]  ["dot"]
+    [op, left, right]     op in: or and = != < <= > >= + - * div mod
+    ["not", x]  ["neg", x]
+    ["fn", name, [args]]  name in: selected count-selected string-length
+
+Evaluation never raises on data. Values are None (empty), str, int, float, bool or a list of
+codes (a dict, as a rated nomination stores it, counts as the list of its keys). Empty is None,
+``''`` or an empty list. Comparisons: with an empty side, ``=`` is true when both sides are empty
+(so ``${q} = ''`` tests "not answered"), ``!=`` when exactly one is, the others are false. When
+both sides read as numbers (numbers, booleans as 1/0, numeric strings like ``'4'``) they compare
+as numbers; when only one side does, they are unequal and unordered; otherwise both compare
+as text (lists as their codes joined by spaces, as in XLSForm). Arithmetic on anything that is
+not a number, division or ``mod`` by zero and overflow give None. ``and``, ``or`` and ``not``
+use :func:`truthy`. The browser's evaluator follows the same rules; tests check both on one table.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+MAX_LENGTH = 2000  # characters
+MAX_DEPTH = 50  # nested parentheses, functions and unary minus
+MAX_HEIGHT = 100  # levels of the tree (a chain of n ``or`` is n levels)
+MAX_DIGITS = 15  # digits in a number literal: exact both here and in JavaScript
+
+Node = tuple  # see the module docstring
+
+FUNCTIONS = {"selected": 2, "count-selected": 1, "string-length": 1, "not": 1}
+BINARY = {  # operator -> binding power
+    "or": 1, "and": 2, "=": 3, "!=": 3, "<": 4, "<=": 4, ">": 4, ">=": 4,
+    "+": 5, "-": 5, "*": 6, "div": 6, "mod": 6,
+}
+UNARY_POWER = 7
+KEYWORDS = {"and", "or", "div", "mod"}
+
+TOKEN_RE = re.compile(r"""
+    (?P<space>[ \t\r\n]+)
+  | (?P<num>[0-9]+(?:\.[0-9]*)?|\.[0-9]+)
+  | (?P<str>'[^']*'|"[^"]*")
+  | (?P<ref>\$\{(?P<code>[^}${]*)\})
+  | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z_][A-Za-z0-9_]*)*)
+  | (?P<op>!=|<=|>=|[=<>+\-*(),.])
+""", re.VERBOSE)
+CODE_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+NUMERIC_RE = re.compile(r"[ \t\r\n]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[ \t\r\n]*")
+HINTS = {"/": "divide with 'div'", "%": "use 'mod'", "&": "use 'and'", "|": "use 'or'",
+         "!": "write '!=' or not(...)"}
+
+
+class ExpressionError(ValueError):
+    """A syntax error: ``message`` for people, ``position`` the 0-based character offset."""
+
+    def __init__(self, message: str, position: int) -> None:
+        super().__init__(f"{message} (at character {position + 1})")
+        self.message = message
+        self.position = position
+
+
+# -- tokens --------------------------------------------------------------------------------
+
+Token = tuple[str, Any, int]  # kind, value, position
+
+
+def tokenize(source: str) -> list[Token]:
+    """The tokens of ``source``, ending with ``("end", None, len(source))``."""
+    tokens: list[Token] = []
+    position = 0
+    while position < len(source):
+        match = TOKEN_RE.match(source, position)
+        if match is None:
+            tokens.append(_bad_token(source, position))
+        else:
+            kind = match.lastgroup if match.lastgroup != "code" else "ref"
+            if kind != "space":
+                tokens.append(_token(kind, match, position))
+            position = match.end()
+    tokens.append(("end", None, len(source)))
+    return tokens
+
+
+def _bad_token(source: str, position: int) -> Token:
+    char = source[position]
+    if char in "'\"":
+        raise ExpressionError("unterminated string: add the closing quote", position)
+    if char == "$":
+        if source.startswith("${", position):
+            raise ExpressionError("unclosed reference: '${' needs a closing '}'", position)
+        raise ExpressionError("'$' must start a reference like ${code}", position)
+    hint = f": {HINTS[char]}" if char in HINTS else ""
+    raise ExpressionError(f"unexpected character {char!r}{hint}", position)
+
+
+def _token(kind: str, match: re.Match[str], position: int) -> Token:
+    text = match.group()
+    if kind == "num":
+        digits = sum(c.isdigit() for c in text)
+        if digits > MAX_DIGITS:
+            raise ExpressionError(f"number with more than {MAX_DIGITS} digits", position)
+        return ("num", _normal(float(text)), position)
+    if kind == "str":
+        return ("str", text[1:-1], position)
+    if kind == "ref":
+        code = match.group("code")
+        if not code:
+            raise ExpressionError("empty reference '${}': write ${code}", position)
+        if not CODE_RE.fullmatch(code):
+            raise ExpressionError(f"invalid item code in '${{{code}}}'", position + 2)
+        return ("ref", code, position)
+    return (kind, text, position)
+
+
+# -- parser --------------------------------------------------------------------------------
+
+class _Parser:
+    def __init__(self, source: str, allow_dot: bool) -> None:
+        self.tokens = tokenize(source)
+        self.index = 0
+        self.allow_dot = allow_dot
+
+    def peek(self) -> Token:
+        return self.tokens[self.index]
+
+    def take(self) -> Token:
+        token = self.tokens[self.index]
+        self.index += 1
+        return token
+
+    def expect(self, text: str, what: str) -> None:
+        kind, value, position = self.take()
+        if kind != "op" or value != text:
+            raise ExpressionError(f"expected {what}, found {_describe(kind, value)}", position)
+
+    def expression(self, power: int, depth: int) -> tuple[Node, int]:
+        """Parse operators binding tighter than ``power``: (node, tree depth)."""
+        if depth > MAX_DEPTH:
+            raise ExpressionError("expression nested too deeply", self.peek()[2])
+        left, height = self.prefix(depth)
+        while True:
+            kind, value, position = self.peek()
+            strength = BINARY.get(value) if kind in ("op", "name") else None
+            if strength is None or strength <= power:
+                return left, height
+            self.take()
+            right, right_height = self.expression(strength, depth + 1)
+            height = max(height, right_height) + 1
+            if height > MAX_HEIGHT:
+                raise ExpressionError("expression nested too deeply", position)
+            left = (value, left, right)
+
+    def prefix(self, depth: int) -> tuple[Node, int]:
+        kind, value, position = self.take()
+        if kind in ("num", "str", "ref"):
+            return (kind, value), 1
+        if kind == "op" and value == ".":
+            if not self.allow_dot:
+                raise ExpressionError("'.' (the answer itself) is only allowed in a constraint",
+                                      position)
+            return ("dot",), 1
+        if kind == "op" and value == "(":
+            node, height = self.expression(0, depth + 1)
+            self.expect(")", "')' to close the '(' at character " + str(position + 1))
+            return node, height
+        if kind == "op" and value == "-":
+            node, height = self.expression(UNARY_POWER, depth + 1)
+            if node[0] == "num":
+                return ("num", _normal(-node[1])), height
+            if height + 1 > MAX_HEIGHT:
+                raise ExpressionError("expression nested too deeply", position)
+            return ("neg", node), height + 1
+        if kind == "name" and value not in KEYWORDS:
+            return self.call(value, position, depth)
+        raise ExpressionError(f"expected a value, found {_describe(kind, value)}", position)
+
+    def call(self, name: str, position: int, depth: int) -> tuple[Node, int]:
+        if self.peek()[:2] != ("op", "("):
+            if name in FUNCTIONS:
+                raise ExpressionError(f"{name} needs parentheses: {name}(...)", position)
+            raise ExpressionError(f"unknown name '{name}': write an item as ${{{name}}} and "
+                                  f"text in quotes ('{name}')", position)
+        if name not in FUNCTIONS:
+            raise ExpressionError(f"unknown function '{name}'", position)
+        self.take()
+        args: list[Node] = []
+        height = 0
+        if self.peek()[:2] != ("op", ")"):
+            while True:
+                node, node_height = self.expression(0, depth + 1)
+                args.append(node)
+                height = max(height, node_height)
+                if self.peek()[:2] != ("op", ","):
+                    break
+                self.take()
+        self.expect(")", f"')' to close {name}(")
+        if len(args) != FUNCTIONS[name]:
+            count = FUNCTIONS[name]
+            raise ExpressionError(
+                f"{name}() takes {count} argument{'s' if count > 1 else ''}, not {len(args)}",
+                position)
+        if height + 1 > MAX_HEIGHT:
+            raise ExpressionError("expression nested too deeply", position)
+        if name == "not":
+            return ("not", args[0]), height + 1
+        return ("fn", name, tuple(args)), height + 1
+
+
+def _describe(kind: str, value: Any) -> str:
+    if kind == "end":
+        return "the end of the expression"
+    if kind == "str":
+        return f"the string {value!r}"
+    if kind == "ref":
+        return f"${{{value}}}"
+    return f"'{value}'"
+
+
+def parse(source: str, *, allow_dot: bool) -> Node:
+    """Parse ``source`` into a tree; raise :class:`ExpressionError` on any problem."""
+    if not isinstance(source, str):
+        raise ExpressionError("an expression must be text", 0)
+    if len(source) > MAX_LENGTH:
+        raise ExpressionError(f"expression longer than {MAX_LENGTH} characters", MAX_LENGTH)
+    if not source.strip():
+        raise ExpressionError("empty expression", 0)
+    parser = _Parser(source, allow_dot)
+    node, _height = parser.expression(0, 0)
+    kind, value, position = parser.peek()
+    if kind != "end":
+        raise ExpressionError(f"unexpected {_describe(kind, value)} after a complete expression",
+                              position)
+    return node
+
+
+# -- tree ----------------------------------------------------------------------------------
+
+def _children(node: Node) -> tuple[Node, ...]:
+    if node[0] == "fn":
+        return node[2]
+    if node[0] in ("num", "str", "ref", "dot"):
+        return ()
+    return node[1:]
+
+
+def references(node: Node) -> set[str]:
+    """The item codes the expression names with ``${...}``."""
+    if node[0] == "ref":
+        return {node[1]}
+    found: set[str] = set()
+    for child in _children(node):
+        found |= references(child)
+    return found
+
+
+def to_json(node: Node) -> Any:
+    """The tree as nested lists (see the module docstring), for ``json.dumps`` and the page."""
+    if node[0] == "fn":
+        return ["fn", node[1], [to_json(arg) for arg in node[2]]]
+    if node[0] in ("num", "str", "ref", "dot"):
+        return list(node)
+    return [node[0], *(to_json(child) for child in node[1:])]
+
+
+# -- values --------------------------------------------------------------------------------
+
+def _normal(number: float) -> int | float | None:
+    """A computed number as stored: None when not finite, int when whole and exact."""
+    number = float(number)
+    if not math.isfinite(number):
+        return None
+    if number.is_integer() and abs(number) <= 2**53:
+        return int(number)
+    return number
+
+
+def _scalar(value: Any) -> str | int | float | bool | None:
+    if value is None or isinstance(value, str | bool):
+        return value
+    if isinstance(value, int):
+        return value if value.bit_length() <= 1000 else None
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    return None
+
+
+def _value(value: Any) -> Any:
+    """An answer as the evaluator sees it: a scalar, a list of codes, or None."""
+    if isinstance(value, list | tuple | set | frozenset | dict | Mapping):
+        codes = (_text(v) for v in value)
+        return [code for code in codes if code is not None]
+    return _scalar(value)
+
+
+def _text(value: Any) -> str | None:
+    """A scalar as text (numbers as JavaScript writes them), None for anything else."""
+    value = _scalar(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        normal = _normal(value)
+        return str(normal) if isinstance(normal, int) else repr(value)
+    return None if value is None else str(value)
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def _number(value: Any) -> float | None:
+    """A value read as a number: numbers, booleans (1/0), numeric strings; else None."""
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, str) and NUMERIC_RE.fullmatch(value):
+        number = float(value)
+    else:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def truthy(value: Any) -> bool:
+    """XPath truth: None, '', 0, False and empty lists are false."""
+    value = _value(value)
+    if isinstance(value, list):
+        return bool(value)
+    if isinstance(value, float | int):
+        return value != 0
+    return bool(value)
+
+
+# -- evaluation ----------------------------------------------------------------------------
+
+def evaluate(node: Node, answers: Mapping[str, Any], dot: Any = None) -> Any:
+    """The value of ``node`` given the answers (item code -> value); never raises on data."""
+    kind = node[0]
+    if kind in ("num", "str"):
+        return node[1]
+    if kind == "ref":
+        return _value(answers.get(node[1]) if isinstance(answers, Mapping) else None)
+    if kind == "dot":
+        return _value(dot)
+    if kind == "and":
+        return truthy(evaluate(node[1], answers, dot)) and truthy(evaluate(node[2], answers, dot))
+    if kind == "or":
+        return truthy(evaluate(node[1], answers, dot)) or truthy(evaluate(node[2], answers, dot))
+    if kind == "not":
+        return not truthy(evaluate(node[1], answers, dot))
+    if kind == "neg":
+        number = _number(evaluate(node[1], answers, dot))
+        return None if number is None else _normal(-number)
+    if kind == "fn":
+        return FUNCTION_VALUES[node[1]](*(evaluate(arg, answers, dot) for arg in node[2]))
+    left, right = evaluate(node[1], answers, dot), evaluate(node[2], answers, dot)
+    if kind in ARITHMETIC:
+        return _arithmetic(kind, left, right)
+    return _compare(kind, left, right)
+
+
+def _comparable(value: Any) -> Any:
+    return " ".join(value) if isinstance(value, list) else value
+
+
+def _compare(op: str, left: Any, right: Any) -> bool:
+    left_empty, right_empty = _is_empty(left), _is_empty(right)
+    if left_empty or right_empty:
+        return (left_empty and right_empty) if op == "=" else (
+            left_empty != right_empty if op == "!=" else False)
+    left, right = _comparable(left), _comparable(right)
+    a, b = _number(left), _number(right)
+    if a is not None and b is not None:
+        return COMPARISONS[op](a, b)
+    if a is not None or b is not None:
+        return op == "!="  # a number against text: unequal, unordered
+    return COMPARISONS[op](left, right)  # both text
+
+
+def _arithmetic(op: str, left: Any, right: Any) -> int | float | None:
+    a, b = _number(left), _number(right)
+    if a is None or b is None or (op in ("div", "mod") and b == 0):
+        return None
+    return _normal(ARITHMETIC[op](a, b))
+
+
+def _selected(value: Any, code: Any) -> bool:
+    wanted = _text(code)
+    if wanted is None or _is_empty(value):
+        return False
+    if isinstance(value, list):
+        return wanted in value
+    return _text(value) == wanted
+
+
+def _count_selected(value: Any) -> int:
+    if isinstance(value, list):
+        return len(value)
+    return 0 if _is_empty(value) else 1
+
+
+def _string_length(value: Any) -> int:
+    if _is_empty(value):
+        return 0
+    return len(_text(_comparable(value)) or "")
+
+
+COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "=": lambda a, b: a == b, "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
+}
+ARITHMETIC: dict[str, Callable[[float, float], float]] = {
+    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+    "div": lambda a, b: a / b, "mod": math.fmod,
+}
+FUNCTION_VALUES: dict[str, Callable[..., Any]] = {
+    "selected": _selected, "count-selected": _count_selected, "string-length": _string_length,
+}

@@ -1,0 +1,659 @@
+"""Validate a questionnaire file and build its :class:`Definition`.
+
+Every problem is collected, so a researcher sees all of them at once, each as
+``file:line: what is wrong``. The format is documented in ``docs/questionnaire-format.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path as FsPath
+from typing import Any
+
+from . import expressions
+from .model import (
+    AUDIENCES,
+    ITEM_TYPES,
+    SPECIAL_ANSWERS,
+    TEXT_LIMITS,
+    Choice,
+    Definition,
+    Expression,
+    Item,
+    Scale,
+    Section,
+)
+from .yamlsource import Path, Source, YamlSyntaxError, read_yaml
+
+FORMAT = 1
+CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+LANG_RE = re.compile(r"^[a-z]{2,3}$")
+
+TOP_KEYS = {
+    "format", "code", "version", "audience", "languages", "minutes", "title", "introduction",
+    "consent", "choice_lists", "rosters", "sections", "scales",
+}
+SECTION_KEYS = {"code", "title", "intro", "relevant", "items"}
+COMMON_ITEM_KEYS = {
+    "code", "type", "text", "help", "required", "special", "relevant", "constraint",
+    "constraint_message", "equity",
+}
+TYPE_KEYS: dict[str, set[str]] = {
+    "single": {"choices"},
+    "multiple": {"choices", "max", "exclusive"},
+    "likert": {"choices", "points", "anchors"},
+    "matrix": {"choices", "rows"},
+    "yesno": set(),
+    "integer": {"min", "max"},
+    "decimal": {"min", "max"},
+    "text": {"max_length"},
+    "textarea": {"max_length"},
+    "date": {"min", "max"},
+    "note": set(),
+    "nomination": {"roster", "roster_fallback", "max", "rating", "self"},
+}
+SCALE_KEYS = {"code", "items", "reverse", "points", "min_answered", "construct", "reference"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class DefinitionError(ValueError):
+    """A definition with problems; ``problems`` lists them all, in file order."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: p.line)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def load_file(path: str | FsPath) -> Definition:
+    path = FsPath(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise DefinitionError([Problem(str(path), 1, f"cannot read the file: {error}")]) from None
+    return load_text(text, str(path))
+
+
+def load_text(text: str, name: str = "<definition>") -> Definition:
+    try:
+        source = read_yaml(text)
+    except YamlSyntaxError as error:
+        raise DefinitionError([Problem(name, error.line, error.message)]) from None
+    return _Builder(source, name).build()
+
+
+def load_data(data: Mapping[str, Any], name: str = "<stored definition>") -> Definition:
+    """Rebuild a definition from stored data (already validated when it was loaded)."""
+    return _Builder(Source(data=json.loads(json.dumps(data))), name).build()
+
+
+def content_hash(data: Any) -> str:
+    """SHA-256 of the canonical JSON of the parsed content: formatting and comments don't count."""
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class _Builder:
+    def __init__(self, source: Source, name: str) -> None:
+        self.source = source
+        self.name = name
+        self.problems: list[Problem] = []
+        self.languages: tuple[str, ...] = ("fr", "en")
+        self.choice_lists: dict[str, tuple[Choice, ...]] = {}
+        self.rosters: dict[str, tuple[Choice, ...]] = {}
+        self.columns: dict[str, Item] = {}  # data column code -> its item, in file order
+        self.codes: set[str] = set()  # every item, row and section code seen
+
+    # -- reporting -------------------------------------------------------------------------
+
+    def problem(self, path: Path, message: str) -> None:
+        self.problems.append(Problem(self.name, self.source.line(path), message))
+
+    def where(self, path: Path) -> str:
+        parts = [f"[{p}]" if isinstance(p, int) else f".{p}" for p in path]
+        return "".join(parts).lstrip(".") or "the file"
+
+    # -- entry -----------------------------------------------------------------------------
+
+    def build(self) -> Definition:
+        for line, key in self.source.duplicate_keys:
+            self.problems.append(Problem(self.name, line, f"key '{key}' appears twice"))
+        data = self.source.data
+        if not isinstance(data, dict):
+            self.problem((), "the file must be a mapping with keys such as format, code, sections")
+            raise DefinitionError(self.problems)
+        self.unknown_keys(data, (), TOP_KEYS, "at the top level")
+        if data.get("format") != FORMAT:
+            self.problem(("format",), f"'format' must be {FORMAT}")
+        code = self.code(data, ("code",), "questionnaire code")
+        audience = data.get("audience")
+        if audience not in AUDIENCES:
+            self.problem(("audience",), f"'audience' must be one of {', '.join(AUDIENCES)}")
+        self.languages = self.read_languages(data)
+        minutes = data.get("minutes")
+        if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 240:
+            self.problem(("minutes",), "'minutes' must be a whole number of minutes (1 to 240)")
+        version = data.get("version")
+        if version is not None and not isinstance(version, str | int | float):
+            self.problem(("version",), "'version' must be a short label such as \"2026.1\"")
+        title = self.text(data, ("title",))
+        introduction = self.text(data, ("introduction",))
+        consent = self.text(data, ("consent",))
+        self.read_choice_lists(data)
+        self.read_rosters(data)
+        sections = self.read_sections(data)
+        scales = self.read_scales(data)
+        if self.problems:
+            raise DefinitionError(self.problems)
+        return Definition(
+            code=code, audience=str(audience), languages=self.languages, minutes=int(minutes),
+            title=title, introduction=introduction, consent=consent, sections=tuple(sections),
+            scales=tuple(scales), rosters=dict(self.rosters),
+            version_label=None if version is None else str(version),
+            content_hash=content_hash(data), raw=data,
+        )
+
+    # -- small readers ---------------------------------------------------------------------
+
+    def unknown_keys(self, data: dict, path: Path, allowed: set[str], where: str) -> None:
+        for key in data:
+            if key not in allowed:
+                self.problem((*path, key), f"unknown key '{key}' {where} "
+                             f"(expected one of: {', '.join(sorted(allowed))})")
+
+    def code(self, data: dict, path: Path, what: str) -> str:
+        value = data.get(path[-1])
+        if not isinstance(value, str) or not CODE_RE.match(value):
+            self.problem(path, f"{what} must be lower case letters, digits and '_', starting "
+                         f"with a letter (got {value!r})")
+            return str(value)
+        return value
+
+    def read_languages(self, data: dict) -> tuple[str, ...]:
+        value = data.get("languages")
+        if (not isinstance(value, list) or not value
+                or not all(isinstance(v, str) and LANG_RE.match(v) for v in value)):
+            self.problem(("languages",), "'languages' must be a list of language codes, "
+                         "the default first, e.g. [fr, en]")
+            return ("fr", "en")
+        if len(set(value)) != len(value):
+            self.problem(("languages",), "'languages' lists a language twice")
+        return tuple(dict.fromkeys(value))
+
+    def text(self, data: dict, path: Path, required: bool = True) -> dict[str, str] | None:
+        value = data.get(path[-1])
+        if value is None:
+            if required:
+                self.problem(path, f"'{path[-1]}' is missing in {self.where(path[:-1])}: give "
+                             f"a text per language ({', '.join(self.languages)})")
+            return None
+        if isinstance(value, str):
+            self.problem(path, f"'{path[-1]}' must give a text per language, e.g. "
+                         f"{{{', '.join(f'{lang}: ...' for lang in self.languages)}}}")
+            return None
+        if not isinstance(value, dict):
+            self.problem(path, f"'{path[-1]}' must be a mapping of language to text")
+            return None
+        return self.language_map(value, path)
+
+    def language_map(self, value: dict, path: Path) -> dict[str, str]:
+        result = {}
+        for lang in self.languages:
+            text = value.get(lang)
+            if not isinstance(text, str | int | float) or not str(text).strip():
+                self.problem(path, f"the {lang} text is missing in {self.where(path)}")
+            else:
+                result[lang] = str(text).strip()
+        for key in value:
+            if key not in self.languages:
+                self.problem((*path, key), f"'{key}' is not one of the questionnaire's "
+                             f"languages ({', '.join(self.languages)})")
+        return result
+
+    def choices(self, value: Any, path: Path, integer: bool = False) -> tuple[Choice, ...]:
+        if not isinstance(value, list) or not value:
+            self.problem(path, "choices must be a non-empty list of {code: ..., "
+                         + ", ".join(f"{lang}: ..." for lang in self.languages) + "}")
+            return ()
+        result: list[Choice] = []
+        seen: set[str] = set()
+        for n, entry in enumerate(value):
+            where = (*path, n)
+            if not isinstance(entry, dict):
+                self.problem(where, "a choice must be a mapping {code: ..., "
+                             + ", ".join(f"{lang}: ..." for lang in self.languages) + "}")
+                continue
+            code = entry.get("code")
+            if code is None:
+                self.problem(where, "this choice has no code")
+                continue
+            if isinstance(code, bool) or not (
+                    isinstance(code, int) or (isinstance(code, str) and CODE_RE.match(code))):
+                self.problem(where, f"choice code {code!r} must be a whole number or lower case "
+                             "letters, digits and '_'")
+                continue
+            if integer and not isinstance(code, int):
+                self.problem(where, f"choice code {code!r} must be a whole number here")
+            if code in SPECIAL_ANSWERS:
+                self.problem(where, f"'{code}' is reserved: use special: [{code}] on the item")
+            if str(code) in seen:
+                self.problem(where, f"choice code {code!r} appears twice in this list")
+            seen.add(str(code))
+            label_source = {k: v for k, v in entry.items() if k != "code"}
+            label = self.language_map(label_source, where)
+            result.append(Choice(code=code, label=label))
+        return tuple(result)
+
+    def choice_ref(self, item: dict, path: Path, integer: bool = False) -> tuple[Choice, ...]:
+        value = item.get("choices")
+        if value is None:
+            self.problem(path, f"item '{item.get('code')}' needs choices (a list, or the name "
+                         "of a list in choice_lists)")
+            return ()
+        if isinstance(value, str):
+            if value not in self.choice_lists:
+                self.problem((*path, "choices"), f"unknown choice list '{value}' (defined: "
+                             f"{', '.join(sorted(self.choice_lists)) or 'none'})")
+                return ()
+            choices = self.choice_lists[value]
+            if integer and not all(isinstance(c.code, int) for c in choices):
+                self.problem((*path, "choices"), f"choice list '{value}' must have whole-number "
+                             "codes for this item type")
+            return choices
+        return self.choices(value, (*path, "choices"), integer)
+
+    # -- lists -----------------------------------------------------------------------------
+
+    def read_choice_lists(self, data: dict) -> None:
+        lists = data.get("choice_lists", {})
+        if not isinstance(lists, dict):
+            self.problem(("choice_lists",), "'choice_lists' must map list names to choices")
+            return
+        for name, value in lists.items():
+            self.choice_lists[str(name)] = self.choices(value, ("choice_lists", name))
+
+    def read_rosters(self, data: dict) -> None:
+        rosters = data.get("rosters", {})
+        if not isinstance(rosters, dict):
+            self.problem(("rosters",), "'rosters' must map roster names to entries")
+            return
+        for name, value in rosters.items():
+            if name == "campaign":
+                self.problem(("rosters", name), "'campaign' is reserved for campaign rosters")
+            self.rosters[str(name)] = self.choices(value, ("rosters", name))
+
+    # -- sections and items ----------------------------------------------------------------
+
+    def read_sections(self, data: dict) -> list[Section]:
+        value = data.get("sections")
+        if not isinstance(value, list) or not value:
+            self.problem(("sections",), "'sections' must be a non-empty list")
+            return []
+        sections = []
+        for n, entry in enumerate(value):
+            path = ("sections", n)
+            if not isinstance(entry, dict):
+                self.problem(path, "a section must be a mapping with code, title and items")
+                continue
+            self.unknown_keys(entry, path, SECTION_KEYS, "in a section")
+            code = self.unique_code(entry, (*path, "code"), "section code")
+            title = self.text(entry, (*path, "title")) or {}
+            intro = self.text(entry, (*path, "intro"), required=False)
+            relevant = self.expression(entry, (*path, "relevant"), allow_dot=False)
+            items = self.read_items(entry, path, code)
+            sections.append(Section(code=code, title=title, items=tuple(items), intro=intro,
+                                    relevant=relevant))
+        return sections
+
+    def unique_code(self, data: dict, path: Path, what: str) -> str:
+        code = self.code(data, path, what)
+        if code in self.codes:
+            self.problem(path, f"code '{code}' is used twice: codes must be unique across "
+                         "sections, items and matrix rows")
+        self.codes.add(code)
+        return code
+
+    def read_items(self, section: dict, path: Path, section_code: str) -> list[Item]:
+        value = section.get("items")
+        if not isinstance(value, list) or not value:
+            self.problem((*path, "items"), f"section '{section_code}' needs a non-empty list "
+                         "of items")
+            return []
+        items = []
+        for n, entry in enumerate(value):
+            item = self.read_item(entry, (*path, "items", n), section_code)
+            if item is not None:
+                items.append(item)
+                for column in item.columns:
+                    self.columns[column] = item
+        return items
+
+    def read_item(self, entry: Any, path: Path, section_code: str) -> Item | None:
+        if not isinstance(entry, dict):
+            self.problem(path, "an item must be a mapping with code, type and text")
+            return None
+        code = self.unique_code(entry, (*path, "code"), "item code")
+        kind = entry.get("type")
+        if kind not in ITEM_TYPES:
+            self.problem((*path, "type"), f"unknown item type {kind!r} for '{code}' (known: "
+                         f"{', '.join(ITEM_TYPES)})")
+            return None
+        self.unknown_keys(entry, path, COMMON_ITEM_KEYS | TYPE_KEYS[kind],
+                          f"for a {kind} item ('{code}')")
+        fields: dict[str, Any] = {
+            "code": code, "type": kind, "section": section_code,
+            "text": self.text(entry, (*path, "text")) or {},
+            "help": self.text(entry, (*path, "help"), required=False),
+            "required": self.flag(entry, path, "required"),
+            "equity": self.flag(entry, path, "equity"),
+            "special": self.special(entry, path),
+            "relevant": self.expression(entry, (*path, "relevant"), allow_dot=False),
+        }
+        fields.update(self.constraint(entry, path, code))
+        fields.update(getattr(self, f"type_{kind}")(entry, path, code))
+        item = Item(**fields)
+        self.check_item(item, path)
+        return item
+
+    def flag(self, entry: dict, path: Path, key: str) -> bool:
+        value = entry.get(key, False)
+        if not isinstance(value, bool):
+            self.problem((*path, key), f"'{key}' must be true or false")
+            return False
+        return value
+
+    def special(self, entry: dict, path: Path) -> tuple[str, ...]:
+        value = entry.get("special", [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(v in SPECIAL_ANSWERS for v in value):
+            self.problem((*path, "special"), "'special' must list some of: "
+                         + ", ".join(SPECIAL_ANSWERS))
+            return ()
+        return tuple(dict.fromkeys(value))
+
+    def constraint(self, entry: dict, path: Path, code: str) -> dict[str, Any]:
+        constraint = self.expression(entry, (*path, "constraint"), allow_dot=True)
+        message = self.text(entry, (*path, "constraint_message"), required=False)
+        if constraint is not None and message is None:
+            self.problem((*path, "constraint"), f"item '{code}' has a constraint but no "
+                         "constraint_message to show when it fails")
+        if constraint is None and message is not None:
+            self.problem((*path, "constraint_message"), "constraint_message without constraint")
+        return {"constraint": constraint, "constraint_message": message}
+
+    def expression(self, entry: dict, path: Path, allow_dot: bool) -> Expression | None:
+        source = entry.get(path[-1])
+        if source is None:
+            return None
+        if not isinstance(source, str) or not source.strip():
+            self.problem(path, f"'{path[-1]}' must be an expression in quotes")
+            return None
+        try:
+            tree = expressions.parse(source, allow_dot=allow_dot)
+        except expressions.ExpressionError as error:
+            self.problem(path, f"{path[-1]} \"{source}\": {error.message} "
+                         f"(at character {error.position + 1})")
+            return None
+        for name in sorted(expressions.references(tree)):
+            if name not in self.columns:
+                later = name in self.codes or self.defined_later(name)
+                reason = ("an item defined later: expressions may only use earlier items"
+                          if later else "an unknown item")
+                self.problem(path, f"{path[-1]} \"{source}\" names ${{{name}}}, {reason}")
+        return Expression(source=source, tree=tree, json=expressions.to_json(tree))
+
+    def defined_later(self, name: str) -> bool:
+        sections = self.source.data.get("sections")
+        for section in sections if isinstance(sections, list) else []:
+            items = section.get("items") if isinstance(section, dict) else None
+            for item in items if isinstance(items, list) else []:
+                if not isinstance(item, dict):
+                    continue
+                rows = item.get("rows") if isinstance(item.get("rows"), list) else []
+                if item.get("code") == name or any(
+                        isinstance(r, dict) and r.get("code") == name for r in rows):
+                    return True
+        return False
+
+    # -- per type --------------------------------------------------------------------------
+
+    def type_single(self, entry: dict, path: Path, code: str) -> dict[str, Any]:
+        return {"choices": self.choice_ref(entry, path)}
+
+    def type_multiple(self, entry: dict, path: Path, code: str) -> dict[str, Any]:
+        choices = self.choice_ref(entry, path)
+        exclusive = entry.get("exclusive", [])
+        if isinstance(exclusive, str | int):
+            exclusive = [exclusive]
+        keys = {c.key for c in choices}
+        if not isinstance(exclusive, list) or any(str(e) not in keys for e in exclusive):
+            self.problem((*path, "exclusive"), f"'exclusive' of '{code}' must list codes of "
+                         "its choices")
+            exclusive = []
+        return {"choices": choices, "max_choices": self.count(entry, path, "max"),
+                "exclusive": tuple(str(e) for e in exclusive)}
+
+    def type_likert(self, entry: dict, path: Path, code: str) -> dict[str, Any]:
+        if "choices" in entry:
+            if "points" in entry or "anchors" in entry:
+                self.problem(path, f"likert item '{code}' takes either choices or "
+                             "points with anchors, not both")
+            return {"choices": self.integer_scale(entry, path, code)}
+        points = self.count(entry, path, "points")
+        anchors = entry.get("anchors")
+        if points is None or points < 2 or points > 11:
+            self.problem(path, f"likert item '{code}' needs choices, or points (2 to 11) "
+                         "with anchors")
+            return {}
+        parsed: dict[str, tuple[str, str]] = {}
+        if not isinstance(anchors, dict):
+            self.problem((*path, "anchors"), f"likert item '{code}' needs anchors: "
+                         "{fr: [low, high], en: [low, high]}")
+        else:
+            for lang in self.languages:
+                pair = anchors.get(lang)
+                if not (isinstance(pair, list) and len(pair) == 2
+                        and all(isinstance(p, str) and p.strip() for p in pair)):
+                    self.problem((*path, "anchors"), f"the {lang} anchors of '{code}' must be "
+                                 "two texts: [low, high]")
+                else:
+                    parsed[lang] = (pair[0].strip(), pair[1].strip())
+        choices = tuple(
+            Choice(code=n, label={lang: (parsed.get(lang, ("", ""))[0] if n == 1 else
+                                         parsed.get(lang, ("", ""))[1] if n == points else str(n))
+                                  for lang in self.languages})
+            for n in range(1, points + 1))
+        return {"choices": choices, "anchors": parsed}
+
+    def integer_scale(self, entry: dict, path: Path, code: str) -> tuple[Choice, ...]:
+        choices = self.choice_ref(entry, path, integer=True)
+        if choices and [c.code for c in choices] != list(range(1, len(choices) + 1)):
+            self.problem((*path, "choices"), f"the choices of '{code}' must be coded 1, 2, ... "
+                         "in order, so scores can be computed")
+        return choices
+
+    def type_matrix(self, entry: dict, path: Path, code: str) -> dict[str, Any]:
+        choices = self.integer_scale(entry, path, code)
+        rows = self.choices(entry.get("rows"), (*path, "rows"))
+        for n, row in enumerate(rows):
+            if not isinstance(row.code, str):
+                self.problem((*path, "rows", n), f"matrix row codes must be names, not {row.code}")
+                continue
+            self.unique_code({"code": row.code}, (*path, "rows", n, "code"), "row code")
+        return {"choices": choices, "rows": rows}
+
+    def type_yesno(self, entry: dict, path: Path, code: str) -> dict[str, Any]:
+        return {}
+
+    def type_integer(self, entry: dict, path: Path, code: str) -> dict[str, Any]:
+        return self.bounds(entry, path, code, int)
+
+    def type_decimal(self, entry: dict, path: Path, code: str) -> dict[str, Any]:
+        return self.bounds(entry, path, code, float)
+
+    def bounds(self, entry: dict, path: Path, code: str, kind: type) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, field in (("min", "minimum"), ("max", "maximum")):
+            value = entry.get(key)
+            if value is None:
+                continue
+            ok = isinstance(value, int) if kind is int else isinstance(value, int | float)
+            if isinstance(value, bool) or not ok:
+                self.problem((*path, key), f"'{key}' of '{code}' must be a number")
+            else:
+                result[field] = value
+        if "minimum" in result and "maximum" in result and result["minimum"] > result["maximum"]:
+            self.problem(path, f"'min' of '{code}' is above its 'max'")
+        return result
+
+    def type_text(self, entry: dict, path: Path, code: str) -> dict[str, Any]:
+        limit = TEXT_LIMITS[entry["type"]]
+        value = entry.get("max_length", limit)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= limit:
+            self.problem((*path, "max_length"), f"'max_length' of '{code}' must be 1 to {limit}")
+            value = limit
+        return {"max_length": value}
+
+    type_textarea = type_text
+
+    def type_date(self, entry: dict, path: Path, code: str) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, field in (("min", "minimum"), ("max", "maximum")):
+            value = entry.get(key)
+            if value is None:
+                continue
+            try:
+                result[field] = dt.date.fromisoformat(str(value)).isoformat()
+            except ValueError:
+                self.problem((*path, key), f"'{key}' of '{code}' must be a date YYYY-MM-DD")
+        return result
+
+    def type_note(self, entry: dict, path: Path, code: str) -> dict[str, Any]:
+        return {}
+
+    def type_nomination(self, entry: dict, path: Path, code: str) -> dict[str, Any]:
+        roster = entry.get("roster")
+        fallback = entry.get("roster_fallback")
+        if roster != "campaign" and roster not in self.rosters:
+            self.problem((*path, "roster"), f"roster of '{code}' must be 'campaign' or one of "
+                         f"the rosters ({', '.join(sorted(self.rosters)) or 'none defined'})")
+        if fallback is not None and fallback not in self.rosters:
+            self.problem((*path, "roster_fallback"), f"unknown roster '{fallback}'")
+        rating: tuple[Choice, ...] = ()
+        if "rating" in entry:
+            name = entry["rating"]
+            if name not in self.choice_lists:
+                self.problem((*path, "rating"), f"'rating' of '{code}' must name a choice list")
+            else:
+                rating = self.choice_lists[name]
+                if not all(isinstance(c.code, int) for c in rating):
+                    self.problem((*path, "rating"), f"rating list '{name}' needs whole-number "
+                                 "codes")
+        self_pick = self.flag(entry, path, "self")
+        maximum = self.count(entry, path, "max")
+        if self_pick and maximum != 1:
+            self.problem(path, f"'{code}' has self: true, so it needs max: 1")
+        if self_pick and rating:
+            self.problem(path, f"'{code}' has self: true, so it cannot be rated")
+        return {"roster": roster, "roster_fallback": fallback, "rating": rating,
+                "self_pick": self_pick, "max_choices": maximum}
+
+    def count(self, entry: dict, path: Path, key: str) -> int | None:
+        value = entry.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self.problem((*path, key), f"'{key}' must be a whole number of at least 1")
+            return None
+        return value
+
+    def check_item(self, item: Item, path: Path) -> None:
+        if item.type == "note" and (item.required or item.special or item.constraint):
+            self.problem(path, f"note '{item.code}' only shows text: it cannot be required, "
+                         "have special answers or a constraint")
+        if item.equity:
+            if item.required:
+                self.problem((*path, "required"), f"equity descriptor '{item.code}' must stay "
+                             "optional")
+            if "prefer_not" not in item.special:
+                self.problem((*path, "special"), f"equity descriptor '{item.code}' must offer "
+                             "special: [prefer_not]")
+        if item.type == "matrix" and item.constraint:
+            self.problem((*path, "constraint"), "a matrix cannot have a constraint")
+
+    # -- scales ----------------------------------------------------------------------------
+
+    def read_scales(self, data: dict) -> list[Scale]:
+        value = data.get("scales", [])
+        if not isinstance(value, list):
+            self.problem(("scales",), "'scales' must be a list")
+            return []
+        scales, seen = [], set()
+        for n, entry in enumerate(value):
+            path = ("scales", n)
+            if not isinstance(entry, dict):
+                self.problem(path, "a scale must be a mapping with code, items and points")
+                continue
+            self.unknown_keys(entry, path, SCALE_KEYS, "in a scale")
+            code = self.code(entry, (*path, "code"), "scale code")
+            if code in seen:
+                self.problem((*path, "code"), f"scale code '{code}' is used twice")
+            seen.add(code)
+            scale = self.read_scale(entry, path, code)
+            if scale is not None:
+                scales.append(scale)
+        return scales
+
+    def read_scale(self, entry: dict, path: Path, code: str) -> Scale | None:
+        items = entry.get("items")
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            self.problem((*path, "items"), f"scale '{code}' needs a list of item codes")
+            return None
+        if len(items) < 3:
+            self.problem((*path, "items"), f"scale '{code}' needs at least 3 items")
+        if len(set(items)) != len(items):
+            self.problem((*path, "items"), f"scale '{code}' lists an item twice")
+        points = self.count(entry, path, "points")
+        if points is None:
+            self.problem(path, f"scale '{code}' needs points (the number of answer points)")
+        for name in items:
+            item = self.columns.get(name)
+            if item is None:
+                self.problem((*path, "items"), f"scale '{code}' names '{name}', an unknown item")
+            elif item.type not in ("likert", "matrix"):
+                self.problem((*path, "items"), f"scale '{code}' names '{name}', a {item.type} "
+                             "item: scales take likert items and matrix rows")
+            elif points is not None and len(item.choices) != points:
+                self.problem((*path, "items"), f"scale '{code}' has {points} points but "
+                             f"'{name}' has {len(item.choices)} choices")
+        reverse = entry.get("reverse", [])
+        if not isinstance(reverse, list) or any(r not in items for r in reverse):
+            self.problem((*path, "reverse"), f"'reverse' of scale '{code}' must list some of "
+                         "its items")
+            reverse = []
+        min_answered = self.count(entry, path, "min_answered") or 1
+        if min_answered > len(items):
+            self.problem((*path, "min_answered"), f"min_answered of '{code}' is more than its "
+                         "number of items")
+        construct = self.text(entry, (*path, "construct")) or {}
+        reference = entry.get("reference")
+        if reference is not None and not isinstance(reference, str):
+            self.problem((*path, "reference"), "'reference' must be a text")
+            reference = None
+        return Scale(code=code, items=tuple(items), reverse=tuple(reverse),
+                     points=points or 0, min_answered=min_answered, construct=construct,
+                     reference=reference)

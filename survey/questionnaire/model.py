@@ -1,0 +1,158 @@
+"""Immutable questionnaire definitions, built by :mod:`survey.questionnaire.loader`.
+
+Nothing here knows about Flask or the database: a :class:`Definition` is plain data that views,
+services, exports and the codebook read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+SPECIAL_ANSWERS = ("dont_know", "prefer_not")
+AUDIENCES = ("patient", "professional", "citizen")
+CHOICE_TYPES = ("single", "multiple", "likert", "yesno")
+ITEM_TYPES = (
+    "single",
+    "multiple",
+    "likert",
+    "matrix",
+    "yesno",
+    "integer",
+    "decimal",
+    "text",
+    "textarea",
+    "date",
+    "note",
+    "nomination",
+)
+TEXT_LIMITS = {"text": 200, "textarea": 5000}
+
+Text = Mapping[str, str]
+ChoiceCode = str | int
+
+
+@dataclass(frozen=True)
+class Choice:
+    code: ChoiceCode
+    label: Text
+
+    @property
+    def key(self) -> str:
+        """The code as it travels in forms and URLs."""
+        return str(self.code)
+
+
+@dataclass(frozen=True)
+class Expression:
+    source: str
+    tree: Any  # a parsed node from survey.questionnaire.expressions
+    json: Any  # the same tree, JSON-serialisable, for the page's script
+
+
+@dataclass(frozen=True)
+class Item:
+    code: str
+    type: str
+    text: Text
+    section: str
+    help: Text | None = None
+    required: bool = False
+    special: tuple[str, ...] = ()
+    relevant: Expression | None = None
+    constraint: Expression | None = None
+    constraint_message: Text | None = None
+    equity: bool = False
+    choices: tuple[Choice, ...] = ()
+    rows: tuple[Choice, ...] = ()
+    minimum: float | str | None = None
+    maximum: float | str | None = None
+    max_choices: int | None = None
+    max_length: int | None = None
+    exclusive: tuple[str, ...] = ()
+    anchors: Mapping[str, tuple[str, str]] | None = None
+    roster: str | None = None
+    roster_fallback: str | None = None
+    rating: tuple[Choice, ...] = ()
+    self_pick: bool = False
+
+    @property
+    def answerable(self) -> bool:
+        return self.type != "note"
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Data columns this item fills: a matrix has one per row, a note none."""
+        if self.type == "matrix":
+            return tuple(row.key for row in self.rows)
+        return (self.code,) if self.answerable else ()
+
+    def choice(self, key: str) -> Choice | None:
+        return next((c for c in self.choices if c.key == key), None)
+
+
+@dataclass(frozen=True)
+class Section:
+    code: str
+    title: Text
+    items: tuple[Item, ...]
+    intro: Text | None = None
+    relevant: Expression | None = None
+
+
+@dataclass(frozen=True)
+class Scale:
+    code: str
+    items: tuple[str, ...]
+    reverse: tuple[str, ...]
+    points: int
+    min_answered: int
+    construct: Text
+    reference: str | None = None
+
+
+@dataclass(frozen=True)
+class Definition:
+    code: str
+    audience: str
+    languages: tuple[str, ...]
+    minutes: int
+    title: Text
+    introduction: Text
+    consent: Text
+    sections: tuple[Section, ...]
+    scales: tuple[Scale, ...] = ()
+    rosters: Mapping[str, tuple[Choice, ...]] = field(default_factory=dict)
+    version_label: str | None = None
+    content_hash: str = ""
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+    def items(self) -> Iterator[Item]:
+        for section in self.sections:
+            yield from section.items
+
+    def item(self, code: str) -> Item | None:
+        return next((i for i in self.items() if i.code == code), None)
+
+    def section(self, code: str) -> Section | None:
+        return next((s for s in self.sections if s.code == code), None)
+
+    def section_index(self, code: str) -> int:
+        return next((n for n, s in enumerate(self.sections) if s.code == code), -1)
+
+    def columns(self) -> list[str]:
+        return [column for item in self.items() for column in item.columns]
+
+    def roster(self, item: Item, campaign_roster: tuple[Choice, ...] | None = None
+               ) -> tuple[Choice, ...]:
+        """The entries a nomination item offers: the campaign's list, else the definition's."""
+        if item.roster == "campaign":
+            if campaign_roster:
+                return campaign_roster
+            return self.rosters.get(item.roster_fallback or "", ())
+        return self.rosters.get(item.roster or "", ())

@@ -1,0 +1,57 @@
+"""Small helpers the templates use: texts per language, paragraphs, cache-busted static URLs."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+
+from flask import current_app, request, url_for
+from flask_babel import get_locale, gettext
+from markupsafe import Markup, escape
+
+from .questionnaire.model import Choice
+
+LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+
+
+def text(mapping: Mapping[str, str] | None) -> str:
+    """A definition's text in the participant's language (else the first one given)."""
+    if not mapping:
+        return ""
+    return mapping.get(str(get_locale())) or next(iter(mapping.values()), "")
+
+
+def paragraphs(value: str) -> Markup:
+    """Plain text with blank lines as escaped ``<p>`` paragraphs (never raw HTML)."""
+    parts = [p.strip() for p in str(value).replace("\r\n", "\n").split("\n\n") if p.strip()]
+    return Markup("").join(Markup("<p>{}</p>").format(escape(p)) for p in parts)
+
+
+def other_languages() -> list[tuple[str, str, str]]:
+    """(code, name, URL of this page in that language) for the language switch."""
+    current = str(get_locale())
+    args = dict(request.view_args or {})
+    args.update({k: v for k, v in request.args.items() if k != "lang"})
+    endpoint = request.endpoint or "participate.index"
+    if endpoint == "static" or request.routing_exception is not None:
+        endpoint, args = "participate.index", {}
+    return [(code, LANGUAGE_NAMES.get(code, code), url_for(endpoint, **args, lang=code))
+            for code in current_app.config["LANGUAGES"] if code != current]
+
+
+def static_url(filename: str) -> str:
+    """A static file's URL with a content hash, so browsers can cache it safely."""
+    return url_for("static", filename=filename, v=_digest(current_app.static_folder, filename))
+
+
+@cache
+def _digest(folder: str | None, filename: str) -> str:
+    path = Path(folder or "") / filename
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:10] if path.exists() else "0"
+
+
+def yesno_choices() -> tuple[Choice, Choice]:
+    locale = str(get_locale())
+    return (Choice("yes", {locale: gettext("Yes")}), Choice("no", {locale: gettext("No")}))

@@ -1,0 +1,69 @@
+"""Store questionnaire definitions as immutable versions, identified by their content hash."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from .extensions import db
+from .models import Questionnaire, QuestionnaireVersion
+from .questionnaire import Definition, load_file
+
+
+@dataclass(frozen=True)
+class Stored:
+    version: QuestionnaireVersion
+    created: bool
+
+
+def store_definition(definition: Definition, source_name: str | None = None) -> Stored:
+    """The version for this content: the existing one, or a new one (idempotent, race-safe)."""
+    for _attempt in range(2):
+        existing = _find(definition)
+        if existing is not None:
+            return Stored(existing, created=False)
+        try:
+            with db.session.begin_nested():
+                questionnaire = db.session.scalar(
+                    select(Questionnaire).filter_by(code=definition.code))
+                if questionnaire is None:
+                    questionnaire = Questionnaire(code=definition.code)
+                    db.session.add(questionnaire)
+                version = QuestionnaireVersion(
+                    questionnaire=questionnaire, content_hash=definition.content_hash,
+                    label=definition.version_label, source_name=source_name,
+                    definition_data=dict(definition.raw))
+                db.session.add(version)
+            db.session.commit()
+            return Stored(version, created=True)
+        except IntegrityError:
+            db.session.rollback()  # another process stored it at the same moment
+    raise RuntimeError(f"could not store questionnaire {definition.code}")
+
+
+def _find(definition: Definition) -> QuestionnaireVersion | None:
+    return db.session.scalar(
+        select(QuestionnaireVersion).join(Questionnaire)
+        .where(Questionnaire.code == definition.code,
+               QuestionnaireVersion.content_hash == definition.content_hash))
+
+
+def load_directory(directory: str | Path) -> list[Stored]:
+    """Load every ``*.yaml`` definition of a folder; a bad file raises DefinitionError."""
+    return [store_definition(load_file(path), path.name)
+            for path in sorted(Path(directory).glob("*.yaml"))]
+
+
+def latest_version(code: str) -> QuestionnaireVersion | None:
+    return db.session.scalar(
+        select(QuestionnaireVersion).join(Questionnaire)
+        .where(Questionnaire.code == code)
+        .order_by(QuestionnaireVersion.id.desc()).limit(1))
+
+
+def latest_versions() -> list[QuestionnaireVersion]:
+    codes = db.session.scalars(select(Questionnaire.code).order_by(Questionnaire.code))
+    return [v for code in codes if (v := latest_version(code)) is not None]

@@ -1,0 +1,158 @@
+"""A participant driving the pages through the Flask test client, as a browser would:
+following redirects, reading the CSRF token from each page, posting what the inputs hold."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask.testing import FlaskClient
+from werkzeug.datastructures import MultiDict
+from werkzeug.test import TestResponse
+
+from survey.questionnaire.model import Definition, Item
+
+Pairs = list[tuple[str, str]]
+
+
+class _Inputs(HTMLParser):
+    """Names of the inputs on the page, and the item wrappers that are there."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+        self.items: list[str] = []
+        self.csrf = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag in ("input", "textarea") and a.get("name"):
+            self.names.add(a["name"] or "")
+            if a["name"] == "csrf_token":
+                self.csrf = a.get("value") or ""
+        if a.get("data-item"):
+            self.items.append(a["data-item"] or "")
+
+
+class Participant:
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+        self.response: TestResponse | None = None
+        self.path = "/"
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    @property
+    def html(self) -> str:
+        assert self.response is not None
+        return self.response.get_data(as_text=True)
+
+    @property
+    def status(self) -> int:
+        assert self.response is not None
+        return self.response.status_code
+
+    def _parse(self) -> _Inputs:
+        parser = _Inputs()
+        parser.feed(self.html)
+        return parser
+
+    @property
+    def csrf(self) -> str:
+        return self._parse().csrf
+
+    @property
+    def items(self) -> list[str]:
+        return self._parse().items
+
+    def get(self, path: str) -> TestResponse:
+        self.response = self.client.get(path, follow_redirects=True)
+        self.path = self.response.request.path
+        return self.response
+
+    def post(self, pairs: Pairs, nav: str | None = "next", csrf: bool = True,
+             path: str | None = None) -> TestResponse:
+        data = list(pairs)
+        if csrf:
+            data.append(("csrf_token", self.csrf))
+        if nav:
+            data.append(("nav", nav))
+        self.response = self.client.post(path or self.path, data=MultiDict(data),
+                                         follow_redirects=True)
+        self.path = self.response.request.path
+        return self.response
+
+    @property
+    def section(self) -> str | None:
+        match = re.match(r"^/q/[^/]+/p/([^/]+)$", self.path)
+        return match.group(1) if match else None
+
+    # -- steps ----------------------------------------------------------------------------
+
+    def start(self, code: str, lang: str = "fr") -> None:
+        self.get(f"/q/{code}?lang={lang}")
+        assert self.status == 200, self.html
+        self.get(f"/q/{code}/consent")
+        token = re.search(r'name="start_token" type="hidden" value="([^"]+)"', self.html)
+        assert token, "the consent form carries a start token"
+        self.post([("start_token", token.group(1)), ("agree", "y")], nav=None)
+        assert self.section is not None, self.html
+
+    def answer_page(self, definition: Definition, overrides: dict[str, Pairs] | None = None,
+                    nav: str = "next") -> TestResponse:
+        section = definition.section(self.section or "")
+        assert section is not None
+        pairs: Pairs = []
+        for item in section.items:
+            if overrides and item.code in overrides:
+                pairs += overrides[item.code]
+            else:
+                pairs += typical_answer(definition, item)
+        return self.post(pairs, nav=nav)
+
+    def complete(self, definition: Definition, overrides: dict[str, Pairs] | None = None,
+                 limit: int = 50) -> list[str]:
+        """Answer page after page until the thank-you page; returns the pages seen."""
+        seen = []
+        for _ in range(limit):
+            if self.section is None:
+                break
+            seen.append(self.section)
+            self.answer_page(definition, overrides)
+            assert self.status == 200, (self.section, self.html[:3000])
+        assert urlsplit(self.path).path.endswith("/done"), self.path
+        return seen
+
+
+def typical_answer(definition: Definition, item: Item) -> Pairs:
+    """A valid, unremarkable answer to any item (yes to yes/no, to open the follow-ups)."""
+    kind = item.type
+    if kind == "note":
+        return []
+    if kind in ("single", "likert"):
+        return [(item.code, item.choices[len(item.choices) // 2].key)]
+    if kind == "multiple":
+        usable = [c for c in item.choices if c.key not in item.exclusive]
+        return [(item.code, usable[0].key)]
+    if kind == "matrix":
+        return [(row.key, item.choices[-2].key) for row in item.rows]
+    if kind == "yesno":
+        return [(item.code, "yes")]
+    if kind in ("integer", "decimal"):
+        low = item.minimum if item.minimum is not None else 0
+        return [(item.code, str(int(max(low, min(2, item.maximum or 2)))))]
+    if kind in ("text", "textarea"):
+        return [(item.code, "Merci <b>beaucoup</b> & bravo")]
+    if kind == "date":
+        return [(item.code, (item.minimum or dt.date.today().isoformat()))]
+    if kind == "nomination":
+        entries = definition.roster(item)
+        count = 1 if item.self_pick else min(2, item.max_choices or 2)
+        pairs = [(item.code, e.key) for e in entries[:count]]
+        if item.rating:
+            pairs += [(f"{item.code}__{e.key}", item.rating[-1].key) for e in entries[:count]]
+        return pairs
+    raise AssertionError(f"no typical answer for {kind}")
