@@ -34,6 +34,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from . import models  # noqa: F401  (register the tables with the metadata)
     from .participate import bp as participate_bp
 
+    # Participant forms check their CSRF token themselves (FlaskForm.validate_on_submit), so a
+    # stale token gives the page back with the participant's answers and a message, not a bare
+    # error; every other blueprint keeps the global check.
+    csrf.exempt(participate_bp)
     app.register_blueprint(participate_bp)
     _register_language_switch(app)
     _register_errors(app)

@@ -192,7 +192,7 @@ def test_relevance_travels_to_the_page_for_the_script(every_type: Definition,
     ({"service": [("service", "clinic"), ("service", "coop")]}, "pas un des choix proposés"),
     ({"visits": [("visits", "trois")]}, "nombre entier"),
     ({"visits": [("visits", "60")]}, "Au plus 52 visites par an."),
-    ({"visits": [("visits", "-1")]}, "au moins 0"),
+    ({"visits": [("visits", "-1")]}, "au moins égal à 0"),
     ({"visits": [("visits", "5"), ("visits", "dont_know")]}, "pas les deux"),
     ({"cost": [("cost", "1e9999")]}, "Veuillez entrer un nombre"),
     ({"barriers": [("barriers", "none"), ("barriers", "hours")]}, "ne peut pas être combinée"),
@@ -356,9 +356,9 @@ def test_refresh_of_a_saved_page_does_not_duplicate(app: Flask, every_type: Defi
     csrf = participant.csrf
     for _ in range(3):
         client.post("/q/every_type/p/basics",
-                    data={"used": "no", "csrf_token": csrf, "nav": "next"})
+                    data={"service": "clinic", "used": "no", "csrf_token": csrf, "nav": "next"})
     response = only_response(app)
-    assert response.answers == {"used": "no"} and response.revision == 3
+    assert response.answers == {"service": "clinic", "used": "no"} and response.revision == 3
 
 
 # -- privacy ------------------------------------------------------------------------------------

@@ -1,0 +1,474 @@
+"""The expression language: parsing, errors, evaluation, and the same table in relevance.js."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from survey.questionnaire.expressions import (
+    MAX_LENGTH,
+    ExpressionError,
+    evaluate,
+    parse,
+    references,
+    to_json,
+    truthy,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+JS_DIR = ROOT / "tests" / "js"
+
+
+def tree(source: str, allow_dot: bool = True) -> Any:
+    return to_json(parse(source, allow_dot=allow_dot))
+
+
+def same(got: Any, expected: Any) -> bool:
+    """Equal and of the same kind: True is not 1, 2.0 is not 2."""
+    if isinstance(expected, list):
+        return isinstance(got, list) and len(got) == len(expected) and all(
+            same(g, e) for g, e in zip(got, expected, strict=True))
+    return type(got) is type(expected) and got == expected
+
+
+# -- parsing -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("3", ["num", 3]),
+    ("2.5", ["num", 2.5]),
+    (".5", ["num", 0.5]),
+    ("2.0", ["num", 2]),
+    ("'yes'", ["str", "yes"]),
+    ('"it\'s"', ["str", "it's"]),
+    ("''", ["str", ""]),
+    ("${q1}", ["ref", "q1"]),
+    (".", ["dot"]),
+    ("-3", ["num", -3]),
+    ("-${a}", ["neg", ["ref", "a"]]),
+    ("--2", ["num", 2]),
+    ("(${a})", ["ref", "a"]),
+    ("1 = 2", ["=", ["num", 1], ["num", 2]]),
+    ("1 != 2", ["!=", ["num", 1], ["num", 2]]),
+    ("1 < 2", ["<", ["num", 1], ["num", 2]]),
+    ("1 <= 2", ["<=", ["num", 1], ["num", 2]]),
+    ("1 > 2", [">", ["num", 1], ["num", 2]]),
+    ("1 >= 2", [">=", ["num", 1], ["num", 2]]),
+    ("1 + 2", ["+", ["num", 1], ["num", 2]]),
+    ("1 - 2", ["-", ["num", 1], ["num", 2]]),
+    ("1-2", ["-", ["num", 1], ["num", 2]]),
+    ("1 * 2", ["*", ["num", 1], ["num", 2]]),
+    ("1 div 2", ["div", ["num", 1], ["num", 2]]),
+    ("1 div-2", ["div", ["num", 1], ["num", -2]]),
+    ("1 mod 2", ["mod", ["num", 1], ["num", 2]]),
+    ("1 and 2", ["and", ["num", 1], ["num", 2]]),
+    ("1 or 2", ["or", ["num", 1], ["num", 2]]),
+    ("not(1)", ["not", ["num", 1]]),
+    ("not (1)", ["not", ["num", 1]]),
+    ("selected(${q}, 'a')", ["fn", "selected", [["ref", "q"], ["str", "a"]]]),
+    ("count-selected(${q})", ["fn", "count-selected", [["ref", "q"]]]),
+    ("string-length(.)", ["fn", "string-length", [["dot"]]]),
+    ("string-length(${q})", ["fn", "string-length", [["ref", "q"]]]),
+    ("\t${a}\n=\r1 ", ["=", ["ref", "a"], ["num", 1]]),
+])
+def test_parse_shapes(source: str, expected: Any) -> None:
+    assert tree(source) == expected
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("1 + 2 * 3 = 7", ["=", ["+", ["num", 1], ["*", ["num", 2], ["num", 3]]], ["num", 7]]),
+    ("not(${a} = 1) and ${b} = 2 or ${c}",
+     ["or", ["and", ["not", ["=", ["ref", "a"], ["num", 1]]], ["=", ["ref", "b"], ["num", 2]]],
+      ["ref", "c"]]),
+    ("${a} or ${b} and ${c}", ["or", ["ref", "a"], ["and", ["ref", "b"], ["ref", "c"]]]),
+    ("1 = 2 < 3", ["=", ["num", 1], ["<", ["num", 2], ["num", 3]]]),
+    ("1 < 2 = 3", ["=", ["<", ["num", 1], ["num", 2]], ["num", 3]]),
+    ("1 - 2 - 3", ["-", ["-", ["num", 1], ["num", 2]], ["num", 3]]),
+    ("8 div 4 div 2", ["div", ["div", ["num", 8], ["num", 4]], ["num", 2]]),
+    ("-${a} * 2", ["*", ["neg", ["ref", "a"]], ["num", 2]]),
+    ("1 + 2 mod 3", ["+", ["num", 1], ["mod", ["num", 2], ["num", 3]]]),
+    ("(1 + 2) * 3", ["*", ["+", ["num", 1], ["num", 2]], ["num", 3]]),
+    ("${a} + 1 > ${b} * 2 and ${c} != ''",
+     ["and", [">", ["+", ["ref", "a"], ["num", 1]], ["*", ["ref", "b"], ["num", 2]]],
+      ["!=", ["ref", "c"], ["str", ""]]]),
+])
+def test_precedence(source: str, expected: Any) -> None:
+    assert tree(source) == expected
+
+
+def test_to_json_is_plain_json() -> None:
+    source = "selected(${m}, 'a') and (string-length(.) > 2 or -${n} mod 2 = 1.5)"
+    shape = tree(source)
+    assert json.loads(json.dumps(shape)) == shape
+    assert json.dumps(shape, separators=(",", ":")) == (
+        '["and",["fn","selected",[["ref","m"],["str","a"]]],["or",[">",["fn","string-length",'
+        '[["dot"]]],["num",2]],["=",["mod",["neg",["ref","n"]],["num",2]],["num",1.5]]]]')
+
+
+def test_parse_is_deterministic_and_hashable() -> None:
+    assert parse("${a} = 1", allow_dot=False) == parse("${a}   =   1", allow_dot=False)
+    hash(parse("selected(${a}, 'x')", allow_dot=False))
+
+
+def test_references() -> None:
+    node = parse("${a} = 1 and selected(${b}, 'x') or count-selected(${c}) > ${a} - -${d_2}",
+                 allow_dot=False)
+    assert references(node) == {"a", "b", "c", "d_2"}
+    assert references(parse("string-length(.) < 3", allow_dot=True)) == set()
+
+
+# -- errors --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("source", "position", "words"), [
+    ("(1 + 2", 6, "')'"),
+    ("not(1", 5, "')'"),
+    ("selected(${a}, 'x'", 18, "')'"),
+    ("1 + 2)", 5, "after a complete expression"),
+    ("foo(1)", 0, "unknown function 'foo'"),
+    ("${a} = 'yes", 7, "unterminated string"),
+    ('"abc', 0, "unterminated string"),
+    ("$a = 1", 0, "'$'"),
+    ("${} = 1", 0, "empty reference"),
+    ("${a", 0, "unclosed reference"),
+    ("${a = 1 and ${b}", 0, "unclosed reference"),
+    ("${a b}", 2, "invalid item code"),
+    ("${1a}", 2, "invalid item code"),
+    ("${a} = 1 2", 9, "after a complete expression"),
+    ("${a} = 1 ${b}", 9, "after a complete expression"),
+    ("1 +", 3, "expected a value"),
+    ("1 = = 2", 4, "expected a value"),
+    ("()", 1, "expected a value"),
+    ("and", 0, "expected a value"),
+    ("", 0, "empty expression"),
+    ("   ", 0, "empty expression"),
+    ("yes", 0, "unknown name 'yes'"),
+    ("not 1", 0, "parentheses"),
+    ("selected(${a})", 0, "2 arguments"),
+    ("count-selected(${a}, 'x')", 0, "1 argument"),
+    ("string-length()", 0, "1 argument"),
+    ("1 / 2", 2, "div"),
+    ("1 == 1", 3, "expected a value"),
+    ("${a} && ${b}", 5, "and"),
+    ("__import__('os').system('x')", 0, "unknown function '__import__'"),
+    ("${a}; drop table", 4, "unexpected character ';'"),
+    ("1e999999", 1, "after a complete expression"),
+    ("1" * 16, 0, "more than 15 digits"),
+    ("0." + "0" * 300 + "1", 0, "more than 15 digits"),
+    ("${a} = ٣", 7, "unexpected character"),
+    ("${a}.", 4, "after a complete expression"),
+])
+def test_errors_have_positions(source: str, position: int, words: str) -> None:
+    with pytest.raises(ExpressionError) as caught:
+        parse(source, allow_dot=True)
+    assert caught.value.position == position, caught.value.message
+    assert words in caught.value.message
+    assert str(position + 1) in str(caught.value)
+
+
+def test_dot_only_where_allowed() -> None:
+    assert tree(". > 3", allow_dot=True) == [">", ["dot"], ["num", 3]]
+    with pytest.raises(ExpressionError) as caught:
+        parse("${a} > 1 and . > 3", allow_dot=False)
+    assert caught.value.position == 13
+    assert "constraint" in caught.value.message
+
+
+@pytest.mark.parametrize("source", [
+    "1" + " " * MAX_LENGTH,
+    "(" * 10_000,
+    "(" * 10_000 + "1" + ")" * 10_000,
+    "-" * 1999 + "1",
+    "(" * 60 + "1" + ")" * 60,
+    "not(" * 60 + "1" + ")" * 60,
+    " or ".join(["${a}"] * 150),
+    "1" + "+1" * 999,
+    "string-length(" * 60 + "1" + ")" * 60,
+])
+def test_hostile_sizes_are_refused_cleanly(source: str) -> None:
+    with pytest.raises(ExpressionError) as caught:
+        parse(source, allow_dot=False)
+    assert "longer than" in caught.value.message or "too deeply" in caught.value.message
+    assert 0 <= caught.value.position <= len(source)
+
+
+def test_reasonable_sizes_are_accepted() -> None:
+    chain = " or ".join(f"selected(${{q}}, '{n}')" for n in range(60))
+    assert references(parse(chain, allow_dot=False)) == {"q"}
+    assert evaluate(parse("(" * 40 + "1" + ")" * 40, allow_dot=False), {}) == 1
+
+
+def test_non_text_source() -> None:
+    with pytest.raises(ExpressionError):
+        parse(None, allow_dot=False)  # type: ignore[arg-type]
+
+
+def test_random_input_raises_only_expression_errors() -> None:
+    alphabet = list("${}().,'\"=!<>+-*/ 0123456789abc_") + ["and ", "or ", "div ", "mod ",
+                                                           "not(", "selected(", "${a}", "."]
+    rng = random.Random(20260)
+    for _ in range(4000):
+        source = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        try:
+            node = parse(source, allow_dot=rng.random() < 0.5)
+        except ExpressionError as error:
+            assert 0 <= error.position <= len(source)
+            continue
+        json.dumps(to_json(node))
+        evaluate(node, {"a": rng.choice([None, "x", 3, ["a"]])}, dot=rng.choice([None, 2, "y"]))
+
+
+# -- evaluation: one table for Python and JavaScript ---------------------------------------
+
+# (expression, answers, dot, expected value)
+CASES: list[tuple[str, dict[str, Any], Any, Any]] = [
+    # arithmetic and precedence
+    ("1 + 2 * 3 = 7", {}, None, True),
+    ("1 + 2 * 3", {}, None, 7),
+    ("(1 + 2) * 3", {}, None, 9),
+    ("1 = 1 or 1 = 2 and 1 = 2", {}, None, True),
+    ("1 < 2 = 1", {}, None, True),
+    ("7 div 2", {}, None, 3.5),
+    ("6 div 3", {}, None, 2),
+    ("7 mod 3", {}, None, 1),
+    ("-7 mod 3", {}, None, -1),
+    ("7.5 mod 2", {}, None, 1.5),
+    ("1 div 0", {}, None, None),
+    ("1 mod 0", {}, None, None),
+    ("1 div 0 > 0", {}, None, False),
+    ("1 div 0 < 1", {}, None, False),
+    ("-2 * 3", {}, None, -6),
+    ("2 - -2", {}, None, 4),
+    ("- - ${a}", {"a": 3}, None, 3),
+    ("-${a}", {"a": "x"}, None, None),
+    ("0.1 + 0.2", {}, None, 0.30000000000000004),
+    ("${a} + 1", {"a": "4"}, None, 5),
+    ("${a} + 1", {"a": " 4.5 "}, None, 5.5),
+    ("${a} + 1", {"a": "x"}, None, None),
+    ("${a} + 1", {}, None, None),
+    ("${a} + 1", {"a": [1]}, None, None),
+    ("${a} + 1", {"a": True}, None, 2),
+    ("${a} * ${a}", {"a": 1e200}, None, None),
+    ("'abc' + 1", {}, None, None),
+    ("(1 = 1) + (2 = 2)", {}, None, 2),
+    # empty answers
+    ("${q} = 'yes'", {"q": "yes"}, None, True),
+    ("${q} = 'yes'", {"q": "no"}, None, False),
+    ("${q} = 'yes'", {}, None, False),
+    ("${q} = 'yes'", {"q": None}, None, False),
+    ("${q} != 'yes'", {}, None, True),
+    ("${q} != 'yes'", {"q": "yes"}, None, False),
+    ("${q} != 'yes'", {"q": "no"}, None, True),
+    ("${q} = ''", {}, None, True),
+    ("${q} = ''", {"q": ""}, None, True),
+    ("${q} = ''", {"q": []}, None, True),
+    ("${q} = ''", {"q": "x"}, None, False),
+    ("${q} = ''", {"q": 0}, None, False),
+    ("${q} != ''", {}, None, False),
+    ("${q} != ''", {"q": "x"}, None, True),
+    ("${q} > 3", {}, None, False),
+    ("${q} < 3", {}, None, False),
+    ("${q} <= 3", {}, None, False),
+    ("${q} >= ''", {}, None, False),
+    ("${a} = ${b}", {}, None, True),
+    ("${a} != ${b}", {}, None, False),
+    ("${a} + 1 = 2", {}, None, False),
+    # numbers and numeric strings
+    ("${q} >= 4", {"q": "5"}, None, True),
+    ("${q} >= 4", {"q": "4"}, None, True),
+    ("${q} >= 4", {"q": "3"}, None, False),
+    ("${q} >= 4", {"q": 4}, None, True),
+    ("${q} = '4'", {"q": 4}, None, True),
+    ("${q} = '4'", {"q": "4"}, None, True),
+    ("${q} = '4'", {"q": 4.0}, None, True),
+    ("${q} = 4", {"q": "04"}, None, True),
+    ("${q} = 4", {"q": "4.0"}, None, True),
+    ("${q} > 10", {"q": "9"}, None, False),
+    ("'9' < '10'", {}, None, True),
+    ("${q} = 2.5", {"q": 2.5}, None, True),
+    ("${q} < 0", {"q": -1}, None, True),
+    ("${q} = 4", {"q": "4x"}, None, False),
+    # text, dates, special answers
+    ("${d} >= '2024-01-01'", {"d": "2024-05-01"}, None, True),
+    ("${d} >= '2024-01-01'", {"d": "2023-12-31"}, None, False),
+    ("'b' > 'a'", {}, None, True),
+    ("'a' = 'A'", {}, None, False),
+    ("${q} = 1", {"q": "dont_know"}, None, False),
+    ("${q} != 1", {"q": "dont_know"}, None, True),
+    ("${q} >= 1", {"q": "dont_know"}, None, False),
+    ("${q} < 1", {"q": "prefer_not"}, None, False),
+    ("${q} = 'dont_know'", {"q": "dont_know"}, None, True),
+    ("${q} != 'yes'", {"q": "prefer_not"}, None, True),
+    # lists (multiple choice, nominations) and rated nominations (a mapping)
+    ("${m} = 'a'", {"m": ["a"]}, None, True),
+    ("${m} = 'a'", {"m": ["a", "b"]}, None, False),
+    ("${m} = 'a b'", {"m": ["a", "b"]}, None, True),
+    ("${m} != ''", {"m": ["a"]}, None, True),
+    ("${m} = 1", {"m": [1]}, None, True),
+    ("${m}", {"m": ["a", 1, True, None, ["x"]]}, None, ["a", "1", "true"]),
+    ("${m}", {"m": {"x": 3, "y": 4}}, None, ["x", "y"]),
+    ("${m}", {"m": {}}, None, []),
+    # booleans
+    ("(1 = 1) = (2 = 2)", {}, None, True),
+    ("(1 = 1) = 1", {}, None, True),
+    ("(1 = 2) = 0", {}, None, True),
+    ("(1 = 1) = 'true'", {}, None, False),
+    # logic and truthiness
+    ("not(${a} = 1) and ${b} = 2 or ${c}", {"a": 2, "b": "2"}, None, True),
+    ("not(${a} = 1) and ${b} = 2 or ${c}", {"a": 1, "b": 2}, None, False),
+    ("not(${a} = 1) and ${b} = 2 or ${c}", {"a": 1, "c": "x"}, None, True),
+    ("${a} or ${b}", {"a": 0, "b": ""}, None, False),
+    ("${a} or ${b}", {"a": "0"}, None, True),
+    ("${a} or ${b}", {"a": [], "b": None}, None, False),
+    ("${a} and ${b}", {"a": "no", "b": ["x"]}, None, True),
+    ("${a} and ${b}", {"a": 0.5, "b": False}, None, False),
+    ("not(${a})", {}, None, True),
+    ("not(${a})", {"a": 0}, None, True),
+    ("not(${a})", {"a": "x"}, None, False),
+    ("not('')", {}, None, True),
+    ("not(0.0)", {}, None, True),
+    # selected
+    ("selected(${m}, 'a')", {"m": ["a", "b"]}, None, True),
+    ("selected(${m}, 'c')", {"m": ["a", "b"]}, None, False),
+    ("selected(${m}, 'a')", {"m": "a"}, None, True),
+    ("selected(${m}, 'a')", {"m": "ab"}, None, False),
+    ("selected(${m}, 'a')", {}, None, False),
+    ("selected(${m}, 'a')", {"m": []}, None, False),
+    ("selected(${m}, 1)", {"m": [1, 2]}, None, True),
+    ("selected(${m}, '2')", {"m": [1, 2]}, None, True),
+    ("selected(${m}, 3)", {"m": ["3"]}, None, True),
+    ("selected(${m}, '3')", {"m": 3}, None, True),
+    ("selected(${m}, 'x')", {"m": {"x": 3}}, None, True),
+    ("selected(${m}, 'dont_know')", {"m": "dont_know"}, None, True),
+    ("selected(${m}, ${n})", {"m": ["a"], "n": ["a"]}, None, False),
+    ("selected(${m}, ${n})", {"m": ["a"], "n": "a"}, None, True),
+    ("selected(${m}, '')", {"m": ["a"]}, None, False),
+    # count-selected
+    ("count-selected(${m})", {"m": ["a", "b"]}, None, 2),
+    ("count-selected(${m})", {"m": []}, None, 0),
+    ("count-selected(${m})", {}, None, 0),
+    ("count-selected(${m})", {"m": "a"}, None, 1),
+    ("count-selected(${m})", {"m": 0}, None, 1),
+    ("count-selected(${m})", {"m": {"x": 1, "y": 2}}, None, 2),
+    ("count-selected(${m})", {"m": "dont_know"}, None, 1),
+    ("count-selected(${m}) >= 2", {"m": ["a", "b", "c"]}, None, True),
+    # string-length and constraints on .
+    ("string-length(.)", {}, "abc", 3),
+    ("string-length(.)", {}, None, 0),
+    ("string-length(.)", {}, "", 0),
+    ("string-length(.)", {}, 12345, 5),
+    ("string-length(.)", {}, 2.5, 3),
+    ("string-length(.)", {}, 3.0, 1),
+    ("string-length(.)", {}, "été", 3),
+    ("string-length(.)", {}, "😀a", 2),
+    ("string-length(${q})", {"q": ["ab", "c"]}, None, 4),
+    ("string-length(1 div 0)", {}, None, 0),
+    ("string-length(1 = 1)", {}, None, 4),
+    ("string-length(.) <= 5", {}, "hello", True),
+    (". >= 0 and . <= 120", {}, 50, True),
+    (". >= 0 and . <= 120", {}, -1, False),
+    (". >= 0 and . <= 120", {}, "dont_know", False),
+    (". <= ${max}", {"max": 10}, 10, True),
+    (". <= ${max}", {}, 10, False),
+    (". != ${other}", {"other": "a"}, "b", True),
+    (".", {}, None, None),
+    (".", {}, ["a"], ["a"]),
+    (". mod 2 = 0", {}, 4, True),
+    (". mod 2 = 0", {}, 3, False),
+]
+
+
+@pytest.mark.parametrize(("source", "answers", "dot", "expected"), CASES)
+def test_evaluate(source: str, answers: dict[str, Any], dot: Any, expected: Any) -> None:
+    got = evaluate(parse(source, allow_dot=True), answers, dot)
+    assert same(got, expected), f"{source}: {got!r} != {expected!r}"
+
+
+def test_javascript_agrees_on_every_case(tmp_path: Path) -> None:
+    node = shutil.which("node")
+    assert node, "node is needed to test survey/static/relevance.js"
+    cases = []
+    for source, answers, dot, expected in CASES:
+        value = evaluate(parse(source, allow_dot=True), answers, dot)
+        cases.append({"source": source, "tree": tree(source), "answers": answers, "dot": dot,
+                      "expected": expected, "truthy": truthy(value)})
+    path = tmp_path / "cases.json"
+    path.write_text(json.dumps(cases, ensure_ascii=False), encoding="utf-8")
+    run = subprocess.run([node, str(JS_DIR / "relevance_check.mjs"), str(path)],
+                         capture_output=True, text=True, timeout=30, check=False)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"{len(CASES)}/{len(CASES)} cases agree" in run.stdout
+
+
+def test_javascript_page_wiring() -> None:
+    node = shutil.which("node")
+    assert node, "node is needed to test survey/static/relevance.js"
+    run = subprocess.run([node, str(JS_DIR / "relevance_dom.test.mjs")],
+                         capture_output=True, text=True, timeout=30, check=False)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_javascript_has_no_dynamic_code() -> None:
+    script = (ROOT / "survey" / "static" / "relevance.js").read_text(encoding="utf-8")
+    for word in ("eval(", "Function(", "innerHTML", "setTimeout(", "onclick"):
+        assert word not in script
+
+
+# -- truthiness and robustness -------------------------------------------------------------
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (None, False), ("", False), (0, False), (0.0, False), (False, False), ([], False),
+    ({}, False), (float("nan"), False), ("0", True), ("no", True), (1, True), (-0.5, True),
+    (True, True), (["a"], True), ({"x": 1}, True), (object(), False),
+])
+def test_truthy(value: Any, expected: bool) -> None:
+    assert truthy(value) is expected
+
+
+class Weird:
+    def __str__(self) -> str:
+        raise RuntimeError("no")
+
+    def __eq__(self, other: object) -> bool:
+        raise RuntimeError("no")
+
+    __hash__ = object.__hash__
+
+
+ODD_VALUES: list[Any] = [
+    None, "", "x", "dont_know", "prefer_not", "4", " 4 ", "1e3", "inf", "nan", "-", ".", "0x10",
+    "9" * 5000, "٣", 0, -0.0, 1, -1, 2**53 + 1, 10**400, -(10**400), 1e308, -1e308, 5e-324,
+    float("inf"), float("-inf"), float("nan"), True, False, [], [None], ["a", 1, 2.5, True],
+    [["nested"]], [Weird()], (), ("a",), {"x": 1}, {1: 2}, {}, set(), {"a"}, frozenset({"b"}),
+    b"bytes", bytearray(b"x"), object(), Weird(), 1j, range(3), "\x00", "😀" * 10,
+]
+FUZZ_SOURCES = [
+    "${a} = ${b}", "${a} != ${b}", "${a} < ${b}", "${a} >= ${b}", "${a} + ${b}", "${a} - ${b}",
+    "${a} * ${b}", "${a} div ${b}", "${a} mod ${b}", "-${a}", "not(${a})", "${a} and ${b}",
+    "${a} or ${b}", "selected(${a}, ${b})", "selected(${a}, 'x')", "count-selected(${a})",
+    "string-length(${a})", "string-length(.)", ". = ${a}", ". > 3", "${a} = ''", "${a}",
+    "(${a} + .) * ${b} > 1 or count-selected(.) = string-length(${b})",
+]
+
+
+def test_evaluation_never_raises_on_odd_answers() -> None:
+    nodes = [parse(source, allow_dot=True) for source in FUZZ_SOURCES]
+    rng = random.Random(7)
+    pairs = [(a, b) for a in ODD_VALUES for b in ODD_VALUES]
+    for a, b in pairs:
+        dot = rng.choice(ODD_VALUES)
+        for node in nodes:
+            value = evaluate(node, {"a": a, "b": b}, dot=dot)
+            assert value is None or isinstance(value, str | int | float | bool | list)
+            assert isinstance(truthy(value), bool)
+            json.dumps(value, allow_nan=False)
+
+
+@pytest.mark.parametrize("answers", [None, [], "abc", 42, {"a": Weird()}])
+def test_evaluation_never_raises_on_odd_mappings(answers: Any) -> None:
+    node = parse("${a} = 1 or selected(${a}, 'x') or count-selected(${a}) > 0", allow_dot=False)
+    assert evaluate(node, answers) is False
