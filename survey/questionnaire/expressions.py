@@ -17,6 +17,10 @@ Tree (tuples here, the same shape as lists from :func:`to_json`)::
     ["not", x]  ["neg", x]
     ["fn", name, [args]]  name in: selected count-selected string-length
 
+A minus before a number is folded into it (``-3`` is ``["num", -3]``). Any problem in the text,
+including hostile sizes (over MAX_LENGTH characters, MAX_DEPTH nested levels, MAX_HEIGHT levels of
+tree, numbers over MAX_DIGITS digits), is an :class:`ExpressionError` with its position.
+
 Evaluation never raises on data. Values are None (empty), str, int, float, bool or a list of
 codes (a dict, as a rated nomination stores it, counts as the list of its keys). Empty is None,
 ``''`` or an empty list. Comparisons: with an empty side, ``=`` is true when both sides are empty
@@ -33,7 +37,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 MAX_LENGTH = 2000  # characters
 MAX_DEPTH = 50  # nested parentheses, functions and unary minus
@@ -85,17 +89,17 @@ def tokenize(source: str) -> list[Token]:
     while position < len(source):
         match = TOKEN_RE.match(source, position)
         if match is None:
-            tokens.append(_bad_token(source, position))
-        else:
-            kind = match.lastgroup if match.lastgroup != "code" else "ref"
-            if kind != "space":
-                tokens.append(_token(kind, match, position))
-            position = match.end()
+            _bad_token(source, position)
+        kind = match.lastgroup if match.lastgroup != "code" else "ref"
+        if kind != "space":
+            tokens.append(_token(kind, match, position))
+        position = match.end()
     tokens.append(("end", None, len(source)))
     return tokens
 
 
-def _bad_token(source: str, position: int) -> Token:
+def _bad_token(source: str, position: int) -> NoReturn:
+    """Raise the error for text no token matches."""
     char = source[position]
     if char in "'\"":
         raise ExpressionError("unterminated string: add the closing quote", position)
@@ -325,12 +329,11 @@ def _number(value: Any) -> float | None:
     """A value read as a number: numbers, booleans (1/0), numeric strings; else None."""
     if isinstance(value, bool):
         return 1.0 if value else 0.0
-    if isinstance(value, int | float):
-        number = float(value)
-    elif isinstance(value, str) and NUMERIC_RE.fullmatch(value):
-        number = float(value)
-    else:
+    numeric = isinstance(value, int | float) or (
+        isinstance(value, str) and NUMERIC_RE.fullmatch(value) is not None)
+    if not numeric:
         return None
+    number = float(value)
     return number if math.isfinite(number) else None
 
 

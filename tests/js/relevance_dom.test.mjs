@@ -1,0 +1,122 @@
+// The page wiring of survey/static/relevance.js on a small fake DOM (no npm packages).
+// Usage: node tests/js/relevance_dom.test.mjs   (exits 1 on the first failed check)
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import vm from 'node:vm';
+
+const SCRIPT = readFileSync(new URL('../../survey/static/relevance.js', import.meta.url), 'utf8');
+
+class Element {
+  constructor(tag, attrs = {}, children = []) {
+    Object.assign(this, { tagName: tag, attrs, children, hidden: false, listeners: {} });
+    this.name = attrs.name || '';
+    this.type = attrs.type || (tag === 'textarea' ? 'textarea' : tag === 'input' ? 'text' : '');
+    this.value = attrs.value || '';
+    this.checked = Boolean(attrs.checked);
+  }
+  getAttribute(name) { return name in this.attrs ? String(this.attrs[name]) : null; }
+  *walk() { for (const child of this.children) { yield child; yield* child.walk(); } }
+  querySelectorAll(selector) {
+    const all = [...this.walk()];
+    if (selector === '[data-item]') return all.filter((e) => 'data-item' in e.attrs);
+    if (selector === '[name]') return all.filter((e) => e.name);
+    throw new Error(`fake DOM: unsupported selector ${selector}`);
+  }
+  get elements() { return [...this.walk()].filter((e) => ['input', 'textarea', 'button'].includes(e.tagName)); }
+  addEventListener(type, handler) { (this.listeners[type] ||= []).push(handler); }
+  fire(type) { for (const handler of this.listeners[type] || []) handler({ type }); }
+}
+
+const input = (name, value, type = 'radio', extra = {}) => new Element('input', { name, value, type, ...extra });
+const item = (code, tree, ...inputs) => new Element('div', {
+  'data-item': code, ...(tree === undefined ? {} : { 'data-relevant': typeof tree === 'string' ? tree : JSON.stringify(tree) }),
+}, inputs);
+const ref = (code) => ['ref', code];
+
+function load(form, prior) {
+  const script = prior === undefined ? null : Object.assign(new Element('script'), { textContent: JSON.stringify(prior) });
+  const document = {
+    readyState: 'complete',
+    querySelector: (selector) => (selector === 'form[data-live-relevance]' ? form : null),
+    getElementById: (id) => (id === 'prior-answers' ? script : null),
+    addEventListener: () => assert.fail('no DOMContentLoaded wait when the page is parsed'),
+  };
+  const window = {};
+  vm.runInNewContext(SCRIPT, { document, window });
+  return window;
+}
+
+// A page: a yes/no, a follow-up, a follow-up of the follow-up, a note relying on an earlier
+// page, a multiple choice, an integer with "don't know", a matrix.
+const uses = [input('uses', 'yes'), input('uses', 'no')];
+const freq = [1, 2, 3].map((c) => input('freq', String(c))).concat(input('freq', 'dont_know'));
+const why = input('why', '', 'text');
+const services = ['a', 'b', 'c'].map((c) => input('services', c, 'checkbox'));
+const count = input('n', '', 'text', { inputmode: 'numeric' });
+const countDontKnow = input('n', 'dont_know', 'checkbox');
+const rows = [1, 5].map((c) => input('r1', String(c))).concat(input('r2', '5'));
+const items = {
+  uses: item('uses', undefined, ...uses),
+  freq: item('freq', ['=', ref('uses'), ['str', 'yes']], ...freq),
+  why: item('why', ['>=', ref('freq'), ['num', 2]], why),
+  senior: item('senior', ['>=', ref('age'), ['num', 65]]),
+  junior: item('junior', ['<', ref('age'), ['num', 65]]),
+  services: item('services', undefined, ...services),
+  detail: item('detail', ['and', ['fn', 'selected', [ref('services'), ['str', 'b']]],
+    ['=', ['fn', 'count-selected', [ref('services')]], ['num', 2]]]),
+  n: item('n', undefined, count, countDontKnow),
+  big: item('big', ['>', ref('n'), ['num', 1000]]),
+  matrix: item('matrix', undefined, ...rows),
+  follow: item('follow', ['=', ref('r1'), ['num', 5]]),
+  broken: item('broken', '["=", oops'),
+};
+const form = new Element('form', { 'data-live-relevance': '' }, [
+  new Element('input', { name: 'csrf_token', type: 'hidden', value: 'x' }),
+  ...Object.values(items),
+  new Element('button', { name: 'nav', type: 'submit', value: 'next' }),
+]);
+const shown = () => Object.keys(items).filter((code) => !items[code].hidden);
+const act = (change) => { change(); form.fire('change'); };
+
+const window = load(form, { age: 70 });
+assert.equal(typeof window.ProximiteRelevance.evaluate, 'function');
+assert.deepEqual(shown(), ['uses', 'senior', 'services', 'n', 'matrix', 'broken']);
+
+act(() => { uses[0].checked = true; });
+assert.deepEqual(shown().slice(0, 3), ['uses', 'freq', 'senior'], 'yes shows the follow-up');
+
+act(() => { freq[2].checked = true; });
+assert.ok(!items.why.hidden, 'freq = 3 shows why');
+
+act(() => { uses[0].checked = false; uses[1].checked = true; });
+assert.ok(items.freq.hidden && items.why.hidden, 'a hidden item counts as empty for later items');
+assert.ok(freq[2].checked, 'hiding keeps what was entered');
+
+act(() => { services[1].checked = true; services[2].checked = true; });
+assert.ok(!items.detail.hidden, 'two codes including b');
+act(() => { services[0].checked = true; });
+assert.ok(items.detail.hidden, 'three codes');
+
+count.value = ' 1 500 ';
+form.fire('input');
+assert.ok(!items.big.hidden, 'integer text read as a number, spaces allowed');
+act(() => { countDontKnow.checked = true; });
+assert.ok(items.big.hidden, "don't know is not a number");
+act(() => { countDontKnow.checked = false; count.value = 'abc'; });
+assert.ok(items.big.hidden, 'text is not more than 1000');
+
+act(() => { rows[1].checked = true; });
+assert.ok(!items.follow.hidden, 'matrix rows are answers of their own');
+
+// No prior answers: earlier pages' items are empty.
+const other = new Element('form', {}, [item('senior', ['>=', ref('age'), ['num', 65]]),
+  item('junior', ['!=', ref('age'), ['num', 65]])]);
+load(other);
+assert.deepEqual(other.children.map((e) => e.hidden), [true, false]);
+
+// No form on the page: nothing to do, nothing thrown.
+vm.runInNewContext(SCRIPT, {
+  document: { readyState: 'complete', querySelector: () => null, getElementById: () => null },
+  window: {},
+});
+console.log('relevance.js page wiring: all checks passed');
