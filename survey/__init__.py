@@ -12,7 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from .config import load_config
-from .extensions import babel, csrf, db, migrate
+from .extensions import babel, compress, csrf, db, migrate
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -30,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
+    compress.init_app(app)
     with app.app_context():
         _configure_sqlite(db.engine)
 

@@ -22,6 +22,8 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,  # a participant may keep a page open for hours
     "MIN_GROUP_SIZE": 5,
     "SEND_FILE_MAX_AGE_DEFAULT": 3600,
+    "COMPRESS_ALGORITHM": ["br", "gzip"],
+    "COMPRESS_MIN_SIZE": 500,
 }
 
 

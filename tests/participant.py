@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from html.parser import HTMLParser
-from typing import Any
 from urllib.parse import urlsplit
 
 from flask.testing import FlaskClient

@@ -9,8 +9,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import (Blueprint, abort, current_app, redirect, render_template, request, session,
-                   url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext
 from werkzeug.wrappers import Response as HttpResponse
 
