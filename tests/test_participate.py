@@ -376,3 +376,46 @@ def test_no_ip_address_or_user_agent_is_stored(app: Flask, every_type: Definitio
         rows = db.session.execute(text("SELECT * FROM response")).all()
         dump = repr(rows)
     assert "203.0.113.77" not in dump and "DistinctiveAgent" not in dump
+
+
+# -- withdrawal ---------------------------------------------------------------------------------
+
+def test_withdrawal_deletes_the_response_after_confirmation(
+        app: Flask, every_type: Definition, participant: Participant) -> None:
+    participant.start("every_type")
+    participant.answer_page(every_type, {"used": [("used", "no")]}, nav="later")
+    participant.get("/q/every_type/withdraw")
+    assert "Toutes vos réponses à ce questionnaire seront effacées" in participant.html
+    assert len(responses(app)) == 1  # looking at the confirmation deletes nothing
+    participant.post([], nav=None, csrf=False)
+    assert len(responses(app)) == 1  # a forged post without the token deletes nothing
+    participant.get("/q/every_type/withdraw")
+    participant.post([], nav=None)
+    assert "Vos réponses ont été effacées" in participant.html
+    assert responses(app) == []
+    participant.get("/q/every_type/p/basics")
+    assert participant.path == "/q/every_type"
+
+
+def test_a_completed_response_can_be_withdrawn_later_with_the_private_link(
+        app: Flask, every_type: Definition, participant: Participant) -> None:
+    participant.start("every_type")
+    participant.complete(every_type)
+    link = participant.html.split('id="resume-link" type="text" readonly value="')[1].split('"')[0]
+    other = Participant(app.test_client())
+    other.get(link.replace("http://survey.test", ""))
+    assert other.path == "/q/every_type/done"
+    other.get("/q/every_type/withdraw")
+    other.post([], nav=None)
+    assert responses(app) == []
+    other.get(link.replace("http://survey.test", ""))
+    assert other.status == 404
+
+
+def test_the_welcome_page_offers_to_continue_a_response_in_progress(
+        every_type: Definition, participant: Participant) -> None:
+    participant.start("every_type")
+    participant.answer_page(every_type, {"used": [("used", "yes")]})
+    participant.get("/q/every_type")
+    assert 'href="/q/every_type/p/opinions">Reprendre là où je me suis arrêté·e' in \
+        participant.html

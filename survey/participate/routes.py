@@ -24,11 +24,12 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from ..extensions import db
 from ..models import QuestionnaireVersion, Response
+from ..questionnaire import expressions
 from ..questionnaire.answers import Rosters, missing_required, rating_name, relevant_sections
 from ..questionnaire.model import Definition, Item, Section
 from ..versions import latest_version, latest_versions
 from . import services
-from .forms import StartForm, page_form
+from .forms import ActionForm, StartForm, page_form
 from .messages import issue_message
 
 bp = Blueprint("participate", __name__, template_folder="templates")
@@ -138,17 +139,9 @@ def _prior_answers(definition: Definition, section: Section, answers: dict[str, 
     names: set[str] = set()
     for item in section.items:
         if item.relevant is not None:
-            names |= _references(item.relevant.json)
+            names |= expressions.references(item.relevant.tree)
     own = {column for item in section.items for column in item.columns}
     return {k: answers[k] for k in sorted(names - own) if k in answers}
-
-
-def _references(tree: Any) -> set[str]:
-    if isinstance(tree, list):
-        if len(tree) == 2 and tree[0] == "ref" and isinstance(tree[1], str):
-            return {tree[1]}
-        return set().union(*(_references(part) for part in tree)) if tree else set()
-    return set()
 
 
 # -- pages -----------------------------------------------------------------------------------
@@ -162,9 +155,11 @@ def index() -> str:
 def welcome(code: str) -> str:
     version = _version(code)
     response = _current_response(code)
-    in_progress = response is not None and not response.completed
+    bookmark = None
+    if response is not None and not response.completed:
+        bookmark = _bookmark(response.version.definition, response)
     return render_template("participate/welcome.html", definition=version.definition,
-                           in_progress=in_progress)
+                           bookmark=bookmark)
 
 
 @bp.route("/q/<code>/consent", methods=["GET", "POST"])
@@ -289,7 +284,30 @@ def done(code: str) -> HttpResponse | str:
         return redirect(url_for(".page", code=code,
                                 section_code=_bookmark(response.version.definition,
                                                        response).code))
-    return render_template("participate/done.html", definition=version.definition)
+    entry = _active(code) if response is not None else None
+    link = url_for(".resume", resume_code=entry["resume"], _external=True) if entry else None
+    return render_template("participate/done.html", definition=version.definition, link=link)
+
+
+@bp.route("/q/<code>/withdraw", methods=["GET", "POST"])
+def withdraw(code: str) -> HttpResponse | str:
+    """Delete this participant's response, after a confirmation (consent promises it)."""
+    version = _version(code)
+    response = _current_response(code)
+    form = ActionForm()
+    if response is None:
+        if request.method == "POST":
+            return render_template("participate/withdrawn.html", definition=version.definition)
+        return redirect(url_for(".welcome", code=code))
+    if form.validate_on_submit():
+        services.withdraw(response.id)
+        _forget(code)
+        return render_template("participate/withdrawn.html", definition=version.definition)
+    back = (url_for(".done", code=code) if response.completed else
+            url_for(".page", code=code,
+                    section_code=_bookmark(response.version.definition, response).code))
+    return render_template("participate/withdraw.html", definition=version.definition,
+                           form=form, back=back)
 
 
 @bp.get("/r/<resume_code>")

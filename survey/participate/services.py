@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -116,6 +116,13 @@ def _write(response_id: int, answers: Mapping[str, Any], current_section: str | 
             return db.session.get(Response, response_id)
         db.session.rollback()
     raise ResponseClosed()
+
+
+def withdraw(response_id: int) -> bool:
+    """Delete a response and all its answers (the participant's right to withdraw)."""
+    deleted = db.session.execute(delete(Response).where(Response.id == response_id)).rowcount
+    db.session.commit()
+    return deleted == 1
 
 
 def _further(candidate: str, current: str | None, order: list[str]) -> str:
