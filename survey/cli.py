@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -124,3 +125,35 @@ def load_command(paths: tuple[str, ...]) -> None:
             raise click.ClickException(str(error)) from None
         state = "new version" if stored.created else "unchanged"
         click.echo(f"{path}: {state} {stored.version.content_hash[:12]}")
+
+
+@questionnaire_group.command("codebook", with_appcontext=False)
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--out", "out", type=click.Path(dir_okay=False),
+              help="Write the codebook to this file instead of the standard output.")
+def codebook_command(path: str, out: str | None) -> None:
+    """Write the codebook (the analysis library's input contract) of a definition, as JSON."""
+    from .questionnaire.codebook import codebook
+
+    try:
+        document = codebook(load_file(path))
+    except DefinitionError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        click.echo(f"codebook of '{document['questionnaire']}' written to {out}")
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command("analyze", with_appcontext=False, add_help_option=False,
+             context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def analyze_command(args: tuple[str, ...]) -> None:
+    """Compute the indicators of an exported CSV (same as ``python -m analysis``)."""
+    from analysis.cli import main as analyze
+
+    sys.exit(analyze(list(args)))
