@@ -419,3 +419,27 @@ def test_the_welcome_page_offers_to_continue_a_response_in_progress(
     participant.get("/q/every_type")
     assert 'href="/q/every_type/p/opinions">Reprendre là où je me suis arrêté·e' in \
         participant.html
+
+
+def test_finish_sends_back_to_a_required_question_that_became_relevant(
+        app: Flask, every_type: Definition, participant: Participant) -> None:
+    participant.start("every_type")
+    participant.answer_page(every_type, {"used": [("used", "no")]})
+    assert participant.section == "team"
+    participant.get("/q/every_type/p/basics")
+    participant.answer_page(every_type, {"used": [("used", "yes")]}, nav="later")
+    participant.get("/q/every_type/p/team")  # the furthest page reached, straight from a link
+    participant.answer_page(every_type)
+    assert participant.section == "opinions"
+    assert "Veuillez répondre à chaque ligne" in participant.html
+    assert only_response(app).status == "started"
+    participant.complete(every_type)
+    assert only_response(app).status == "completed"
+
+
+def test_a_skipped_page_cannot_be_opened_by_its_address(every_type: Definition,
+                                                        participant: Participant) -> None:
+    participant.start("every_type")
+    participant.answer_page(every_type, {"used": [("used", "no")]})
+    participant.get("/q/every_type/p/opinions")
+    assert participant.section == "team"

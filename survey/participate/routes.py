@@ -25,7 +25,14 @@ from werkzeug.wrappers import Response as HttpResponse
 from ..extensions import db
 from ..models import QuestionnaireVersion, Response
 from ..questionnaire import expressions
-from ..questionnaire.answers import Rosters, missing_required, rating_name, relevant_sections
+from ..questionnaire.answers import (
+    Issue,
+    Rosters,
+    check_page,
+    missing_required,
+    rating_name,
+    relevant_sections,
+)
 from ..questionnaire.model import Definition, Item, Section
 from ..versions import latest_version, latest_versions
 from . import services
@@ -205,15 +212,20 @@ def page(code: str, section_code: str) -> HttpResponse | tuple[str, int]:
     definition = response.version.definition
     section = definition.section(section_code)
     bookmark = _bookmark(definition, response)
-    if (section is None or definition.section_index(section.code)
-            > definition.section_index(bookmark.code)):
+    shown = [s.code for s in relevant_sections(definition, response.answers)]
+    if (section is None or section.code not in shown
+            or definition.section_index(section.code) > definition.section_index(bookmark.code)):
         return redirect(url_for(".page", code=code, section_code=bookmark.code))
     rosters = _rosters(definition)
     form = page_form(section, rosters)
     if request.method == "GET":
         values = {k: v for item in section.items for k, v in _values(item, response.answers)
                   .items()}
-        return _page(definition, section, response, form, values, {})
+        errors = {}
+        if request.args.get("check"):  # sent back here by "Finish": say what is missing
+            result = check_page(definition, section, values, response.answers, rosters)
+            errors = _messages(definition, result.issues)
+        return _page(definition, section, response, form, values, errors)
     posted = {name: list(v) for name, v in form.raw_values().items()}
     if not form.validate_on_submit():
         errors = {"_form": gettext("This page had expired, so nothing was saved yet. Please "
@@ -223,10 +235,8 @@ def page(code: str, section_code: str) -> HttpResponse | tuple[str, int]:
     nav = nav if nav in NAVIGATION else "next"
     result = form.check(definition, section, response.answers, rosters, strict=nav == "next")
     if not result.ok:
-        def text(mapping: Any) -> str:
-            return _text(definition, mapping)
-        errors = {code_: issue_message(issue, text) for code_, issue in result.issues.items()}
-        return _page(definition, section, response, form, posted, errors, 422)
+        return _page(definition, section, response, form, posted,
+                     _messages(definition, result.issues), 422)
     return _move(definition, section, response, result.answers, nav)
 
 
@@ -242,7 +252,7 @@ def _move(definition: Definition, section: Section, response: Response,
             gap = missing_required(definition, merged, rosters)
             if gap is not None:
                 services.save_answers(response.id, answers, gap.code, order)
-                return redirect(url_for(".page", code=code, section_code=gap.code))
+                return redirect(url_for(".page", code=code, section_code=gap.code, check=1))
             services.complete(response.id, answers, order, rosters)
             return redirect(url_for(".done", code=code))
         bookmark = target.code if nav == "next" and target else section.code
@@ -252,6 +262,11 @@ def _move(definition: Definition, section: Section, response: Response,
     if nav == "later":
         return redirect(url_for(".later", code=code))
     return redirect(url_for(".page", code=code, section_code=(target or section).code))
+
+
+def _messages(definition: Definition, issues: dict[str, Issue]) -> dict[str, str]:
+    return {code: issue_message(issue, lambda m: _text(definition, m))
+            for code, issue in issues.items()}
 
 
 def _text(definition: Definition, mapping: Any) -> str:
