@@ -443,3 +443,23 @@ def test_a_skipped_page_cannot_be_opened_by_its_address(every_type: Definition,
     participant.answer_page(every_type, {"used": [("used", "no")]})
     participant.get("/q/every_type/p/opinions")
     assert participant.section == "team"
+
+
+def test_pages_travel_compressed_within_budget_with_a_strict_policy(
+        bundled: dict[str, Definition], participant: Participant) -> None:
+    participant.start("professionals")
+    for _ in range(5):  # to the leadership network page, the heaviest one
+        participant.answer_page(bundled["professionals"])
+    assert participant.section == "leadership_network"
+    page = participant.client.get(participant.path, headers={"Accept-Encoding": "br, gzip"})
+    assert page.headers["Content-Encoding"] in ("br", "gzip")
+    policy = page.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    html = participant.html
+    assets = [a for a in ("survey.css", "relevance.js") if f"/static/{a}?v=" in html]
+    assert assets == ["survey.css", "relevance.js"]
+    total = len(page.data) + sum(
+        len(participant.client.get(f"/static/{a}", headers={"Accept-Encoding": "br, gzip"}).data)
+        for a in assets)
+    assert total < 30 * 1024
+    assert "http://" not in html.replace("http://survey.test", "") and "https://" not in html
