@@ -84,13 +84,13 @@ def _register_language_switch(app: Flask) -> None:
 
 
 def _register_errors(app: Flask) -> None:
-    def render(status: int):  # noqa: ANN202
+    def render(status: int, page: int):  # noqa: ANN202
         def handler(_error: Exception) -> tuple[str, int]:
-            return render_template(f"errors/{status}.html"), status
+            return render_template(f"errors/{page}.html"), status
         return handler
 
-    for status in (400, 404, 405, 500):
-        app.register_error_handler(status, render(status))
+    for status, page in ((400, 400), (404, 404), (405, 400), (500, 500)):
+        app.register_error_handler(status, render(status, page))
 
 
 def _register_headers(app: Flask) -> None:

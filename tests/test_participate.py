@@ -463,3 +463,9 @@ def test_pages_travel_compressed_within_budget_with_a_strict_policy(
         for a in assets)
     assert total < 30 * 1024
     assert "http://" not in html.replace("http://survey.test", "") and "https://" not in html
+
+
+def test_a_wrong_method_gets_a_polite_page(client: FlaskClient) -> None:
+    reply = client.post("/q/patients")
+    assert reply.status_code == 405
+    assert "Un problème est survenu avec cette page" in reply.get_data(as_text=True)

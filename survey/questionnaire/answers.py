@@ -181,51 +181,46 @@ def _parse_matrix(item: Item, raw: RawValues) -> tuple[Any, Issue | None]:
     return answers, (Issue("invalid") if refused else None)
 
 
-def _parse_multiple(item: Item, values: list[str]) -> tuple[Any, Issue | None]:
+def _pick_many(item: Item, values: list[str], allowed: Mapping[str, Any]
+               ) -> tuple[Any, Issue | None]:
+    """Several ticked boxes: a special answer alone, or known codes within the limits, in the
+    order they are offered."""
     if not values:
         return None, None
     values = list(dict.fromkeys(values))
     special = [v for v in values if v in item.special]
     if special:
         return (special[0], None) if len(values) == 1 else (None, Issue("exclusive"))
-    codes = _choice_codes(item)
-    if any(v not in codes for v in values):
+    if any(v not in allowed for v in values):
         return None, Issue("invalid")
     if len(values) > 1 and any(v in item.exclusive for v in values):
         return None, Issue("exclusive")
     if item.max_choices and len(values) > item.max_choices:
         return None, Issue("too_many", {"max": item.max_choices})
-    order = list(codes)
-    return [codes[v] for v in sorted(values, key=order.index)], None
+    return [allowed[key] for key in allowed if key in values], None
+
+
+def _parse_multiple(item: Item, values: list[str]) -> tuple[Any, Issue | None]:
+    return _pick_many(item, values, _choice_codes(item))
 
 
 def _parse_nomination(item: Item, values: list[str], raw: RawValues,
                       roster: tuple[Choice, ...]) -> tuple[Any, Issue | None]:
-    if not values:
-        return None, None
-    values = list(dict.fromkeys(values))
-    special = [v for v in values if v in item.special]
-    if special:
-        return (special[0], None) if len(values) == 1 else (None, Issue("exclusive"))
     entries = {e.key: e for e in roster}
-    if any(v not in entries for v in values):
-        return None, Issue("invalid")
-    if item.max_choices and len(values) > item.max_choices:
-        return None, Issue("too_many", {"max": item.max_choices})
-    chosen = [e.key for e in roster if e.key in values]
-    if not item.rating:
-        return chosen, None
+    chosen, issue = _pick_many(item, values, {key: key for key in entries})
+    if issue is not None or not isinstance(chosen, list) or not item.rating:
+        return chosen, issue
     ratings = {c.key: c.code for c in item.rating}
     rated: dict[str, Any] = {}
     missing = []
     for key in chosen:
         given = _values(raw, rating_name(item, entries[key]))
-        if len(given) != 1 or given[0] not in ratings:
-            if given and given[0] not in ratings:
-                return None, Issue("invalid")
+        if not given:
             missing.append(entries[key].label)
-            continue
-        rated[key] = ratings[given[0]]
+        elif len(given) > 1 or given[0] not in ratings:
+            return None, Issue("invalid")
+        else:
+            rated[key] = ratings[given[0]]
     if missing:
         return None, Issue("rating_required", {"entries": missing})
     return rated, None
