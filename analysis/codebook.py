@@ -1,0 +1,413 @@
+"""The codebook: the analysis library's input contract (format 1).
+
+A codebook is a JSON document written beside every export by the app, or made from a questionnaire
+definition by ``survey questionnaire codebook``. It says which columns an export has, what their
+cells may contain, and which items form scales. The schema lives here, not in ``survey/``; see
+``docs/analysis.md`` for the prose version.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CODEBOOK_FORMAT = 1
+
+METADATA_COLUMNS: tuple[str, ...] = (
+    "response_id",
+    "questionnaire",
+    "version",
+    "audience",
+    "site",
+    "wave",
+    "panel_code",
+    "team",
+    "submitted_at",
+)
+MISSING_CODES: tuple[str, ...] = ("dont_know", "prefer_not")
+ITEM_TYPES = frozenset(
+    {
+        "single",
+        "multiple",
+        "likert",
+        "yesno",
+        "integer",
+        "decimal",
+        "text",
+        "textarea",
+        "date",
+        "nomination",
+    }
+)
+CATEGORICAL_TYPES = frozenset({"single", "yesno"})
+NUMERIC_TYPES = frozenset({"integer", "decimal"})
+AUDIENCES = frozenset({"patient", "professional", "citizen"})
+YESNO_CODES: tuple[str, ...] = ("yes", "no")
+_CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class CodebookError(ValueError):
+    """The codebook does not follow the schema; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("invalid codebook:\n  " + "\n  ".join(problems))
+
+
+Text = Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Choice:
+    code: str | int
+    label: Text
+
+
+@dataclass(frozen=True)
+class Item:
+    code: str
+    type: str
+    section: str = ""
+    text: Text = field(default_factory=dict)
+    choices: tuple[Choice, ...] = ()
+    points: int | None = None
+    matrix: str | None = None
+    equity: bool = False
+    roster: tuple[Choice, ...] = ()
+    rated: bool = False
+    rating_max: int | None = None
+    self_report: bool = False
+
+    @property
+    def choice_codes(self) -> tuple[str | int, ...]:
+        if self.type == "yesno" and not self.choices:
+            return YESNO_CODES
+        return tuple(c.code for c in self.choices)
+
+    @property
+    def roster_codes(self) -> tuple[str, ...]:
+        return tuple(str(c.code) for c in self.roster)
+
+    def label(self, code: str | int, lang: str) -> str:
+        """The label of a choice (or roster entry) in ``lang``, falling back to the code."""
+        for choice in (*self.choices, *self.roster):
+            if str(choice.code) == str(code):
+                return _pick(choice.label, lang, str(code))
+        if self.type == "yesno" and str(code) in ("yes", "no"):
+            return {"yes": {"fr": "Oui", "en": "Yes"}, "no": {"fr": "Non", "en": "No"}}[
+                str(code)
+            ].get(lang, str(code))
+        return str(code)
+
+
+@dataclass(frozen=True)
+class Scale:
+    code: str
+    items: tuple[str, ...]
+    points: int
+    min_answered: int
+    reverse: tuple[str, ...] = ()
+    construct: Text = field(default_factory=dict)
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class Codebook:
+    questionnaire: str
+    version: str
+    audience: str
+    languages: tuple[str, ...]
+    items: tuple[Item, ...]
+    scales: tuple[Scale, ...] = ()
+    version_label: str = ""
+    title: Text = field(default_factory=dict)
+    metadata_columns: tuple[str, ...] = METADATA_COLUMNS
+    missing_codes: tuple[str, ...] = MISSING_CODES
+
+    def item(self, code: str) -> Item:
+        for item in self.items:
+            if item.code == code:
+                return item
+        raise KeyError(code)
+
+    @property
+    def item_codes(self) -> tuple[str, ...]:
+        return tuple(item.code for item in self.items)
+
+    @property
+    def equity_items(self) -> tuple[Item, ...]:
+        return tuple(item for item in self.items if item.equity)
+
+    @property
+    def likert_items(self) -> tuple[Item, ...]:
+        return tuple(item for item in self.items if item.type == "likert")
+
+    @property
+    def self_item(self) -> Item | None:
+        """The nomination item where respondents say who they are, if any."""
+        return next((i for i in self.items if i.type == "nomination" and i.self_report), None)
+
+    @property
+    def nomination_items(self) -> tuple[Item, ...]:
+        """Nomination items naming others (leadership networks), not the self item."""
+        return tuple(i for i in self.items if i.type == "nomination" and not i.self_report)
+
+    def text(self, code: str, lang: str) -> str:
+        """The question text of an item, or the construct of a scale, in ``lang``."""
+        for scale in self.scales:
+            if scale.code == code:
+                return _pick(scale.construct, lang, code)
+        for item in self.items:
+            if item.code == code:
+                return _pick(item.text, lang, code)
+        return code
+
+    def to_dict(self) -> dict[str, Any]:
+        return _codebook_to_dict(self)
+
+
+def _pick(text: Text, lang: str, default: str) -> str:
+    if not text:
+        return default
+    return text.get(lang) or next(iter(text.values()), default) or default
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    """Read and validate a codebook JSON file."""
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise CodebookError([f"{path}: not valid JSON ({exc})"]) from exc
+    return parse_codebook(raw)
+
+
+def parse_codebook(raw: Any) -> Codebook:
+    """Validate a decoded codebook; every problem is reported at once as a ``CodebookError``."""
+    problems: list[str] = []
+    if not isinstance(raw, dict):
+        raise CodebookError(["the codebook must be a JSON object"])
+    if raw.get("codebook_format") != CODEBOOK_FORMAT:
+        problems.append(f"codebook_format must be {CODEBOOK_FORMAT}")
+    for key in ("questionnaire", "version", "audience"):
+        if not isinstance(raw.get(key), str) or not raw.get(key):
+            problems.append(f"{key} must be a non-empty string")
+    if raw.get("audience") not in AUDIENCES:
+        problems.append(f"audience must be one of {sorted(AUDIENCES)}")
+    languages = raw.get("languages")
+    if not isinstance(languages, list) or not languages:
+        problems.append("languages must be a non-empty list")
+        languages = []
+    metadata = tuple(raw.get("metadata_columns", METADATA_COLUMNS))
+    missing_meta = [c for c in METADATA_COLUMNS if c not in metadata]
+    if missing_meta:
+        problems.append(f"metadata_columns lacks {missing_meta}")
+    missing_codes = tuple(raw.get("missing_codes", MISSING_CODES))
+
+    items: list[Item] = []
+    raw_items = raw.get("items")
+    if not isinstance(raw_items, list):
+        problems.append("items must be a list")
+        raw_items = []
+    seen: set[str] = set()
+    for index, raw_item in enumerate(raw_items):
+        item = _parse_item(raw_item, f"items[{index}]", problems)
+        if item is None:
+            continue
+        if item.code in seen:
+            problems.append(f"items[{index}]: duplicate item code {item.code!r}")
+        if item.code in metadata:
+            problems.append(f"items[{index}]: item code {item.code!r} is a metadata column")
+        seen.add(item.code)
+        items.append(item)
+    by_code = {item.code: item for item in items}
+    if sum(1 for i in items if i.type == "nomination" and i.self_report) > 1:
+        problems.append("at most one nomination item may have self: true")
+
+    scales: list[Scale] = []
+    for index, raw_scale in enumerate(raw.get("scales") or []):
+        scale = _parse_scale(raw_scale, f"scales[{index}]", by_code, problems)
+        if scale is not None:
+            scales.append(scale)
+    if problems:
+        raise CodebookError(problems)
+    return Codebook(
+        questionnaire=raw["questionnaire"],
+        version=raw["version"],
+        audience=raw["audience"],
+        languages=tuple(languages),
+        items=tuple(items),
+        scales=tuple(scales),
+        version_label=str(raw.get("version_label", "")),
+        title=dict(raw.get("title") or {}),
+        metadata_columns=metadata,
+        missing_codes=missing_codes,
+    )
+
+
+def _parse_choices(raw: Any, where: str, problems: list[str]) -> tuple[Choice, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        problems.append(f"{where} must be a list")
+        return ()
+    choices = []
+    for index, entry in enumerate(raw):
+        if not isinstance(entry, dict) or "code" not in entry:
+            problems.append(f"{where}[{index}] must be an object with a code")
+            continue
+        code = entry["code"]
+        if isinstance(code, bool) or not isinstance(code, (str, int)):
+            problems.append(f"{where}[{index}]: code must be a string or an integer")
+            continue
+        if code in MISSING_CODES:
+            problems.append(f"{where}[{index}]: {code!r} is reserved for missing values")
+        choices.append(Choice(code=code, label=dict(entry.get("label") or {})))
+    codes = [str(c.code) for c in choices]
+    if len(set(codes)) != len(codes):
+        problems.append(f"{where}: duplicate codes")
+    return tuple(choices)
+
+
+def _parse_item(raw: Any, where: str, problems: list[str]) -> Item | None:
+    if not isinstance(raw, dict):
+        problems.append(f"{where} must be an object")
+        return None
+    code, kind = raw.get("code"), raw.get("type")
+    if not isinstance(code, str) or not _CODE_RE.match(code):
+        problems.append(f"{where}: code must match [a-z][a-z0-9_]*")
+        return None
+    where = f"{where} ({code})"
+    if kind not in ITEM_TYPES:
+        problems.append(f"{where}: type must be one of {sorted(ITEM_TYPES)}, not {kind!r}")
+        return None
+    choices = _parse_choices(raw.get("choices"), f"{where}.choices", problems)
+    points = raw.get("points")
+    if kind == "likert":
+        if not choices and isinstance(points, int):
+            choices = tuple(Choice(code=i, label={}) for i in range(1, points + 1))
+        codes = [c.code for c in choices]
+        if points is None:
+            points = len(codes)
+        if codes != list(range(1, points + 1)):
+            problems.append(f"{where}: likert choices must be the integers 1..points")
+    elif kind in ("single", "multiple") and not choices:
+        problems.append(f"{where}: a {kind} item needs choices")
+    roster: tuple[Choice, ...] = ()
+    rating_max = raw.get("rating_max")
+    if kind == "nomination":
+        roster = _parse_choices(raw.get("roster"), f"{where}.roster", problems)
+        if not roster:
+            problems.append(f"{where}: a nomination item needs a non-empty roster")
+        if rating_max is not None and (not isinstance(rating_max, int) or rating_max < 1):
+            problems.append(f"{where}: rating_max must be a positive integer")
+    return Item(
+        code=code,
+        type=kind,
+        section=str(raw.get("section", "")),
+        text=dict(raw.get("text") or {}),
+        choices=choices,
+        points=points if kind == "likert" else None,
+        matrix=raw.get("matrix"),
+        equity=bool(raw.get("equity", False)),
+        roster=roster,
+        rated=bool(raw.get("rated", False)),
+        rating_max=rating_max,
+        self_report=bool(raw.get("self", False)),
+    )
+
+
+def _parse_scale(
+    raw: Any, where: str, items: Mapping[str, Item], problems: list[str]
+) -> Scale | None:
+    if not isinstance(raw, dict) or not isinstance(raw.get("code"), str):
+        problems.append(f"{where} must be an object with a code")
+        return None
+    where = f"{where} ({raw['code']})"
+    codes = raw.get("items")
+    points = raw.get("points")
+    if not isinstance(codes, list) or len(codes) < 2:
+        problems.append(f"{where}: items must list at least two item codes")
+        return None
+    if not isinstance(points, int) or points < 2:
+        problems.append(f"{where}: points must be an integer >= 2")
+        return None
+    for code in codes:
+        item = items.get(code)
+        if item is None:
+            problems.append(f"{where}: unknown item {code!r}")
+        elif item.type != "likert" or item.points != points:
+            problems.append(f"{where}: item {code!r} is not a likert item with {points} points")
+    reverse = raw.get("reverse") or []
+    if not set(reverse) <= set(codes):
+        problems.append(f"{where}: reverse must be a subset of items")
+    min_answered = raw.get("min_answered", len(codes))
+    if not isinstance(min_answered, int) or not 1 <= min_answered <= len(codes):
+        problems.append(f"{where}: min_answered must be between 1 and the number of items")
+        min_answered = len(codes)
+    return Scale(
+        code=raw["code"],
+        items=tuple(codes),
+        points=points,
+        min_answered=min_answered,
+        reverse=tuple(reverse),
+        construct=dict(raw.get("construct") or {}),
+        reference=str(raw.get("reference", "")),
+    )
+
+
+def _choices_to_list(choices: tuple[Choice, ...]) -> list[dict[str, Any]]:
+    return [{"code": c.code, "label": dict(c.label)} for c in choices]
+
+
+def _codebook_to_dict(codebook: Codebook) -> dict[str, Any]:
+    items = []
+    for item in codebook.items:
+        entry: dict[str, Any] = {
+            "code": item.code,
+            "type": item.type,
+            "section": item.section,
+            "text": dict(item.text),
+        }
+        if item.choices:
+            entry["choices"] = _choices_to_list(item.choices)
+        if item.type == "likert":
+            entry["points"] = item.points
+        if item.matrix:
+            entry["matrix"] = item.matrix
+        if item.equity:
+            entry["equity"] = True
+        if item.type == "nomination":
+            entry["roster"] = _choices_to_list(item.roster)
+            entry["rated"] = item.rated
+            entry["self"] = item.self_report
+            if item.rating_max is not None:
+                entry["rating_max"] = item.rating_max
+        items.append(entry)
+    return {
+        "codebook_format": CODEBOOK_FORMAT,
+        "questionnaire": codebook.questionnaire,
+        "version": codebook.version,
+        "version_label": codebook.version_label,
+        "title": dict(codebook.title),
+        "audience": codebook.audience,
+        "languages": list(codebook.languages),
+        "metadata_columns": list(codebook.metadata_columns),
+        "missing_codes": list(codebook.missing_codes),
+        "items": items,
+        "scales": [
+            {
+                "code": s.code,
+                "items": list(s.items),
+                "reverse": list(s.reverse),
+                "points": s.points,
+                "min_answered": s.min_answered,
+                "construct": dict(s.construct),
+                "reference": s.reference,
+            }
+            for s in codebook.scales
+        ],
+    }

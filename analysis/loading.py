@@ -1,0 +1,250 @@
+"""Read an export (CSV or frame) and check it against its codebook.
+
+The result is the tidy frame every other module takes: metadata columns as strings, likert,
+integer and decimal items as floats (NaN when missing), other items as strings (NA when missing).
+``dont_know`` / ``prefer_not`` and empty cells become missing values. Every problem is reported at
+once, naming the column and the CSV lines (the header is line 1).
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.codebook import CATEGORICAL_TYPES, NUMERIC_TYPES, Codebook, Item
+
+MAX_LISTED = 5
+
+
+class ExportError(ValueError):
+    """The export does not match its codebook; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("invalid export:\n  " + "\n  ".join(problems))
+
+
+def read_export(path: str | Path, codebook: Codebook) -> pd.DataFrame:
+    """Read an exported CSV (UTF-8, with or without BOM) and return the checked tidy frame."""
+    try:
+        raw = pd.read_csv(
+            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=False
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise ExportError([f"{path}: cannot read as CSV ({exc})"]) from exc
+    return prepare(raw, codebook)
+
+
+def prepare(raw: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Check a raw export frame against the codebook and convert its columns."""
+    problems: list[str] = []
+    raw = raw.reset_index(drop=True)
+    columns = [str(c) for c in raw.columns]
+    missing_meta = [c for c in codebook.metadata_columns if c not in columns]
+    if missing_meta:
+        problems.append(f"missing metadata column(s): {', '.join(missing_meta)}")
+    known = set(codebook.metadata_columns) | set(codebook.item_codes)
+    unknown = [c for c in columns if c not in known]
+    if unknown:
+        problems.append(
+            f"unknown column(s) not in the codebook of {codebook.questionnaire!r}: "
+            + ", ".join(unknown)
+        )
+    absent = [c for c in codebook.item_codes if c not in columns]
+    if absent:
+        warnings.warn(
+            f"item column(s) absent from the export, treated as unanswered: {', '.join(absent)}",
+            stacklevel=2,
+        )
+    ids = _ids(raw)
+    out: dict[str, pd.Series] = {}
+    for column in codebook.metadata_columns:
+        if column in columns:
+            out[column] = _clean_text(raw[column], ())
+    if "questionnaire" in out:
+        other = out["questionnaire"].notna() & (out["questionnaire"] != codebook.questionnaire)
+        if other.any():
+            problems.append(
+                f"column 'questionnaire': {_where(other, ids)} belong to another questionnaire "
+                f"than {codebook.questionnaire!r}"
+            )
+    if "response_id" in out:
+        rid = out["response_id"]
+        if rid.isna().any():
+            problems.append(f"column 'response_id': empty on {_where(rid.isna(), ids)}")
+        dup = rid.notna() & rid.duplicated(keep=False)
+        if dup.any():
+            problems.append(f"column 'response_id': duplicate ids on {_where(dup, ids)}")
+    for item in codebook.items:
+        if item.code in columns:
+            out[item.code] = _convert(raw[item.code], item, codebook, ids, problems)
+        else:
+            out[item.code] = _empty(item, len(raw))
+    if problems:
+        raise ExportError(problems)
+    return pd.DataFrame(out, index=raw.index)
+
+
+def _ids(raw: pd.DataFrame) -> pd.Series | None:
+    return raw["response_id"].astype(str) if "response_id" in raw.columns else None
+
+
+def _where(mask: pd.Series, ids: pd.Series | None, values: pd.Series | None = None) -> str:
+    """'lines 3, 8 (response_id a, b; values 'x', 'y')' for the first rows where mask holds."""
+    positions = np.flatnonzero(mask.to_numpy())
+    shown = positions[:MAX_LISTED]
+    text = "line" + ("s " if len(positions) > 1 else " ") + ", ".join(str(p + 2) for p in shown)
+    if len(positions) > MAX_LISTED:
+        text += f" and {len(positions) - MAX_LISTED} more"
+    details = []
+    if ids is not None:
+        details.append("response_id " + ", ".join(ids.iloc[shown].astype(str)))
+    if values is not None:
+        details.append("values " + ", ".join(repr(str(v))[:40] for v in values.iloc[shown]))
+    if details:
+        text += " (" + "; ".join(details) + ")"
+    return text
+
+
+def _decode(column: pd.Series, missing_codes: tuple[str, ...]) -> tuple[np.ndarray, pd.Series]:
+    """Factorize a column: (codes, cleaned distinct values), -1 where missing.
+
+    Exports repeat a handful of distinct cells per column, so cleaning the distinct values and
+    mapping back by code is far faster than string operations on every row.
+    """
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    cleaned = pd.Series(np.asarray(uniques, dtype=object)).map(
+        lambda v: str(v).strip(), na_action="ignore"
+    )
+    missing = cleaned.isna() | (cleaned == "") | cleaned.isin(list(missing_codes))
+    codes = np.where((codes >= 0) & ~missing.to_numpy()[np.maximum(codes, 0)], codes, -1)
+    return codes, cleaned.astype(object)
+
+
+def _clean_text(column: pd.Series, missing_codes: tuple[str, ...]) -> pd.Series:
+    """Strings, stripped, with empty cells (and missing codes) as NA."""
+    codes, cleaned = _decode(column, missing_codes)
+    values = cleaned.to_numpy(dtype=object)
+    out = np.where(codes >= 0, values[np.maximum(codes, 0)] if len(values) else None, None)
+    return pd.Series(out, index=column.index, dtype="string")
+
+
+def _empty(item: Item, n: int) -> pd.Series:
+    if item.type == "likert" or item.type in NUMERIC_TYPES:
+        return pd.Series(np.full(n, np.nan))
+    return pd.Series(pd.array([pd.NA] * n, dtype="string"))
+
+
+def _convert(
+    column: pd.Series,
+    item: Item,
+    codebook: Codebook,
+    ids: pd.Series | None,
+    problems: list[str],
+) -> pd.Series:
+    if item.type == "likert" or item.type in NUMERIC_TYPES:
+        return _numeric(column, item, codebook, ids, problems)
+    codes, cleaned = _decode(column, codebook.missing_codes)
+    uniques = cleaned.to_numpy(dtype=object)
+    text = pd.Series(
+        np.where(codes >= 0, uniques[np.maximum(codes, 0)] if len(uniques) else None, None),
+        index=column.index,
+        dtype="string",
+    )
+    present = pd.Series(uniques, dtype="string")
+    if item.type in CATEGORICAL_TYPES:
+        allowed = {str(code) for code in item.choice_codes}
+        bad_unique = present.notna() & ~present.isin(list(allowed))
+    elif item.type == "multiple":
+        allowed = {str(code) for code in item.choice_codes}
+        bad_unique = _bad_tokens(present, allowed, rated=False)
+    elif item.type == "nomination":
+        bad_unique = _bad_tokens(present, set(item.roster_codes), rated=item.rated)
+    elif item.type == "date":
+        parsed = pd.to_datetime(present, format="%Y-%m-%d", errors="coerce")
+        bad_unique = present.notna() & parsed.isna()
+    else:
+        return text
+    bad = _rows(codes, bad_unique, column.index)
+    if bad.any():
+        problems.append(
+            f"column {item.code!r} ({item.type}): unknown code(s) on {_where(bad, ids, text)}"
+        )
+    return text
+
+
+def _rows(codes: np.ndarray, bad_unique: pd.Series, index: pd.Index) -> pd.Series:
+    """Rows whose distinct value is flagged in ``bad_unique``."""
+    flags = bad_unique.to_numpy(dtype=bool)
+    if len(flags) == 0:
+        return pd.Series(False, index=index)
+    return pd.Series((codes >= 0) & flags[np.maximum(codes, 0)], index=index)
+
+
+def _bad_tokens(text: pd.Series, allowed: set[str], rated: bool) -> pd.Series:
+    """Rows with a space-separated token outside ``allowed`` (``code:rating`` when rated)."""
+    tokens = text.dropna().str.split().explode().dropna()
+    if tokens.empty:
+        return pd.Series(False, index=text.index)
+    if rated:
+        parts = tokens.str.split(":", n=1, expand=True)
+        codes = parts[0]
+        ratings = pd.to_numeric(parts[1], errors="coerce") if parts.shape[1] > 1 else None
+        ok = codes.isin(list(allowed))
+        if ratings is not None:
+            ok &= ratings.isna() | (ratings >= 0)
+            ok &= parts[1].isna() | ratings.notna()
+    else:
+        ok = tokens.isin(list(allowed))
+    bad_rows = ok[~ok].index.unique()
+    return pd.Series(text.index.isin(bad_rows), index=text.index)
+
+
+def _numeric(
+    column: pd.Series,
+    item: Item,
+    codebook: Codebook,
+    ids: pd.Series | None,
+    problems: list[str],
+) -> pd.Series:
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        values = column.astype(float)
+        text = values.astype("string")
+        bad_text = pd.Series(False, index=column.index)
+    else:
+        codes, cleaned = _decode(column, codebook.missing_codes)
+        numbers = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        numbers = numbers.copy()
+        numbers[cleaned.isna().to_numpy()] = np.nan
+        safe = np.maximum(codes, 0)
+        values = pd.Series(
+            np.where(codes >= 0, numbers[safe] if len(numbers) else np.nan, np.nan),
+            index=column.index,
+        )
+        text = pd.Series(np.where(codes >= 0, cleaned.to_numpy()[safe] if len(cleaned) else "",
+                                  ""), index=column.index)
+        bad_text = pd.Series((codes >= 0) & np.isnan(values.to_numpy()), index=column.index)
+    if bad_text.any():
+        problems.append(
+            f"column {item.code!r} ({item.type}): text in a numeric item on "
+            f"{_where(bad_text, ids, text)}"
+        )
+    if item.type == "likert":
+        allowed = np.arange(1, (item.points or 0) + 1, dtype=float)
+        bad = values.notna() & ~values.isin(allowed)
+        if bad.any():
+            problems.append(
+                f"column {item.code!r} (likert 1..{item.points}): out-of-range answer on "
+                f"{_where(bad, ids, text)}"
+            )
+    elif item.type == "integer":
+        bad = values.notna() & (values != np.round(values))
+        if bad.any():
+            problems.append(
+                f"column {item.code!r} (integer): not a whole number on "
+                f"{_where(bad, ids, text)}"
+            )
+    return values

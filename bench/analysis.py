@@ -1,0 +1,161 @@
+"""Benchmark of the analysis library on a realistic synthetic export.
+
+    python bench/analysis.py [--sizes 10000 100000]
+
+For each size: 60 likert items in 12 scales, 7 equity descriptors, a self-nomination and a rated
+leadership nomination, 30 sites (3 of them comparison sites), 2 waves, panel codes for half the
+respondents, 200 teams. The export is written to a temporary CSV by this process; each
+measurement then runs in a fresh subprocess so that its peak memory (max RSS, interpreter and
+libraries included) is its own:
+
+- "indicators": read and check the CSV, score, compute every indicator, suppress the tables;
+- "with charts": the same, then build every chart and render the self-contained HTML report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# This file is named like the package it measures: make sure ``import analysis`` finds the package.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT))
+
+N_SITES = 30
+N_TEAMS = 200
+COMPARISON = ("site_27", "site_28", "site_29")
+EQUITY = {
+    "age_band": ["a18_34", "a35_54", "a55_74", "a75_plus"],
+    "gender": ["woman", "man", "nonbinary_other"],
+    "language_home": ["french", "english", "other_lang"],
+    "financial_strain": ["very_easy", "easy", "hard", "very_hard"],
+    "family_doctor": None,
+    "rurality": ["large_city", "small_town", "rural"],
+    "immigration": ["born_here", "arrived_10plus", "arrived_lt10"],
+}
+
+
+def bench_codebook() -> dict:
+    """A codebook shaped like the bundled ones, scaled to 12 scales of 5 items."""
+    agree = [{"code": i, "label": {"fr": f"{i}", "en": f"{i}"}} for i in range(1, 6)]
+    roster = [{"code": f"role_{i:02d}", "label": {"fr": f"Rôle {i}", "en": f"Role {i}"}}
+              for i in range(12)]
+    items: list[dict] = []
+    scales = []
+    for s in range(12):
+        codes = [f"s{s:02d}_i{i}" + ("_r" if i == 4 else "") for i in range(5)]
+        for code in codes:
+            items.append({"code": code, "type": "likert", "section": f"sec{s}", "points": 5,
+                          "text": {"fr": code, "en": code}, "choices": agree,
+                          "matrix": f"m{s}"})
+        scales.append({"code": f"scale_{s:02d}", "items": codes, "reverse": [codes[-1]],
+                       "points": 5, "min_answered": 3,
+                       "construct": {"fr": f"Échelle {s}", "en": f"Scale {s}"}})
+    for code, choices in EQUITY.items():
+        entry = {"code": code, "type": "yesno" if choices is None else "single",
+                 "section": "about", "equity": True, "text": {"fr": code, "en": code}}
+        if choices:
+            entry["choices"] = [{"code": c, "label": {"fr": c, "en": c}} for c in choices]
+        items.append(entry)
+    items += [
+        {"code": "me", "type": "nomination", "section": "team", "roster": roster, "self": True},
+        {"code": "leaders", "type": "nomination", "section": "team", "roster": roster,
+         "rated": True, "rating_max": 5},
+        {"code": "comment", "type": "textarea", "section": "open"},
+    ]
+    return {
+        "codebook_format": 1, "questionnaire": "bench", "version": "bench-1",
+        "version_label": "bench", "audience": "professional", "languages": ["fr", "en"],
+        "items": items, "scales": scales,
+    }
+
+
+def make_export(n: int, directory: Path) -> tuple[Path, Path]:
+    from analysis.codebook import parse_codebook
+    from analysis.synthetic import generate
+
+    raw_codebook = bench_codebook()
+    codebook = parse_codebook(raw_codebook)
+    frame = generate(codebook, n, sites=[f"site_{i:02d}" for i in range(N_SITES)],
+                     waves=["T0", "T1"], seed=n, panel_share=0.5,
+                     teams=[f"team_{i:03d}" for i in range(N_TEAMS)],
+                     comparison_sites=COMPARISON)
+    csv_path = directory / f"export_{n}.csv"
+    codebook_path = directory / "codebook.json"
+    frame.to_csv(csv_path, index=False)
+    codebook_path.write_text(json.dumps(raw_codebook), encoding="utf-8")
+    return csv_path, codebook_path
+
+
+def measure(csv_path: str, codebook_path: str, charts: bool) -> dict:
+    """Run once in this process and return seconds and peak RSS (MB)."""
+    from analysis.codebook import load_codebook
+    from analysis.indicators import compute_indicators, public_tables
+    from analysis.loading import read_export
+    from analysis.report import build_charts, render_html
+
+    start = time.perf_counter()
+    codebook = load_codebook(codebook_path)
+    frame = read_export(csv_path, codebook)
+    loaded = time.perf_counter()
+    indicators = compute_indicators(frame, codebook, by="site", comparison_sites=COMPARISON)
+    public = public_tables(indicators)
+    computed = time.perf_counter()
+    html_size = 0
+    if charts:
+        html_size = len(render_html(indicators, public, build_charts(indicators, public, "fr"),
+                                    "fr"))
+    done = time.perf_counter()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    return {"load": loaded - start, "indicators": computed - loaded, "charts": done - computed,
+            "total": done - start, "peak_mb": peak, "html_mb": html_size / 1e6}
+
+
+def run_child(csv_path: Path, codebook_path: Path, charts: bool) -> dict:
+    command = [sys.executable, __file__, "--child", str(csv_path), str(codebook_path)]
+    if charts:
+        command.append("--charts")
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--charts", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(measure(args.child[0], args.child[1], args.charts)))
+        return 0
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.sizes:
+            csv_path, codebook_path = make_export(n, Path(tmp))
+            plain = run_child(csv_path, codebook_path, charts=False)
+            full = run_child(csv_path, codebook_path, charts=True)
+            rows.append((n, plain, full))
+            csv_path.unlink()
+    print(f"{'responses':>10} | {'load s':>7} {'indic. s':>8} {'total s':>8} {'peak MB':>8} |"
+          f" {'+charts s':>9} {'total s':>8} {'peak MB':>8} {'html MB':>8}")
+    print("-" * 92)
+    for n, plain, full in rows:
+        print(f"{n:>10} | {plain['load']:>7.2f} {plain['indicators']:>8.2f} "
+              f"{plain['total']:>8.2f} {plain['peak_mb']:>8.0f} | {full['charts']:>9.2f} "
+              f"{full['total']:>8.2f} {full['peak_mb']:>8.0f} {full['html_mb']:>8.1f}")
+    if len(rows) >= 2:
+        (n0, a, _), (n1, b, _) = rows[0], rows[-1]
+        print(f"\nindicator time ratio {n1 // n0}x responses: "
+              f"{b['total'] / a['total']:.1f}x (load + indicators)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

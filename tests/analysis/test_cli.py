@@ -1,0 +1,87 @@
+"""The command line on an export of each bundled questionnaire, and on bad input."""
+
+import json
+import re
+
+import pandas as pd
+import pytest
+
+from analysis.cli import main
+from analysis.codebook import parse_codebook
+from analysis.synthetic import generate
+from tests.analysis.conftest import BUNDLED, bundled_codebook_dict, write_export
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_cli_writes_the_report_for_each_bundled_questionnaire(name, tmp_path, capsys):
+    raw_codebook = bundled_codebook_dict(name)
+    codebook = parse_codebook(raw_codebook)
+    raw = generate(codebook, 700, seed=5, sites=["nord", "sud", "est", "ouest", "tiny"],
+                   comparison_sites=["ouest"])
+    raw = raw[(raw["site"] != "tiny") | (raw.index < raw[raw["site"] == "tiny"].index[2])]
+    csv_path, codebook_path = write_export(tmp_path, name, raw, raw_codebook)
+    out = tmp_path / "out"
+    code = main([str(csv_path), "--codebook", str(codebook_path), "--out", str(out),
+                 "--by", "site", "--comparison-sites", "ouest", "--lang", "en"])
+    assert code == 0, capsys.readouterr().err
+    document = json.loads((out / "indicators.json").read_text(encoding="utf-8"))
+    assert document["questionnaire"] == name
+    tables = document["tables"]
+    for table in ("scale_summary", "reliability", "wave_changes", "difference_in_differences"):
+        assert tables[table], table
+        assert (out / f"{table}.csv").exists()
+    if name == "professionals":
+        assert tables["team_networks"] and tables["team_aggregation"]
+    else:
+        assert tables["equity_gaps"]
+    # The two responses of site "tiny" are suppressed everywhere they would be shown.
+    tiny = [r for r in tables["scale_summary"] if r["site"] == "tiny"]
+    assert tiny and all(r["suppressed"] and r["mean"] is None for r in tiny)
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert report.count("plotly.js v") == 1  # the bundle is embedded exactly once
+    assert not re.search(r"<script[^>]+src=", report)  # nothing fetched from a network
+    assert not re.search(r"<link[^>]+href=\"http", report)
+    assert "suppressed (n &lt; 5)" in report
+
+
+def test_report_is_in_french_by_default_and_escapes_hostile_names(tmp_path, codebooks):
+    raw_codebook = bundled_codebook_dict("patients")
+    raw = generate(codebooks["patients"], 300, seed=6,
+                   sites=["<script>alert(1)</script>", "=cmd|'/C calc'!A0"])
+    csv_path, codebook_path = write_export(tmp_path, "patients", raw, raw_codebook)
+    out = tmp_path / "out"
+    assert main([str(csv_path), "--codebook", str(codebook_path), "--out", str(out),
+                 "--by", "site"]) == 0
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in report
+    assert "Rapport d'analyse" in report or "Rapport d&#x27;analyse" in report
+    summary = pd.read_csv(out / "scale_summary.csv", encoding="utf-8-sig", dtype=str)
+    assert "'=cmd|'/C calc'!A0" in set(summary["site"])  # formula neutralised
+
+
+def test_bad_csv_gives_a_message_not_a_traceback(tmp_path, capsys, codebooks):
+    raw_codebook = bundled_codebook_dict("citizens")
+    raw = generate(codebooks["citizens"], 20, seed=7).drop(columns=["panel_code"])
+    item = codebooks["citizens"].scales[0].items[0]
+    raw.loc[4, item] = "beaucoup"
+    csv_path, codebook_path = write_export(tmp_path, "citizens", raw, raw_codebook)
+    code = main([str(csv_path), "--codebook", str(codebook_path), "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "panel_code" in err and f"'{item}'" in err and "line 6" in err
+    assert "Traceback" not in err
+
+
+def test_missing_files_and_bad_arguments_exit_with_2(tmp_path, capsys):
+    assert main([str(tmp_path / "none.csv"), "--codebook", "x.json", "--out", "o"]) == 2
+    assert "no such file" in capsys.readouterr().err
+    assert main(["--help"]) == 0
+    assert main([]) == 2
+
+
+def test_bad_codebook_is_reported(tmp_path, capsys, codebooks):
+    raw_codebook = bundled_codebook_dict("citizens")
+    raw = generate(codebooks["citizens"], 10, seed=8)
+    csv_path, codebook_path = write_export(tmp_path, "c", raw, {**raw_codebook, "audience": "x"})
+    assert main([str(csv_path), "--codebook", str(codebook_path), "--out", "o"]) == 2
+    assert "audience" in capsys.readouterr().err

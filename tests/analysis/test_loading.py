@@ -1,0 +1,85 @@
+"""Reading exports: conversions, missing codes and clear messages for bad files."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.loading import ExportError, prepare
+from analysis.synthetic import generate
+
+
+def raw_export(codebook, n=30, seed=0):
+    return generate(codebook, n, seed=seed)
+
+
+def test_missing_codes_and_empty_cells_become_missing(codebooks):
+    codebook = codebooks["patients"]
+    raw = raw_export(codebook)
+    item = codebook.scales[0].items[0]
+    raw.loc[0, item], raw.loc[1, item], raw.loc[2, item] = "dont_know", "", " 4 "
+    frame = prepare(raw, codebook)
+    assert np.isnan(frame.loc[0, item]) and np.isnan(frame.loc[1, item])
+    assert frame.loc[2, item] == 4.0
+    raw.loc[0, "gender"] = "prefer_not"
+    assert pd.isna(prepare(raw, codebook).loc[0, "gender"])
+
+
+def test_missing_metadata_columns_are_named(codebooks):
+    codebook = codebooks["citizens"]
+    with pytest.raises(ExportError) as error:
+        prepare(raw_export(codebook).drop(columns=["wave", "site"]), codebook)
+    assert "missing metadata column(s): site, wave" in str(error.value)
+
+
+def test_unknown_columns_are_named(codebooks):
+    codebook = codebooks["citizens"]
+    with pytest.raises(ExportError) as error:
+        prepare(raw_export(codebook).assign(mystery_item="1"), codebook)
+    assert "unknown column(s)" in str(error.value) and "mystery_item" in str(error.value)
+
+
+def test_text_in_numeric_item_names_column_lines_and_ids(codebooks):
+    codebook = codebooks["patients"]
+    raw = raw_export(codebook)
+    item = codebook.scales[0].items[0]
+    raw.loc[3, item] = "four"
+    raw.loc[7, item] = "9"
+    with pytest.raises(ExportError) as error:
+        prepare(raw, codebook)
+    problems = error.value.problems
+    assert any(f"column '{item}'" in p and "text in a numeric item" in p and "line 5" in p
+               and raw.loc[3, "response_id"] in p and "'four'" in p for p in problems)
+    assert any("out-of-range" in p and "line 9" in p for p in problems)
+
+
+def test_unknown_choice_and_roster_codes_are_reported(codebooks):
+    codebook = codebooks["professionals"]
+    raw = raw_export(codebook)
+    raw.loc[0, "leaders"] = "nurse_np:5 nobody:3"
+    single = next(i.code for i in codebook.items if i.type == "single")
+    raw.loc[1, single] = "not_a_choice"
+    with pytest.raises(ExportError) as error:
+        prepare(raw, codebook)
+    text = str(error.value)
+    assert "column 'leaders'" in text and "'nurse_np:5 nobody:3'" in text
+    assert f"column '{single}'" in text and "line 3" in text
+
+
+def test_absent_item_column_warns_and_is_unanswered(codebooks):
+    codebook = codebooks["patients"]
+    item = codebook.scales[0].items[0]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        frame = prepare(raw_export(codebook).drop(columns=[item]), codebook)
+    assert frame[item].isna().all()
+    assert any(item in str(w.message) for w in caught)
+
+
+def test_duplicate_response_ids_are_rejected(codebooks):
+    codebook = codebooks["patients"]
+    raw = raw_export(codebook)
+    raw.loc[1, "response_id"] = raw.loc[0, "response_id"]
+    with pytest.raises(ExportError, match="duplicate ids"):
+        prepare(raw, codebook)
