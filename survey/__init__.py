@@ -89,7 +89,7 @@ def _register_errors(app: Flask) -> None:
             return render_template(f"errors/{page}.html"), status
         return handler
 
-    for status, page in ((400, 400), (404, 404), (405, 400), (500, 500)):
+    for status, page in ((400, 400), (404, 404), (405, 400), (413, 400), (500, 500)):
         app.register_error_handler(status, render(status, page))
 
 

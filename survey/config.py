@@ -21,6 +21,7 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,  # a participant may keep a page open for hours
     "MIN_GROUP_SIZE": 5,
+    "MAX_CONTENT_LENGTH": 1024 * 1024,  # a page of answers is a few KB; refuse floods early
     "SEND_FILE_MAX_AGE_DEFAULT": 3600,
     "COMPRESS_ALGORITHM": ["br", "gzip"],
     "COMPRESS_MIN_SIZE": 500,

@@ -469,3 +469,12 @@ def test_a_wrong_method_gets_a_polite_page(client: FlaskClient) -> None:
     reply = client.post("/q/patients")
     assert reply.status_code == 405
     assert "Un problème est survenu avec cette page" in reply.get_data(as_text=True)
+
+
+def test_an_oversized_post_is_refused_politely(app: Flask, every_type: Definition,
+                                               participant: Participant) -> None:
+    participant.start("every_type")
+    participant.post([("comment", "x" * (2 * 1024 * 1024))])
+    assert participant.status == 413
+    assert "Un problème est survenu avec cette page" in participant.html
+    assert only_response(app).answers == {}
