@@ -478,3 +478,31 @@ def test_an_oversized_post_is_refused_politely(app: Flask, every_type: Definitio
     assert participant.status == 413
     assert "Un problème est survenu avec cette page" in participant.html
     assert only_response(app).answers == {}
+
+
+@pytest.mark.parametrize(("page", "overrides", "message"), [
+    ("opinions", {"since": [("since", "2019-12-31")]}, "à partir du 2020-01-01"),
+    ("opinions", {"since": [("since", "31/12/2024")]}, "année-mois-jour"),
+    ("opinions", {"ease": [("ease", "5")]}, "pas un des choix proposés"),
+    ("opinions", {"exp": [("exp1", "9"), ("exp2_r", "1"), ("exp3", "1")]},
+     "pas un des choix proposés"),
+    ("team", {"label": [("label", "x" * 201)]}, "raccourcir votre réponse à 200 caractères"),
+    ("team", {"comment": [("comment", "x" * 501)]}, "raccourcir votre réponse à 500 caractères"),
+    ("team", {"me": [("me", "nurse"), ("me", "doctor")]}, "au plus 1 réponse"),
+    ("team", {"me": [("me", "ghost")]}, "pas un des choix proposés"),
+    ("team", {"leaders": [("leaders", "nurse"), ("leaders__nurse", "9")]},
+     "pas un des choix proposés"),
+])
+def test_later_pages_refuse_bad_dates_lengths_and_codes(
+        app: Flask, every_type: Definition, participant: Participant, page: str,
+        overrides: dict[str, Any], message: str) -> None:
+    participant.start("every_type")
+    participant.answer_page(every_type, {"used": [("used", "yes")]})
+    if page == "team":
+        participant.answer_page(every_type)
+    assert participant.section == page
+    before = only_response(app).answers
+    participant.answer_page(every_type, overrides)
+    assert participant.status == 422 and participant.section == page
+    assert message in participant.html
+    assert only_response(app).answers == before
