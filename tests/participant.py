@@ -8,10 +8,14 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import TestResponse
 
+from survey.extensions import db
+from survey.models import Response
 from survey.questionnaire.model import Definition, Item
 
 Pairs = list[tuple[str, str]]
@@ -155,3 +159,12 @@ def typical_answer(definition: Definition, item: Item) -> Pairs:
             pairs += [(f"{item.code}__{e.key}", item.rating[-1].key) for e in entries[:count]]
         return pairs
     raise AssertionError(f"no typical answer for {kind}")
+
+
+def responses(app: Flask) -> list[Response]:
+    """Every stored response, oldest first, detached so a test can read them after the query."""
+    with app.app_context():
+        found = list(db.session.scalars(select(Response).order_by(Response.id)))
+        for response in found:
+            db.session.expunge(response)
+        return found

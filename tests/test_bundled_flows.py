@@ -5,14 +5,11 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from survey.extensions import db
-from survey.models import Response
 from survey.questionnaire import Definition
 
-from .participant import Participant, typical_answer
+from .participant import Participant, responses, typical_answer
 
 # (questionnaire, trigger item, answer that opens the follow-up, one that closes it, follow-up)
 SKIPS = [
@@ -23,14 +20,6 @@ SKIPS = [
     ("citizens", "heard", "yes", "no", "heard_how"),
     ("citizens", "role", "other", "resident", "role_other"),
 ]
-
-
-def stored(app: Flask) -> list[Response]:
-    with app.app_context():
-        rows = list(db.session.scalars(select(Response).order_by(Response.id)))
-        for row in rows:
-            db.session.expunge(row)
-        return rows
 
 
 @pytest.mark.parametrize(("code", "trigger", "opens", "closes", "follow_up"), SKIPS,
@@ -47,7 +36,7 @@ def test_follow_up_questions_are_kept_only_when_they_apply(
         participant = Participant(app.test_client())
         participant.start(code)
         participant.complete(definition, {trigger: [(trigger, answer)], follow_up: follow})
-    first, second = stored(app)
+    first, second = responses(app)
     assert first.answers[trigger] == opens and follow_up in first.answers
     assert second.answers[trigger] == closes and follow_up not in second.answers
 
@@ -78,5 +67,5 @@ def test_resume_on_another_device_then_a_double_tap_on_finish(
         if second_device.section is None:
             break
     assert second_device.path == f"/q/{code}/done"
-    (response,) = stored(app)
+    (response,) = responses(app)
     assert response.status == "completed"

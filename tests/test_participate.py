@@ -16,7 +16,7 @@ from survey.models import Response
 from survey.questionnaire import Definition, load_file
 from survey.versions import store_definition
 
-from .participant import Participant
+from .participant import Participant, responses
 
 EVERY_TYPE = Path(__file__).parent / "data" / "every_type.yaml"
 
@@ -32,14 +32,6 @@ def every_type(app: Flask) -> Definition:
 @pytest.fixture
 def participant(client: FlaskClient) -> Participant:
     return Participant(client)
-
-
-def responses(app: Flask) -> list[Response]:
-    with app.app_context():
-        found = list(db.session.scalars(select(Response).order_by(Response.id)))
-        for response in found:
-            db.session.expunge(response)
-        return found
 
 
 def only_response(app: Flask) -> Response:
