@@ -36,7 +36,7 @@ PHONE: dict[str, Any] = {"viewport": {"width": WIDTH, "height": HEIGHT}, "is_mob
 TAP = 44  # smallest tap target, CSS pixels
 TYPED = ("integer", "decimal", "text", "textarea", "date")
 
-expect.set_options(timeout=5_000)
+expect.set_options(timeout=15_000)  # CI machines are shared: be patient, never flaky
 
 # Elements a thumb has to hit: the language switch, button-like links, every option box, button
 # and text field of the form. Links inside running text (error summary) are WCAG's inline exception.
