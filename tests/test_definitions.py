@@ -216,3 +216,11 @@ def test_bundled_questionnaires_are_valid_and_complete(name: str) -> None:
     for item in definition.items():
         for text in (item.text, item.help or {"fr": "x", "en": "y"}):
             assert set(text) == {"fr", "en"} and all(text.values()), item.code
+
+
+def test_alias_bombs_and_self_references_are_refused_quickly() -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + n)}: &{chr(98 + n)} [{', '.join([f'*{chr(97 + n)}'] * 10)}]\n"
+        for n in range(8))
+    assert "too large or too deeply nested" in problems_of(bomb)[0]
+    assert "too large or too deeply nested" in problems_of("a: &a [*a]\n")[0]

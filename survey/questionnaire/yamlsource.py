@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 Path = tuple[str | int, ...]
+MAX_NODES = 200_000  # a real questionnaire has a few thousand; aliases could expand without end
 
 
 class YamlSyntaxError(ValueError):
@@ -28,6 +29,7 @@ class Source:
     """Parsed data plus the 1-based line of each path (``("sections", 0, "code")``)."""
 
     data: Any
+    nodes: int = 0
     lines: dict[Path, int] = field(default_factory=dict)
     duplicate_keys: list[tuple[int, str]] = field(default_factory=list)
 
@@ -70,6 +72,10 @@ def _syntax_error(error: yaml.MarkedYAMLError) -> YamlSyntaxError:
 
 
 def _convert(loader: yaml.SafeLoader, node: yaml.Node, path: Path, source: Source) -> Any:
+    source.nodes += 1
+    if source.nodes > MAX_NODES or len(path) > 50:
+        raise YamlSyntaxError(node.start_mark.line + 1, "the file is too large or too deeply "
+                              "nested (repeated anchors and aliases?)")
     source.lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
