@@ -48,7 +48,7 @@ class StartForm(FlaskForm):
 
 
 class ActionForm(FlaskForm):
-    """A form with nothing but its CSRF token (withdrawal, language change)."""
+    """A form with nothing but its CSRF token (the withdrawal confirmation)."""
 
 
 class PageForm(FlaskForm):

@@ -75,19 +75,19 @@ def find_by_resume_code(code: str) -> Response | None:
 
 
 def save_answers(response_id: int, answers: Mapping[str, Any], current_section: str | None,
-                 furthest: list[str]) -> Response:
-    """Merge one page's answers and move the bookmark; committed before returning."""
-    return _write(response_id, answers, current_section, furthest, complete=None)
+                 order: list[str]) -> Response:
+    """Merge one page's answers and move the bookmark (sections in ``order``); committed."""
+    return _write(response_id, answers, current_section, order, complete=None)
 
 
-def complete(response_id: int, answers: Mapping[str, Any], furthest: list[str],
+def complete(response_id: int, answers: Mapping[str, Any], order: list[str],
              rosters: Rosters) -> Response:
     """Save the last page and complete the response exactly once (idempotent)."""
-    return _write(response_id, answers, None, furthest, complete=rosters)
+    return _write(response_id, answers, None, order, complete=rosters)
 
 
 def _write(response_id: int, answers: Mapping[str, Any], current_section: str | None,
-           furthest: list[str], complete: Rosters | None) -> Response:
+           order: list[str], complete: Rosters | None) -> Response:
     for _attempt in range(MAX_ATTEMPTS):
         db.session.expire_all()
         response = db.session.get(Response, response_id)
@@ -104,7 +104,7 @@ def _write(response_id: int, answers: Mapping[str, Any], current_section: str | 
                           status=COMPLETED, completed_at=utcnow(), current_section=None)
         elif current_section is not None:
             values["current_section"] = _further(current_section, response.current_section,
-                                                 furthest)
+                                                 order)
         result = db.session.execute(
             update(Response)
             .where(Response.id == response_id, Response.revision == response.revision,
