@@ -24,7 +24,7 @@ from ..models.types import utcnow
 from ..questionnaire.answers import Rosters, prune_irrelevant
 
 SECRET_BYTES = 24  # 192 bits for resume codes and start tokens
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 20  # concurrent saves of one response are rare; each retry re-reads
 
 
 class ResponseClosed(Exception):
