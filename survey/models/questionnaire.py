@@ -43,4 +43,17 @@ class QuestionnaireVersion(db.Model):
 
     @cached_property
     def definition(self) -> Definition:
-        return load_data(self.definition_data, f"version {self.content_hash[:12]}")
+        return _definition(self.content_hash, self.definition_data)
+
+
+_DEFINITIONS: dict[str, Definition] = {}
+
+
+def _definition(content_hash: str, data: dict[str, Any]) -> Definition:
+    """Versions never change, so each process builds a version's Definition once, not per page."""
+    definition = _DEFINITIONS.get(content_hash)
+    if definition is None:
+        if len(_DEFINITIONS) >= 256:
+            _DEFINITIONS.clear()
+        definition = _DEFINITIONS[content_hash] = load_data(data, f"version {content_hash[:12]}")
+    return definition
