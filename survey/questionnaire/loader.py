@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
@@ -168,6 +168,22 @@ class _Builder:
 
     # -- small readers ---------------------------------------------------------------------
 
+    def mappings(self, data: dict, key: str, allowed: set[str], what: str, keys: str,
+                 required: bool) -> Iterator[tuple[Path, dict]]:
+        """The entries of a top-level list of mappings (sections, scales), with their paths;
+        entries that are not mappings are reported and skipped."""
+        value = data.get(key, None if required else [])
+        if not isinstance(value, list) or (required and not value):
+            self.problem((key,), f"'{key}' must be a{' non-empty' if required else ''} list")
+            return
+        for n, entry in enumerate(value):
+            path = (key, n)
+            if not isinstance(entry, dict):
+                self.problem(path, f"a {what} must be a mapping with {keys}")
+                continue
+            self.unknown_keys(entry, path, allowed, f"in a {what}")
+            yield path, entry
+
     def unknown_keys(self, data: dict, path: Path, allowed: set[str], where: str) -> None:
         for key in data:
             if key not in allowed:
@@ -298,17 +314,9 @@ class _Builder:
     # -- sections and items ----------------------------------------------------------------
 
     def read_sections(self, data: dict) -> list[Section]:
-        value = data.get("sections")
-        if not isinstance(value, list) or not value:
-            self.problem(("sections",), "'sections' must be a non-empty list")
-            return []
         sections = []
-        for n, entry in enumerate(value):
-            path = ("sections", n)
-            if not isinstance(entry, dict):
-                self.problem(path, "a section must be a mapping with code, title and items")
-                continue
-            self.unknown_keys(entry, path, SECTION_KEYS, "in a section")
+        for path, entry in self.mappings(data, "sections", SECTION_KEYS, "section",
+                                         "code, title and items", required=True):
             code = self.unique_code(entry, (*path, "code"), "section code")
             title = self.text(entry, (*path, "title")) or {}
             intro = self.text(entry, (*path, "intro"), required=False)
@@ -598,17 +606,9 @@ class _Builder:
     # -- scales ----------------------------------------------------------------------------
 
     def read_scales(self, data: dict) -> list[Scale]:
-        value = data.get("scales", [])
-        if not isinstance(value, list):
-            self.problem(("scales",), "'scales' must be a list")
-            return []
         scales, seen = [], set()
-        for n, entry in enumerate(value):
-            path = ("scales", n)
-            if not isinstance(entry, dict):
-                self.problem(path, "a scale must be a mapping with code, items and points")
-                continue
-            self.unknown_keys(entry, path, SCALE_KEYS, "in a scale")
+        for path, entry in self.mappings(data, "scales", SCALE_KEYS, "scale",
+                                         "code, items and points", required=False):
             code = self.code(entry, (*path, "code"), "scale code")
             if code in seen:
                 self.problem((*path, "code"), f"scale code '{code}' is used twice")
