@@ -7,6 +7,7 @@ the run instead of skipping.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -71,7 +72,9 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory,
 def postgres_database(worker_id: str, bundled: dict[str, Definition]) -> Iterator[str]:
     """A database of this test worker's own on the PostgreSQL server, migrated once."""
     server = make_url(PG_URL)
-    name = f"{server.database}_proximite_{worker_id}"
+    # The checkout's path in the name keeps two checkouts' runs on one server apart.
+    checkout = hashlib.sha256(str(PROJECT_ROOT).encode()).hexdigest()[:8]
+    name = f"{server.database}_proximite_{checkout}_{worker_id}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
     try:
         with admin.connect() as connection:
