@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from .config import load_config
 from .extensions import babel, compress, csrf, db, migrate
+from .language import participant_language
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -28,7 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     load_config(app, config)
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=participant_language)
     csrf.init_app(app)
     compress.init_app(app)
     with app.app_context():
@@ -47,12 +48,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_headers(app)
     _register_template_helpers(app)
     return app
-
-
-def select_locale() -> str:
-    languages = _languages()
-    chosen = session.get("lang")
-    return chosen if chosen in languages else languages[0]
 
 
 def _languages() -> list[str]:

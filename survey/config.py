@@ -11,6 +11,8 @@ from typing import Any
 
 from flask import Flask
 
+from analysis.suppression import DEFAULT_MIN_N
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULTS: dict[str, Any] = {
@@ -20,7 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,  # a participant may keep a page open for hours
-    "MIN_GROUP_SIZE": 5,
+    "MIN_GROUP_SIZE": DEFAULT_MIN_N,  # the privacy threshold: smaller groups are suppressed
     "MAX_CONTENT_LENGTH": 1024 * 1024,  # a page of answers is a few KB; refuse floods early
     "SEND_FILE_MAX_AGE_DEFAULT": 3600,
     "COMPRESS_ALGORITHM": ["br", "gzip"],

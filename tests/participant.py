@@ -3,7 +3,6 @@ following redirects, reading the CSRF token from each page, posting what the inp
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -132,33 +131,7 @@ class Participant:
 
 def typical_answer(definition: Definition, item: Item) -> Pairs:
     """A valid, unremarkable answer to any item (yes to yes/no, to open the follow-ups)."""
-    kind = item.type
-    if kind == "note":
-        return []
-    if kind in ("single", "likert"):
-        return [(item.code, item.choices[len(item.choices) // 2].key)]
-    if kind == "multiple":
-        usable = [c for c in item.choices if c.key not in item.exclusive]
-        return [(item.code, usable[0].key)]
-    if kind == "matrix":
-        return [(row.key, item.choices[-2].key) for row in item.rows]
-    if kind == "yesno":
-        return [(item.code, "yes")]
-    if kind in ("integer", "decimal"):
-        low = item.minimum if item.minimum is not None else 0
-        return [(item.code, str(int(max(low, min(2, item.maximum or 2)))))]
-    if kind in ("text", "textarea"):
-        return [(item.code, "Merci <b>beaucoup</b> & bravo")]
-    if kind == "date":
-        return [(item.code, (item.minimum or dt.date.today().isoformat()))]
-    if kind == "nomination":
-        entries = definition.roster(item)
-        count = 1 if item.self_pick else min(2, item.max_choices or 2)
-        pairs = [(item.code, e.key) for e in entries[:count]]
-        if item.rating:
-            pairs += [(f"{item.code}__{e.key}", item.rating[-1].key) for e in entries[:count]]
-        return pairs
-    raise AssertionError(f"no typical answer for {kind}")
+    return item.kind.example(item, definition.roster(item))
 
 
 def responses(app: Flask) -> list[Response]:

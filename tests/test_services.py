@@ -9,14 +9,15 @@ from flask import Flask
 from survey.extensions import db
 from survey.models import Response
 from survey.participate import services
+from survey.secrets import new_secret
 from survey.versions import latest_version
 
 
 def started(app: Flask) -> int:
     with app.app_context():
         version = latest_version("patients")
-        token = services.new_secret()
-        response = services.start_response(version, "fr", token, services.new_secret(),
+        token = new_secret()
+        response = services.start_response(version, "fr", token, new_secret(),
                                            version.definition.sections[0].code)
         return response.id
 
@@ -61,13 +62,8 @@ def test_concurrent_saves_of_different_pages_are_all_kept(app: Flask) -> None:
 
 def test_concurrent_finish_completes_once(app: Flask) -> None:
     response_id = started(app)
-    with app.app_context():
-        definition = latest_version("patients").definition
-
     def finish():  # noqa: ANN202
-        return services.complete(response_id, {"service_type": "coop"},
-                                 [s.code for s in definition.sections],
-                                 lambda item: definition.roster(item)).completed_at
+        return services.complete(response_id, {"service_type": "coop"}).completed_at
 
     results = run_together(app, [finish, finish, finish])
     closed = [r for r in results if isinstance(r, services.ResponseClosed)]

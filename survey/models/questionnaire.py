@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..questionnaire import Definition, load_data
+from ..questionnaire import Definition, rebuild
 from .types import JsonDocument, UtcDateTime, utcnow
 
 
@@ -55,5 +55,5 @@ def _definition(content_hash: str, data: dict[str, Any]) -> Definition:
     if definition is None:
         if len(_DEFINITIONS) >= 256:
             _DEFINITIONS.clear()
-        definition = _DEFINITIONS[content_hash] = load_data(data, f"version {content_hash[:12]}")
+        definition = _DEFINITIONS[content_hash] = rebuild(data, f"version {content_hash[:12]}")
     return definition

@@ -1,8 +1,9 @@
 """WTForms built per questionnaire page.
 
-One :class:`ItemField` per item carries the raw posted values of that item's inputs (a matrix
-has one radio group per row, a rated nomination one per entry); the checking itself lives in
-:mod:`survey.questionnaire.answers`, so it is shared with imports and tests without Flask.
+One :class:`ItemField` per item carries the raw posted values of that item's inputs (their
+names come from the item's type: a matrix has one radio group per row, a rated nomination one
+per entry); the checking itself lives with the item types, shared with imports and tests
+without Flask.
 """
 
 from __future__ import annotations
@@ -14,16 +15,8 @@ from wtforms import BooleanField, HiddenField
 from wtforms.fields.core import Field
 from wtforms.utils import unset_value
 
-from ..questionnaire.answers import PageResult, RawValues, Rosters, check_page, rating_name
+from ..questionnaire.answers import PageResult, RawValues, Rosters, check_page
 from ..questionnaire.model import Definition, Item, Section
-
-
-def input_names(item: Item, rosters: Rosters) -> list[str]:
-    if item.type == "matrix":
-        return list(item.columns)
-    if item.type == "nomination" and item.rating:
-        return [item.code, *(rating_name(item, entry) for entry in rosters(item))]
-    return [item.code]
 
 
 class ItemField(Field):
@@ -71,5 +64,6 @@ def page_form(section: Section, rosters: Rosters, **kwargs: Any) -> PageForm:
 
     for item in section.items:
         if item.answerable:
-            setattr(Page, f"item_{item.code}", ItemField(item, input_names(item, rosters)))
+            names = item.kind.input_names(item, rosters(item))
+            setattr(Page, f"item_{item.code}", ItemField(item, names))
     return Page(**kwargs)

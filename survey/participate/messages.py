@@ -44,6 +44,13 @@ def issue_message(issue: Issue, text: Callable[[Text | None], str]) -> str:
         return gettext("Please enter a date on or after %(min)s.", min=p["min"])
     if issue.kind == "date_max":
         return gettext("Please enter a date on or before %(max)s.", max=p["max"])
+    if issue.kind == "rank_shared":
+        return gettext("Please give each rank to one choice only: %(choices)s share rank "
+                       "%(rank)s.", choices="; ".join(text(c) for c in p["choices"]),
+                       rank=p["rank"])
+    if issue.kind == "rank_incomplete":
+        return ngettext("Please rank %(num)s choice.", "Please rank %(num)s choices.",
+                        p["count"])
     if issue.kind == "constraint":
         return text(p["message"])
     return gettext("This answer is not one of the choices offered: please choose again.")

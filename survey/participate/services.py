@@ -7,11 +7,7 @@ page saved by another request: a stale writer reloads and merges again.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -21,32 +17,25 @@ from ..extensions import db
 from ..models import QuestionnaireVersion, Response
 from ..models.response import COMPLETED, STARTED
 from ..models.types import utcnow
-from ..questionnaire.answers import Rosters, prune_irrelevant
+from ..questionnaire.answers import prune_irrelevant
+from ..secrets import derive, digest
 
-SECRET_BYTES = 24  # 192 bits for resume codes and start tokens
 MAX_ATTEMPTS = 20  # concurrent saves of one response are rare; each retry re-reads
+
+Change = Callable[[Response], dict[str, Any]]  # the current response -> the values to write
 
 
 class ResponseClosed(Exception):
     """The response was completed (or removed) by another request."""
 
 
-def new_secret() -> str:
-    return secrets.token_urlsafe(SECRET_BYTES)
-
-
-def digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
-
-
 def resume_code_for(start_token: str, key: str) -> str:
     """The resume code of the response a consent form starts, derived from its start token.
 
-    Deriving it (HMAC) rather than drawing it means a repeated consent post (a double tap)
-    finds the same response and the same code, although only their hashes are stored.
+    Deriving it rather than drawing it means a repeated consent post (a double tap) finds the
+    same response and the same code, although only their hashes are stored.
     """
-    mac = hmac.new(key.encode("utf-8"), b"resume:" + start_token.encode("utf-8"), "sha256")
-    return base64.urlsafe_b64encode(mac.digest()[:SECRET_BYTES]).decode("ascii")
+    return derive(key, "resume", start_token)
 
 
 def start_response(version: QuestionnaireVersion, language: str, start_token: str,
@@ -77,34 +66,38 @@ def find_by_resume_code(code: str) -> Response | None:
 def save_answers(response_id: int, answers: Mapping[str, Any], current_section: str | None,
                  order: list[str]) -> Response:
     """Merge one page's answers and move the bookmark (sections in ``order``); committed."""
-    return _write(response_id, answers, current_section, order, complete=None)
+    def change(response: Response) -> dict[str, Any]:
+        values: dict[str, Any] = {"answers": _merge(response.answers, answers)}
+        if current_section is not None:
+            values["current_section"] = _further(current_section, response.current_section,
+                                                 order)
+        return values
+
+    return change_response(response_id, change)
 
 
-def complete(response_id: int, answers: Mapping[str, Any], order: list[str],
-             rosters: Rosters) -> Response:
+def complete(response_id: int, answers: Mapping[str, Any]) -> Response:
     """Save the last page and complete the response exactly once (idempotent)."""
-    return _write(response_id, answers, None, order, complete=rosters)
+    def change(response: Response) -> dict[str, Any]:
+        merged = _merge(response.answers, answers)
+        return {"answers": prune_irrelevant(response.version.definition, merged),
+                "status": COMPLETED, "completed_at": utcnow(), "current_section": None}
+
+    return change_response(response_id, change)
 
 
-def _write(response_id: int, answers: Mapping[str, Any], current_section: str | None,
-           order: list[str], complete: Rosters | None) -> Response:
+def change_response(response_id: int, change: Change) -> Response:
+    """Apply ``change`` to a started response as one conditional UPDATE on its revision,
+    re-reading and retrying when another request wrote in between; committed. Raises
+    :class:`ResponseClosed` when the response is completed or gone."""
     for _attempt in range(MAX_ATTEMPTS):
         db.session.expire_all()
         response = db.session.get(Response, response_id)
         if response is None or response.status != STARTED:
             db.session.rollback()
             raise ResponseClosed()
-        merged = {**response.answers, **answers}
-        merged = {k: v for k, v in merged.items() if v is not None}
-        values: dict[str, Any] = {"answers": merged, "revision": response.revision + 1,
-                                  "updated_at": utcnow()}
-        if complete is not None:
-            definition = response.version.definition
-            values.update(answers=prune_irrelevant(definition, merged, complete),
-                          status=COMPLETED, completed_at=utcnow(), current_section=None)
-        elif current_section is not None:
-            values["current_section"] = _further(current_section, response.current_section,
-                                                 order)
+        values = {**change(response), "revision": response.revision + 1,
+                  "updated_at": utcnow()}
         result = db.session.execute(
             update(Response)
             .where(Response.id == response_id, Response.revision == response.revision,
@@ -116,6 +109,10 @@ def _write(response_id: int, answers: Mapping[str, Any], current_section: str | 
             return db.session.get(Response, response_id)
         db.session.rollback()
     raise ResponseClosed()
+
+
+def _merge(saved: Mapping[str, Any], answers: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in {**saved, **answers}.items() if v is not None}
 
 
 def withdraw(response_id: int) -> bool:

@@ -11,12 +11,13 @@ from typing import Any
 
 from analysis.codebook import CODEBOOK_FORMAT, METADATA_COLUMNS, MISSING_CODES, parse_codebook
 
-from .model import Choice, Definition, Item
+from .model import Definition
 
 
 def codebook(definition: Definition) -> dict[str, Any]:
     """The codebook of one questionnaire version, as a JSON-ready dict."""
-    items = [entry for item in definition.items() for entry in _items(definition, item)]
+    items = [entry for item in definition.items()
+             for entry in item.kind.codebook(item, definition.roster(item))]
     document = {
         "codebook_format": CODEBOOK_FORMAT,
         "questionnaire": definition.code,
@@ -36,30 +37,3 @@ def codebook(definition: Definition) -> dict[str, Any]:
     }
     parse_codebook(document)  # raises CodebookError if we ever write something it can't read
     return document
-
-
-def _choices(choices: tuple[Choice, ...]) -> list[dict[str, Any]]:
-    return [{"code": c.code, "label": dict(c.label)} for c in choices]
-
-
-def _items(definition: Definition, item: Item) -> list[dict[str, Any]]:
-    base: dict[str, Any] = {"section": item.section, "text": dict(item.text)}
-    if item.equity:
-        base["equity"] = True
-    if item.type == "note":
-        return []
-    if item.type == "matrix":
-        return [{**base, "code": row.key, "type": "likert", "text": dict(row.label),
-                 "choices": _choices(item.choices), "points": len(item.choices),
-                 "matrix": item.code} for row in item.rows]
-    entry: dict[str, Any] = {**base, "code": item.code, "type": item.type}
-    if item.type == "likert":
-        entry.update(choices=_choices(item.choices), points=len(item.choices))
-    elif item.type in ("single", "multiple"):
-        entry["choices"] = _choices(item.choices)
-    elif item.type == "nomination":
-        entry.update(roster=_choices(definition.roster(item)), self=item.self_pick,
-                     rated=bool(item.rating))
-        if item.rating:
-            entry["rating_max"] = max(int(c.code) for c in item.rating)
-    return [entry]

@@ -6,7 +6,6 @@ Every problem is collected, so a researcher sees all of them at once, each as
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import re
@@ -16,18 +15,8 @@ from pathlib import Path as FsPath
 from typing import Any
 
 from . import expressions
-from .model import (
-    AUDIENCES,
-    ITEM_TYPES,
-    SPECIAL_ANSWERS,
-    TEXT_LIMITS,
-    Choice,
-    Definition,
-    Expression,
-    Item,
-    Scale,
-    Section,
-)
+from .itemtypes import TYPES
+from .model import AUDIENCES, SPECIAL_ANSWERS, Choice, Definition, Expression, Item, Scale, Section
 from .yamlsource import Path, Source, YamlSyntaxError, read_yaml
 
 FORMAT = 1
@@ -42,20 +31,6 @@ SECTION_KEYS = {"code", "title", "intro", "relevant", "items"}
 COMMON_ITEM_KEYS = {
     "code", "type", "text", "help", "required", "special", "relevant", "constraint",
     "constraint_message", "equity",
-}
-TYPE_KEYS: dict[str, set[str]] = {
-    "single": {"choices"},
-    "multiple": {"choices", "max", "exclusive"},
-    "likert": {"choices", "points", "anchors"},
-    "matrix": {"choices", "rows"},
-    "yesno": set(),
-    "integer": {"min", "max"},
-    "decimal": {"min", "max"},
-    "text": {"max_length"},
-    "textarea": {"max_length"},
-    "date": {"min", "max"},
-    "note": set(),
-    "nomination": {"roster", "roster_fallback", "max", "rating", "self"},
 }
 SCALE_KEYS = {"code", "items", "reverse", "points", "min_answered", "construct", "reference"}
 
@@ -95,9 +70,19 @@ def load_text(text: str, name: str = "<definition>") -> Definition:
     return _Builder(source, name).build()
 
 
-def load_data(data: Mapping[str, Any], name: str = "<stored definition>") -> Definition:
-    """Rebuild a definition from stored data (already validated when it was loaded)."""
+def load_data(data: Mapping[str, Any], name: str = "<definition>") -> Definition:
+    """Validate a definition given as data (an upload, a converted XLSForm): strict."""
     return _Builder(Source(data=json.loads(json.dumps(data))), name).build()
+
+
+def rebuild(data: Mapping[str, Any], name: str = "<stored definition>") -> Definition:
+    """Rebuild a stored version's definition: trusted data, validated when it was published.
+
+    Problems are not raised here: a rule tightened after a version was published must never
+    refuse that version (its participants' pages and exports keep working). What cannot be
+    built at all is left out rather than refused.
+    """
+    return _Builder(Source(data=json.loads(json.dumps(data))), name, strict=False).build()
 
 
 def content_hash(data: Any) -> str:
@@ -107,14 +92,15 @@ def content_hash(data: Any) -> str:
 
 
 class _Builder:
-    def __init__(self, source: Source, name: str) -> None:
+    def __init__(self, source: Source, name: str, strict: bool = True) -> None:
         self.source = source
+        self.strict = strict
         self.name = name
         self.problems: list[Problem] = []
         self.languages: tuple[str, ...] = ("fr", "en")
         self.choice_lists: dict[str, tuple[Choice, ...]] = {}
         self.rosters: dict[str, tuple[Choice, ...]] = {}
-        self.columns: dict[str, Item] = {}  # data column code -> its item, in file order
+        self.columns: dict[str, Item] = {}  # answer key -> its item, in file order
         self.codes: set[str] = set()  # every item, row and section code seen
 
     # -- reporting -------------------------------------------------------------------------
@@ -156,10 +142,11 @@ class _Builder:
         self.read_rosters(data)
         sections = self.read_sections(data)
         scales = self.read_scales(data)
-        if self.problems:
+        if self.problems and self.strict:
             raise DefinitionError(self.problems)
         return Definition(
-            code=code, audience=str(audience), languages=self.languages, minutes=int(minutes),
+            code=code, audience=str(audience), languages=self.languages,
+            minutes=minutes if isinstance(minutes, int) else 0,
             title=title, introduction=introduction, consent=consent, sections=tuple(sections),
             scales=tuple(scales), rosters=dict(self.rosters),
             version_label=None if version is None else str(version),
@@ -345,8 +332,13 @@ class _Builder:
             item = self.read_item(entry, (*path, "items", n), section_code)
             if item is not None:
                 items.append(item)
-                for column in item.columns:
-                    self.columns[column] = item
+                for key in item.answer_keys:
+                    self.columns[key] = item
+                for column in set(item.data_columns) - set(item.answer_keys):
+                    if column in self.codes:
+                        self.problem((*path, "items", n, "code"), f"'{item.code}' fills data "
+                                     f"column '{column}', which is already the code of an item")
+                    self.codes.add(column)
         return items
 
     def read_item(self, entry: Any, path: Path, section_code: str) -> Item | None:
@@ -355,11 +347,12 @@ class _Builder:
             return None
         code = self.unique_code(entry, (*path, "code"), "item code")
         kind = entry.get("type")
-        if kind not in ITEM_TYPES:
+        item_type = TYPES.get(kind) if isinstance(kind, str) else None
+        if item_type is None:
             self.problem((*path, "type"), f"unknown item type {kind!r} for '{code}' (known: "
-                         f"{', '.join(ITEM_TYPES)})")
+                         f"{', '.join(TYPES)})")
             return None
-        self.unknown_keys(entry, path, COMMON_ITEM_KEYS | TYPE_KEYS[kind],
+        self.unknown_keys(entry, path, COMMON_ITEM_KEYS | item_type.keys,
                           f"for a {kind} item ('{code}')")
         fields: dict[str, Any] = {
             "code": code, "type": kind, "section": section_code,
@@ -371,7 +364,7 @@ class _Builder:
             "relevant": self.expression(entry, (*path, "relevant"), allow_dot=False),
         }
         fields.update(self.constraint(entry, path, code))
-        fields.update(getattr(self, f"type_{kind}")(entry, path, code))
+        fields.update(item_type.read(self, entry, path, code))
         item = Item(**fields)
         self.check_item(item, path)
         return item
@@ -437,149 +430,6 @@ class _Builder:
                     return True
         return False
 
-    # -- per type --------------------------------------------------------------------------
-
-    def type_single(self, entry: dict, path: Path, code: str) -> dict[str, Any]:
-        return {"choices": self.choice_ref(entry, path)}
-
-    def type_multiple(self, entry: dict, path: Path, code: str) -> dict[str, Any]:
-        choices = self.choice_ref(entry, path)
-        exclusive = entry.get("exclusive", [])
-        if isinstance(exclusive, str | int):
-            exclusive = [exclusive]
-        keys = {c.key for c in choices}
-        if not isinstance(exclusive, list) or any(str(e) not in keys for e in exclusive):
-            self.problem((*path, "exclusive"), f"'exclusive' of '{code}' must list codes of "
-                         "its choices")
-            exclusive = []
-        return {"choices": choices, "max_choices": self.count(entry, path, "max"),
-                "exclusive": tuple(str(e) for e in exclusive)}
-
-    def type_likert(self, entry: dict, path: Path, code: str) -> dict[str, Any]:
-        if "choices" in entry:
-            if "points" in entry or "anchors" in entry:
-                self.problem(path, f"likert item '{code}' takes either choices or "
-                             "points with anchors, not both")
-            return {"choices": self.integer_scale(entry, path, code)}
-        points = self.count(entry, path, "points")
-        anchors = entry.get("anchors")
-        if points is None or points < 2 or points > 11:
-            self.problem(path, f"likert item '{code}' needs choices, or points (2 to 11) "
-                         "with anchors")
-            return {}
-        parsed: dict[str, tuple[str, str]] = {}
-        if not isinstance(anchors, dict):
-            self.problem((*path, "anchors"), f"likert item '{code}' needs anchors: "
-                         "{fr: [low, high], en: [low, high]}")
-        else:
-            for lang in self.languages:
-                pair = anchors.get(lang)
-                if not (isinstance(pair, list) and len(pair) == 2
-                        and all(isinstance(p, str) and p.strip() for p in pair)):
-                    self.problem((*path, "anchors"), f"the {lang} anchors of '{code}' must be "
-                                 "two texts: [low, high]")
-                else:
-                    parsed[lang] = (pair[0].strip(), pair[1].strip())
-        choices = tuple(
-            Choice(code=n, label={lang: (parsed.get(lang, ("", ""))[0] if n == 1 else
-                                         parsed.get(lang, ("", ""))[1] if n == points else str(n))
-                                  for lang in self.languages})
-            for n in range(1, points + 1))
-        return {"choices": choices, "anchors": parsed}
-
-    def integer_scale(self, entry: dict, path: Path, code: str) -> tuple[Choice, ...]:
-        choices = self.choice_ref(entry, path, integer=True)
-        if choices and [c.code for c in choices] != list(range(1, len(choices) + 1)):
-            self.problem((*path, "choices"), f"the choices of '{code}' must be coded 1, 2, ... "
-                         "in order, so scores can be computed")
-        return choices
-
-    def type_matrix(self, entry: dict, path: Path, code: str) -> dict[str, Any]:
-        choices = self.integer_scale(entry, path, code)
-        rows = self.choices(entry.get("rows"), (*path, "rows"))
-        for n, row in enumerate(rows):
-            if not isinstance(row.code, str):
-                self.problem((*path, "rows", n), f"matrix row codes must be names, not {row.code}")
-                continue
-            self.unique_code({"code": row.code}, (*path, "rows", n, "code"), "row code")
-        return {"choices": choices, "rows": rows}
-
-    def type_yesno(self, entry: dict, path: Path, code: str) -> dict[str, Any]:
-        return {}
-
-    def type_integer(self, entry: dict, path: Path, code: str) -> dict[str, Any]:
-        return self.bounds(entry, path, code, int)
-
-    def type_decimal(self, entry: dict, path: Path, code: str) -> dict[str, Any]:
-        return self.bounds(entry, path, code, float)
-
-    def bounds(self, entry: dict, path: Path, code: str, kind: type) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for key, field in (("min", "minimum"), ("max", "maximum")):
-            value = entry.get(key)
-            if value is None:
-                continue
-            ok = isinstance(value, int) if kind is int else isinstance(value, int | float)
-            if isinstance(value, bool) or not ok:
-                self.problem((*path, key), f"'{key}' of '{code}' must be a number")
-            else:
-                result[field] = value
-        if "minimum" in result and "maximum" in result and result["minimum"] > result["maximum"]:
-            self.problem(path, f"'min' of '{code}' is above its 'max'")
-        return result
-
-    def type_text(self, entry: dict, path: Path, code: str) -> dict[str, Any]:
-        limit = TEXT_LIMITS[entry["type"]]
-        value = entry.get("max_length", limit)
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= limit:
-            self.problem((*path, "max_length"), f"'max_length' of '{code}' must be 1 to {limit}")
-            value = limit
-        return {"max_length": value}
-
-    type_textarea = type_text
-
-    def type_date(self, entry: dict, path: Path, code: str) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for key, field in (("min", "minimum"), ("max", "maximum")):
-            value = entry.get(key)
-            if value is None:
-                continue
-            try:
-                result[field] = dt.date.fromisoformat(str(value)).isoformat()
-            except ValueError:
-                self.problem((*path, key), f"'{key}' of '{code}' must be a date YYYY-MM-DD")
-        return result
-
-    def type_note(self, entry: dict, path: Path, code: str) -> dict[str, Any]:
-        return {}
-
-    def type_nomination(self, entry: dict, path: Path, code: str) -> dict[str, Any]:
-        roster = entry.get("roster")
-        fallback = entry.get("roster_fallback")
-        if roster != "campaign" and roster not in self.rosters:
-            self.problem((*path, "roster"), f"roster of '{code}' must be 'campaign' or one of "
-                         f"the rosters ({', '.join(sorted(self.rosters)) or 'none defined'})")
-        if fallback is not None and fallback not in self.rosters:
-            self.problem((*path, "roster_fallback"), f"unknown roster '{fallback}'")
-        rating: tuple[Choice, ...] = ()
-        if "rating" in entry:
-            name = entry["rating"]
-            if name not in self.choice_lists:
-                self.problem((*path, "rating"), f"'rating' of '{code}' must name a choice list")
-            else:
-                rating = self.choice_lists[name]
-                if not all(isinstance(c.code, int) for c in rating):
-                    self.problem((*path, "rating"), f"rating list '{name}' needs whole-number "
-                                 "codes")
-        self_pick = self.flag(entry, path, "self")
-        maximum = self.count(entry, path, "max")
-        if self_pick and maximum != 1:
-            self.problem(path, f"'{code}' has self: true, so it needs max: 1")
-        if self_pick and rating:
-            self.problem(path, f"'{code}' has self: true, so it cannot be rated")
-        return {"roster": roster, "roster_fallback": fallback, "rating": rating,
-                "self_pick": self_pick, "max_choices": maximum}
-
     def count(self, entry: dict, path: Path, key: str) -> int | None:
         value = entry.get(key)
         if value is None:
@@ -590,9 +440,7 @@ class _Builder:
         return value
 
     def check_item(self, item: Item, path: Path) -> None:
-        if item.type == "note" and (item.required or item.special or item.constraint):
-            self.problem(path, f"note '{item.code}' only shows text: it cannot be required, "
-                         "have special answers or a constraint")
+        item.kind.check(self, item, path)
         if item.equity:
             if item.required:
                 self.problem((*path, "required"), f"equity descriptor '{item.code}' must stay "
@@ -600,8 +448,6 @@ class _Builder:
             if "prefer_not" not in item.special:
                 self.problem((*path, "special"), f"equity descriptor '{item.code}' must offer "
                              "special: [prefer_not]")
-        if item.type == "matrix" and item.constraint:
-            self.problem((*path, "constraint"), "a matrix cannot have a constraint")
 
     # -- scales ----------------------------------------------------------------------------
 

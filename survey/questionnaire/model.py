@@ -8,26 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-SPECIAL_ANSWERS = ("dont_know", "prefer_not")
-AUDIENCES = ("patient", "professional", "citizen")
-CHOICE_TYPES = ("single", "multiple", "likert", "yesno")
-ITEM_TYPES = (
-    "single",
-    "multiple",
-    "likert",
-    "matrix",
-    "yesno",
-    "integer",
-    "decimal",
-    "text",
-    "textarea",
-    "date",
-    "note",
-    "nomination",
-)
-TEXT_LIMITS = {"text": 200, "textarea": 5000}
+from analysis.codebook import AUDIENCES as _AUDIENCES
+from analysis.codebook import MISSING_CODES
+
+if TYPE_CHECKING:
+    from .itemtypes import ItemType
+
+SPECIAL_ANSWERS = MISSING_CODES  # answers analysis treats as missing, not as values
+AUDIENCES = tuple(sorted(_AUDIENCES, key=("patient", "professional", "citizen").index))
 
 Text = Mapping[str, str]
 ChoiceCode = str | int
@@ -78,15 +68,25 @@ class Item:
     self_pick: bool = False
 
     @property
-    def answerable(self) -> bool:
-        return self.type != "note"
+    def kind(self) -> ItemType:
+        """This item's type: everything about reading, checking, showing and exporting it."""
+        from .itemtypes import TYPES
+
+        return TYPES[self.type]
 
     @property
-    def columns(self) -> tuple[str, ...]:
-        """Data columns this item fills: a matrix has one per row, a note none."""
-        if self.type == "matrix":
-            return tuple(row.key for row in self.rows)
-        return (self.code,) if self.answerable else ()
+    def answerable(self) -> bool:
+        return self.kind.answerable
+
+    @property
+    def answer_keys(self) -> tuple[str, ...]:
+        """Keys of the stored answers it fills (a matrix: one per row; a note: none)."""
+        return self.kind.answer_keys(self)
+
+    @property
+    def data_columns(self) -> tuple[str, ...]:
+        """Its columns in exports and codebooks (a ranking: one per rank position)."""
+        return self.kind.data_columns(self)
 
     def choice(self, key: str) -> Choice | None:
         return next((c for c in self.choices if c.key == key), None)
@@ -146,7 +146,8 @@ class Definition:
         return next((n for n, s in enumerate(self.sections) if s.code == code), -1)
 
     def columns(self) -> list[str]:
-        return [column for item in self.items() for column in item.columns]
+        """Data columns of every item, in order (exports, codebooks)."""
+        return [column for item in self.items() for column in item.data_columns]
 
     def roster(self, item: Item, campaign_roster: tuple[Choice, ...] | None = None
                ) -> tuple[Choice, ...]:

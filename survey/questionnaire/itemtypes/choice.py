@@ -1,0 +1,196 @@
+"""Choice items: single choice, multiple choice, Likert, yes/no.
+
+Posted values are choice codes as text (``Choice.key``); stored values are the codes themselves
+(numbers stay numbers), a list of codes for multiple choice, or a special answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..model import Choice, Item
+from .base import (
+    Issue,
+    ItemType,
+    Pairs,
+    Path,
+    RawValues,
+    Reader,
+    codebook_base,
+    codebook_choices,
+    posted,
+)
+
+
+def pick_one(item: Item, values: list[str] | None, codes: Mapping[str, Any]
+             ) -> tuple[Any, Issue | None]:
+    """One ticked radio: a known code or a special answer of the item."""
+    if values is None or len(values) > 1:
+        return None, Issue("invalid")
+    if not values:
+        return None, None
+    value = values[0]
+    if value in item.special:
+        return value, None
+    if value not in codes:
+        return None, Issue("invalid")
+    return codes[value], None
+
+
+def pick_many(item: Item, values: list[str] | None, allowed: Mapping[str, Any]
+              ) -> tuple[Any, Issue | None]:
+    """Several ticked boxes: a special answer alone, or known codes within the limits, in the
+    order they are offered."""
+    if values is None:
+        return None, Issue("invalid")
+    if not values:
+        return None, None
+    values = list(dict.fromkeys(values))
+    special = [v for v in values if v in item.special]
+    if special:
+        return (special[0], None) if len(values) == 1 else (None, Issue("exclusive"))
+    if any(v not in allowed for v in values):
+        return None, Issue("invalid")
+    if len(values) > 1 and any(v in item.exclusive for v in values):
+        return None, Issue("exclusive")
+    if item.max_choices and len(values) > item.max_choices:
+        return None, Issue("too_many", {"max": item.max_choices})
+    return [allowed[key] for key in allowed if key in values], None
+
+
+def list_values(item: Item, answers: Mapping[str, Any]) -> dict[str, list[str]]:
+    value = answers.get(item.code)
+    if value is None:
+        return {}
+    return {item.code: [str(v) for v in value] if isinstance(value, list) else [str(value)]}
+
+
+def integer_scale(reader: Reader, entry: dict, path: Path, code: str) -> tuple[Choice, ...]:
+    """Choices coded 1, 2, ... in order, so scores can be computed (Likert and matrix)."""
+    choices = reader.choice_ref(entry, path, integer=True)
+    if choices and [c.code for c in choices] != list(range(1, len(choices) + 1)):
+        reader.problem((*path, "choices"), f"the choices of '{code}' must be coded 1, 2, ... "
+                       "in order, so scores can be computed")
+    return choices
+
+
+class SingleChoice(ItemType):
+    name = "single"
+    keys = frozenset({"choices"})
+    macro = "choice_item"
+    codebook_type = "single"
+
+    def read(self, reader: Reader, entry: dict, path: Path, code: str) -> dict[str, Any]:
+        return {"choices": reader.choice_ref(entry, path)}
+
+    def offered(self, item: Item) -> tuple[Choice, ...]:
+        return item.choices
+
+    def parse(self, item: Item, raw: RawValues, roster: tuple[Choice, ...]
+              ) -> tuple[Any, Issue | None]:
+        return pick_one(item, posted(raw, item.code), {c.key: c.code for c in item.choices})
+
+    def example(self, item: Item, roster: tuple[Choice, ...]) -> Pairs:
+        return [(item.code, item.choices[len(item.choices) // 2].key)]
+
+    def codebook(self, item: Item, roster: tuple[Choice, ...]) -> list[dict[str, Any]]:
+        return [{**codebook_base(item), "code": item.code, "type": self.codebook_type,
+                 "choices": codebook_choices(item.choices)}]
+
+
+class Likert(SingleChoice):
+    """Agreement or frequency on ordered points: explicit choices coded 1..n, or ``points``
+    with two anchor labels per language."""
+
+    name = "likert"
+    keys = frozenset({"choices", "points", "anchors"})
+    codebook_type = "likert"
+
+    def read(self, reader: Reader, entry: dict, path: Path, code: str) -> dict[str, Any]:
+        if "choices" in entry:
+            if "points" in entry or "anchors" in entry:
+                reader.problem(path, f"likert item '{code}' takes either choices or "
+                               "points with anchors, not both")
+            return {"choices": integer_scale(reader, entry, path, code)}
+        points = reader.count(entry, path, "points")
+        anchors = entry.get("anchors")
+        if points is None or points < 2 or points > 11:
+            reader.problem(path, f"likert item '{code}' needs choices, or points (2 to 11) "
+                           "with anchors")
+            return {}
+        parsed: dict[str, tuple[str, str]] = {}
+        if not isinstance(anchors, dict):
+            reader.problem((*path, "anchors"), f"likert item '{code}' needs anchors: "
+                           "{fr: [low, high], en: [low, high]}")
+        else:
+            for lang in reader.languages:
+                pair = anchors.get(lang)
+                if not (isinstance(pair, list) and len(pair) == 2
+                        and all(isinstance(p, str) and p.strip() for p in pair)):
+                    reader.problem((*path, "anchors"), f"the {lang} anchors of '{code}' must "
+                                   "be two texts: [low, high]")
+                else:
+                    parsed[lang] = (pair[0].strip(), pair[1].strip())
+
+        def label(n: int, lang: str) -> str:
+            low, high = parsed.get(lang, ("", ""))
+            return low if n == 1 else high if n == points else str(n)
+
+        choices = tuple(Choice(code=n, label={lang: label(n, lang) for lang in reader.languages})
+                        for n in range(1, points + 1))
+        return {"choices": choices, "anchors": parsed}
+
+    def codebook(self, item: Item, roster: tuple[Choice, ...]) -> list[dict[str, Any]]:
+        [entry] = super().codebook(item, roster)
+        return [{**entry, "points": len(item.choices)}]
+
+
+class YesNo(SingleChoice):
+    name = "yesno"
+    keys = frozenset()
+    codebook_type = "yesno"
+    CODES = ("yes", "no")
+
+    def read(self, reader: Reader, entry: dict, path: Path, code: str) -> dict[str, Any]:
+        return {}
+
+    def parse(self, item: Item, raw: RawValues, roster: tuple[Choice, ...]
+              ) -> tuple[Any, Issue | None]:
+        return pick_one(item, posted(raw, item.code), {c: c for c in self.CODES})
+
+    def example(self, item: Item, roster: tuple[Choice, ...]) -> Pairs:
+        return [(item.code, "yes")]  # yes opens the follow-up questions
+
+    def codebook(self, item: Item, roster: tuple[Choice, ...]) -> list[dict[str, Any]]:
+        return [{**codebook_base(item), "code": item.code, "type": self.codebook_type}]
+
+
+class MultipleChoice(SingleChoice):
+    name = "multiple"
+    keys = frozenset({"choices", "max", "exclusive"})
+    codebook_type = "multiple"
+
+    def read(self, reader: Reader, entry: dict, path: Path, code: str) -> dict[str, Any]:
+        choices = reader.choice_ref(entry, path)
+        exclusive = entry.get("exclusive", [])
+        if isinstance(exclusive, str | int):
+            exclusive = [exclusive]
+        keys = {c.key for c in choices}
+        if not isinstance(exclusive, list) or any(str(e) not in keys for e in exclusive):
+            reader.problem((*path, "exclusive"), f"'exclusive' of '{code}' must list codes of "
+                           "its choices")
+            exclusive = []
+        return {"choices": choices, "max_choices": reader.count(entry, path, "max"),
+                "exclusive": tuple(str(e) for e in exclusive)}
+
+    def parse(self, item: Item, raw: RawValues, roster: tuple[Choice, ...]
+              ) -> tuple[Any, Issue | None]:
+        return pick_many(item, posted(raw, item.code), {c.key: c.code for c in item.choices})
+
+    def form_values(self, item: Item, answers: Mapping[str, Any]) -> dict[str, list[str]]:
+        return list_values(item, answers)
+
+    def example(self, item: Item, roster: tuple[Choice, ...]) -> Pairs:
+        usable = [c for c in item.choices if c.key not in item.exclusive]
+        return [(item.code, usable[0].key)]

@@ -1,0 +1,107 @@
+"""Nomination: choose people or partner organisations from a roster (leadership networks).
+
+The roster comes from the campaign (``roster: campaign``, with an optional definition roster as
+fallback) or from the definition. Stored: the list of chosen entry codes, or, when each choice
+is rated (``rating: <choice list>``), a mapping entry code -> rating code. ``self: true`` asks
+a participant to pick themselves (one entry), so their own nominations can be left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..model import Choice, Item
+from .base import Issue, ItemType, Pairs, Path, RawValues, Reader, codebook_base, posted
+from .choice import list_values, pick_many
+
+
+def rating_name(item: Item, entry: Choice) -> str:
+    """The input that rates one chosen entry."""
+    return f"{item.code}__{entry.key}"
+
+
+class Nomination(ItemType):
+    name = "nomination"
+    keys = frozenset({"roster", "roster_fallback", "max", "rating", "self"})
+    macro = "nomination_item"
+    codebook_type = "nomination"
+
+    def read(self, reader: Reader, entry: dict, path: Path, code: str) -> dict[str, Any]:
+        roster = entry.get("roster")
+        fallback = entry.get("roster_fallback")
+        if roster != "campaign" and roster not in reader.rosters:
+            reader.problem((*path, "roster"), f"roster of '{code}' must be 'campaign' or one of "
+                           f"the rosters ({', '.join(sorted(reader.rosters)) or 'none defined'})")
+        if fallback is not None and fallback not in reader.rosters:
+            reader.problem((*path, "roster_fallback"), f"unknown roster '{fallback}'")
+        rating: tuple[Choice, ...] = ()
+        if "rating" in entry:
+            name = entry["rating"]
+            if not isinstance(name, str) or name not in reader.choice_lists:
+                reader.problem((*path, "rating"), f"'rating' of '{code}' must name a choice "
+                               "list")
+            else:
+                rating = reader.choice_lists[name]
+                if not all(isinstance(c.code, int) for c in rating):
+                    reader.problem((*path, "rating"), f"rating list '{name}' needs whole-number "
+                                   "codes")
+        self_pick = reader.flag(entry, path, "self")
+        maximum = reader.count(entry, path, "max")
+        if self_pick and maximum != 1:
+            reader.problem(path, f"'{code}' has self: true, so it needs max: 1")
+        if self_pick and rating:
+            reader.problem(path, f"'{code}' has self: true, so it cannot be rated")
+        return {"roster": roster, "roster_fallback": fallback, "rating": rating,
+                "self_pick": self_pick, "max_choices": maximum}
+
+    def input_names(self, item: Item, roster: tuple[Choice, ...]) -> list[str]:
+        if item.rating:
+            return [item.code, *(rating_name(item, entry) for entry in roster)]
+        return [item.code]
+
+    def parse(self, item: Item, raw: RawValues, roster: tuple[Choice, ...]
+              ) -> tuple[Any, Issue | None]:
+        entries = {e.key: e for e in roster}
+        chosen, issue = pick_many(item, posted(raw, item.code), {key: key for key in entries})
+        if issue is not None or not isinstance(chosen, list) or not item.rating:
+            return chosen, issue
+        ratings = {c.key: c.code for c in item.rating}
+        rated: dict[str, Any] = {}
+        missing = []
+        for key in chosen:
+            given = posted(raw, rating_name(item, entries[key]))
+            if given is None or len(given) > 1 or (given and given[0] not in ratings):
+                return None, Issue("invalid")
+            if not given:
+                missing.append(entries[key].label)
+            else:
+                rated[key] = ratings[given[0]]
+        if missing:
+            return None, Issue("rating_required", {"entries": missing})
+        return rated, None
+
+    def form_values(self, item: Item, answers: Mapping[str, Any]) -> dict[str, list[str]]:
+        value = answers.get(item.code)
+        if isinstance(value, dict):  # a rated nomination
+            values = {item.code: list(value)}
+            for key, rating in value.items():
+                values[f"{item.code}__{key}"] = [str(rating)]
+            return values
+        return list_values(item, answers)
+
+    def example(self, item: Item, roster: tuple[Choice, ...]) -> Pairs:
+        count = 1 if item.self_pick else min(2, item.max_choices or 2)
+        pairs = [(item.code, e.key) for e in roster[:count]]
+        if item.rating:
+            pairs += [(rating_name(item, e), item.rating[-1].key) for e in roster[:count]]
+        return pairs
+
+    def codebook(self, item: Item, roster: tuple[Choice, ...]) -> list[dict[str, Any]]:
+        entry: dict[str, Any] = {
+            **codebook_base(item), "code": item.code, "type": self.codebook_type,
+            "roster": [{"code": c.code, "label": dict(c.label)} for c in roster],
+            "self": item.self_pick, "rated": bool(item.rating)}
+        if item.rating:
+            entry["rating_max"] = max(int(c.code) for c in item.rating)
+        return [entry]

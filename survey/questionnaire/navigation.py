@@ -1,0 +1,89 @@
+"""Where a participant is and goes: relevant pages, previous/next, the bookmark, what a page
+shows back. Pure functions on a definition and answers, shared by the participant pages and the
+preview, tested without HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from . import expressions
+from .model import Definition, Expression, Section
+
+
+def relevant(expression: Expression | None, answers: Mapping[str, Any]) -> bool:
+    return expression is None or expressions.truthy(expressions.evaluate(expression.tree, answers))
+
+
+def relevant_sections(definition: Definition, answers: Mapping[str, Any]) -> list[Section]:
+    """Sections to show, given the answers so far (a section's relevance names earlier items)."""
+    return [s for s in definition.sections if relevant(s.relevant, answers)]
+
+
+def bookmark(definition: Definition, answers: Mapping[str, Any],
+             current_section: str | None) -> Section:
+    """The page to go back to: the furthest reached, or the next one still relevant."""
+    shown = relevant_sections(definition, answers)
+    index = definition.section_index(current_section or "")
+    for section in shown:
+        if definition.section_index(section.code) >= index:
+            return section
+    return shown[-1]
+
+
+def neighbour(definition: Definition, section: Section, answers: Mapping[str, Any],
+              step: int) -> Section | None:
+    """The relevant page ``step`` (+1 or -1) away, or None past either end. From a page that
+    became irrelevant, the next is the first relevant one after it and the previous the first."""
+    shown = relevant_sections(definition, answers)
+    codes = [s.code for s in shown]
+    if section.code not in codes:
+        later = [s for s in shown if definition.section_index(s.code)
+                 > definition.section_index(section.code)]
+        return later[0] if step > 0 and later else (shown[0] if step < 0 else None)
+    position = codes.index(section.code) + step
+    return shown[position] if 0 <= position < len(shown) else None
+
+
+def may_open(definition: Definition, section: Section | None, answers: Mapping[str, Any],
+             current_section: str | None) -> bool:
+    """A page can be opened when it is relevant and not beyond the bookmark."""
+    if section is None:
+        return False
+    shown = {s.code for s in relevant_sections(definition, answers)}
+    mark = bookmark(definition, answers, current_section)
+    return (section.code in shown
+            and definition.section_index(section.code) <= definition.section_index(mark.code))
+
+
+@dataclass(frozen=True)
+class Position:
+    number: int  # 1-based among the relevant pages
+    total: int
+    is_last: bool
+
+
+def position(definition: Definition, section: Section, answers: Mapping[str, Any]) -> Position:
+    codes = [s.code for s in relevant_sections(definition, answers)]
+    number = codes.index(section.code) + 1 if section.code in codes else 1
+    return Position(number=number, total=len(codes),
+                    is_last=neighbour(definition, section, answers, 1) is None)
+
+
+def form_values(section: Section, answers: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The stored answers of a page as its inputs' values, to fill the page again."""
+    values: dict[str, list[str]] = {}
+    for item in section.items:
+        values.update(item.kind.form_values(item, answers))
+    return values
+
+
+def prior_answers(section: Section, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Earlier pages' answers that this page's relevance expressions read, for the script."""
+    names: set[str] = set()
+    for item in section.items:
+        if item.relevant is not None:
+            names |= expressions.references(item.relevant.tree)
+    own = {key for item in section.items for key in item.answer_keys}
+    return {k: answers[k] for k in sorted(names - own) if k in answers}
