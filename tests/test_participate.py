@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,7 @@ from werkzeug.datastructures import MultiDict
 from survey.extensions import db
 from survey.models import Response
 from survey.questionnaire import Definition, load_file
+from survey.secrets import digest
 from survey.versions import store_definition
 
 from .participant import Participant, responses
@@ -79,10 +83,17 @@ def test_a_double_tap_on_consent_starts_one_response(app: Flask, client: FlaskCl
     participant.get("/q/patients/consent")
     token = participant.html.split('name="start_token" type="hidden" value="')[1].split('"')[0]
     csrf = participant.csrf
+    replies, codes = [], set()
     for _ in range(3):
-        client.post("/q/patients/consent", data={"start_token": token, "agree": "y",
-                                                 "csrf_token": csrf})
-    assert len(responses(app)) == 1
+        reply = client.post("/q/patients/consent", data={"start_token": token, "agree": "y",
+                                                         "csrf_token": csrf})
+        replies.append((reply.status_code, reply.headers["Location"]))
+        with client.session_transaction() as session:
+            codes.add(session["active"]["patients"]["resume"])
+    assert replies == [(302, "/q/patients/p/your_visit")] * 3
+    [stored] = responses(app)
+    [code] = codes
+    assert stored.resume_hash == digest(code)
 
 
 # -- whole questionnaires -----------------------------------------------------------------------
@@ -172,8 +183,14 @@ def test_changing_an_earlier_answer_drops_answers_that_no_longer_apply(
 def test_relevance_travels_to_the_page_for_the_script(every_type: Definition,
                                                       participant: Participant) -> None:
     participant.start("every_type")
-    assert "data-relevant='[" in participant.html
+    attribute = re.search(r'id="q-visits" data-item="visits" data-relevant=\'([^\']+)\'',
+                          participant.html)
+    assert attribute, "the follow-up question carries its relevance for the script"
+    tree = json.loads(html.unescape(attribute.group(1)))
+    assert tree == every_type.item("visits").relevant.json == [
+        "=", ["ref", "used"], ["str", "yes"]]
     assert 'src="/static/relevance.js?v=' in participant.html
+    assert 'id="prior-answers"' not in participant.html  # this page reads no earlier answer
 
 
 # -- validation ---------------------------------------------------------------------------------

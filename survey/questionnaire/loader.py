@@ -247,7 +247,8 @@ class _Builder:
                     isinstance(code, int) or (isinstance(code, str) and CODE_RE.match(code))):
                 self.problem(where, f"choice code {code!r} must be a whole number or lower case "
                              "letters, digits and '_'")
-                continue
+                if self.strict or not isinstance(code, str | int):
+                    continue
             if integer and not isinstance(code, int):
                 self.problem(where, f"choice code {code!r} must be a whole number here")
             if code in SPECIAL_ANSWERS:

@@ -86,8 +86,15 @@
   };
   const pageAnswers = (form) => {  // name -> checked codes, or one value (a special one first)
     const found = {}, answers = {};
+    const ranks = {};  // ranking items: item code -> [rank, choice code] pairs
     for (const el of form.elements) {
       if (!el.name || /^(submit|button|reset|image|file|hidden)$/.test(el.type)) continue;
+      const rankOf = el.getAttribute('data-rank-of');
+      if (rankOf) {
+        const list = has(ranks, rankOf) ? ranks[rankOf] : (ranks[rankOf] = []);
+        if (+el.value > 0) list.push([+el.value, el.getAttribute('data-choice')]);
+        continue;
+      }
       const f = has(found, el.name) ? found[el.name] : (found[el.name] = { list: [], one: null, only: true });
       if (el.type === 'checkbox') { if (el.checked) f.list.push(el.value); continue; }
       f.only = false;
@@ -96,6 +103,9 @@
     }
     for (const [name, f] of Object.entries(found)) {
       answers[name] = f.only ? f.list : f.list.length ? f.list[0] : f.one;
+    }
+    for (const [name, list] of Object.entries(ranks)) {  // the ordered codes, as on the server
+      if (list.length) answers[name] = list.sort((a, b) => a[0] - b[0]).map((p) => p[1]);
     }
     return answers;
   };
@@ -118,6 +128,7 @@
         el.hidden = !show;
         if (!show) {  // a hidden item's answers count as empty for the items after it
           for (const input of el.querySelectorAll('[name]')) answers[input.name] = null;
+          answers[el.getAttribute('data-item')] = null;
         }
       }
     };

@@ -115,6 +115,11 @@ class Phone:
         if item.type in TYPED and name == item.code and value not in item.special:
             self.page.locator(f"#i-{item.code}").fill(value)
             return
+        select = self.page.locator(f'form select[name="{name}"]')
+        if select.count():  # a ranking's "rank" select
+            select.select_option(value)
+            expect(select).to_have_value(value)
+            return
         option = self.page.locator(f'form input[name="{name}"][value="{value}"]')
         if not option.is_checked():  # a second tap would untick a checkbox
             self.page.locator(f'label[for="{option.get_attribute("id")}"]').click()
@@ -168,6 +173,9 @@ def stored(definition: Definition, item: Item, pairs: Pairs) -> dict[str, Any]:
     if item.type == "matrix":
         return {name: codes.get(value, value) for name, value in pairs}
     values = [value for name, value in pairs if name == item.code]
+    if item.type == "ranking":  # "<code>__<choice>" -> rank: the codes in rank order
+        ranked = sorted((int(value), name.split("__", 1)[1]) for name, value in pairs)
+        return {item.code: [codes.get(key, key) for _rank, key in ranked]}
     if item.type in ("single", "likert"):
         return {item.code: codes.get(values[0], values[0])}
     if item.type == "multiple":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,7 +16,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from survey.questionnaire import Definition
+from survey.questionnaire import Definition, load_file
+from survey.questionnaire.itemtypes import TYPES
 
 from .conftest import LiveServer, Phone
 
@@ -30,6 +32,7 @@ SECTIONS = [
     ("patients", "coordination"),  # follow-ups: multiple, single, likert
     ("patients", "health"),  # textarea, note
     ("patients", "about_you"),  # equity descriptors with "prefer not to say"
+    ("citizens", "awareness"),  # ranking, multiple with an exclusive choice, likert follow-up
     ("citizens", "influence"),  # matrix and a constrained integer
     ("professionals", "team_context"),  # note, required single, text follow-up
     ("professionals", "work"),  # three matrices on one page, textarea follow-up
@@ -159,10 +162,14 @@ def describe(violations: list[dict[str, Any]]) -> str:
 
 
 def test_the_section_pages_cover_every_item_type(bundled: dict[str, Definition]) -> None:
+    """Every type the bundled questionnaires use is checked here; every type the app registers
+    is used by them or by the flow tests' questionnaire."""
     present = {item.type for d in bundled.values() for item in d.items()}
     covered = {item.type for code, section in SECTIONS
                for item in (bundled[code].section(section) or pytest.fail(section)).items}
     assert present <= covered, present - covered
+    fixture = load_file(Path(__file__).parent.parent / "data" / "every_type.yaml")
+    assert set(TYPES) <= present | {item.type for item in fixture.items()}
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,8 @@ keyboard and with a screen reader. Ranks left empty are not ranked; gaps close u
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -26,6 +28,8 @@ from .base import (
     codebook_choices,
     posted,
 )
+
+RANK_RE = re.compile(r"^[0-9]{1,3}$")
 
 
 def rank_name(item: Item, choice: Choice) -> str:
@@ -74,28 +78,29 @@ class Ranking(ItemType):
         if special is None or len(special) > 1 or any(s not in item.special for s in special):
             return None, Issue("invalid")
         last = positions(item)
-        ranks: dict[Choice, int] = {}
+        ranks: dict[str, int] = {}  # choice key -> rank
         for choice in item.choices:
             given = posted(raw, rank_name(item, choice))
             if given is None or len(given) > 1:
                 return None, Issue("invalid")
             if given:
-                if not given[0].isdigit() or not 1 <= int(given[0]) <= last:
+                if not RANK_RE.match(given[0]) or not 1 <= int(given[0]) <= last:
                     return None, Issue("invalid")
-                ranks[choice] = int(given[0])
+                ranks[choice.key] = int(given[0])
         if special and ranks:
             return None, Issue("both", {"special": special[0]})
         if special:
             return special[0], None
-        shared = sorted({rank for rank in ranks.values()
-                         if list(ranks.values()).count(rank) > 1})
-        if shared:
+        counts = Counter(ranks.values())
+        shared = min((rank for rank, n in counts.items() if n > 1), default=None)
+        if shared is not None:
             return None, Issue("rank_shared", {
-                "rank": shared[0],
-                "choices": [c.label for c, r in ranks.items() if r == shared[0]]})
+                "rank": shared,
+                "choices": [c.label for c in item.choices if ranks.get(c.key) == shared]})
         if not ranks:
             return None, None
-        return [c.code for c in sorted(ranks, key=ranks.__getitem__)], None
+        codes = {c.key: c.code for c in item.choices}
+        return [codes[key] for key in sorted(ranks, key=ranks.__getitem__)], None
 
     def check_answer(self, item: Item, value: Any, context: Mapping[str, Any]) -> Issue | None:
         if item.required and isinstance(value, list) and len(value) < positions(item):

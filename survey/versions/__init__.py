@@ -8,9 +8,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from .extensions import db
-from .models import Questionnaire, QuestionnaireVersion
-from .questionnaire import Definition, load_file
+from ..extensions import db
+from ..models import Questionnaire, QuestionnaireVersion
+from ..questionnaire import Definition, load_file
 
 
 @dataclass(frozen=True)
