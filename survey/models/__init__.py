@@ -1,6 +1,6 @@
 """Database models, one module per part of the domain."""
 
 from .questionnaire import Questionnaire, QuestionnaireVersion
-from .response import Response
+from .response import Response, SpentToken
 
-__all__ = ["Questionnaire", "QuestionnaireVersion", "Response"]
+__all__ = ["Questionnaire", "QuestionnaireVersion", "Response", "SpentToken"]

@@ -18,12 +18,18 @@ COMPLETED = "completed"
 
 class Response(db.Model):
     __tablename__ = "response"
+    # Ids are never reused (SQLite would reuse the newest after a withdrawal), so an id kept
+    # anywhere can never come to name someone else's response.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), default=STARTED, index=True)
     language: Mapped[str] = mapped_column(String(8))
     answers: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
+    # What was typed but not accepted yet on "Previous" or "Save and continue later" (item
+    # code -> its inputs' values), shown again on the page, never exported.
+    drafts: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
     current_section: Mapped[str | None] = mapped_column(String(64))
     # Optimistic concurrency: every save is "update ... where revision = the one I read".
     revision: Mapped[int] = mapped_column(Integer, default=0)
@@ -39,3 +45,13 @@ class Response(db.Model):
     @property
     def completed(self) -> bool:
         return self.status == COMPLETED
+
+
+class SpentToken(db.Model):
+    """Digests of single-use secrets that may never start anything again (the start token of
+    a withdrawn response): a replayed consent form cannot bring a response back."""
+
+    __tablename__ = "spent_token"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    spent_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import QuestionnaireVersion, Response
+from ..models import QuestionnaireVersion, Response, SpentToken
 from ..models.response import COMPLETED, STARTED
 from ..models.types import utcnow
 from ..questionnaire.answers import prune_irrelevant
@@ -29,6 +29,10 @@ class ResponseClosed(Exception):
     """The response was completed (or removed) by another request."""
 
 
+class TokenSpent(Exception):
+    """This start token belonged to a withdrawn response."""
+
+
 def resume_code_for(start_token: str, key: str) -> str:
     """The resume code of the response a consent form starts, derived from its start token.
 
@@ -40,7 +44,12 @@ def resume_code_for(start_token: str, key: str) -> str:
 
 def start_response(version: QuestionnaireVersion, language: str, start_token: str,
                    resume_code: str, first_section: str) -> Response:
-    """Create the response for a consent form, once per start token (a double tap reuses it)."""
+    """Create the response for a consent form, once per start token (a double tap reuses it).
+
+    Raises :class:`TokenSpent` for the token of a withdrawn response: a replayed consent form
+    never brings it back."""
+    if db.session.get(SpentToken, digest(start_token)) is not None:
+        raise TokenSpent()
     response = Response(version=version, language=language, status=STARTED, answers={},
                         current_section=first_section, resume_hash=digest(resume_code),
                         start_hash=digest(start_token))
@@ -64,10 +73,12 @@ def find_by_resume_code(code: str) -> Response | None:
 
 
 def save_answers(response_id: int, answers: Mapping[str, Any], current_section: str | None,
-                 order: list[str]) -> Response:
-    """Merge one page's answers and move the bookmark (sections in ``order``); committed."""
+                 order: list[str], drafts: Mapping[str, Any] | None = None) -> Response:
+    """Merge one page's answers and drafts (None clears one) and move the bookmark (sections
+    in ``order``); committed."""
     def change(response: Response) -> dict[str, Any]:
-        values: dict[str, Any] = {"answers": _merge(response.answers, answers)}
+        values: dict[str, Any] = {"answers": _merge(response.answers, answers),
+                                  "drafts": _merge(response.drafts or {}, drafts or {})}
         if current_section is not None:
             values["current_section"] = _further(current_section, response.current_section,
                                                  order)
@@ -81,7 +92,7 @@ def complete(response_id: int, answers: Mapping[str, Any]) -> Response:
     def change(response: Response) -> dict[str, Any]:
         merged = _merge(response.answers, answers)
         return {"answers": prune_irrelevant(response.version.definition, merged),
-                "status": COMPLETED, "completed_at": utcnow(), "current_section": None}
+                "drafts": {}, "status": COMPLETED, "completed_at": utcnow(), "current_section": None}
 
     return change_response(response_id, change)
 
@@ -116,8 +127,12 @@ def _merge(saved: Mapping[str, Any], answers: Mapping[str, Any]) -> dict[str, An
 
 
 def withdraw(response_id: int) -> bool:
-    """Delete a response and all its answers (the participant's right to withdraw)."""
+    """Delete a response and all its answers (the participant's right to withdraw); its start
+    token is spent, so the consent form that started it cannot start it again."""
+    start_hash = db.session.scalar(select(Response.start_hash).where(Response.id == response_id))
     deleted = db.session.execute(delete(Response).where(Response.id == response_id)).rowcount
+    if start_hash is not None and db.session.get(SpentToken, start_hash) is None:
+        db.session.add(SpentToken(digest=start_hash))
     db.session.commit()
     return deleted == 1
 

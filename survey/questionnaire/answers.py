@@ -9,7 +9,7 @@ each kind of question accepts lives with its type, in :mod:`survey.questionnaire
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .itemtypes import Issue, RawValues, Rosters, is_special
@@ -26,6 +26,8 @@ __all__ = [
 class PageResult:
     answers: dict[str, Any]  # answer key -> value to store (None clears it)
     issues: dict[str, Issue]  # item code -> problem
+    # item code -> what was typed but refused (kept on "Previous" and "Save"), None clears
+    drafts: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -52,13 +54,34 @@ def check_page(definition: Definition, section: Section, raw: RawValues,
                 if strict:
                     result.issues[item.code] = issue
                     continue
+                result.drafts[item.code] = _typed(kind.input_names(item, roster), raw)
                 value = kind.partial(item, value)
                 if value is None:
                     continue
+            else:
+                result.drafts[item.code] = None
             stored = kind.store(item, value)
         result.answers.update(stored)
         context.update(stored)
     return result
+
+
+def _typed(names: list[str], raw: RawValues) -> dict[str, list[str]]:
+    """An item's posted values kept as a draft: text only, as a participant could type it."""
+    draft = {}
+    for name in names:
+        values = [v for v in raw.get(name, ()) if isinstance(v, str) and _encodable(v) and v]
+        if values:
+            draft[name] = [v.replace("\x00", "")[:5000] for v in values[:100]]
+    return draft
+
+
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def missing_required(definition: Definition, answers: Mapping[str, Any],
