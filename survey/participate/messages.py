@@ -51,6 +51,8 @@ def issue_message(issue: Issue, text: Callable[[Text | None], str]) -> str:
     if issue.kind == "rank_incomplete":
         return ngettext("Please rank %(num)s choice.", "Please rank %(num)s choices.",
                         p["count"])
+    if issue.kind == "unreadable":
+        return gettext("This answer could not be read as text: please type it again.")
     if issue.kind == "constraint":
         return text(p["message"])
     return gettext("This answer is not one of the choices offered: please choose again.")

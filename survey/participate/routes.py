@@ -30,6 +30,7 @@ from ..language import participant_language
 from ..models import QuestionnaireVersion, Response
 from ..questionnaire import navigation
 from ..questionnaire.answers import Issue, Rosters, check_page, missing_required
+from ..questionnaire.itemtypes.base import as_text
 from ..questionnaire.model import Definition, Section
 from ..secrets import digest, new_secret, same
 from ..templating import text
@@ -83,6 +84,24 @@ def _forget(code: str) -> None:
     session["active"] = active
 
 
+def _start_token(code: str, renew: bool = False) -> str:
+    """The consent form's start token for this questionnaire on this device, issued by the
+    server and kept in the signed session: a client can neither choose it nor post another
+    device's. Two tabs share it, so they start one response."""
+    tokens = dict(session.get("start", {}))
+    token = tokens.get(code)
+    if renew or not isinstance(token, str) or not TOKEN_RE.match(token):
+        token = tokens[code] = new_secret()
+        session["start"] = tokens
+    return token
+
+
+def _drop_start_token(code: str) -> None:
+    tokens = dict(session.get("start", {}))
+    tokens.pop(code, None)
+    session["start"] = tokens
+
+
 def _current_response(code: str) -> Response | None:
     """This device's response to the questionnaire: the id the session holds, trusted only
     with its resume code, checked against the stored hash on every request."""
@@ -123,11 +142,12 @@ def _page(definition: Definition, section: Section, response: Response, form: An
           values: dict[str, list[str]], errors: dict[str, str], status: int = 200
           ) -> tuple[str, int]:
     where = navigation.position(definition, section, response.answers)
+    resumed = session.pop("resumed", None) == definition.code
     return render_template(
         "participate/page.html", definition=definition, section=section, form=form,
         values=values, errors=errors, number=where.number, total=where.total,
         is_last=where.is_last, prior=navigation.prior_answers(section, response.answers),
-        rosters=_rosters(definition)), status
+        rosters=_rosters(definition), resumed=resumed), status
 
 
 # -- pages -----------------------------------------------------------------------------------
@@ -150,25 +170,28 @@ def consent(code: str) -> HttpResponse | tuple[str, int] | str:
     version: QuestionnaireVersion = g.version
     definition = version.definition
     form = StartForm()
+
+    def show(error: str | None = None, status: int = 200, renew: bool = False
+             ) -> tuple[str, int]:
+        form.start_token.data = _start_token(code, renew)
+        return render_template("participate/consent.html", definition=definition, form=form,
+                               error=error), status
+
     if request.method != "POST":
-        form.start_token.data = new_secret()
-        return render_template("participate/consent.html", definition=definition, form=form,
-                               error=None)
-    token = form.start_token.data or ""
-    if not TOKEN_RE.match(token):
-        token = new_secret()
-        form.start_token.data = token
-    if not form.validate_on_submit():
-        return render_template("participate/consent.html", definition=definition, form=form,
-                               error=gettext("This page had expired. Please tick the box and "
-                                             "continue again.")), 400
+        return show()
+    expired = gettext("This page had expired. Please tick the box and continue again.")
+    token = _start_token(code)
+    posted = form.start_token.data
+    if not form.validate_on_submit() or not isinstance(posted, str) or not same(posted, token):
+        return show(expired, 400)
     if not form.agree.data:
-        return render_template("participate/consent.html", definition=definition, form=form,
-                               error=gettext("To take part, please tick the box to say you "
-                                             "agree.")), 422
+        return show(gettext("To take part, please tick the box to say you agree."), 422)
     resume_code = services.resume_code_for(token, current_app.config["SECRET_KEY"])
-    response = services.start_response(version, participant_language(definition), token,
-                                       resume_code, definition.sections[0].code)
+    try:
+        response = services.start_response(version, participant_language(definition), token,
+                                           resume_code, definition.sections[0].code)
+    except services.TokenSpent:  # a consent form replayed after a withdrawal
+        return show(expired, 400, renew=True)
     _remember(code, response, resume_code)
     if response.completed:
         return redirect(url_for(".done", code=code))
@@ -186,7 +209,7 @@ def page(response: Response, section_code: str) -> HttpResponse | tuple[str, int
     rosters = _rosters(definition)
     form = page_form(section, rosters)
     if request.method != "POST":
-        values = navigation.form_values(section, response.answers)
+        values = navigation.form_values(section, response.answers, response.drafts)
         errors = {}
         if request.args.get("check"):  # sent back here by "Finish": say what is missing
             result = check_page(definition, section, values, response.answers, rosters)
@@ -203,16 +226,17 @@ def page(response: Response, section_code: str) -> HttpResponse | tuple[str, int
     if not result.ok:
         return _page(definition, section, response, form, _shown(posted),
                      _messages(result.issues), 422)
-    return _move(definition, section, response, result.answers, nav)
+    return _move(definition, section, response, result.answers, result.drafts, nav)
 
 
 def _shown(posted: dict[str, list[Any]]) -> dict[str, list[str]]:
     """Posted values to show back in a refused page: text only (the rest was refused)."""
-    return {name: [v for v in values if isinstance(v, str)] for name, values in posted.items()}
+    return {name: [text for text in map(as_text, values) if text is not None]
+            for name, values in posted.items()}
 
 
 def _move(definition: Definition, section: Section, response: Response,
-          answers: dict[str, Any], nav: str) -> HttpResponse:
+          answers: dict[str, Any], drafts: dict[str, Any], nav: str) -> HttpResponse:
     code = definition.code
     merged = {k: v for k, v in {**response.answers, **answers}.items() if v is not None}
     order = [s.code for s in definition.sections]
@@ -221,12 +245,12 @@ def _move(definition: Definition, section: Section, response: Response,
         if nav == "next" and target is None:
             gap = missing_required(definition, merged, _rosters(definition))
             if gap is not None:
-                services.save_answers(response.id, answers, gap.code, order)
+                services.save_answers(response.id, answers, gap.code, order, drafts)
                 return redirect(url_for(".page", code=code, section_code=gap.code, check=1))
             services.complete(response.id, answers)
             return redirect(url_for(".done", code=code))
         bookmark = target.code if nav == "next" and target else section.code
-        services.save_answers(response.id, answers, bookmark, order)
+        services.save_answers(response.id, answers, bookmark, order, drafts)
     except services.ResponseClosed:
         return redirect(url_for(".done", code=code))
     if nav == "later":
@@ -271,6 +295,7 @@ def withdraw(code: str) -> HttpResponse | str:
     if form.validate_on_submit():
         services.withdraw(response.id)
         _forget(code)
+        _drop_start_token(code)
         return render_template("participate/withdrawn.html", definition=definition)
     back = (url_for(".done", code=code) if response.completed else
             url_for(".page", code=code, section_code=_bookmark(response).code))
@@ -278,15 +303,31 @@ def withdraw(code: str) -> HttpResponse | str:
                            back=back)
 
 
-@bp.get("/r/<resume_code>")
-def resume(resume_code: str) -> HttpResponse:
+@bp.route("/r/<resume_code>", methods=["GET", "POST"])
+def resume(resume_code: str) -> HttpResponse | str:
+    """Continue a response through its private link. When this device already has another
+    response in progress for that questionnaire, ask which to continue: a link sent by someone
+    else must never silently replace the participant's own answers."""
     response = services.find_by_resume_code(resume_code)
     if response is None:
         abort(404)
     code = response.version.questionnaire.code
+    g.definition = response.version.definition
+    here = _current_response(code)
+    if here is not None and here.id != response.id and not here.completed:
+        form = ActionForm()
+        keep = request.form.get("keep")
+        if not form.validate_on_submit() or keep not in ("link", "device"):
+            return render_template("participate/resume_choice.html", form=form,
+                                   definition=response.version.definition,
+                                   resume_code=resume_code)
+        if keep == "device":
+            return redirect(url_for(".page", code=code, section_code=_bookmark(here).code))
+    g.definition = response.version.definition
     _remember(code, response, resume_code)
     if "lang" not in session:
         session["lang"] = response.language
     if response.completed:
         return redirect(url_for(".done", code=code))
+    session["resumed"] = code  # the next page says plainly where these answers come from
     return redirect(url_for(".page", code=code, section_code=_bookmark(response).code))

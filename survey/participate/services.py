@@ -92,7 +92,8 @@ def complete(response_id: int, answers: Mapping[str, Any]) -> Response:
     def change(response: Response) -> dict[str, Any]:
         merged = _merge(response.answers, answers)
         return {"answers": prune_irrelevant(response.version.definition, merged),
-                "drafts": {}, "status": COMPLETED, "completed_at": utcnow(), "current_section": None}
+                "drafts": {}, "status": COMPLETED, "completed_at": utcnow(),
+                "current_section": None}
 
     return change_response(response_id, change)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .itemtypes import Issue, RawValues, Rosters, is_special
+from .itemtypes.base import as_text
 from .model import Definition, Section
 from .navigation import relevant, relevant_sections
 
@@ -67,21 +68,13 @@ def check_page(definition: Definition, section: Section, raw: RawValues,
 
 
 def _typed(names: list[str], raw: RawValues) -> dict[str, list[str]]:
-    """An item's posted values kept as a draft: text only, as a participant could type it."""
+    """An item's posted values kept as a draft: text only, of a size a participant types."""
     draft = {}
     for name in names:
-        values = [v for v in raw.get(name, ()) if isinstance(v, str) and _encodable(v) and v]
+        values = [text for text in map(as_text, raw.get(name, ())) if text]
         if values:
-            draft[name] = [v.replace("\x00", "")[:5000] for v in values[:100]]
+            draft[name] = [v[:5000] for v in values[:100]]
     return draft
-
-
-def _encodable(value: str) -> bool:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def missing_required(definition: Definition, answers: Mapping[str, Any],

@@ -71,11 +71,18 @@ def position(definition: Definition, section: Section, answers: Mapping[str, Any
                     is_last=neighbour(definition, section, answers, 1) is None)
 
 
-def form_values(section: Section, answers: Mapping[str, Any]) -> dict[str, list[str]]:
-    """The stored answers of a page as its inputs' values, to fill the page again."""
+def form_values(section: Section, answers: Mapping[str, Any],
+                drafts: Mapping[str, Any] | None = None) -> dict[str, list[str]]:
+    """The stored answers of a page as its inputs' values, to fill the page again; an item
+    left half-finished shows its draft (what was typed) instead of its stored answer."""
     values: dict[str, list[str]] = {}
     for item in section.items:
-        values.update(item.kind.form_values(item, answers))
+        draft = (drafts or {}).get(item.code)
+        if isinstance(draft, dict):
+            values.update({name: list(typed) for name, typed in draft.items()
+                           if isinstance(typed, list)})
+        else:
+            values.update(item.kind.form_values(item, answers))
     return values
 
 

@@ -51,22 +51,29 @@ class Reader(Protocol):
     def unique_code(self, data: dict, path: Path, what: str) -> str: ...
 
 
+def as_text(value: Any) -> str | None:
+    """A posted value as text a participant could have typed, NUL characters dropped
+    (PostgreSQL cannot store them in JSON); None for anything else: a file, a JSON object, a
+    lone surrogate. One rule for answers, drafts and the values shown back on a page."""
+    if not isinstance(value, str):
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return value.replace("\x00", "")
+
+
 def posted(raw: RawValues, name: str) -> list[str] | None:
-    """The non-blank posted values of one input, or None when one of them is not text a
-    participant could have typed (a file, a JSON object, a lone surrogate): such a post is
-    refused, never stored as its Python repr. NUL characters are dropped (PostgreSQL cannot
-    store them in JSON)."""
+    """The non-blank posted values of one input, or None when one of them is not text
+    (:func:`as_text`): such a post is refused, never stored as its Python repr."""
     values = []
     for value in raw.get(name, ()):
-        if not isinstance(value, str):
+        text = as_text(value)
+        if text is None:
             return None
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return None
-        value = value.replace("\x00", "").strip()
-        if value:
-            values.append(value)
+        if text.strip():
+            values.append(text.strip())
     return values
 
 
@@ -117,7 +124,7 @@ class ItemType:
         """The answer this item's inputs carry, or the reason it cannot be accepted."""
         values = posted(raw, item.code)
         if values is None:
-            return None, Issue("invalid")
+            return None, Issue("unreadable")
         special = [v for v in values if v in item.special]
         typed = [v for v in values if v not in item.special]
         if len(special) > 1 or len(typed) > 1:
