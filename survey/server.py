@@ -23,26 +23,15 @@ HIDDEN = "[address hidden]"
 MAX_SOCKET_PATH = 100
 
 
-def scrub(message: str, keep: frozenset[str] = frozenset()) -> str:
-    """``message`` without IP addresses (except the server's own, in ``keep``)."""
-    def replace(match: re.Match[str]) -> str:
-        text = match.group(0)
-        return text if text in keep else HIDDEN
-    return ADDRESS_RE.sub(replace, message)
+def scrub(message: str) -> str:
+    """``message`` without IP addresses (the server's own too: a client on the same machine
+    has the same one; ``survey run`` says where it listens before gunicorn starts)."""
+    return ADDRESS_RE.sub(HIDDEN, message)
 
 
 class PrivateLogger(Logger):
     """Gunicorn's logger with no access log and every message scrubbed of addresses: a bad
     request line is logged as ``Invalid request from [address hidden]: ...``."""
-
-    def setup(self, cfg: Any) -> None:
-        super().setup(cfg)
-        binds = cfg.bind if isinstance(cfg.bind, list) else [cfg.bind]
-        own = set()
-        for bind in binds:
-            host = str(bind).rsplit(":", 1)[0].strip("[]")
-            own.add(host)
-        self._own_addresses = frozenset(own)
 
     def log(self, lvl: Any, msg: Any, *args: Any, **kwargs: Any) -> None:
         if isinstance(lvl, str):
@@ -77,7 +66,7 @@ class PrivateLogger(Logger):
                 text = text % args
             except (TypeError, ValueError):
                 text = " ".join([text, *map(str, args)])
-        return scrub(text, getattr(self, "_own_addresses", frozenset()))
+        return scrub(text)
 
 
 def control_socket(instance: Path) -> dict[str, Any]:
