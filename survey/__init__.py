@@ -6,14 +6,15 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, render_template, request, session
+from flask import Flask, request, session
 from flask_babel import get_locale
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
+from . import ratelimit
 from .config import load_config
+from .errors import register_errors
 from .extensions import babel, compress, csrf, db, migrate
 from .language import participant_language
+from .storage import configure_sqlite, prepare_sqlite_file
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -27,13 +28,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True,
                 instance_path=os.environ.get("SURVEY_INSTANCE_PATH") or None)
     load_config(app, config)
+    prepare_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
     babel.init_app(app, locale_selector=participant_language)
     csrf.init_app(app)
     compress.init_app(app)
     with app.app_context():
-        _configure_sqlite(db.engine)
+        configure_sqlite(db.engine)
 
     from . import models  # noqa: F401  (register the tables with the metadata)
     from .participate import bp as participate_bp
@@ -43,8 +45,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # error; every other blueprint keeps the global check.
     csrf.exempt(participate_bp)
     app.register_blueprint(participate_bp)
+    ratelimit.init_app(app)
     _register_language_switch(app)
-    _register_errors(app)
+    register_errors(app)
     _register_headers(app)
     _register_template_helpers(app)
     return app
@@ -56,36 +59,12 @@ def _languages() -> list[str]:
     return list(current_app.config["LANGUAGES"])
 
 
-def _configure_sqlite(engine: Engine) -> None:
-    if engine.dialect.name != "sqlite":
-        return
-
-    @event.listens_for(engine, "connect")
-    def _pragmas(connection, _record) -> None:  # noqa: ANN001
-        cursor = connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-
 def _register_language_switch(app: Flask) -> None:
     @app.before_request
     def _switch_language() -> None:
         wanted = request.args.get("lang")
         if wanted in _languages():
             session["lang"] = wanted
-
-
-def _register_errors(app: Flask) -> None:
-    def render(status: int, page: int):  # noqa: ANN202
-        def handler(_error: Exception) -> tuple[str, int]:
-            return render_template(f"errors/{page}.html"), status
-        return handler
-
-    for status, page in ((400, 400), (404, 404), (405, 400), (413, 400), (500, 500)):
-        app.register_error_handler(status, render(status, page))
 
 
 def _register_headers(app: Flask) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -11,6 +11,7 @@ from flask.cli import FlaskGroup, routes_command, shell_command
 
 from . import create_app
 from .questionnaire import DefinitionError
+from .server import serve
 from .versions.cli import questionnaire_group
 
 
@@ -37,8 +38,12 @@ def run_command(host: str, port: int, workers: int) -> None:
     """Upgrade the database, load the bundled questionnaires and serve the app with gunicorn."""
     upgrade_database()
     load_bundled()
-    click.echo(f"Proximité is served on http://{host}:{port}/ (Ctrl+C to stop)")
-    serve(host, port, workers)
+    base_url = current_app.config.get("BASE_URL") or f"http://{host}:{port}"
+    click.echo(f"Proximité is served on {base_url}/ (Ctrl+C to stop)")
+    if not current_app.config.get("BASE_URL"):
+        click.echo("Private links start with this address: set SURVEY_BASE_URL to the public "
+                   "address participants use.")
+    serve(host, port, workers, Path(current_app.instance_path), {"BASE_URL": base_url})
 
 
 def upgrade_database() -> None:
@@ -59,26 +64,6 @@ def load_bundled() -> None:
         state = "new version" if item.created else "unchanged"
         definition = item.version.definition
         click.echo(f"questionnaire {definition.code}: {state} {item.version.content_hash[:12]}")
-
-
-def serve(host: str, port: int, workers: int) -> None:
-    # Gunicorn's documented "custom application" pattern: serve our factory in-process.
-    from gunicorn.app.base import BaseApplication
-
-    class Server(BaseApplication):
-        def load_config(self) -> None:
-            options: dict[str, Any] = {
-                "bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread",
-                "threads": 4, "timeout": 60, "accesslog": None,  # no access log: no IPs kept
-                "errorlog": "-",
-            }
-            for key, value in options.items():
-                self.cfg.set(key, value)
-
-        def load(self):  # noqa: ANN202
-            return create_app()
-
-    Server().run()
 
 
 @cli.command("analyze", with_appcontext=False, add_help_option=False,

@@ -5,6 +5,7 @@ Nothing is read at import time; :func:`load_config` runs inside the app factory.
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ from typing import Any
 from flask import Flask
 
 from analysis.suppression import DEFAULT_MIN_N
+
+from .storage import private_folder
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,13 +57,14 @@ def normalise_database_url(url: str) -> str:
 
 def instance_secret(instance: Path) -> str:
     """The secret key kept in the instance folder, generated on first run (never committed)."""
-    instance.mkdir(parents=True, exist_ok=True)
+    private_folder(instance)
     path = instance / "secret_key"
     if not path.exists():
         try:
-            with path.open("x", encoding="ascii") as handle:
-                handle.write(secrets.token_hex(32))
-            path.chmod(0o600)
+            descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         except FileExistsError:
             pass  # another worker wrote it first
+        else:
+            with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+                handle.write(secrets.token_hex(32))
     return path.read_text(encoding="ascii").strip()

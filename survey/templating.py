@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
-from flask import current_app, request, url_for
+from flask import current_app, url_for
 from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 
+from .links import same_page
 from .questionnaire.model import Choice
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
@@ -32,12 +33,7 @@ def paragraphs(value: str) -> Markup:
 def other_languages() -> list[tuple[str, str, str]]:
     """(code, name, URL of this page in that language) for the language switch."""
     current = str(get_locale())
-    args = dict(request.view_args or {})
-    args.update({k: v for k, v in request.args.items() if k != "lang"})
-    endpoint = request.endpoint or "participate.index"
-    if endpoint == "static" or request.routing_exception is not None:
-        endpoint, args = "participate.index", {}
-    return [(code, LANGUAGE_NAMES.get(code, code), url_for(endpoint, **args, lang=code))
+    return [(code, LANGUAGE_NAMES.get(code, code), same_page(lang=code))
             for code in current_app.config["LANGUAGES"] if code != current]
 
 

@@ -27,6 +27,7 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from ..extensions import db
 from ..language import participant_language
+from ..links import absolute_url
 from ..models import QuestionnaireVersion, Response
 from ..questionnaire import navigation
 from ..questionnaire.answers import Issue, Rosters, check_page, missing_required
@@ -266,7 +267,7 @@ def _messages(issues: dict[str, Issue]) -> dict[str, str]:
 @in_progress
 def later(response: Response) -> HttpResponse | str:
     entry = _active(response.version.questionnaire.code) or {}
-    link = url_for(".resume", resume_code=entry["resume"], _external=True)
+    link = absolute_url(".resume", resume_code=entry["resume"])
     return render_template("participate/later.html", definition=g.version.definition,
                            link=link, bookmark=_bookmark(response))
 
@@ -277,7 +278,7 @@ def done(code: str) -> HttpResponse | str:
     if response is not None and not response.completed:
         return redirect(url_for(".page", code=code, section_code=_bookmark(response).code))
     entry = _active(code) if response is not None else None
-    link = url_for(".resume", resume_code=entry["resume"], _external=True) if entry else None
+    link = absolute_url(".resume", resume_code=entry["resume"]) if entry else None
     return render_template("participate/done.html", definition=g.version.definition, link=link,
                            min_group=current_app.config["MIN_GROUP_SIZE"])
 

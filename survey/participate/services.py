@@ -19,6 +19,7 @@ from ..models.response import COMPLETED, STARTED
 from ..models.types import utcnow
 from ..questionnaire.answers import prune_irrelevant
 from ..secrets import derive, digest
+from ..storage import erase_traces
 
 MAX_ATTEMPTS = 20  # concurrent saves of one response are rare; each retry re-reads
 
@@ -135,6 +136,7 @@ def withdraw(response_id: int) -> bool:
     if start_hash is not None and db.session.get(SpentToken, start_hash) is None:
         db.session.add(SpentToken(digest=start_hash))
     db.session.commit()
+    erase_traces()
     return deleted == 1
 
 

@@ -20,6 +20,7 @@ from .model import AUDIENCES, SPECIAL_ANSWERS, Choice, Definition, Expression, I
 from .yamlsource import Path, Source, YamlSyntaxError, read_yaml
 
 FORMAT = 1
+MAX_BYTES = 1_000_000  # the bundled questionnaires are 25 to 30 KB
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 LANG_RE = re.compile(r"^[a-z]{2,3}$")
 
@@ -54,11 +55,24 @@ class DefinitionError(ValueError):
 
 
 def load_file(path: str | FsPath) -> Definition:
+    """Read and validate a definition file; it is refused unread beyond :data:`MAX_BYTES`."""
     path = FsPath(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise DefinitionError([Problem(str(path), 1, f"cannot read the file: {error}")]) from None
+        with path.open("rb") as handle:
+            content = handle.read(MAX_BYTES + 1)
+        if len(content) > MAX_BYTES:
+            raise DefinitionError([Problem(str(path), 1, f"the file is larger than "
+                                           f"{MAX_BYTES // 1_000_000} MB: a questionnaire "
+                                           "is a few hundred KB at most")])
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = content.count(b"\n", 0, error.start) + 1
+        raise DefinitionError([Problem(str(path), line, "the file is not UTF-8 text: save it "
+                                       "as UTF-8")]) from None
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise DefinitionError([Problem(str(path), 1, f"cannot read the file: {reason}")]) \
+            from None
     return load_text(text, str(path))
 
 

@@ -3,6 +3,14 @@
 PyYAML's ``safe_load`` forgets where values came from, and silently keeps the last of two
 duplicate keys. Validation messages must name the line, so we walk the composed node tree
 ourselves (PyYAML still does all the parsing and scalar typing).
+
+A definition is written by a researcher, but it may be anything a spreadsheet or an editor
+produces, so reading it never fails with a traceback: PyYAML's reader, composer and
+constructor errors, Python's own limits (integers over 4300 digits, recursion) and what YAML
+allows but a definition never needs (tags, merge keys ``<<``, a mapping or list as a key,
+control characters and lone surrogates, which PostgreSQL cannot store) all become a
+:class:`YamlSyntaxError` with a line. Size, node count and depth are checked while the file
+is composed, before anything grows.
 """
 
 from __future__ import annotations
@@ -14,7 +22,13 @@ from typing import Any
 import yaml
 
 Path = tuple[str | int, ...]
-MAX_NODES = 200_000  # a real questionnaire has a few thousand; aliases could expand without end
+MAX_NODES = 20_000  # the bundled questionnaires have under 2,000; aliases could expand a lot
+MAX_DEPTH = 50  # a definition nests about six levels deep
+#: what a definition's texts may hold: PyYAML's printable characters (no control characters
+#: but tab and line breaks, no lone surrogates), whether written raw or escaped
+NOT_ALLOWED = yaml.reader.Reader.NON_PRINTABLE
+STANDARD_TAGS = {f"tag:yaml.org,2002:{name}" for name in (
+    "null", "bool", "int", "float", "str", "timestamp", "seq", "map")}
 
 
 class YamlSyntaxError(ValueError):
@@ -42,21 +56,70 @@ class Source:
         return self.lines.get((), 1)
 
 
+class _GuardedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that counts nodes and depth while composing (the composer
+    recurses once per level, so a deep file would otherwise end in a RecursionError)."""
+
+    def __init__(self, text: str) -> None:
+        self._nodes = 0
+        self._depth = 0
+        super().__init__(text)
+
+    def increase_flow_level(self) -> None:
+        # the scanner reads a whole run of "[[[[..." before the composer sees the first one
+        if self.flow_level >= MAX_DEPTH:
+            raise YamlSyntaxError(self.line + 1, _TOO_LARGE)
+        super().increase_flow_level()
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._nodes += 1
+        self._depth += 1
+        try:
+            if self._nodes > MAX_NODES or self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise YamlSyntaxError(mark.line + 1, _TOO_LARGE)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+_TOO_LARGE = "the file is too large or too deeply nested (repeated anchors and aliases?)"
+
+
 def read_yaml(text: str) -> Source:
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = _GuardedLoader(text)
+    except yaml.reader.ReaderError as error:  # a control character written raw
+        raise _reader_error(text, error) from None
     try:
         node = loader.get_single_node()
+    except yaml.reader.ReaderError as error:
+        raise _reader_error(text, error) from None
     except yaml.MarkedYAMLError as error:
         raise _syntax_error(error) from None
     except yaml.YAMLError as error:
         raise YamlSyntaxError(1, f"YAML syntax error: {error}") from None
+    except RecursionError:
+        raise YamlSyntaxError(1, _TOO_LARGE) from None
     finally:
         loader.dispose()
     source = Source(data=None)
     if node is None:
         return source
-    source.data = _convert(loader, node, (), source)
+    try:
+        source.data = _convert(loader, node, (), source)
+    except RecursionError:
+        raise YamlSyntaxError(node.start_mark.line + 1, _TOO_LARGE) from None
     return source
+
+
+def _reader_error(text: str, error: yaml.reader.ReaderError) -> YamlSyntaxError:
+    position = max(0, min(int(error.position), len(text)))
+    line = text.count("\n", 0, position) + 1
+    character = error.character
+    code = ord(character) if isinstance(character, str) else int(character)
+    return YamlSyntaxError(line, f"the file holds a control character (U+{code:04X}); "
+                                 "remove it")
 
 
 def _syntax_error(error: yaml.MarkedYAMLError) -> YamlSyntaxError:
@@ -73,13 +136,19 @@ def _syntax_error(error: yaml.MarkedYAMLError) -> YamlSyntaxError:
 
 def _convert(loader: yaml.SafeLoader, node: yaml.Node, path: Path, source: Source) -> Any:
     source.nodes += 1
-    if source.nodes > MAX_NODES or len(path) > 50:
-        raise YamlSyntaxError(node.start_mark.line + 1, "the file is too large or too deeply "
-                              "nested (repeated anchors and aliases?)")
+    if source.nodes > MAX_NODES or len(path) > MAX_DEPTH:
+        raise YamlSyntaxError(node.start_mark.line + 1, _TOO_LARGE)
     source.lines[path] = node.start_mark.line + 1
+    _check_tag(node)
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise YamlSyntaxError(key_node.start_mark.line + 1,
+                                      "merge keys (<<) are not allowed: write the keys out")
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlSyntaxError(key_node.start_mark.line + 1,
+                                      "a key must be a word or a number, not a list or mapping")
             key = _scalar(loader, key_node)
             if not isinstance(key, str | int):
                 key = str(key)
@@ -93,12 +162,38 @@ def _convert(loader: yaml.SafeLoader, node: yaml.Node, path: Path, source: Sourc
     return _scalar(loader, node)
 
 
+def _check_tag(node: yaml.Node) -> None:
+    if node.tag not in STANDARD_TAGS:
+        raise YamlSyntaxError(node.start_mark.line + 1,
+                              f"YAML tags such as '{_shown_tag(node.tag)}' are not allowed")
+
+
 def _scalar(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    if not isinstance(node, yaml.ScalarNode):
-        return str(loader.construct_object(node, deep=True))
-    value = loader.construct_object(node)
+    _check_tag(node)
+    line = node.start_mark.line + 1
+    try:
+        value = loader.construct_object(node)
+    except yaml.MarkedYAMLError as error:
+        raise _syntax_error(error) from None
+    except (ValueError, OverflowError) as error:  # a date such as 2026-13-45, a huge integer
+        reason = ("a number may have at most 4300 digits" if "digits" in str(error)
+                  else str(error))
+        raise YamlSyntaxError(line, f"'{_printable(str(node.value))[:40]}' cannot be read: "
+                                    f"{reason}") from None
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
+    if isinstance(value, str) and NOT_ALLOWED.search(value):
+        bad = NOT_ALLOWED.search(value).group(0)  # type: ignore[union-attr]
+        raise YamlSyntaxError(line, f"a text holds a control character or an invalid escape "
+                                    f"(U+{ord(bad):04X}); remove it")
     return value
+
+
+def _shown_tag(tag: str) -> str:
+    """A tag as it was written: ``!!python/name:x`` rather than its long form."""
+    prefix = "tag:yaml.org,2002:"
+    return _printable("!!" + tag[len(prefix):] if tag.startswith(prefix) else tag)
+
+
+def _printable(text: str) -> str:
+    return NOT_ALLOWED.sub("?", text)

@@ -20,9 +20,10 @@ def questionnaire_group() -> None:
 
 
 @questionnaire_group.command("validate", with_appcontext=False)
-@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, required=True)
 def validate_command(paths: tuple[str, ...]) -> None:
-    """Check definition files: a summary for a good file, every problem for a bad one."""
+    """Check definition files: a summary for a good file, every problem for a bad one
+    (``file:line: reason``), and exit status 1 if any file has one."""
     failed = False
     for path in paths:
         try:
@@ -32,6 +33,11 @@ def validate_command(paths: tuple[str, ...]) -> None:
             click.echo(f"{path}: {len(error.problems)} problem(s)", err=True)
             for problem in error.problems:
                 click.echo(str(problem), err=True)
+            continue
+        except Exception as error:  # noqa: BLE001  (a last resort: a message, never a traceback)
+            failed = True
+            click.echo(f"{path}: the file could not be checked ({error.__class__.__name__}); "
+                       "please report it with the file", err=True)
             continue
         items = [i for i in definition.items() if i.answerable]
         click.echo(

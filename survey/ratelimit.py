@@ -1,0 +1,87 @@
+"""Rate limits on what can be guessed or flooded: resume codes and consent posts.
+
+Flask-Limiter counts requests per client in a window. The counters live in memory by default
+(per worker process: with 4 workers, a client may do up to 4 times the limit) and in Redis
+when ``SURVEY_RATELIMIT_STORAGE_URI`` is set (``redis://127.0.0.1:6379/0``): then every worker
+and every server share them. A client is known by a keyed digest of its address, so neither
+the memory nor Redis ever holds an IP address. Behind a reverse proxy, set
+``SURVEY_PROXY_COUNT`` to the number of proxies in front, or every participant shares one key.
+
+A limited participant gets the polite page ``errors/429.html`` in their language (see
+:mod:`survey.errors`), with ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, current_app, request
+from flask_limiter import Limiter
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response as HttpResponse
+
+from .secrets import derive
+
+DEFAULTS = {
+    # Bad resume codes from one client (only refused codes count). A real participant types
+    # or opens their link a few times; a guesser needs billions of tries.
+    "RATELIMIT_RESUME": "10 per minute;60 per hour",
+    # Consent posts (each may start a response) from one client. A group on one network
+    # (a care home's wifi) starting together stays well below.
+    "RATELIMIT_CONSENT": "30 per minute;300 per hour",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_KEY_PREFIX": "proximite",
+    "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After on the polite page
+    # Redis down: count in memory rather than refuse participants or answer 500
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": True,
+    "PROXY_COUNT": 0,
+}
+
+
+def client_key() -> str:
+    """Who is counted: a digest of the client's address with the app's key (never the address
+    itself, in memory or in Redis)."""
+    address = request.remote_addr or "unknown"
+    return derive(current_app.config["SECRET_KEY"], "ratelimit", address, nbytes=12)
+
+
+def resume_limit() -> str:
+    return str(current_app.config["RATELIMIT_RESUME"])
+
+
+def consent_limit() -> str:
+    return str(current_app.config["RATELIMIT_CONSENT"])
+
+
+def refused(response: HttpResponse) -> bool:
+    """Whether a resume request counts against its client: only refused codes do."""
+    return response.status_code == 404
+
+
+#: endpoint -> (its limit, Flask-Limiter's options): one place for every limit of the app
+LIMITS: dict[str, tuple[Callable[[], str], dict[str, Any]]] = {
+    "participate.resume": (resume_limit, {"deduct_when": refused}),
+    "participate.consent": (consent_limit, {"methods": ["POST"]}),
+}
+
+
+def init_app(app: Flask) -> Limiter:
+    """A limiter of this app's own (the tests make many apps in one process; they must not
+    share counters), with the limits of :data:`LIMITS`; call after the blueprints are
+    registered."""
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    proxies = int(app.config["PROXY_COUNT"] or 0)
+    if proxies > 0:
+        # only the client's address is taken from the proxy's header, for the limits
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=0,  # type: ignore[method-assign]
+                                x_host=0, x_port=0, x_prefix=0)
+    limiter = Limiter(key_func=client_key, app=app, default_limits=[])
+    for endpoint, (limit, options) in LIMITS.items():
+        # what the route decorator would do (Flask-Limiter checks inside the wrapper), kept
+        # here so every limit is in one place
+        app.view_functions[endpoint] = limiter.limit(limit, **options)(
+            app.view_functions[endpoint])
+    return limiter
