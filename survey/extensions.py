@@ -2,6 +2,7 @@
 
 from flask_babel import Babel
 from flask_compress import Compress
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -17,3 +18,4 @@ migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
 compress = Compress()  # pages travel compressed: participants are often on weak connections
+login_manager = LoginManager()

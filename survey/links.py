@@ -4,6 +4,8 @@
   Flask's ``SERVER_NAME``; without either, with the request's host only when ``TRUSTED_HOSTS``
   lists the hosts it may be (Werkzeug refuses any other with a 400). The ``Host`` header alone
   is never trusted: ``Host: evil.example`` would otherwise put a phishing host in the link.
+* Emails and the command line need an absolute link outside any request: :func:`external_url`
+  (``survey run`` sets ``BASE_URL`` from its host and port when none is configured).
 * The language switch links to the same page with only the query arguments the pages read
   (an allow-list): ``?endpoint=x`` or ``?_method=POST`` would otherwise reach ``url_for``.
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request, url_for
+from flask import current_app, has_request_context, request, url_for
 
 #: The query arguments a page reads and the language switch keeps (``check``: the page says
 #: what is missing after "Finish").
@@ -28,8 +30,9 @@ def base_url() -> str | None:
     server_name = current_app.config.get("SERVER_NAME")
     if server_name:
         scheme = current_app.config.get("PREFERRED_URL_SCHEME") or "http"
-        return f"{scheme}://{server_name}{request.script_root}".rstrip("/")
-    if current_app.config.get("TRUSTED_HOSTS"):
+        root = request.script_root if has_request_context() else ""
+        return f"{scheme}://{server_name}{root}".rstrip("/")
+    if has_request_context() and current_app.config.get("TRUSTED_HOSTS"):
         return request.host_url.rstrip("/")  # Werkzeug checked the host against the list
     return None
 
@@ -49,6 +52,15 @@ def absolute_url(endpoint: str, **values: Any) -> str:
     if script_root and path.startswith(script_root):
         path = path[len(script_root):]
     return base + path
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute link for an email or the terminal, in or outside a request: the base URL,
+    or the default address of ``survey run`` when nothing is configured."""
+    if not has_request_context():
+        with current_app.test_request_context():
+            return external_url(endpoint, **values)
+    return (base_url() or "http://127.0.0.1:8000") + url_for(endpoint, **values)
 
 
 def same_page(**values: Any) -> str:

@@ -1,4 +1,4 @@
-"""Rate limits on what can be guessed or flooded: resume codes and consent posts.
+"""Rate limits on what can be guessed or flooded: resume codes, consent posts, sign-in.
 
 Flask-Limiter counts requests per client in a window. The counters live in memory by default
 (per worker process: with 4 workers, a client may do up to 4 times the limit) and in Redis
@@ -55,6 +55,10 @@ def consent_limit() -> str:
     return str(current_app.config["RATELIMIT_CONSENT"])
 
 
+def login_limit() -> str:
+    return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+
 def refused(response: HttpResponse) -> bool:
     """Whether a resume request counts against its client: only refused codes do."""
     return response.status_code == 404
@@ -64,6 +68,10 @@ def refused(response: HttpResponse) -> bool:
 LIMITS: dict[str, tuple[Callable[[], str], dict[str, Any]]] = {
     "participate.resume": (resume_limit, {"deduct_when": refused}),
     "participate.consent": (consent_limit, {"methods": ["POST"]}),
+    # sign-in, reset requests and one-time links of the research team: password guessing
+    "auth.login": (login_limit, {"methods": ["POST"]}),
+    "auth.reset_request": (login_limit, {"methods": ["POST"]}),
+    "auth.one_time": (login_limit, {"methods": ["POST"]}),
 }
 
 
@@ -79,6 +87,7 @@ def init_app(app: Flask) -> Limiter:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=0,  # type: ignore[method-assign]
                                 x_host=0, x_port=0, x_prefix=0)
     limiter = Limiter(key_func=client_key, app=app, default_limits=[])
+    app.extensions["survey.limiter"] = limiter  # the wrapped views only hold a weak reference
     for endpoint, (limit, options) in LIMITS.items():
         # what the route decorator would do (Flask-Limiter checks inside the wrapper), kept
         # here so every limit is in one place
