@@ -202,6 +202,7 @@ def live_server(tmp_path: Path, sqlite_template: Path) -> Iterator[LiveServer]:
     shutil.copy(sqlite_template, path)
     app = make_app(f"sqlite:///{path}", SERVER_NAME=None)
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"  # as `survey run` sets it
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
                               name="live-server", daemon=True)
     thread.start()
