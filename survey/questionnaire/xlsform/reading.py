@@ -736,6 +736,7 @@ class Reader:
             if key in kind.xlsform_columns:
                 entry[key] = value
         kind.xlsform_read_extra(cells, entry, self.languages)
+        entry["_places"] = places
         entries = [entry]
         for group in stack:
             note = group.pop("note", None)
