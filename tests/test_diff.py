@@ -64,10 +64,10 @@ def test_a_removed_choice_warns_when_the_item_was_answered():
     new = changed(('          - {code: coop, fr: "Coopérative", en: "Cooperative"}\n', ''))
     [unknown] = sentences(ORIGINAL, new)
     assert unknown.startswith("Choice 'coop' removed from item 'service'")
-    assert "WARNING: if 'coop' was answered" in unknown
+    assert "WARNING: if item 'service' already has answers" in unknown
     [answered] = diff(load_text(ORIGINAL), load_text(new), answered={"service"})
     assert answered.breaks and answered.warning_text == (
-        "'coop' was answered: waves will not offer the same choices")
+        "item 'service' already has answers: waves will not offer the same choices")
     [unanswered] = diff(load_text(ORIGINAL), load_text(new), answered=set())
     assert not unanswered.breaks
 

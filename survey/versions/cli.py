@@ -123,7 +123,52 @@ def diff_command(old: str, new: str) -> None:
             for problem in error.problems:
                 click.echo(str(problem), err=True)
             sys.exit(1)
-    changes = diff(*definitions)
+    echo_changes(diff(*definitions))
+
+
+@questionnaire_group.command("export")
+@click.argument("code")
+@click.option("--version", "prefix", help="The start of the version's content hash (default: "
+              "the newest version).")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
+              help="File to write: .yaml or .xlsx.")
+def export_command(code: str, prefix: str | None, out: str) -> None:
+    """Download a stored version back as YAML or XLSForm (same content hash)."""
+    from ..questionnaire.download import as_xlsform, as_yaml
+    from . import find_version
+
+    version = find_version(code, prefix)
+    if version is None:
+        raise click.ClickException(f"no single version of '{code}' matches "
+                                   f"{prefix or 'the newest'}")
+    if out.lower().endswith(".xlsx"):
+        Path(out).write_bytes(as_xlsform(version.definition_data))
+    elif out.lower().endswith((".yaml", ".yml")):
+        Path(out).write_text(as_yaml(version.definition_data), encoding="utf-8")
+    else:
+        raise click.UsageError("--out must end in .yaml or .xlsx")
+    click.echo(f"version {version.content_hash[:12]} of '{code}' written to {out}")
+
+
+@questionnaire_group.command("compare")
+@click.argument("code")
+@click.argument("old")
+@click.argument("new", required=False)
+def compare_command(code: str, old: str, new: str | None) -> None:
+    """The diff between two stored versions of CODE (starts of content hashes; NEW defaults to
+    the newest), warning where a removed choice was already answered."""
+    from . import answered_keys, find_version
+    from .diff import diff
+
+    versions = [find_version(code, old), find_version(code, new)]
+    if None in versions:
+        raise click.ClickException(f"no single version of '{code}' matches "
+                                   f"{old if versions[0] is None else new or 'the newest'}")
+    changes = diff(versions[0].definition, versions[1].definition, answered_keys(code))
+    echo_changes(changes)
+
+
+def echo_changes(changes: list) -> None:  # list[Change]
     if not changes:
         click.echo("No change.")
         return

@@ -54,9 +54,10 @@ MESSAGES = {
 }
 WARNINGS = {
     "reworded_scale_item": "scores of scale {scales} may not compare across waves",
-    "answered_choice": "'{choice}' was answered: waves will not offer the same choices",
-    "possibly_answered_choice": "if '{choice}' was answered, waves will not offer the same "
-                                "choices",
+    "answered_choice": "item '{code}' already has answers: waves will not offer the same "
+                       "choices",
+    "possibly_answered_choice": "if item '{code}' already has answers, waves will not offer "
+                                "the same choices",
     "type": "answers of the two versions are not the same kind of data",
     "scale": "scores of scale '{scale}' are computed differently in the two versions",
     "choices_scale": "scores of scale {scales} may not compare across waves",
@@ -221,7 +222,7 @@ class _Diff:
             else:
                 warning = "choices_scale" if scales else None
             self.add("choice_removed", warning,
-                     {"choice": key, "scales": words(dict.fromkeys(scales))},
+                     {"code": code, "scales": words(dict.fromkeys(scales))},
                      code=code, choice=key)
 
     def rows(self, old: Item, new: Item) -> None:
