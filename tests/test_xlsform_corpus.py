@@ -29,7 +29,7 @@ REFUSED = {
     "pyxform__case_insensitivity.xlsx": "external choices",
     "pyxform__choice_filter_test.xlsx": "cascading selects",
     "pyxform__duplicate_columns.xlsx": "Duplicate column header",
-    "pyxform__field-list.xlsx": "the zh text is missing",
+    "pyxform__field-list.xlsx": "survey!C3: the zh text is missing",
     "pyxform__flat_xlsform_test.xlsx": "pictures in questions",
     "pyxform__group.xlsx": "phone numbers",
     "pyxform__include.xlsx": "including other forms",

@@ -231,22 +231,22 @@ def _preview(evaluation: Evaluation, definition: Definition, kind: str, content_
     return response
 
 
-@bp.get(Q + "/drafts/<content_hash>/preview/<lang>/<int:number>")
+@bp.get(Q + "/drafts/<content_hash>/preview/<language>/<int:number>")
 @member(VIEW)
-def questionnaire_draft_preview(evaluation: Evaluation, content_hash: str, lang: str,
+def questionnaire_draft_preview(evaluation: Evaluation, content_hash: str, language: str,
                                 number: int) -> HttpResponse:
     draft = find_draft(_instance(), evaluation.id, content_hash)
     if draft is None:
         abort(404)
-    return _preview(evaluation, draft.definition, "draft", content_hash, lang, number)
+    return _preview(evaluation, draft.definition, "draft", content_hash, language, number)
 
 
-@bp.get(Q + "/versions/<content_hash>/preview/<lang>/<int:number>")
+@bp.get(Q + "/versions/<content_hash>/preview/<language>/<int:number>")
 @member(VIEW)
-def questionnaire_version_preview(evaluation: Evaluation, content_hash: str, lang: str,
+def questionnaire_version_preview(evaluation: Evaluation, content_hash: str, language: str,
                                   number: int) -> HttpResponse:
     version = _version(content_hash)
-    return _preview(evaluation, version.definition, "version", content_hash, lang, number)
+    return _preview(evaluation, version.definition, "version", content_hash, language, number)
 
 
 @bp.get(Q + "/versions/<content_hash>")
