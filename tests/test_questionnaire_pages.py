@@ -19,7 +19,6 @@ from survey.questionnaire import load_file, load_text
 from survey.questionnaire.download import as_xlsform
 from survey.questionnaire.xlsform import read_xlsform
 
-
 EVERY_TYPE = Path(__file__).parent / "data" / "every_type.yaml"
 COOP = '          - {code: coop, fr: "Coopérative", en: "Cooperative"}\n'
 BROKEN_XLSX = Path(__file__).parent / "data" / "xlsforms" / "pyxform__field-list.xlsx"

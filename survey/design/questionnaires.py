@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -156,7 +156,8 @@ def questionnaire_upload(evaluation: Evaluation) -> HttpResponse | tuple[str, in
     if report.notes:
         flash(gettext("%(count)s note(s) on the conversion: see below.",
                       count=len(report.notes)))
-    audit.record("questionnaire-draft", report.name, actor=current_user, evaluation_id=evaluation.id,
+    audit.record("questionnaire-draft", report.name, actor=current_user,
+                 evaluation_id=evaluation.id,
                  content_hash=draft.content_hash)
     return redirect(url_for("design.questionnaire_draft", evaluation_id=evaluation.id,
                             content_hash=draft.content_hash, notes=len(report.notes) or None))
@@ -294,7 +295,8 @@ def questionnaire_move_campaign(evaluation: Evaluation, content_hash: str, campa
         abort(400)
     if campaign.version_id != version.id:
         campaign.version = version
-        audit.record("campaign-version", campaign.name, actor=current_user, evaluation_id=evaluation.id,
+        audit.record("campaign-version", campaign.name, actor=current_user,
+                     evaluation_id=evaluation.id,
                      commit=False, campaign=campaign.id, content_hash=content_hash)
         db.session.commit()
         flash(gettext("Campaign %(name)s now uses version %(hash)s; its earlier responses "
