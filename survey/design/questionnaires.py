@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import abort, current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -35,59 +35,59 @@ PREVIEW_POLICY = (
 Q = E + "/questionnaires"
 
 CHANGE_TEXTS = {
-    "title": _l("The title changed (%(languages)s)."),
-    "introduction": _l("The introduction changed (%(languages)s)."),
-    "consent": _l("The consent text changed (%(languages)s)."),
-    "language_added": _l("Language %(language)s added."),
-    "language_removed": _l("Language %(language)s removed."),
-    "page_added": _l("Page '%(page)s' added."),
-    "page_removed": _l("Page '%(page)s' removed."),
-    "page_retitled": _l("Page '%(page)s' retitled (%(languages)s)."),
-    "page_logic": _l("When page '%(page)s' is shown changed: '%(old)s' -> '%(new)s'."),
-    "item_added": _l("Item '%(code)s' added on page '%(page)s'."),
-    "item_removed": _l("Item '%(code)s' removed (its answers stay in older responses)."),
-    "item_type": _l("Item '%(code)s' changed type: %(old)s -> %(new)s."),
-    "item_reworded": _l("Item '%(code)s' reworded (%(languages)s)."),
-    "item_help": _l("The help of item '%(code)s' changed (%(languages)s)."),
-    "item_moved": _l("Item '%(code)s' moved from page '%(old)s' to page '%(new)s'."),
-    "item_logic": _l("When item '%(code)s' is shown changed: '%(old)s' -> '%(new)s'."),
-    "item_constraint": _l("The constraint of item '%(code)s' changed: '%(old)s' -> "
+    "title": _("The title changed (%(languages)s)."),
+    "introduction": _("The introduction changed (%(languages)s)."),
+    "consent": _("The consent text changed (%(languages)s)."),
+    "language_added": _("Language %(language)s added."),
+    "language_removed": _("Language %(language)s removed."),
+    "page_added": _("Page '%(page)s' added."),
+    "page_removed": _("Page '%(page)s' removed."),
+    "page_retitled": _("Page '%(page)s' retitled (%(languages)s)."),
+    "page_logic": _("When page '%(page)s' is shown changed: '%(old)s' -> '%(new)s'."),
+    "item_added": _("Item '%(code)s' added on page '%(page)s'."),
+    "item_removed": _("Item '%(code)s' removed (its answers stay in older responses)."),
+    "item_type": _("Item '%(code)s' changed type: %(old)s -> %(new)s."),
+    "item_reworded": _("Item '%(code)s' reworded (%(languages)s)."),
+    "item_help": _("The help of item '%(code)s' changed (%(languages)s)."),
+    "item_moved": _("Item '%(code)s' moved from page '%(old)s' to page '%(new)s'."),
+    "item_logic": _("When item '%(code)s' is shown changed: '%(old)s' -> '%(new)s'."),
+    "item_constraint": _("The constraint of item '%(code)s' changed: '%(old)s' -> "
                           "'%(new)s'."),
-    "item_required": _l("Item '%(code)s' is now %(state)s."),
-    "item_special": _l("The special answers of item '%(code)s' changed: %(old)s -> %(new)s."),
-    "item_limits": _l("The limits of item '%(code)s' changed (%(what)s: %(old)s -> %(new)s)."),
-    "choice_added": _l("Choice '%(choice)s' added to item '%(code)s'."),
-    "choice_removed": _l("Choice '%(choice)s' removed from item '%(code)s' (answers with it "
+    "item_required": _("Item '%(code)s' is now %(state)s."),
+    "item_special": _("The special answers of item '%(code)s' changed: %(old)s -> %(new)s."),
+    "item_limits": _("The limits of item '%(code)s' changed (%(what)s: %(old)s -> %(new)s)."),
+    "choice_added": _("Choice '%(choice)s' added to item '%(code)s'."),
+    "choice_removed": _("Choice '%(choice)s' removed from item '%(code)s' (answers with it "
                          "stay in older responses)."),
-    "choice_reworded": _l("Choice '%(choice)s' of item '%(code)s' reworded (%(languages)s)."),
-    "row_added": _l("Row '%(row)s' added to matrix '%(code)s'."),
-    "row_removed": _l("Row '%(row)s' removed from matrix '%(code)s' (its answers stay in "
+    "choice_reworded": _("Choice '%(choice)s' of item '%(code)s' reworded (%(languages)s)."),
+    "row_added": _("Row '%(row)s' added to matrix '%(code)s'."),
+    "row_removed": _("Row '%(row)s' removed from matrix '%(code)s' (its answers stay in "
                       "older responses)."),
-    "row_reworded": _l("Row '%(row)s' of matrix '%(code)s' reworded (%(languages)s)."),
-    "scale_added": _l("Scale '%(scale)s' added."),
-    "scale_removed": _l("Scale '%(scale)s' removed."),
-    "scale_items": _l("The items of scale '%(scale)s' changed: %(old)s -> %(new)s."),
-    "scale_reverse": _l("The reverse-keyed items of scale '%(scale)s' changed: %(old)s -> "
+    "row_reworded": _("Row '%(row)s' of matrix '%(code)s' reworded (%(languages)s)."),
+    "scale_added": _("Scale '%(scale)s' added."),
+    "scale_removed": _("Scale '%(scale)s' removed."),
+    "scale_items": _("The items of scale '%(scale)s' changed: %(old)s -> %(new)s."),
+    "scale_reverse": _("The reverse-keyed items of scale '%(scale)s' changed: %(old)s -> "
                         "%(new)s."),
-    "scale_points": _l("The points of scale '%(scale)s' changed: %(old)s -> %(new)s."),
-    "scale_min_answered": _l("The minimum of answered items of scale '%(scale)s' changed: "
+    "scale_points": _("The points of scale '%(scale)s' changed: %(old)s -> %(new)s."),
+    "scale_min_answered": _("The minimum of answered items of scale '%(scale)s' changed: "
                              "%(old)s -> %(new)s."),
 }
 WARNING_TEXTS = {
-    "reworded_scale_item": _l("scores of scale %(scales)s may not compare across waves"),
-    "answered_choice": _l("item '%(code)s' already has answers: waves will not offer the same "
+    "reworded_scale_item": _("scores of scale %(scales)s may not compare across waves"),
+    "answered_choice": _("item '%(code)s' already has answers: waves will not offer the same "
                           "choices"),
-    "possibly_answered_choice": _l("if item '%(code)s' already has answers, waves will not "
+    "possibly_answered_choice": _("if item '%(code)s' already has answers, waves will not "
                                    "offer the same choices"),
-    "type": _l("answers of the two versions are not the same kind of data"),
-    "scale": _l("scores of scale '%(scale)s' are computed differently in the two versions"),
-    "choices_scale": _l("scores of scale %(scales)s may not compare across waves"),
+    "type": _("answers of the two versions are not the same kind of data"),
+    "scale": _("scores of scale '%(scale)s' are computed differently in the two versions"),
+    "choices_scale": _("scores of scale %(scales)s may not compare across waves"),
 }
-REQUIRED_STATES = {"required": _l("required"), "optional": _l("optional")}
+REQUIRED_STATES = {"required": _("required"), "optional": _("optional")}
 
 
 class UploadForm(FlaskForm):
-    file = FileField(_l("YAML definition or XLSForm (.xlsx)"), validators=[FileRequired()])
+    file = FileField(_("YAML definition or XLSForm (.xlsx)"), validators=[FileRequired()])
 
 
 class PublishForm(FlaskForm):
