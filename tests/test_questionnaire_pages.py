@@ -72,6 +72,11 @@ def test_a_broken_spreadsheet_gets_a_report_with_sheet_row_and_column(app, clien
     page = upload(client, evaluation_id, "field-list.xlsx", BROKEN_XLSX.read_bytes())
     assert page.status_code == 422
     assert "survey!C3" in page.text and "the zh text is missing" in page.text
+    plain = Path(__file__).parent / "data" / "xlsforms" / "pyxform__text_and_integer.xlsx"
+    page = upload(client, evaluation_id, "plain.xlsx", plain.read_bytes())
+    assert page.status_code == 302
+    draft = client.get(page.headers["Location"])
+    assert 'id="notes"' in draft.text and "a standard consent text" in draft.text
     page = upload(client, evaluation_id, "notes.xlsx", b"just text")
     assert page.status_code == 422 and "this is not a spreadsheet" in page.text
 
@@ -86,6 +91,7 @@ def test_upload_preview_publish_change_diff_move_and_download(app, client, evalu
     draft_url = page.headers["Location"]
     draft = client.get(draft_url)
     assert draft.status_code == 200
+    assert 'id="notes"' not in draft.text  # our own XLSForm needs no assumption
     with app.app_context():
         before = (count(Response), count(QuestionnaireVersion))
     # previews in both languages at phone width record nothing
@@ -125,9 +131,10 @@ def test_upload_preview_publish_change_diff_move_and_download(app, client, evalu
     page = upload(client, evaluation_id, "every.yaml", changed.encode("utf-8"))
     assert page.status_code == 302
     draft = client.get(page.headers["Location"])
-    assert "Item &#39;service&#39; reworded (en)." in draft.text
-    assert "Choice &#39;coop&#39; removed from item &#39;service&#39;" in draft.text
-    assert "Warning:" in draft.text
+    assert "Question « service » reformulée (en)." in draft.text  # the workspace's French
+    assert "Choix « coop » retiré de la question « service »" in draft.text
+    assert ("Attention : la question « service » a déjà des réponses : les vagues "
+            "n&#39;offriront pas les mêmes choix.") in draft.text
     draft_url = page.headers["Location"].split("?")[0]
     hash2 = draft_url.split("/")[-1]
     token = csrf(client, draft_url)

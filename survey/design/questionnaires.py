@@ -152,7 +152,8 @@ def questionnaire_upload(evaluation: Evaluation) -> HttpResponse | tuple[str, in
     if not report.ok:
         return render_template("design/upload_report.html", evaluation=evaluation,
                                report=report, form=UploadForm()), 422
-    draft = save_draft(_instance(), evaluation.id, report.definition, report.name)
+    draft = save_draft(_instance(), evaluation.id, report.definition, report.name,
+                       report.notes)
     if report.notes:
         flash(gettext("%(count)s note(s) on the conversion: see below.",
                       count=len(report.notes)))
@@ -160,7 +161,7 @@ def questionnaire_upload(evaluation: Evaluation) -> HttpResponse | tuple[str, in
                  evaluation_id=evaluation.id,
                  content_hash=draft.content_hash)
     return redirect(url_for("design.questionnaire_draft", evaluation_id=evaluation.id,
-                            content_hash=draft.content_hash, notes=len(report.notes) or None))
+                            content_hash=draft.content_hash))
 
 
 @bp.get(Q + "/drafts/<content_hash>")

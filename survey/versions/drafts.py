@@ -24,6 +24,7 @@ class Draft:
     content_hash: str
     source_name: str
     data: dict[str, Any]
+    notes: tuple[str, ...] = ()  # what the XLSForm conversion assumed or ignored
 
     @property
     def definition(self) -> Definition:
@@ -35,13 +36,14 @@ def _folder(instance_path: str, evaluation_id: int) -> Path:
 
 
 def save_draft(instance_path: str, evaluation_id: int, definition: Definition,
-               source_name: str) -> Draft:
+               source_name: str, notes: list[str] | tuple[str, ...] = ()) -> Draft:
     folder = _folder(instance_path, evaluation_id)
     folder.mkdir(parents=True, exist_ok=True)
-    draft = Draft(definition.content_hash, source_name, dict(definition.raw))
+    draft = Draft(definition.content_hash, source_name, dict(definition.raw), tuple(notes))
     path = folder / f"{draft.content_hash}.json"
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps({"source_name": source_name, "data": draft.data},
+    temporary.write_text(json.dumps({"source_name": source_name, "data": draft.data,
+                                     "notes": list(draft.notes)},
                                     ensure_ascii=False), encoding="utf-8")
     temporary.replace(path)
     return draft
@@ -55,7 +57,9 @@ def find_draft(instance_path: str, evaluation_id: int, content_hash: str) -> Dra
         stored = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return Draft(content_hash, str(stored.get("source_name") or ""), stored.get("data") or {})
+    notes = stored.get("notes") if isinstance(stored.get("notes"), list) else []
+    return Draft(content_hash, str(stored.get("source_name") or ""), stored.get("data") or {},
+                 tuple(str(n) for n in notes))
 
 
 def drafts_of(instance_path: str, evaluation_id: int) -> list[Draft]:
