@@ -10,7 +10,7 @@ What our format cannot express is refused with its row and the reason; what is i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -912,6 +912,3 @@ def cell_value(text: str, kind: str) -> Any:
             return None
     raise ValueError(kind)
 
-
-def rows_of(sheet: Sheet) -> Iterator[tuple[int, dict[str, str]]]:
-    return iter(enumerate(sheet.rows))
