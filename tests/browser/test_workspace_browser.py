@@ -65,8 +65,9 @@ def test_newcomer_runs_an_evaluation(browser: Browser, live_server: LiveServer,
     page.get_by_role("button", name="Save").click()
     for name in ("Nord", "Sud"):
         page.locator("#site-name").fill(name)
+        if name == "Sud":
+            page.locator("#site-is_comparison").check()
         page.get_by_role("button", name="Add the site").click()
-    page.locator("#site-is_comparison").check()
     for code in ("T0", "T1"):
         page.locator("#wave-code").fill(code)
         page.get_by_role("button", name="Add the wave").click()
@@ -76,6 +77,7 @@ def test_newcomer_runs_an_evaluation(browser: Browser, live_server: LiveServer,
     page.get_by_role("button", name="Save the roster").click()
     expect(page.get_by_text("Kim Tran").last).to_be_visible()
     page.get_by_role("link", name="Clinique de proximité <Nord>").first.click()
+    expect(page.locator("#sites")).to_contain_text("comparison")
     _shot(page, "04-evaluation")
 
     page.get_by_role("link", name="New campaign").click()
