@@ -330,9 +330,12 @@ def test_members_see_only_their_evaluations(app: Flask) -> None:
     assert "Alpha" in listing and "Bravo" not in listing
     page = client.get(f"/design/e/{world.a.evaluation}").get_data(as_text=True)
     assert "New campaign" not in page and "Add a site" not in page  # a partner only reads
+    assert "&lt; 5 / &lt; 5" in page  # counts under the privacy threshold are hidden
     assert client.get(f"/design/e/{world.b.evaluation}").status_code == 403
     # A part of B reached through A's URL is not found either.
     sign_in(client, app, world.users["researcher"])
+    assert "<td>0 / 0</td>" in client.get(f"/design/e/{world.a.evaluation}").get_data(
+        as_text=True)  # researchers see the counts themselves
     assert client.get(f"/design/e/{world.a.evaluation}/teams/{world.b.team}").status_code == 404
     assert client.get(
         f"/design/e/{world.a.evaluation}/campaigns/{world.b.campaign}").status_code == 404
