@@ -16,6 +16,7 @@ ACTIONS = (
     "admin-granted", "admin-revoked", "role-granted", "role-changed", "role-revoked",
     "evaluation-created", "evaluation-changed", "campaign-created", "campaign-changed",
     "campaign-opened", "campaign-closed",
+    "questionnaire-draft", "questionnaire-published", "campaign-version",
 )
 
 

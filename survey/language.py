@@ -15,7 +15,7 @@ def participant_language(definition: Definition | None = None) -> str:
     set by the participant blueprint before anything is rendered).
     """
     definition = definition or g.get("definition")
-    chosen = session.get("lang")
+    chosen = g.get("preview_language") or session.get("lang")  # a preview shows one language
     if definition is not None:
         return chosen if chosen in definition.languages else definition.default_language
     languages = list(current_app.config["LANGUAGES"])

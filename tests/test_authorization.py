@@ -62,6 +62,16 @@ RULES: dict[str, object] = {
     "design.campaign": VIEW,
     "design.campaign_edit": MANAGE,
     "design.campaign_status": OPERATE,
+    "design.questionnaires": VIEW,
+    "design.questionnaire_upload": MANAGE,
+    "design.questionnaire_draft": VIEW,
+    "design.questionnaire_publish": MANAGE,
+    "design.questionnaire_drop": MANAGE,
+    "design.questionnaire_draft_preview": VIEW,
+    "design.questionnaire_version_preview": VIEW,
+    "design.questionnaire_version": VIEW,
+    "design.questionnaire_download": VIEW,
+    "design.questionnaire_move_campaign": MANAGE,
 }
 
 # Least rights first: what an allowed identity changes cannot hide a refusal to the next.
@@ -102,7 +112,8 @@ def _url(app: Flask, endpoint: str, world: World, target: str) -> str:
         "team_id": part.team, "campaign_id": part.campaign, "membership_id": part.membership,
         "slug": part.slug, "user_id": world.users["partner"], "code": "professionals",
         "section_code": "role", "resume_code": "x" * 32, "secret": "y" * 32,
-        "filename": "survey.css",
+        "filename": "survey.css", "content_hash": "0" * 64, "language": "fr", "number": 1,
+        "fmt": "yaml",
     }
     with app.test_request_context():
         from flask import url_for

@@ -41,8 +41,11 @@ class Problem:
     file: str
     line: int
     message: str
+    place: str | None = None  # a spreadsheet cell, ``survey!C14``, instead of a line
 
     def __str__(self) -> str:
+        if self.place:
+            return f"{self.file}: {self.place}: {self.message}"
         return f"{self.file}:{self.line}: {self.message}"
 
 
@@ -84,9 +87,12 @@ def load_text(text: str, name: str = "<definition>") -> Definition:
     return _Builder(source, name).build()
 
 
-def load_data(data: Mapping[str, Any], name: str = "<definition>") -> Definition:
-    """Validate a definition given as data (an upload, a converted XLSForm): strict."""
-    return _Builder(Source(data=json.loads(json.dumps(data))), name).build()
+def load_data(data: Mapping[str, Any], name: str = "<definition>",
+              places: Mapping[Path, str] | None = None) -> Definition:
+    """Validate a definition given as data (an upload, a converted XLSForm): strict.
+    ``places`` names where each path came from (spreadsheet cells), for the problems."""
+    return _Builder(Source(data=json.loads(json.dumps(data)), places=dict(places or {})),
+                    name).build()
 
 
 def rebuild(data: Mapping[str, Any], name: str = "<stored definition>") -> Definition:
@@ -120,7 +126,8 @@ class _Builder:
     # -- reporting -------------------------------------------------------------------------
 
     def problem(self, path: Path, message: str) -> None:
-        self.problems.append(Problem(self.name, self.source.line(path), message))
+        self.problems.append(Problem(self.name, self.source.line(path), message,
+                                     self.source.place(path)))
 
     def where(self, path: Path) -> str:
         parts = [f"[{p}]" if isinstance(p, int) else f".{p}" for p in path]

@@ -46,6 +46,7 @@ class Source:
     nodes: int = 0
     lines: dict[Path, int] = field(default_factory=dict)
     duplicate_keys: list[tuple[int, str]] = field(default_factory=list)
+    places: dict[Path, str] = field(default_factory=dict)  # spreadsheet cells, when converted
 
     def line(self, path: Path) -> int:
         """The line of ``path``, or of its nearest recorded parent."""
@@ -54,6 +55,16 @@ class Source:
                 return self.lines[path]
             path = path[:-1]
         return self.lines.get((), 1)
+
+    def place(self, path: Path) -> str | None:
+        """The spreadsheet cell of ``path`` or of its nearest parent (None for YAML)."""
+        if not self.places:
+            return None
+        while path:
+            if path in self.places:
+                return self.places[path]
+            path = path[:-1]
+        return self.places.get(())
 
 
 class _GuardedLoader(yaml.SafeLoader):

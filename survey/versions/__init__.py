@@ -67,3 +67,30 @@ def latest_version(code: str) -> QuestionnaireVersion | None:
 def latest_versions() -> list[QuestionnaireVersion]:
     codes = db.session.scalars(select(Questionnaire.code).order_by(Questionnaire.code))
     return [v for code in codes if (v := latest_version(code)) is not None]
+
+
+def find_version(code: str, hash_prefix: str | None = None) -> QuestionnaireVersion | None:
+    """A stored version by questionnaire code and the start of its content hash (the newest
+    without one); None when unknown or when the prefix fits several versions."""
+    if not hash_prefix:
+        return latest_version(code)
+    found = db.session.scalars(
+        select(QuestionnaireVersion).join(Questionnaire)
+        .where(Questionnaire.code == code,
+               QuestionnaireVersion.content_hash.startswith(hash_prefix.lower(), autoescape=True))
+        .limit(2)).all()
+    return found[0] if len(found) == 1 else None
+
+
+def answered_keys(code: str) -> set[str]:
+    """Answer keys that hold an answer in some response to any version of a questionnaire
+    (for the diff's comparability warnings)."""
+    from ..models import Response
+
+    keys: set[str] = set()
+    answers = db.session.scalars(
+        select(Response.answers).join(QuestionnaireVersion).join(Questionnaire)
+        .where(Questionnaire.code == code).execution_options(yield_per=500))
+    for document in answers:
+        keys.update(k for k, v in (document or {}).items() if v is not None)
+    return keys

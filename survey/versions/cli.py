@@ -9,8 +9,9 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from ..questionnaire import DefinitionError, load_file
+from ..questionnaire import DefinitionError
 from ..questionnaire.codebook import codebook
+from ..questionnaire.xlsform import load_path
 from . import store_definition
 
 
@@ -22,12 +23,13 @@ def questionnaire_group() -> None:
 @questionnaire_group.command("validate", with_appcontext=False)
 @click.argument("paths", nargs=-1, required=True)
 def validate_command(paths: tuple[str, ...]) -> None:
-    """Check definition files: a summary for a good file, every problem for a bad one
-    (``file:line: reason``), and exit status 1 if any file has one."""
+    """Check definition files (YAML or XLSForm .xlsx): a summary for a good file, every problem
+    for a bad one (``file:line: reason``, or ``sheet!cell``), and exit status 1 if any file has
+    one."""
     failed = False
     for path in paths:
         try:
-            definition = load_file(path)
+            imported = load_path(path)
         except DefinitionError as error:
             failed = True
             click.echo(f"{path}: {len(error.problems)} problem(s)", err=True)
@@ -39,6 +41,9 @@ def validate_command(paths: tuple[str, ...]) -> None:
             click.echo(f"{path}: the file could not be checked ({error.__class__.__name__}); "
                        "please report it with the file", err=True)
             continue
+        definition = imported.definition
+        for note in imported.notes:
+            click.echo(f"{path}: note: {note}")
         items = [i for i in definition.items() if i.answerable]
         click.echo(
             f"{path}: OK: questionnaire '{definition.code}'"
@@ -54,10 +59,11 @@ def validate_command(paths: tuple[str, ...]) -> None:
 @questionnaire_group.command("load")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 def load_command(paths: tuple[str, ...]) -> None:
-    """Store definition files as versions (a changed file makes a new version)."""
+    """Store definition files (YAML or XLSForm .xlsx) as versions (a changed file makes a new
+    version)."""
     for path in paths:
         try:
-            stored = store_definition(load_file(path), Path(path).name)
+            stored = store_definition(load_path(path).definition, Path(path).name)
         except DefinitionError as error:
             raise click.ClickException(str(error)) from None
         state = "new version" if stored.created else "unchanged"
@@ -71,7 +77,7 @@ def load_command(paths: tuple[str, ...]) -> None:
 def codebook_command(path: str, out: str | None) -> None:
     """Write the codebook (the analysis library's input contract) of a definition, as JSON."""
     try:
-        document = codebook(load_file(path))
+        document = codebook(load_path(path).definition)
     except DefinitionError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
@@ -82,3 +88,99 @@ def codebook_command(path: str, out: str | None) -> None:
         click.echo(f"codebook of '{document['questionnaire']}' written to {out}")
     else:
         click.echo(text, nl=False)
+
+
+@questionnaire_group.command("convert", with_appcontext=False)
+@click.argument("source", type=click.Path(dir_okay=False))
+@click.argument("target", type=click.Path(dir_okay=False))
+def convert_command(source: str, target: str) -> None:
+    """Write a definition (YAML or XLSForm) as YAML or XLSForm, by TARGET's suffix (.yaml,
+    .xlsx); the content hash stays the same."""
+    from ..questionnaire.download import as_xlsform, as_yaml
+
+    try:
+        definition = load_path(source).definition
+    except DefinitionError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    if target.lower().endswith(".xlsx"):
+        Path(target).write_bytes(as_xlsform(definition))
+    elif target.lower().endswith((".yaml", ".yml")):
+        Path(target).write_text(as_yaml(definition), encoding="utf-8")
+    else:
+        raise click.UsageError("TARGET must end in .yaml or .xlsx")
+    click.echo(f"{source} -> {target} (content hash {definition.content_hash[:12]})")
+
+
+@questionnaire_group.command("diff", with_appcontext=False)
+@click.argument("old", type=click.Path(dir_okay=False))
+@click.argument("new", type=click.Path(dir_okay=False))
+def diff_command(old: str, new: str) -> None:
+    """What changed from OLD to NEW (YAML or XLSForm), in plain words, with a warning where
+    comparability across waves breaks."""
+    from .diff import diff
+
+    definitions = []
+    for path in (old, new):
+        try:
+            definitions.append(load_path(path).definition)
+        except DefinitionError as error:
+            for problem in error.problems:
+                click.echo(str(problem), err=True)
+            sys.exit(1)
+    echo_changes(diff(*definitions))
+
+
+@questionnaire_group.command("export")
+@click.argument("code")
+@click.option("--version", "prefix", help="The start of the version's content hash (default: "
+              "the newest version).")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
+              help="File to write: .yaml or .xlsx.")
+def export_command(code: str, prefix: str | None, out: str) -> None:
+    """Download a stored version back as YAML or XLSForm (same content hash)."""
+    from ..questionnaire.download import as_xlsform, as_yaml
+    from . import find_version
+
+    version = find_version(code, prefix)
+    if version is None:
+        raise click.ClickException(f"no single version of '{code}' matches "
+                                   f"{prefix or 'the newest'}")
+    if out.lower().endswith(".xlsx"):
+        Path(out).write_bytes(as_xlsform(version.definition_data))
+    elif out.lower().endswith((".yaml", ".yml")):
+        Path(out).write_text(as_yaml(version.definition_data), encoding="utf-8")
+    else:
+        raise click.UsageError("--out must end in .yaml or .xlsx")
+    click.echo(f"version {version.content_hash[:12]} of '{code}' written to {out}")
+
+
+@questionnaire_group.command("compare")
+@click.argument("code")
+@click.argument("old")
+@click.argument("new", required=False)
+def compare_command(code: str, old: str, new: str | None) -> None:
+    """The diff between two stored versions of CODE (starts of content hashes; NEW defaults to
+    the newest), warning where a removed choice was already answered."""
+    from . import answered_keys, find_version
+    from .diff import diff
+
+    versions = [find_version(code, old), find_version(code, new)]
+    if None in versions:
+        raise click.ClickException(f"no single version of '{code}' matches "
+                                   f"{old if versions[0] is None else new or 'the newest'}")
+    changes = diff(versions[0].definition, versions[1].definition, answered_keys(code))
+    echo_changes(changes)
+
+
+def echo_changes(changes: list) -> None:  # list[Change]
+    if not changes:
+        click.echo("No change.")
+        return
+    for change in changes:
+        click.echo(f"- {change.message}")
+        if change.warning_text:
+            click.echo(f"  WARNING: {change.warning_text}.")
+    breaking = sum(1 for c in changes if c.breaks)
+    click.echo(f"{len(changes)} change(s), {breaking} breaking comparability across waves.")

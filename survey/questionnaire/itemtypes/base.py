@@ -91,6 +91,18 @@ class ItemType:
     takes_constraint: ClassVar[bool] = True
     codebook_type: ClassVar[str | None] = None  # the type name in the analysis codebook
 
+    # XLSForm (``survey.questionnaire.xlsform``): the XLSForm types read as this type, what
+    # else picks it among types sharing one (an appearance word, an extension column, a list
+    # name), and its extension columns: definition key -> kind of value ("int", "number",
+    # "text", "words", "flag").
+    xlsform_types: ClassVar[tuple[str, ...]] = ()
+    xlsform_appearance: ClassVar[str | None] = None
+    xlsform_marker: ClassVar[str | None] = None
+    xlsform_list: ClassVar[str | None] = None
+    xlsform_columns: ClassVar[dict[str, str]] = {}
+    xlsform_scale: ClassVar[bool] = False  # needs choices coded 1..n (else read as the next type)
+    xlsform_group: ClassVar[bool] = False  # read from a group of selects sharing one list
+
     # -- the definition ------------------------------------------------------------------
 
     def read(self, reader: Reader, entry: dict, path: Path, code: str) -> dict[str, Any]:
@@ -173,6 +185,35 @@ class ItemType:
     def example(self, item: Item, roster: tuple[Choice, ...]) -> Pairs:
         """A valid, unremarkable post for this item (tests and benchmarks walk with it)."""
         return []
+
+    # -- XLSForm -------------------------------------------------------------------------
+
+    def xlsform_match(self, base: str, appearance: set[str], columns: set[str],
+                      list_name: str | None) -> int:
+        """How specifically this type fits an XLSForm row (-1: not at all)."""
+        if base not in self.xlsform_types:
+            return -1
+        score = 0
+        for wanted, present in ((self.xlsform_appearance, appearance),
+                                (self.xlsform_marker, columns), (self.xlsform_list, {list_name})):
+            if wanted is not None:
+                if wanted not in present:
+                    return -1
+                score += 1
+        return score
+
+    def xlsform_appearance_of(self, entry: Mapping[str, Any]) -> str | None:
+        """The appearance written for an item of this type."""
+        return self.xlsform_appearance
+
+    def xlsform_extra(self, entry: Mapping[str, Any], languages: Sequence[str]
+                      ) -> dict[str, Any]:
+        """Extension cells beyond ``xlsform_columns`` (definition key -> value per language)."""
+        return {}
+
+    def xlsform_read_extra(self, cells: Mapping[str, Any], entry: dict[str, Any],
+                           languages: Sequence[str]) -> None:
+        """Read back what :meth:`xlsform_extra` wrote."""
 
     # -- the codebook --------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ Posted values are choice codes as text (``Choice.key``); stored values are the c
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..model import Choice, Item
@@ -80,6 +80,7 @@ class SingleChoice(ItemType):
     keys = frozenset({"choices"})
     macro = "choice_item"
     codebook_type = "single"
+    xlsform_types = ("select_one",)
 
     def read(self, reader: Reader, entry: dict, path: Path, code: str) -> dict[str, Any]:
         return {"choices": reader.choice_ref(entry, path)}
@@ -106,6 +107,27 @@ class Likert(SingleChoice):
     name = "likert"
     keys = frozenset({"choices", "points", "anchors"})
     codebook_type = "likert"
+    xlsform_appearance = "likert"
+    xlsform_scale = True
+    xlsform_columns = {"points": "int"}
+
+    def xlsform_extra(self, entry: Mapping[str, Any], languages: Sequence[str]
+                      ) -> dict[str, Any]:
+        """``anchors::<language>`` as "low | high"."""
+        anchors = entry.get("anchors")
+        if not isinstance(anchors, dict):
+            return {}
+        return {"anchors": {lang: " | ".join(map(str, pair)) for lang, pair in anchors.items()
+                            if isinstance(pair, list)}}
+
+    def xlsform_read_extra(self, cells: Mapping[str, Any], entry: dict[str, Any],
+                           languages: Sequence[str]) -> None:
+        if "points" in entry:  # the list written beside points only serves other tools
+            entry.pop("choices", None)
+        anchors = cells.get("anchors")
+        if isinstance(anchors, dict) and anchors:
+            entry["anchors"] = {lang: [part.strip() for part in str(text).split("|")]
+                                for lang, text in anchors.items()}
 
     def read(self, reader: Reader, entry: dict, path: Path, code: str) -> dict[str, Any]:
         if "choices" in entry:
@@ -150,6 +172,7 @@ class YesNo(SingleChoice):
     name = "yesno"
     keys = frozenset()
     codebook_type = "yesno"
+    xlsform_list = "yesno"  # ``select_one yesno``: the app's own yes/no labels
     CODES = ("yes", "no")
 
     def read(self, reader: Reader, entry: dict, path: Path, code: str) -> dict[str, Any]:
@@ -170,6 +193,8 @@ class MultipleChoice(SingleChoice):
     name = "multiple"
     keys = frozenset({"choices", "max", "exclusive"})
     codebook_type = "multiple"
+    xlsform_types = ("select_multiple",)
+    xlsform_columns = {"max": "int", "exclusive": "words"}
 
     def read(self, reader: Reader, entry: dict, path: Path, code: str) -> dict[str, Any]:
         choices = reader.choice_ref(entry, path)

@@ -30,6 +30,8 @@ class Matrix(ItemType):
     macro = "matrix_item"
     takes_constraint = False
     codebook_type = "likert"
+    xlsform_group = True  # a table-list group of selects sharing one list coded 1..n
+    xlsform_scale = True
 
     def read(self, reader: Reader, entry: dict, path: Path, code: str) -> dict[str, Any]:
         choices = integer_scale(reader, entry, path, code)

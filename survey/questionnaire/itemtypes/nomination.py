@@ -26,6 +26,10 @@ class Nomination(ItemType):
     keys = frozenset({"roster", "roster_fallback", "max", "rating", "self"})
     macro = "nomination_item"
     codebook_type = "nomination"
+    xlsform_types = ("select_multiple",)
+    xlsform_marker = "roster"
+    xlsform_columns = {"roster": "text", "roster_fallback": "text", "max": "int",
+                       "rating": "text", "self": "flag"}
 
     def read(self, reader: Reader, entry: dict, path: Path, code: str) -> dict[str, Any]:
         roster = entry.get("roster")

@@ -47,6 +47,8 @@ class Ranking(ItemType):
     keys = frozenset({"choices", "max"})
     macro = "ranking_item"
     codebook_type = "single"  # each rank position holds one choice code
+    xlsform_types = ("rank",)
+    xlsform_columns = {"max": "int"}
 
     def read(self, reader: Reader, entry: dict, path: Path, code: str) -> dict[str, Any]:
         choices = reader.choice_ref(entry, path)

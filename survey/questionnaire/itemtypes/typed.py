@@ -24,6 +24,8 @@ class Integer(ItemType):
     macro = "typed_item"
     codebook_type = "integer"
     number_type: type = int
+    xlsform_types = ("integer",)
+    xlsform_columns = {"min": "int", "max": "int"}
 
     def read(self, reader: Reader, entry: dict, path: Path, code: str) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -63,6 +65,8 @@ class Decimal(Integer):
     name = "decimal"
     codebook_type = "decimal"
     number_type = float
+    xlsform_types = ("decimal",)
+    xlsform_columns = {"min": "number", "max": "number"}
 
     def parse_text(self, item: Item, text: str) -> tuple[Any, Issue | None]:
         text = text.translate(SPACES)
@@ -80,6 +84,8 @@ class Text(ItemType):
     macro = "typed_item"
     codebook_type = "text"
     limit = 200
+    xlsform_types = ("text",)
+    xlsform_columns = {"max_length": "int"}
 
     def read(self, reader: Reader, entry: dict, path: Path, code: str) -> dict[str, Any]:
         value = entry.get("max_length", self.limit)
@@ -103,6 +109,7 @@ class LongText(Text):
     name = "textarea"
     codebook_type = "textarea"
     limit = 5000
+    xlsform_appearance = "multiline"
 
 
 class Date(ItemType):
@@ -110,6 +117,8 @@ class Date(ItemType):
     keys = frozenset({"min", "max"})
     macro = "typed_item"
     codebook_type = "date"
+    xlsform_types = ("date",)
+    xlsform_columns = {"min": "text", "max": "text"}
 
     def read(self, reader: Reader, entry: dict, path: Path, code: str) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -146,6 +155,7 @@ class Note(ItemType):
     name = "note"
     macro = "note_item"
     answerable = False
+    xlsform_types = ("note",)
     takes_constraint = False
 
     def check(self, reader: Reader, item: Item, path: Path) -> None:

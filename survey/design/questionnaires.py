@@ -1,0 +1,306 @@
+"""Questionnaires in the workspace: upload (YAML or XLSForm) with a validation report, drafts,
+a participant preview in each language that records nothing, publish with the diff shown,
+download back, and a campaign moved to a new version. The work is done by
+:mod:`survey.versions` (upload, drafts, diff, download); views stay thin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, flash, g, redirect, render_template, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import select
+from werkzeug.wrappers import Response as HttpResponse
+
+from .. import audit
+from ..auth.permissions import MANAGE, VIEW, member
+from ..extensions import db
+from ..models import Campaign, Evaluation, Questionnaire, QuestionnaireVersion
+from ..questionnaire import Definition
+from ..questionnaire.download import as_xlsform, as_yaml
+from ..versions import answered_keys, store_definition
+from ..versions.diff import Change, diff
+from ..versions.drafts import drafts_of, drop_draft, find_draft, save_draft
+from ..versions.upload import check_upload
+from .routes import E, bp
+
+PREVIEW_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'none'; frame-ancestors 'self'; base-uri 'none'; object-src 'none'"
+)
+Q = E + "/questionnaires"
+
+CHANGE_TEXTS = {
+    "title": _("The title changed (%(languages)s)."),
+    "introduction": _("The introduction changed (%(languages)s)."),
+    "consent": _("The consent text changed (%(languages)s)."),
+    "language_added": _("Language %(language)s added."),
+    "language_removed": _("Language %(language)s removed."),
+    "page_added": _("Page '%(page)s' added."),
+    "page_removed": _("Page '%(page)s' removed."),
+    "page_retitled": _("Page '%(page)s' retitled (%(languages)s)."),
+    "page_logic": _("When page '%(page)s' is shown changed: '%(old)s' -> '%(new)s'."),
+    "item_added": _("Item '%(code)s' added on page '%(page)s'."),
+    "item_removed": _("Item '%(code)s' removed (its answers stay in older responses)."),
+    "item_type": _("Item '%(code)s' changed type: %(old)s -> %(new)s."),
+    "item_reworded": _("Item '%(code)s' reworded (%(languages)s)."),
+    "item_help": _("The help of item '%(code)s' changed (%(languages)s)."),
+    "item_moved": _("Item '%(code)s' moved from page '%(old)s' to page '%(new)s'."),
+    "item_logic": _("When item '%(code)s' is shown changed: '%(old)s' -> '%(new)s'."),
+    "item_constraint": _("The constraint of item '%(code)s' changed: '%(old)s' -> "
+                          "'%(new)s'."),
+    "item_required": _("Item '%(code)s' is now %(state)s."),
+    "item_special": _("The special answers of item '%(code)s' changed: %(old)s -> %(new)s."),
+    "item_limits": _("The limits of item '%(code)s' changed (%(what)s: %(old)s -> %(new)s)."),
+    "choice_added": _("Choice '%(choice)s' added to item '%(code)s'."),
+    "choice_removed": _("Choice '%(choice)s' removed from item '%(code)s' (answers with it "
+                         "stay in older responses)."),
+    "choice_reworded": _("Choice '%(choice)s' of item '%(code)s' reworded (%(languages)s)."),
+    "row_added": _("Row '%(row)s' added to matrix '%(code)s'."),
+    "row_removed": _("Row '%(row)s' removed from matrix '%(code)s' (its answers stay in "
+                      "older responses)."),
+    "row_reworded": _("Row '%(row)s' of matrix '%(code)s' reworded (%(languages)s)."),
+    "scale_added": _("Scale '%(scale)s' added."),
+    "scale_removed": _("Scale '%(scale)s' removed."),
+    "scale_items": _("The items of scale '%(scale)s' changed: %(old)s -> %(new)s."),
+    "scale_reverse": _("The reverse-keyed items of scale '%(scale)s' changed: %(old)s -> "
+                        "%(new)s."),
+    "scale_points": _("The points of scale '%(scale)s' changed: %(old)s -> %(new)s."),
+    "scale_min_answered": _("The minimum of answered items of scale '%(scale)s' changed: "
+                             "%(old)s -> %(new)s."),
+}
+WARNING_TEXTS = {
+    "reworded_scale_item": _("scores of scale %(scales)s may not compare across waves"),
+    "answered_choice": _("item '%(code)s' already has answers: waves will not offer the same "
+                          "choices"),
+    "possibly_answered_choice": _("if item '%(code)s' already has answers, waves will not "
+                                   "offer the same choices"),
+    "type": _("answers of the two versions are not the same kind of data"),
+    "scale": _("scores of scale '%(scale)s' are computed differently in the two versions"),
+    "choices_scale": _("scores of scale %(scales)s may not compare across waves"),
+}
+REQUIRED_STATES = {"required": _("required"), "optional": _("optional")}
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_("YAML definition or XLSForm (.xlsx)"), validators=[FileRequired()])
+
+
+class PublishForm(FlaskForm):
+    """A button that publishes or drops a draft: only its CSRF token."""
+
+
+class MoveForm(FlaskForm):
+    pass
+
+
+def describe(change: Change) -> tuple[str, str | None]:
+    """A change in the reader's language, and its comparability warning."""
+    params = dict(change.params)
+    if "state" in params:
+        params["state"] = str(REQUIRED_STATES.get(params["state"], params["state"]))
+    message = str(CHANGE_TEXTS[change.kind]) % params
+    warning = (str(WARNING_TEXTS[change.warning]) % dict(change.warning_params)
+               if change.warning else None)
+    return message, warning
+
+
+def _instance() -> str:
+    return current_app.instance_path
+
+
+def _versions() -> list[QuestionnaireVersion]:
+    return list(db.session.scalars(select(QuestionnaireVersion).join(Questionnaire)
+                                   .order_by(Questionnaire.code, QuestionnaireVersion.id)))
+
+
+def _version(content_hash: str) -> QuestionnaireVersion:
+    version = db.session.scalar(select(QuestionnaireVersion)
+                                .where(QuestionnaireVersion.content_hash == content_hash))
+    if version is None:
+        abort(404)
+    return version
+
+
+def _latest(code: str) -> QuestionnaireVersion | None:
+    return db.session.scalar(select(QuestionnaireVersion).join(Questionnaire)
+                             .where(Questionnaire.code == code)
+                             .order_by(QuestionnaireVersion.id.desc()).limit(1))
+
+
+@bp.get(Q)
+@member(VIEW)
+def questionnaires(evaluation: Evaluation) -> str:
+    return render_template("design/questionnaires.html", evaluation=evaluation,
+                           versions=_versions(), drafts=drafts_of(_instance(), evaluation.id),
+                           form=UploadForm(), manage=g.role in MANAGE)
+
+
+@bp.post(Q + "/upload")
+@member(MANAGE)
+def questionnaire_upload(evaluation: Evaluation) -> HttpResponse | tuple[str, int]:
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return render_template("design/upload_report.html", evaluation=evaluation,
+                               report=None, form=form), 400
+    upload = form.file.data
+    report = check_upload(upload.filename, upload.read(5 * 1024 * 1024 + 1))
+    if not report.ok:
+        return render_template("design/upload_report.html", evaluation=evaluation,
+                               report=report, form=UploadForm()), 422
+    draft = save_draft(_instance(), evaluation.id, report.definition, report.name,
+                       report.notes)
+    if report.notes:
+        flash(gettext("%(count)s note(s) on the conversion: see below.",
+                      count=len(report.notes)))
+    audit.record("questionnaire-draft", report.name, actor=current_user,
+                 evaluation_id=evaluation.id,
+                 content_hash=draft.content_hash)
+    return redirect(url_for("design.questionnaire_draft", evaluation_id=evaluation.id,
+                            content_hash=draft.content_hash))
+
+
+@bp.get(Q + "/drafts/<content_hash>")
+@member(VIEW)
+def questionnaire_draft(evaluation: Evaluation, content_hash: str) -> str:
+    draft = find_draft(_instance(), evaluation.id, content_hash)
+    if draft is None:
+        abort(404)
+    definition = draft.definition
+    previous = _latest(definition.code)
+    changes = []
+    if previous is not None:
+        changes = [describe(c) for c in diff(previous.definition, definition,
+                                             answered_keys(definition.code))]
+    return render_template(
+        "design/draft.html", evaluation=evaluation, draft=draft, definition=definition,
+        previous=previous, changes=changes, form=PublishForm(), manage=g.role in MANAGE,
+        published=_version_or_none(content_hash))
+
+
+def _version_or_none(content_hash: str) -> QuestionnaireVersion | None:
+    return db.session.scalar(select(QuestionnaireVersion)
+                             .where(QuestionnaireVersion.content_hash == content_hash))
+
+
+@bp.post(Q + "/drafts/<content_hash>/publish")
+@member(MANAGE)
+def questionnaire_publish(evaluation: Evaluation, content_hash: str) -> HttpResponse:
+    draft = find_draft(_instance(), evaluation.id, content_hash)
+    if draft is None:
+        abort(404)
+    if not PublishForm().validate_on_submit():
+        abort(400)
+    stored = store_definition(draft.definition, draft.source_name)
+    audit.record("questionnaire-published", draft.definition.code,
+                 actor=current_user, evaluation_id=evaluation.id, content_hash=content_hash)
+    drop_draft(_instance(), evaluation.id, content_hash)
+    flash(gettext("Version %(hash)s of %(code)s is published.", hash=content_hash[:12],
+                  code=stored.version.questionnaire.code) if stored.created else
+          gettext("This content was already published: nothing changed."))
+    return redirect(url_for("design.questionnaires", evaluation_id=evaluation.id))
+
+
+@bp.post(Q + "/drafts/<content_hash>/drop")
+@member(MANAGE)
+def questionnaire_drop(evaluation: Evaluation, content_hash: str) -> HttpResponse:
+    if not PublishForm().validate_on_submit():
+        abort(400)
+    drop_draft(_instance(), evaluation.id, content_hash)
+    return redirect(url_for("design.questionnaires", evaluation_id=evaluation.id))
+
+
+def _preview(evaluation: Evaluation, definition: Definition, kind: str, content_hash: str,
+             lang: str, number: int) -> HttpResponse:
+    """One page exactly as a participant sees it, in one language; nothing is recorded: the
+    page has no form to send, and no response or count is touched."""
+    if lang not in definition.languages or not 1 <= number <= len(definition.sections):
+        abort(404)
+    g.preview_language = lang
+    g.definition = definition
+    section = definition.sections[number - 1]
+    page = render_template(
+        "design/preview.html", evaluation=evaluation, definition=definition, section=section,
+        values={}, errors={}, number=number, total=len(definition.sections), lang=lang,
+        kind=kind, content_hash=content_hash, rosters=lambda item: definition.roster(item))
+    response = current_app.make_response(page)
+    response.headers["Content-Security-Policy"] = PREVIEW_POLICY
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get(Q + "/drafts/<content_hash>/preview/<language>/<int:number>")
+@member(VIEW)
+def questionnaire_draft_preview(evaluation: Evaluation, content_hash: str, language: str,
+                                number: int) -> HttpResponse:
+    draft = find_draft(_instance(), evaluation.id, content_hash)
+    if draft is None:
+        abort(404)
+    return _preview(evaluation, draft.definition, "draft", content_hash, language, number)
+
+
+@bp.get(Q + "/versions/<content_hash>/preview/<language>/<int:number>")
+@member(VIEW)
+def questionnaire_version_preview(evaluation: Evaluation, content_hash: str, language: str,
+                                  number: int) -> HttpResponse:
+    version = _version(content_hash)
+    return _preview(evaluation, version.definition, "version", content_hash, language, number)
+
+
+@bp.get(Q + "/versions/<content_hash>")
+@member(VIEW)
+def questionnaire_version(evaluation: Evaluation, content_hash: str) -> str:
+    version = _version(content_hash)
+    campaigns = [c for c in evaluation.campaigns
+                 if c.version.questionnaire_id == version.questionnaire_id]
+    return render_template("design/version.html", evaluation=evaluation, version=version,
+                           definition=version.definition, campaigns=campaigns,
+                           form=MoveForm(), manage=g.role in MANAGE)
+
+
+@bp.get(Q + "/versions/<content_hash>/download.<fmt>")
+@member(VIEW)
+def questionnaire_download(evaluation: Evaluation, content_hash: str, fmt: str
+                           ) -> HttpResponse:
+    version = _version(content_hash)
+    name = f"{version.questionnaire.code}-{content_hash[:12]}"
+    if fmt == "yaml":
+        body: Any = as_yaml(version.definition_data)
+        mimetype = "application/yaml"
+    elif fmt == "xlsx":
+        body = as_xlsform(version.definition_data)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        abort(404)
+    response = current_app.response_class(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@bp.post(Q + "/versions/<content_hash>/campaigns/<int:campaign_id>")
+@member(MANAGE)
+def questionnaire_move_campaign(evaluation: Evaluation, content_hash: str, campaign_id: int
+                                ) -> HttpResponse:
+    """Move a campaign to this version: new responses use it, existing ones keep theirs."""
+    version = _version(content_hash)
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None or campaign.evaluation_id != evaluation.id:
+        abort(404)
+    if campaign.version.questionnaire_id != version.questionnaire_id:
+        abort(400)
+    if not MoveForm().validate_on_submit():
+        abort(400)
+    if campaign.version_id != version.id:
+        campaign.version = version
+        audit.record("campaign-version", campaign.name, actor=current_user,
+                     evaluation_id=evaluation.id,
+                     commit=False, campaign=campaign.id, content_hash=content_hash)
+        db.session.commit()
+        flash(gettext("Campaign %(name)s now uses version %(hash)s; its earlier responses "
+                      "keep their version.", name=campaign.name, hash=content_hash[:12]))
+    return redirect(url_for("design.questionnaire_version", evaluation_id=evaluation.id,
+                            content_hash=content_hash))

@@ -1,0 +1,270 @@
+"""What changed between two versions of a questionnaire, in plain words (no Flask).
+
+Item codes, matrix row codes and choice codes are the identity of the data: an item whose
+code stays is the same column, whatever its wording. Each :class:`Change` has a ``kind`` and
+``params`` (so a page can translate it) and reads as an English sentence; ``breaks`` marks the
+changes that break comparability across waves (a reworded scale item, a choice removed from an
+item that has answers, a changed type or scale).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..questionnaire import Definition, Item
+
+MESSAGES = {
+    "title": "The title changed ({languages}).",
+    "introduction": "The introduction changed ({languages}).",
+    "consent": "The consent text changed ({languages}).",
+    "language_added": "Language {language} added.",
+    "language_removed": "Language {language} removed.",
+    "page_added": "Page '{page}' added.",
+    "page_removed": "Page '{page}' removed.",
+    "page_retitled": "Page '{page}' retitled ({languages}).",
+    "page_logic": "When page '{page}' is shown changed: '{old}' -> '{new}'.",
+    "item_added": "Item '{code}' added on page '{page}'.",
+    "item_removed": "Item '{code}' removed (its answers stay in older responses).",
+    "item_type": "Item '{code}' changed type: {old} -> {new}.",
+    "item_reworded": "Item '{code}' reworded ({languages}).",
+    "item_help": "The help of item '{code}' changed ({languages}).",
+    "item_moved": "Item '{code}' moved from page '{old}' to page '{new}'.",
+    "item_logic": "When item '{code}' is shown changed: '{old}' -> '{new}'.",
+    "item_constraint": "The constraint of item '{code}' changed: '{old}' -> '{new}'.",
+    "item_required": "Item '{code}' is now {state}.",
+    "item_special": "The special answers of item '{code}' changed: {old} -> {new}.",
+    "item_limits": "The limits of item '{code}' changed ({what}: {old} -> {new}).",
+    "choice_added": "Choice '{choice}' added to item '{code}'.",
+    "choice_removed": "Choice '{choice}' removed from item '{code}' (answers with it stay in "
+                      "older responses).",
+    "choice_reworded": "Choice '{choice}' of item '{code}' reworded ({languages}).",
+    "row_added": "Row '{row}' added to matrix '{code}'.",
+    "row_removed": "Row '{row}' removed from matrix '{code}' (its answers stay in older "
+                   "responses).",
+    "row_reworded": "Row '{row}' of matrix '{code}' reworded ({languages}).",
+    "scale_added": "Scale '{scale}' added.",
+    "scale_removed": "Scale '{scale}' removed.",
+    "scale_items": "The items of scale '{scale}' changed: {old} -> {new}.",
+    "scale_reverse": "The reverse-keyed items of scale '{scale}' changed: {old} -> {new}.",
+    "scale_points": "The points of scale '{scale}' changed: {old} -> {new}.",
+    "scale_min_answered": "The minimum of answered items of scale '{scale}' changed: "
+                          "{old} -> {new}.",
+}
+WARNINGS = {
+    "reworded_scale_item": "scores of scale {scales} may not compare across waves",
+    "answered_choice": "item '{code}' already has answers: waves will not offer the same "
+                       "choices",
+    "possibly_answered_choice": "if item '{code}' already has answers, waves will not offer "
+                                "the same choices",
+    "type": "answers of the two versions are not the same kind of data",
+    "scale": "scores of scale '{scale}' are computed differently in the two versions",
+    "choices_scale": "scores of scale {scales} may not compare across waves",
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    warning: str | None = None  # a WARNINGS key: comparability across waves breaks
+    warning_params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def breaks(self) -> bool:
+        return self.warning is not None
+
+    @property
+    def message(self) -> str:
+        return MESSAGES[self.kind].format(**self.params)
+
+    @property
+    def warning_text(self) -> str | None:
+        return WARNINGS[self.warning].format(**self.warning_params) if self.warning else None
+
+    def __str__(self) -> str:
+        if self.warning:
+            return f"{self.message} WARNING: {self.warning_text}."
+        return self.message
+
+
+def languages_differing(old: Mapping[str, str] | None, new: Mapping[str, str] | None,
+                        ) -> list[str]:
+    old, new = old or {}, new or {}
+    return [lang for lang in dict.fromkeys([*old, *new]) if old.get(lang) != new.get(lang)]
+
+
+def words(values: Collection[Any]) -> str:
+    return ", ".join(str(v) for v in values) or "none"
+
+
+def source(expression: Any) -> str:
+    return expression.source if expression is not None else ""
+
+
+class _Diff:
+    def __init__(self, old: Definition, new: Definition, answered: Collection[str] | None):
+        self.old, self.new = old, new
+        self.answered = answered
+        self.changes: list[Change] = []
+        self.scale_items = {code: [s.code for s in d.scales if code in s.items]
+                            for d in (old, new) for s in d.scales for code in s.items}
+
+    def add(self, kind: str, warning: str | None = None,
+            warning_params: Mapping[str, Any] | None = None, **params: Any) -> None:
+        self.changes.append(Change(kind, params, warning, warning_params or {}))
+
+    def scales_of(self, code: str) -> list[str]:
+        names = [s.code for d in (self.old, self.new) for s in d.scales if code in s.items]
+        return list(dict.fromkeys(names))
+
+    def run(self) -> list[Change]:
+        old, new = self.old, self.new
+        for key in ("title", "introduction", "consent"):
+            differing = languages_differing(getattr(old, key), getattr(new, key))
+            if differing:
+                self.add(key, languages=words(differing))
+        for lang in new.languages:
+            if lang not in old.languages:
+                self.add("language_added", language=lang)
+        for lang in old.languages:
+            if lang not in new.languages:
+                self.add("language_removed", language=lang)
+        self.pages()
+        self.items()
+        self.scales()
+        return self.changes
+
+    def pages(self) -> None:
+        old = {s.code: s for s in self.old.sections}
+        new = {s.code: s for s in self.new.sections}
+        for code, section in new.items():
+            before = old.get(code)
+            if before is None:
+                self.add("page_added", page=code)
+                continue
+            differing = languages_differing(before.title, section.title)
+            if differing:
+                self.add("page_retitled", page=code, languages=words(differing))
+            if source(before.relevant) != source(section.relevant):
+                self.add("page_logic", page=code, old=source(before.relevant),
+                         new=source(section.relevant))
+        for code in old:
+            if code not in new:
+                self.add("page_removed", page=code)
+
+    def items(self) -> None:
+        old = {i.code: i for i in self.old.items()}
+        new = {i.code: i for i in self.new.items()}
+        for code, item in new.items():
+            before = old.get(code)
+            if before is None:
+                self.add("item_added", code=code, page=item.section)
+            else:
+                self.item(before, item)
+        for code in old:
+            if code not in new:
+                self.add("item_removed", code=code)
+
+    def item(self, old: Item, new: Item) -> None:
+        code = new.code
+        if old.type != new.type:
+            self.add("item_type", "type", code=code, old=old.type, new=new.type)
+        differing = languages_differing(old.text, new.text)
+        if differing:
+            scales = self.scales_of(code)
+            self.add("item_reworded", "reworded_scale_item" if scales else None,
+                     {"scales": words(scales)}, code=code, languages=words(differing))
+        differing = languages_differing(old.help, new.help)
+        if differing:
+            self.add("item_help", code=code, languages=words(differing))
+        if old.section != new.section:
+            self.add("item_moved", code=code, old=old.section, new=new.section)
+        if source(old.relevant) != source(new.relevant):
+            self.add("item_logic", code=code, old=source(old.relevant), new=source(new.relevant))
+        if source(old.constraint) != source(new.constraint):
+            self.add("item_constraint", code=code, old=source(old.constraint),
+                     new=source(new.constraint))
+        if old.required != new.required:
+            self.add("item_required", code=code,
+                     state="required" if new.required else "optional")
+        if old.special != new.special:
+            self.add("item_special", code=code, old=words(old.special), new=words(new.special))
+        for what in ("minimum", "maximum", "max_choices", "max_length"):
+            if getattr(old, what) != getattr(new, what):
+                self.add("item_limits", code=code, what=what, old=getattr(old, what),
+                         new=getattr(new, what))
+        self.choices(old, new)
+        self.rows(old, new)
+
+    def choices(self, old: Item, new: Item) -> None:
+        code = new.code
+        before = {c.key: c for c in old.choices}
+        after = {c.key: c for c in new.choices}
+        scales = [s for key in new.answer_keys for s in self.scales_of(key)]
+        for key in after:
+            if key not in before:
+                self.add("choice_added", "choices_scale" if scales else None,
+                         {"scales": words(dict.fromkeys(scales))}, code=code, choice=key)
+        for key in before:
+            if key in after:
+                differing = languages_differing(before[key].label, after[key].label)
+                if differing:
+                    self.add("choice_reworded", "choices_scale" if scales else None,
+                             {"scales": words(dict.fromkeys(scales))}, code=code, choice=key,
+                             languages=words(differing))
+                continue
+            if self.answered is None:
+                warning = "possibly_answered_choice"
+            elif any(k in self.answered for k in old.answer_keys):
+                warning = "answered_choice"
+            else:
+                warning = "choices_scale" if scales else None
+            self.add("choice_removed", warning,
+                     {"code": code, "scales": words(dict.fromkeys(scales))},
+                     code=code, choice=key)
+
+    def rows(self, old: Item, new: Item) -> None:
+        before = {r.key: r for r in old.rows}
+        after = {r.key: r for r in new.rows}
+        for key, row in after.items():
+            if key not in before:
+                self.add("row_added", code=new.code, row=key)
+                continue
+            differing = languages_differing(before[key].label, row.label)
+            if differing:
+                scales = self.scales_of(key)
+                self.add("row_reworded", "reworded_scale_item" if scales else None,
+                         {"scales": words(scales)}, code=new.code, row=key,
+                         languages=words(differing))
+        for key in before:
+            if key not in after:
+                self.add("row_removed", code=new.code, row=key)
+
+    def scales(self) -> None:
+        old = {s.code: s for s in self.old.scales}
+        new = {s.code: s for s in self.new.scales}
+        for code, scale in new.items():
+            before = old.get(code)
+            if before is None:
+                self.add("scale_added", scale=code)
+                continue
+            for what, kind in (("items", "scale_items"), ("reverse", "scale_reverse"),
+                               ("points", "scale_points"),
+                               ("min_answered", "scale_min_answered")):
+                a, b = getattr(before, what), getattr(scale, what)
+                if a != b:
+                    shown = (words(a), words(b)) if isinstance(a, tuple) else (a, b)
+                    self.add(kind, "scale", {"scale": code}, scale=code, old=shown[0],
+                             new=shown[1])
+        for code in old:
+            if code not in new:
+                self.add("scale_removed", scale=code)
+
+
+def diff(old: Definition, new: Definition, answered: Collection[str] | None = None
+         ) -> list[Change]:
+    """The changes from ``old`` to ``new``. ``answered``: the answer keys that have responses
+    (None when unknown: a removed choice is then flagged as possibly breaking)."""
+    return _Diff(old, new, answered).run()

@@ -1,0 +1,59 @@
+"""An uploaded definition (YAML or XLSForm) checked into a validation report (no Flask).
+
+Everything in an upload is hostile: the name only chooses the reader and names the problems,
+the bytes must be UTF-8 YAML or an .xlsx workbook, and nothing is stored here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..questionnaire import Definition, DefinitionError, Problem, load_text
+from ..questionnaire.xlsform import read_xlsform
+from ..questionnaire.xlsform.workbook import MAX_BYTES
+
+SAFE_NAME = re.compile(r"[^\w.\- ]+")
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a researcher reads after an upload: the definition, or every problem placed."""
+
+    name: str
+    definition: Definition | None = None
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.definition is not None and not self.problems
+
+
+def clean_name(filename: str | None) -> str:
+    """The file's own name, without folders or odd characters, for messages only."""
+    base = re.split(r"[\\/]", filename or "")[-1]
+    return SAFE_NAME.sub("_", base).strip()[:100] or "upload"
+
+
+def check_upload(filename: str | None, content: bytes) -> Report:
+    name = clean_name(filename)
+    lowered = name.lower()
+    if len(content) > MAX_BYTES:
+        return Report(name, problems=[Problem(name, 1, f"the file is larger than "
+                                              f"{MAX_BYTES // (1024 * 1024)} MB")])
+    try:
+        if lowered.endswith(".xlsx"):
+            imported = read_xlsform(content, name)
+            return Report(name, imported.definition, notes=imported.notes)
+        if lowered.endswith((".yaml", ".yml")):
+            try:
+                text = content.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                return Report(name, problems=[Problem(name, 1, "the file is not UTF-8 text: "
+                                                      "save it as UTF-8 YAML")])
+            return Report(name, load_text(text, name))
+    except DefinitionError as error:
+        return Report(name, problems=list(error.problems))
+    return Report(name, problems=[Problem(name, 1, "upload a YAML definition (.yaml) or an "
+                                          "XLSForm spreadsheet (.xlsx)")])

@@ -1,0 +1,192 @@
+"""Questionnaires in the workspace: upload with a validation report, drafts, preview that
+records nothing, publish with the diff, download back, campaigns moved; who may do what."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from survey.design import services
+from survey.extensions import db
+from survey.models import Campaign, QuestionnaireVersion, Response
+from survey.models.account import EVALUATOR, PARTNER, RESEARCHER
+from survey.questionnaire import load_file, load_text
+from survey.questionnaire.download import as_xlsform
+from survey.questionnaire.xlsform import read_xlsform
+
+EVERY_TYPE = Path(__file__).parent / "data" / "every_type.yaml"
+COOP = '          - {code: coop, fr: "Coopérative", en: "Cooperative"}\n'
+BROKEN_XLSX = Path(__file__).parent / "data" / "xlsforms" / "pyxform__field-list.xlsx"
+
+
+def sign_in(client, app: Flask, email: str, role: str | None, evaluation_id: int) -> None:  # noqa: ANN001
+    from survey.auth import accounts
+
+    with app.app_context():
+        user = accounts.find_user(email) or accounts.create_user(email)
+        evaluation = db.session.get(services.Evaluation, evaluation_id)
+        if role is not None:
+            accounts.set_role(user, evaluation, role)
+        ident = user.get_id()
+    with client.session_transaction() as session:
+        session["_user_id"] = ident
+        session["_fresh"] = True
+
+
+def csrf(client, url: str) -> str:  # noqa: ANN001
+    page = client.get(url)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text) or \
+        re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    return match.group(1) if match else ""
+
+
+@pytest.fixture
+def evaluation_id(app: Flask) -> int:
+    with app.app_context():
+        return services.create_evaluation(None, name="Pilot").id
+
+
+def base(evaluation_id: int) -> str:
+    return f"/design/e/{evaluation_id}/questionnaires"
+
+
+def upload(client, evaluation_id: int, name: str, content: bytes):  # noqa: ANN001, ANN201
+    token = csrf(client, base(evaluation_id))
+    return client.post(f"{base(evaluation_id)}/upload", data={
+        "csrf_token": token, "file": (io.BytesIO(content), name)},
+        content_type="multipart/form-data")
+
+
+def count(model) -> int:  # noqa: ANN001
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_a_broken_spreadsheet_gets_a_report_with_sheet_row_and_column(app, client,
+                                                                      evaluation_id):
+    sign_in(client, app, "r@example.org", RESEARCHER, evaluation_id)
+    page = upload(client, evaluation_id, "field-list.xlsx", BROKEN_XLSX.read_bytes())
+    assert page.status_code == 422
+    assert "survey!C3" in page.text and "the zh text is missing" in page.text
+    plain = Path(__file__).parent / "data" / "xlsforms" / "pyxform__text_and_integer.xlsx"
+    page = upload(client, evaluation_id, "plain.xlsx", plain.read_bytes())
+    assert page.status_code == 302
+    draft = client.get(page.headers["Location"])
+    assert 'id="notes"' in draft.text and "a standard consent text" in draft.text
+    page = upload(client, evaluation_id, "notes.xlsx", b"just text")
+    assert page.status_code == 422 and "this is not a spreadsheet" in page.text
+
+
+def test_upload_preview_publish_change_diff_move_and_download(app, client, evaluation_id,
+                                                              tmp_path):
+    sign_in(client, app, "r@example.org", RESEARCHER, evaluation_id)
+    original = EVERY_TYPE.read_text(encoding="utf-8")
+    # an XLSForm upload becomes a draft
+    page = upload(client, evaluation_id, "every.xlsx", as_xlsform(load_text(original)))
+    assert page.status_code == 302
+    draft_url = page.headers["Location"]
+    draft = client.get(draft_url)
+    assert draft.status_code == 200
+    assert 'id="notes"' not in draft.text  # our own XLSForm needs no assumption
+    with app.app_context():
+        before = (count(Response), count(QuestionnaireVersion))
+    # previews in both languages at phone width record nothing
+    frames = re.findall(r'<iframe class="phone-frame" src="([^"]+)"', draft.text)
+    assert len(frames) == 2
+    for frame in frames:
+        shown = client.get(frame)
+        assert shown.status_code == 200
+        assert "frame-ancestors 'self'" in shown.headers["Content-Security-Policy"]
+        assert 'method="post"' not in shown.text
+    english = client.get(frames[1].replace("/1", "/1"))
+    assert "Which service?" in english.text and "Preview" in english.text
+    french = client.get(frames[0])
+    assert "Quel service ?" in french.text
+    with app.app_context():
+        assert (count(Response), count(QuestionnaireVersion)) == before
+    # publish (the first version of every_type has no previous one)
+    token = csrf(client, draft_url)
+    hash1 = draft_url.rstrip("/").split("/")[-1].split("?")[0]
+    assert client.post(f"{draft_url.split('?')[0]}/publish",
+                       data={"csrf_token": token}).status_code == 302
+    with app.app_context():
+        v1 = db.session.scalar(select(QuestionnaireVersion).filter_by(content_hash=hash1))
+        assert v1 is not None
+        campaign = services.create_campaign(db.session.get(services.Evaluation,
+                                                           evaluation_id), None, version=v1)
+        campaign_id, v1_id = campaign.id, v1.id
+    # someone answered version 1 through the campaign
+    with app.app_context():
+        db.session.add(Response(version_id=v1_id, campaign_id=campaign_id, language="fr",
+                                answers={"service": "coop"}, resume_hash="a" * 64,
+                                start_hash="b" * 64))
+        db.session.commit()
+    # reword one item, remove a choice: the YAML upload shows the diff with warnings
+    changed = original.replace('en: "Which service?"', 'en: "Which service do you use?"') \
+        .replace(COOP, "")
+    page = upload(client, evaluation_id, "every.yaml", changed.encode("utf-8"))
+    assert page.status_code == 302
+    draft = client.get(page.headers["Location"])
+    assert "Question « service » reformulée (en)." in draft.text  # the workspace's French
+    assert "Choix « coop » retiré de la question « service »" in draft.text
+    assert ("Attention : la question « service » a déjà des réponses : les vagues "
+            "n&#39;offriront pas les mêmes choix.") in draft.text
+    draft_url = page.headers["Location"].split("?")[0]
+    hash2 = draft_url.split("/")[-1]
+    token = csrf(client, draft_url)
+    assert client.post(f"{draft_url}/publish", data={"csrf_token": token}).status_code == 302
+    # move the campaign to version 2
+    version_url = f"{base(evaluation_id)}/versions/{hash2}"
+    token = csrf(client, version_url)
+    moved = client.post(f"{version_url}/campaigns/{campaign_id}", data={"csrf_token": token})
+    assert moved.status_code == 302
+    with app.app_context():
+        assert db.session.get(Campaign, campaign_id).version.content_hash == hash2
+        v1_data = db.session.scalar(select(QuestionnaireVersion)
+                                    .filter_by(content_hash=hash1)).definition_data
+        assert "coop" in str(v1_data)  # the old version is intact
+        answered = db.session.scalar(select(Response))
+        assert answered.version.content_hash == hash1  # and its response keeps it
+        assert answered.answers == {"service": "coop"}
+    # download both versions as YAML and XLSForm: same content hashes
+    for digest in (hash1, hash2):
+        for fmt in ("yaml", "xlsx"):
+            got = client.get(f"{base(evaluation_id)}/versions/{digest}/download.{fmt}")
+            assert got.status_code == 200
+            assert "attachment" in got.headers["Content-Disposition"]
+            path = tmp_path / f"v.{fmt}"
+            path.write_bytes(got.data)
+            back = (read_xlsform(got.data).definition if fmt == "xlsx" else load_file(path))
+            assert back.content_hash == digest
+
+
+@pytest.mark.parametrize(("role", "view", "manage"), [
+    (None, 403, 403), (PARTNER, 200, 403), (EVALUATOR, 200, 403), (RESEARCHER, 200, 302)])
+def test_route_by_role(app, client, evaluation_id, role, view, manage):  # noqa: ANN001
+    with app.app_context():
+        version = db.session.scalar(select(QuestionnaireVersion).limit(1))
+        digest = version.content_hash
+    sign_in(client, app, f"{role or 'stranger'}@example.org", role, evaluation_id)
+    q = base(evaluation_id)
+    assert client.get(q).status_code == view
+    assert client.get(f"{q}/versions/{digest}").status_code == view
+    assert client.get(f"{q}/versions/{digest}/download.yaml").status_code == view
+    assert client.get(f"{q}/versions/{digest}/preview/fr/1").status_code == view
+    if role is None:
+        return  # a stranger is refused before any form (the matrix checks POST without CSRF)
+    if role == RESEARCHER:
+        result = upload(client, evaluation_id, "e.yaml", EVERY_TYPE.read_bytes())
+    else:
+        token = csrf(client, q)
+        result = client.post(f"{q}/upload", data={"csrf_token": token, "file": (
+            io.BytesIO(EVERY_TYPE.read_bytes()), "e.yaml")}, content_type="multipart/form-data")
+    assert result.status_code == manage
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, evaluation_id):  # noqa: ANN001
+    page = client.get(base(evaluation_id))
+    assert page.status_code in (302, 401)
