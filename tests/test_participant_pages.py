@@ -65,3 +65,44 @@ def test_the_thank_you_page_shows_the_whole_private_link_too(
     assert participant.path == "/q/every_type/done"
     assert re.search(r'id="resume-link" href="http://survey\.test/r/[^"]+"[^>]*>http://survey',
                      participant.html)
+
+
+# -- every problem of a page at once (item 16) ------------------------------------------------
+
+@pytest.mark.parametrize(("lang", "too_many", "missing"), [
+    ("en", "Please choose at most 2 answers.",
+     "Please say how much for each choice. Missing: Physician; Navigator."),
+    ("fr", "Veuillez choisir au plus 2 réponses.",
+     "Veuillez indiquer à quel point pour chaque choix. Il manque : Médecin; Agent de liaison."),
+])
+def test_too_many_people_and_missing_ratings_are_reported_together(
+        participant: Participant, every_type: Definition, lang: str, too_many: str,
+        missing: str) -> None:
+    participant.start("every_type", lang)
+    participant.answer_page(every_type, {"used": [("used", "yes")]})
+    participant.answer_page(every_type)
+    assert participant.section == "team"
+    participant.answer_page(every_type, {
+        "leaders": [("leaders", "nurse"), ("leaders", "doctor"), ("leaders", "navigator"),
+                    ("leaders__nurse", "4")],
+        "comment": [("comment", "x" * 501)]})
+    assert participant.status == 422
+    page = html.unescape(participant.html)
+    assert too_many in page and missing in page  # one try shows both problems of the item
+    assert 'id="e-comment"' in page  # and the other items' problems too
+    participant.answer_page(every_type, {
+        "leaders": [("leaders", "doctor"), ("leaders", "navigator"),
+                    ("leaders__doctor", "5"), ("leaders__navigator", "3")]})
+    assert participant.path == "/q/every_type/done"
+
+
+def test_a_forged_rating_is_still_refused_when_too_many_are_ticked(
+        participant: Participant, every_type: Definition) -> None:
+    participant.start("every_type", "en")
+    participant.answer_page(every_type, {"used": [("used", "yes")]})
+    participant.answer_page(every_type)
+    participant.answer_page(every_type, {
+        "leaders": [("leaders", "nurse"), ("leaders", "doctor"), ("leaders", "navigator"),
+                    ("leaders__nurse", "9")]})
+    assert participant.status == 422
+    assert "This answer is not one of the choices offered" in html.unescape(participant.html)

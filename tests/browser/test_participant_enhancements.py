@@ -84,3 +84,38 @@ def test_without_javascript_the_link_is_shown_and_no_button_is_offered(
     expect(phone.page.locator("#resume-link")).to_have_text(live_server.url + link)
     expect(phone.page.get_by_role("button", name="Copier le lien")).to_be_hidden()
     phone.check_phone_layout()
+
+
+# -- long pages (item 16) ---------------------------------------------------------------------
+
+def test_rating_options_keep_the_order_of_the_scale_on_a_phone(
+        phone: Phone, live_server: LiveServer, bundled: dict[str, Definition]) -> None:
+    professionals = bundled["professionals"]
+    phone.goto(private_link(live_server, professionals, "leadership_network"))
+    leaders = professionals.item("leaders")
+    assert leaders is not None and leaders.rating
+    first = professionals.roster(leaders)[0].key
+    phone.give(leaders, "leaders", first)
+    boxes = [phone.page.locator(f'label[for="leaders__{first}-{n}"]').bounding_box()
+             for n in range(1, len(leaders.rating) + 1)]
+    tops = [box["y"] for box in boxes]
+    assert tops == sorted(tops) and len(set(tops)) == len(tops), tops  # one per row, in order
+    assert len({round(box["x"]) for box in boxes}) == 1, boxes
+    phone.check_phone_layout()
+    shot(phone, "nomination-fr")
+
+
+def test_each_matrix_card_repeats_the_lead_in(
+        phone: Phone, live_server: LiveServer, bundled: dict[str, Definition]) -> None:
+    professionals = bundled["professionals"]
+    phone.goto(private_link(live_server, professionals, "shared_leadership"))
+    matrix = next(i for s in professionals.sections for i in s.items
+                  if s.code == "shared_leadership" and i.rows)
+    cards = phone.page.locator(f"#q-{matrix.code} .row-card")
+    assert cards.count() == len(matrix.rows)
+    expect(cards.nth(0).locator(".lead-in")).to_have_count(0)  # the question is just above
+    for n in range(1, len(matrix.rows)):
+        expect(cards.nth(n).locator(".lead-in")).to_have_text(matrix.text["fr"])
+        expect(cards.nth(n).locator(".lead-in")).to_be_visible()
+    phone.check_phone_layout()
+    shot(phone, "matrix-fr")
