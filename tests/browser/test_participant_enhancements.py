@@ -11,22 +11,26 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
+from survey.extensions import db
+from survey.models import Response
 from survey.questionnaire import Definition
 
 from .conftest import LiveServer, Phone
 from .test_accessibility import private_link
+from .test_participant_browser import expected
 
 pytestmark = pytest.mark.browser
 
 
 
-def shot(phone: Phone, name: str) -> None:
+def shot(phone: Phone, name: str, full_page: bool = True) -> None:
     """Save a full-page screenshot to the folder SURVEY_SCREENSHOTS names, if it is set."""
     folder = os.environ.get("SURVEY_SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        phone.page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+        phone.page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=full_page)
 
 
 def to_later_page(phone: Phone, server: LiveServer, definition: Definition) -> str:
@@ -119,3 +123,78 @@ def test_each_matrix_card_repeats_the_lead_in(
         expect(cards.nth(n).locator(".lead-in")).to_be_visible()
     phone.check_phone_layout()
     shot(phone, "matrix-fr")
+
+
+# -- a weak connection (item 15) --------------------------------------------------------------
+
+def stored_state(server: LiveServer) -> tuple[dict, int]:
+    """The only response's answers and revision (one more per page saved)."""
+    with server.app.app_context():
+        [response] = db.session.scalars(select(Response)).all()
+        return dict(response.answers), response.revision
+
+
+def posts(phone: Phone) -> list[str]:
+    """The URL of every page post that reached the server and got an answer, from now on."""
+    finished: list[str] = []
+    phone.page.on("requestfinished",
+                  lambda request: finished.append(request.url) if request.method == "POST"
+                  else None)
+    return finished
+
+
+def test_answers_typed_offline_are_sent_once_when_the_connection_is_back(
+        phone: Phone, live_server: LiveServer, bundled: dict[str, Definition]) -> None:
+    patients = bundled["patients"]
+    phone.goto(private_link(live_server, patients))
+    first = phone.section
+    before, revision = stored_state(live_server)
+    assert before == {}
+    given = phone.answer_page(patients)
+    sent = posts(phone)
+
+    phone.context.set_offline(True)
+    next_button = phone.page.locator('form button[name="nav"][value="next"]')
+    next_button.click()
+    note = phone.page.locator("[data-offline-note]")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text("Pas encore envoyé : vous êtes hors ligne.")
+    next_button.click()  # an impatient second tap
+    assert phone.section == first  # still on the page, everything typed still there
+    phone.shows(patients, given)
+    phone.check_phone_layout()
+    shot(phone, "offline-fr", full_page=False)
+    assert stored_state(live_server) == ({}, revision)
+
+    phone.context.set_offline(False)  # the "online" event sends the page
+    phone.page.wait_for_url(re.compile(r"/p/(?!" + re.escape(first or "") + r"$)"))
+    answers, after = stored_state(live_server)
+    assert after == revision + 1, "the page was saved more than once"
+    assert answers == expected(patients, given)
+    assert len(sent) == 1, sent
+
+
+def test_a_reload_brings_back_what_was_typed_and_refusals_still_show(
+        phone: Phone, live_server: LiveServer, bundled: dict[str, Definition]) -> None:
+    patients = bundled["patients"]
+    phone.goto(private_link(live_server, patients))
+    first = phone.section
+    visits = patients.item("visits")
+    assert visits is not None
+    given = phone.answer_page(patients)
+    phone.page.locator("#i-visits").fill("150")  # above its maximum: refused
+    phone.page.reload()
+    expect(phone.page.locator("#i-visits")).to_have_value("150")  # the draft came back
+    phone.shows(patients, {code: pairs for code, pairs in given.items() if code != "visits"})
+    assert stored_state(live_server)[0] == {}
+
+    phone.page.locator('form button[name="nav"][value="next"]').click()
+    expect(phone.page.locator("#e-visits")).to_be_visible()  # the server's refusal, shown
+    assert phone.section == first
+    phone.page.locator("#i-visits").fill("4")
+    phone.submit("next")
+    assert phone.section != first
+    assert stored_state(live_server)[0]["visits"] == 4
+    phone.submit("back")  # the page shows what was saved, no stale draft
+    expect(phone.page.locator("#i-visits")).to_have_value("4")
+    assert phone.page.evaluate("sessionStorage.length") == 0
