@@ -106,3 +106,47 @@ def test_a_forged_rating_is_still_refused_when_too_many_are_ticked(
                     ("leaders__nurse", "9")]})
     assert participant.status == 422
     assert "This answer is not one of the choices offered" in html.unescape(participant.html)
+
+
+# -- conditions in words for pages without JavaScript (item 14) -------------------------------
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("fr", "Si vous avez répondu «\u00a0Un autre service\u00a0» à la question précédente."),
+    ("en", "If you answered “Another service” to the previous question."),
+])
+def test_a_follow_up_question_says_when_it_applies(participant: Participant, lang: str,
+                                                   words: str) -> None:
+    participant.start("patients", lang)
+    assert participant.section == "your_visit"
+    box = participant.html.split('id="q-service_other"')[1].split('id="q-')[0]
+    assert f'<p class="condition" data-condition>{words}</p>' in html.unescape(box)
+    unconditional = participant.html.split('id="q-service_type"')[1].split('id="q-')[0]
+    assert "data-condition" not in unconditional
+
+
+@pytest.mark.parametrize(("relevant", "lang", "words"), [
+    ("count-selected(${service}) > 0", "fr",
+     "Cette question ne s'applique qu'à certaines réponses."),
+    ("count-selected(${service}) > 0", "en", "This question applies only for some answers."),
+    ("${service} = 'dont_know' or ${used} = 'no'", "fr",
+     "Si vous avez répondu «\u00a0Je ne sais pas\u00a0» à la question «\u00a0Quel service "
+     "?\u00a0» ou vous avez répondu «\u00a0Non\u00a0» à la question précédente."),
+    ("${service} != 'clinic' and ${used} != ''", "en",
+     "If you did not answer “Clinic” to the question “Which service?” and you answered the "
+     "previous question."),
+])
+def test_conditions_are_worded_or_said_generally(
+        app: Flask, participant: Participant, tmp_path: Path, relevant: str, lang: str,
+        words: str) -> None:
+    source = EVERY_TYPE.read_text(encoding="utf-8")
+    source = source.replace("code: every_type", "code: worded").replace(
+        'relevant: "${used} = \'yes\'"\n        constraint', f'relevant: "{relevant}"\n'
+        '        constraint', 1)
+    path = tmp_path / "worded.yaml"
+    path.write_text(source, encoding="utf-8")
+    definition = load_file(path)
+    with app.app_context():
+        store_definition(definition, "worded.yaml")
+    participant.start("worded", lang)
+    box = participant.html.split('id="q-visits"')[1].split('id="q-')[0]
+    assert f'<p class="condition" data-condition>{words}</p>' in html.unescape(box)

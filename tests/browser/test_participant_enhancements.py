@@ -90,6 +90,36 @@ def test_without_javascript_the_link_is_shown_and_no_button_is_offered(
     phone.check_phone_layout()
 
 
+# -- conditions in words (item 14) ------------------------------------------------------------
+
+WORDS = "Si vous avez répondu « Un autre service » à la question précédente."
+
+
+def test_without_javascript_follow_ups_say_when_they_apply(
+        new_phone: Callable[..., Phone], live_server: LiveServer,
+        bundled: dict[str, Definition]) -> None:
+    phone = new_phone(java_script_enabled=False)
+    phone.goto(private_link(live_server, bundled["patients"]))
+    follow_up = phone.page.locator("#q-service_other")
+    expect(follow_up).to_be_visible()  # shown, since no script can hide it
+    expect(follow_up.locator(".condition")).to_have_text(WORDS)
+    phone.check_phone_layout()
+    shot(phone, "condition-nojs-fr")
+
+
+def test_with_javascript_the_words_give_way_to_showing_and_hiding(
+        phone: Phone, live_server: LiveServer, bundled: dict[str, Definition]) -> None:
+    patients = bundled["patients"]
+    phone.goto(private_link(live_server, patients))
+    follow_up = phone.page.locator("#q-service_other")
+    expect(follow_up).to_be_hidden()
+    service = patients.item("service_type")
+    assert service is not None
+    phone.give(service, "service_type", "other")
+    expect(follow_up).to_be_visible()
+    expect(follow_up.locator(".condition")).to_be_hidden()
+
+
 # -- long pages (item 16) ---------------------------------------------------------------------
 
 def test_rating_options_keep_the_order_of_the_scale_on_a_phone(

@@ -91,6 +91,9 @@ class Nomination(ItemType):
                 "issues": tuple(problems)})
         return rated, None
 
+    def offered(self, item: Item, roster: tuple[Choice, ...]) -> tuple[Choice, ...]:
+        return roster
+
     def form_values(self, item: Item, answers: Mapping[str, Any]) -> dict[str, list[str]]:
         value = answers.get(item.code)
         if isinstance(value, dict):  # a rated nomination
