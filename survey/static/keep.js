@@ -1,5 +1,5 @@
 /* Proximité: nothing typed is lost on a weak connection. The page's unsent answers are kept in
-   sessionStorage as they are typed (this tab only; cleared once the server answers) and put
+   sessionStorage as they are typed (this tab only; cleared once a post is saved) and put
    back after a reload. "Next", "Previous" and "Save" are posted with fetch: if the network
    fails, a plain message says so and the same post is sent again when the connection is back
    (the "online" event, or a retry every 20 s); a second tap never sends a second post. Without
@@ -59,11 +59,20 @@
         method: 'POST', body: pending, credentials: 'same-origin', redirect: 'follow',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       }).then((response) => {
-        forget();  // the server has it (saved, or refused with its reasons on the page)
-        if (response.redirected) { location.assign(response.url); return null; }
-        return response.text().then((html) => {
-          document.open(); document.write(html); document.close();
-        });
+        if (response.redirected) {  // saved: on to the page the server chose
+          forget();
+          location.assign(response.url);
+          return;
+        }
+        // Refused (nothing was stored): post the same form the ordinary way, so the page with
+        // its reasons is a real page (focus on the error summary, history). The draft stays
+        // until a post is saved; it equals what the refused page shows.
+        const nav = document.createElement('input');
+        nav.type = 'hidden';
+        nav.name = 'nav';
+        nav.value = new URLSearchParams(pending).get('nav') || 'next';
+        form.appendChild(nav);
+        HTMLFormElement.prototype.submit.call(form);
       }, () => {  // no answer: offline or the connection dropped
         busy = false;
         show(true);
