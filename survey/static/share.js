@@ -22,7 +22,7 @@
       const done = () => say(copy.getAttribute('data-done'));
       const failed = () => { select(); say(copy.getAttribute('data-failed')); };
       if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(link.href).then(done, failed);
+        navigator.clipboard.writeText(link.textContent.trim()).then(done, failed);
         return;
       }
       select();
@@ -33,7 +33,7 @@
     if (typeof navigator.share === 'function') {
       send.hidden = false;
       send.addEventListener('click', () => {
-        navigator.share({ title: send.getAttribute('data-title'), url: link.href }).catch(() => {});
+        navigator.share({ title: send.getAttribute('data-title'), url: link.textContent.trim() }).catch(() => {});
       });
     }
     box.hidden = false;
