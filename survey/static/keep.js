@@ -8,11 +8,17 @@
   'use strict';
   const RETRY_MS = 20000;
   const start = () => {
+    const store = (() => { try { return window.sessionStorage; } catch (e) { return null; } })();
+    if (store && document.querySelector('[data-forget-drafts]')) {
+      // a response ends or a new one starts (a shared phone): no draft may outlive it
+      try {
+        for (const name of Object.keys(store)) if (name.startsWith('proximite-draft:')) store.removeItem(name);
+      } catch (e) { /* ignore */ }
+    }
     const form = document.querySelector('form[data-keep]');
     if (!form || !window.fetch || !window.FormData || !window.URLSearchParams) return;
     const note = document.querySelector('[data-offline-note]');
     const key = 'proximite-draft:' + location.pathname;
-    const store = (() => { try { return window.sessionStorage; } catch (e) { return null; } })();
     const fields = () => Array.from(form.elements).filter((el) => el.name && el.name !== 'csrf_token'
       && !/^(submit|button|reset|image|file)$/.test(el.type));
 

@@ -228,3 +228,18 @@ def test_a_reload_brings_back_what_was_typed_and_refusals_still_show(
     phone.submit("back")  # the page shows what was saved, no stale draft
     expect(phone.page.locator("#i-visits")).to_have_value("4")
     assert phone.page.evaluate("sessionStorage.length") == 0
+
+
+def test_a_draft_never_outlives_its_response_on_a_shared_phone(phone: Phone) -> None:
+    phone.goto("/q/patients/consent")
+    phone.consent()
+    first = phone.section
+    phone.page.locator("#i-visits").fill("7")  # typed, never sent
+    phone.goto("/q/patients/withdraw")
+    with phone.page.expect_navigation():
+        phone.page.get_by_role("button", name="Oui, effacer mes réponses").click()
+    phone.goto("/q/patients/consent")  # the next person, in the same tab
+    phone.consent()
+    assert phone.section == first
+    expect(phone.page.locator("#i-visits")).to_have_value("")
+    assert phone.page.evaluate("sessionStorage.length") == 0
