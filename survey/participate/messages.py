@@ -12,6 +12,8 @@ from ..questionnaire.model import Text
 
 def issue_message(issue: Issue, text: Callable[[Text | None], str]) -> str:
     p = issue.params
+    if issue.kind == "several":  # every problem of one answer, at once
+        return " ".join(issue_message(each, text) for each in p["issues"])
     if issue.kind == "required":
         return gettext("Please answer this question.")
     if issue.kind == "rows_required":

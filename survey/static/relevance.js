@@ -119,6 +119,8 @@
     const script = document.getElementById('prior-answers');
     let prior = {};
     try { prior = (script && JSON.parse(script.textContent)) || {}; } catch (e) { prior = {}; }
+    // the conditions in words are for pages without this script: it shows and hides instead
+    for (const el of form.querySelectorAll('[data-condition]')) el.hidden = true;
     const items = Array.from(form.querySelectorAll('[data-item]'), (el) => [el, parseTree(el)]);
     const update = () => {
       const answers = Object.assign({}, prior, pageAnswers(form));

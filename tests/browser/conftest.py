@@ -233,7 +233,7 @@ def new_phone(browser: Browser, live_server: LiveServer) -> Iterator[Callable[..
 
     def make(**options: Any) -> Phone:
         context = browser.new_context(**{**PHONE, **options})
-        context.set_default_timeout(5_000)
+        context.set_default_timeout(15_000)  # shared machines: be patient, never flaky
         contexts.append(context)
         return Phone(context, live_server)
 

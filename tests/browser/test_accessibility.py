@@ -58,7 +58,7 @@ def private_link(server: LiveServer, definition: Definition, section: str | None
 
 def resume_path(later_page: str) -> str:
     """The path of the private link shown on the continue-later page."""
-    found = re.search(r'id="resume-link" type="text" readonly value="([^"]+)"', later_page)
+    found = re.search(r'id="resume-link" href="([^"]+)"', later_page)
     assert found, later_page
     return urlsplit(found.group(1)).path
 

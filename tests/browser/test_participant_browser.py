@@ -202,7 +202,7 @@ def test_save_and_resume_on_another_device(
     phone.page.get_by_role("button", name="Enregistrer et continuer plus tard").click()
     phone.page.wait_for_url(re.compile(r"/q/patients/later$"))
     phone.check_phone_layout()
-    link = phone.page.locator("#resume-link").input_value()
+    link = phone.page.locator("#resume-link").inner_text()
     assert link.startswith(f"{live_server.url}/r/"), link
 
     other = new_phone()

@@ -20,6 +20,7 @@ class Element {
     const all = [...this.walk()];
     if (selector === '[data-item]') return all.filter((e) => 'data-item' in e.attrs);
     if (selector === '[name]') return all.filter((e) => e.name);
+    if (selector === '[data-condition]') return all.filter((e) => 'data-condition' in e.attrs);
     throw new Error(`fake DOM: unsupported selector ${selector}`);
   }
   get elements() { return [...this.walk()].filter((e) => ['input', 'textarea', 'button'].includes(e.tagName)); }

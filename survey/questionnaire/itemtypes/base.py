@@ -162,6 +162,11 @@ class ItemType:
                 return Issue("constraint", {"message": item.constraint_message})
         return None
 
+    def offered(self, item: Item, roster: tuple[Choice, ...]) -> tuple[Choice, ...]:
+        """The answers this item offers, for words about them (an empty label: a fixed answer
+        the page words itself, like yes and no)."""
+        return item.choices
+
     def partial(self, item: Item, value: Any) -> Any:
         """What of a refused answer to keep when going back or saving for later."""
         return None

@@ -85,9 +85,6 @@ class SingleChoice(ItemType):
     def read(self, reader: Reader, entry: dict, path: Path, code: str) -> dict[str, Any]:
         return {"choices": reader.choice_ref(entry, path)}
 
-    def offered(self, item: Item) -> tuple[Choice, ...]:
-        return item.choices
-
     def parse(self, item: Item, raw: RawValues, roster: tuple[Choice, ...]
               ) -> tuple[Any, Issue | None]:
         return pick_one(item, posted(raw, item.code), {c.key: c.code for c in item.choices})
@@ -181,6 +178,9 @@ class YesNo(SingleChoice):
     def parse(self, item: Item, raw: RawValues, roster: tuple[Choice, ...]
               ) -> tuple[Any, Issue | None]:
         return pick_one(item, posted(raw, item.code), {c: c for c in self.CODES})
+
+    def offered(self, item: Item, roster: tuple[Choice, ...]) -> tuple[Choice, ...]:
+        return tuple(Choice(code, {}) for code in self.CODES)
 
     def example(self, item: Item, roster: tuple[Choice, ...]) -> Pairs:
         return [(item.code, "yes")]  # yes opens the follow-up questions

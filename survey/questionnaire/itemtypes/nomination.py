@@ -66,9 +66,16 @@ class Nomination(ItemType):
 
     def parse(self, item: Item, raw: RawValues, roster: tuple[Choice, ...]
               ) -> tuple[Any, Issue | None]:
+        """The chosen entries (rated: entry -> rating). Too many choices and missing ratings
+        are reported together, so one try shows every problem."""
         entries = {e.key: e for e in roster}
-        chosen, issue = pick_many(item, posted(raw, item.code), {key: key for key in entries})
-        if issue is not None or not isinstance(chosen, list) or not item.rating:
+        ticked = posted(raw, item.code)
+        chosen, issue = pick_many(item, ticked, {key: key for key in entries})
+        problems = []
+        if issue is not None and issue.kind == "too_many" and item.rating:
+            problems.append(issue)
+            chosen = [key for key in entries if key in (ticked or ())]
+        elif issue is not None or not isinstance(chosen, list) or not item.rating:
             return chosen, issue
         ratings = {c.key: c.code for c in item.rating}
         rated: dict[str, Any] = {}
@@ -82,8 +89,14 @@ class Nomination(ItemType):
             else:
                 rated[key] = ratings[given[0]]
         if missing:
-            return None, Issue("rating_required", {"entries": missing})
+            problems.append(Issue("rating_required", {"entries": missing}))
+        if problems:
+            return None, problems[0] if len(problems) == 1 else Issue("several", {
+                "issues": tuple(problems)})
         return rated, None
+
+    def offered(self, item: Item, roster: tuple[Choice, ...]) -> tuple[Choice, ...]:
+        return roster
 
     def form_values(self, item: Item, answers: Mapping[str, Any]) -> dict[str, list[str]]:
         value = answers.get(item.code)
