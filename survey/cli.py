@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -61,7 +62,9 @@ def load_bundled() -> None:
         click.echo(f"questionnaire {definition.code}: {state} {item.version.content_hash[:12]}")
 
 
-def serve(host: str, port: int, workers: int) -> None:
+def serve(host: str, port: int, workers: int, factory: Callable[[], Any] = create_app) -> None:
+    """Serve ``factory()`` with gunicorn as ``survey run`` does (``bench/throughput.py`` serves
+    its bare reference app through here too, so both are served the same way)."""
     # Gunicorn's documented "custom application" pattern: serve our factory in-process.
     from gunicorn.app.base import BaseApplication
 
@@ -76,7 +79,7 @@ def serve(host: str, port: int, workers: int) -> None:
                 self.cfg.set(key, value)
 
         def load(self):  # noqa: ANN202
-            return create_app()
+            return factory()
 
     Server().run()
 

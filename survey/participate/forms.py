@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, HiddenField
 from wtforms.fields.core import Field
 from wtforms.utils import unset_value
@@ -33,18 +35,54 @@ class ItemField(Field):
         self.raw = {n: formdata.getlist(n) for n in self.names} if formdata else {}
 
 
-class StartForm(FlaskForm):
+class ParticipantForm(FlaskForm):
+    """A participant page's form, hardened against hostile bodies that Flask-WTF would fail on
+    (500): a JSON body that is not an object reads as no data at all, and a CSRF token that is
+    not UTF-8 text (a file, a number, a lone surrogate) as no token. The post is then refused
+    with the page's message."""
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):  # noqa: ANN001, ANN201
+            if (request.is_json and not request.form and not request.files
+                    and not isinstance(request.get_json(silent=True), dict)):
+                return None
+            data = super().wrap_formdata(form, formdata)
+            if data is not None and not _is_text(data.get("csrf_token", "")):
+                data = MultiDict(data)
+                data.poplist("csrf_token")
+            return data
+
+
+def _is_text(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+class TextHiddenField(HiddenField):
+    """A hidden field that holds text only: anything else posted (a file, a JSON number or
+    object) reads as empty."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = valuelist[0] if valuelist and isinstance(valuelist[0], str) else ""
+
+
+class StartForm(ParticipantForm):
     """The consent form; its token makes a double tap start one response only."""
 
-    start_token = HiddenField()
+    start_token = TextHiddenField()
     agree = BooleanField()
 
 
-class ActionForm(FlaskForm):
+class ActionForm(ParticipantForm):
     """A form with nothing but its CSRF token (the withdrawal confirmation)."""
 
 
-class PageForm(FlaskForm):
+class PageForm(ParticipantForm):
     def item_fields(self) -> list[ItemField]:
         return [f for f in self if isinstance(f, ItemField)]
 
