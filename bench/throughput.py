@@ -10,7 +10,8 @@ For each database, two servers run one after the other, both through ``survey.cl
 - a bare Flask app on the same database that inserts the posted form as one JSON row and
   redirects to a page that reads it back (no template, no session, no CSRF, no checks).
 
-The same client then runs for ``--seconds`` against each: ``--participants`` concurrent
+The same client then runs for ``--seconds`` against each, alternating between the two in windows
+of 5 s (so a change in the machine's load weighs on both alike): ``--participants`` concurrent
 participants (threads spread over 4 client processes, one keep-alive connection each). On the
 app, each walks a bundled questionnaire with valid answers (``ItemType.example``), then starts
 the next; on the bare app, each posts the same pages' answers. A *page cycle* is one post
@@ -50,7 +51,8 @@ from tests.http_participant import (  # noqa: E402
 
 WORKERS = 4
 CLIENT_PROCESSES = 4
-WARM_UP = 2.0
+WARM_UP = 1.0  # seconds of each window not counted (connections, first pages)
+WINDOW = 5.0  # seconds measured on one server before switching to the other
 DEFINITIONS = [load_file(p) for p in sorted((ROOT / "questionnaires").glob("*.yaml"))]
 
 
@@ -209,6 +211,8 @@ def fresh_postgres(server_url: str, name: str) -> str:
 
 
 def bench(database: str, args: argparse.Namespace, folder: Path) -> tuple[float, float]:
+    """Both servers up at once on the same database; the client alternates between them in
+    windows of a few seconds, so a change in the machine's load weighs on both alike."""
     instance = folder / database
     instance.mkdir()
     url = (f"sqlite:///{instance / 'survey.db'}" if database == "sqlite"
@@ -216,31 +220,31 @@ def bench(database: str, args: argparse.Namespace, folder: Path) -> tuple[float,
     env = {k: v for k, v in os.environ.items() if not k.startswith("SURVEY_")}
     env.update(SURVEY_INSTANCE_PATH=str(instance), SURVEY_DATABASE_URL=url)
     log = instance / "server.log"
-
-    port = free_port()
-    server = start([sys.executable, "-m", "survey", "run", "--port", str(port),
-                    "--workers", str(WORKERS)], env, port, log)
+    servers = []
     try:
-        app = measure("app", port, args.participants, args.seconds)
+        app_port = free_port()
+        servers.append(start([sys.executable, "-m", "survey", "run", "--port", str(app_port),
+                              "--workers", str(WORKERS)], env, app_port, log))
+        create_bench_table(url)
+        bare_port = free_port()
+        servers.append(start([sys.executable, __file__, "--serve-bare", url, "--port",
+                              str(bare_port)], env, bare_port, log))
+        windows = max(1, round(args.seconds / WINDOW))
+        app = bare = 0.0
+        for _ in range(windows):
+            app += measure("app", app_port, args.participants, args.seconds / windows)
+            bare += measure("bare", bare_port, args.participants, args.seconds / windows)
+        return app / windows, bare / windows
     finally:
-        stop(server)
-
-    create_bench_table(url)
-    port = free_port()
-    server = start([sys.executable, __file__, "--serve-bare", url, "--port", str(port)],
-                   env, port, log)
-    try:
-        bare = measure("bare", port, args.participants, args.seconds)
-    finally:
-        stop(server)
-    return app, bare
+        for server in servers:
+            stop(server)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"],
                         choices=["sqlite", "postgresql"])
-    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--participants", type=int, default=16)
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres",
                         help="a PostgreSQL server where the database proximite_bench is made")
@@ -254,7 +258,8 @@ def main() -> None:
         return
 
     print(f"{args.participants} participants, {WORKERS} gunicorn workers, {args.seconds:g} s "
-          f"each (after {WARM_UP:g} s of warm-up), {os.cpu_count()} CPUs")
+          f"on each server in {WINDOW:g}-s windows, {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.1f}")
     print(f"{'database':<12}{'app cycles/s':>14}{'bare cycles/s':>15}{'ratio':>8}")
     with tempfile.TemporaryDirectory() as folder:
         for database in args.databases:
