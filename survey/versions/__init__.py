@@ -7,6 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, defer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import Questionnaire, QuestionnaireVersion
@@ -58,10 +60,31 @@ def load_directory(directory: str | Path) -> list[Stored]:
 
 
 def latest_version(code: str) -> QuestionnaireVersion | None:
-    return db.session.scalar(
-        select(QuestionnaireVersion).join(Questionnaire)
+    """The newest version of a questionnaire, with its questionnaire, read on every participant
+    page: the row comes without its large definition document, which each process reads once
+    per version (versions never change)."""
+    version = db.session.scalar(
+        select(QuestionnaireVersion).join(QuestionnaireVersion.questionnaire)
+        .options(contains_eager(QuestionnaireVersion.questionnaire),
+                 defer(QuestionnaireVersion.definition_data))
         .where(Questionnaire.code == code)
         .order_by(QuestionnaireVersion.id.desc()).limit(1))
+    if version is not None:
+        _definition_data(version)
+    return version
+
+
+_DATA: dict[str, dict] = {}  # content hash -> definition document
+
+
+def _definition_data(version: QuestionnaireVersion) -> None:
+    data = _DATA.get(version.content_hash)
+    if data is None:
+        if len(_DATA) >= 256:
+            _DATA.clear()
+        _DATA[version.content_hash] = version.definition_data  # read once (deferred column)
+    elif "definition_data" not in version.__dict__:
+        set_committed_value(version, "definition_data", data)
 
 
 def latest_versions() -> list[QuestionnaireVersion]:
