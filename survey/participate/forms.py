@@ -95,13 +95,19 @@ class PageForm(ParticipantForm):
 
 
 def page_form(section: Section, rosters: Rosters, **kwargs: Any) -> PageForm:
-    """A form class for this page, built from the definition (field names avoid clashes)."""
+    """The form of this page, built from the definition (field names avoid clashes)."""
+    fields = tuple((item, tuple(item.kind.input_names(item, rosters(item))))
+                   for item in section.items if item.answerable)
+    key = (id(section), tuple(names for _, names in fields))
+    cached = _PAGE_FORMS.get(key)
+    if cached is None or cached[0] is not section:
+        if len(_PAGE_FORMS) >= 1024:
+            _PAGE_FORMS.clear()
+        # Building a form class costs more than filling it: one class per page and process.
+        page = type("Page", (PageForm,), {f"item_{item.code}": ItemField(item, list(names))
+                                          for item, names in fields})
+        cached = _PAGE_FORMS[key] = (section, page)
+    return cached[1](**kwargs)
 
-    class Page(PageForm):
-        pass
 
-    for item in section.items:
-        if item.answerable:
-            names = item.kind.input_names(item, rosters(item))
-            setattr(Page, f"item_{item.code}", ItemField(item, names))
-    return Page(**kwargs)
+_PAGE_FORMS: dict[tuple[int, tuple[tuple[str, ...], ...]], tuple[Section, type[PageForm]]] = {}
