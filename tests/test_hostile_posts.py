@@ -183,6 +183,7 @@ def _examples(function):  # noqa: ANN001, ANN202
     # No shrinking: every example walks whole questionnaires, so shrinking one takes minutes;
     # the drawn bodies are printed as they are.
     return settings(max_examples=EXAMPLES, deadline=None, phases=[Phase.explicit, Phase.generate],
+                    database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow, HealthCheck.data_too_large]
                     )(function)
