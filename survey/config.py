@@ -48,7 +48,10 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     database_url = app.config.get("DATABASE_URL") or (
         f"sqlite:///{Path(app.instance_path) / 'survey.db'}")
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(database_url)
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    # A server connection may have dropped since its last use: ping it first. A SQLite file
+    # cannot drop, so its ping would be one more statement on every request for nothing.
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
+                          {"pool_pre_ping": not database_url.startswith("sqlite")})
     if str(app.config.get("BASE_URL") or "").startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = True
     if not app.config.get("SECRET_KEY"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +89,10 @@ def options(host: str, port: int, workers: int, instance: Path) -> dict[str, Any
 
 
 def serve(host: str, port: int, workers: int, instance: Path,
-          config: dict[str, Any] | None = None) -> None:
+          config: dict[str, Any] | None = None,
+          factory: Callable[[], Any] | None = None) -> None:
+    """Serve the app (or ``factory()``: ``bench/throughput.py`` serves its bare reference app
+    through here, so both are served the same way) with gunicorn."""
     # Gunicorn's documented "custom application" pattern: serve our factory in-process.
     from gunicorn.app.base import BaseApplication
 
@@ -101,6 +105,6 @@ def serve(host: str, port: int, workers: int, instance: Path,
                     self.cfg.set(key, value)
 
         def load(self):  # noqa: ANN202
-            return create_app(config)
+            return factory() if factory is not None else create_app(config)
 
     Server().run()

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
-from flask import current_app, url_for
+from flask import current_app, g, url_for
 from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 
@@ -21,7 +21,15 @@ def text(mapping: Mapping[str, str] | None) -> str:
     """A definition's text in the participant's language (else the first one given)."""
     if not mapping:
         return ""
-    return mapping.get(str(get_locale())) or next(iter(mapping.values()), "")
+    return mapping.get(locale_code()) or next(iter(mapping.values()), "")
+
+
+def locale_code() -> str:
+    """The page's language code, looked up once per request (a page shows hundreds of texts)."""
+    code = g.get("_locale_code")
+    if code is None:
+        code = g._locale_code = str(get_locale())
+    return code
 
 
 def paragraphs(value: str) -> Markup:

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, HiddenField
 from wtforms.fields.core import Field
 from wtforms.utils import unset_value
 
 from ..questionnaire.answers import PageResult, RawValues, Rosters, check_page
+from ..questionnaire.itemtypes.base import as_text
 from ..questionnaire.model import Definition, Item, Section
 
 
@@ -33,18 +36,44 @@ class ItemField(Field):
         self.raw = {n: formdata.getlist(n) for n in self.names} if formdata else {}
 
 
-class StartForm(FlaskForm):
+class ParticipantForm(FlaskForm):
+    """A participant page's form, hardened against hostile bodies that Flask-WTF would fail on
+    (500): a JSON body that is not an object reads as no data at all, and a CSRF token that is
+    not UTF-8 text (a file, a number, a lone surrogate) as no token. The post is then refused
+    with the page's message."""
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):  # noqa: ANN001, ANN201
+            if (request.is_json and not request.form and not request.files
+                    and not isinstance(request.get_json(silent=True), dict)):
+                return None
+            data = super().wrap_formdata(form, formdata)
+            if data is not None and as_text(data.get("csrf_token", "")) is None:
+                data = MultiDict(data)
+                data.poplist("csrf_token")
+            return data
+
+
+class TextHiddenField(HiddenField):
+    """A hidden field that holds text only: anything else posted (a file, a JSON number or
+    object) reads as empty."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = valuelist[0] if valuelist and isinstance(valuelist[0], str) else ""
+
+
+class StartForm(ParticipantForm):
     """The consent form; its token makes a double tap start one response only."""
 
-    start_token = HiddenField()
+    start_token = TextHiddenField()
     agree = BooleanField()
 
 
-class ActionForm(FlaskForm):
+class ActionForm(ParticipantForm):
     """A form with nothing but its CSRF token (the withdrawal confirmation)."""
 
 
-class PageForm(FlaskForm):
+class PageForm(ParticipantForm):
     def item_fields(self) -> list[ItemField]:
         return [f for f in self if isinstance(f, ItemField)]
 
@@ -57,13 +86,19 @@ class PageForm(FlaskForm):
 
 
 def page_form(section: Section, rosters: Rosters, **kwargs: Any) -> PageForm:
-    """A form class for this page, built from the definition (field names avoid clashes)."""
+    """The form of this page, built from the definition (field names avoid clashes)."""
+    fields = tuple((item, tuple(item.kind.input_names(item, rosters(item))))
+                   for item in section.items if item.answerable)
+    key = (id(section), tuple(names for _, names in fields))
+    cached = _PAGE_FORMS.get(key)
+    if cached is None or cached[0] is not section:
+        if len(_PAGE_FORMS) >= 1024:
+            _PAGE_FORMS.clear()
+        # Building a form class costs more than filling it: one class per page and process.
+        page = type("Page", (PageForm,), {f"item_{item.code}": ItemField(item, list(names))
+                                          for item, names in fields})
+        cached = _PAGE_FORMS[key] = (section, page)
+    return cached[1](**kwargs)
 
-    class Page(PageForm):
-        pass
 
-    for item in section.items:
-        if item.answerable:
-            names = item.kind.input_names(item, rosters(item))
-            setattr(Page, f"item_{item.code}", ItemField(item, names))
-    return Page(**kwargs)
+_PAGE_FORMS: dict[tuple[int, tuple[tuple[str, ...], ...]], tuple[Section, type[PageForm]]] = {}

@@ -105,8 +105,9 @@ def change_response(response_id: int, change: Change) -> Response:
     """Apply ``change`` to a started response as one conditional UPDATE on its revision,
     re-reading and retrying when another request wrote in between; committed. Raises
     :class:`ResponseClosed` when the response is completed or gone."""
-    for _attempt in range(MAX_ATTEMPTS):
-        db.session.expire_all()
+    for attempt in range(MAX_ATTEMPTS):
+        if attempt:  # the first try uses the row this request read; the UPDATE checks it
+            db.session.expire_all()
         response = db.session.get(Response, response_id)
         if response is None or response.status != STARTED:
             db.session.rollback()
@@ -119,9 +120,8 @@ def change_response(response_id: int, change: Change) -> Response:
                    Response.status == STARTED)
             .values(**values))
         if result.rowcount == 1:
-            db.session.commit()
-            db.session.expire_all()
-            return db.session.get(Response, response_id)
+            db.session.commit()  # expires the response: read again only if the caller does
+            return response
         db.session.rollback()
     raise ResponseClosed()
 

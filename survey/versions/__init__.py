@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, defer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import Questionnaire, QuestionnaireVersion
@@ -57,11 +59,33 @@ def load_directory(directory: str | Path) -> list[Stored]:
             for path in sorted(Path(directory).glob("*.yaml"))]
 
 
+_DATA: dict[str, dict] = {}  # content hash -> definition document
+# Built once: constructing the statement cost as much as running it on every page.
+_LATEST = (select(QuestionnaireVersion).join(QuestionnaireVersion.questionnaire)
+           .options(contains_eager(QuestionnaireVersion.questionnaire),
+                    defer(QuestionnaireVersion.definition_data))
+           .where(Questionnaire.code == bindparam("code"))
+           .order_by(QuestionnaireVersion.id.desc()).limit(1))
+
+
 def latest_version(code: str) -> QuestionnaireVersion | None:
-    return db.session.scalar(
-        select(QuestionnaireVersion).join(Questionnaire)
-        .where(Questionnaire.code == code)
-        .order_by(QuestionnaireVersion.id.desc()).limit(1))
+    """The newest version of a questionnaire, with its questionnaire, read on every participant
+    page: the row comes without its large definition document, which each process reads once
+    per version (versions never change)."""
+    version = db.session.scalar(_LATEST, {"code": code})
+    if version is not None:
+        _definition_data(version)
+    return version
+
+
+def _definition_data(version: QuestionnaireVersion) -> None:
+    data = _DATA.get(version.content_hash)
+    if data is None:
+        if len(_DATA) >= 256:
+            _DATA.clear()
+        _DATA[version.content_hash] = version.definition_data  # read once (deferred column)
+    elif "definition_data" not in version.__dict__:
+        set_committed_value(version, "definition_data", data)
 
 
 def latest_versions() -> list[QuestionnaireVersion]:
