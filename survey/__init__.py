@@ -43,11 +43,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # error; every other blueprint keeps the global check.
     csrf.exempt(participate_bp)
     app.register_blueprint(participate_bp)
+    _register_invitations(app)
     _register_language_switch(app)
     _register_errors(app)
     _register_headers(app)
     _register_template_helpers(app)
     return app
+
+
+def _register_invitations(app: Flask) -> None:
+    from .invitations.routes import bp as invite_bp
+
+    csrf.exempt(invite_bp)  # its forms check their token themselves, as the participant's do
+    app.register_blueprint(invite_bp)
 
 
 def _languages() -> list[str]:

@@ -16,6 +16,9 @@ ACTIONS = (
     "admin-granted", "admin-revoked", "role-granted", "role-changed", "role-revoked",
     "evaluation-created", "evaluation-changed", "campaign-created", "campaign-changed",
     "campaign-opened", "campaign-closed",
+    # invitations (survey/invitations/)
+    "invitations-generated", "invitations-imported", "invitation-revoked", "mailing-scheduled",
+    "invitations-sent",
 )
 
 

@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, routes_command, shell_command
 
 from . import create_app
+from .invitations.cli import invitations_group, send_due_command
 from .questionnaire import DefinitionError
 from .versions.cli import questionnaire_group
 
@@ -23,6 +24,8 @@ def cli() -> None:
 cli.add_command(shell_command)
 cli.add_command(routes_command)
 cli.add_command(questionnaire_group)
+cli.add_command(send_due_command)
+cli.add_command(invitations_group)
 
 
 def main() -> None:
