@@ -9,6 +9,9 @@ Two backends, chosen by configuration:
   STARTTLS, ``MAIL_USE_SSL`` for implicit TLS, ``MAIL_USERNAME``, ``MAIL_PASSWORD``,
   ``MAIL_SENDER``).
 
+:func:`send` sends a simple message (account links); :func:`render_mail` and :func:`deliver`
+a message in the participant's language from ``mail/<name>`` templates.
+
 The standard library's :mod:`email` and :mod:`smtplib` do all the work: no library would add
 anything here but another dependency.
 """
@@ -46,8 +49,8 @@ class Mail:
     to: str
     subject: str
     text: str
-    html: str
-    language: str
+    html: str | None = None
+    language: str | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -88,9 +91,11 @@ def encode(mail: Mail, from_address: str) -> EmailMessage:
     for name, value in mail.headers.items():
         message[name] = single_line(value)
     message.set_content(mail.text)
-    message.add_alternative(mail.html, subtype="html")
+    if mail.html is not None:
+        message.add_alternative(mail.html, subtype="html")
     # After the parts exist: making the message multipart moves Content-* headers into them.
-    message["Content-Language"] = mail.language
+    if mail.language:
+        message["Content-Language"] = mail.language
     return message
 
 
@@ -102,7 +107,12 @@ class Sent:
     path: Path | None = None
 
 
-def send(mail: Mail, app: Flask | None = None) -> Sent:
+def send(to: str, subject: str, text: str, html: str | None = None) -> Path | None:
+    """Send a simple message (account links); returns its outbox file, if written there."""
+    return deliver(Mail(to=to, subject=single_line(subject), text=text, html=html)).path
+
+
+def deliver(mail: Mail, app: Flask | None = None) -> Sent:
     """Send one message with the configured backend. Raises :class:`MailError`."""
     app = app or current_app
     message = encode(mail, sender(app))
@@ -117,9 +127,15 @@ def outbox_dir(app: Flask | None = None) -> Path:
     return Path(app.config.get("MAIL_OUTBOX") or Path(app.instance_path) / OUTBOX)
 
 
-def _write_outbox(message: EmailMessage, app: Flask) -> Path:
+def outbox(app: Flask | None = None) -> Path:
+    """The outbox folder (created, private to its owner)."""
     folder = outbox_dir(app)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def _write_outbox(message: EmailMessage, app: Flask) -> Path:
+    folder = outbox(app)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     path = folder / f"{stamp}-{secrets.token_hex(4)}.eml"
     # O_EXCL with mode 0600: the file never exists, even briefly, readable by others.
@@ -163,7 +179,7 @@ class OutboxEntry:
     text: str
 
 
-def outbox(app: Flask | None = None, limit: int = 200) -> list[OutboxEntry]:
+def outbox_messages(app: Flask | None = None, limit: int = 200) -> list[OutboxEntry]:
     """The newest messages written to the outbox, newest first."""
     folder = outbox_dir(app)
     if not folder.is_dir():

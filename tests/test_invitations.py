@@ -196,7 +196,7 @@ def test_revoked_and_closed_invitations_are_refused_politely(app: Flask,
         campaign.status = CLOSED
         db.session.commit()
     closed = client.get(f"/i/{token}?lang=en")
-    assert closed.status_code == 403 and "closed" in closed.get_data(as_text=True)
+    assert closed.status_code == 410 and "is closed" in closed.get_data(as_text=True)
     with app.app_context():
         campaign = db.session.get(Campaign, campaign_id)
         campaign.status = OPEN

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from survey.mail import MailError, outbox, read_outbox, render_mail, send
+from survey.mail import MailError, read_outbox, render_mail
+from survey.mail import deliver as send
+from survey.mail import outbox_messages as outbox
 from tests.conftest import make_app
 from tests.mailserver import Inbox, free_port, smtp_server  # noqa: F401  (fixture)
 

@@ -15,7 +15,7 @@ from survey.extensions import db
 from survey.invitations import mailing, services
 from survey.invitations.cli import send_due_command
 from survey.invitations.contacts import parse_contacts
-from survey.mail import outbox
+from survey.mail import outbox_messages as outbox
 from survey.models import AuditEvent, Campaign, Delivery, Invitation, Response
 from survey.models.types import utcnow
 

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..mail import MailError, render_mail, send
+from ..mail import MailError, deliver, render_mail
 from ..models import Campaign, Delivery, Invitation, Mailing, Response, User
 from ..models.invitation import FAILED, INVITATION, REMINDER, SENT
 from ..models.response import COMPLETED
@@ -143,7 +143,7 @@ def run(mailing: Mailing) -> Report:
             mailing_id=mailing_id, invitation_id=invitation_id))
         invitation = db.session.get(Invitation, invitation_id)
         try:
-            send(compose(mailing, invitation))
+            deliver(compose(mailing, invitation))
         except MailError as error:
             delivery.status, delivery.error = FAILED, str(error)[:500]
             _release(mailing, invitation_id)

@@ -25,6 +25,7 @@ from ..extensions import db
 from ..language import participant_language
 from ..models import Invitation, Response
 from ..participate import services as responses
+from ..participate.campaigns import closed_page
 from ..participate.forms import ActionForm, StartForm
 from . import services
 
@@ -35,6 +36,7 @@ def _invitation(token: str) -> Invitation:
     invitation = services.find(token)
     if invitation is None:
         abort(404)
+    g.campaign = invitation.campaign  # the responsible person's contact on every page
     g.definition = invitation.campaign.version.definition
     return invitation
 
@@ -42,11 +44,9 @@ def _invitation(token: str) -> Invitation:
 def _unavailable(invitation: Invitation) -> tuple[str, int] | None:
     """A polite page when the link cannot be used (revoked, or the campaign is closed)."""
     if invitation.revoked_at is not None:
-        return render_template("invitations/unavailable.html", definition=g.definition,
-                               reason="revoked"), 410
+        return render_template("invitations/unavailable.html", definition=g.definition), 410
     if not invitation.campaign.is_open:
-        return render_template("invitations/unavailable.html", definition=g.definition,
-                               reason="closed"), 403
+        return closed_page(invitation.campaign)
     return None
 
 
@@ -102,7 +102,7 @@ def consent(token: str) -> HttpResponse | tuple[str, int] | str:
     try:
         response = responses.start_response(
             invitation.campaign.version, participant_language(definition), start_token,
-            resume_code, definition.sections[0].code)
+            resume_code, definition.sections[0].code, campaign_id=invitation.campaign_id)
     except responses.TokenSpent:
         return render_template("participate/withdrawn.html", definition=definition)
     services.attach_response(invitation.id, response.id)

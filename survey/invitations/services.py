@@ -14,12 +14,12 @@ from sqlalchemy import func, select, update
 
 from ..audit import record
 from ..extensions import db
+from ..links import external_url
 from ..models import Campaign, Contact, Invitation, Response, User
 from ..models.response import COMPLETED
 from ..models.types import utcnow
 from ..secrets import derive, digest, new_secret
 from .contacts import ContactRow, csv_text
-from .links import absolute_url
 
 MAX_GENERATE = 5000
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
@@ -33,11 +33,11 @@ def token_for(invitation: Invitation) -> str:
 
 
 def invitation_link(invitation: Invitation) -> str:
-    return absolute_url("invite.welcome", token=token_for(invitation))
+    return external_url("invite.welcome", token=token_for(invitation))
 
 
 def unsubscribe_link(invitation: Invitation) -> str:
-    return absolute_url("invite.unsubscribe", token=token_for(invitation))
+    return external_url("invite.unsubscribe", token=token_for(invitation))
 
 
 def _new_invitation(campaign: Campaign, contact: Contact | None = None) -> Invitation:
@@ -123,11 +123,6 @@ def attach_response(invitation_id: int, response_id: int) -> int:
     db.session.execute(update(Invitation).where(
         Invitation.id == invitation_id, Invitation.response_id.is_(None)).values(
         response_id=response_id, used_at=utcnow()))
-    campaign_id = db.session.scalar(select(Invitation.campaign_id).where(
-        Invitation.id == invitation_id))
-    db.session.execute(update(Response).where(
-        Response.id == response_id, Response.campaign_id.is_(None)).values(
-        campaign_id=campaign_id))
     db.session.commit()
     return db.session.scalar(select(Invitation.response_id).where(Invitation.id == invitation_id))
 
