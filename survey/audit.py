@@ -18,7 +18,7 @@ ACTIONS = (
     "campaign-opened", "campaign-closed",
     # invitations (survey/invitations/)
     "invitations-generated", "invitations-imported", "invitation-revoked", "mailing-scheduled",
-    "invitations-sent",
+    "invitations-sent", "invitation-links-exported",
 )
 
 

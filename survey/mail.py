@@ -36,6 +36,7 @@ from flask_babel import force_locale
 
 OUTBOX = "outbox"
 DEFAULT_SENDER = "Proximité <no-reply@localhost>"
+EVALUATION_HEADER = "X-Proximite-Evaluation"  # which evaluation's outbox page lists a message
 
 
 class MailError(Exception):
@@ -177,6 +178,7 @@ class OutboxEntry:
     subject: str
     date: str
     text: str
+    evaluation: str  # the evaluation that wrote it (header X-Proximite-Evaluation), or ""
 
 
 def outbox_messages(app: Flask | None = None, limit: int = 200) -> list[OutboxEntry]:
@@ -204,4 +206,5 @@ def read_outbox(name: str, app: Flask | None = None) -> OutboxEntry | None:
     body = message.get_body(preferencelist=("plain",))
     return OutboxEntry(name=name, to=str(message["To"] or ""), subject=str(
         message["Subject"] or ""), date=str(message["Date"] or ""),
-        text=body.get_content() if body is not None else "")
+        text=body.get_content() if body is not None else "",
+        evaluation=str(message[EVALUATION_HEADER] or ""))

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..mail import MailError, deliver, render_mail
+from ..mail import EVALUATION_HEADER, MailError, deliver, render_mail
 from ..models import Campaign, Delivery, Invitation, Mailing, Response, User
 from ..models.invitation import FAILED, INVITATION, REMINDER, SENT
 from ..models.response import COMPLETED
@@ -113,7 +113,9 @@ def compose(mailing: Mailing, invitation: Invitation):  # noqa: ANN201  (a surve
     unsubscribe = unsubscribe_link(invitation)
     return render_mail(
         mailing.kind, contact.email, language,
-        headers={"List-Unsubscribe": f"<{unsubscribe}>"},
+        headers={"List-Unsubscribe": f"<{unsubscribe}>",
+                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                 EVALUATION_HEADER: str(evaluation.id)},
         name=contact.name, title=definition.title.get(language) or next(
             iter(definition.title.values()), ""),
         evaluation=evaluation.name, minutes=definition.minutes,
