@@ -126,7 +126,7 @@ def password() -> Page:
             error = weakness_message(weakness(form.password.data or "", current_user.email))
         if error is None:
             accounts.set_password(current_user, form.password.data)
-            login_user(current_user)  # this session carries the new session token
+            login_user(current_user._get_current_object())  # the new session token
             flash(gettext("Your password was changed."))
             return redirect(url_for("design.evaluations"))
     elif request.method == "POST":

@@ -42,6 +42,18 @@ class User(db.Model):
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan")
 
+    # What Flask-Login asks of a user.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.active)
+
+    def get_id(self) -> str:
+        """The session cookie names the account and its current session token."""
+        return f"{self.id}:{self.session_token}"
+
 
 class Membership(db.Model):
     """A user's role in one evaluation."""
