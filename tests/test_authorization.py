@@ -62,6 +62,26 @@ RULES: dict[str, object] = {
     "design.campaign": VIEW,
     "design.campaign_edit": MANAGE,
     "design.campaign_status": OPERATE,
+    # invitations, emails, QR codes, outbox, monitoring (survey/design/invitations.py,
+    # survey/design/monitoring.py, survey/invitations/routes.py)
+    "invite.welcome": PUBLIC,
+    "invite.consent": PUBLIC,
+    "invite.unsubscribe": PUBLIC,
+    "design.invitations": OPERATE,
+    "design.invitations_generate": OPERATE,
+    "design.invitations_import": OPERATE,
+    "design.invitations_csv": OPERATE,
+    "design.invitation_revoke": OPERATE,
+    "design.mailing_new": OPERATE,
+    "design.campaign_qr_png": VIEW,
+    "design.campaign_qr_svg": VIEW,
+    "design.campaign_poster": VIEW,
+    "design.outbox": OPERATE,
+    "design.outbox_message": OPERATE,
+    "design.outbox_all": ADMIN,
+    "design.outbox_all_message": ADMIN,
+    "design.campaign_monitoring": VIEW,
+    "design.evaluation_monitoring": VIEW,
 }
 
 # Least rights first: what an allowed identity changes cannot hide a refusal to the next.
@@ -102,7 +122,7 @@ def _url(app: Flask, endpoint: str, world: World, target: str) -> str:
         "team_id": part.team, "campaign_id": part.campaign, "membership_id": part.membership,
         "slug": part.slug, "user_id": world.users["partner"], "code": "professionals",
         "section_code": "role", "resume_code": "x" * 32, "secret": "y" * 32,
-        "filename": "survey.css",
+        "filename": "survey.css", "token": "z" * 32, "invitation_id": 1, "name": "x.eml",
     }
     with app.test_request_context():
         from flask import url_for
