@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from .. import audit
 from ..auth.permissions import OPERATE, VIEW, admin_only, member
-from ..extensions import db
+from ..extensions import csrf, db
 from ..invitations import mailing, services
 from ..invitations.contacts import MAX_BYTES, parse_contacts
 from ..invitations.forms import GenerateForm, ImportForm, MailingForm
@@ -80,7 +80,9 @@ def invitations_generate(evaluation: Evaluation, campaign_id: int) -> Page:
 @member(OPERATE)
 def invitations_import(evaluation: Evaluation, campaign_id: int) -> Page:
     campaign = _owned(Campaign, campaign_id, evaluation)
-    # The file may be larger than a page of answers (the app-wide limit), within reason.
+    # The file may be larger than a page of answers (the app-wide limit), within reason: so the
+    # body is read here, after the membership check, and the form checks its CSRF token itself
+    # (the global check, before the view, would read it with the app-wide limit).
     request.max_content_length = 2 * MAX_BYTES
     form = ImportForm()
     if not form.validate_on_submit():
@@ -140,6 +142,9 @@ def mailing_new(evaluation: Evaluation, campaign_id: int) -> Page:
         flash(gettext("%(sent)s sent, %(failed)s refused by the mail server.",
                       sent=report.sent, failed=report.failed))
     return redirect(url_for(".invitations", evaluation_id=evaluation.id, campaign_id=campaign.id))
+
+
+csrf.exempt(invitations_import)  # ImportForm.validate_on_submit checks the token
 
 
 # -- open link: QR code and poster -------------------------------------------------------------
