@@ -59,7 +59,7 @@ def test_importing_contacts_reports_each_refused_line_and_escapes_names(app: Fla
     response = upload(client, world, CONTACTS)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "4 contacts invited" in html or "4 contacts invités" in html
+    assert "4 contacts invités." in html
     rows = re.findall(r"<tr><td>(\d+)</td><td>(\w*)</td><td>", html)
     assert rows == [("4", "email"), ("5", "name")]
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
@@ -172,7 +172,7 @@ def test_monitoring_moves_with_answers_and_hides_small_counts_from_partners(
     researcher = as_role(app, world, "researcher").get(url).get_data(as_text=True)
     figures = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", researcher))
     assert (figures["Started"], figures["Completed"], figures["Completion rate"]) == (
-        "3", "2", "67 %")
+        "3", "2", "67%")
     stopped = re.findall(r'<th scope="row">([^<]+)</th><td class="num">(\d+)</td>',
                          researcher.split("Where people stop")[1])
     first = definition.sections[0].title["en"]
@@ -182,7 +182,7 @@ def test_monitoring_moves_with_answers_and_hides_small_counts_from_partners(
     partner = as_role(app, world, "partner").get(url).get_data(as_text=True)
     partner_figures = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", partner))
     assert partner_figures["Started"] == "&lt; 5" and partner_figures["Completed"] == "&lt; 5"
-    assert "67 %" not in partner
+    assert "67%" not in partner and partner_figures["Completion rate"] == "–"
     whole = as_role(app, world, "researcher").get(
         f"/design/e/{world.a.evaluation}/monitoring").get_data(as_text=True)
-    assert "67 %" in whole
+    assert "67\u00a0%" in whole  # French by default
