@@ -61,14 +61,18 @@ def test_survey_run_migrates_loads_and_serves_with_gunicorn(tmp_path: Path) -> N
     secret = tmp_path / "secret_key"
     assert len(secret.read_text()) == 64 and secret.stat().st_mode & 0o777 == 0o600
     assert "questionnaire patients: new version" in output
+    # first start: the one-time link to create the first admin, on the address served
+    assert f"http://127.0.0.1:{port}/welcome/" in output
 
     # a second start changes nothing and keeps the secret
     key = secret.read_text()
     port = free_port()
     process = run_server(tmp_path, port)
     try:
-        fetch(f"http://127.0.0.1:{port}/", time.monotonic() + 60)
+        _, _, home = fetch(f"http://127.0.0.1:{port}/", time.monotonic() + 60)
     finally:
         output = stop(process)
     assert "questionnaire patients: unchanged" in output
+    # the home page leads to the demonstration evaluation's campaigns
+    assert home.count('href="/c/') == 3
     assert secret.read_text() == key

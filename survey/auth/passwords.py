@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -9,8 +11,13 @@ MIN_LENGTH = 10
 MAX_LENGTH = 256  # hashing megabytes of "password" would be a cheap denial of service
 
 _hasher = PasswordHasher()
-# Checked against when the email is unknown, so a failed sign-in takes as long either way.
-_DUMMY = _hasher.hash("not a password of anyone")
+
+
+@cache
+def _dummy() -> str:
+    """Checked against when the email is unknown, so a failed sign-in takes as long either way
+    (made on first use: importing the app stays quick)."""
+    return _hasher.hash("not a password of anyone")
 
 
 def hash_password(password: str) -> str:
@@ -19,7 +26,7 @@ def hash_password(password: str) -> str:
 
 def verify(stored: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(stored or _DUMMY, password) and stored is not None
+        return _hasher.verify(stored or _dummy(), password) and stored is not None
     except (VerificationError, InvalidHashError):
         return False
 

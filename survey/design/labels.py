@@ -43,5 +43,16 @@ def design_error(reason: str) -> str:
     }.get(reason, gettext("This change was refused."))
 
 
+def count_shown(count: int) -> str:
+    """A count as the reader may see it: partners see "< 5" under the privacy threshold."""
+    from flask import current_app, g
+
+    threshold = int(current_app.config["MIN_GROUP_SIZE"])
+    if g.get("role") == "partner" and count < threshold:
+        return f"< {threshold}"
+    return str(count)
+
+
 HELPERS = {"role_name": role_name, "site_kind_name": site_kind_name,
-           "audience_name": audience_name, "status_name": status_name}
+           "audience_name": audience_name, "status_name": status_name,
+           "count_shown": count_shown}
