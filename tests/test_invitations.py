@@ -173,6 +173,8 @@ def test_a_token_starts_one_response_and_resumes_it_on_any_device(
     with app.app_context():
         invitation = db.session.scalar(select(Invitation))
         assert invitation.response_id == response.id and invitation.used_at is not None
+        services.revoke(invitation)
+    assert app.test_client().get(f"/i/{token}").status_code == 410  # revoked: not even resumed
 
 
 def test_a_completed_invitation_shows_the_thank_you_page(app: Flask, campaign_id: int,

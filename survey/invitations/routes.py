@@ -63,6 +63,8 @@ def _resume(invitation: Invitation) -> HttpResponse | None:
 @bp.get("/i/<token>")
 def welcome(token: str) -> HttpResponse | tuple[str, int] | str:
     invitation = _invitation(token)
+    if invitation.revoked_at is not None:  # a revoked link opens nothing, not even its answers
+        return _unavailable(invitation)
     resumed = _resume(invitation)
     if resumed is not None:
         return resumed
@@ -76,6 +78,8 @@ def welcome(token: str) -> HttpResponse | tuple[str, int] | str:
 @bp.route("/i/<token>/consent", methods=["GET", "POST"])
 def consent(token: str) -> HttpResponse | tuple[str, int] | str:
     invitation = _invitation(token)
+    if invitation.revoked_at is not None:  # a revoked link opens nothing, not even its answers
+        return _unavailable(invitation)
     resumed = _resume(invitation)
     if resumed is not None:
         return resumed
