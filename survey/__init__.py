@@ -46,6 +46,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.exempt(participate_bp)
     app.register_blueprint(participate_bp)
     _register_workspace(app)
+    _register_invitations(app)
     ratelimit.init_app(app)  # after every blueprint: it wraps their views
     _register_language_switch(app)
     register_errors(app)
@@ -64,6 +65,13 @@ def _register_workspace(app: Flask) -> None:
     init_auth(app)
     app.register_blueprint(design_bp)
     app.jinja_env.globals.update(HELPERS, contact_evaluation=contact)
+
+
+def _register_invitations(app: Flask) -> None:
+    from .invitations.routes import bp as invite_bp
+
+    csrf.exempt(invite_bp)  # its forms check their token themselves, as the participant's do
+    app.register_blueprint(invite_bp)
 
 
 def _languages() -> list[str]:

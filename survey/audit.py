@@ -17,6 +17,9 @@ ACTIONS = (
     "evaluation-created", "evaluation-changed", "campaign-created", "campaign-changed",
     "campaign-opened", "campaign-closed",
     "questionnaire-draft", "questionnaire-published", "campaign-version",
+    # invitations (survey/invitations/)
+    "invitations-generated", "invitations-imported", "invitation-revoked", "mailing-scheduled",
+    "invitations-sent", "invitation-links-exported",
 )
 
 

@@ -12,6 +12,7 @@ from flask.cli import FlaskGroup, routes_command, shell_command
 from . import create_app
 from .auth.cli import users_group
 from .design.cli import campaigns_group, evaluations_group
+from .invitations.cli import invitations_group, send_due_command
 from .questionnaire import DefinitionError
 from .server import serve
 from .versions.cli import questionnaire_group
@@ -29,6 +30,8 @@ cli.add_command(questionnaire_group)
 cli.add_command(users_group)
 cli.add_command(evaluations_group)
 cli.add_command(campaigns_group)
+cli.add_command(send_due_command)
+cli.add_command(invitations_group)
 
 
 def main() -> None:

@@ -1,45 +1,210 @@
-"""Outgoing email, behind one function: :func:`send`.
+"""Email: compose a message (plain text plus simple escaped HTML) and send it.
 
-Embedded default: each message is written as an ``.eml`` file under ``instance/outbox/``, so a
-fresh install works without a mail server (researchers can open them). Sending by SMTP
-(``SURVEY_MAIL_SERVER``) is added by the invitations work on top of this interface.
+Two backends, chosen by configuration:
+
+* the embedded default writes each message as an ``.eml`` file under ``instance/outbox/``
+  (readable by its owner only), so a fresh install works without a mail server and researchers
+  can read what would have gone out on the outbox page;
+* with ``SURVEY_MAIL_SERVER`` set, messages go by SMTP (``MAIL_PORT``, ``MAIL_USE_TLS`` for
+  STARTTLS, ``MAIL_USE_SSL`` for implicit TLS, ``MAIL_USERNAME``, ``MAIL_PASSWORD``,
+  ``MAIL_SENDER``).
+
+:func:`send` sends a simple message (account links); :func:`render_mail` and :func:`deliver`
+a message in the participant's language from ``mail/<name>`` templates.
+
+The standard library's :mod:`email` and :mod:`smtplib` do all the work: no library would add
+anything here but another dependency.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import secrets
+import smtplib
+import ssl
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from email import policy
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.parser import BytesParser
+from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 
-from flask import current_app
+from flask import Flask, current_app, render_template
+from flask_babel import force_locale
 
-from .secrets import new_secret
-
-
-def outbox() -> Path:
-    path = Path(current_app.instance_path) / "outbox"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+OUTBOX = "outbox"
+DEFAULT_SENDER = "Proximité <no-reply@localhost>"
+EVALUATION_HEADER = "X-Proximite-Evaluation"  # which evaluation's outbox page lists a message
 
 
-def build(to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = current_app.config.get("MAIL_SENDER") or "Proximité <noreply@localhost>"
-    message["To"] = to
-    message["Subject"] = subject
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="proximite.local")
-    message.set_content(text)
-    if html is not None:
-        message.add_alternative(html, subtype="html")
+class MailError(Exception):
+    """A message could not be handed to the mail server (the reason is in the message)."""
+
+
+@dataclass(frozen=True)
+class Mail:
+    """One message to one recipient, before it is encoded."""
+
+    to: str
+    subject: str
+    text: str
+    html: str | None = None
+    language: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+def single_line(value: str) -> str:
+    """Header text on one line: a hostile name can never add a header."""
+    return " ".join(str(value).split())
+
+
+def render_mail(template: str, to: str, language: str, headers: Mapping[str, str] | None = None,
+                **context: object) -> Mail:
+    """Render ``mail/<template>.subject.txt``, ``.txt`` and ``.html`` in ``language``.
+
+    The HTML part is autoescaped like every ``.html`` template: names and addresses from
+    researchers or contact files are text, never markup.
+    """
+    with force_locale(language):
+        subject = render_template(f"mail/{template}.subject.txt", **context)
+        text = render_template(f"mail/{template}.txt", **context)
+        html = render_template(f"mail/{template}.html", language=language, **context)
+    return Mail(to=to, subject=single_line(subject), text=text, html=html, language=language,
+                headers=dict(headers or {}))
+
+
+def sender(app: Flask | None = None) -> str:
+    app = app or current_app
+    return str(app.config.get("MAIL_SENDER") or DEFAULT_SENDER)
+
+
+def encode(mail: Mail, from_address: str) -> EmailMessage:
+    """The MIME message: ``multipart/alternative`` with the text part first."""
+    message = EmailMessage(policy=policy.SMTP)
+    message["From"] = single_line(from_address)
+    message["To"] = single_line(mail.to)
+    message["Subject"] = mail.subject
+    message["Date"] = format_datetime(dt.datetime.now(dt.UTC))
+    domain = parseaddr(from_address)[1].rpartition("@")[2] or "localhost"
+    message["Message-ID"] = make_msgid(domain=domain)
+    for name, value in mail.headers.items():
+        message[name] = single_line(value)
+    message.set_content(mail.text)
+    if mail.html is not None:
+        message.add_alternative(mail.html, subtype="html")
+    # After the parts exist: making the message multipart moves Content-* headers into them.
+    if mail.language:
+        message["Content-Language"] = mail.language
     return message
 
 
-def send(to: str, subject: str, text: str, html: str | None = None) -> Path:
-    """Write one message to the outbox (the only delivery so far); returns its file."""
-    message = build(to, subject, text, html)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-    path = outbox() / f"{stamp}-{new_secret(6)}.eml"
-    path.write_bytes(bytes(message))
+@dataclass(frozen=True)
+class Sent:
+    """Where a message went: an outbox file, or the SMTP server."""
+
+    message_id: str
+    path: Path | None = None
+
+
+def send(to: str, subject: str, text: str, html: str | None = None) -> Path | None:
+    """Send a simple message (account links); returns its outbox file, if written there."""
+    return deliver(Mail(to=to, subject=single_line(subject), text=text, html=html)).path
+
+
+def deliver(mail: Mail, app: Flask | None = None) -> Sent:
+    """Send one message with the configured backend. Raises :class:`MailError`."""
+    app = app or current_app
+    message = encode(mail, sender(app))
+    if app.config.get("MAIL_SERVER"):
+        _send_smtp(message, app)
+        return Sent(message_id=str(message["Message-ID"]))
+    return Sent(message_id=str(message["Message-ID"]), path=_write_outbox(message, app))
+
+
+def outbox_dir(app: Flask | None = None) -> Path:
+    app = app or current_app
+    return Path(app.config.get("MAIL_OUTBOX") or Path(app.instance_path) / OUTBOX)
+
+
+def outbox(app: Flask | None = None) -> Path:
+    """The outbox folder (created, private to its owner)."""
+    folder = outbox_dir(app)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def _write_outbox(message: EmailMessage, app: Flask) -> Path:
+    folder = outbox(app)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    path = folder / f"{stamp}-{secrets.token_hex(4)}.eml"
+    # O_EXCL with mode 0600: the file never exists, even briefly, readable by others.
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(message.as_bytes())
     return path
+
+
+def _send_smtp(message: EmailMessage, app: Flask) -> None:
+    config = app.config
+    host = str(config["MAIL_SERVER"])
+    use_ssl = bool(config.get("MAIL_USE_SSL"))
+    port = int(config.get("MAIL_PORT") or (465 if use_ssl else 587 if config.get(
+        "MAIL_USE_TLS") else 25))
+    timeout = float(config.get("MAIL_TIMEOUT", 30))
+    context = ssl.create_default_context()
+    try:
+        if use_ssl:
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
+        else:
+            smtp = smtplib.SMTP(host, port, timeout=timeout)
+        with smtp:
+            if config.get("MAIL_USE_TLS") and not use_ssl:
+                smtp.starttls(context=context)
+            if config.get("MAIL_USERNAME"):
+                smtp.login(str(config["MAIL_USERNAME"]), str(config.get("MAIL_PASSWORD") or ""))
+            smtp.send_message(message)
+    except (OSError, smtplib.SMTPException) as error:
+        raise MailError(f"{host}:{port}: {error.__class__.__name__}: {error}") from error
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """One message of the outbox, as the outbox page lists it."""
+
+    name: str
+    to: str
+    subject: str
+    date: str
+    text: str
+    evaluation: str  # the evaluation that wrote it (header X-Proximite-Evaluation), or ""
+
+
+def outbox_messages(app: Flask | None = None, limit: int = 200) -> list[OutboxEntry]:
+    """The newest messages written to the outbox, newest first."""
+    folder = outbox_dir(app)
+    if not folder.is_dir():
+        return []
+    entries = []
+    for path in sorted(folder.glob("*.eml"), reverse=True)[:limit]:
+        entry = read_outbox(path.name, app)
+        if entry is not None:
+            entries.append(entry)
+    return entries
+
+
+def read_outbox(name: str, app: Flask | None = None) -> OutboxEntry | None:
+    """One outbox message by file name (names outside the outbox are refused)."""
+    if "/" in name or "\\" in name or not name.endswith(".eml") or name.startswith("."):
+        return None
+    path = outbox_dir(app) / name
+    if not path.is_file():
+        return None
+    with path.open("rb") as handle:
+        message = BytesParser(policy=policy.default).parse(handle)
+    body = message.get_body(preferencelist=("plain",))
+    return OutboxEntry(name=name, to=str(message["To"] or ""), subject=str(
+        message["Subject"] or ""), date=str(message["Date"] or ""),
+        text=body.get_content() if body is not None else "",
+        evaluation=str(message[EVALUATION_HEADER] or ""))

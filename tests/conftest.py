@@ -108,6 +108,8 @@ def _reset_postgres(url: str, definitions: dict[str, Definition]) -> None:
     engine = create_engine(url)
     keep = tuple(d.content_hash for d in definitions.values())
     with engine.begin() as connection:
+        for table in ("delivery", "mailing", "invitation", "contact"):  # invitations
+            connection.execute(text(f"DELETE FROM {table}"))
         connection.execute(text("DELETE FROM response"))
         for table in ("audit_event", "account_link", "membership", "user_account", "campaign",
                       "team_member", "team", "wave", "site", "evaluation"):

@@ -72,6 +72,26 @@ RULES: dict[str, object] = {
     "design.questionnaire_version": VIEW,
     "design.questionnaire_download": VIEW,
     "design.questionnaire_move_campaign": MANAGE,
+    # invitations, emails, QR codes, outbox, monitoring (survey/design/invitations.py,
+    # survey/design/monitoring.py, survey/invitations/routes.py)
+    "invite.welcome": PUBLIC,
+    "invite.consent": PUBLIC,
+    "invite.unsubscribe": PUBLIC,
+    "design.invitations": OPERATE,
+    "design.invitations_generate": OPERATE,
+    "design.invitations_import": OPERATE,
+    "design.invitations_csv": OPERATE,
+    "design.invitation_revoke": OPERATE,
+    "design.mailing_new": OPERATE,
+    "design.campaign_qr_png": VIEW,
+    "design.campaign_qr_svg": VIEW,
+    "design.campaign_poster": VIEW,
+    "design.outbox": OPERATE,
+    "design.outbox_message": OPERATE,
+    "design.outbox_all": ADMIN,
+    "design.outbox_all_message": ADMIN,
+    "design.campaign_monitoring": VIEW,
+    "design.evaluation_monitoring": VIEW,
 }
 
 # Least rights first: what an allowed identity changes cannot hide a refusal to the next.
@@ -113,7 +133,7 @@ def _url(app: Flask, endpoint: str, world: World, target: str) -> str:
         "slug": part.slug, "user_id": world.users["partner"], "code": "professionals",
         "section_code": "role", "resume_code": "x" * 32, "secret": "y" * 32,
         "filename": "survey.css", "content_hash": "0" * 64, "language": "fr", "number": 1,
-        "fmt": "yaml",
+        "fmt": "yaml", "token": "z" * 32, "invitation_id": 1, "name": "x.eml",
     }
     with app.test_request_context():
         from flask import url_for

@@ -65,6 +65,13 @@ def _login(client: FlaskClient, email: str, password: str, next_url: str = ""):
 
 # -- first run and accounts ------------------------------------------------------------------
 
+@pytest.fixture(autouse=True)
+def _base_url_stays_in_this_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``first_run`` exports SURVEY_BASE_URL for gunicorn's workers: undone after each test,
+    or every app created later in this process would take its links from it."""
+    monkeypatch.setenv("SURVEY_BASE_URL", "")
+
+
 def test_first_run_prints_a_one_time_link_that_creates_the_admin(app: Flask,
                                                                  client: FlaskClient) -> None:
     english(client)

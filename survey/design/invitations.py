@@ -1,0 +1,220 @@
+"""Invitation pages of a campaign: open link QR code and poster, single-use links (generate,
+import contacts, export, revoke), emails (send now or schedule), and the outbox.
+
+Views are thin: state changes live in :mod:`survey.invitations.services` and
+:mod:`survey.invitations.mailing`; who may open what is said by :mod:`survey.auth.permissions`
+(contacts are people's addresses: researchers and evaluators only, never partners).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
+from flask_login import current_user
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response as HttpResponse
+
+from .. import audit
+from ..auth.permissions import OPERATE, VIEW, admin_only, member
+from ..extensions import csrf, db
+from ..invitations import mailing, services
+from ..invitations.contacts import MAX_BYTES, parse_contacts
+from ..invitations.forms import GenerateForm, ImportForm, MailingForm
+from ..invitations.poster import render_poster
+from ..invitations.qr import qr_png, qr_svg
+from ..links import external_url
+from ..mail import outbox_messages, read_outbox
+from ..models import Campaign, Evaluation, Invitation, Mailing
+from ..templating import text
+from .forms import ActionForm
+from .routes import E, Page, _owned, bp
+
+C = E + "/campaigns/<int:campaign_id>"
+PAGE_SIZE = 500  # invitations listed on the page; the CSV export has them all
+
+
+def _open_link(campaign: Campaign) -> str:
+    return external_url("participate.campaign_link", slug=campaign.slug)
+
+
+def _page(evaluation: Evaluation, campaign: Campaign, report=None, status: int = 200,  # noqa: ANN001
+          generate: GenerateForm | None = None, upload: ImportForm | None = None,
+          send: MailingForm | None = None) -> tuple[str, int]:
+    invitations = list(db.session.scalars(
+        select(Invitation).where(Invitation.campaign_id == campaign.id)
+        .order_by(Invitation.id).limit(PAGE_SIZE)))
+    total = db.session.scalar(select(func.count(Invitation.id)).where(
+        Invitation.campaign_id == campaign.id)) or 0
+    mailings = list(db.session.scalars(select(Mailing).where(
+        Mailing.campaign_id == campaign.id).order_by(Mailing.id.desc()).limit(50)))
+    return render_template(
+        "invitations/campaign.html", evaluation=evaluation, campaign=campaign,
+        invitations=invitations, total=total, status_of=services.status, mailings=mailings,
+        link=_open_link(campaign), report=report, max_reminders=mailing.max_reminders(),
+        generate_form=generate or GenerateForm(), import_form=upload or ImportForm(),
+        mailing_form=send or MailingForm(), action_form=ActionForm(),
+        max_kb=MAX_BYTES // 1024), status
+
+
+@bp.get(C + "/invitations")
+@member(OPERATE)
+def invitations(evaluation: Evaluation, campaign_id: int) -> Page:
+    return _page(evaluation, _owned(Campaign, campaign_id, evaluation))
+
+
+@bp.post(C + "/invitations/generate")
+@member(OPERATE)
+def invitations_generate(evaluation: Evaluation, campaign_id: int) -> Page:
+    campaign = _owned(Campaign, campaign_id, evaluation)
+    form = GenerateForm()
+    if not form.validate_on_submit():
+        return _page(evaluation, campaign, generate=form, status=422)
+    services.generate(campaign, form.count.data, actor=current_user)
+    flash(ngettext("%(num)s link created.", "%(num)s links created.", form.count.data))
+    return redirect(url_for(".invitations", evaluation_id=evaluation.id, campaign_id=campaign.id))
+
+
+@bp.post(C + "/invitations/import")
+@member(OPERATE)
+def invitations_import(evaluation: Evaluation, campaign_id: int) -> Page:
+    campaign = _owned(Campaign, campaign_id, evaluation)
+    # The file may be larger than a page of answers (the app-wide limit), within reason: so the
+    # body is read here, after the membership check, and the form checks its CSRF token itself
+    # (the global check, before the view, would read it with the app-wide limit).
+    request.max_content_length = 2 * MAX_BYTES
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return _page(evaluation, campaign, upload=form, status=422)
+    data = form.contacts.data.read(MAX_BYTES + 1)
+    parsed = parse_contacts(data, campaign.version.definition.languages)
+    imported = (services.import_contacts(campaign, parsed.contacts, actor=current_user)
+                if parsed.contacts else None)
+    return _page(evaluation, campaign, report={"problems": parsed.problems,
+                                               "imported": imported},
+                 status=200 if parsed.contacts else 422)
+
+
+@bp.get(C + "/invitations/links.csv")
+@member(OPERATE)
+def invitations_csv(evaluation: Evaluation, campaign_id: int) -> HttpResponse:
+    campaign = _owned(Campaign, campaign_id, evaluation)
+    body = services.links_csv(campaign)
+    audit.record("invitation-links-exported", f"campaign {campaign.id}", actor=current_user,
+                 evaluation_id=evaluation.id)
+    return HttpResponse(body.encode("utf-8"), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="links-campaign-{campaign.id}.csv"',
+        "Cache-Control": "no-store"})
+
+
+@bp.post(C + "/invitations/<int:invitation_id>/revoke")
+@member(OPERATE)
+def invitation_revoke(evaluation: Evaluation, campaign_id: int,
+                      invitation_id: int) -> HttpResponse:
+    campaign = _owned(Campaign, campaign_id, evaluation)
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.campaign_id != campaign.id:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        services.revoke(invitation, actor=current_user)
+        flash(gettext("The link is revoked: it now shows a page saying it is no longer valid."))
+    return redirect(url_for(".invitations", evaluation_id=evaluation.id, campaign_id=campaign.id))
+
+
+@bp.post(C + "/mailings")
+@member(OPERATE)
+def mailing_new(evaluation: Evaluation, campaign_id: int) -> Page:
+    campaign = _owned(Campaign, campaign_id, evaluation)
+    form = MailingForm()
+    if not form.validate_on_submit():
+        return _page(evaluation, campaign, send=form, status=422)
+    if form.when.data == "later":
+        if form.due_at.data is None:
+            form.due_at.errors = [gettext("Please give the date and time.")]
+            return _page(evaluation, campaign, send=form, status=422)
+        due = form.due_at.data.replace(tzinfo=dt.UTC)
+        mailing.schedule(campaign, form.kind.data, due, actor=current_user)
+        flash(gettext("Scheduled: the messages go out at %(when)s UTC (survey send-due).",
+                      when=due.strftime("%Y-%m-%d %H:%M")))
+    else:
+        report = mailing.run(mailing.schedule(campaign, form.kind.data, actor=current_user))
+        flash(gettext("%(sent)s sent, %(failed)s refused by the mail server.",
+                      sent=report.sent, failed=report.failed))
+    return redirect(url_for(".invitations", evaluation_id=evaluation.id, campaign_id=campaign.id))
+
+
+csrf.exempt(invitations_import)  # ImportForm.validate_on_submit checks the token
+
+
+# -- open link: QR code and poster -------------------------------------------------------------
+
+@bp.get(C + "/qr.png")
+@member(VIEW)
+def campaign_qr_png(evaluation: Evaluation, campaign_id: int) -> HttpResponse:
+    campaign = _owned(Campaign, campaign_id, evaluation)
+    return HttpResponse(qr_png(_open_link(campaign)), mimetype="image/png", headers={
+        "Content-Disposition": f'inline; filename="campaign-{campaign.id}.png"'})
+
+
+@bp.get(C + "/qr.svg")
+@member(VIEW)
+def campaign_qr_svg(evaluation: Evaluation, campaign_id: int) -> HttpResponse:
+    campaign = _owned(Campaign, campaign_id, evaluation)
+    title = text(campaign.version.definition.title)
+    return HttpResponse(qr_svg(_open_link(campaign), title=title), mimetype="image/svg+xml",
+                        headers={"Content-Disposition":
+                                 f'inline; filename="campaign-{campaign.id}.svg"'})
+
+
+@bp.get(C + "/poster")
+@member(VIEW)
+def campaign_poster(evaluation: Evaluation, campaign_id: int) -> str:
+    campaign = _owned(Campaign, campaign_id, evaluation)
+    definition = campaign.version.definition
+    responsible = ", ".join(p for p in (evaluation.responsible_name, evaluation.contact_email
+                                        or evaluation.contact_phone) if p)
+    return render_poster(_open_link(campaign), title=text(definition.title),
+                         evaluation=evaluation.name, minutes=definition.minutes,
+                         responsible=responsible,
+                         back_url=url_for(".campaign", evaluation_id=evaluation.id,
+                                          campaign_id=campaign.id))
+
+
+# -- outbox --------------------------------------------------------------------------------
+
+@bp.get(E + "/outbox")
+@member(OPERATE)
+def outbox(evaluation: Evaluation) -> str:
+    """The messages this evaluation wrote to the outbox (when no mail server is set)."""
+    messages = [m for m in outbox_messages() if m.evaluation == str(evaluation.id)]
+    return render_template("invitations/outbox.html", evaluation=evaluation, messages=messages,
+                           message=None)
+
+
+@bp.get(E + "/outbox/<name>")
+@member(OPERATE)
+def outbox_message(evaluation: Evaluation, name: str) -> str:
+    message = read_outbox(name)
+    if message is None or message.evaluation != str(evaluation.id):
+        abort(404)
+    return render_template("invitations/outbox.html", evaluation=evaluation, messages=None,
+                           message=message)
+
+
+@bp.get("/outbox")
+@admin_only
+def outbox_all() -> str:
+    """Every message of the outbox, account links included (admins only)."""
+    return render_template("invitations/outbox.html", evaluation=None,
+                           messages=outbox_messages(), message=None)
+
+
+@bp.get("/outbox/<name>")
+@admin_only
+def outbox_all_message(name: str) -> str:
+    message = read_outbox(name)
+    if message is None:
+        abort(404)
+    return render_template("invitations/outbox.html", evaluation=None, messages=None,
+                           message=message)

@@ -1,0 +1,48 @@
+"""Live monitoring pages, per campaign and per evaluation (every member may look; partners see
+small counts as "< 5")."""
+
+from __future__ import annotations
+
+from flask import current_app, g, render_template
+
+from ..auth.permissions import VIEW, member
+from ..models import Campaign, Evaluation
+from ..models.account import PARTNER
+from ..models.types import utcnow
+from ..monitoring import CHART_HEIGHT, CHART_WIDTH, bars, campaign_rows, summarise
+from ..templating import text
+from .routes import E, _owned, bp
+
+
+def _render(evaluation: Evaluation, campaigns: list[Campaign], campaign: Campaign | None) -> str:
+    rows, invited = campaign_rows([c.id for c in campaigns])
+    # Drop-off pages in questionnaire order; one questionnaire per campaign, several per
+    # evaluation (their sections listed one after the other, titled by page).
+    sections: list[str] = []
+    titles: dict[str, str] = {}
+    for c in campaigns:
+        for section in c.version.definition.sections:
+            if section.code not in titles:
+                sections.append(section.code)
+                titles[section.code] = text(section.title) or section.code
+    monitor = summarise(rows, invited=invited if invited else None, sections=sections,
+                        min_group=int(current_app.config["MIN_GROUP_SIZE"]),
+                        restricted=g.get("role") == PARTNER, today=utcnow().date())
+    return render_template("monitoring/page.html", evaluation=evaluation, campaign=campaign,
+                           monitor=monitor, titles=titles, bars=bars(monitor.by_day),
+                           width=CHART_WIDTH, height=CHART_HEIGHT,
+                           restricted=g.get("role") == PARTNER,
+                           min_group=current_app.config["MIN_GROUP_SIZE"])
+
+
+@bp.get(E + "/campaigns/<int:campaign_id>/monitoring")
+@member(VIEW)
+def campaign_monitoring(evaluation: Evaluation, campaign_id: int) -> str:
+    campaign = _owned(Campaign, campaign_id, evaluation)
+    return _render(evaluation, [campaign], campaign)
+
+
+@bp.get(E + "/monitoring")
+@member(VIEW)
+def evaluation_monitoring(evaluation: Evaluation) -> str:
+    return _render(evaluation, list(evaluation.campaigns), None)

@@ -1,0 +1,131 @@
+"""The participant's side of an invitation: the token link and the unsubscribe link.
+
+``/i/<token>`` opens the campaign's questionnaire for this invitation only. Its consent form
+carries a start token derived from the invitation, so however often it is posted (two taps, two
+devices, the link opened again a week later) it finds the one response the invitation started;
+once started, the link resumes that response. ``/u/<token>`` stops every further email.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext
+from werkzeug.wrappers import Response as HttpResponse
+
+from ..extensions import db
+from ..language import participant_language
+from ..models import Invitation, Response
+from ..participate import services as responses
+from ..participate.campaigns import closed_page
+from ..participate.forms import ActionForm, StartForm
+from . import services
+
+bp = Blueprint("invite", __name__, template_folder="templates")
+
+
+def _invitation(token: str) -> Invitation:
+    invitation = services.find(token)
+    if invitation is None:
+        abort(404)
+    g.campaign = invitation.campaign  # the responsible person's contact on every page
+    g.definition = invitation.campaign.version.definition
+    return invitation
+
+
+def _unavailable(invitation: Invitation) -> tuple[str, int] | None:
+    """A polite page when the link cannot be used (revoked, or the campaign is closed)."""
+    if invitation.revoked_at is not None:
+        return render_template("invitations/unavailable.html", definition=g.definition), 410
+    if not invitation.campaign.is_open:
+        return closed_page(invitation.campaign)
+    return None
+
+
+def _resume(invitation: Invitation) -> HttpResponse | None:
+    """The response this invitation started, reopened through its resume link."""
+    response = db.session.get(Response, invitation.response_id) if invitation.response_id else None
+    if response is None:
+        return None
+    key = current_app.config["SECRET_KEY"]
+    code = responses.resume_code_for(services.start_token_for(invitation), key)
+    return redirect(url_for("participate.resume", resume_code=code))
+
+
+@bp.get("/i/<token>")
+def welcome(token: str) -> HttpResponse | tuple[str, int] | str:
+    invitation = _invitation(token)
+    if invitation.revoked_at is not None:  # a revoked link opens nothing, not even its answers
+        return _unavailable(invitation)
+    resumed = _resume(invitation)
+    if resumed is not None:
+        return resumed
+    refused = _unavailable(invitation)
+    if refused is not None:
+        return refused
+    return render_template("invitations/welcome.html", definition=g.definition,
+                           evaluation=invitation.campaign.evaluation, token=token)
+
+
+@bp.route("/i/<token>/consent", methods=["GET", "POST"])
+def consent(token: str) -> HttpResponse | tuple[str, int] | str:
+    invitation = _invitation(token)
+    if invitation.revoked_at is not None:  # a revoked link opens nothing, not even its answers
+        return _unavailable(invitation)
+    resumed = _resume(invitation)
+    if resumed is not None:
+        return resumed
+    refused = _unavailable(invitation)
+    if refused is not None:
+        return refused
+    definition = g.definition
+    form = StartForm()
+    start_token = services.start_token_for(invitation)
+    form.start_token.data = start_token  # never what was posted: the invitation decides
+    if request.method != "POST":
+        return render_template("participate/consent.html", definition=definition, form=form,
+                               error=None)
+    if not form.validate_on_submit():
+        return render_template("participate/consent.html", definition=definition, form=form,
+                               error=gettext("This page had expired. Please tick the box and "
+                                             "continue again.")), 400
+    if not form.agree.data:
+        return render_template("participate/consent.html", definition=definition, form=form,
+                               error=gettext("To take part, please tick the box to say you "
+                                             "agree.")), 422
+    key = current_app.config["SECRET_KEY"]
+    resume_code = responses.resume_code_for(start_token, key)
+    try:
+        response = responses.start_response(
+            invitation.campaign.version, participant_language(definition), start_token,
+            resume_code, definition.sections[0].code, campaign_id=invitation.campaign_id)
+    except responses.TokenSpent:
+        return render_template("participate/withdrawn.html", definition=definition)
+    services.attach_response(invitation.id, response.id)
+    return redirect(url_for("participate.resume", resume_code=resume_code))
+
+
+@bp.route("/u/<token>", methods=["GET", "POST"])
+def unsubscribe(token: str) -> HttpResponse | tuple[str, int] | str:
+    """A page asking to confirm (mail scanners open links); mail programs may also POST
+    ``List-Unsubscribe=One-Click`` (RFC 8058), which the token alone authorises."""
+    invitation = _invitation(token)
+    form = ActionForm()
+    one_click = (request.method == "POST"
+                 and request.form.get("List-Unsubscribe") == "One-Click")
+    if one_click or form.validate_on_submit():
+        services.unsubscribe(invitation)
+        if one_click:
+            return HttpResponse(status=204)
+        return render_template("invitations/unsubscribed.html", definition=g.definition)
+    if invitation.unsubscribed_at is not None:
+        return render_template("invitations/unsubscribed.html", definition=g.definition)
+    return render_template("invitations/unsubscribe.html", definition=g.definition, form=form)

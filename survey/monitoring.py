@@ -1,0 +1,163 @@
+"""Live monitoring of a campaign or an evaluation: invited, started, completed, completion rate,
+median completion time, where people stop, completions by day.
+
+:func:`summarise` is pure (rows in, figures out); :func:`campaign_rows` and
+:func:`evaluation_rows` read the database. For partners, every count under the privacy
+threshold is hidden (shown as "< 5"), with complementary suppression where a hidden count could
+be recovered from a published total (:func:`analysis.suppression.suppress`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import func, select
+
+from analysis.suppression import suppress
+
+from .extensions import db
+from .models import Invitation, Response
+from .models.response import COMPLETED
+
+MAX_DAYS = 60  # the chart shows at most the last two months
+
+
+@dataclass(frozen=True)
+class ResponseRow:
+    status: str
+    started_at: dt.datetime
+    completed_at: dt.datetime | None
+    current_section: str | None
+
+
+@dataclass(frozen=True)
+class Count:
+    """A count as shown: ``value`` None when hidden (fewer than the threshold)."""
+
+    value: int | None
+    threshold: int
+
+    @property
+    def hidden(self) -> bool:
+        return self.value is None
+
+    def __str__(self) -> str:
+        return f"< {self.threshold}" if self.value is None else str(self.value)
+
+
+@dataclass
+class Monitor:
+    invited: Count | None  # None: open links only, nobody counted as invited
+    started: Count
+    completed: Count
+    completion_rate: float | None  # completed / started
+    response_rate: float | None  # completed / invited
+    median_minutes: float | None
+    dropoff: list[tuple[str, Count]] = field(default_factory=list)  # (section code, stopped there)
+    by_day: list[tuple[dt.date, Count]] = field(default_factory=list)
+
+    @property
+    def peak(self) -> int:
+        return max((c.value or 0 for _day, c in self.by_day), default=0)
+
+
+def summarise(rows: Sequence[ResponseRow], invited: int | None, sections: Sequence[str],
+              min_group: int, restricted: bool, today: dt.date | None = None) -> Monitor:
+    """The figures of a set of responses. ``restricted`` (partners): small counts hidden."""
+    threshold = min_group if restricted else 0
+
+    def count(n: int) -> Count:
+        return Count(None if 0 < n < threshold else n, min_group)
+
+    started = len(rows)
+    done = [r for r in rows if r.status == COMPLETED and r.completed_at is not None]
+    completed = len(done)
+    minutes = [(r.completed_at - r.started_at).total_seconds() / 60 for r in done]
+    started_c, completed_c = count(started), count(completed)
+    invited_c = count(invited) if invited is not None else None
+    visible = not (started_c.hidden or completed_c.hidden)
+    completion_rate = completed / started if started and visible else None
+    response_rate = (completed / invited if invited and visible and invited_c
+                     and not invited_c.hidden else None)
+    median = statistics.median(minutes) if minutes and not completed_c.hidden else None
+
+    stopped = Counter(r.current_section for r in rows if r.status != COMPLETED)
+    order = list(sections) + sorted({s for s in stopped if s not in sections}, key=str)
+    dropoff = _table([(s, stopped.get(s, 0)) for s in order if s is not None or stopped.get(s)],
+                     threshold)
+    days = Counter(r.completed_at.date() for r in done)
+    by_day = _table(_day_range(days, today), threshold)
+    return Monitor(invited=invited_c, started=started_c, completed=completed_c,
+                   completion_rate=completion_rate, response_rate=response_rate,
+                   median_minutes=median, dropoff=dropoff, by_day=by_day)
+
+
+def _day_range(days: Counter, today: dt.date | None) -> list[tuple[dt.date, int]]:
+    if not days:
+        return []
+    last = max(max(days), today or max(days))
+    first = max(min(days), last - dt.timedelta(days=MAX_DAYS - 1))
+    span = (last - first).days + 1
+    return [(first + dt.timedelta(days=n), days.get(first + dt.timedelta(days=n), 0))
+            for n in range(span)]
+
+
+def _table(cells: Iterable[tuple[object, int]], threshold: int) -> list[tuple]:
+    """Counts of one breakdown whose total is published: suppressed (primary and
+    complementary) when a threshold applies."""
+    cells = list(cells)
+    if not cells:
+        return []
+    if threshold <= 1:
+        return [(key, Count(n, threshold)) for key, n in cells]
+    frame = pd.DataFrame({"key": [k for k, _n in cells], "n": [n for _k, n in cells],
+                          "all": 1})
+    hidden = suppress(frame, count="n", min_n=threshold, margins=[["all"]])["suppressed"]
+    return [(key, Count(None if flag else n, threshold))
+            for (key, n), flag in zip(cells, hidden, strict=True)]
+
+
+def campaign_rows(campaign_ids: Sequence[int]) -> tuple[list[ResponseRow], int]:
+    """The responses of some campaigns, and how many invitations (not revoked) they have."""
+    if not campaign_ids:
+        return [], 0
+    rows = [ResponseRow(*row) for row in db.session.execute(
+        select(Response.status, Response.started_at, Response.completed_at,
+               Response.current_section).where(Response.campaign_id.in_(campaign_ids)))]
+    invited = db.session.scalar(select(func.count(Invitation.id)).where(
+        Invitation.campaign_id.in_(campaign_ids), Invitation.revoked_at.is_(None))) or 0
+    return rows, invited
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    day: dt.date
+    count: Count
+
+
+CHART_WIDTH, CHART_HEIGHT = 600, 120
+
+
+def bars(by_day: Sequence[tuple[dt.date, Count]], width: int = CHART_WIDTH,
+         height: int = CHART_HEIGHT) -> list[Bar]:
+    """The completions-by-day chart as SVG rectangles (drawn by the template, no script):
+    hidden counts are drawn as no bar, the table beside the chart says "< 5"."""
+    if not by_day:
+        return []
+    peak = max((c.value or 0 for _d, c in by_day), default=0) or 1
+    step = width / len(by_day)
+    out = []
+    for n, (day, count) in enumerate(by_day):
+        h = round(height * (count.value or 0) / peak, 1)
+        out.append(Bar(x=round(n * step + step * 0.1, 1), y=round(height - h, 1),
+                       width=round(step * 0.8, 1), height=h, day=day, count=count))
+    return out

@@ -1,0 +1,188 @@
+"""The invitation, outbox and monitoring pages as researchers, evaluators and partners use them
+in a browser: import a contact file and read its report, create and export links, send emails,
+read the outbox, watch the counts (partners see small counts as "< 5")."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.models import AuditEvent, Invitation
+
+from .participant import Participant
+from .workspace import World, build_world, csrf, sign_in
+
+XSS = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+CONTACTS = ("email,name,language\n"
+            f"awa@example.org,{XSS},fr\n"
+            "ben@example.org,Ben,en\n"
+            "not-an-address,Nobody,fr\n"
+            "carl@example.org,=1+2,fr\n"
+            "dan@example.org,Dan,fr\n"
+            "eve@example.org,Eve,en\n").encode()
+
+
+@pytest.fixture
+def world(app: Flask, tmp_path: Path) -> World:
+    app.config["MAIL_OUTBOX"] = str(tmp_path / "outbox")
+    return build_world(app, passwords=False)
+
+
+def as_role(app: Flask, world: World, role: str) -> FlaskClient:
+    client = app.test_client()
+    sign_in(client, app, world.users[role])
+    return client
+
+
+def base(world: World) -> str:
+    return f"/design/e/{world.a.evaluation}/campaigns/{world.a.campaign}"
+
+
+def upload(client: FlaskClient, world: World, data: bytes, name: str = "contacts.csv"):  # noqa: ANN201
+    page = client.get(base(world) + "/invitations")
+    return client.post(base(world) + "/invitations/import", data={
+        "csrf_token": csrf(page), "contacts": (io.BytesIO(data), name)},
+        content_type="multipart/form-data")
+
+
+def test_importing_contacts_reports_each_refused_line_and_escapes_names(app: Flask,
+                                                                       world: World) -> None:
+    client = as_role(app, world, "evaluator")
+    response = upload(client, world, CONTACTS)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "4 contacts invités." in html
+    rows = re.findall(r"<tr><td>(\d+)</td><td>(\w*)</td><td>", html)
+    assert rows == [("4", "email"), ("5", "name")]
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
+    with app.app_context():
+        assert len(db.session.scalars(select(Invitation)).all()) == 4
+        assert db.session.scalar(select(AuditEvent).where(
+            AuditEvent.action == "invitations-imported")).actor_id == world.users["evaluator"]
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"", "empty"),
+    ("email,nom\nléa@example.org,Léa\n".encode("cp1252"), "UTF-8"),
+    (b"email\n" + b"a@example.org\n" * 200_000, "too large"),
+])
+def test_bad_files_get_one_clear_message(app: Flask, world: World, data: bytes,
+                                         message: str) -> None:
+    client = as_role(app, world, "researcher")
+    client.get("/?lang=en")
+    response = upload(client, world, data)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+
+
+def test_links_are_generated_exported_and_revoked(app: Flask, world: World) -> None:
+    client = as_role(app, world, "researcher")
+    page = client.get(base(world) + "/invitations")
+    client.post(base(world) + "/invitations/generate", data={"csrf_token": csrf(page),
+                                                             "count": "3"})
+    upload(client, world, b"email,name\n=HYPERLINK(\"x\")@example.org,A\nzoe@example.org,"
+                          b"@Zoe\nyan@example.org,Yan\n")
+    exported = client.get(base(world) + "/invitations/links.csv")
+    assert exported.mimetype == "text/csv" and "attachment" in exported.headers[
+        "Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff"))))
+    assert [r["email"] for r in rows] == ["", "", "", "yan@example.org"]
+    link = rows[0]["link"]
+    assert re.fullmatch(r"http://survey\.test/i/[A-Za-z0-9_-]{32}", link)
+    path = link.removeprefix("http://survey.test")
+    assert app.test_client().get(path).status_code == 200
+    with app.app_context():
+        first = db.session.scalar(select(Invitation).order_by(Invitation.id))
+        first_id = first.id
+    page = client.get(base(world) + "/invitations")
+    client.post(base(world) + f"/invitations/{first_id}/revoke",
+                data={"csrf_token": csrf(page)})
+    assert app.test_client().get(path).status_code == 410
+    with app.app_context():
+        actions = list(db.session.scalars(select(AuditEvent.action)))
+    for action in ("invitations-generated", "invitations-imported",
+                   "invitation-links-exported", "invitation-revoked"):
+        assert action in actions
+
+
+def test_sending_now_fills_this_evaluations_outbox_only(app: Flask, world: World) -> None:
+    client = as_role(app, world, "researcher")
+    upload(client, world, CONTACTS)
+    page = client.get(base(world) + "/invitations")
+    sent = client.post(base(world) + "/mailings", data={
+        "csrf_token": csrf(page), "kind": "invitation", "when": "now"}, follow_redirects=True)
+    assert "4 sent" in sent.get_data(as_text=True) or "4 envoy" in sent.get_data(as_text=True)
+    outbox = client.get(f"/design/e/{world.a.evaluation}/outbox").get_data(as_text=True)
+    assert outbox.count("awa@example.org") == 1 and "ben@example.org" in outbox
+    name = re.search(r'/outbox/([^"]+\.eml)"', outbox).group(1)
+    message = client.get(f"/design/e/{world.a.evaluation}/outbox/{name}")
+    assert message.status_code == 200 and "/i/" in message.get_data(as_text=True)
+    # Another evaluation's researcher sees none of it, even by name.
+    outsider = as_role(app, world, "outsider")
+    assert outsider.get(f"/design/e/{world.b.evaluation}/outbox/{name}").status_code == 404
+    assert "awa@" not in outsider.get(f"/design/e/{world.b.evaluation}/outbox").get_data(
+        as_text=True)
+    # Partners never see contacts.
+    assert as_role(app, world, "partner").get(base(world) + "/invitations").status_code == 403
+
+
+def test_scheduling_needs_a_time_and_waits_for_send_due(app: Flask, world: World) -> None:
+    client = as_role(app, world, "researcher")
+    upload(client, world, CONTACTS)
+    page = client.get(base(world) + "/invitations")
+    refused = client.post(base(world) + "/mailings", data={
+        "csrf_token": csrf(page), "kind": "invitation", "when": "later"})
+    assert refused.status_code == 422
+    scheduled = client.post(base(world) + "/mailings", data={
+        "csrf_token": csrf(page), "kind": "invitation", "when": "later",
+        "due_at": "2030-01-01T08:00"}, follow_redirects=True)
+    assert "2030-01-01 08:00" in scheduled.get_data(as_text=True)
+    assert "awa@" not in client.get(f"/design/e/{world.a.evaluation}/outbox").get_data(
+        as_text=True)
+
+
+def test_qr_codes_and_poster_of_the_open_link(app: Flask, world: World) -> None:
+    client = as_role(app, world, "partner")
+    png = client.get(base(world) + "/qr.png")
+    assert png.mimetype == "image/png" and png.data.startswith(b"\x89PNG")
+    svg = client.get(base(world) + "/qr.svg")
+    assert svg.mimetype == "image/svg+xml" and b"<svg" in svg.data
+    poster = client.get(base(world) + "/poster").get_data(as_text=True)
+    assert f"http://survey.test/c/{world.a.slug}" in poster and "poster.css" in poster
+
+
+def test_monitoring_moves_with_answers_and_hides_small_counts_from_partners(
+        app: Flask, world: World, bundled) -> None:  # noqa: ANN001
+    definition = bundled["professionals"]
+    for finish in (True, True, False):
+        participant = Participant(app.test_client())
+        participant.get(f"/c/{world.a.slug}")
+        participant.start("professionals")
+        if finish:
+            participant.complete(definition)
+    url = base(world) + "/monitoring?lang=en"
+    researcher = as_role(app, world, "researcher").get(url).get_data(as_text=True)
+    figures = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", researcher))
+    assert (figures["Started"], figures["Completed"], figures["Completion rate"]) == (
+        "3", "2", "67%")
+    stopped = re.findall(r'<th scope="row">([^<]+)</th><td class="num">(\d+)</td>',
+                         researcher.split("Where people stop")[1])
+    first = definition.sections[0].title["en"]
+    assert [n for _page, n in stopped] == ["1"] + ["0"] * (len(definition.sections) - 1)
+    assert stopped[0][0] == first
+    assert "<svg" in researcher and "<rect" in researcher
+    partner = as_role(app, world, "partner").get(url).get_data(as_text=True)
+    partner_figures = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", partner))
+    assert partner_figures["Started"] == "&lt; 5" and partner_figures["Completed"] == "&lt; 5"
+    assert "67%" not in partner and partner_figures["Completion rate"] == "–"
+    whole = as_role(app, world, "researcher").get(
+        f"/design/e/{world.a.evaluation}/monitoring").get_data(as_text=True)
+    assert "67\u00a0%" in whole  # French by default

@@ -1,0 +1,146 @@
+"""Invitation and reminder emails: sent now or when due, through a real SMTP server; a contact
+never gets one reminder twice nor more than the allowed number; unsubscribing is honoured."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.invitations import mailing, services
+from survey.invitations.cli import send_due_command
+from survey.invitations.contacts import parse_contacts
+from survey.mail import outbox_messages as outbox
+from survey.models import AuditEvent, Campaign, Delivery, Invitation, Response
+from survey.models.types import utcnow
+
+from .mailserver import Inbox, smtp_server  # noqa: F401  (fixture)
+from .participant import Participant
+from .test_invitations import make_campaign
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+CONTACTS = ("email,name,language\n"
+            f"awa@example.org,{HOSTILE},fr\n"
+            "ben@example.org,Ben,en\n"
+            "carl@example.org,Carl,fr\n").encode()
+
+
+@pytest.fixture
+def campaign_id(app: Flask, tmp_path) -> int:  # noqa: ANN001
+    app.config["MAIL_OUTBOX"] = str(tmp_path / "outbox")
+    campaign_id = make_campaign(app, name=f"Clinique {HOSTILE}")
+    with app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        services.import_contacts(campaign, parse_contacts(CONTACTS, ["fr", "en"]).contacts)
+    return campaign_id
+
+
+def send(app: Flask, campaign_id: int, kind: str, due: dt.datetime | None = None):  # noqa: ANN201
+    with app.app_context():
+        return mailing.run(mailing.schedule(db.session.get(Campaign, campaign_id), kind, due))
+
+
+def test_invitations_reach_the_smtp_server_in_each_language_with_escaped_html(
+        app: Flask, campaign_id: int, smtp_server: Inbox) -> None:  # noqa: F811
+    app.config.update(smtp_server.config())
+    report = send(app, campaign_id, "invitation")
+    assert (report.sent, report.failed) == (3, 0)
+    by_address = {m["To"]: m for m in smtp_server.messages}
+    assert set(by_address) == {"awa@example.org", "ben@example.org", "carl@example.org"}
+    french, english = by_address["awa@example.org"], by_address["ben@example.org"]
+    assert french["Subject"].startswith("Invitation : ")
+    assert english["Subject"].startswith("Invitation: ")
+    html = french.get_body(("html",)).get_content()
+    assert "<img" not in html and "&lt;img src=x" in html
+    text = english.get_body(("plain",)).get_content()
+    link = re.search(r"http://survey\.test/i/([A-Za-z0-9_-]+)", text).group(1)
+    with app.app_context():
+        assert services.find(link).contact.email == "ben@example.org"
+        assert french["List-Unsubscribe"].startswith("<http://survey.test/u/")
+        # Sending again writes to nobody: everyone is invited already.
+        assert send(app, campaign_id, "invitation").sent == 0
+        events = list(db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "invitations-sent")))
+        assert [e.details["sent"] for e in events] == [3, 0]
+
+
+def test_reminders_skip_completed_and_unsubscribed_and_stop_at_the_limit(
+        app: Flask, campaign_id: int, bundled) -> None:  # noqa: ANN001
+    app.config["MAX_REMINDERS"] = 2
+    send(app, campaign_id, "invitation")
+    with app.app_context():
+        by_email = {i.contact.email: services.token_for(i) for i in
+                    db.session.scalars(select(Invitation))}
+    # Awa completes; Carl unsubscribes; Ben does nothing.
+    awa = Participant(app.test_client())
+    awa.get(f"/i/{by_email['awa@example.org']}")
+    awa.get(f"/i/{by_email['awa@example.org']}/consent")
+    awa.post([("agree", "y")], nav=None)
+    awa.complete(bundled["patients"])
+    carl = app.test_client()
+    carl.post(f"/u/{by_email['carl@example.org']}", data={"List-Unsubscribe": "One-Click"})
+    assert [send(app, campaign_id, "reminder").sent for _ in range(3)] == [1, 1, 0]
+    names = [e.to for e in outbox(app)]
+    assert names.count("ben@example.org") == 3  # the invitation and two reminders
+    assert names.count("awa@example.org") == 1 and names.count("carl@example.org") == 1
+    reminder = next(e for e in outbox(app) if e.subject.startswith("Reminder"))
+    assert "If you have not had time yet" in reminder.text
+
+
+def test_scheduled_mailings_wait_for_send_due(app: Flask, campaign_id: int) -> None:
+    runner = app.test_cli_runner()
+    with app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        mailing.schedule(campaign, "invitation", utcnow() + dt.timedelta(days=1))
+    result = runner.invoke(send_due_command)
+    assert result.exit_code == 0 and "nothing due" in result.output
+    assert outbox(app) == []
+    with app.app_context():
+        assert len(mailing.send_due(utcnow() + dt.timedelta(days=2))) == 1
+    assert len(outbox(app)) == 3
+    assert "nothing due" in runner.invoke(send_due_command).output
+
+
+def test_send_due_twice_at_once_never_sends_a_contact_the_same_reminder_twice(
+        app: Flask, campaign_id: int) -> None:
+    send(app, campaign_id, "invitation")
+    with app.app_context():
+        mailing.schedule(db.session.get(Campaign, campaign_id), "reminder")
+    reports: list = []
+
+    def run() -> None:
+        with app.app_context():
+            reports.extend(mailing.send_due())
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(r.sent for r in reports if r.kind == "reminder") == 3
+    reminders = [e.to for e in outbox(app) if e.subject.startswith("Rappel")
+                 or e.subject.startswith("Reminder")]
+    assert sorted(reminders) == ["awa@example.org", "ben@example.org", "carl@example.org"]
+    with app.app_context():
+        assert [i.reminders_sent for i in db.session.scalars(select(Invitation))] == [1, 1, 1]
+        assert db.session.query(Delivery).count() == 6
+
+
+def test_a_refused_message_is_reported_and_may_be_sent_later(app: Flask,
+                                                             campaign_id: int) -> None:
+    from .mailserver import free_port
+
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT=2)
+    report = send(app, campaign_id, "invitation")
+    assert (report.sent, report.failed) == (0, 3)
+    with app.app_context():
+        assert all(i.invited_at is None for i in db.session.scalars(select(Invitation)))
+    app.config["MAIL_SERVER"] = None
+    assert send(app, campaign_id, "invitation").sent == 3
+    with app.app_context():
+        assert db.session.scalar(select(Response)) is None
