@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, routes_command, shell_command
 
 from . import create_app
+from .exports.cli import export_group
 from .questionnaire import DefinitionError
 from .versions.cli import questionnaire_group
 
@@ -23,6 +24,7 @@ def cli() -> None:
 cli.add_command(shell_command)
 cli.add_command(routes_command)
 cli.add_command(questionnaire_group)
+cli.add_command(export_group)
 
 
 def main() -> None:

@@ -1,0 +1,86 @@
+"""Reading what an export needs from the database: a questionnaire's versions and its
+responses, streamed in batches (server-side cursors on PostgreSQL), never the secrets.
+
+Only the columns an export shows are selected: no resume or start hashes, no drafts, and no
+contact details or IP addresses (responses have none).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Questionnaire, QuestionnaireVersion, Response
+from ..models.response import COMPLETED
+from .campaign import CampaignContext
+from .schema import StoredVersion
+
+BATCH = 2000  # rows fetched per round trip
+
+
+class ResponseRow(NamedTuple):
+    id: int
+    version_id: int
+    status: str
+    language: str
+    answers: dict[str, Any]
+    started_at: dt.datetime | None
+    completed_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which responses of a questionnaire an export holds (filters by evaluation, site and
+    wave come with campaigns)."""
+
+    questionnaire: str
+    statuses: tuple[str, ...] = (COMPLETED,)
+
+
+class UnknownQuestionnaire(LookupError):
+    pass
+
+
+def stored_versions(code: str) -> list[StoredVersion]:
+    """Every version of a questionnaire, oldest first."""
+    versions = db.session.scalars(
+        select(QuestionnaireVersion).join(Questionnaire).where(Questionnaire.code == code)
+        .order_by(QuestionnaireVersion.id)).all()
+    if not versions:
+        raise UnknownQuestionnaire(code)
+    return [StoredVersion(id=v.id, content_hash=v.content_hash, label=v.label,
+                          created_at=v.created_at, definition=v.definition) for v in versions]
+
+
+def questionnaire_codes() -> list[str]:
+    return list(db.session.scalars(select(Questionnaire.code).order_by(Questionnaire.code)))
+
+
+def response_rows(selection: Selection, version_ids: list[int], batch: int = BATCH
+                  ) -> Iterator[ResponseRow]:
+    """The selected responses in id order, ``batch`` rows in memory at a time."""
+    query = (
+        select(Response.id, Response.version_id, Response.status, Response.language,
+               Response.answers, Response.started_at, Response.completed_at)
+        .where(Response.version_id.in_(version_ids), Response.status.in_(selection.statuses))
+        .order_by(Response.id)
+        .execution_options(yield_per=batch))
+    for row in db.session.execute(query):
+        yield ResponseRow(*row)
+
+
+def count_rows(selection: Selection, version_ids: list[int]) -> int:
+    from sqlalchemy import func
+
+    return db.session.scalar(
+        select(func.count(Response.id))
+        .where(Response.version_id.in_(version_ids), Response.status.in_(selection.statuses)))
+
+
+__all__ = ["CampaignContext", "ResponseRow", "Selection", "UnknownQuestionnaire",
+           "count_rows", "questionnaire_codes", "response_rows", "stored_versions"]
