@@ -11,12 +11,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from analysis.output import neutralise_formula
+from analysis.output import FORMULA_PREFIXES, neutralise_formula
 
 from .campaign import CampaignContext
 from .schema import Schema, build_schema
 from .source import ResponseRow, Selection, count_rows, response_rows, stored_versions
 
+PLAIN = frozenset({int, float, type(None)})  # cells written as they are
 LABEL_SEPARATOR = "; "  # between labels of several choices (codes are space-separated)
 
 
@@ -93,10 +94,12 @@ def text_rows(export: Export, lang: str | None = None) -> Iterator[list[Any]]:
     width = len(export.header)
     first_item = width - len(export.schema.columns)
     if lang is None:
+        plain = PLAIN
         for record in export.records():
-            # Most cells are numbers or empty: test those inline, format the rest.
-            yield [c if c is None or c.__class__ is int or c.__class__ is float
-                   else code_text(c) for c in record]
+            # Most cells are numbers, empty, or text no spreadsheet would read as a formula:
+            # tested inline (no call per cell); the rest goes through code_text.
+            yield [c if (k := c.__class__) in plain or (k is str and not c.startswith(
+                   FORMULA_PREFIXES)) else code_text(c) for c in record]
         return
     book_labels = export.schema.labels(lang)
     labels: list[dict[str, str] | None] = [None] * first_item + [
