@@ -309,3 +309,53 @@ def test_indicators_and_report_command(app: Flask, tmp_path: Path) -> None:
     ran = app.test_cli_runner().invoke(export_group, [
         "indicators", "every_type", "--out", str(tmp_path / "r2"), "--by", "nope"])
     assert ran.exit_code != 0 and "--by nope" in ran.output
+
+
+def test_libreoffice_opens_the_french_excel_csv(app: Flask, tmp_path: Path) -> None:
+    """Headless LibreOffice reads the BOM + ';' CSV: accents intact, numbers as numbers, hostile
+    text as text. Skipped where LibreOffice is not installed (apt-get install
+    libreoffice-calc-nogui)."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed")
+    two_versions(app)
+    source = tmp_path / "every.csv"
+    with app.app_context():
+        source.write_bytes(b"".join(csv_wide(export(app), CsvOptions(
+            lang="fr", bom=True, separator=";"))))
+    # 59 = ';', 34 = '"', 76 = UTF-8, line 1
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+                    "--infilter=CSV:59,34,76,1", "--convert-to", "xlsx", "--outdir",
+                    str(tmp_path), str(source)], check=True, capture_output=True, timeout=240)
+    sheet = openpyxl.load_workbook(tmp_path / "every.xlsx").active
+    rows = list(sheet.iter_rows(values_only=True))
+    header = list(rows[0])
+    old, new = (dict(zip(header, row, strict=True)) for row in rows[1:3])
+    assert old["service"] == "Coopérative" and old["comment"] == "Très bien"
+    assert new["visits"] == -5 and old["cost"] == 12.5  # numbers, not text
+    assert new["comment"] == "'=1+1"  # text, never a formula
+    assert not any(c.data_type == "f" for line in sheet.iter_rows() for c in line)
+
+
+def test_the_analysis_library_reads_an_export_and_its_codebook(app: Flask, tmp_path: Path
+                                                                ) -> None:
+    from analysis.cli import main as analyze
+
+    two_versions(app)
+    with app.app_context():
+        version = store_definition(load_text(V2)).version.id
+        for n in range(6):
+            add_response(version, {"exp1": 1 + n % 5, "exp2_r": 2, "exp3": 3, "extra": n,
+                                   "barriers": ["hours"], "leaders": {"nurse": 4}})
+    out = tmp_path / "every.csv"
+    ran = app.test_cli_runner().invoke(export_group, ["responses", "every_type", "--out",
+                                                      str(out)])
+    assert ran.exit_code == 0, ran.output
+    code = analyze([str(out), "--codebook", str(tmp_path / "every.codebook.json"), "--out",
+                    str(tmp_path / "report"), "--min-group", "1", "--no-charts"])
+    assert code == 0
+    indicators = json.loads((tmp_path / "report" / "indicators.json").read_text("utf-8"))
+    assert indicators["tables"]["responses"][0]["n"] == 8

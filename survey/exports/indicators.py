@@ -17,8 +17,6 @@ from analysis.report import write_outputs
 
 from .frames import Export
 
-NO_WAVE = "—"  # the wave of responses collected outside a campaign
-
 
 def plain_text(value: Any) -> str:
     """A stored value as the analysis library reads a CSV cell (no spreadsheet escaping)."""
@@ -40,11 +38,7 @@ def analysis_frame(export: Export) -> tuple[pd.DataFrame, Codebook]:
             columns[n].append(plain_text(value))
     raw = pd.DataFrame(dict(zip(header, columns, strict=True)), dtype=object)
     codebook = parse_codebook(export.schema.codebook())
-    frame = prepare(raw, codebook)
-    # The library groups every table by wave; responses outside any campaign have none yet,
-    # and would otherwise drop out of every table.
-    frame["wave"] = frame["wave"].fillna(NO_WAVE)
-    return frame, codebook
+    return prepare(raw, codebook), codebook
 
 
 def indicators(export: Export, by: str | None = None, min_group: int = 5,
