@@ -43,11 +43,24 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # error; every other blueprint keeps the global check.
     csrf.exempt(participate_bp)
     app.register_blueprint(participate_bp)
+    _register_workspace(app)
     _register_language_switch(app)
     _register_errors(app)
     _register_headers(app)
     _register_template_helpers(app)
     return app
+
+
+def _register_workspace(app: Flask) -> None:
+    """The research team's side: accounts (survey/auth) and evaluations (survey/design)."""
+    from .auth import init_auth
+    from .design import bp as design_bp
+    from .design.labels import HELPERS
+    from .participate.campaigns import contact
+
+    init_auth(app)
+    app.register_blueprint(design_bp)
+    app.jinja_env.globals.update(HELPERS, contact_evaluation=contact)
 
 
 def _languages() -> list[str]:

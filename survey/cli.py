@@ -10,6 +10,8 @@ from flask import current_app
 from flask.cli import FlaskGroup, routes_command, shell_command
 
 from . import create_app
+from .auth.cli import users_group
+from .design.cli import campaigns_group, evaluations_group
 from .exports.cli import export_group
 from .questionnaire import DefinitionError
 from .versions.cli import questionnaire_group
@@ -24,6 +26,9 @@ def cli() -> None:
 cli.add_command(shell_command)
 cli.add_command(routes_command)
 cli.add_command(questionnaire_group)
+cli.add_command(users_group)
+cli.add_command(evaluations_group)
+cli.add_command(campaigns_group)
 cli.add_command(export_group)
 
 
@@ -39,6 +44,7 @@ def run_command(host: str, port: int, workers: int) -> None:
     """Upgrade the database, load the bundled questionnaires and serve the app with gunicorn."""
     upgrade_database()
     load_bundled()
+    first_run(host, port)
     click.echo(f"Proximité is served on http://{host}:{port}/ (Ctrl+C to stop)")
     serve(host, port, workers)
 
@@ -61,6 +67,30 @@ def load_bundled() -> None:
         state = "new version" if item.created else "unchanged"
         definition = item.version.definition
         click.echo(f"questionnaire {definition.code}: {state} {item.version.content_hash[:12]}")
+
+
+def first_run(host: str, port: int) -> None:
+    """The demonstration evaluation (bundled questionnaires answerable at once) and, while no
+    admin exists, a one-time link to create the first one in the browser."""
+    import os
+
+    from .auth.accounts import first_admin_link
+    from .design.services import ensure_demo
+    from .links import external_url
+
+    if not current_app.config.get("BASE_URL"):
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+        base = f"http://{shown}:{port}"
+        current_app.config["BASE_URL"] = base
+        os.environ.setdefault("SURVEY_BASE_URL", base)  # the workers' links and emails
+    demo = ensure_demo()
+    click.echo(f"demonstration evaluation: {len([c for c in demo.campaigns if c.is_open])} "
+               "open campaigns, listed on the home page")
+    secret = first_admin_link()
+    if secret is not None:
+        click.echo("No administrator yet. Create the first one in your browser (one-time "
+                   "link, valid 24 hours):")
+        click.echo(f"    {external_url('auth.one_time', secret=secret)}")
 
 
 def serve(host: str, port: int, workers: int) -> None:

@@ -27,6 +27,12 @@ DEFAULTS: dict[str, Any] = {
     "SEND_FILE_MAX_AGE_DEFAULT": 3600,
     "COMPRESS_ALGORITHM": ["br", "gzip"],
     "COMPRESS_MIN_SIZE": 500,
+    # The research workspace
+    "BASE_URL": "",  # e.g. https://survey.example.org: links printed and mailed, secure cookies
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": False,
+    "LOGIN_RATE_LIMIT": "10 per minute; 60 per hour",
+    "IDLE_MINUTES": 60,  # a researcher's session ends after this long without a request
 }
 
 
@@ -40,6 +46,8 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         f"sqlite:///{Path(app.instance_path) / 'survey.db'}")
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(database_url)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    if str(app.config.get("BASE_URL") or "").startswith("https://"):
+        app.config["SESSION_COOKIE_SECURE"] = True
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
 

@@ -2,6 +2,9 @@
 
 from flask_babel import Babel
 from flask_compress import Compress
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -17,3 +20,7 @@ migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
 compress = Compress()  # pages travel compressed: participants are often on weak connections
+login_manager = LoginManager()
+# Counters live in memory by default, in Redis or memcached with SURVEY_RATELIMIT_STORAGE_URI
+# (one store shared by every worker); addresses are only ever kept there, for a minute or so.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -109,6 +109,9 @@ def _reset_postgres(url: str, definitions: dict[str, Definition]) -> None:
     keep = tuple(d.content_hash for d in definitions.values())
     with engine.begin() as connection:
         connection.execute(text("DELETE FROM response"))
+        for table in ("audit_event", "account_link", "membership", "user_account", "campaign",
+                      "team_member", "team", "wave", "site", "evaluation"):
+            connection.execute(text(f"DELETE FROM {table}"))
         connection.execute(text("DELETE FROM questionnaire_version WHERE content_hash NOT IN "
                                 f"({', '.join(':h' + str(n) for n in range(len(keep)))})"),
                            {f"h{n}": h for n, h in enumerate(keep)})

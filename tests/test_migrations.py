@@ -37,3 +37,44 @@ def test_downgrade_to_nothing_and_back(app: Flask, bundled: dict[str, Definition
             db.inspect(db.engine).get_table_names())
         for definition in bundled.values():  # the database is shared by the next tests
             store_definition(definition)
+
+
+def test_responses_from_before_campaigns_keep_working(app: Flask) -> None:
+    """Upgrading to the research workspace keeps existing responses, with no campaign."""
+    from sqlalchemy import text
+
+    from survey.models import Response
+
+    with app.app_context():
+        downgrade(revision="a1c3e5f7b9d2")
+        with db.engine.begin() as connection:
+            version_id = connection.execute(text(
+                "SELECT id FROM questionnaire_version ORDER BY id LIMIT 1")).scalar_one()
+            connection.execute(text(
+                "INSERT INTO response (version_id, status, language, answers, drafts, revision, "
+                "resume_hash, start_hash, started_at, updated_at) VALUES (:v, 'started', 'fr', "
+                "'{\"q\": 1}', '{}', 0, 'r', 's', '2026-01-01 00:00:00+00', "
+                "'2026-01-01 00:00:00+00')"), {"v": version_id})
+        upgrade()
+        response = db.session.scalar(db.select(Response).filter_by(resume_hash="r"))
+        assert response.answers == {"q": 1}
+        assert response.campaign_id is None and response.campaign is None
+        db.session.delete(response)
+        db.session.commit()
+
+
+def test_audit_events_are_never_updated_or_deleted(app: Flask) -> None:
+    import pytest
+
+    from survey.audit import record
+    from survey.models.audit import AuditImmutable
+
+    with app.app_context():
+        event = record("sign-in", "someone@example.org")
+        event.target = "someone else"
+        with pytest.raises(AuditImmutable):
+            db.session.commit()
+        db.session.rollback()
+        db.session.delete(db.session.get(type(event), event.id))
+        with pytest.raises(AuditImmutable):
+            db.session.commit()

@@ -1,6 +1,11 @@
 """Database models, one module per part of the domain."""
 
+from .account import AccountLink, Membership, User
+from .audit import AuditEvent
 from .questionnaire import Questionnaire, QuestionnaireVersion
 from .response import Response, SpentToken
+from .workspace import Campaign, Evaluation, Site, Team, TeamMember, Wave
 
-__all__ = ["Questionnaire", "QuestionnaireVersion", "Response", "SpentToken"]
+__all__ = ["AccountLink", "AuditEvent", "Campaign", "Evaluation", "Membership", "Questionnaire",
+           "QuestionnaireVersion", "Response", "Site", "SpentToken", "Team", "TeamMember", "User",
+           "Wave"]

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+if TYPE_CHECKING:
+    from .workspace import Campaign
 
 from ..extensions import db
 from .questionnaire import QuestionnaireVersion
@@ -24,6 +27,8 @@ class Response(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id"), index=True)
+    # The campaign whose link started it; None for the open /q/<code> links (and older rows).
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), default=STARTED, index=True)
     language: Mapped[str] = mapped_column(String(8))
     answers: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
@@ -41,6 +46,7 @@ class Response(db.Model):
     completed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
     version: Mapped[QuestionnaireVersion] = relationship()
+    campaign: Mapped[Campaign | None] = relationship()
 
     @property
     def completed(self) -> bool:

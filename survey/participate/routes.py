@@ -40,6 +40,8 @@ from .messages import issue_message
 
 bp = Blueprint("participate", __name__, template_folder="templates")
 
+from . import campaigns  # noqa: E402  (per-campaign links, on this blueprint)
+
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 NAVIGATION = ("next", "back", "later")
@@ -60,10 +62,12 @@ def _load_questionnaire(_endpoint: str | None, values: dict[str, Any] | None) ->
         abort(404)
     g.version = version
     g.definition = version.definition
+    campaigns.attach(code)
 
 
 def _rosters(definition: Definition) -> Rosters:
-    return lambda item: definition.roster(item)
+    campaign_roster = campaigns.roster()
+    return lambda item: definition.roster(item, campaign_roster)
 
 
 def _active(code: str) -> dict[str, Any] | None:
@@ -97,6 +101,7 @@ def _current_response(code: str) -> Response | None:
         _forget(code)
         return None
     g.definition = response.version.definition
+    campaigns.follow(response)
     return response
 
 
@@ -134,7 +139,8 @@ def _page(definition: Definition, section: Section, response: Response, form: An
 
 @bp.get("/")
 def index() -> str:
-    return render_template("participate/index.html", versions=latest_versions())
+    return render_template("participate/index.html", versions=latest_versions(),
+                           links=campaigns.demo_links())
 
 
 @bp.get("/q/<code>")
@@ -168,7 +174,8 @@ def consent(code: str) -> HttpResponse | tuple[str, int] | str:
                                              "agree.")), 422
     resume_code = services.resume_code_for(token, current_app.config["SECRET_KEY"])
     response = services.start_response(version, participant_language(definition), token,
-                                       resume_code, definition.sections[0].code)
+                                       resume_code, definition.sections[0].code,
+                                       campaign_id=campaigns.current_id())
     _remember(code, response, resume_code)
     if response.completed:
         return redirect(url_for(".done", code=code))

@@ -43,14 +43,16 @@ def resume_code_for(start_token: str, key: str) -> str:
 
 
 def start_response(version: QuestionnaireVersion, language: str, start_token: str,
-                   resume_code: str, first_section: str) -> Response:
+                   resume_code: str, first_section: str, campaign_id: int | None = None
+                   ) -> Response:
     """Create the response for a consent form, once per start token (a double tap reuses it).
 
     Raises :class:`TokenSpent` for the token of a withdrawn response: a replayed consent form
     never brings it back."""
     if db.session.get(SpentToken, digest(start_token)) is not None:
         raise TokenSpent()
-    response = Response(version=version, language=language, status=STARTED, answers={},
+    response = Response(version=version, campaign_id=campaign_id, language=language,
+                        status=STARTED, answers={},
                         current_section=first_section, resume_hash=digest(resume_code),
                         start_hash=digest(start_token))
     try:

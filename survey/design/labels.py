@@ -1,0 +1,47 @@
+"""Names shown for the codes of the workspace, in the reader's language."""
+
+from __future__ import annotations
+
+from flask_babel import gettext
+
+
+def role_name(role: str) -> str:
+    return {"researcher": gettext("Researcher"), "evaluator": gettext("Evaluator"),
+            "partner": gettext("Community partner")}.get(role, role)
+
+
+def site_kind_name(kind: str) -> str:
+    return {"clinic": gettext("Clinic"), "cooperative": gettext("Cooperative"),
+            "community_organisation": gettext("Community organisation"),
+            "neighbourhood": gettext("Neighbourhood"), "other": gettext("Other")}.get(kind, kind)
+
+
+def audience_name(audience: str) -> str:
+    return {"patient": gettext("Patients and service users"),
+            "professional": gettext("Professionals"),
+            "citizen": gettext("Citizens and community partners")}.get(audience, audience)
+
+
+def status_name(status: str) -> str:
+    return {"open": gettext("Open"), "closed": gettext("Closed")}.get(status, status)
+
+
+def design_error(reason: str) -> str:
+    return {
+        "name-required": gettext("A name is required."),
+        "name-taken": gettext("This name is already used here."),
+        "code-taken": gettext("This code is already used in this evaluation."),
+        "invalid-email": gettext("This email address is not valid."),
+        "invalid-kind": gettext("Choose a kind of site from the list."),
+        "invalid-wave-code": gettext("A wave code is 1 to 16 letters, digits, - or _ (T0, T1...)."),
+        "dates-reversed": gettext("The end date is before the start date."),
+        "roster-too-long": gettext("A roster has at most 500 entries."),
+        "roster-duplicate": gettext("A name or a code appears twice in the roster."),
+        "invalid-audience": gettext("Choose an audience from the list."),
+        "foreign-part": gettext("This site, wave or team belongs to another evaluation."),
+        "invalid-status": gettext("Unknown status."),
+    }.get(reason, gettext("This change was refused."))
+
+
+HELPERS = {"role_name": role_name, "site_kind_name": site_kind_name,
+           "audience_name": audience_name, "status_name": status_name}

@@ -1,0 +1,110 @@
+"""Participant links per campaign (``/c/<slug>``), the closed page, and what the participant
+pages need to know of the campaign: its version, its roster, who answers for the evaluation.
+
+The link remembers its campaign in the session for that questionnaire, then the usual
+``/q/<code>`` pages run; a response started there carries the campaign for good.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, redirect, render_template, request, session, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response as HttpResponse
+
+from ..design.services import campaign_by_slug
+from ..extensions import db
+from ..models import Campaign, Evaluation, Response
+from ..questionnaire.model import Choice
+from .routes import bp
+
+CLOSED_ENDPOINTS = {"participate.welcome", "participate.consent", "participate.page"}
+
+
+@bp.get("/c/<slug>")
+def campaign_link(slug: str) -> HttpResponse | tuple[str, int]:
+    campaign = campaign_by_slug(slug)
+    if campaign is None:
+        return render_template("errors/404.html"), 404
+    g.campaign = campaign
+    g.definition = campaign.version.definition
+    if not campaign.is_open:
+        return closed_page(campaign)
+    chosen = dict(session.get("campaigns", {}))
+    chosen[campaign.version.questionnaire.code] = campaign.slug
+    session["campaigns"] = chosen
+    return redirect(url_for("participate.welcome", code=campaign.version.questionnaire.code))
+
+
+def closed_page(campaign: Campaign) -> tuple[str, int]:
+    return render_template("participate/closed.html", definition=campaign.version.definition,
+                           campaign=campaign), 410
+
+
+def attach(code: str) -> None:
+    """For ``/q/<code>`` pages: the campaign whose link brought this visitor (its version
+    replaces the newest one)."""
+    slug = session.get("campaigns", {}).get(code)
+    campaign = campaign_by_slug(slug) if isinstance(slug, str) else None
+    if campaign is None or campaign.version.questionnaire.code != code:
+        return
+    g.campaign = campaign
+    g.version = campaign.version
+    g.definition = campaign.version.definition
+
+
+def follow(response: Response) -> None:
+    """A response in progress belongs to the campaign that started it (or to none)."""
+    g.campaign = response.campaign
+
+
+def current_id() -> int | None:
+    campaign = g.get("campaign")
+    return campaign.id if campaign is not None else None
+
+
+def roster() -> tuple[Choice, ...] | None:
+    """The entries of ``roster: campaign`` items: the campaign's team, else its own list."""
+    campaign = g.get("campaign")
+    if campaign is None:
+        return None
+    language = _language()
+    return tuple(Choice(code, {language: name}) for code, name in campaign.roster_entries())
+
+
+def _language() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale())
+
+
+@bp.before_request
+def _closed_campaign() -> Any:
+    """A closed campaign shows its polite closed page instead of the questionnaire (the
+    thank-you, withdrawal and private-link pages keep working)."""
+    if request.endpoint not in CLOSED_ENDPOINTS:
+        return None
+    campaign = g.get("campaign")
+    if request.endpoint == "participate.page":
+        code = (request.view_args or {}).get("code")
+        entry = session.get("active", {}).get(code) if isinstance(code, str) else None
+        ident = entry.get("id") if isinstance(entry, dict) else None
+        response = db.session.get(Response, ident) if isinstance(ident, int) else None
+        campaign = response.campaign if response is not None else campaign
+    if campaign is not None and not campaign.is_open:
+        return closed_page(campaign)
+    return None
+
+
+def contact() -> Evaluation | None:
+    """The evaluation whose responsible person the page shows, if any."""
+    campaign = g.get("campaign")
+    return campaign.evaluation if campaign is not None else None
+
+
+def demo_links() -> dict[int, str]:
+    """Version id -> the open demonstration campaign's link, for the home page."""
+    rows = db.session.scalars(select(Campaign).join(Evaluation).where(
+        Evaluation.is_demo.is_(True), Campaign.status == "open"))
+    return {c.version_id: url_for("participate.campaign_link", slug=c.slug) for c in rows}

@@ -1,0 +1,155 @@
+"""Authorization on every route, as a matrix generated from the app's URL map.
+
+Every endpoint x every method x anonymous, admin, researcher, evaluator and partner (members of
+evaluation A only), on evaluation A's parts and on evaluation B's. ``RULES`` says who may open
+each endpoint; an endpoint missing from it fails the suite, so a new route needs a rule.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from survey.extensions import db
+from tests.conftest import make_app
+from tests.workspace import World, build_world, sign_in
+
+PUBLIC = "public"  # anyone, participants included
+SIGNED_IN = "signed-in"  # any active account
+CREATOR = "creator"  # admins and researchers (of some evaluation): may create evaluations
+ADMIN = "admin"
+VIEW = ("researcher", "evaluator", "partner")  # members of the evaluation in the URL
+OPERATE = ("researcher", "evaluator")
+MANAGE = ("researcher",)
+
+RULES: dict[str, object] = {
+    "static": PUBLIC,
+    "participate.index": PUBLIC,
+    "participate.welcome": PUBLIC,
+    "participate.consent": PUBLIC,
+    "participate.page": PUBLIC,
+    "participate.later": PUBLIC,
+    "participate.done": PUBLIC,
+    "participate.withdraw": PUBLIC,
+    "participate.resume": PUBLIC,
+    "participate.campaign_link": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.logout": PUBLIC,
+    "auth.reset_request": PUBLIC,
+    "auth.one_time": PUBLIC,
+    "auth.password": SIGNED_IN,
+    "auth.users": ADMIN,
+    "auth.user": ADMIN,
+    "auth.user_reset": ADMIN,
+    "auth.audit_log": ADMIN,
+    "design.evaluations": SIGNED_IN,
+    "design.evaluation_new": CREATOR,
+    "design.evaluation": VIEW,
+    "design.evaluation_edit": MANAGE,
+    "design.site_add": MANAGE,
+    "design.site_edit": MANAGE,
+    "design.wave_add": MANAGE,
+    "design.wave_edit": MANAGE,
+    "design.team_add": MANAGE,
+    "design.team": MANAGE,
+    "design.members": MANAGE,
+    "design.member_role": MANAGE,
+    "design.campaign_new": MANAGE,
+    "design.campaign": VIEW,
+    "design.campaign_edit": MANAGE,
+    "design.campaign_status": OPERATE,
+}
+
+# Least rights first: what an allowed identity changes cannot hide a refusal to the next.
+IDENTITIES = ("anonymous", "partner", "evaluator", "researcher", "admin")
+
+
+def _endpoints() -> list[tuple[str, str]]:
+    app = make_app("sqlite://")
+    return sorted({(rule.endpoint, method) for rule in app.url_map.iter_rules()
+                   for method in rule.methods - {"HEAD", "OPTIONS"}})
+
+
+ENDPOINTS = _endpoints()
+
+
+def test_every_endpoint_has_a_rule() -> None:
+    missing = sorted({endpoint for endpoint, _ in ENDPOINTS} - set(RULES))
+    assert not missing, f"routes without an authorization rule in RULES: {missing}"
+    stale = sorted(set(RULES) - {endpoint for endpoint, _ in ENDPOINTS})
+    assert not stale, f"rules for routes that no longer exist: {stale}"
+
+
+@pytest.fixture
+def matrix_app(sqlite_template: Path, tmp_path: Path) -> Iterator[Flask]:
+    path = tmp_path / "survey.db"
+    shutil.copy(sqlite_template, path)
+    app = make_app(f"sqlite:///{path}", WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _url(app: Flask, endpoint: str, world: World, target: str) -> str:
+    part = world.a if target == "a" else world.b
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    values = {
+        "evaluation_id": part.evaluation, "site_id": part.site, "wave_id": part.wave,
+        "team_id": part.team, "campaign_id": part.campaign, "membership_id": part.membership,
+        "slug": part.slug, "user_id": world.users["partner"], "code": "professionals",
+        "section_code": "role", "resume_code": "x" * 32, "secret": "y" * 32,
+        "filename": "survey.css",
+    }
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(endpoint, **{name: values[name] for name in rule.arguments})
+
+
+def _allowed(rule: object, identity: str, target: str) -> bool:
+    if rule == PUBLIC:
+        return True
+    if identity == "anonymous":
+        return False
+    if identity == "admin":
+        return True
+    if rule == SIGNED_IN:
+        return True
+    if rule == ADMIN:
+        return False
+    if rule == CREATOR:
+        return identity == "researcher"
+    assert isinstance(rule, tuple)
+    return target == "a" and identity in rule  # members of A only, never of B
+
+
+@pytest.mark.parametrize(("endpoint", "method"), ENDPOINTS)
+def test_route_by_role(matrix_app: Flask, endpoint: str, method: str) -> None:
+    rule = RULES.get(endpoint)
+    assert rule is not None, f"{endpoint} has no rule in RULES"
+    world = build_world(matrix_app, passwords=False)
+    scoped = any("evaluation_id" in r.arguments for r in matrix_app.url_map.iter_rules()
+                 if r.endpoint == endpoint)
+    failures = []
+    for target in ("a", "b") if scoped else ("a",):
+        url = _url(matrix_app, endpoint, world, target)
+        for identity in IDENTITIES:
+            client = matrix_app.test_client()
+            if identity != "anonymous":
+                sign_in(client, matrix_app, world.users[identity])
+            response = client.open(url, method=method, data={})
+            status = response.status_code
+            to_login = status == 302 and "/login" in response.headers.get("Location", "")
+            # Public pages may send to sign in (signing out does): only 403 refuses there.
+            denied = status == 403 or (to_login and rule != PUBLIC)
+            expected = _allowed(rule, identity, target)
+            if status >= 500 or denied == expected:
+                failures.append(f"{method} {url} as {identity}: {status} "
+                                f"(expected {'allowed' if expected else 'denied'})")
+            if not expected and identity == "anonymous" and not to_login:
+                failures.append(f"{method} {url} anonymous: {status}, not sent to sign in")
+    assert not failures, "\n".join(failures)
