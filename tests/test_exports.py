@@ -359,3 +359,29 @@ def test_the_analysis_library_reads_an_export_and_its_codebook(app: Flask, tmp_p
     assert code == 0
     indicators = json.loads((tmp_path / "report" / "indicators.json").read_text("utf-8"))
     assert indicators["tables"]["responses"][0]["n"] == 8
+
+
+def test_campaign_columns_and_the_evaluation_filter(app: Flask) -> None:
+    from survey.models import Campaign
+
+    from .workspace import build_world
+
+    world = build_world(app, passwords=False)
+    with app.app_context():
+        campaign_a = db.session.get(Campaign, world.a.campaign)
+        campaign_b = db.session.get(Campaign, world.b.campaign)
+        in_a = add_response(campaign_a.version_id, {"sl_one_r": 3})
+        in_b = add_response(campaign_b.version_id, {"sl_one_r": 4})
+        for ident, campaign in ((in_a, campaign_a), (in_b, campaign_b)):
+            db.session.get(Response, ident).campaign_id = campaign.id
+        open_link = add_response(campaign_a.version_id, {"sl_one_r": 5})
+        db.session.commit()
+        rows = read_csv(b"".join(csv_wide(Export.of(Selection("professionals")))))
+        only_a = read_csv(b"".join(csv_wide(Export.of(Selection(
+            "professionals", evaluation_id=world.a.evaluation)))))
+    by_id = {int(r["response_id"]): r for r in rows}
+    assert (by_id[in_a]["evaluation"], by_id[in_a]["site"], by_id[in_a]["wave"],
+            by_id[in_a]["team"]) == ("Alpha", "Alpha clinic", "T0", "Alpha team")
+    assert by_id[in_b]["evaluation"] == "Bravo"
+    assert by_id[open_link]["evaluation"] == "" and by_id[open_link]["panel_code"] == ""
+    assert [int(r["response_id"]) for r in only_a] == [in_a]

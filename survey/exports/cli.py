@@ -29,10 +29,16 @@ def export_group() -> None:
     """Export a questionnaire's responses, codebook, indicators and report."""
 
 
-def _export(questionnaire: str, everything: bool = False, panel_codes: bool = False) -> Export:
+EVALUATION = click.option("--evaluation", "evaluation_id", type=int, default=None,
+                          help="Only the responses of this evaluation's campaigns (its id).")
+
+
+def _export(questionnaire: str, everything: bool = False, evaluation_id: int | None = None
+            ) -> Export:
     statuses = (COMPLETED, STARTED) if everything else (COMPLETED,)
     try:
-        return Export.of(Selection(questionnaire, statuses), panel_codes=panel_codes)
+        return Export.of(Selection(questionnaire, statuses, evaluation_id=evaluation_id),
+                         panel_codes=True)
     except UnknownQuestionnaire:
         raise click.ClickException(f"no questionnaire '{questionnaire}' is stored") from None
 
@@ -52,10 +58,12 @@ def _export(questionnaire: str, everything: bool = False, panel_codes: bool = Fa
               help="Include responses not completed yet (status 'started').")
 @click.option("--lang", type=click.Choice(LANGUAGES), default="fr", show_default=True,
               help="Language of the SPSS variable and value labels.")
+@EVALUATION
 def responses_command(questionnaire: str, fmt: str, out: Path | None, labels: str | None,
-                      bom: bool, semicolon: bool, everything: bool, lang: str) -> None:
+                      bom: bool, semicolon: bool, everything: bool, lang: str,
+                      evaluation_id: int | None) -> None:
     """Export every response of QUESTIONNAIRE, across all its versions."""
-    export = _export(questionnaire, everything)
+    export = _export(questionnaire, everything, evaluation_id)
     if out is None and fmt in ("xlsx", "sav"):
         raise click.UsageError(f"--format {fmt} needs --out FILE")
     options = CsvOptions(lang=labels, bom=bom, separator=";" if semicolon else ",")
@@ -114,12 +122,14 @@ def codebook_command(questionnaire: str, fmt: str, lang: str, out: Path | None) 
               help="Smallest group shown (default: the instance's MIN_GROUP_SIZE).")
 @click.option("--comparison-sites", default="", help="Comma-separated comparison sites.")
 @click.option("--no-charts", is_flag=True, help="Skip the charts in the report.")
+@EVALUATION
 def indicators_command(questionnaire: str, out: Path, lang: str, by: str | None,
-                       min_group: int | None, comparison_sites: str, no_charts: bool) -> None:
+                       min_group: int | None, comparison_sites: str, no_charts: bool,
+                       evaluation_id: int | None) -> None:
     """Indicators (CSV and JSON) and the HTML report of QUESTIONNAIRE's completed responses."""
     from .indicators import write_analysis
 
-    export = _export(questionnaire)
+    export = _export(questionnaire, evaluation_id=evaluation_id)
     if by is not None and by not in export.header:
         raise click.UsageError(f"--by {by}: no such column (try site, wave or audience)")
     sites = [s.strip() for s in comparison_sites.split(",") if s.strip()]

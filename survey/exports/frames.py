@@ -34,7 +34,7 @@ class Export:
         schema = build_schema(stored_versions(selection.questionnaire))
         ids = list(schema.plans)
         return cls(schema=schema, rows=lambda: response_rows(selection, ids),
-                   context=CampaignContext(panel_codes=panel_codes),
+                   context=CampaignContext(panel_codes=panel_codes, version_ids=ids),
                    count=lambda: count_rows(selection, ids))
 
     @property

@@ -16,7 +16,7 @@ import orjson
 from sqlalchemy import Text, cast, select
 
 from ..extensions import db
-from ..models import Questionnaire, QuestionnaireVersion, Response
+from ..models import Campaign, Questionnaire, QuestionnaireVersion, Response
 from ..models.response import COMPLETED
 from .campaign import CampaignContext
 from .schema import StoredVersion
@@ -32,15 +32,36 @@ class ResponseRow(NamedTuple):
     answers: dict[str, Any]
     started_at: dt.datetime | None
     completed_at: dt.datetime | None
+    campaign_id: int | None = None
 
 
 @dataclass(frozen=True)
 class Selection:
-    """Which responses of a questionnaire an export holds (filters by evaluation, site and
-    wave come with campaigns)."""
+    """Which responses of a questionnaire an export holds: by status, and, when
+    ``evaluation_id`` is given, only those of that evaluation's campaigns, optionally of some
+    sites, waves and audiences."""
 
     questionnaire: str
     statuses: tuple[str, ...] = (COMPLETED,)
+    evaluation_id: int | None = None
+    site_ids: tuple[int, ...] = ()
+    wave_ids: tuple[int, ...] = ()
+    audiences: tuple[str, ...] = ()
+
+    def where(self, version_ids: list[int]) -> list[Any]:
+        """The SQL conditions on ``response`` for this selection."""
+        conditions: list[Any] = [Response.version_id.in_(version_ids),
+                                 Response.status.in_(self.statuses)]
+        if self.evaluation_id is not None:
+            campaigns = select(Campaign.id).where(Campaign.evaluation_id == self.evaluation_id)
+            if self.site_ids:
+                campaigns = campaigns.where(Campaign.site_id.in_(self.site_ids))
+            if self.wave_ids:
+                campaigns = campaigns.where(Campaign.wave_id.in_(self.wave_ids))
+            if self.audiences:
+                campaigns = campaigns.where(Campaign.audience.in_(self.audiences))
+            conditions.append(Response.campaign_id.in_(campaigns))
+        return conditions
 
 
 class UnknownQuestionnaire(LookupError):
@@ -70,23 +91,23 @@ def response_rows(selection: Selection, version_ids: list[int], batch: int = BAT
     faster than the standard library's decoder, which dominated the time of large exports)."""
     query = (
         select(Response.id, Response.version_id, Response.status, Response.language,
-               cast(Response.answers, Text), Response.started_at, Response.completed_at)
-        .where(Response.version_id.in_(version_ids), Response.status.in_(selection.statuses))
+               cast(Response.answers, Text), Response.started_at, Response.completed_at,
+               Response.campaign_id)
+        .where(*selection.where(version_ids))
         .order_by(Response.id)
         .execution_options(yield_per=batch))
     loads = orjson.loads
-    for id_, version_id, status, language, answers, started, completed in db.session.execute(
-            query):
+    for id_, version_id, status, language, answers, started, completed, campaign in (
+            db.session.execute(query)):
         yield ResponseRow(id_, version_id, status, language, loads(answers) if answers else {},
-                          started, completed)
+                          started, completed, campaign)
 
 
 def count_rows(selection: Selection, version_ids: list[int]) -> int:
     from sqlalchemy import func
 
     return db.session.scalar(
-        select(func.count(Response.id))
-        .where(Response.version_id.in_(version_ids), Response.status.in_(selection.statuses)))
+        select(func.count(Response.id)).where(*selection.where(version_ids)))
 
 
 __all__ = ["CampaignContext", "ResponseRow", "Selection", "UnknownQuestionnaire",
