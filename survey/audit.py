@@ -15,7 +15,7 @@ ACTIONS = (
     "password-reset", "account-created", "account-activated", "account-deactivated",
     "admin-granted", "admin-revoked", "role-granted", "role-changed", "role-revoked",
     "evaluation-created", "evaluation-changed", "campaign-created", "campaign-changed",
-    "campaign-opened", "campaign-closed",
+    "campaign-opened", "campaign-closed", "export-downloaded",
 )
 
 

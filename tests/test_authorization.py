@@ -62,6 +62,9 @@ RULES: dict[str, object] = {
     "design.campaign": VIEW,
     "design.campaign_edit": MANAGE,
     "design.campaign_status": OPERATE,
+    "results.evaluation": VIEW,
+    "results.download": OPERATE,  # row-level data: never partners
+    "results.plotly_js": PUBLIC,
 }
 
 # Least rights first: what an allowed identity changes cannot hide a refusal to the next.
@@ -102,7 +105,7 @@ def _url(app: Flask, endpoint: str, world: World, target: str) -> str:
         "team_id": part.team, "campaign_id": part.campaign, "membership_id": part.membership,
         "slug": part.slug, "user_id": world.users["partner"], "code": "professionals",
         "section_code": "role", "resume_code": "x" * 32, "secret": "y" * 32,
-        "filename": "survey.css",
+        "filename": "survey.css", "fmt": "codebook",
     }
     with app.test_request_context():
         from flask import url_for
