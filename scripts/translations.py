@@ -19,7 +19,8 @@ def pybabel(*args: str) -> None:
 
 def main() -> None:
     pot = str(CATALOGUES / "messages.pot")
-    pybabel("extract", "-F", "babel.cfg", "-k", "lazy_gettext", "-o", pot, "--no-location",
+    pybabel("extract", "-F", "babel.cfg", "-k", "lazy_gettext", "-k", "_l", "-o", pot,
+            "--no-location",
             "--sort-output", "--project", "Proximite", "--omit-header", ".")
     for lang in ("fr", "en"):
         po = CATALOGUES / lang / "LC_MESSAGES" / "messages.po"

@@ -46,6 +46,7 @@ def make_user(email: str, *, admin: bool = False, password: str | None = PASSWOR
     if password is not None:
         user.password_hash = hash_password(password)
         db.session.commit()
+    db.session.refresh(user)  # its columns stay readable once the app context ends
     return user
 
 
