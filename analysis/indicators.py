@@ -134,6 +134,9 @@ def _categorised(frame: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """Grouping columns as sorted categoricals: groupby on them is much faster than on text."""
     frame = frame.copy()
     frame["audience"] = frame["audience"].fillna(codebook.audience)
+    # Every table is grouped by wave: responses collected outside any wave (an export made
+    # before campaigns, a CSV without waves) form one blank wave instead of vanishing.
+    frame["wave"] = frame["wave"].fillna("")
     for column in [*GROUP_COLUMNS, *(i.code for i in codebook.equity_items)]:
         if column in frame:
             values = frame[column].astype(object).where(frame[column].notna(), None)

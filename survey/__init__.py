@@ -64,6 +64,9 @@ def _register_workspace(app: Flask) -> None:
 
     init_auth(app)
     app.register_blueprint(design_bp)
+    from .results import bp as results_bp
+
+    app.register_blueprint(results_bp)
     app.jinja_env.globals.update(HELPERS, contact_evaluation=contact)
 
 

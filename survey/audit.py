@@ -20,6 +20,7 @@ ACTIONS = (
     # invitations (survey/invitations/)
     "invitations-generated", "invitations-imported", "invitation-revoked", "mailing-scheduled",
     "invitations-sent", "invitation-links-exported",
+    "export-downloaded",
 )
 
 

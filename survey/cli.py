@@ -13,6 +13,7 @@ from . import create_app
 from .auth.cli import users_group
 from .design.cli import campaigns_group, evaluations_group
 from .invitations.cli import invitations_group, send_due_command
+from .exports.cli import export_group
 from .questionnaire import DefinitionError
 from .server import serve
 from .versions.cli import questionnaire_group
@@ -32,6 +33,7 @@ cli.add_command(evaluations_group)
 cli.add_command(campaigns_group)
 cli.add_command(send_due_command)
 cli.add_command(invitations_group)
+cli.add_command(export_group)
 
 
 def main() -> None:

@@ -92,6 +92,9 @@ RULES: dict[str, object] = {
     "design.outbox_all_message": ADMIN,
     "design.campaign_monitoring": VIEW,
     "design.evaluation_monitoring": VIEW,
+    "results.evaluation": VIEW,
+    "results.download": OPERATE,  # row-level data: never partners
+    "results.plotly_js": PUBLIC,
 }
 
 # Least rights first: what an allowed identity changes cannot hide a refusal to the next.
@@ -133,7 +136,8 @@ def _url(app: Flask, endpoint: str, world: World, target: str) -> str:
         "slug": part.slug, "user_id": world.users["partner"], "code": "professionals",
         "section_code": "role", "resume_code": "x" * 32, "secret": "y" * 32,
         "filename": "survey.css", "content_hash": "0" * 64, "language": "fr", "number": 1,
-        "fmt": "yaml", "token": "z" * 32, "invitation_id": 1, "name": "x.eml",
+        "fmt": "codebook" if endpoint == "results.download" else "yaml", "token": "z" * 32,
+        "invitation_id": 1, "name": "x.eml",
     }
     with app.test_request_context():
         from flask import url_for

@@ -1,0 +1,68 @@
+"""The codebook of an export, readable by people: one row per column (code, text in each
+language, type, choices with codes, scales, reverse keying, versions), as CSV, HTML or rows for
+the XLSX codebook sheet. The JSON codebook (the analysis library's schema) is
+:meth:`Schema.codebook`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from html import escape
+from typing import Any
+
+from analysis.output import neutralise_formula
+
+from .delimited import CsvOptions, _chunks
+from .schema import EXPORT_METADATA, Schema, pick
+
+
+def codebook_header(schema: Schema) -> list[str]:
+    return ["column", *(f"text_{lang}" for lang in schema.languages), "type", "choices",
+            "scales", "reverse_keyed", "versions"]
+
+
+def codebook_rows(schema: Schema, header: bool = True) -> Iterator[list[Any]]:
+    if header:
+        yield codebook_header(schema)
+    scales_of: dict[str, list[str]] = {}
+    reverse: set[str] = set()
+    for scale in schema.scales:
+        for item in scale["items"]:
+            scales_of.setdefault(item, []).append(scale["code"])
+        reverse.update(scale["reverse"])
+    blanks = [""] * (len(schema.languages) + 1)
+    for column in EXPORT_METADATA:
+        yield [column, *blanks, "", "", "", ""]
+    lang = schema.languages[0]
+    for column in schema.columns:
+        entry = schema.entries[column]
+        choices = [f"{c['code']}={pick(c.get('label') or {}, lang, str(c['code']))}"
+                   for key in ("choices", "roster") for c in entry.get(key, ())]
+        texts = [(entry.get("text") or {}).get(lang, "") for lang in schema.languages]
+        yield [neutralise_formula(v) for v in (
+            column, *texts, entry.get("type", ""), "; ".join(choices),
+            " ".join(scales_of.get(column, [])), "yes" if column in reverse else "",
+            " ".join(schema.versions_of[column]))]
+
+
+def codebook_csv(schema: Schema, options: CsvOptions | None = None) -> Iterator[bytes]:
+    rows = codebook_rows(schema)
+    return _chunks(next(rows), rows, options or CsvOptions())
+
+
+def codebook_json(schema: Schema) -> str:
+    return json.dumps(schema.codebook(), ensure_ascii=False, indent=2) + "\n"
+
+
+def codebook_html(schema: Schema, lang: str = "fr") -> str:
+    """A standalone page (no script, no external resource), every value escaped."""
+    rows = codebook_rows(schema)
+    head = "".join(f"<th scope='col'>{escape(str(c))}</th>" for c in next(rows))
+    body = "\n".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>"
+                     for row in rows)
+    title = escape(pick(schema.title, lang, schema.questionnaire))
+    return (f"<!doctype html>\n<html lang='{escape(lang)}'><head><meta charset='utf-8'>"
+            f"<title>{title}: codebook</title><style>table{{border-collapse:collapse}}"
+            "td,th{border:1px solid #999;padding:2px 6px;vertical-align:top;text-align:left}"
+            f"</style></head><body><h1>{title}</h1><table><thead><tr>{head}</tr></thead>"
+            f"<tbody>\n{body}\n</tbody></table></body></html>\n")

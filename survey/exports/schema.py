@@ -1,0 +1,225 @@
+"""The columns of an export across every version of a questionnaire, and its codebook.
+
+A questionnaire's export spans all its versions: one column per data column ever used (asked
+of the item-type registry through each version's ``Definition``), so integrations that read
+columns by name never break when a version is published. A column keeps its place and name
+when its item is reworded (the newest text wins), stays in the export when a later version drops
+its item (filled for the responses that had it), and keeps every choice it ever offered (a
+removed choice keeps its code and label). Nothing here touches Flask or the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from analysis.codebook import CODEBOOK_FORMAT, METADATA_COLUMNS, MISSING_CODES, parse_codebook
+from analysis.codebook import Item as CodebookItem
+
+from ..questionnaire import Definition
+from ..questionnaire.itemtypes import ItemType
+from ..questionnaire.model import Item
+
+# Metadata columns, first in every export, in this order. They include the nine the analysis
+# library requires (``submitted_at`` is when the response was completed).
+EXPORT_METADATA: tuple[str, ...] = (
+    "response_id", "questionnaire", "version", "audience", "evaluation", "site", "wave",
+    "team", "panel_code", "language", "status", "started_at", "submitted_at",
+)
+assert set(METADATA_COLUMNS) <= set(EXPORT_METADATA)
+
+ABSENT = "\x00absent"  # a key no stored answer has: columns a version lacks read as empty
+LISTED = ("choices", "roster")  # codebook keys merged across versions (removed entries kept)
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """What an export needs of a stored version (the model stays out of this module)."""
+
+    id: int
+    content_hash: str
+    label: str | None
+    created_at: dt.datetime | None
+    definition: Definition
+
+    @property
+    def short(self) -> str:
+        """The version as it appears in the ``version`` column."""
+        return self.content_hash[:12]
+
+
+@dataclass(frozen=True)
+class VersionPlan:
+    """How one version's answers become the export's cells.
+
+    ``keys`` has one stored-answer key per column (``ABSENT`` for columns of other versions):
+    most items store exactly their data columns, so a row is ``map(answers.get, keys)`` at C
+    speed. Items whose type computes its cells (a ranking's rank columns) are in ``computed``.
+    """
+
+    version: StoredVersion
+    keys: tuple[str, ...]
+    computed: tuple[tuple[Item, ItemType, tuple[int, ...]], ...]
+
+
+@dataclass
+class Schema:
+    questionnaire: str
+    audience: str
+    languages: tuple[str, ...]
+    columns: list[str]  # item data columns, after EXPORT_METADATA
+    entries: dict[str, dict[str, Any]]  # column -> merged codebook entry
+    versions_of: dict[str, list[str]]  # column -> short hashes of the versions that have it
+    plans: dict[int, VersionPlan]  # version id -> plan
+    versions: list[StoredVersion]
+    scales: list[dict[str, Any]] = field(default_factory=list)
+    title: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def header(self) -> list[str]:
+        return [*EXPORT_METADATA, *self.columns]
+
+    def cells(self, version_id: int, answers: Mapping[str, Any]) -> list[Any]:
+        """The item cells of one response, in column order (raw stored values)."""
+        plan = self.plans[version_id]
+        cells = list(map(answers.get, plan.keys))
+        for item, kind, positions in plan.computed:
+            values = kind.data_values(item, answers)
+            for position, column in zip(positions, kind.data_columns(item), strict=True):
+                cells[position] = values.get(column)
+        return cells
+
+    def labels(self, lang: str) -> list[dict[str, str]]:
+        """Per column, choice code (as text) -> its label in ``lang``, as the analysis library
+        reads it (the code itself for free answers and unknown codes)."""
+        book = parse_codebook(self.codebook())
+        return [Labels(book.item(column), lang) for column in self.columns]
+
+    def codebook(self) -> dict[str, Any]:
+        """The analysis codebook of the whole export (every version), validated by the library.
+
+        ``version`` is the newest version; ``versions`` lists them all and each item says in
+        which versions it appears (both are additions the library ignores)."""
+        newest = self.versions[-1]
+        document = {
+            "codebook_format": CODEBOOK_FORMAT,
+            "questionnaire": self.questionnaire,
+            "version": newest.content_hash,
+            "version_label": newest.label or "",
+            "title": dict(self.title),
+            "audience": self.audience,
+            "languages": list(self.languages),
+            "metadata_columns": list(EXPORT_METADATA),
+            "missing_codes": list(MISSING_CODES),
+            "versions": [{"version": v.short, "content_hash": v.content_hash,
+                          "label": v.label or "",
+                          "published": v.created_at.isoformat() if v.created_at else None}
+                         for v in self.versions],
+            "items": [{**self.entries[c], "versions": list(self.versions_of[c])}
+                      for c in self.columns],
+            "scales": self.scales,
+        }
+        parse_codebook(document)  # raises CodebookError if the library could not read it
+        return document
+
+
+class Labels(dict):
+    """Code (as text) -> label of one column, looked up once per distinct code."""
+
+    def __init__(self, item: CodebookItem, lang: str) -> None:
+        super().__init__()
+        self.item, self.lang = item, lang
+
+    def __missing__(self, code: str) -> str:
+        label = self[code] = self.item.label(code, self.lang)
+        return label
+
+
+def pick(text: Mapping[str, str], lang: str, default: str = "") -> str:
+    return text.get(lang) or next(iter(text.values()), default) or default
+
+
+def build_schema(versions: Sequence[StoredVersion]) -> Schema:
+    """The export schema of one questionnaire from its versions, oldest first."""
+    if not versions:
+        raise ValueError("a questionnaire without versions has nothing to export")
+    newest = versions[-1].definition
+    columns = _column_order([v.definition.columns() for v in versions])
+    entries: dict[str, dict[str, Any]] = {}
+    versions_of: dict[str, list[str]] = {c: [] for c in columns}
+    for version in versions:  # oldest first: newer texts and choices override older ones
+        definition = version.definition
+        for item in definition.items():
+            for entry in item.kind.codebook(item, definition.roster(item)):
+                entries[entry["code"]] = _merge(entries.get(entry["code"]), entry)
+        for column in definition.columns():
+            versions_of[column].append(version.short)
+    position = {c: n for n, c in enumerate(columns)}
+    plans = {v.id: _plan(v, position) for v in versions}
+    return Schema(
+        questionnaire=newest.code, audience=newest.audience, languages=newest.languages,
+        columns=columns, entries=entries, versions_of=versions_of, plans=plans,
+        versions=list(versions), scales=_scales(versions), title=dict(newest.title))
+
+
+def _column_order(orders: Sequence[Sequence[str]]) -> list[str]:
+    """The newest version's order; a column only older versions have goes after the column
+    that preceded it there, so a removed item stays beside its old neighbours."""
+    columns: list[str] = []
+    for order in reversed(orders):
+        anchor = -1
+        for column in order:
+            if column in columns:
+                anchor = columns.index(column)
+            else:
+                columns.insert(anchor + 1, column)
+                anchor += 1
+    return columns
+
+
+def _merge(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
+    """A newer codebook entry of the same column: newer texts win, older choices stay."""
+    if old is None:
+        return dict(new)
+    merged = {**old, **new, "text": {**old.get("text", {}), **new.get("text", {})}}
+    for key in LISTED:
+        if key in old or key in new:
+            entries = list(new.get(key, ()))
+            known = {str(c["code"]) for c in entries}
+            entries += [c for c in old.get(key, ()) if str(c["code"]) not in known]
+            merged[key] = entries
+    if merged.get("type") == "likert" and "choices" in merged:
+        # a likert column that lost points keeps them all (1..n stays contiguous)
+        merged["choices"] = sorted(merged["choices"], key=lambda c: c["code"])
+        merged["points"] = len(merged["choices"])
+    return merged
+
+
+def _scales(versions: Sequence[StoredVersion]) -> list[dict[str, Any]]:
+    """The newest version's scales, then those only older versions had."""
+    scales: dict[str, dict[str, Any]] = {}
+    for version in reversed(versions):
+        for s in version.definition.scales:
+            scales.setdefault(s.code, {
+                "code": s.code, "items": list(s.items), "reverse": list(s.reverse),
+                "points": s.points, "min_answered": s.min_answered,
+                "construct": dict(s.construct), "reference": s.reference or ""})
+    return list(scales.values())
+
+
+def _plan(version: StoredVersion, position: Mapping[str, int]) -> VersionPlan:
+    keys = [ABSENT] * len(position)
+    computed = []
+    for item in version.definition.items():
+        kind = item.kind
+        columns = kind.data_columns(item)
+        # The default ``data_values`` reads each column as a stored key: the fast path. A
+        # type that overrides it computes its own cells (asked, never switched on by name).
+        if type(kind).data_values is ItemType.data_values:
+            for column in columns:
+                keys[position[column]] = column
+        elif columns:
+            computed.append((item, kind, tuple(position[c] for c in columns)))
+    return VersionPlan(version=version, keys=tuple(keys), computed=tuple(computed))

@@ -1,0 +1,114 @@
+"""Reading what an export needs from the database: a questionnaire's versions and its
+responses, streamed in batches (server-side cursors on PostgreSQL), never the secrets.
+
+Only the columns an export shows are selected: no resume or start hashes, no drafts, and no
+contact details or IP addresses (responses have none).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import orjson
+from sqlalchemy import Text, cast, select
+
+from ..extensions import db
+from ..models import Campaign, Questionnaire, QuestionnaireVersion, Response
+from ..models.response import COMPLETED
+from .campaign import CampaignContext
+from .schema import StoredVersion
+
+BATCH = 500  # rows fetched per round trip (as JSON text: a few MB at most)
+
+
+class ResponseRow(NamedTuple):
+    id: int
+    version_id: int
+    status: str
+    language: str
+    answers: dict[str, Any]
+    started_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    campaign_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which responses of a questionnaire an export holds: by status, and, when
+    ``evaluation_id`` is given, only those of that evaluation's campaigns, optionally of some
+    sites, waves and audiences."""
+
+    questionnaire: str
+    statuses: tuple[str, ...] = (COMPLETED,)
+    evaluation_id: int | None = None
+    site_ids: tuple[int, ...] = ()
+    wave_ids: tuple[int, ...] = ()
+    audiences: tuple[str, ...] = ()
+
+    def where(self, version_ids: list[int]) -> list[Any]:
+        """The SQL conditions on ``response`` for this selection."""
+        conditions: list[Any] = [Response.version_id.in_(version_ids),
+                                 Response.status.in_(self.statuses)]
+        if self.evaluation_id is not None:
+            campaigns = select(Campaign.id).where(Campaign.evaluation_id == self.evaluation_id)
+            if self.site_ids:
+                campaigns = campaigns.where(Campaign.site_id.in_(self.site_ids))
+            if self.wave_ids:
+                campaigns = campaigns.where(Campaign.wave_id.in_(self.wave_ids))
+            if self.audiences:
+                campaigns = campaigns.where(Campaign.audience.in_(self.audiences))
+            conditions.append(Response.campaign_id.in_(campaigns))
+        return conditions
+
+
+class UnknownQuestionnaire(LookupError):
+    pass
+
+
+def stored_versions(code: str) -> list[StoredVersion]:
+    """Every version of a questionnaire, oldest first."""
+    versions = db.session.scalars(
+        select(QuestionnaireVersion).join(Questionnaire).where(Questionnaire.code == code)
+        .order_by(QuestionnaireVersion.id)).all()
+    if not versions:
+        raise UnknownQuestionnaire(code)
+    return [StoredVersion(id=v.id, content_hash=v.content_hash, label=v.label,
+                          created_at=v.created_at, definition=v.definition) for v in versions]
+
+
+def questionnaire_codes() -> list[str]:
+    return list(db.session.scalars(select(Questionnaire.code).order_by(Questionnaire.code)))
+
+
+def response_rows(selection: Selection, version_ids: list[int], batch: int = BATCH
+                  ) -> Iterator[ResponseRow]:
+    """The selected responses in id order, ``batch`` rows in memory at a time.
+
+    Answers arrive as JSON text and are decoded one row at a time with orjson (three times
+    faster than the standard library's decoder, which dominated the time of large exports)."""
+    query = (
+        select(Response.id, Response.version_id, Response.status, Response.language,
+               cast(Response.answers, Text), Response.started_at, Response.completed_at,
+               Response.campaign_id)
+        .where(*selection.where(version_ids))
+        .order_by(Response.id)
+        .execution_options(yield_per=batch))
+    loads = orjson.loads
+    for id_, version_id, status, language, answers, started, completed, campaign in (
+            db.session.execute(query)):
+        yield ResponseRow(id_, version_id, status, language, loads(answers) if answers else {},
+                          started, completed, campaign)
+
+
+def count_rows(selection: Selection, version_ids: list[int]) -> int:
+    from sqlalchemy import func
+
+    return db.session.scalar(
+        select(func.count(Response.id)).where(*selection.where(version_ids)))
+
+
+__all__ = ["CampaignContext", "ResponseRow", "Selection", "UnknownQuestionnaire",
+           "count_rows", "questionnaire_codes", "response_rows", "stored_versions"]

@@ -1,0 +1,30 @@
+"""XLSX export: a data sheet and a codebook sheet, in openpyxl's write-only mode (rows go to
+disk as they are appended, so memory stays flat)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from .codebooks import codebook_rows
+from .frames import Export, text_rows
+
+
+def _clean(row: list[Any]) -> list[Any]:
+    # Control characters a participant may have pasted are not allowed in XLSX: drop them.
+    return [ILLEGAL_CHARACTERS_RE.sub("", c) if isinstance(c, str) else c for c in row]
+
+
+def write_xlsx(export: Export, path: str | Path, lang: str | None = None) -> None:
+    book = Workbook(write_only=True)
+    data = book.create_sheet("data")
+    data.append(_clean(export.header))
+    for row in text_rows(export, lang):
+        data.append(_clean(row))
+    sheet = book.create_sheet("codebook")
+    for row in codebook_rows(export.schema):
+        sheet.append(_clean(row))
+    book.save(path)
