@@ -12,8 +12,8 @@ from flask.cli import FlaskGroup, routes_command, shell_command
 from . import create_app
 from .auth.cli import users_group
 from .design.cli import campaigns_group, evaluations_group
-from .invitations.cli import invitations_group, send_due_command
 from .exports.cli import export_group
+from .invitations.cli import invitations_group, send_due_command
 from .questionnaire import DefinitionError
 from .server import serve
 from .versions.cli import questionnaire_group
