@@ -285,7 +285,7 @@ def reliability_table(table: pd.DataFrame, scale_labels: Mapping[str, str], titl
             ns.append("")
             continue
         alphas.append(f"{fmt(row.alpha)} [{fmt(row.alpha_ci_low)}, {fmt(row.alpha_ci_high)}]")
-        omegas.append(fmt(row.omega))
+        omegas.append(f"{fmt(row.omega)} [{fmt(row.omega_ci_low)}, {fmt(row.omega_ci_high)}]")
         ns.append(str(int(row.n)))
     header = [label("scale", lang), label("items", lang), label("n", lang),
               label("alpha", lang), label("omega", lang)]

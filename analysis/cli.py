@@ -15,6 +15,7 @@ from analysis.codebook import CodebookError, load_codebook
 from analysis.i18n import LANGUAGES
 from analysis.indicators import compute_indicators
 from analysis.loading import ExportError, read_export
+from analysis.reliability import MISSING_POLICIES, OMEGA_METHODS
 from analysis.report import write_outputs
 
 
@@ -34,6 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="comma-separated comparison sites for difference-in-differences")
     parser.add_argument("--min-coverage", type=float, default=0.7,
                         help="team response coverage below which networks are flagged (0.7)")
+    parser.add_argument("--missing", choices=MISSING_POLICIES, default="pairwise",
+                        help="missing answers in alpha and omega: pairwise covariances, as R "
+                             "psych does (default), or listwise (complete answers only)")
+    parser.add_argument("--omega", choices=OMEGA_METHODS, default="minres",
+                        help="factoring for omega: minres as psych::omega (default) or ml")
     parser.add_argument("--no-charts", action="store_true", help="skip the charts")
     return parser
 
@@ -74,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         indicators = compute_indicators(frame, codebook, by=args.by, min_group=args.min_group,
                                         comparison_sites=comparison,
-                                        min_coverage=args.min_coverage)
+                                        min_coverage=args.min_coverage,
+                                        missing=args.missing, omega_method=args.omega)
         written = write_outputs(indicators, args.out, lang=args.lang,
                                 with_charts=not args.no_charts)
     except OSError as exc:

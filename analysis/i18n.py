@@ -43,7 +43,20 @@ LABELS: dict[str, dict[str, str]] = {
     "team": {"fr": "Équipe", "en": "Team"},
     "in_degree": {"fr": "Nominations reçues", "en": "Nominations received"},
     "alpha": {"fr": "Alpha de Cronbach [IC 95 %]", "en": "Cronbach's alpha [95% CI]"},
-    "omega": {"fr": "Oméga de McDonald", "en": "McDonald's omega"},
+    "omega": {"fr": "Oméga de McDonald [IC 95 %]", "en": "McDonald's omega [95% CI]"},
+    "reliability_method": {
+        "fr": "Alpha et oméga calculés comme le fait psych (R) : covariances {missing} ; oméga "
+              "total d'un facteur ({method}), intervalle par bootstrap ({boot} rééchantillonnages,"
+              " graine fixe) ; alpha avec l'intervalle de Feldt.",
+        "en": "Alpha and omega computed as R's psych does: {missing} covariances; omega total of "
+              "one factor ({method}), interval by bootstrap ({boot} resamples, fixed seed); alpha "
+              "with Feldt's interval.",
+    },
+    "pairwise": {"fr": "par paires (toutes les réponses)", "en": "pairwise (every answer)"},
+    "listwise": {"fr": "sur les réponses complètes seulement",
+                 "en": "listwise (complete answers only)"},
+    "minres": {"fr": "résidus minimaux", "en": "minimum residual"},
+    "ml": {"fr": "maximum de vraisemblance", "en": "maximum likelihood"},
     "items": {"fr": "Items", "en": "Items"},
     "n": {"fr": "n", "en": "n"},
     "gap": {"fr": "Écart (plus haut − plus bas)", "en": "Gap (highest − lowest)"},

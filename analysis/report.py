@@ -17,6 +17,7 @@ from analysis.codebook import Codebook
 from analysis.i18n import DESCRIPTORS, TABLE_TITLES, label
 from analysis.indicators import ALL, Indicators, public_tables
 from analysis.output import jsonable, write_csv, write_json
+from analysis.reliability import BOOTSTRAP_SAMPLES
 
 MAX_HTML_ROWS = 300
 MAX_NETWORKS = 12
@@ -188,6 +189,12 @@ text-align:left}th{background:#e8eef4}.scroll{overflow-x:auto}
 """
 
 
+def reliability_method(settings, lang: str) -> str:
+    """One sentence saying how alpha and omega were computed (missing answers, method, CI)."""
+    return label("reliability_method", lang, missing=label(settings.missing, lang),
+                 method=label(settings.omega_method, lang), boot=BOOTSTRAP_SAMPLES)
+
+
 def render_html(indicators: Indicators, public: dict[str, pd.DataFrame], chart_list: list[Chart],
                 lang: str) -> str:
     """A self-contained HTML report: plotly.js is embedded once, every inserted string escaped."""
@@ -220,6 +227,8 @@ def render_html(indicators: Indicators, public: dict[str, pd.DataFrame], chart_l
             heading = label(section, lang) if section in (
                 "overview", "reliability", "leadership") else codebook.text(section, lang)
             parts.append(f"<h2>{esc(heading)}</h2>")
+            if section == "reliability":
+                parts.append(f"<p>{esc(reliability_method(settings, lang))}</p>")
         fig_html = chart.figure.to_html(full_html=False, include_plotlyjs=first,
                                         config={"displaylogo": False, "responsive": True})
         first = False
@@ -263,6 +272,8 @@ def write_outputs(
             "min_group": settings.min_group,
             "comparison_sites": list(settings.comparison_sites),
             "min_coverage": settings.min_coverage,
+            "missing": settings.missing,
+            "omega_method": settings.omega_method,
         },
         "notes": list(indicators.notes),
         "tables": {name: table for name, table in public.items()},
