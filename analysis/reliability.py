@@ -253,18 +253,103 @@ def mcdonald_omega(
         return nan
     low = high = math.nan
     if n_boot > 0:
-        rng = np.random.default_rng(seed)
-        values = []
-        for _ in range(n_boot):
-            sample = data[rng.integers(0, n, n)]
-            with np.errstate(all="ignore"):
-                values.append(_omega_from_corr(_cov_corr(sample)[1], method))
-        values = np.asarray(values)
+        values = _bootstrap_omegas(data, method, n_boot, seed)
         values = values[np.isfinite(values)]
         if len(values) >= n_boot / 2:
             tail = (1 - confidence) / 2
             low, high = (float(v) for v in np.quantile(values, [tail, 1 - tail]))
     return Estimate(omega, low, high, n, k, missing)
+
+
+def _weighted_corr(data: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Pairwise correlation matrices of ``data`` (n, k) under each row of ``weights`` (B, n),
+    the number of times each respondent is drawn: a bootstrap as four matrix products."""
+    n_rows, k = data.shape
+    mask = ~np.isnan(data)
+    x = np.where(mask, data, 0.0)
+    m = mask.astype(float)
+
+    def pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return weights @ (a[:, :, None] * b[:, None, :]).reshape(n_rows, k * k)
+
+    shape = (len(weights), k, k)
+    n = pairs(m, m).reshape(shape)
+    sx = pairs(x, m).reshape(shape)
+    sxx = pairs(x * x, m).reshape(shape)
+    sxy = pairs(x, x).reshape(shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cov = (sxy - sx * sx.transpose(0, 2, 1) / n) / (n - 1)
+        var_i = (sxx - sx**2 / n) / (n - 1)
+        corr = cov / np.sqrt(var_i * var_i.transpose(0, 2, 1))
+    index = np.arange(k)
+    corr[:, index, index] = 1.0
+    return corr
+
+
+def _batch_minres_omega(corr: np.ndarray) -> np.ndarray:
+    """Omega total (minres) of a stack of correlation matrices at once: the Newton steps of
+    ``minres_loadings`` on every matrix together; matrices that do not converge cleanly (or are
+    Heywood cases) go through ``minres_loadings`` one by one."""
+    count, p = corr.shape[:2]
+    out = np.full(count, np.nan)
+    good = np.isfinite(corr).all(axis=(1, 2))
+    r = corr[good]
+    if len(r) == 0:
+        return out
+    off = r.copy()
+    index = np.arange(p)
+    off[:, index, index] = 0.0
+    reduced = r.copy()
+    try:
+        smc_psi = 1 / np.diagonal(np.linalg.inv(r), axis1=1, axis2=2)
+    except np.linalg.LinAlgError:
+        smc_psi = np.full((len(r), p), 0.5)
+    reduced[:, index, index] = 1 - np.clip(smc_psi, 0.005, 1.0)
+    values, vectors = np.linalg.eigh(reduced)
+    lam = vectors[:, :, -1] * np.sqrt(np.maximum(values[:, -1:], 0.0))
+    converged = np.zeros(len(r), dtype=bool)
+    with np.errstate(all="ignore"):
+        for _ in range(50):
+            diff = off - lam[:, :, None] * lam[:, None, :]
+            diff[:, index, index] = 0.0
+            gradient = -4 * np.einsum("bij,bj->bi", diff, lam)
+            hessian = -4 * (off - 2 * lam[:, :, None] * lam[:, None, :])
+            hessian[:, index, index] = 4 * ((lam**2).sum(axis=1, keepdims=True) - lam**2)
+            try:
+                step = np.linalg.solve(hessian, gradient[:, :, None])[:, :, 0]
+            except np.linalg.LinAlgError:
+                break
+            lam = lam - step
+            converged = np.abs(step).max(axis=1) < 1e-10
+            if converged.all():
+                break
+    lam = np.where((lam.sum(axis=1) < 0)[:, None], -lam, lam)
+    redo = ~converged | ~np.isfinite(lam).all(axis=1) | (lam**2 > 0.995).any(axis=1)
+    for position in np.flatnonzero(redo):
+        lam[position] = minres_loadings(r[position])
+    signs = np.where(lam < 0, -1.0, 1.0)
+    total = np.einsum("bi,bij,bj->b", signs, r, signs)
+    out[good] = 1 - (1 - lam**2).sum(axis=1) / total
+    return out
+
+
+def _bootstrap_omegas(data: np.ndarray, method: str, n_boot: int, seed: int) -> np.ndarray:
+    """Omega of ``n_boot`` resamples of the rows of ``data`` drawn with ``default_rng(seed)``."""
+    rng = np.random.default_rng(seed)
+    n = len(data)
+    chunk = max(1, 4_000_000 // max(n, 1))
+    parts = []
+    for start in range(0, n_boot, chunk):
+        size = min(chunk, n_boot - start)
+        rows = rng.integers(0, n, size=(size, n)) + n * np.arange(size)[:, None]
+        weights = np.bincount(rows.ravel(), minlength=size * n).reshape(size, n)
+        corr = _weighted_corr(data, weights.astype(float))
+        if method == "minres":
+            parts.append(_batch_minres_omega(corr))
+        else:
+            with np.errstate(all="ignore"):
+                parts.append(np.array([_omega_from_corr(c, method) for c in corr]))
+    return np.concatenate(parts)
 
 
 def item_statistics(items: pd.DataFrame, missing: Missing = "pairwise") -> pd.DataFrame:
