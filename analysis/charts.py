@@ -1,8 +1,8 @@
 """Plotly figures of the indicators. Every function takes public (suppressed) tables.
 
-Colours: Okabe & Ito's colour-blind-safe palette for categories and ColorBrewer's PuOr
-(colour-blind safe) for diverging answer scales. Every label coming from data or a codebook is
-HTML-escaped, since plotly renders a subset of HTML in text.
+Colours: Okabe & Ito's colour-blind-safe hues, darkened to 3:1 contrast on white, for
+categories and ColorBrewer's PuOr (colour-blind safe) for diverging answer scales. Every label
+coming from data or a codebook is HTML-escaped, since plotly renders a subset of HTML in text.
 """
 
 from __future__ import annotations
@@ -17,8 +17,12 @@ import plotly.graph_objects as go
 
 from analysis.i18n import label
 
-OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
-             "#000000")
+# Okabe & Ito's hues, darkened where needed so every colour has at least 3:1 contrast on white
+# (WCAG 2.1, 1.4.11 non-text contrast): blue, vermillion, bluish green, reddish purple, amber,
+# black, grey, wine. tests/analysis/test_report.py checks the ratios.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#AA3377", "#996100", "#000000", "#666666",
+           "#882255")
+OKABE_ITO = PALETTE
 PUOR = {
     2: ("#e66101", "#5e3c99"),
     3: ("#f1a340", "#f7f7f7", "#998ec3"),
@@ -111,13 +115,13 @@ def likert_bars(
                         marker_color=colours[option - 1], customdata=values,
                         hovertemplate="%{customdata:.0f}%<extra>" + name + "</extra>")
     fig.update_layout(barmode="relative",
-                      legend={"orientation": "h", "y": -0.2, "yanchor": "top",
+                      legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0,
                               "traceorder": "normal"},
                       xaxis={"title": label("percent", lang), "ticksuffix": "%",
                              "range": [-100, 100]},
                       yaxis={"autorange": "reversed"})
-    _layout(fig, title, height=220 + 34 * len(rows))
-    fig.update_layout(margin={"b": 110})
+    _layout(fig, title, height=240 + 34 * len(rows))
+    fig.update_layout(margin={"t": 110, "b": 50}, title={"y": 0.98, "yanchor": "top"})
     return fig
 
 
@@ -202,8 +206,11 @@ def equity_chart(table: pd.DataFrame, title: str, lang: str, min_n: int,
                         error_x={"type": "data", "symmetric": False, "array": highs,
                                  "arrayminus": lows})
     fig.update_layout(xaxis={"title": label("mean", lang), "range": [1, points]},
-                      yaxis={"autorange": "reversed"}, legend={"orientation": "h", "y": -0.1})
-    return _layout(fig, title, height=200 + 24 * len(table))
+                      yaxis={"autorange": "reversed"},
+                      legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0})
+    _layout(fig, title, height=240 + 24 * len(table))
+    fig.update_layout(margin={"t": 100}, title={"y": 0.98, "yanchor": "top"})
+    return fig
 
 
 def radar(table: pd.DataFrame, title: str, lang: str, min_n: int, points: int) -> go.Figure:

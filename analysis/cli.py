@@ -20,7 +20,7 @@ from analysis.i18n import LANGUAGES
 from analysis.indicators import compute_indicators, public_tables
 from analysis.loading import ExportError, read_export
 from analysis.reliability import MISSING_POLICIES, OMEGA_METHODS
-from analysis.report import write_outputs
+from analysis.report import PLOTLYJS_CHOICES, write_outputs
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "psych does (default), or listwise (complete answers only)")
     parser.add_argument("--omega", choices=OMEGA_METHODS, default="minres",
                         help="factoring for omega: minres as psych::omega (default) or ml")
+    parser.add_argument("--plotlyjs", choices=PLOTLYJS_CHOICES, default="embed",
+                        help="embed plotly.js in report.html (default, one file of about 5 MB) "
+                             "or write it beside it as plotly.min.js (external)")
     parser.add_argument("--no-charts", action="store_true", help="skip the charts")
     return parser
 
@@ -145,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
                                         missing=args.missing, omega_method=args.omega)
         progress("writing the tables and the report...")
         written = write_outputs(indicators, args.out, lang=args.lang,
-                                with_charts=not args.no_charts)
+                                with_charts=not args.no_charts, plotlyjs=args.plotlyjs)
     except OSError as exc:
         return _fail([f"cannot write to {args.out}: {exc}"])
     except Exception as exc:  # noqa: BLE001 - a message, not a traceback, for evaluators
