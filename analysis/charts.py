@@ -43,6 +43,20 @@ def esc(text: object, limit: int = 80) -> str:
     return html.escape(value, quote=True)
 
 
+def wrap(text: str, width: int = 28) -> str:
+    """An escaped label broken into lines of about ``width`` characters (``<br>``), so long
+    question texts stay readable on a phone instead of pushing the plot off the screen."""
+    lines, line = [], ""
+    for word in str(text).split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return "<br>".join(html.escape(x, quote=True) for x in lines)
+
+
 def _layout(fig: go.Figure, title: str, height: int | None = None) -> go.Figure:
     # A plain white style set directly: a named template is deep-copied into every figure.
     fig.update_layout(
@@ -88,7 +102,8 @@ def likert_bars(
     rows = list(dict.fromkeys(table["row"]))
     hidden = table.groupby("row", sort=False)["suppressed"].any()
     labels = [
-        _suppressed_label(r, lang, min_n) if hidden.get(r, False) else esc(r) for r in rows
+        _suppressed_label(r, lang, min_n) if hidden.get(r, False) else wrap(str(r)[:120])
+        for r in rows
     ]
     pct = table.pivot_table(index="row", columns="option", values="pct", aggfunc="sum")
     pct = pct.reindex(index=rows, columns=range(1, points + 1)).fillna(0.0)
@@ -120,7 +135,7 @@ def likert_bars(
                       xaxis={"title": label("percent", lang), "ticksuffix": "%",
                              "range": [-100, 100]},
                       yaxis={"autorange": "reversed"})
-    _layout(fig, title, height=240 + 34 * len(rows))
+    _layout(fig, title, height=240 + 44 * len(rows))
     fig.update_layout(margin={"t": 110, "b": 50}, title={"y": 0.98, "yanchor": "top"})
     return fig
 
@@ -196,8 +211,8 @@ def equity_chart(table: pd.DataFrame, title: str, lang: str, min_n: int,
                 lows.append(None)
                 highs.append(None)
             else:
-                names.append(f"{esc(descriptor, 30)}: {esc(row.category_label, 40)} "
-                             f"(n={int(row.n)})")
+                names.append(wrap(f"{str(descriptor)[:30]}: {str(row.category_label)[:40]} "
+                                  f"(n={int(row.n)})", 36))
                 means.append(row.mean)
                 lows.append(row.mean - row.ci_low)
                 highs.append(row.ci_high - row.mean)
@@ -208,7 +223,7 @@ def equity_chart(table: pd.DataFrame, title: str, lang: str, min_n: int,
     fig.update_layout(xaxis={"title": label("mean", lang), "range": [1, points]},
                       yaxis={"autorange": "reversed"},
                       legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0})
-    _layout(fig, title, height=240 + 24 * len(table))
+    _layout(fig, title, height=260 + 46 * len(table))
     fig.update_layout(margin={"t": 100}, title={"y": 0.98, "yanchor": "top"})
     return fig
 

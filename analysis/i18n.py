@@ -73,8 +73,8 @@ LABELS: dict[str, dict[str, str]] = {
     "overview": {"fr": "Vue d'ensemble", "en": "Overview"},
     "all": {"fr": "(tous)", "en": "(all)"},
     "chart_data": {"fr": "Données du graphique", "en": "Chart data"},
-    "chart_alt": {"fr": "les valeurs sont dans le tableau « Données du graphique » ci-dessous.",
-                  "en": "the values are in the \"Chart data\" table below."},
+    "chart_alt": {"fr": "valeurs dans « Données du graphique » sous le graphique",
+                  "en": "values in \"Chart data\" below the chart"},
 }
 
 # Short names of the shared equity descriptors (docs/questionnaire-format.md), for chart labels.

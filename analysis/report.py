@@ -303,7 +303,8 @@ table{border-collapse:collapse;font-size:.85rem}th,td{border:1px solid #ccc;padd
 text-align:left}th{background:#e8eef4}.scroll{overflow-x:auto}
 .suppressed{color:#555;font-style:italic;background:#f1f1f1}.suppressed-row td{background:#f6f6f6}
 .flagged td{background:#fff4e0}.notes li{margin:.2rem 0}.chart{margin:1rem 0}
-figure{margin:1.5rem 0}figcaption{font-size:.9rem;color:#333}details{margin:.3rem 0}
+figure{margin:1.5rem 0}figcaption{color:#1a1a1a}figcaption span{font-size:.85rem;color:#333}
+details{margin:.3rem 0}
 summary{cursor:pointer;color:#0b5394}.scroll{max-width:100%}
 @media (max-width:600px){body{padding:.5rem}table{font-size:.78rem}h1{font-size:1.3rem}}
 """
@@ -355,11 +356,14 @@ def render_html(indicators: Indicators, public: dict[str, pd.DataFrame], chart_l
             heading = label(section, lang) if section in (
                 "overview", "reliability", "leadership") else codebook.text(section, lang)
             parts.append(f"<h2>{esc(heading)}</h2>")
-        fig_html = chart.figure.to_html(full_html=False, include_plotlyjs=first,
-                                        config={"displaylogo": False, "responsive": True})
+        # The title is the figure's caption (HTML wraps it on a phone; plotly's title would
+        # overlap the legend there), followed by where its values are.
+        figure = go.Figure(chart.figure).update_layout(title=None)
+        fig_html = figure.to_html(full_html=False, include_plotlyjs=first,
+                                  config={"displaylogo": False, "responsive": True})
         first = False
-        parts.append(f'<figure class="chart"><figcaption>{esc(chart.title)} — '
-                     f'{esc(label("chart_alt", lang))}</figcaption>{fig_html}'
+        parts.append(f'<figure class="chart"><figcaption><strong>{esc(chart.title)}</strong> '
+                     f'<span>({esc(label("chart_alt", lang))})</span></figcaption>{fig_html}'
                      f"{_data_table(chart.figure, lang)}</figure>")
     if not reliability_done:
         parts.append(reliability_html(public, codebook, settings, lang))
