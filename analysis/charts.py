@@ -1,8 +1,8 @@
 """Plotly figures of the indicators. Every function takes public (suppressed) tables.
 
-Colours: Okabe & Ito's colour-blind-safe palette for categories and ColorBrewer's PuOr
-(colour-blind safe) for diverging answer scales. Every label coming from data or a codebook is
-HTML-escaped, since plotly renders a subset of HTML in text.
+Colours: Okabe & Ito's colour-blind-safe hues, darkened to 3:1 contrast on white, for
+categories and ColorBrewer's PuOr (colour-blind safe) for diverging answer scales. Every label
+coming from data or a codebook is HTML-escaped, since plotly renders a subset of HTML in text.
 """
 
 from __future__ import annotations
@@ -17,8 +17,12 @@ import plotly.graph_objects as go
 
 from analysis.i18n import label
 
-OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
-             "#000000")
+# Okabe & Ito's hues, darkened where needed so every colour has at least 3:1 contrast on white
+# (WCAG 2.1, 1.4.11 non-text contrast): blue, vermillion, bluish green, reddish purple, amber,
+# black, grey, wine. tests/analysis/test_report.py checks the ratios.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#AA3377", "#996100", "#000000", "#666666",
+           "#882255")
+OKABE_ITO = PALETTE
 PUOR = {
     2: ("#e66101", "#5e3c99"),
     3: ("#f1a340", "#f7f7f7", "#998ec3"),
@@ -37,6 +41,20 @@ def esc(text: object, limit: int = 80) -> str:
     if len(value) > limit:
         value = value[: limit - 1] + "…"
     return html.escape(value, quote=True)
+
+
+def wrap(text: str, width: int = 28) -> str:
+    """An escaped label broken into lines of about ``width`` characters (``<br>``), so long
+    question texts stay readable on a phone instead of pushing the plot off the screen."""
+    lines, line = [], ""
+    for word in str(text).split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return "<br>".join(html.escape(x, quote=True) for x in lines)
 
 
 def _layout(fig: go.Figure, title: str, height: int | None = None) -> go.Figure:
@@ -84,7 +102,8 @@ def likert_bars(
     rows = list(dict.fromkeys(table["row"]))
     hidden = table.groupby("row", sort=False)["suppressed"].any()
     labels = [
-        _suppressed_label(r, lang, min_n) if hidden.get(r, False) else esc(r) for r in rows
+        _suppressed_label(r, lang, min_n) if hidden.get(r, False) else wrap(str(r)[:120])
+        for r in rows
     ]
     pct = table.pivot_table(index="row", columns="option", values="pct", aggfunc="sum")
     pct = pct.reindex(index=rows, columns=range(1, points + 1)).fillna(0.0)
@@ -111,13 +130,13 @@ def likert_bars(
                         marker_color=colours[option - 1], customdata=values,
                         hovertemplate="%{customdata:.0f}%<extra>" + name + "</extra>")
     fig.update_layout(barmode="relative",
-                      legend={"orientation": "h", "y": -0.2, "yanchor": "top",
+                      legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0,
                               "traceorder": "normal"},
                       xaxis={"title": label("percent", lang), "ticksuffix": "%",
                              "range": [-100, 100]},
                       yaxis={"autorange": "reversed"})
-    _layout(fig, title, height=220 + 34 * len(rows))
-    fig.update_layout(margin={"b": 110})
+    _layout(fig, title, height=240 + 44 * len(rows))
+    fig.update_layout(margin={"t": 110, "b": 50}, title={"y": 0.98, "yanchor": "top"})
     return fig
 
 
@@ -192,8 +211,8 @@ def equity_chart(table: pd.DataFrame, title: str, lang: str, min_n: int,
                 lows.append(None)
                 highs.append(None)
             else:
-                names.append(f"{esc(descriptor, 30)}: {esc(row.category_label, 40)} "
-                             f"(n={int(row.n)})")
+                names.append(wrap(f"{str(descriptor)[:30]}: {str(row.category_label)[:40]} "
+                                  f"(n={int(row.n)})", 36))
                 means.append(row.mean)
                 lows.append(row.mean - row.ci_low)
                 highs.append(row.ci_high - row.mean)
@@ -202,8 +221,11 @@ def equity_chart(table: pd.DataFrame, title: str, lang: str, min_n: int,
                         error_x={"type": "data", "symmetric": False, "array": highs,
                                  "arrayminus": lows})
     fig.update_layout(xaxis={"title": label("mean", lang), "range": [1, points]},
-                      yaxis={"autorange": "reversed"}, legend={"orientation": "h", "y": -0.1})
-    return _layout(fig, title, height=200 + 24 * len(table))
+                      yaxis={"autorange": "reversed"},
+                      legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0})
+    _layout(fig, title, height=260 + 46 * len(table))
+    fig.update_layout(margin={"t": 100}, title={"y": 0.98, "yanchor": "top"})
+    return fig
 
 
 def radar(table: pd.DataFrame, title: str, lang: str, min_n: int, points: int) -> go.Figure:
@@ -285,7 +307,7 @@ def reliability_table(table: pd.DataFrame, scale_labels: Mapping[str, str], titl
             ns.append("")
             continue
         alphas.append(f"{fmt(row.alpha)} [{fmt(row.alpha_ci_low)}, {fmt(row.alpha_ci_high)}]")
-        omegas.append(fmt(row.omega))
+        omegas.append(f"{fmt(row.omega)} [{fmt(row.omega_ci_low)}, {fmt(row.omega_ci_high)}]")
         ns.append(str(int(row.n)))
     header = [label("scale", lang), label("items", lang), label("n", lang),
               label("alpha", lang), label("omega", lang)]

@@ -1,4 +1,5 @@
-"""Command line: ``python -m analysis EXPORT.csv --codebook CODEBOOK.json --out DIR``.
+"""Command line: ``python -m analysis EXPORT.csv --codebook CODEBOOK.json --out DIR``, and
+``python -m analysis codebook DATA.csv --out draft.json`` to draft a codebook for outside data.
 
 Exit codes: 0 done, 1 the analysis failed unexpectedly, 2 bad input (arguments, codebook, CSV).
 Problems with the input are printed on stderr, one per line, never as a traceback.
@@ -11,11 +12,15 @@ import sys
 import warnings
 from pathlib import Path
 
+import pandas as pd
+
 from analysis.codebook import CodebookError, load_codebook
+from analysis.draft import DraftError, write_draft
 from analysis.i18n import LANGUAGES
-from analysis.indicators import compute_indicators
+from analysis.indicators import compute_indicators, public_tables
 from analysis.loading import ExportError, read_export
-from analysis.report import write_outputs
+from analysis.reliability import MISSING_POLICIES, OMEGA_METHODS
+from analysis.report import PLOTLYJS_CHOICES, write_outputs
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,8 +39,21 @@ def build_parser() -> argparse.ArgumentParser:
                         help="comma-separated comparison sites for difference-in-differences")
     parser.add_argument("--min-coverage", type=float, default=0.7,
                         help="team response coverage below which networks are flagged (0.7)")
+    parser.add_argument("--missing", choices=MISSING_POLICIES, default="pairwise",
+                        help="missing answers in alpha and omega: pairwise covariances, as R "
+                             "psych does (default), or listwise (complete answers only)")
+    parser.add_argument("--omega", choices=OMEGA_METHODS, default="minres",
+                        help="factoring for omega: minres as psych::omega (default) or ml")
+    parser.add_argument("--plotlyjs", choices=PLOTLYJS_CHOICES, default="embed",
+                        help="embed plotly.js in report.html (default, one file of about 5 MB) "
+                             "or write it beside it as plotly.min.js (external)")
     parser.add_argument("--no-charts", action="store_true", help="skip the charts")
     return parser
+
+
+def progress(message: str) -> None:
+    """A progress line on stderr (the analysis of a large export takes a while)."""
+    print(f"... {message}", file=sys.stderr, flush=True)
 
 
 def _fail(lines: list[str], code: int = 2) -> int:
@@ -44,7 +62,58 @@ def _fail(lines: list[str], code: int = 2) -> int:
     return code
 
 
+def draft_main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis codebook",
+        description="Draft a codebook from the columns of a CSV exported by another tool; "
+                    "check its types and list the scales before the analysis.")
+    parser.add_argument("data", type=Path, help="CSV, one row per respondent")
+    parser.add_argument("--out", type=Path, required=True, help="codebook JSON to write")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    if not args.data.is_file():
+        return _fail([f"{args.data}: no such file"])
+    try:
+        notes = write_draft(args.data, args.out)
+    except (DraftError, CodebookError) as exc:
+        return _fail([str(exc)])
+    except OSError as exc:
+        return _fail([f"cannot write {args.out}: {exc}"])
+    for note in notes:
+        print(note)
+    print(f"wrote {args.out}: check the item types, add labels and scales, then run "
+          f"python -m analysis {args.data} --codebook {args.out} --out report/")
+    return 0
+
+
+def summary_lines(indicators) -> list[str]:
+    """What the analysis found, in a few lines: n, scales with alpha, teams, waves, suppression."""
+    tables = indicators.tables
+    responses = tables.get("responses", pd.DataFrame())
+    n = int(responses["n"].sum()) if not responses.empty else 0
+    waves = sorted(responses["wave"].dropna().astype(str).unique()) if not responses.empty else []
+    lines = [f"{n} responses, {len(waves)} wave(s): {', '.join(waves[:10])}"]
+    reliability = tables.get("reliability", pd.DataFrame())
+    for row in reliability.itertuples(index=False):
+        lines.append(f"scale {row.scale}: {row.k} items, n = {row.n}, alpha = {row.alpha:.3f}, "
+                     f"omega = {row.omega:.3f} ({row.missing})")
+    if not indicators.codebook.scales:
+        lines.append("no scales in the codebook: item answers only")
+    teams = tables.get("team_aggregation", pd.DataFrame())
+    if not teams.empty:
+        lines.append(f"{int(teams['n_teams'].max())} teams (ICC and rwg(j) per scale)")
+    public = public_tables(indicators)
+    hidden = sum(int(t["suppressed"].sum()) for t in public.values() if "suppressed" in t)
+    lines.append(f"{hidden} table rows suppressed (groups under {indicators.settings.min_group})")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["codebook"]:
+        return draft_main(argv[1:])
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -71,17 +140,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.by and args.by not in frame.columns:
         return _fail([f"--by {args.by}: no such column in {args.export}"])
     comparison = [s.strip() for s in args.comparison_sites.split(",") if s.strip()]
+    progress(f"read {len(frame)} responses; computing the indicators...")
     try:
         indicators = compute_indicators(frame, codebook, by=args.by, min_group=args.min_group,
                                         comparison_sites=comparison,
-                                        min_coverage=args.min_coverage)
+                                        min_coverage=args.min_coverage,
+                                        missing=args.missing, omega_method=args.omega)
+        progress("writing the tables and the report...")
         written = write_outputs(indicators, args.out, lang=args.lang,
-                                with_charts=not args.no_charts)
+                                with_charts=not args.no_charts, plotlyjs=args.plotlyjs)
     except OSError as exc:
         return _fail([f"cannot write to {args.out}: {exc}"])
     except Exception as exc:  # noqa: BLE001 - a message, not a traceback, for evaluators
         return _fail([f"the analysis failed: {type(exc).__name__}: {exc}"], code=1)
     for note in indicators.notes:
         print(f"note: {note}", file=sys.stderr)
-    print(f"wrote {len(written)} files to {args.out}")
+    for line in summary_lines(indicators):
+        print(line)
+    print(f"wrote {len(written)} files to {args.out} (open {args.out / 'report.html'})")
     return 0

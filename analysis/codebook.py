@@ -28,7 +28,11 @@ METADATA_COLUMNS: tuple[str, ...] = (
     "team",
     "submitted_at",
 )
+REQUIRED_COLUMNS: tuple[str, ...] = ("response_id",)
 MISSING_CODES: tuple[str, ...] = ("dont_know", "prefer_not")
+# Cells read as missing in every column, whatever the codebook says: what R, SPSS (CSV),
+# spreadsheets and pandas write for a missing value. A codebook adds its own (e.g. "-99").
+MISSING_MARKERS: tuple[str, ...] = ("", "NA", "NaN", "nan", "N/A", "#N/A", ".", "NULL")
 ITEM_TYPES = frozenset(
     {
         "single",
@@ -47,7 +51,9 @@ CATEGORICAL_TYPES = frozenset({"single", "yesno"})
 NUMERIC_TYPES = frozenset({"integer", "decimal"})
 AUDIENCES = frozenset({"patient", "professional", "citizen"})
 YESNO_CODES: tuple[str, ...] = ("yes", "no")
-_CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+# Item codes: any column name without spaces at either end (data sets name their items A1,
+# Q3_2...); the app's own definitions keep their stricter rule in survey/questionnaire.
+_CODE_RE = re.compile(r"^\S(.*\S)?$")
 
 
 class CodebookError(ValueError):
@@ -127,6 +133,12 @@ class Codebook:
     title: Text = field(default_factory=dict)
     metadata_columns: tuple[str, ...] = METADATA_COLUMNS
     missing_codes: tuple[str, ...] = MISSING_CODES
+    columns: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def missing_values(self) -> tuple[str, ...]:
+        """Every cell value read as a missing answer: the usual markers and the missing codes."""
+        return (*MISSING_MARKERS, *self.missing_codes)
 
     def item(self, code: str) -> Item:
         for item in self.items:
@@ -202,10 +214,24 @@ def parse_codebook(raw: Any) -> Codebook:
         problems.append("languages must be a non-empty list")
         languages = []
     metadata = tuple(raw.get("metadata_columns", METADATA_COLUMNS))
-    missing_meta = [c for c in METADATA_COLUMNS if c not in metadata]
+    missing_meta = [c for c in REQUIRED_COLUMNS if c not in metadata]
     if missing_meta:
         problems.append(f"metadata_columns lacks {missing_meta}")
-    missing_codes = tuple(raw.get("missing_codes", MISSING_CODES))
+    missing_codes = raw.get("missing_codes", list(MISSING_CODES))
+    if not isinstance(missing_codes, list) or not all(
+            isinstance(c, (str, int, float)) and not isinstance(c, bool) for c in missing_codes):
+        problems.append("missing_codes must be a list of codes (e.g. [\"-99\", \"dont_know\"])")
+        missing_codes = list(MISSING_CODES)
+    missing_codes = tuple(_code_text(c) for c in missing_codes)
+    columns = raw.get("columns") or {}
+    if not isinstance(columns, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in columns.items()):
+        problems.append("columns must map metadata names to the data's column names, e.g. "
+                        "{\"response_id\": \"id\", \"team\": \"GRP\"}")
+        columns = {}
+    unknown_roles = sorted(set(columns) - set(metadata))
+    if unknown_roles:
+        problems.append(f"columns: {unknown_roles} are not metadata columns {list(metadata)}")
 
     items: list[Item] = []
     raw_items = raw.get("items")
@@ -213,9 +239,12 @@ def parse_codebook(raw: Any) -> Codebook:
         problems.append("items must be a list")
         raw_items = []
     seen: set[str] = set()
+    refused: set[str] = set()
     for index, raw_item in enumerate(raw_items):
         item = _parse_item(raw_item, f"items[{index}]", problems)
         if item is None:
+            if isinstance(raw_item, dict) and isinstance(raw_item.get("code"), str):
+                refused.add(raw_item["code"])
             continue
         if item.code in seen:
             problems.append(f"items[{index}]: duplicate item code {item.code!r}")
@@ -229,7 +258,7 @@ def parse_codebook(raw: Any) -> Codebook:
 
     scales: list[Scale] = []
     for index, raw_scale in enumerate(raw.get("scales") or []):
-        scale = _parse_scale(raw_scale, f"scales[{index}]", by_code, problems)
+        scale = _parse_scale(raw_scale, f"scales[{index}]", by_code, problems, refused)
         if scale is not None:
             scales.append(scale)
     if problems:
@@ -245,7 +274,15 @@ def parse_codebook(raw: Any) -> Codebook:
         title=dict(raw.get("title") or {}),
         metadata_columns=metadata,
         missing_codes=missing_codes,
+        columns=dict(columns),
     )
+
+
+def _code_text(code: object) -> str:
+    """A code as text, integers written without a decimal part (-99.0 -> "-99")."""
+    if isinstance(code, float) and code.is_integer():
+        return str(int(code))
+    return str(code)
 
 
 def _parse_choices(raw: Any, where: str, problems: list[str]) -> tuple[Choice, ...]:
@@ -278,7 +315,8 @@ def _parse_item(raw: Any, where: str, problems: list[str]) -> Item | None:
         return None
     code, kind = raw.get("code"), raw.get("type")
     if not isinstance(code, str) or not _CODE_RE.match(code):
-        problems.append(f"{where}: code must match [a-z][a-z0-9_]*")
+        problems.append(f"{where}: code must be a non-empty column name (no space at its ends),"
+                        f" not {code!r}")
         return None
     where = f"{where} ({code})"
     if kind not in ITEM_TYPES:
@@ -321,7 +359,8 @@ def _parse_item(raw: Any, where: str, problems: list[str]) -> Item | None:
 
 
 def _parse_scale(
-    raw: Any, where: str, items: Mapping[str, Item], problems: list[str]
+    raw: Any, where: str, items: Mapping[str, Item], problems: list[str],
+    refused: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> Scale | None:
     if not isinstance(raw, dict) or not isinstance(raw.get("code"), str):
         problems.append(f"{where} must be an object with a code")
@@ -337,6 +376,8 @@ def _parse_scale(
         return None
     for code in codes:
         item = items.get(code)
+        if code in refused:
+            continue  # its own problem is already reported, once
         if item is None:
             problems.append(f"{where}: unknown item {code!r}")
         elif item.type != "likert" or item.points != points:
@@ -397,6 +438,7 @@ def _codebook_to_dict(codebook: Codebook) -> dict[str, Any]:
         "languages": list(codebook.languages),
         "metadata_columns": list(codebook.metadata_columns),
         "missing_codes": list(codebook.missing_codes),
+        **({"columns": dict(codebook.columns)} if codebook.columns else {}),
         "items": items,
         "scales": [
             {

@@ -43,7 +43,20 @@ LABELS: dict[str, dict[str, str]] = {
     "team": {"fr": "Équipe", "en": "Team"},
     "in_degree": {"fr": "Nominations reçues", "en": "Nominations received"},
     "alpha": {"fr": "Alpha de Cronbach [IC 95 %]", "en": "Cronbach's alpha [95% CI]"},
-    "omega": {"fr": "Oméga de McDonald", "en": "McDonald's omega"},
+    "omega": {"fr": "Oméga de McDonald [IC 95 %]", "en": "McDonald's omega [95% CI]"},
+    "reliability_method": {
+        "fr": "Alpha et oméga calculés comme le fait psych (R) : covariances {missing} ; oméga "
+              "total d'un facteur ({method}), intervalle par bootstrap ({boot} rééchantillonnages,"
+              " graine fixe) ; alpha avec l'intervalle de Feldt.",
+        "en": "Alpha and omega computed as R's psych does: {missing} covariances; omega total of "
+              "one factor ({method}), interval by bootstrap ({boot} resamples, fixed seed); alpha "
+              "with Feldt's interval.",
+    },
+    "pairwise": {"fr": "par paires (toutes les réponses)", "en": "pairwise (every answer)"},
+    "listwise": {"fr": "sur les réponses complètes seulement",
+                 "en": "listwise (complete answers only)"},
+    "minres": {"fr": "résidus minimaux", "en": "minimum residual"},
+    "ml": {"fr": "maximum de vraisemblance", "en": "maximum likelihood"},
     "items": {"fr": "Items", "en": "Items"},
     "n": {"fr": "n", "en": "n"},
     "gap": {"fr": "Écart (plus haut − plus bas)", "en": "Gap (highest − lowest)"},
@@ -59,6 +72,9 @@ LABELS: dict[str, dict[str, str]] = {
     "equity": {"fr": "Équité", "en": "Equity"},
     "overview": {"fr": "Vue d'ensemble", "en": "Overview"},
     "all": {"fr": "(tous)", "en": "(all)"},
+    "chart_data": {"fr": "Données du graphique", "en": "Chart data"},
+    "chart_alt": {"fr": "valeurs dans « Données du graphique » sous le graphique",
+                  "en": "values in \"Chart data\" below the chart"},
 }
 
 # Short names of the shared equity descriptors (docs/questionnaire-format.md), for chart labels.
@@ -95,6 +111,104 @@ TABLE_TITLES: dict[str, dict[str, str]] = {
     "team_networks": {"fr": "Réseaux de leadership par équipe",
                       "en": "Leadership networks per team"},
 }
+
+
+AUDIENCE_NAMES: dict[str, dict[str, str]] = {
+    "patient": {"fr": "patients", "en": "patients"},
+    "professional": {"fr": "professionnels", "en": "professionals"},
+    "citizen": {"fr": "citoyens", "en": "citizens"},
+}
+
+# Column headings of the report's tables, in words (the CSV files keep the column names).
+COLUMN_LABELS: dict[str, dict[str, str]] = {
+    "audience": {"fr": "Public", "en": "Audience"},
+    "wave": {"fr": "Vague", "en": "Wave"},
+    "site": {"fr": "Site", "en": "Site"},
+    "team": {"fr": "Équipe", "en": "Team"},
+    "scale": {"fr": "Échelle", "en": "Scale"},
+    "item": {"fr": "Item", "en": "Item"},
+    "option": {"fr": "Réponse", "en": "Answer"},
+    "count": {"fr": "Effectif", "en": "Count"},
+    "n": {"fr": "n", "en": "n"},
+    "k": {"fr": "Items", "en": "Items"},
+    "pct": {"fr": "%", "en": "%"},
+    "mean": {"fr": "Moyenne", "en": "Mean"},
+    "sd": {"fr": "Écart type", "en": "SD"},
+    "ci_low": {"fr": "IC 95 % bas", "en": "95% CI low"},
+    "ci_high": {"fr": "IC 95 % haut", "en": "95% CI high"},
+    "top_box_pct": {"fr": "% dans les deux plus hautes réponses",
+                    "en": "% in the two highest answers"},
+    "missing": {"fr": "Réponses manquantes", "en": "Missing answers"},
+    "alpha": {"fr": "Alpha", "en": "Alpha"},
+    "alpha_ci_low": {"fr": "Alpha : IC bas", "en": "Alpha: CI low"},
+    "alpha_ci_high": {"fr": "Alpha : IC haut", "en": "Alpha: CI high"},
+    "omega": {"fr": "Oméga", "en": "Omega"},
+    "omega_ci_low": {"fr": "Oméga : IC bas", "en": "Omega: CI low"},
+    "omega_ci_high": {"fr": "Oméga : IC haut", "en": "Omega: CI high"},
+    "omega_method": {"fr": "Méthode de l'oméga", "en": "Omega method"},
+    "item_total_r": {"fr": "Corrélation item-reste", "en": "Item-rest correlation"},
+    "alpha_if_deleted": {"fr": "Alpha sans l'item", "en": "Alpha without the item"},
+    "descriptor": {"fr": "Descripteur", "en": "Descriptor"},
+    "category": {"fr": "Catégorie", "en": "Category"},
+    "n_categories": {"fr": "Catégories", "en": "Categories"},
+    "n_excluded": {"fr": "Exclus (petits groupes)", "en": "Excluded (small groups)"},
+    "highest": {"fr": "Groupe le plus haut", "en": "Highest group"},
+    "lowest": {"fr": "Groupe le plus bas", "en": "Lowest group"},
+    "n_highest": {"fr": "n (plus haut)", "en": "n (highest)"},
+    "n_lowest": {"fr": "n (plus bas)", "en": "n (lowest)"},
+    "mean_highest": {"fr": "Moyenne (plus haut)", "en": "Mean (highest)"},
+    "mean_lowest": {"fr": "Moyenne (plus bas)", "en": "Mean (lowest)"},
+    "gap": {"fr": "Écart", "en": "Gap"},
+    "p_value": {"fr": "p", "en": "p"},
+    "epsilon_squared": {"fr": "Epsilon²", "en": "Epsilon²"},
+    "wave_from": {"fr": "Vague de départ", "en": "From wave"},
+    "wave_to": {"fr": "Vague d'arrivée", "en": "To wave"},
+    "design": {"fr": "Plan", "en": "Design"},
+    "n_from": {"fr": "n (départ)", "en": "n (from)"},
+    "n_to": {"fr": "n (arrivée)", "en": "n (to)"},
+    "n_pairs": {"fr": "Paires", "en": "Pairs"},
+    "mean_from": {"fr": "Moyenne (départ)", "en": "Mean (from)"},
+    "mean_to": {"fr": "Moyenne (arrivée)", "en": "Mean (to)"},
+    "difference": {"fr": "Différence", "en": "Difference"},
+    "rank_biserial": {"fr": "Rang bisérial", "en": "Rank-biserial"},
+    "hedges_g": {"fr": "g de Hedges", "en": "Hedges' g"},
+    "did": {"fr": "Différence des différences", "en": "Difference-in-differences"},
+    "se": {"fr": "Erreur type", "en": "SE"},
+    "change_site": {"fr": "Évolution (site)", "en": "Change (site)"},
+    "change_comparison": {"fr": "Évolution (comparaison)", "en": "Change (comparison)"},
+    "rwg_j": {"fr": "rwg(j)", "en": "rwg(j)"},
+    "n_rwg": {"fr": "n (rwg)", "en": "n (rwg)"},
+    "n_teams": {"fr": "Équipes", "en": "Teams"},
+    "icc1": {"fr": "ICC(1)", "en": "ICC(1)"},
+    "icc2": {"fr": "ICC(2)", "en": "ICC(2)"},
+    "median_rwg_j": {"fr": "rwg(j) médian", "en": "Median rwg(j)"},
+    "n_members": {"fr": "Membres", "en": "Members"},
+    "n_respondents": {"fr": "Répondants", "en": "Respondents"},
+    "n_responses": {"fr": "Réponses", "en": "Responses"},
+    "coverage": {"fr": "Taux de réponse", "en": "Coverage"},
+    "n_ties": {"fr": "Liens", "en": "Ties"},
+    "density": {"fr": "Densité", "en": "Density"},
+    "centralization": {"fr": "Centralisation", "en": "Centralization"},
+    "gini": {"fr": "Gini", "en": "Gini"},
+    "low_coverage": {"fr": "Taux insuffisant", "en": "Low coverage"},
+    "p05": {"fr": "5e centile", "en": "5th percentile"},
+    "q1": {"fr": "1er quartile", "en": "1st quartile"},
+    "median": {"fr": "Médiane", "en": "Median"},
+    "q3": {"fr": "3e quartile", "en": "3rd quartile"},
+    "p95": {"fr": "95e centile", "en": "95th percentile"},
+}
+
+
+def column_label(column: str, lang: str) -> str:
+    """A table column heading in words; unknown columns with their underscores as spaces."""
+    entry = COLUMN_LABELS.get(column)
+    if entry:
+        return entry.get(lang) or entry["en"]
+    return column.replace("_", " ")
+
+
+def audience_name(audience: str, lang: str) -> str:
+    return AUDIENCE_NAMES.get(audience, {}).get(lang, audience)
 
 
 def label(key: str, lang: str, **values: object) -> str:

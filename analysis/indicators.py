@@ -31,6 +31,8 @@ class Settings:
     comparison_sites: tuple[str, ...] = ()
     min_coverage: float = 0.7
     min_pairs: int = DEFAULT_MIN_N
+    missing: str = "pairwise"
+    omega_method: str = "minres"
 
 
 @dataclass(frozen=True)
@@ -56,11 +58,17 @@ def compute_indicators(
     comparison_sites: Sequence[str] = (),
     min_coverage: float = 0.7,
     members_by_team: Mapping[str, Sequence[str]] | None = None,
+    missing: str = "pairwise",
+    omega_method: str = "minres",
 ) -> Indicators:
-    """Compute every indicator table from a prepared export (see ``analysis.loading``)."""
+    """Compute every indicator table from a prepared export (see ``analysis.loading``).
+
+    ``missing`` and ``omega_method`` are passed to ``analysis.reliability``.
+    """
     if by is not None and by not in frame.columns:
         raise ValueError(f"cannot group by {by!r}: no such column")
-    settings = Settings(by, min_group, tuple(comparison_sites), min_coverage, min_group)
+    settings = Settings(by, min_group, tuple(comparison_sites), min_coverage, min_group,
+                        missing, omega_method)
     frame = _categorised(frame, codebook)
     scores = scale_scores(frame, codebook)
     keys = group_keys(settings)
@@ -77,7 +85,7 @@ def compute_indicators(
     tables["item_distribution"] = _with_totals(
         lambda grouping: item_distribution(frame, codebook, grouping), keys, by
     )
-    tables["reliability"], tables["item_statistics"] = _reliability(frame, codebook)
+    tables["reliability"], tables["item_statistics"] = _reliability(frame, codebook, settings)
     if codebook.scales:
         changes = wave_changes(frame, scores, codebook, settings.min_pairs)
         tables["wave_changes"] = changes
@@ -170,29 +178,37 @@ def _with_totals(compute, keys: list[str], by: str | None) -> pd.DataFrame:
     return pd.concat([table.astype({by: object}), totals], ignore_index=True)
 
 
-def _reliability(frame: pd.DataFrame, codebook: Codebook) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _reliability(
+    frame: pd.DataFrame, codebook: Codebook, settings: Settings
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows, item_rows = [], []
     for scale in codebook.scales:
         items = keyed_items(frame, scale)
-        alpha = cronbach_alpha(items)
-        omega = mcdonald_omega(items)
+        alpha = cronbach_alpha(items, missing=settings.missing)
+        omega = mcdonald_omega(items, method=settings.omega_method, missing=settings.missing)
         rows.append(
-            {"scale": scale.code, "n": alpha.n, "k": len(scale.items), "alpha": alpha.value,
-             "alpha_ci_low": alpha.ci_low, "alpha_ci_high": alpha.ci_high, "omega": omega.value}
+            {"scale": scale.code, "n": alpha.n, "k": len(scale.items), "missing": alpha.missing,
+             "alpha": alpha.value, "alpha_ci_low": alpha.ci_low, "alpha_ci_high": alpha.ci_high,
+             "omega": omega.value, "omega_ci_low": omega.ci_low, "omega_ci_high": omega.ci_high,
+             "omega_method": settings.omega_method}
         )
-        stats = item_statistics(items)
+        stats = item_statistics(items, missing=settings.missing)
         stats.insert(0, "scale", scale.code)
         item_rows.append(stats)
-    columns = ["scale", "n", "k", "alpha", "alpha_ci_low", "alpha_ci_high", "omega"]
     item_table = pd.concat(item_rows, ignore_index=True) if item_rows else pd.DataFrame()
-    return pd.DataFrame(rows, columns=columns), item_table
+    return pd.DataFrame(rows, columns=RELIABILITY_COLUMNS), item_table
+
+
+RELIABILITY_COLUMNS = ["scale", "n", "k", "missing", "alpha", "alpha_ci_low", "alpha_ci_high",
+                       "omega", "omega_ci_low", "omega_ci_high", "omega_method"]
 
 
 SUPPRESSION_VALUES: dict[str, list[str]] = {
     "scale_summary": ["mean", "sd", "ci_low", "ci_high", "top_box_pct"],
     "item_distribution": ["count", "pct"],
     "score_distribution": ["p05", "q1", "median", "q3", "p95"],
-    "reliability": ["alpha", "alpha_ci_low", "alpha_ci_high", "omega"],
+    "reliability": ["alpha", "alpha_ci_low", "alpha_ci_high", "omega", "omega_ci_low",
+                    "omega_ci_high"],
     "item_statistics": ["mean", "sd", "item_total_r", "alpha_if_deleted"],
     "wave_changes": ["n_from", "n_to", "n_pairs", "mean_from", "mean_to", "difference", "ci_low",
                      "ci_high", "p_value", "rank_biserial", "hedges_g"],

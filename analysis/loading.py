@@ -2,8 +2,11 @@
 
 The result is the tidy frame every other module takes: metadata columns as strings, likert,
 integer and decimal items as floats (NaN when missing), other items as strings (NA when missing).
-``dont_know`` / ``prefer_not`` and empty cells become missing values. Every problem is reported at
-once, naming the column and the CSV lines (the header is line 1).
+Empty cells, the usual missing markers (``NA``, ``NaN``, ``.``...) and the codebook's missing codes
+(``dont_know``, ``prefer_not``, or e.g. ``-99``) become missing values. Only ``response_id`` is
+required among the metadata columns (renamed from the data's own names by the codebook's
+``columns``); an absent or empty ``site`` or ``wave`` means one site, one wave. Every problem is
+reported at once, naming the column and the CSV lines (the header is line 1).
 """
 
 from __future__ import annotations
@@ -14,9 +17,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.codebook import CATEGORICAL_TYPES, NUMERIC_TYPES, Codebook, Item
+from analysis.codebook import (
+    CATEGORICAL_TYPES,
+    MISSING_MARKERS,
+    NUMERIC_TYPES,
+    REQUIRED_COLUMNS,
+    Codebook,
+    Item,
+)
 
 MAX_LISTED = 5
+ONE_SITE = "1"
+ONE_WAVE = "1"
 
 
 class ExportError(ValueError):
@@ -42,10 +54,20 @@ def prepare(raw: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """Check a raw export frame against the codebook and convert its columns."""
     problems: list[str] = []
     raw = raw.reset_index(drop=True)
-    columns = [str(c) for c in raw.columns]
-    missing_meta = [c for c in codebook.metadata_columns if c not in columns]
+    raw.columns = [str(c) for c in raw.columns]
+    if codebook.columns:
+        absent_roles = {role: name for role, name in codebook.columns.items()
+                        if name not in raw.columns}
+        for role, name in absent_roles.items():
+            problems.append(f"codebook columns: {role!r} is read from column {name!r}, "
+                            "which the data does not have")
+        raw = raw.rename(columns={name: role for role, name in codebook.columns.items()})
+    columns = list(raw.columns)
+    missing_meta = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing_meta:
-        problems.append(f"missing metadata column(s): {', '.join(missing_meta)}")
+        problems.append(
+            f"missing column(s): {', '.join(missing_meta)} (name the data's own id column in the "
+            "codebook: \"columns\": {\"response_id\": \"...\"})")
     known = set(codebook.metadata_columns) | set(codebook.item_codes)
     unknown = [c for c in columns if c not in known]
     if unknown:
@@ -63,7 +85,17 @@ def prepare(raw: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     out: dict[str, pd.Series] = {}
     for column in codebook.metadata_columns:
         if column in columns:
-            out[column] = _clean_text(raw[column], ())
+            out[column] = _clean_text(raw[column], MISSING_MARKERS)
+        else:
+            out[column] = pd.Series(pd.array([pd.NA] * len(raw), dtype="string"))
+    for column, default in (("site", ONE_SITE), ("wave", ONE_WAVE)):
+        if column in out:
+            empty = out[column].isna()
+            if empty.all():
+                out[column] = out[column].fillna(default)
+            elif empty.any():
+                problems.append(f"column {column!r}: empty on {_where(empty, ids)} while other "
+                                f"lines have one (fill it, or leave the whole column empty)")
     if "questionnaire" in out:
         other = out["questionnaire"].notna() & (out["questionnaire"] != codebook.questionnaire)
         if other.any():
@@ -117,11 +149,26 @@ def _decode(column: pd.Series, missing_codes: tuple[str, ...]) -> tuple[np.ndarr
     """
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     cleaned = pd.Series(np.asarray(uniques, dtype=object)).map(
-        lambda v: str(v).strip(), na_action="ignore"
+        lambda v: _text(v).strip(), na_action="ignore"
     )
     missing = cleaned.isna() | (cleaned == "") | cleaned.isin(list(missing_codes))
     codes = np.where((codes >= 0) & ~missing.to_numpy()[np.maximum(codes, 0)], codes, -1)
     return codes, cleaned.astype(object)
+
+
+def _text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _as_code(value: str) -> str:
+    """Codes written as numbers by pandas or R (``1.0``) are the integer code (``1``)."""
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    return str(int(number)) if number.is_integer() and "." in value else value
 
 
 def _clean_text(column: pd.Series, missing_codes: tuple[str, ...]) -> pd.Series:
@@ -147,7 +194,10 @@ def _convert(
 ) -> pd.Series:
     if item.type == "likert" or item.type in NUMERIC_TYPES:
         return _numeric(column, item, codebook, ids, problems)
-    codes, cleaned = _decode(column, codebook.missing_codes)
+    codes, cleaned = _decode(column, codebook.missing_values)
+    if item.type in (*CATEGORICAL_TYPES, "multiple", "nomination"):
+        cleaned = cleaned.map(
+            lambda v: " ".join(_as_code(t) for t in v.split(" ")), na_action="ignore")
     uniques = cleaned.to_numpy(dtype=object)
     text = pd.Series(
         np.where(codes >= 0, uniques[np.maximum(codes, 0)] if len(uniques) else None, None),
@@ -215,7 +265,7 @@ def _numeric(
         text = values.astype("string")
         bad_text = pd.Series(False, index=column.index)
     else:
-        codes, cleaned = _decode(column, codebook.missing_codes)
+        codes, cleaned = _decode(column, codebook.missing_values)
         numbers = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         numbers = numbers.copy()
         numbers[cleaned.isna().to_numpy()] = np.nan

@@ -11,16 +11,20 @@ from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
 
 from analysis import charts
 from analysis.codebook import Codebook
-from analysis.i18n import DESCRIPTORS, TABLE_TITLES, label
+from analysis.i18n import DESCRIPTORS, TABLE_TITLES, audience_name, column_label, label
 from analysis.indicators import ALL, Indicators, public_tables
 from analysis.output import jsonable, write_csv, write_json
+from analysis.reliability import BOOTSTRAP_SAMPLES
 
 MAX_HTML_ROWS = 300
 MAX_NETWORKS = 12
-HTML_TABLES = ("responses", "scale_summary", "reliability", "item_statistics", "wave_changes",
+PLOTLYJS_CHOICES = ("embed", "external")
+PLOTLYJS_FILE = "plotly.min.js"
+HTML_TABLES = ("responses", "scale_summary", "item_statistics", "wave_changes",
                "difference_in_differences", "equity_gaps", "team_aggregation", "team_scales",
                "team_networks")
 
@@ -63,11 +67,6 @@ def build_charts(
         out.append(Chart("overview", label("radar_title", lang),
                          charts.radar(radar_rows, label("radar_title", lang), lang, min_n,
                                       points)))
-    if "reliability" in public and not public["reliability"].empty:
-        labels = {s.code: _scale_label(codebook, s.code, lang) for s in codebook.scales}
-        title = label("reliability_title", lang)
-        out.append(Chart("reliability", title, charts.reliability_table(
-            public["reliability"], labels, title, lang, min_n)))
     distribution = public.get("item_distribution", pd.DataFrame())
     quantiles = public.get("score_distribution", pd.DataFrame())
     changes = public.get("wave_changes", pd.DataFrame())
@@ -157,14 +156,55 @@ def _cell(value, suppressed: bool, lang: str, min_n: int) -> str:
     return f"<td>{html.escape(text)}</td>"
 
 
-def table_html(name: str, table: pd.DataFrame, lang: str, min_n: int) -> str:
-    """One public table as escaped HTML; suppressed rows are marked."""
-    title = html.escape(label(name, lang) if name in TABLE_TITLES else name)
+def _display(name: str, table: pd.DataFrame, codebook: Codebook, lang: str) -> pd.DataFrame:
+    """The table's codes as words: scale and item texts, choice labels, audience names."""
+    out = table.copy()
+
+    def choice(item_code: object, value: object) -> object:
+        if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+            return value
+        try:
+            return codebook.item(str(item_code)).label(value, lang)
+        except KeyError:
+            return value
+
+    if "option" in out and "item" in out:
+        out["option"] = [choice(i, o) for i, o in zip(out["item"], out["option"], strict=True)]
+    if "descriptor" in out:
+        for column in ("category", "highest", "lowest"):
+            if column in out:
+                out[column] = [choice(d, v) for d, v in zip(out["descriptor"], out[column],
+                                                             strict=True)]
+        out["descriptor"] = [DESCRIPTORS.get(str(d), {}).get(lang) or codebook.text(str(d), lang)
+                             for d in out["descriptor"]]
+    for column in ("scale", "item"):
+        if column in out:
+            out[column] = [_short(codebook.text(str(v), lang)) for v in out[column]]
+    if "audience" in out:
+        out["audience"] = [audience_name(str(a), lang) for a in out["audience"]]
+    for column in ("missing", "omega_method", "design"):
+        if column in out:
+            out[column] = [label(str(v), lang) for v in out[column]]
+    return out
+
+
+def _short(text: str, limit: int = 70) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def table_html(name: str, table: pd.DataFrame, lang: str, min_n: int,
+               codebook: Codebook | None = None, title: str | None = None) -> str:
+    """One public table as escaped HTML, headings in words and codes as labels; suppressed rows
+    are marked. The table scrolls sideways inside its own box on narrow screens."""
+    if title is None:
+        title = label(name, lang) if name in TABLE_TITLES else name
+    shown = _display(name, table, codebook, lang) if codebook is not None else table
     columns = [c for c in table.columns if c not in ("suppressed", "suppression", "ties")]
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
+    head = "".join(f'<th scope="col">{html.escape(column_label(str(c), lang))}</th>'
+                   for c in columns)
     body = []
     flags = table["suppressed"] if "suppressed" in table else pd.Series(False, index=table.index)
-    for (_, row), hidden in zip(table.head(MAX_HTML_ROWS).iterrows(), flags, strict=False):
+    for (_, row), hidden in zip(shown.head(MAX_HTML_ROWS).iterrows(), flags, strict=False):
         css = ' class="suppressed-row"' if hidden else ""
         if "low_coverage" in row and bool(row["low_coverage"]):
             css = ' class="flagged"'
@@ -173,8 +213,86 @@ def table_html(name: str, table: pd.DataFrame, lang: str, min_n: int) -> str:
     more = ""
     if len(table) > MAX_HTML_ROWS:
         more = f"<p>{MAX_HTML_ROWS} / {len(table)} — {html.escape(name)}.csv</p>"
-    return (f'<section class="table"><h3>{title}</h3><div class="scroll"><table><thead><tr>'
+    esc_title = html.escape(title)
+    return (f'<section class="table"><h3>{esc_title}</h3><div class="scroll" tabindex="0" '
+            f'role="region" aria-label="{esc_title}"><table><thead><tr>'
             f"{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>{more}</section>")
+
+
+def figure_data(figure: go.Figure, lang: str) -> pd.DataFrame:
+    """The numbers a chart shows, as a table (its text alternative): one row per point."""
+    rows = []
+    for trace in figure.data:
+        kind = trace.type
+        name = html.unescape(str(trace.name)) if trace.name else ""
+        if getattr(trace, "hoverinfo", None) == "skip":
+            continue
+        if kind == "box":
+            for q1, median, q3, low, high in zip(trace.q1, trace.median, trace.q3,
+                                                 trace.lowerfence, trace.upperfence, strict=True):
+                rows.append({"": name, column_label("p05", lang): low,
+                             column_label("q1", lang): q1, column_label("median", lang): median,
+                             column_label("q3", lang): q3, column_label("p95", lang): high})
+        elif kind == "bar" and trace.showlegend is not False:
+            values = trace.customdata if trace.customdata is not None else trace.x
+            for category, value in zip(trace.y, values, strict=True):
+                rows.append({"": html.unescape(str(category)), label("group", lang): name,
+                             column_label("pct", lang): value})
+        elif kind == "scatterpolar":
+            for theta, r in zip(trace.theta[:-1], trace.r[:-1], strict=True):
+                rows.append({"": name, label("scale", lang): html.unescape(str(theta)),
+                             label("mean", lang): r})
+        elif kind == "scatter" and trace.text is not None and trace.customdata is not None:
+            for text, value in zip(trace.text, trace.customdata, strict=True):
+                rows.append({"": html.unescape(str(text)), label("in_degree", lang): value})
+        elif kind == "scatter" and trace.x is not None:
+            for x, y in zip(trace.x, trace.y, strict=True):
+                if x is None or (isinstance(x, float) and pd.isna(x)):
+                    continue
+                rows.append({"": html.unescape(str(y)), label("group", lang): name,
+                             label("mean", lang): x})
+    return pd.DataFrame(rows)
+
+
+def _data_table(figure: go.Figure, lang: str) -> str:
+    data = figure_data(figure, lang)
+    if data.empty:
+        return ""
+    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in data.columns)
+    body = "".join("<tr>" + "".join(_cell(v, False, lang, 0) for v in row) + "</tr>"
+                   for row in data.itertuples(index=False))
+    return (f'<details><summary>{html.escape(label("chart_data", lang))}</summary>'
+            f'<div class="scroll" tabindex="0" role="region" '
+            f'aria-label="{html.escape(label("chart_data", lang))}"><table><thead><tr>{head}'
+            f"</tr></thead><tbody>{body}</tbody></table></div></details>")
+
+
+def reliability_html(public: dict[str, pd.DataFrame], codebook: Codebook, settings,
+                     lang: str) -> str:
+    """Alpha and omega per scale with their intervals, as a compact table that fits a phone."""
+    table = public.get("reliability", pd.DataFrame())
+    if table.empty:
+        return ""
+    fmt = lambda v: "" if pd.isna(v) else f"{v:.2f}"  # noqa: E731
+    rows = []
+    for row in table.itertuples(index=False):
+        name = html.escape(_short(codebook.text(row.scale, lang)))
+        if row.suppressed:
+            cells = (f'<td colspan="3" class="suppressed">'
+                     f'{html.escape(label("suppressed", lang, n=settings.min_group))}</td>')
+        else:
+            cells = (f"<td>{int(row.n)}</td><td>{fmt(row.alpha)} [{fmt(row.alpha_ci_low)}, "
+                     f"{fmt(row.alpha_ci_high)}]</td><td>{fmt(row.omega)} "
+                     f"[{fmt(row.omega_ci_low)}, {fmt(row.omega_ci_high)}]</td>")
+        rows.append(f'<tr><th scope="row">{name}</th><td>{int(row.k)}</td>{cells}</tr>')
+    head = "".join(f'<th scope="col">{html.escape(label(k, lang))}</th>'
+                   for k in ("scale", "items", "n", "alpha", "omega"))
+    return (f"<h2>{html.escape(label('reliability', lang))}</h2>"
+            f"<p>{html.escape(reliability_method(settings, lang))}</p>"
+            f'<div class="scroll" tabindex="0" role="region" '
+            f'aria-label="{html.escape(label("reliability_title", lang))}"><table '
+            f'class="reliability"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}'
+            f"</tbody></table></div>")
 
 
 STYLE = """
@@ -185,26 +303,38 @@ table{border-collapse:collapse;font-size:.85rem}th,td{border:1px solid #ccc;padd
 text-align:left}th{background:#e8eef4}.scroll{overflow-x:auto}
 .suppressed{color:#555;font-style:italic;background:#f1f1f1}.suppressed-row td{background:#f6f6f6}
 .flagged td{background:#fff4e0}.notes li{margin:.2rem 0}.chart{margin:1rem 0}
+figure{margin:1.5rem 0}figcaption{color:#1a1a1a}figcaption span{font-size:.85rem;color:#333}
+details{margin:.3rem 0}
+summary{cursor:pointer;color:#0b5394}.scroll{max-width:100%}
+@media (max-width:600px){body{padding:.5rem}table{font-size:.78rem}h1{font-size:1.3rem}}
 """
 
 
+def reliability_method(settings, lang: str) -> str:
+    """One sentence saying how alpha and omega were computed (missing answers, method, CI)."""
+    return label("reliability_method", lang, missing=label(settings.missing, lang),
+                 method=label(settings.omega_method, lang), boot=BOOTSTRAP_SAMPLES)
+
+
 def render_html(indicators: Indicators, public: dict[str, pd.DataFrame], chart_list: list[Chart],
-                lang: str) -> str:
-    """A self-contained HTML report: plotly.js is embedded once, every inserted string escaped."""
+                lang: str, plotlyjs: str = "embed") -> str:
+    """The HTML report; every inserted string escaped. plotly.js is embedded once, or with
+    ``plotlyjs="external"`` loaded from a sibling ``plotly.min.js`` file."""
     codebook, settings = indicators.codebook, indicators.settings
     esc = html.escape
     title = codebook.title.get(lang) or codebook.questionnaire if codebook.title else (
         codebook.questionnaire)
     n_responses = int(indicators.tables["responses"]["n"].sum()) if "responses" in (
         indicators.tables) else 0
+    script = f'<script src="{PLOTLYJS_FILE}"></script>' if plotlyjs == "external" else ""
     parts = [
         f'<!doctype html><html lang="{esc(lang)}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{esc(label('report_title', lang))} — {esc(title)}</title>"
-        f"<style>{STYLE}</style></head><body>",
+        f"<style>{STYLE}</style>{script}</head><body><main>",
         f"<h1>{esc(label('report_title', lang))} — {esc(title)}</h1>",
         f"<p>{esc(label('questionnaire', lang))}: {esc(codebook.questionnaire)} "
-        f"{esc(codebook.version_label)} ({esc(codebook.audience)}) · "
+        f"{esc(codebook.version_label)} ({esc(audience_name(codebook.audience, lang))}) · "
         f"{esc(label('responses', lang))}: {n_responses} · {esc(label('generated', lang))} "
         f"{esc(dt.date.today().isoformat())}</p>",
         f"<p>{esc(label('suppression_note', lang, n=settings.min_group))}</p>",
@@ -212,23 +342,36 @@ def render_html(indicators: Indicators, public: dict[str, pd.DataFrame], chart_l
     if indicators.notes:
         notes = "".join(f"<li>{esc(n)}</li>" for n in indicators.notes)
         parts.append(f"<h2>{esc(label('notes', lang))}</h2><ul class=\"notes\">{notes}</ul>")
-    first = True
+    first = plotlyjs == "embed"
     section = None
-    for chart in chart_list:
+    ordered = [c for c in chart_list if c.section == "overview"]
+    ordered += [c for c in chart_list if c.section != "overview"]
+    reliability_done = False
+    for chart in ordered:
+        if chart.section != "overview" and not reliability_done:
+            parts.append(reliability_html(public, codebook, settings, lang))
+            reliability_done = True
         if chart.section != section:
             section = chart.section
             heading = label(section, lang) if section in (
                 "overview", "reliability", "leadership") else codebook.text(section, lang)
             parts.append(f"<h2>{esc(heading)}</h2>")
-        fig_html = chart.figure.to_html(full_html=False, include_plotlyjs=first,
-                                        config={"displaylogo": False, "responsive": True})
+        # The title is the figure's caption (HTML wraps it on a phone; plotly's title would
+        # overlap the legend there), followed by where its values are.
+        figure = go.Figure(chart.figure).update_layout(title=None)
+        fig_html = figure.to_html(full_html=False, include_plotlyjs=first,
+                                  config={"displaylogo": False, "responsive": True})
         first = False
-        parts.append(f'<div class="chart">{fig_html}</div>')
+        parts.append(f'<figure class="chart"><figcaption><strong>{esc(chart.title)}</strong> '
+                     f'<span>({esc(label("chart_alt", lang))})</span></figcaption>{fig_html}'
+                     f"{_data_table(chart.figure, lang)}</figure>")
+    if not reliability_done:
+        parts.append(reliability_html(public, codebook, settings, lang))
     parts.append(f"<h2>{esc(label('tables', lang))}</h2>")
     for name in HTML_TABLES:
         if name in public and not public[name].empty:
-            parts.append(table_html(name, public[name], lang, settings.min_group))
-    parts.append("</body></html>")
+            parts.append(table_html(name, public[name], lang, settings.min_group, codebook))
+    parts.append("</main></body></html>")
     return "\n".join(parts)
 
 
@@ -245,9 +388,13 @@ def _flat(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_outputs(
-    indicators: Indicators, out_dir: str | Path, lang: str = "fr", with_charts: bool = True
+    indicators: Indicators, out_dir: str | Path, lang: str = "fr", with_charts: bool = True,
+    plotlyjs: str = "embed",
 ) -> dict[str, Path]:
-    """Write indicators.json, one CSV per public table and report.html into ``out_dir``."""
+    """Write indicators.json, one CSV per public table and report.html into ``out_dir``
+    (and plotly.min.js beside it with ``plotlyjs="external"``)."""
+    if plotlyjs not in PLOTLYJS_CHOICES:
+        raise ValueError(f"plotlyjs must be one of {PLOTLYJS_CHOICES}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     public = public_tables(indicators)
@@ -263,6 +410,8 @@ def write_outputs(
             "min_group": settings.min_group,
             "comparison_sites": list(settings.comparison_sites),
             "min_coverage": settings.min_coverage,
+            "missing": settings.missing,
+            "omega_method": settings.omega_method,
         },
         "notes": list(indicators.notes),
         "tables": {name: table for name, table in public.items()},
@@ -275,6 +424,11 @@ def write_outputs(
         written[path.name] = path
     chart_list = build_charts(indicators, public, lang) if with_charts else []
     path = out / "report.html"
-    path.write_text(render_html(indicators, public, chart_list, lang), encoding="utf-8")
+    path.write_text(render_html(indicators, public, chart_list, lang, plotlyjs),
+                    encoding="utf-8")
     written["report.html"] = path
+    if plotlyjs == "external" and chart_list:
+        script = out / PLOTLYJS_FILE
+        script.write_text(get_plotlyjs(), encoding="utf-8")
+        written[PLOTLYJS_FILE] = script
     return written

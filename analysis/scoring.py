@@ -142,6 +142,9 @@ def score_quantiles(
     Box plots are drawn from these, so no individual answer (minimum, maximum) is shown.
     """
     by = list(by)
+    columns = [*by, "scale", "n", "p05", "q1", "median", "q3", "p95"]
+    if scores.shape[1] == 0:
+        return pd.DataFrame(columns=columns)
     long = pd.concat([groups[by], scores], axis=1).melt(
         id_vars=by, var_name="scale", value_name="score"
     ).dropna()

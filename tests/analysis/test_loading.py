@@ -26,11 +26,13 @@ def test_missing_codes_and_empty_cells_become_missing(codebooks):
     assert pd.isna(prepare(raw, codebook).loc[0, "gender"])
 
 
-def test_missing_metadata_columns_are_named(codebooks):
+def test_only_the_response_id_column_is_required(codebooks):
     codebook = codebooks["citizens"]
+    frame = prepare(raw_export(codebook).drop(columns=["wave", "site", "submitted_at"]), codebook)
+    assert set(frame["wave"]) == {"1"} and set(frame["site"]) == {"1"}
     with pytest.raises(ExportError) as error:
-        prepare(raw_export(codebook).drop(columns=["wave", "site"]), codebook)
-    assert "missing metadata column(s): site, wave" in str(error.value)
+        prepare(raw_export(codebook).drop(columns=["response_id"]), codebook)
+    assert "missing column(s): response_id" in str(error.value)
 
 
 def test_unknown_columns_are_named(codebooks):

@@ -34,13 +34,23 @@ def test_alpha_matches_published_real_statistics_example():
     assert result.n == len(data)
 
 
-def test_alpha_uses_listwise_deletion_like_psych():
+def test_alpha_listwise_option_matches_psych_complete_obs():
     # real-statistics.com binary items with missing values ("cronbach_wide_missing"):
     # R psych::alpha(data, use = "complete.obs") gives 0.8016949 (quoted in pingouin's docs).
     data = pg.read_dataset("cronbach_wide_missing")
-    result = cronbach_alpha(data)
+    result = cronbach_alpha(data, missing="listwise")
     assert result.value == pytest.approx(0.8016949, abs=1e-6)
-    assert result.n == len(data.dropna())
+    assert result.n == len(data.dropna()) and result.missing == "listwise"
+
+
+def test_alpha_is_pairwise_by_default_like_psych_and_pingouin():
+    # pingouin's default (nan_policy="pairwise") is psych::alpha()'s default: pairwise covariances.
+    data = pg.read_dataset("cronbach_wide_missing")
+    expected, ci = pg.cronbach_alpha(data)
+    result = cronbach_alpha(data)
+    assert result.value == pytest.approx(expected, rel=1e-12)
+    assert result.missing == "pairwise" and result.n == (data.notna().sum(axis=1) >= 2).sum()
+    assert (round(result.ci_low, 3), round(result.ci_high, 3)) == tuple(ci)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -57,7 +67,7 @@ def test_alpha_and_feldt_interval_match_pingouin(seed):
 def test_alpha_listwise_value_matches_pingouin():
     data = correlated_items(seed=8, missing=0.05)
     expected, _ = pg.cronbach_alpha(data, nan_policy="listwise")
-    result = cronbach_alpha(data)
+    result = cronbach_alpha(data, missing="listwise")
     assert result.value == pytest.approx(expected, rel=1e-12)
     assert result.n == len(data.dropna())
 
@@ -80,7 +90,7 @@ def test_omega_matches_statsmodels_one_factor_ml():
     fitted = Factor(corr=corr, n_factor=1, method="ml", nobs=len(data)).fit()
     lam = np.abs(fitted.loadings[:, 0])
     expected = lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam**2).sum())
-    result = mcdonald_omega(data)
+    result = mcdonald_omega(data, method="ml", n_boot=0)
     assert result.value == pytest.approx(expected, abs=2e-3)
     assert result.n == 500
 
@@ -96,7 +106,7 @@ def test_omega_equals_alpha_for_parallel_standardised_items():
 
 def test_item_statistics_match_independent_computation():
     data = correlated_items(n=200, k=4, seed=7, missing=0.03)
-    table = item_statistics(data).set_index("item")
+    table = item_statistics(data, missing="listwise").set_index("item")
     complete = data.dropna()
     for column in data.columns:
         rest = complete.drop(columns=column)
