@@ -150,7 +150,8 @@ def minres_loadings(corr: np.ndarray) -> np.ndarray:
         return vectors[:, -1] * math.sqrt(max(values[-1], 0.0))
 
     try:
-        psi0 = 1 / np.diag(np.linalg.inv(corr))  # 1 - SMC
+        with np.errstate(divide="ignore"):
+            psi0 = 1 / np.diag(np.linalg.inv(corr))  # 1 - SMC
     except np.linalg.LinAlgError:
         psi0 = np.full(p, 0.5)
     psi0 = np.clip(psi0, 0.005, 1.0)
