@@ -32,9 +32,6 @@ DEFAULTS: dict[str, Any] = {
     "COMPRESS_MIN_SIZE": 500,
     # The research workspace
     "BASE_URL": "",  # e.g. https://survey.example.org: links printed and mailed, secure cookies
-    "RATELIMIT_STORAGE_URI": "memory://",
-    "RATELIMIT_HEADERS_ENABLED": False,
-    "LOGIN_RATE_LIMIT": "10 per minute; 60 per hour",
     "IDLE_MINUTES": 60,  # a researcher's session ends after this long without a request
 }
 

@@ -7,7 +7,7 @@ request, a database down), with a fixed bilingual page built without templates o
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
 #: status -> template of its page (405 and 413 are a page the browser sent wrongly: 400)
@@ -36,7 +36,9 @@ def register_errors(app: Flask) -> None:
                 # e.g. Retry-After of a rate limit, Allow of a 405
                 headers = {k: v for k, v in error.get_headers() if k != "Content-Type"}
             try:
-                return render_template(f"errors/{page}.html", error=error), status, headers
+                # a blueprint may have its own page (errors/auth/429.html: sign-in attempts)
+                templates = [f"errors/{request.blueprint}/{page}.html", f"errors/{page}.html"]
+                return render_template(templates, error=error), status, headers
             except Exception:  # noqa: BLE001  (the last resort must not fail in turn)
                 app.logger.exception("the error page %s could not be rendered", page)
                 return FALLBACK, status, headers

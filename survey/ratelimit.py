@@ -30,6 +30,8 @@ DEFAULTS = {
     # Consent posts (each may start a response) from one client. A group on one network
     # (a care home's wifi) starting together stays well below.
     "RATELIMIT_CONSENT": "30 per minute;300 per hour",
+    # Sign-in, reset requests and one-time links of the research team, per client.
+    "LOGIN_RATE_LIMIT": "10 per minute;60 per hour",
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_KEY_PREFIX": "proximite",
     "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After on the polite page

@@ -65,13 +65,6 @@ def _login(client: FlaskClient, email: str, password: str, next_url: str = ""):
 
 # -- first run and accounts ------------------------------------------------------------------
 
-@pytest.fixture(autouse=True)
-def _base_url_stays_in_this_test(monkeypatch: pytest.MonkeyPatch) -> None:
-    """``first_run`` exports SURVEY_BASE_URL for gunicorn's workers: undone after each test,
-    or every app created later in this process would take its links from it."""
-    monkeypatch.setenv("SURVEY_BASE_URL", "")
-
-
 def test_first_run_prints_a_one_time_link_that_creates_the_admin(app: Flask,
                                                                  client: FlaskClient) -> None:
     english(client)
@@ -106,15 +99,15 @@ def _first_run_command():
 
     @click.command()
     def command() -> None:
-        first_run("127.0.0.1", 8000)
+        first_run()
     return command
 
 
 def test_first_run_creates_the_demonstration_evaluation_linked_from_home(
         app: Flask, client: FlaskClient) -> None:
     with app.app_context():
-        first_run("127.0.0.1", 8000)
-        first_run("127.0.0.1", 8000)  # idempotent
+        first_run()
+        first_run()  # idempotent
         demos = db.session.scalars(select(Evaluation).filter_by(is_demo=True)).all()
         assert len(demos) == 1
         slugs = {c.slug for c in demos[0].campaigns if c.is_open}

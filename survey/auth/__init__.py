@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, current_app, redirect, render_template, request, session, url_for
+from flask import Flask, current_app, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
 from ..extensions import db, login_manager
@@ -20,11 +20,6 @@ def init_auth(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.before_request(_end_idle_session)
-    app.register_error_handler(429, _too_many)
-
-
-def _too_many(_error: Exception) -> tuple[str, int]:
-    return render_template("auth/too_many.html"), 429
 
 
 @login_manager.user_loader

@@ -38,7 +38,7 @@ def test_newcomer_runs_an_evaluation(browser: Browser, live_server: LiveServer,
     app = live_server.app
     app.config["BASE_URL"] = live_server.url
     with app.app_context():
-        first_run("127.0.0.1", 0)
+        first_run()
     printed = capsys.readouterr().out
     link = re.search(r"(http://\S+/welcome/\S+)", printed).group(1)
     assert link.startswith(live_server.url)
