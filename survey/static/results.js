@@ -8,7 +8,9 @@
       var figure = JSON.parse(box.getAttribute("data-figure"));
       var plot = box.querySelector(".plot");
       window.Plotly.newPlot(plot, figure.data, figure.layout,
-        { displaylogo: false, responsive: true });
+        // no mode bar: its styles are injected inline, which the page's CSP refuses; each
+        // chart's data table is beside it for whoever needs the numbers
+        { displaylogo: false, displayModeBar: false, responsive: true });
     });
   }
   if (document.readyState === "loading") {
