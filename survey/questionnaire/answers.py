@@ -45,7 +45,7 @@ def check_page(definition: Definition, section: Section, raw: RawValues,
         if not kind.answerable:
             continue
         roster = rosters(item)
-        if not relevant(item.relevant, context) or (item.type == "nomination" and not roster):
+        if not relevant(item.relevant, context) or (kind.needs_roster and not roster):
             stored = kind.store(item, None)
         else:
             value, issue = kind.parse(item, raw, roster)
@@ -84,7 +84,7 @@ def missing_required(definition: Definition, answers: Mapping[str, Any],
         for item in section.items:
             if not item.required or not relevant(item.relevant, answers):
                 continue
-            if item.type == "nomination" and not rosters(item):
+            if item.kind.needs_roster and not rosters(item):
                 continue
             if not item.kind.answered(item, answers):
                 return section

@@ -89,6 +89,8 @@ class ItemType:
     macro: ClassVar[str]
     answerable: ClassVar[bool] = True
     takes_constraint: ClassVar[bool] = True
+    # asks about the entries of a roster: with none (an empty team), nothing is asked
+    needs_roster: ClassVar[bool] = False
     codebook_type: ClassVar[str | None] = None  # the type name in the analysis codebook
 
     # XLSForm (``survey.questionnaire.xlsform``): the XLSForm types read as this type, what

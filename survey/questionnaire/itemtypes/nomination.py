@@ -26,6 +26,7 @@ class Nomination(ItemType):
     keys = frozenset({"roster", "roster_fallback", "max", "rating", "self"})
     macro = "nomination_item"
     codebook_type = "nomination"
+    needs_roster = True
     xlsform_types = ("select_multiple",)
     xlsform_marker = "roster"
     xlsform_columns = {"roster": "text", "roster_fallback": "text", "max": "int",
