@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (fixtures imported from test_participate are parameters here)
 """What the participant pages say and show: the private link, the conditions of follow-up
 questions without JavaScript, every problem of a page at once (issue 11, items 13, 14, 16)."""
 
@@ -9,27 +10,12 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
 from survey.questionnaire import Definition, load_file
 from survey.versions import store_definition
 
 from .participant import Participant
-
-EVERY_TYPE = Path(__file__).parent / "data" / "every_type.yaml"
-
-
-@pytest.fixture
-def every_type(app: Flask) -> Definition:
-    definition = load_file(EVERY_TYPE)
-    with app.app_context():
-        store_definition(definition, "every_type.yaml")
-    return definition
-
-
-@pytest.fixture
-def participant(client: FlaskClient) -> Participant:
-    return Participant(client)
+from .test_participate import EVERY_TYPE, every_type, participant  # noqa: F401  (fixtures)
 
 
 def title(page: str) -> str:

@@ -60,17 +60,21 @@ def _resume(invitation: Invitation) -> HttpResponse | None:
     return redirect(url_for("participate.resume", resume_code=code))
 
 
+def _elsewhere(invitation: Invitation) -> HttpResponse | tuple[str, int] | str | None:
+    """Where an invitation link leads instead of its own pages: nothing for a revoked link
+    (not even its answers), its response once started, a polite page when it cannot start."""
+    if invitation.revoked_at is not None:
+        return _unavailable(invitation)
+    resumed = _resume(invitation)
+    return resumed if resumed is not None else _unavailable(invitation)
+
+
 @bp.get("/i/<token>")
 def welcome(token: str) -> HttpResponse | tuple[str, int] | str:
     invitation = _invitation(token)
-    if invitation.revoked_at is not None:  # a revoked link opens nothing, not even its answers
-        return _unavailable(invitation)
-    resumed = _resume(invitation)
-    if resumed is not None:
-        return resumed
-    refused = _unavailable(invitation)
-    if refused is not None:
-        return refused
+    elsewhere = _elsewhere(invitation)
+    if elsewhere is not None:
+        return elsewhere
     return render_template("invitations/welcome.html", definition=g.definition,
                            evaluation=invitation.campaign.evaluation, token=token)
 
@@ -78,14 +82,9 @@ def welcome(token: str) -> HttpResponse | tuple[str, int] | str:
 @bp.route("/i/<token>/consent", methods=["GET", "POST"])
 def consent(token: str) -> HttpResponse | tuple[str, int] | str:
     invitation = _invitation(token)
-    if invitation.revoked_at is not None:  # a revoked link opens nothing, not even its answers
-        return _unavailable(invitation)
-    resumed = _resume(invitation)
-    if resumed is not None:
-        return resumed
-    refused = _unavailable(invitation)
-    if refused is not None:
-        return refused
+    elsewhere = _elsewhere(invitation)
+    if elsewhere is not None:
+        return elsewhere
     definition = g.definition
     form = StartForm()
     start_token = services.start_token_for(invitation)
