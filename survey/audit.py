@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import select
@@ -15,7 +16,8 @@ ACTIONS = (
     "password-reset", "account-created", "account-activated", "account-deactivated",
     "admin-granted", "admin-revoked", "role-granted", "role-changed", "role-revoked",
     "evaluation-created", "evaluation-changed", "campaign-created", "campaign-changed",
-    "campaign-opened", "campaign-closed",
+    "campaign-opened", "campaign-closed", "campaign-deleted", "site-deleted", "wave-deleted",
+    "team-deleted",
     "questionnaire-draft", "questionnaire-published", "campaign-version",
     # invitations (survey/invitations/)
     "invitations-generated", "invitations-imported", "invitation-revoked", "mailing-scheduled",
@@ -37,8 +39,10 @@ def record(action: str, target: str = "", *, actor: User | None = None,
 
 def events(*, action: str | None = None, actor_id: int | None = None,
            evaluation_id: int | None = None, text: str | None = None,
+           since: dt.date | None = None, until: dt.date | None = None,
            limit: int = 200, before: int | None = None) -> list[AuditEvent]:
-    """The newest events first, filtered; ``before`` an id pages back."""
+    """The newest events first, filtered; ``since``/``until`` are UTC days (both included),
+    ``before`` an id pages back."""
     query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
     if action:
         query = query.where(AuditEvent.action == action)
@@ -48,6 +52,14 @@ def events(*, action: str | None = None, actor_id: int | None = None,
         query = query.where(AuditEvent.evaluation_id == evaluation_id)
     if text:
         query = query.where(AuditEvent.target.contains(text, autoescape=True))
+    if since is not None:
+        query = query.where(AuditEvent.at >= _midnight(since))
+    if until is not None:
+        query = query.where(AuditEvent.at < _midnight(until + dt.timedelta(days=1)))
     if before is not None:
         query = query.where(AuditEvent.id < before)
     return list(db.session.scalars(query))
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)

@@ -56,6 +56,7 @@ RULES: dict[str, object] = {
     "design.wave_edit": MANAGE,
     "design.team_add": MANAGE,
     "design.team": MANAGE,
+    "design.part_delete": MANAGE,
     "design.members": MANAGE,
     "design.member_role": MANAGE,
     "design.campaign_new": MANAGE,
@@ -137,7 +138,7 @@ def _url(app: Flask, endpoint: str, world: World, target: str) -> str:
         "section_code": "role", "resume_code": "x" * 32, "secret": "y" * 32,
         "filename": "survey.css", "content_hash": "0" * 64, "language": "fr", "number": 1,
         "fmt": "codebook" if endpoint == "results.download" else "yaml", "token": "z" * 32,
-        "invitation_id": 1, "name": "x.eml",
+        "invitation_id": 1, "name": "x.eml", "kind": "waves", "ident": part.wave,
     }
     with app.test_request_context():
         from flask import url_for

@@ -6,6 +6,9 @@ from __future__ import annotations
 import csv
 import io
 
+from flask import Flask
+from flask_babel import force_locale
+
 from survey.invitations.contacts import csv_text, neutralise, parse_contacts
 
 LANGUAGES = ["fr", "en"]
@@ -48,7 +51,7 @@ def test_each_bad_row_is_reported_with_its_line_column_and_reason() -> None:
     assert [c.email for c in result.contacts] == ["awa@example.org", "dan@example.org"]
     report = {(p.row, p.column): p.reason for p in result.problems}
     assert set(report) == {(3, "email"), (4, "email"), (5, "language"), (6, "email")}
-    assert "Not a valid email address" in report[(3, "email")]
+    assert report[(3, "email")] == "Not a valid email address: it has no @ sign."
     assert "missing" in report[(4, "email")]
     assert "'de'" in report[(5, "language")] and "fr, en" in report[(5, "language")]
     assert "line 2" in report[(6, "email")]
@@ -119,3 +122,12 @@ def test_exported_cells_never_run_as_formulas() -> None:
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows == [["email", "link"], ["'=cmd|' /C calc'!A0", "https://survey.test/i/x"]]
+
+
+def test_the_reason_an_address_is_refused_is_in_the_readers_language(app: Flask) -> None:
+    data = "email\nnot-an-address\na b@example.org\nx@y\n".encode()
+    with app.test_request_context(), force_locale("fr"):
+        reasons = [p.reason for p in parse_contacts(data, LANGUAGES).problems]
+    assert reasons[0] == "Adresse courriel invalide : elle n’a pas de @."
+    assert all("@-sign" not in r and "The email address" not in r for r in reasons)
+    assert "espace" in reasons[1] and "example.org" in reasons[2]

@@ -4,6 +4,7 @@ audit log, and the ``survey`` command twins."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 from email import policy
@@ -14,7 +15,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import escape
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from survey.audit import events
 from survey.auth.cli import users_group
@@ -22,7 +23,7 @@ from survey.cli import first_run
 from survey.design import services
 from survey.design.cli import campaigns_group, evaluations_group
 from survey.extensions import db
-from survey.models import AuditEvent, Campaign, Evaluation, Response, User
+from survey.models import AuditEvent, Campaign, Evaluation, Response, Site, Team, User, Wave
 from survey.questionnaire import load_text
 from survey.versions import store_definition
 from tests.workspace import PASSWORD, build_world, csrf, make_user, sign_in
@@ -237,6 +238,42 @@ def test_admin_creates_accounts_and_reads_the_filtered_audit_log(instance: Flask
     assert "<td>account-created</td>" in log and "<td>account-deactivated</td>" in log
 
 
+def test_audit_log_filters_by_day_and_pages_back_with_only_its_filters(instance: Flask) -> None:
+    app = instance
+    client = app.test_client()
+    with app.app_context():
+        admin = make_user("admin@example.org", admin=True)
+        admin_id = admin.id
+        for day in (1, 2, 3):  # one event late on each of three days (UTC)
+            db.session.add(AuditEvent(action="campaign-opened", target=f"campaign of day {day}",
+                                      actor_id=admin_id,
+                                      at=dt.datetime(2026, 3, day, 23, 30, tzinfo=dt.UTC)))
+        for n in range(105):
+            db.session.add(AuditEvent(action="campaign-closed", target=f"closing {n}",
+                                      actor_id=admin_id))
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent)) >= 108
+    sign_in(client, app, admin_id)
+    log = client.get("/admin/audit?since=2026-03-02&until=2026-03-02").get_data(as_text=True)
+    assert "campaign of day 2" in log
+    assert "campaign of day 1" not in log and "campaign of day 3" not in log
+    log = client.get("/admin/audit?since=2026-03-02&action=campaign-opened").get_data(as_text=True)
+    assert "campaign of day 3" in log and "campaign of day 1" not in log
+    # A date that is not one is shown beside its field, not used, and never a 500.
+    bad = client.get("/admin/audit?since=not-a-date&action=campaign-opened&endpoint=x&_method=POST")
+    assert bad.status_code == 200
+    assert "campaign of day 1" in bad.get_data(as_text=True)
+    assert 'aria-invalid="true"' in bad.get_data(as_text=True)
+    # Paging back keeps the filter and drops anything else from the query string.
+    first = client.get("/admin/audit?action=campaign-closed&endpoint=x").get_data(as_text=True)
+    more = re.search(r'href="([^"]*before=[^"]*)"', first)
+    assert more is not None
+    link = more.group(1).replace("&amp;", "&")
+    assert "action=campaign-closed" in link and "endpoint" not in link
+    older = client.get(link).get_data(as_text=True)
+    assert "closing 0" in older and "closing 104" not in older
+
+
 def test_the_last_admin_cannot_be_removed(app: Flask, client: FlaskClient) -> None:
     with app.app_context():
         admin = make_user("admin@example.org", admin=True)
@@ -320,6 +357,62 @@ def test_a_researcher_builds_an_evaluation_and_runs_a_campaign(app: Flask) -> No
     actions = _actions(app)
     assert actions.count("campaign-opened") == 2 and actions.count("campaign-closed") == 1
     assert "Reopen" not in client.get(campaign_url).get_data(as_text=True)  # it is open
+
+
+def test_parts_set_up_by_mistake_are_deleted_and_used_ones_refused(app: Flask) -> None:
+    world = build_world(app, passwords=False)
+    a = world.a
+    client = app.test_client()
+    sign_in(english(client), app, world.users["researcher"])
+    base = f"/design/e/{a.evaluation}"
+    with app.app_context():
+        evaluation = db.session.get(Evaluation, a.evaluation)
+        spare_site = services.save_site(evaluation, None, name="Spare", kind="clinic",
+                                        is_comparison=False)
+        spare_team = services.save_team(spare_site, None, name="Spare team")
+        services.set_team_roster(spare_team, "Lou Bell")
+        spare_wave = services.save_wave(evaluation, None, code="T9")
+        spare_ids = spare_site.id, spare_team.id, spare_wave.id
+    # Used parts: the campaign's site, wave and team are refused with the reason.
+    for kind, ident in (("sites", a.site), ("waves", a.wave), ("teams", a.team)):
+        page = client.get(f"{base}/{'teams' if kind == 'teams' else kind}/{ident}")
+        refused = client.post(f"{base}/{kind}/{ident}/delete", data={"csrf_token": csrf(page)},
+                              follow_redirects=True)
+        assert "has campaigns: it cannot be deleted" in refused.get_data(as_text=True)
+    page = client.get(f"{base}/sites/{spare_ids[0]}")
+    assert "Only what no campaign uses yet can be deleted." in page.get_data(as_text=True)
+    # Without its CSRF token nothing is deleted.
+    client.post(f"{base}/sites/{spare_ids[0]}/delete", data={})
+    with app.app_context():
+        assert db.session.get(Site, spare_ids[0]) is not None
+    done = client.post(f"{base}/sites/{spare_ids[0]}/delete", data={"csrf_token": csrf(page)},
+                       follow_redirects=True)
+    assert "Deleted." in done.get_data(as_text=True)
+    client.post(f"{base}/waves/{spare_ids[2]}/delete", data={"csrf_token": csrf(page)})
+    with app.app_context():
+        assert db.session.get(Site, spare_ids[0]) is None
+        assert db.session.get(Team, spare_ids[1]) is None  # its team and roster went with it
+        assert db.session.get(Wave, spare_ids[2]) is None
+        assert db.session.get(Site, a.site) is not None and db.session.get(Wave, a.wave)
+    # A campaign with a response is refused; an unused one is deleted; both audited.
+    with app.app_context():
+        db.session.add(Response(version_id=db.session.get(Campaign, a.campaign).version_id,
+                                campaign_id=a.campaign, language="fr", resume_hash="h" * 64,
+                                start_hash="s" * 64))
+        db.session.commit()
+        spare = services.create_campaign(db.session.get(Evaluation, a.evaluation), None,
+                                         version=db.session.get(Campaign, a.campaign).version)
+        spare_id = spare.id
+    page = client.get(f"{base}/campaigns/{spare_id}")
+    assert "Delete the campaign" in page.get_data(as_text=True)
+    refused = client.post(f"{base}/campaigns/{a.campaign}/delete",
+                          data={"csrf_token": csrf(page)}, follow_redirects=True)
+    assert "has responses or invitations" in refused.get_data(as_text=True)
+    client.post(f"{base}/campaigns/{spare_id}/delete", data={"csrf_token": csrf(page)})
+    with app.app_context():
+        assert db.session.get(Campaign, spare_id) is None
+        assert db.session.get(Campaign, a.campaign) is not None
+    assert {"site-deleted", "wave-deleted", "campaign-deleted"} <= set(_actions(app))
 
 
 def test_members_see_only_their_evaluations(app: Flask) -> None:
@@ -463,7 +556,8 @@ def test_cli_twins(app: Flask) -> None:
                         "--email", "roy@example.org").strip()
     site_id = run(evaluations_group, "add-site", evaluation_id, "Nord", "--kind",
                   "clinic").strip()
-    run(evaluations_group, "add-site", evaluation_id, "Témoin", "--comparison")
+    spare_site = run(evaluations_group, "add-site", evaluation_id, "Témoin",
+                     "--comparison").strip()
     run(evaluations_group, "add-wave", evaluation_id, "T0", "--starts", "2027-01-10")
     bad = runner.invoke(evaluations_group, ["add-wave", evaluation_id, "T 0!"])
     assert bad.exit_code != 0
@@ -477,6 +571,10 @@ def test_cli_twins(app: Flask) -> None:
                   "--wave", "T0")
     campaign_id, link = created.strip().split("\t")
     assert "/c/" in link
+    used = runner.invoke(evaluations_group, ["delete", "site", site_id])
+    assert used.exit_code != 0 and "site-in-use" in used.output
+    assert "deleted site" in run(evaluations_group, "delete", "site", spare_site)
+    assert "1 sites\t1 waves" in run(evaluations_group, "list")
     assert "\tclosed\t" in run(campaigns_group, "list")
     run(campaigns_group, "open", campaign_id)
     assert app.test_client().get(link.split("survey.test")[-1]).status_code == 302

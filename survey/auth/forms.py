@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from .passwords import MAX_LENGTH
@@ -60,3 +60,5 @@ class AuditFilterForm(FlaskForm):
     action = SelectField(_l("Action"), validators=[Optional()])
     text = StringField(_l("Account or target contains"), validators=[Optional(), Length(max=200)])
     evaluation = SelectField(_l("Evaluation"), validators=[Optional()])
+    since = DateField(_l("From (date)"), validators=[Optional()])
+    until = DateField(_l("To (date, included)"), validators=[Optional()])

@@ -263,14 +263,21 @@ def audit_log() -> str:
     form.action.choices = [("", gettext("Any"))] + [(a, a) for a in audit.ACTIONS]
     evaluations = db.session.scalars(select(Evaluation).order_by(Evaluation.name)).all()
     form.evaluation.choices = [("", gettext("Any"))] + [(str(e.id), e.name) for e in evaluations]
+    form.validate()  # a bad date or choice is shown beside its field and not used
     action = form.action.data if form.action.data in audit.ACTIONS else None
     evaluation = form.evaluation.data
     before = request.args.get("before", "")
     rows = audit.events(action=action, text=(form.text.data or "").strip()[:200] or None,
                         evaluation_id=int(evaluation) if (evaluation or "").isdigit() else None,
-                        before=int(before) if before.isdigit() else None, limit=100)
+                        since=form.since.data if not form.since.errors else None,
+                        until=form.until.data if not form.until.errors else None,
+                        before=int(before) if before.isdigit() and len(before) < 19 else None,
+                        limit=100)
     names = {e.id: e.name for e in evaluations}
     more = None
     if len(rows) == 100:
-        more = url_for("auth.audit_log", **{**request.args.to_dict(), "before": rows[-1].id})
+        # Only the filter's own fields go into the link (never the raw query string).
+        kept = {name: request.args[name] for name in ("action", "evaluation", "text", "since",
+                                                       "until") if request.args.get(name)}
+        more = url_for("auth.audit_log", **kept, before=rows[-1].id)
     return render_template("auth/audit.html", form=form, rows=rows, names=names, more=more)

@@ -111,6 +111,22 @@ def add_team(site_id: int, name: str, roster: click.File | None) -> None:
     click.echo(team.id)
 
 
+@evaluations_group.command("delete")
+@click.argument("kind", type=click.Choice(["site", "wave", "team", "campaign"]))
+@click.argument("ident", type=int)
+def delete_part(kind: str, ident: int) -> None:
+    """Delete a site, wave, team or campaign that no campaign, response or invitation uses."""
+    model = {"site": Site, "wave": Wave, "team": Team, "campaign": Campaign}[kind]
+    part = db.session.get(model, ident)
+    if part is None:
+        raise click.ClickException(f"no {kind} with the id {ident}")
+    try:
+        services.delete_part(part, None)
+    except services.DesignError as error:
+        raise _refused(error) from None
+    click.echo(f"deleted {kind} {ident}")
+
+
 @click.group("campaigns", cls=AppGroup)
 def campaigns_group() -> None:
     """Create, list, open and close campaigns; print their links."""

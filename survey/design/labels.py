@@ -40,6 +40,13 @@ def design_error(reason: str) -> str:
         "invalid-audience": gettext("Choose an audience from the list."),
         "foreign-part": gettext("This site, wave or team belongs to another evaluation."),
         "invalid-status": gettext("Unknown status."),
+        "site-in-use": gettext("This site has campaigns: it cannot be deleted. Close its "
+                               "campaigns instead."),
+        "wave-in-use": gettext("This wave has campaigns: it cannot be deleted. Close its "
+                               "campaigns instead."),
+        "team-in-use": gettext("This team has campaigns: it cannot be deleted."),
+        "campaign-in-use": gettext("This campaign has responses or invitations: it cannot be "
+                                   "deleted, so that no answer is lost. Close it instead."),
     }.get(reason, gettext("This change was refused."))
 
 

@@ -171,7 +171,8 @@ def _site(evaluation: Evaluation, site: Site | None, form: SiteForm) -> Page:
     elif request.method == "POST":
         error = gettext("Please check the form.")
     return render_template("design/part_form.html", evaluation=evaluation, form=form,
-                           title=gettext("Site"), error=error), _status(error)
+                           title=gettext("Site"), error=error, action_form=ActionForm(),
+                           delete=_delete_link(evaluation, "sites", site)), _status(error)
 
 
 @bp.post(E + "/waves")
@@ -204,7 +205,8 @@ def _wave(evaluation: Evaluation, wave: Wave | None, form: WaveForm) -> Page:
     elif request.method == "POST":
         error = gettext("Please check the form.")
     return render_template("design/part_form.html", evaluation=evaluation, form=form,
-                           title=gettext("Wave"), error=error), _status(error)
+                           title=gettext("Wave"), error=error, action_form=ActionForm(),
+                           delete=_delete_link(evaluation, "waves", wave)), _status(error)
 
 
 @bp.post(E + "/teams")
@@ -250,7 +252,35 @@ def team(evaluation: Evaluation, team_id: int) -> Page:
     else:
         error = gettext("Please check the form.")
     return render_template("design/team.html", evaluation=evaluation, team=team, form=form,
+                           action_form=ActionForm(), delete=_delete_link(evaluation, "teams", team),
                            error=error), _status(error)
+
+
+def _delete_link(evaluation: Evaluation, kind: str, part: Any) -> str | None:
+    return (url_for(".part_delete", evaluation_id=evaluation.id, kind=kind, ident=part.id)
+            if part is not None else None)
+
+
+PARTS: dict[str, tuple[type[Site | Wave | Team | Campaign], str]] = {
+    "sites": (Site, "#sites"), "waves": (Wave, "#waves"), "teams": (Team, "#sites"),
+    "campaigns": (Campaign, "#campaigns")}
+
+
+@bp.post(E + "/<any(sites, waves, teams, campaigns):kind>/<int:ident>/delete")
+@member(MANAGE)
+def part_delete(evaluation: Evaluation, kind: str, ident: int) -> HttpResponse:
+    """Delete a site, wave, team or campaign set up by mistake (refused once it is used)."""
+    model, anchor = PARTS[kind]
+    part = _owned(model, ident, evaluation)
+    if ActionForm().validate_on_submit():
+        try:
+            services.delete_part(part, current_user)
+        except services.DesignError as refused:
+            db.session.rollback()
+            flash(design_error(str(refused)), "error")
+        else:
+            flash(gettext("Deleted."))
+    return redirect(url_for(".evaluation", evaluation_id=evaluation.id) + anchor)
 
 
 # -- members ---------------------------------------------------------------------------------

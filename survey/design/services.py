@@ -18,7 +18,10 @@ from ..extensions import db
 from ..models import (
     Campaign,
     Evaluation,
+    Invitation,
+    Mailing,
     QuestionnaireVersion,
+    Response,
     Site,
     Team,
     TeamMember,
@@ -160,6 +163,32 @@ def save_team(site: Site, team: Team | None, *, name: str) -> Team:
     team.name = name
     db.session.commit()
     return team
+
+
+def delete_part(part: Site | Wave | Team | Campaign, actor: User | None) -> None:
+    """Delete a site, wave, team or campaign that nothing depends on yet (a mistake made while
+    setting up). What has campaigns, responses or invitations is refused: answers are never
+    lost through a design change; close a campaign instead."""
+    if isinstance(part, Campaign):
+        used = any(db.session.scalar(select(func.count()).select_from(model)
+                                     .where(model.campaign_id == part.id))
+                   for model in (Response, Invitation, Mailing))
+        evaluation_id, what = part.evaluation_id, "campaign"
+    else:
+        column = {Site: Campaign.site_id, Wave: Campaign.wave_id, Team: Campaign.team_id}
+        teams = [part.id] if isinstance(part, Team) else [t.id for t in getattr(part, "teams", [])]
+        used = bool(db.session.scalar(select(func.count()).select_from(Campaign).where(
+            (column[type(part)] == part.id) | Campaign.team_id.in_(teams or [-1]))))
+        evaluation_id = part.site.evaluation_id if isinstance(part, Team) else part.evaluation_id
+        what = type(part).__name__.lower()
+    if used:
+        raise DesignError(f"{what}-in-use")
+    name = getattr(part, "name", None) or getattr(part, "code", "")
+    for team in getattr(part, "teams", []):
+        db.session.delete(team)
+    db.session.delete(part)
+    audit.record(f"{what}-deleted", name, actor=actor, evaluation_id=evaluation_id, commit=False)
+    db.session.commit()
 
 
 @dataclass(frozen=True)

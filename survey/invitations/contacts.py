@@ -57,6 +57,22 @@ class ContactFile:
         return not self.problems
 
 
+def email_problem(error: EmailNotValidError) -> str:
+    """email-validator explains in English only: its reason in the reader's language."""
+    text = str(error)
+    if "must have an @-sign" in text:
+        return str(_("it has no @ sign."))
+    if "too long" in text:
+        return str(_("it is too long."))
+    if "characters" in text:
+        return str(_("it contains a character an address cannot have (a space, an accent in "
+                     "the domain, an invisible character...)."))
+    if "after the @-sign" in text or "period" in text or "hyphen" in text:
+        return str(_("a dot or a hyphen is misplaced, or the part after the @ is not a domain "
+                     "name (it needs a dot, as in example.org)."))
+    return str(_("it is not written as an address is (name@example.org)."))
+
+
 def parse_contacts(data: bytes, languages: Sequence[str], default_language: str | None = None,
                    max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS) -> ContactFile:
     """The contacts of a CSV file with a header line naming ``email`` (required), ``name`` and
@@ -167,7 +183,7 @@ def _row(row: int, header: list[str], fields: list[str | None], cells: list[str]
             email = validate_email(email, check_deliverability=False).normalized
         except EmailNotValidError as error:
             problems.append(Problem(row, email_column, str(_(
-                "Not a valid email address: %(reason)s", reason=str(error)))))
+                "Not a valid email address: %(reason)s", reason=email_problem(error)))))
             bad = True
     language = (values.get("language") or default_language).lower()
     if language not in languages:
