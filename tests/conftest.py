@@ -41,6 +41,19 @@ def make_app(database_url: str, **config: object) -> Flask:
                        "SERVER_NAME": "survey.test", **config})
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _instance_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Apps made by the tests keep their files (outbox, drafts) in a temporary folder, never in
+    the checkout's ``instance/`` (a test that needs its own sets it)."""
+    before = os.environ.get("SURVEY_INSTANCE_PATH")
+    os.environ["SURVEY_INSTANCE_PATH"] = str(tmp_path_factory.mktemp("instance"))
+    yield
+    if before is None:
+        os.environ.pop("SURVEY_INSTANCE_PATH", None)
+    else:
+        os.environ["SURVEY_INSTANCE_PATH"] = before
+
+
 @pytest.fixture(scope="session")
 def bundled() -> dict[str, Definition]:
     """The bundled definitions, parsed once."""

@@ -125,7 +125,7 @@ def test_exported_cells_never_run_as_formulas() -> None:
 
 
 def test_the_reason_an_address_is_refused_is_in_the_readers_language(app: Flask) -> None:
-    data = "email\nnot-an-address\na b@example.org\nx@y\n".encode()
+    data = b"email\nnot-an-address\na b@example.org\nx@y\n"
     with app.test_request_context(), force_locale("fr"):
         reasons = [p.reason for p in parse_contacts(data, LANGUAGES).problems]
     assert reasons[0] == "Adresse courriel invalide : elle n’a pas de @."

@@ -201,6 +201,7 @@ def live_server(tmp_path: Path, sqlite_template: Path) -> Iterator[LiveServer]:
     path = tmp_path / "survey.db"
     shutil.copy(sqlite_template, path)
     app = make_app(f"sqlite:///{path}", SERVER_NAME=None)
+    app.instance_path = str(tmp_path / "instance")  # its own outbox
     server = make_server("127.0.0.1", 0, app, threaded=True)
     app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"  # as `survey run` sets it
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
