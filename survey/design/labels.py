@@ -40,7 +40,19 @@ def design_error(reason: str) -> str:
         "invalid-audience": gettext("Choose an audience from the list."),
         "foreign-part": gettext("This site, wave or team belongs to another evaluation."),
         "invalid-status": gettext("Unknown status."),
+        "invalid-mode": gettext("Choose how panel codes are made from the list."),
+        "invalid-questions": gettext("Choose at least four of the questions."),
+        "panel-locked": gettext("Responses already carry panel codes: changing how they are "
+                                "made would stop the next waves from matching them."),
     }.get(reason, gettext("This change was refused."))
+
+
+def panel_mode_name(mode: str) -> str:
+    return {"off": gettext("Off: waves are not linked"),
+            "invitation": gettext("Carried by invitations: each contact keeps one code across "
+                                  "waves"),
+            "self": gettext("Self-generated: participants answer a few questions at each "
+                            "wave")}.get(mode, mode)
 
 
 def count_shown(count: int) -> str:
@@ -55,4 +67,4 @@ def count_shown(count: int) -> str:
 
 HELPERS = {"role_name": role_name, "site_kind_name": site_kind_name,
            "audience_name": audience_name, "status_name": status_name,
-           "count_shown": count_shown}
+           "count_shown": count_shown, "panel_mode_name": panel_mode_name}
