@@ -10,7 +10,7 @@ import unicodedata
 import pytest
 
 from survey.panel import codes, study
-from survey.panel.questions import DEFAULT, QUESTIONS, chosen, parts, valid_choice
+from survey.panel.questions import DEFAULT, FOUR, QUESTIONS, chosen, parts, valid_choice
 
 SECRET = "instance secret"
 
@@ -45,14 +45,14 @@ def test_parts_name_the_missing_answers() -> None:
     questions = chosen(DEFAULT)
     found, missing = parts(questions, {"mother_initial": "Marie", "birth_month": "13"})
     assert found == {"mother_initial": "m"}
-    assert missing == ["birthplace_initial", "birth_month", "older_siblings"]
+    assert missing == ["father_initial", "birthplace_initial", "birth_month", "older_siblings"]
 
 
 def test_a_choice_of_questions_needs_four_known_distinct_ones() -> None:
-    assert valid_choice(list(DEFAULT)) and valid_choice(list(QUESTIONS))
+    assert valid_choice(list(DEFAULT)) and valid_choice(list(FOUR))
     assert not valid_choice(["mother_initial", "birth_month", "older_siblings"])
-    assert not valid_choice([*DEFAULT[:3], DEFAULT[0]])
-    assert not valid_choice([*DEFAULT[:3], "shoe_size"])
+    assert not valid_choice([*FOUR[:3], FOUR[0]])
+    assert not valid_choice([*FOUR[:3], "shoe_size"])
 
 
 def test_the_hash_is_keyed_per_evaluation_and_never_shows_the_answers() -> None:
@@ -118,8 +118,8 @@ def test_a_real_typo_changes_the_first_letter_or_the_value() -> None:
 
     rng = random.Random(1)
     for code in DEFAULT:
-        raw = {"mother_initial": " Marie", "birthplace_initial": "Québec", "birth_month": "12",
-               "older_siblings": "9"}
+        raw = {"mother_initial": " Marie", "father_initial": "Éric",
+               "birthplace_initial": "Québec", "birth_month": "12", "older_siblings": "9"}
         before = parts(chosen(DEFAULT), raw)[0]
         study.real_slip(rng, raw, code)
         after = parts(chosen(DEFAULT), raw)[0]

@@ -30,10 +30,10 @@ from .participant import Participant
 from .workspace import World, build_world, csrf, sign_in
 
 XSS = '<script>alert(1)</script>"><b>'
-ANSWERS = {"mother_initial": "Marie-Ève", "birthplace_initial": "Québec", "birth_month": "3",
-           "older_siblings": "1"}
-SLIPPED = {"mother_initial": "  m ", "birthplace_initial": "QUEBEC", "birth_month": "3",
-           "older_siblings": "1"}
+ANSWERS = {"mother_initial": "Marie-Ève", "father_initial": "Éric",
+           "birthplace_initial": "Québec", "birth_month": "3", "older_siblings": "1"}
+SLIPPED = {"mother_initial": "  m ", "father_initial": "e", "birthplace_initial": "QUEBEC",
+           "birth_month": "3", "older_siblings": "1"}
 
 
 @pytest.fixture
@@ -123,7 +123,7 @@ def test_missing_answers_are_refused_beside_their_fields_and_shown_back_escaped(
         "birthplace_initial": "-- ", "birth_month": "13"})
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert html.count('aria-invalid="true"') == 3  # birthplace, month, siblings
+    assert html.count('aria-invalid="true"') == 4  # father, birthplace, month, siblings
     assert "Préfère ne pas répondre" in html and 'role="alert"' in html
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
     assert stored(app)[0].panel_hash is None

@@ -53,7 +53,11 @@ QUESTIONS: dict[str, Question] = {q.code: q for q in (
     Question("older_siblings", CHOICE, _l("Number of older brothers and sisters"),
              _l("Those born before you, whether living or not."), SIBLINGS),
 )}
-DEFAULT = ("mother_initial", "birthplace_initial", "birth_month", "older_siblings")
+# All five by default: with four, one person in eight shares their code with someone else
+# among 2,000 (docs/panel-codes.md); with five, about one in a hundred.
+DEFAULT = ("mother_initial", "father_initial", "birthplace_initial", "birth_month",
+           "older_siblings")
+FOUR = ("mother_initial", "birthplace_initial", "birth_month", "older_siblings")
 MIN_CHOSEN = 4  # fewer answers give too many shared codes (docs/panel-codes.md)
 
 

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .codes import code_text, keyed_hash
-from .questions import DEFAULT, LETTER, QUESTIONS, parts
+from .questions import DEFAULT, FOUR, LETTER, QUESTIONS, parts
 
 FIRST_NAMES = (
     "Marie", "Marie-Ève", "Élise", "Émilie", "Hélène", "Geneviève", "Josée", "Julie", "Sophie",
@@ -220,8 +220,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--people", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=2026)
     options = parser.parse_args(argv)
-    for questions in (DEFAULT, ("mother_initial", "birth_month", "older_siblings"),
-                      tuple(QUESTIONS)):
+    for questions in (DEFAULT, FOUR, ("mother_initial", "birth_month", "older_siblings")):
         pairs = test_set(options.people, options.seed, questions)
         print(measure(pairs, questions).line())
 

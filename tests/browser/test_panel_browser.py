@@ -47,6 +47,7 @@ def test_a_phone_answers_or_skips_the_panel_questions(
     for select in first.page.locator("form select").all():
         assert select.bounding_box()["height"] >= TAP
     first.page.get_by_label("Première lettre du prénom de votre mère").fill("Élise")
+    first.page.get_by_label("Première lettre du prénom de votre père").fill("j")
     first.page.get_by_label("Première lettre de la ville").fill(" montréal ")
     first.page.get_by_label("Mois de votre naissance").select_option(label="mars")
     # Forgetting one answer: told beside it, the others kept.
