@@ -198,6 +198,30 @@ def test_invitations_carry_one_code_per_contact_across_waves(app: Flask,
         assert panel.hash_for_contact(other, contact) is None  # not its contact
 
 
+def test_self_generated_codes_are_asked_through_invitations_too(app: Flask,
+                                                                waves: dict[str, int]) -> None:
+    configure(app, waves["evaluation"], "self")
+    tokens = _invitations(app, waves)
+    person = Participant(app.test_client())
+    person.get(f"/i/{tokens['awa-T0']}/consent")
+    person.post([("agree", "y")], nav=None)
+    assert person.path == "/q/patients/panel"
+    person.post(list(ANSWERS.items()), nav="save")
+    assert person.section is not None
+    answered = stored(app)[0].panel_hash
+    assert answered and answered != _contact_hash(app)
+
+
+def _contact_hash(app: Flask) -> str | None:
+    with app.app_context():
+        contact = db.session.scalar(select(Contact).filter_by(email="awa@example.org"))
+        evaluation = db.session.get(Evaluation, contact.evaluation_id)
+        evaluation.panel_mode = "invitation"  # not committed: what the contact would carry
+        code = panel.hash_for_contact(evaluation, contact)
+        db.session.rollback()
+        return code
+
+
 def test_invitation_codes_are_not_given_when_codes_are_off(app: Flask,
                                                            waves: dict[str, int]) -> None:
     tokens = _invitations(app, waves)

@@ -22,7 +22,8 @@ from collections.abc import Mapping, Sequence
 
 HASH_LENGTH = 64  # hex characters of HMAC-SHA-256
 SHORT_LENGTH = 10  # characters of the printable code (50 bits)
-_IGNORED = re.compile(r"[\s\-‐-―'’`´.,;:_/\\()\"]+")
+# Spaces, hyphens and dashes (U+2010-2015), apostrophes, accents typed alone, punctuation.
+_IGNORED = re.compile(r"[\s\-\u2010-\u2015'\u2019`\u00b4.,;:_/\\()\"]+")
 
 
 def normalise(value: str) -> str:
@@ -59,6 +60,7 @@ def keyed_hash(key: bytes, purpose: str, text: str) -> str:
 
 def short_code(stored_hash: str) -> str:
     """The printable code of a stored hash for exports: its first 50 bits in base 32 (letters
-    and digits 2-7, no padding), ten characters; collisions stay below one in a billion pairs."""
+    and digits 2-7, no padding), ten characters: two different hashes print the same code with
+    probability 2^-50."""
     raw = bytes.fromhex(stored_hash[:16])
     return base64.b32encode(raw).decode("ascii")[:SHORT_LENGTH]
