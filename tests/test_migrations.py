@@ -78,3 +78,34 @@ def test_audit_events_are_never_updated_or_deleted(app: Flask) -> None:
         db.session.delete(db.session.get(type(event), event.id))
         with pytest.raises(AuditImmutable):
             db.session.commit()
+
+
+def test_panel_codes_start_off_for_existing_evaluations_and_responses(app: Flask) -> None:
+    """Upgrading to panel codes keeps evaluations (codes off, no salt) and responses (none)."""
+    from sqlalchemy import text
+
+    from survey.models import Evaluation, Response
+
+    with app.app_context():
+        downgrade(revision="e7f9a1b3c5d8")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO evaluation (name, description, responsible_name, contact_email, "
+                "contact_phone, privacy_officer_name, privacy_officer_email, is_demo, created_at)"
+                " VALUES ('Avant', '', '', '', '', '', '', false, '2026-01-01 00:00:00+00')"))
+            version_id = connection.execute(text(
+                "SELECT id FROM questionnaire_version ORDER BY id LIMIT 1")).scalar_one()
+            connection.execute(text(
+                "INSERT INTO response (version_id, status, language, answers, drafts, revision, "
+                "resume_hash, start_hash, started_at, updated_at) VALUES (:v, 'completed', "
+                "'fr', '{\"q\": 2}', '{}', 0, 'rp', 'sp', '2026-01-01 00:00:00+00', "
+                "'2026-01-01 00:00:00+00')"), {"v": version_id})
+        upgrade()
+        evaluation = db.session.scalar(db.select(Evaluation).filter_by(name="Avant"))
+        assert (evaluation.panel_mode, evaluation.panel_questions,
+                evaluation.panel_salt) == ("off", [], None)
+        response = db.session.scalar(db.select(Response).filter_by(resume_hash="rp"))
+        assert response.answers == {"q": 2} and response.panel_hash is None
+        db.session.delete(response)
+        db.session.delete(evaluation)
+        db.session.commit()

@@ -1,6 +1,7 @@
 """The research workspace: evaluations, sites, waves, teams, members and campaigns."""
 
-from . import invitations, monitoring, questionnaires  # noqa: F401  (their views join the blueprint)
+# Their views join the blueprint.
+from . import invitations, monitoring, panel, questionnaires  # noqa: F401
 from .routes import bp
 
 __all__ = ["bp"]

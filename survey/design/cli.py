@@ -11,7 +11,9 @@ from sqlalchemy import select
 from ..extensions import db
 from ..links import external_url
 from ..models import Campaign, Evaluation, Site, Team, Wave
-from ..models.workspace import CLOSED, OPEN, SITE_KINDS
+from ..models.workspace import CLOSED, OPEN, PANEL_MODES, SITE_KINDS
+from ..panel import services as panel
+from ..panel.questions import DEFAULT, QUESTIONS
 from ..questionnaire.model import AUDIENCES
 from ..versions import latest_version
 from . import services
@@ -125,6 +127,26 @@ def delete_part(kind: str, ident: int) -> None:
     except services.DesignError as error:
         raise _refused(error) from None
     click.echo(f"deleted {kind} {ident}")
+
+
+@evaluations_group.command("panel-codes")
+@click.argument("evaluation_id", type=int)
+@click.argument("mode", type=click.Choice(PANEL_MODES), required=False)
+@click.option("--question", "question_codes", multiple=True, type=click.Choice(list(QUESTIONS)),
+              help="With 'self': a question to ask (repeat; default: "
+                   f"{', '.join(DEFAULT)}).")
+def panel_codes(evaluation_id: int, mode: str | None, question_codes: tuple[str, ...]) -> None:
+    """Show or set how panel codes link waves: off, invitation (carried by each contact's
+    invitations) or self (self-generated from --question answers)."""
+    evaluation = _evaluation(evaluation_id)
+    if mode is not None:
+        try:
+            panel.configure(evaluation, mode, question_codes or DEFAULT)
+        except panel.PanelError as error:
+            raise click.ClickException(f"refused: {error}") from None
+    questions = ",".join(evaluation.panel_questions or [])
+    click.echo(f"{evaluation.id}\t{evaluation.panel_mode}\t{questions}\t"
+               f"{panel.collected(evaluation)} responses with a code")
 
 
 @click.group("campaigns", cls=AppGroup)

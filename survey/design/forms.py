@@ -8,11 +8,14 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..models.account import ROLES
 
@@ -78,6 +81,15 @@ class CampaignEditForm(FlaskForm):
     team = SelectField(_l("Team (its members are the roster)"))
     roster = TextAreaField(_l("Roster, one per line (when no team gives it)"),
                            validators=[Optional(), Length(max=100_000)])
+
+
+class PanelForm(FlaskForm):
+    """How an evaluation links waves (choices and labels set by the view)."""
+
+    mode = RadioField(_l("Panel codes"))
+    questions = SelectMultipleField(_l("Questions asked (self-generated codes)"),
+                                    widget=ListWidget(prefix_label=False),
+                                    option_widget=CheckboxInput())
 
 
 class ActionForm(FlaskForm):

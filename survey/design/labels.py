@@ -47,7 +47,19 @@ def design_error(reason: str) -> str:
         "team-in-use": gettext("This team has campaigns: it cannot be deleted."),
         "campaign-in-use": gettext("This campaign has responses or invitations: it cannot be "
                                    "deleted, so that no answer is lost. Close it instead."),
+        "invalid-mode": gettext("Choose how panel codes are made from the list."),
+        "invalid-questions": gettext("Choose at least four of the questions."),
+        "panel-locked": gettext("Responses already carry panel codes: changing how they are "
+                                "made would stop the next waves from matching them."),
     }.get(reason, gettext("This change was refused."))
+
+
+def panel_mode_name(mode: str) -> str:
+    return {"off": gettext("Off: waves are not linked"),
+            "invitation": gettext("Carried by invitations: each contact keeps one code across "
+                                  "waves"),
+            "self": gettext("Self-generated: participants answer a few questions at each "
+                            "wave")}.get(mode, mode)
 
 
 def count_shown(count: int) -> str:
@@ -62,4 +74,4 @@ def count_shown(count: int) -> str:
 
 HELPERS = {"role_name": role_name, "site_kind_name": site_kind_name,
            "audience_name": audience_name, "status_name": status_name,
-           "count_shown": count_shown}
+           "count_shown": count_shown, "panel_mode_name": panel_mode_name}

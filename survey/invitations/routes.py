@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response as HttpResponse
 from ..extensions import db
 from ..language import participant_language
 from ..models import Invitation, Response
+from ..panel.services import hash_for_contact
 from ..participate import services as responses
 from ..participate.campaigns import closed_page
 from ..participate.forms import ActionForm, StartForm
@@ -105,7 +106,8 @@ def consent(token: str) -> HttpResponse | tuple[str, int] | str:
     try:
         response = responses.start_response(
             invitation.campaign.version, participant_language(definition), start_token,
-            resume_code, definition.sections[0].code, campaign_id=invitation.campaign_id)
+            resume_code, definition.sections[0].code, campaign_id=invitation.campaign_id,
+            panel_hash=hash_for_contact(invitation.campaign.evaluation, invitation.contact))
     except responses.TokenSpent:
         return render_template("participate/withdrawn.html", definition=definition)
     services.attach_response(invitation.id, response.id)

@@ -41,6 +41,8 @@ class Response(db.Model):
     # SHA-256 of the random secrets; the secrets themselves are never stored.
     resume_hash: Mapped[str] = mapped_column(String(64), unique=True)
     start_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The panel code: a keyed hash (survey/panel/codes.py), never the answers it comes from.
+    panel_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     started_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     completed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)

@@ -15,6 +15,10 @@ from .types import JsonDocument, UtcDateTime, utcnow
 if TYPE_CHECKING:
     from .account import Membership
 
+PANEL_OFF = "off"
+PANEL_INVITATION = "invitation"  # carried by the invitation's contact
+PANEL_SELF = "self"  # self-generated from a few questions
+PANEL_MODES = (PANEL_OFF, PANEL_INVITATION, PANEL_SELF)
 SITE_KINDS = ("clinic", "cooperative", "community_organisation", "neighbourhood", "other")
 OPEN = "open"
 CLOSED = "closed"
@@ -36,6 +40,13 @@ class Evaluation(db.Model):
     privacy_officer_name: Mapped[str] = mapped_column(String(200), default="")
     privacy_officer_email: Mapped[str] = mapped_column(String(254), default="")
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Panel codes (survey/panel, docs/panel-codes.md): off, carried by invitations, or
+    # self-generated from the chosen questions; the random salt that, with the instance
+    # secret, makes the evaluation's key (set once, when codes are first turned on).
+    panel_mode: Mapped[str] = mapped_column(String(16), default=PANEL_OFF, server_default="off")
+    panel_questions: Mapped[list[str]] = mapped_column(JsonDocument, default=list,
+                                                       server_default="[]")
+    panel_salt: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     sites: Mapped[list[Site]] = relationship(back_populates="evaluation", order_by="Site.id")

@@ -19,7 +19,9 @@ from ..models import Campaign, Evaluation, Response
 from ..questionnaire.model import Choice
 from .routes import bp
 
-CLOSED_ENDPOINTS = {"participate.welcome", "participate.consent", "participate.page"}
+CLOSED_ENDPOINTS = {"participate.welcome", "participate.consent", "participate.page",
+                    "participate.panel"}
+RESPONSE_ENDPOINTS = {"participate.page", "participate.panel"}  # judged by their response
 
 
 @bp.get("/c/<slug>")
@@ -86,7 +88,7 @@ def _closed_campaign() -> Any:
     if request.endpoint not in CLOSED_ENDPOINTS:
         return None
     campaign = g.get("campaign")
-    if request.endpoint == "participate.page":
+    if request.endpoint in RESPONSE_ENDPOINTS:
         code = (request.view_args or {}).get("code")
         entry = session.get("active", {}).get(code) if isinstance(code, str) else None
         ident = entry.get("id") if isinstance(entry, dict) else None

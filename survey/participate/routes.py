@@ -203,7 +203,7 @@ def consent(code: str) -> HttpResponse | tuple[str, int] | str:
     _remember(code, response, resume_code)
     if response.completed:
         return redirect(url_for(".done", code=code))
-    return redirect(url_for(".page", code=code, section_code=_bookmark(response).code))
+    return redirect(panel.first_stop(response))
 
 
 @bp.route("/q/<code>/p/<section_code>", methods=["GET", "POST"])
@@ -338,4 +338,7 @@ def resume(resume_code: str) -> HttpResponse | str:
     if response.completed:
         return redirect(url_for(".done", code=code))
     session["resumed"] = code  # the next page says plainly where these answers come from
-    return redirect(url_for(".page", code=code, section_code=_bookmark(response).code))
+    return redirect(panel.first_stop(response))
+
+
+from . import panel  # noqa: E402  (the panel-code page, on this blueprint; uses in_progress)

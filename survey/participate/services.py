@@ -44,16 +44,16 @@ def resume_code_for(start_token: str, key: str) -> str:
 
 
 def start_response(version: QuestionnaireVersion, language: str, start_token: str,
-                   resume_code: str, first_section: str, campaign_id: int | None = None
-                   ) -> Response:
+                   resume_code: str, first_section: str, campaign_id: int | None = None,
+                   panel_hash: str | None = None) -> Response:
     """Create the response for a consent form, once per start token (a double tap reuses it).
 
     Raises :class:`TokenSpent` for the token of a withdrawn response: a replayed consent form
-    never brings it back."""
+    never brings it back. ``panel_hash`` is the panel code an invitation carries."""
     if db.session.get(SpentToken, digest(start_token)) is not None:
         raise TokenSpent()
     response = Response(version=version, campaign_id=campaign_id, language=language,
-                        status=STARTED, answers={},
+                        status=STARTED, answers={}, panel_hash=panel_hash,
                         current_section=first_section, resume_hash=digest(resume_code),
                         start_hash=digest(start_token))
     try:
@@ -99,6 +99,11 @@ def complete(response_id: int, answers: Mapping[str, Any]) -> Response:
                 "current_section": None}
 
     return change_response(response_id, change)
+
+
+def set_panel_code(response_id: int, panel_hash: str) -> Response:
+    """Give a started response its panel code (a keyed hash, never the answers)."""
+    return change_response(response_id, lambda _response: {"panel_hash": panel_hash})
 
 
 def change_response(response_id: int, change: Change) -> Response:

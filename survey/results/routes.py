@@ -87,7 +87,8 @@ def download(evaluation: Evaluation, fmt: str) -> HttpResponse:
     if fmt not in DOWNLOADS or code is None:
         abort(404)
     filters = services.Filters.parse(evaluation, request.args)
-    export = Export.of(filters.selection(code, evaluation))
+    # Row-level data: panel codes included (OPERATE only, never partners).
+    export = Export.of(filters.selection(code, evaluation), panel_codes=True)
     record("export-downloaded", f"{code} {fmt}", actor=current_user,
            evaluation_id=evaluation.id, questionnaire=code, format=fmt,
            site=filters.site, wave=filters.wave, audience=filters.audience)
