@@ -29,6 +29,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -217,7 +218,10 @@ def bench(database: str, args: argparse.Namespace, folder: Path) -> tuple[float,
     url = (f"sqlite:///{instance / 'survey.db'}" if database == "sqlite"
            else fresh_postgres(args.postgres, "proximite_bench"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("SURVEY_")}
-    env.update(SURVEY_INSTANCE_PATH=str(instance), SURVEY_DATABASE_URL=url)
+    # All simulated participants share one address: the consent limit (meant for one person or
+    # one care home's wifi) would stop them after a few dozen starts.
+    env.update(SURVEY_INSTANCE_PATH=str(instance), SURVEY_DATABASE_URL=url,
+               SURVEY_RATELIMIT_CONSENT="1000000 per minute")
     log = instance / "server.log"
     servers = []
     try:
@@ -251,8 +255,6 @@ def main() -> None:
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_bare:
-        import tempfile
-
         from survey.server import serve
 
         serve("127.0.0.1", args.port, WORKERS, Path(tempfile.mkdtemp()),
