@@ -136,3 +136,29 @@ def test_conditions_are_worded_or_said_generally(
     participant.start("worded", lang)
     box = participant.html.split('id="q-visits"')[1].split('id="q-')[0]
     assert f'<p class="condition" data-condition>{words}</p>' in html.unescape(box)
+
+
+# -- pages kept once rendered (survey/participate/rendering.py) -------------------------------
+
+def test_a_page_kept_once_rendered_still_speaks_each_language_and_shows_answers(
+        app: Flask, every_type: Definition) -> None:
+    first_fr, then_en = Participant(app.test_client()), Participant(app.test_client())
+    first_fr.start("every_type", "fr")
+    then_en.start("every_type", "en")
+    section = every_type.sections[0]
+    item = next(i for i in section.items if i.answerable)
+    assert every_type.section(first_fr.section) is section and then_en.section == section.code
+    assert item.text["fr"] in html.unescape(first_fr.html)
+    shown = html.unescape(then_en.html)
+    assert item.text["en"] in shown and item.text["fr"] not in shown
+    # Answered, then back to the page: the answers are shown, not the blank page kept.
+    first_fr.answer_page(every_type, {"used": [("used", "yes")]})
+    first_fr.post([], nav="back")
+    assert first_fr.section == section.code
+    assert re.search(r'name="used" value="yes" checked', first_fr.html)
+    # An error is shown on the page it belongs to, and the blank page stays blank for others.
+    refused = first_fr.answer_page(every_type, {"used": [("used", "maybe-not-a-code")]})
+    assert refused.status_code == 422 and 'aria-invalid="true"' in first_fr.html
+    other = Participant(app.test_client())
+    other.start("every_type", "fr")
+    assert " checked" not in other.html and 'aria-invalid="true"' not in other.html

@@ -516,17 +516,28 @@ sections:
         campaign = services.create_campaign(evaluation, admin, version=version,
                                             roster="Organisme Alpha\ncoop; Coopérative Beta")
         services.set_campaign_status(campaign, "open", admin)
-        slug = campaign.slug
-    participant = app.test_client()
-    participant.get(f"/c/{slug}")
-    consent = participant.get("/q/network/consent")
-    html = consent.get_data(as_text=True)
-    token = re.search(r'name="start_token"[^>]*value="([^"]+)"', html).group(1)
-    page = participant.post("/q/network/consent", data={"csrf_token": csrf(consent),
-                                                        "start_token": token, "agree": "y"},
-                            follow_redirects=True).get_data(as_text=True)
+        other = services.create_campaign(evaluation, admin, version=version,
+                                         roster="Clinique Gamma")
+        services.set_campaign_status(other, "open", admin)
+        slugs = campaign.slug, other.slug
+
+    def first_page(slug: str) -> str:
+        participant = app.test_client()
+        participant.get(f"/c/{slug}")
+        consent = participant.get("/q/network/consent")
+        html = consent.get_data(as_text=True)
+        token = re.search(r'name="start_token"[^>]*value="([^"]+)"', html).group(1)
+        return participant.post("/q/network/consent", data={
+            "csrf_token": csrf(consent), "start_token": token, "agree": "y"},
+            follow_redirects=True).get_data(as_text=True)
+
+    page = first_page(slugs[0])
     assert "Organisme Alpha" in page and "Coopérative Beta" in page
     assert 'value="coop"' in page and 'value="p1"' in page
+    # The same unanswered page of the same version, for another campaign: its own roster
+    # (pages are kept once rendered, per roster).
+    page = first_page(slugs[1])
+    assert "Clinique Gamma" in page and "Organisme Alpha" not in page
 
 
 def test_parse_roster_keeps_codes_of_names_already_there() -> None:

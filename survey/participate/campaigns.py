@@ -18,6 +18,7 @@ from ..extensions import db
 from ..models import Campaign, Evaluation, Response
 from ..questionnaire.model import Choice
 from .routes import bp
+from .services import response_by_id
 
 CLOSED_ENDPOINTS = {"participate.welcome", "participate.consent", "participate.page",
                     "participate.panel"}
@@ -92,7 +93,8 @@ def _closed_campaign() -> Any:
         code = (request.view_args or {}).get("code")
         entry = session.get("active", {}).get(code) if isinstance(code, str) else None
         ident = entry.get("id") if isinstance(entry, dict) else None
-        response = db.session.get(Response, ident) if isinstance(ident, int) else None
+        response = response_by_id(ident) if isinstance(ident, int) else None
+        g.session_response = response  # the view uses it (after checking its resume code)
         campaign = response.campaign if response is not None else campaign
     if campaign is not None and not campaign.is_open:
         return closed_page(campaign)

@@ -25,7 +25,6 @@ from flask import (
 from flask_babel import gettext
 from werkzeug.wrappers import Response as HttpResponse
 
-from ..extensions import db
 from ..language import participant_language
 from ..links import absolute_url
 from ..models import QuestionnaireVersion, Response
@@ -39,6 +38,7 @@ from ..versions import latest_version, latest_versions
 from . import services
 from .forms import ActionForm, StartForm, page_form
 from .messages import issue_message
+from .rendering import section_items
 
 bp = Blueprint("participate", __name__, template_folder="templates")
 
@@ -53,11 +53,16 @@ View = Callable[..., Any]
 # -- helpers ---------------------------------------------------------------------------------
 
 @bp.url_value_preprocessor
-def _load_questionnaire(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+def _load_questionnaire(endpoint: str | None, values: dict[str, Any] | None) -> None:
     """Every ``/q/<code>/...`` page: its newest version (404 if none), and its definition for
     the participant's language, before anything is rendered."""
     code = (values or {}).get("code")
     if code is None:
+        return
+    if endpoint == "participate.page" and isinstance(code, str) and _active(code):
+        # A page of a response in progress shows the response's own version, and the view
+        # checks the code against it: the newest version is not needed (one query fewer on
+        # the most frequent request).
         return
     version = latest_version(code) if isinstance(code, str) and CODE_RE.match(code) else None
     if version is None:
@@ -114,8 +119,11 @@ def _current_response(code: str) -> Response | None:
     if not entry:
         return None
     response_id, resume = entry.get("id"), entry.get("resume")
-    response = (db.session.get(Response, response_id)
-                if isinstance(response_id, int) and isinstance(resume, str) else None)
+    response = None
+    if isinstance(response_id, int) and isinstance(resume, str):
+        held = g.get("session_response")  # read by the closed-campaign check, if it ran
+        response = held if held is not None and held.id == response_id else (
+            services.response_by_id(response_id))
     if (response is None or response.version.questionnaire.code != code
             or not same(response.resume_hash, digest(resume))):
         _forget(code)
@@ -149,11 +157,12 @@ def _page(definition: Definition, section: Section, response: Response, form: An
           ) -> tuple[str, int]:
     where = navigation.position(definition, section, response.answers)
     resumed = session.pop("resumed", None) == definition.code
+    questions = section_items(definition, section, values, errors, _rosters(definition))
     return render_template(
         "participate/page.html", definition=definition, section=section, form=form,
-        values=values, errors=errors, number=where.number, total=where.total,
+        errors=errors, number=where.number, total=where.total, questions=questions,
         is_last=where.is_last, prior=navigation.prior_answers(section, response.answers),
-        rosters=_rosters(definition), resumed=resumed), status
+        resumed=resumed), status
 
 
 # -- pages -----------------------------------------------------------------------------------

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import QuestionnaireVersion, Response, SpentToken
@@ -20,6 +21,14 @@ from ..models.types import utcnow
 from ..questionnaire.answers import prune_irrelevant
 from ..secrets import derive, digest
 from ..storage import erase_traces
+from ..versions import with_cached_definition
+
+# A response with its version (without the definition document: each process keeps one copy
+# per version), questionnaire and campaign, in one query: read on every page.
+_RESPONSE = (select(Response).where(Response.id == bindparam("ident"))
+             .options(joinedload(Response.version).defer(QuestionnaireVersion.definition_data)
+                      .joinedload(QuestionnaireVersion.questionnaire),
+                      joinedload(Response.campaign)))
 
 MAX_ATTEMPTS = 20  # concurrent saves of one response are rare; each retry re-reads
 
@@ -32,6 +41,14 @@ class ResponseClosed(Exception):
 
 class TokenSpent(Exception):
     """This start token belonged to a withdrawn response."""
+
+
+def response_by_id(ident: int) -> Response | None:
+    """A response as the participant pages read it (see ``_RESPONSE``)."""
+    response = db.session.scalar(_RESPONSE, {"ident": ident})
+    if response is not None:
+        with_cached_definition(response.version)
+    return response
 
 
 def resume_code_for(start_token: str, key: str) -> str:
@@ -123,7 +140,9 @@ def change_response(response_id: int, change: Change) -> Response:
             update(Response)
             .where(Response.id == response_id, Response.revision == response.revision,
                    Response.status == STARTED)
-            .values(**values))
+            .values(**values)
+            # The commit below expires the session: nothing in it needs updating first.
+            .execution_options(synchronize_session=False))
         if result.rowcount == 1:
             db.session.commit()  # expires the response: read again only if the caller does
             return response

@@ -74,11 +74,13 @@ def latest_version(code: str) -> QuestionnaireVersion | None:
     per version (versions never change)."""
     version = db.session.scalar(_LATEST, {"code": code})
     if version is not None:
-        _definition_data(version)
+        with_cached_definition(version)
     return version
 
 
-def _definition_data(version: QuestionnaireVersion) -> None:
+def with_cached_definition(version: QuestionnaireVersion) -> None:
+    """Give a version loaded without its definition document (deferred) the copy this process
+    already read for its content hash, or read it once."""
     data = _DATA.get(version.content_hash)
     if data is None:
         if len(_DATA) >= 256:

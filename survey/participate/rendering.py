@@ -1,0 +1,48 @@
+"""The questions of a page as HTML, kept once rendered while nobody has answered them yet.
+
+Rendering the item macros was the largest cost of a page view (bench/throughput.py). A page
+whose questions hold no answer and no error renders the same for everyone with the same
+version, page, language and campaign roster, and that is the page a participant moving forward
+opens: it is rendered once per process and reused. Pages with answers or errors are rendered
+each time. (Jinja has no fragment cache of its own; this one is a bounded dict.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import render_template
+from flask_babel import get_locale
+from markupsafe import Markup
+
+from ..questionnaire import Definition
+from ..questionnaire.model import Choice, Item, Section
+
+Rosters = Callable[[Item], tuple[Choice, ...]]
+TEMPLATE = "participate/_section_items.html"
+MAX_ENTRIES = 512  # pages x languages x rosters; a few KB each
+
+_BLANK: dict[tuple[Any, ...], Markup] = {}
+
+
+def section_items(definition: Definition, section: Section, values: dict[str, list[str]],
+                  errors: dict[str, str], rosters: Rosters) -> Markup:
+    """The page's questions, with these values and errors."""
+    if errors or any(values.values()):
+        return _render(definition, section, values, errors, rosters)
+    key = (definition.content_hash, section.code, str(get_locale()),
+           tuple((c.code, *sorted(c.label.items())) for item in section.items
+                 if item.roster == "campaign" for c in rosters(item)))
+    html = _BLANK.get(key)
+    if html is None:
+        if len(_BLANK) >= MAX_ENTRIES:
+            _BLANK.clear()
+        html = _BLANK[key] = _render(definition, section, {}, {}, rosters)
+    return html
+
+
+def _render(definition: Definition, section: Section, values: dict[str, list[str]],
+            errors: dict[str, str], rosters: Rosters) -> Markup:
+    return Markup(render_template(TEMPLATE, definition=definition, section=section,
+                                  values=values, errors=errors, rosters=rosters))
