@@ -344,9 +344,10 @@ def _bootstrap_omegas(data: np.ndarray, method: str, n_boot: int, seed: int) -> 
     """
     rng = np.random.default_rng(seed)
     n = len(data)
-    key = np.hstack([np.isnan(data), np.nan_to_num(data, nan=0.0)])
-    _, first, counts = np.unique(key, axis=0, return_index=True, return_counts=True)
-    patterns = data[first]
+    rows = pd.DataFrame(data)
+    pattern = rows.groupby(list(rows.columns), dropna=False, sort=False).ngroup().to_numpy()
+    counts = np.bincount(pattern)
+    patterns = data[np.unique(pattern, return_index=True)[1]]
     chunk = max(1, 4_000_000 // len(patterns))
     parts = []
     for start in range(0, n_boot, chunk):
