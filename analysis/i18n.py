@@ -61,8 +61,8 @@ LABELS: dict[str, dict[str, str]] = {
               "Feldt's interval.",
     },
     "rwg_not_computed": {
-        "fr": "non calculé : scores numériques sans échelle de réponse connue",
-        "en": "not computed: numeric scores without a known response scale",
+        "fr": "non calculé (pas d'échelle de réponse)",
+        "en": "not computed (no response scale)",
     },
     "pairwise": {"fr": "par paires (toutes les réponses)", "en": "pairwise (every answer)"},
     "listwise": {"fr": "sur les réponses complètes seulement",

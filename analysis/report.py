@@ -59,8 +59,9 @@ def build_charts(
     out: list[Chart] = []
     summary = public.get("scale_summary", pd.DataFrame())
     likert = [s for s in codebook.scales if s.points is not None]
-    if not summary.empty and likert:
-        # The radar compares means on a common axis: scales of numeric scores are left out.
+    if not summary.empty and len(likert) >= 3:
+        # The radar compares means on a common axis (scales of numeric scores are left out) and
+        # needs three axes to be a shape.
         radar_rows = _overall(summary, by)
         radar_rows = radar_rows[radar_rows["scale"].isin([s.code for s in likert])].copy()
         radar_rows["group"] = radar_rows["wave"].astype(str)
@@ -207,6 +208,8 @@ def table_html(name: str, table: pd.DataFrame, lang: str, min_n: int,
         title = label(name, lang) if name in TABLE_TITLES else name
     shown = _display(name, table, codebook, lang) if codebook is not None else table
     columns = [c for c in table.columns if c not in ("suppressed", "suppression", "ties")]
+    if "audience" in table and not table["audience"].astype(str).str.strip().any():
+        columns.remove("audience")  # data without audiences (outside the app): an empty column
     head = "".join(f'<th scope="col">{html.escape(column_label(str(c), lang))}</th>'
                    for c in columns)
     body = []
