@@ -117,7 +117,8 @@ def summary_lines(indicators) -> list[str]:
         lines.append("no scales in the codebook: item answers only")
     teams = tables.get("team_aggregation", pd.DataFrame())
     if not teams.empty:
-        lines.append(f"{int(teams['n_teams'].max())} teams (ICC and rwg(j) per scale)")
+        lines.append(f"{int(teams['n_teams'].max())} teams (ICC(1), ICC(2) per scale; rwg(j) per "
+                     "likert scale)")
     public = public_tables(indicators)
     hidden = sum(int(t["suppressed"].sum()) for t in public.values() if "suppressed" in t)
     lines.append(f"{hidden} table rows suppressed (groups under {indicators.settings.min_group})")

@@ -106,6 +106,7 @@ def test_rwg_only_for_the_likert_scale_and_said_in_words(analysed):
     document = json.loads((out / "indicators.json").read_text(encoding="utf-8"))
     assert any("rwg(j) not computed for wellbeing" in note for note in document["notes"])
     assert "scale wellbeing: the score WB (one item: no alpha or omega)" in captured.out
+    assert "12 teams (ICC(1), ICC(2) per scale; rwg(j) per likert scale)" in captured.out
 
 
 def test_a_numeric_scale_takes_no_points_nor_reverse_and_is_not_mixed_with_likert():
