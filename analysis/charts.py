@@ -140,8 +140,13 @@ def likert_bars(
     return fig
 
 
+def _axis_range(points: int | None, bounds: list) -> dict:
+    """The axis range of a response scale; none (plotly's own) for numeric scores."""
+    return {} if points is None else {"range": bounds}
+
+
 def score_distribution(
-    table: pd.DataFrame, title: str, lang: str, min_n: int, points: int
+    table: pd.DataFrame, title: str, lang: str, min_n: int, points: int | None
 ) -> go.Figure:
     """Box plots from precomputed quantiles per ``group`` (columns group, p05, q1, median, q3,
     p95, n, suppressed); whiskers are the 5th and 95th percentiles, not individual answers."""
@@ -157,11 +162,13 @@ def score_distribution(
         fig.add_box(x=[name], q1=[row.q1], median=[row.median], q3=[row.q3],
                     lowerfence=[row.p05], upperfence=[row.p95], name=name,
                     marker_color=OKABE_ITO[index % len(OKABE_ITO)], showlegend=False)
-    fig.update_layout(yaxis={"title": label("score", lang), "range": [0.8, points + 0.2]})
+    fig.update_layout(yaxis={"title": label("score", lang),
+                             **_axis_range(points, [0.8, (points or 0) + 0.2])})
     return _layout(fig, title, height=420)
 
 
-def dumbbell(table: pd.DataFrame, title: str, lang: str, min_n: int, points: int) -> go.Figure:
+def dumbbell(table: pd.DataFrame, title: str, lang: str, min_n: int,
+             points: int | None) -> go.Figure:
     """Before/after means per site (columns site, mean_from, mean_to, design, suppressed,
     wave_from, wave_to, n). Paired designs use circles, independent samples diamonds."""
     fig = go.Figure()
@@ -190,14 +197,14 @@ def dumbbell(table: pd.DataFrame, title: str, lang: str, min_n: int, points: int
     if len(hidden_names):
         fig.add_scatter(x=[None] * len(hidden_names), y=hidden_names, mode="markers",
                         showlegend=False, hoverinfo="skip")
-    fig.update_layout(xaxis={"title": label("mean", lang), "range": [1, points]},
+    fig.update_layout(xaxis={"title": label("mean", lang), **_axis_range(points, [1, points])},
                       yaxis={"categoryorder": "array", "categoryarray": sites,
                              "autorange": "reversed"})
     return _layout(fig, title, height=160 + 32 * len(sites))
 
 
 def equity_chart(table: pd.DataFrame, title: str, lang: str, min_n: int,
-                 points: int) -> go.Figure:
+                 points: int | None) -> go.Figure:
     """Mean and 95% CI per category of each equity descriptor (columns descriptor_label,
     category_label, n, mean, ci_low, ci_high, suppressed)."""
     fig = go.Figure()
@@ -220,7 +227,7 @@ def equity_chart(table: pd.DataFrame, title: str, lang: str, min_n: int,
                         marker={"color": OKABE_ITO[index % len(OKABE_ITO)], "size": 10},
                         error_x={"type": "data", "symmetric": False, "array": highs,
                                  "arrayminus": lows})
-    fig.update_layout(xaxis={"title": label("mean", lang), "range": [1, points]},
+    fig.update_layout(xaxis={"title": label("mean", lang), **_axis_range(points, [1, points])},
                       yaxis={"autorange": "reversed"},
                       legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0})
     _layout(fig, title, height=260 + 46 * len(table))

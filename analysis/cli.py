@@ -19,7 +19,7 @@ from analysis.draft import DraftError, write_draft
 from analysis.i18n import LANGUAGES
 from analysis.indicators import compute_indicators, public_tables
 from analysis.loading import ExportError, read_export
-from analysis.reliability import MISSING_POLICIES, OMEGA_METHODS
+from analysis.reliability import BOOTSTRAP_SAMPLES, MISSING_POLICIES, OMEGA_METHODS
 from analysis.report import PLOTLYJS_CHOICES, write_outputs
 
 
@@ -44,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
                              "psych does (default), or listwise (complete answers only)")
     parser.add_argument("--omega", choices=OMEGA_METHODS, default="minres",
                         help="factoring for omega: minres as psych::omega (default) or ml")
+    parser.add_argument("--omega-boot", type=int, default=BOOTSTRAP_SAMPLES, metavar="N",
+                        help="bootstrap resamples of omega's 95%% interval (default "
+                             f"{BOOTSTRAP_SAMPLES}; 0: no interval)")
+    parser.add_argument("--ignore-unknown", action="store_true",
+                        help="leave out the CSV's columns that the codebook does not know "
+                             "(named in a warning) instead of refusing the file")
     parser.add_argument("--plotlyjs", choices=PLOTLYJS_CHOICES, default="embed",
                         help="embed plotly.js in report.html (default, one file of about 5 MB) "
                              "or write it beside it as plotly.min.js (external)")
@@ -88,6 +94,10 @@ def draft_main(argv: list[str]) -> int:
     return 0
 
 
+def _number(value: float) -> str:
+    return "not computable" if pd.isna(value) else f"{value:.3f}"
+
+
 def summary_lines(indicators) -> list[str]:
     """What the analysis found, in a few lines: n, scales with alpha, teams, waves, suppression."""
     tables = indicators.tables
@@ -97,13 +107,18 @@ def summary_lines(indicators) -> list[str]:
     lines = [f"{n} responses, {len(waves)} wave(s): {', '.join(waves[:10])}"]
     reliability = tables.get("reliability", pd.DataFrame())
     for row in reliability.itertuples(index=False):
-        lines.append(f"scale {row.scale}: {row.k} items, n = {row.n}, alpha = {row.alpha:.3f}, "
-                     f"omega = {row.omega:.3f} ({row.missing})")
+        lines.append(f"scale {row.scale}: {row.k} item{'s' if row.k != 1 else ''}, n = {row.n}, "
+                     f"alpha = {_number(row.alpha)}, omega = {_number(row.omega)} ({row.missing})")
+    for scale in indicators.codebook.scales:
+        if len(scale.items) == 1:
+            lines.append(f"scale {scale.code}: the score {scale.items[0]} (one item: no alpha "
+                         "or omega)")
     if not indicators.codebook.scales:
         lines.append("no scales in the codebook: item answers only")
     teams = tables.get("team_aggregation", pd.DataFrame())
     if not teams.empty:
-        lines.append(f"{int(teams['n_teams'].max())} teams (ICC and rwg(j) per scale)")
+        lines.append(f"{int(teams['n_teams'].max())} teams (ICC(1), ICC(2) per scale; rwg(j) per "
+                     "likert scale)")
     public = public_tables(indicators)
     hidden = sum(int(t["suppressed"].sum()) for t in public.values() if "suppressed" in t)
     lines.append(f"{hidden} table rows suppressed (groups under {indicators.settings.min_group})")
@@ -121,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0)
     if args.min_group < 1:
         return _fail(["--min-group must be at least 1"])
+    if args.omega_boot < 0:
+        return _fail(["--omega-boot must be 0 (no interval) or a number of resamples"])
     if not args.export.is_file():
         return _fail([f"{args.export}: no such file"])
     if not args.codebook.is_file():
@@ -132,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            frame = read_export(args.export, codebook)
+            frame = read_export(args.export, codebook, ignore_unknown=args.ignore_unknown)
         for warning in caught:
             print(f"warning: {warning.message}", file=sys.stderr)
     except ExportError as exc:
@@ -145,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
         indicators = compute_indicators(frame, codebook, by=args.by, min_group=args.min_group,
                                         comparison_sites=comparison,
                                         min_coverage=args.min_coverage,
-                                        missing=args.missing, omega_method=args.omega)
+                                        missing=args.missing, omega_method=args.omega,
+                                        omega_boot=args.omega_boot)
         progress("writing the tables and the report...")
         written = write_outputs(indicators, args.out, lang=args.lang,
                                 with_charts=not args.no_charts, plotlyjs=args.plotlyjs)

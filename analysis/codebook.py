@@ -112,9 +112,13 @@ class Item:
 
 @dataclass(frozen=True)
 class Scale:
+    """Items scored together. ``points`` is the number of options of its likert items; ``None``
+    for a scale of numeric scores (integer or decimal items, e.g. a mean computed elsewhere),
+    which has no response scale: no reverse keying, no top box, no rwg(j)."""
+
     code: str
     items: tuple[str, ...]
-    points: int
+    points: int | None
     min_answered: int
     reverse: tuple[str, ...] = ()
     construct: Text = field(default_factory=dict)
@@ -125,7 +129,7 @@ class Scale:
 class Codebook:
     questionnaire: str
     version: str
-    audience: str
+    audience: str  # "" when the codebook names none (data from outside the app)
     languages: tuple[str, ...]
     items: tuple[Item, ...]
     scales: tuple[Scale, ...] = ()
@@ -134,6 +138,7 @@ class Codebook:
     metadata_columns: tuple[str, ...] = METADATA_COLUMNS
     missing_codes: tuple[str, ...] = MISSING_CODES
     columns: Mapping[str, str] = field(default_factory=dict)
+    ignore_columns: tuple[str, ...] = ()
 
     @property
     def missing_values(self) -> tuple[str, ...]:
@@ -204,11 +209,12 @@ def parse_codebook(raw: Any) -> Codebook:
         raise CodebookError(["the codebook must be a JSON object"])
     if raw.get("codebook_format") != CODEBOOK_FORMAT:
         problems.append(f"codebook_format must be {CODEBOOK_FORMAT}")
-    for key in ("questionnaire", "version", "audience"):
+    for key in ("questionnaire", "version"):
         if not isinstance(raw.get(key), str) or not raw.get(key):
             problems.append(f"{key} must be a non-empty string")
-    if raw.get("audience") not in AUDIENCES:
-        problems.append(f"audience must be one of {sorted(AUDIENCES)}")
+    audience = raw.get("audience") or ""
+    if audience and (not isinstance(audience, str) or audience not in AUDIENCES):
+        problems.append(f"audience must be one of {sorted(AUDIENCES)}, or absent")
     languages = raw.get("languages")
     if not isinstance(languages, list) or not languages:
         problems.append("languages must be a non-empty list")
@@ -229,6 +235,11 @@ def parse_codebook(raw: Any) -> Codebook:
         problems.append("columns must map metadata names to the data's column names, e.g. "
                         "{\"response_id\": \"id\", \"team\": \"GRP\"}")
         columns = {}
+    ignore_columns = raw.get("ignore_columns") or []
+    if not isinstance(ignore_columns, list) or not all(
+            isinstance(c, str) for c in ignore_columns):
+        problems.append("ignore_columns must be a list of column names of the data")
+        ignore_columns = []
     unknown_roles = sorted(set(columns) - set(metadata))
     if unknown_roles:
         problems.append(f"columns: {unknown_roles} are not metadata columns {list(metadata)}")
@@ -266,7 +277,7 @@ def parse_codebook(raw: Any) -> Codebook:
     return Codebook(
         questionnaire=raw["questionnaire"],
         version=raw["version"],
-        audience=raw["audience"],
+        audience=audience if isinstance(audience, str) else "",
         languages=tuple(languages),
         items=tuple(items),
         scales=tuple(scales),
@@ -275,6 +286,7 @@ def parse_codebook(raw: Any) -> Codebook:
         metadata_columns=metadata,
         missing_codes=missing_codes,
         columns=dict(columns),
+        ignore_columns=tuple(ignore_columns),
     )
 
 
@@ -368,11 +380,27 @@ def _parse_scale(
     where = f"{where} ({raw['code']})"
     codes = raw.get("items")
     points = raw.get("points")
-    if not isinstance(codes, list) or len(codes) < 2:
-        problems.append(f"{where}: items must list at least two item codes")
+    if not isinstance(codes, list) or not codes or not all(isinstance(c, str) for c in codes):
+        problems.append(f"{where}: items must list item codes")
         return None
-    if not isinstance(points, int) or points < 2:
-        problems.append(f"{where}: points must be an integer >= 2")
+    known = [items[c] for c in codes if c in items]
+    numeric = bool(known) and all(i.type in NUMERIC_TYPES for i in known)
+    if numeric:
+        # Scores (integer or decimal items): no response scale, so no points and no reversal.
+        if points is not None:
+            problems.append(f"{where}: points is for likert items; a scale of numeric items "
+                            "(integer, decimal) has none")
+        if raw.get("reverse"):
+            problems.append(f"{where}: reverse needs likert items with points; reverse "
+                            "numeric scores in the data")
+        points = None
+    elif len(codes) < 2:
+        problems.append(f"{where}: a likert scale lists at least two items (a single score "
+                        "is a scale of one integer or decimal item)")
+        return None
+    elif not isinstance(points, int) or points < 2:
+        problems.append(f"{where}: points must be an integer >= 2 (the likert items' number of "
+                        "options)")
         return None
     for code in codes:
         item = items.get(code)
@@ -380,9 +408,12 @@ def _parse_scale(
             continue  # its own problem is already reported, once
         if item is None:
             problems.append(f"{where}: unknown item {code!r}")
-        elif item.type != "likert" or item.points != points:
+        elif numeric and item.type not in NUMERIC_TYPES:
+            problems.append(f"{where}: item {code!r} is not an integer or decimal item like the "
+                            "scale's others")
+        elif not numeric and (item.type != "likert" or item.points != points):
             problems.append(f"{where}: item {code!r} is not a likert item with {points} points")
-    reverse = raw.get("reverse") or []
+    reverse = [] if numeric else raw.get("reverse") or []
     if not set(reverse) <= set(codes):
         problems.append(f"{where}: reverse must be a subset of items")
     min_answered = raw.get("min_answered", len(codes))
@@ -439,6 +470,7 @@ def _codebook_to_dict(codebook: Codebook) -> dict[str, Any]:
         "metadata_columns": list(codebook.metadata_columns),
         "missing_codes": list(codebook.missing_codes),
         **({"columns": dict(codebook.columns)} if codebook.columns else {}),
+        **({"ignore_columns": list(codebook.ignore_columns)} if codebook.ignore_columns else {}),
         "items": items,
         "scales": [
             {

@@ -3,7 +3,8 @@
 ``python -m analysis codebook DATA.csv --out draft.json`` reads the columns, guesses each one's
 type from its values and writes a codebook to finish by hand: the evaluator checks the types,
 adds labels and lists the scales (left empty here, since no data says which items belong
-together). The guesses:
+together). No ``audience`` is set: it names one of Proximité's own audiences, which outside data
+are not, and is the evaluator's to add if they are. The guesses:
 
 - the response id: a column named like an id (``id``, ``response_id``, R's unnamed row-name
   column...), else the first column whose cells are all filled and distinct;
@@ -76,7 +77,6 @@ def draft_codebook(raw: pd.DataFrame, name: str) -> tuple[dict[str, Any], list[s
         "questionnaire": name,
         "version": "1",
         "title": {"en": name, "fr": name},
-        "audience": "citizen",
         "languages": ["en", "fr"],
         "metadata_columns": list(METADATA_COLUMNS),
         "columns": {role: column for role, column in roles.items() if role != column},

@@ -52,6 +52,18 @@ LABELS: dict[str, dict[str, str]] = {
               "one factor ({method}), interval by bootstrap ({boot} resamples, fixed seed); alpha "
               "with Feldt's interval.",
     },
+    "reliability_method_no_boot": {
+        "fr": "Alpha et oméga calculés comme le fait psych (R) : covariances {missing} ; oméga "
+              "total d'un facteur ({method}), sans intervalle (bootstrap désactivé) ; alpha avec "
+              "l'intervalle de Feldt.",
+        "en": "Alpha and omega computed as R's psych does: {missing} covariances; omega total of "
+              "one factor ({method}), without interval (bootstrap turned off); alpha with "
+              "Feldt's interval.",
+    },
+    "rwg_not_computed": {
+        "fr": "non calculé (pas d'échelle de réponse)",
+        "en": "not computed (no response scale)",
+    },
     "pairwise": {"fr": "par paires (toutes les réponses)", "en": "pairwise (every answer)"},
     "listwise": {"fr": "sur les réponses complètes seulement",
                  "en": "listwise (complete answers only)"},

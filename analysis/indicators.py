@@ -10,7 +10,12 @@ import pandas as pd
 from analysis.codebook import Codebook
 from analysis.impact import difference_in_differences, equity_gaps, equity_means, wave_changes
 from analysis.leadership import team_networks
-from analysis.reliability import cronbach_alpha, item_statistics, mcdonald_omega
+from analysis.reliability import (
+    BOOTSTRAP_SAMPLES,
+    cronbach_alpha,
+    item_statistics,
+    mcdonald_omega,
+)
 from analysis.scoring import (
     item_distribution,
     keyed_items,
@@ -19,7 +24,7 @@ from analysis.scoring import (
     summarise_scores,
 )
 from analysis.suppression import DEFAULT_MIN_N, suppress
-from analysis.teams import team_aggregation, team_scales
+from analysis.teams import team_aggregation, team_scales, without_rwg
 
 ALL = "(all)"
 
@@ -33,6 +38,7 @@ class Settings:
     min_pairs: int = DEFAULT_MIN_N
     missing: str = "pairwise"
     omega_method: str = "minres"
+    omega_boot: int = BOOTSTRAP_SAMPLES
 
 
 @dataclass(frozen=True)
@@ -60,15 +66,19 @@ def compute_indicators(
     members_by_team: Mapping[str, Sequence[str]] | None = None,
     missing: str = "pairwise",
     omega_method: str = "minres",
+    omega_boot: int = BOOTSTRAP_SAMPLES,
 ) -> Indicators:
     """Compute every indicator table from a prepared export (see ``analysis.loading``).
 
-    ``missing`` and ``omega_method`` are passed to ``analysis.reliability``.
+    ``missing``, ``omega_method`` and ``omega_boot`` (bootstrap resamples of omega's interval,
+    0 for none) are passed to ``analysis.reliability``.
     """
+    if omega_boot < 0:
+        raise ValueError("omega_boot must be 0 (no interval) or a number of resamples")
     if by is not None and by not in frame.columns:
         raise ValueError(f"cannot group by {by!r}: no such column")
     settings = Settings(by, min_group, tuple(comparison_sites), min_coverage, min_group,
-                        missing, omega_method)
+                        missing, omega_method, omega_boot)
     frame = _categorised(frame, codebook)
     scores = scale_scores(frame, codebook)
     keys = group_keys(settings)
@@ -111,6 +121,13 @@ def compute_indicators(
             table = team_scales(frame, scores, codebook)
             tables["team_scales"] = table
             tables["team_aggregation"] = team_aggregation(frame, scores, codebook, table)
+            no_rwg = without_rwg(codebook)
+            if no_rwg:
+                notes.append(
+                    f"rwg(j) not computed for {', '.join(s.code for s in no_rwg)}: numeric "
+                    "scores, not answers on a response scale with a known number of options "
+                    "(likert items); team means and ICC(1)/ICC(2) are given"
+                )
         networks = [
             team_networks(frame, codebook, item, members_by_team, min_coverage)
             for item in codebook.nomination_items
@@ -183,9 +200,12 @@ def _reliability(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows, item_rows = [], []
     for scale in codebook.scales:
+        if len(scale.items) < 2:
+            continue  # a single score has no internal consistency
         items = keyed_items(frame, scale)
         alpha = cronbach_alpha(items, missing=settings.missing)
-        omega = mcdonald_omega(items, method=settings.omega_method, missing=settings.missing)
+        omega = mcdonald_omega(items, method=settings.omega_method, missing=settings.missing,
+                               n_boot=settings.omega_boot)
         rows.append(
             {"scale": scale.code, "n": alpha.n, "k": len(scale.items), "missing": alpha.missing,
              "alpha": alpha.value, "alpha_ci_low": alpha.ci_low, "alpha_ci_high": alpha.ci_high,

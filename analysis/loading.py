@@ -39,7 +39,8 @@ class ExportError(ValueError):
         super().__init__("invalid export:\n  " + "\n  ".join(problems))
 
 
-def read_export(path: str | Path, codebook: Codebook) -> pd.DataFrame:
+def read_export(path: str | Path, codebook: Codebook, ignore_unknown: bool = False
+                ) -> pd.DataFrame:
     """Read an exported CSV (UTF-8, with or without BOM) and return the checked tidy frame."""
     try:
         raw = pd.read_csv(
@@ -47,11 +48,17 @@ def read_export(path: str | Path, codebook: Codebook) -> pd.DataFrame:
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise ExportError([f"{path}: cannot read as CSV ({exc})"]) from exc
-    return prepare(raw, codebook)
+    return prepare(raw, codebook, ignore_unknown)
 
 
-def prepare(raw: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
-    """Check a raw export frame against the codebook and convert its columns."""
+def prepare(raw: pd.DataFrame, codebook: Codebook, ignore_unknown: bool = False
+            ) -> pd.DataFrame:
+    """Check a raw export frame against the codebook and convert its columns.
+
+    A column the codebook does not know is an error naming it, unless it is listed in the
+    codebook's ``ignore_columns`` or ``ignore_unknown`` is true (then it is left out, with a
+    warning naming it): a column silently dropped could be an item whose code was mistyped.
+    """
     problems: list[str] = []
     raw = raw.reset_index(drop=True)
     raw.columns = [str(c) for c in raw.columns]
@@ -68,12 +75,16 @@ def prepare(raw: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
         problems.append(
             f"missing column(s): {', '.join(missing_meta)} (name the data's own id column in the "
             "codebook: \"columns\": {\"response_id\": \"...\"})")
-    known = set(codebook.metadata_columns) | set(codebook.item_codes)
+    known = {*codebook.metadata_columns, *codebook.item_codes, *codebook.ignore_columns}
     unknown = [c for c in columns if c not in known]
-    if unknown:
+    if unknown and ignore_unknown:
+        warnings.warn(f"column(s) not in the codebook, ignored: {', '.join(unknown)}",
+                      stacklevel=2)
+    elif unknown:
         problems.append(
             f"unknown column(s) not in the codebook of {codebook.questionnaire!r}: "
-            + ", ".join(unknown)
+            + ", ".join(unknown) + " (add them to its items, list them in its "
+            "\"ignore_columns\", or run with --ignore-unknown)"
         )
     absent = [c for c in codebook.item_codes if c not in columns]
     if absent:

@@ -335,16 +335,25 @@ def _batch_minres_omega(corr: np.ndarray) -> np.ndarray:
 
 
 def _bootstrap_omegas(data: np.ndarray, method: str, n_boot: int, seed: int) -> np.ndarray:
-    """Omega of ``n_boot`` resamples of the rows of ``data`` drawn with ``default_rng(seed)``."""
+    """Omega of ``n_boot`` resamples of the rows of ``data`` drawn with ``default_rng(seed)``.
+
+    Drawing n respondents with replacement draws each distinct answer pattern a multinomial
+    number of times (probabilities: the patterns' shares of the rows), so each resample is drawn
+    as counts over the distinct patterns. Likert answers repeat a few thousand patterns at most,
+    so the bootstrap of a large export costs about as much as that of a small one.
+    """
     rng = np.random.default_rng(seed)
     n = len(data)
-    chunk = max(1, 4_000_000 // max(n, 1))
+    rows = pd.DataFrame(data)
+    pattern = rows.groupby(list(rows.columns), dropna=False, sort=False).ngroup().to_numpy()
+    counts = np.bincount(pattern)
+    patterns = data[np.unique(pattern, return_index=True)[1]]
+    chunk = max(1, 4_000_000 // len(patterns))
     parts = []
     for start in range(0, n_boot, chunk):
         size = min(chunk, n_boot - start)
-        rows = rng.integers(0, n, size=(size, n)) + n * np.arange(size)[:, None]
-        weights = np.bincount(rows.ravel(), minlength=size * n).reshape(size, n)
-        corr = _weighted_corr(data, weights.astype(float))
+        weights = rng.multinomial(n, counts / n, size=size).astype(float)
+        corr = _weighted_corr(patterns, weights)
         if method == "minres":
             parts.append(_batch_minres_omega(corr))
         else:

@@ -18,7 +18,6 @@ from analysis.codebook import Codebook
 from analysis.i18n import DESCRIPTORS, TABLE_TITLES, audience_name, column_label, label
 from analysis.indicators import ALL, Indicators, public_tables
 from analysis.output import jsonable, write_csv, write_json
-from analysis.reliability import BOOTSTRAP_SAMPLES
 
 MAX_HTML_ROWS = 300
 MAX_NETWORKS = 12
@@ -59,11 +58,15 @@ def build_charts(
     min_n = indicators.settings.min_group
     out: list[Chart] = []
     summary = public.get("scale_summary", pd.DataFrame())
-    if not summary.empty:
-        radar_rows = _overall(summary, by).copy()
+    likert = [s for s in codebook.scales if s.points is not None]
+    if not summary.empty and len(likert) >= 3:
+        # The radar compares means on a common axis (scales of numeric scores are left out) and
+        # needs three axes to be a shape.
+        radar_rows = _overall(summary, by)
+        radar_rows = radar_rows[radar_rows["scale"].isin([s.code for s in likert])].copy()
         radar_rows["group"] = radar_rows["wave"].astype(str)
         radar_rows["scale_label"] = [_scale_label(codebook, s, lang) for s in radar_rows["scale"]]
-        points = max(s.points for s in codebook.scales)
+        points = max(s.points or 0 for s in likert)
         out.append(Chart("overview", label("radar_title", lang),
                          charts.radar(radar_rows, label("radar_title", lang), lang, min_n,
                                       points)))
@@ -185,6 +188,11 @@ def _display(name: str, table: pd.DataFrame, codebook: Codebook, lang: str) -> p
     for column in ("missing", "omega_method", "design"):
         if column in out:
             out[column] = [label(str(v), lang) for v in out[column]]
+    no_rwg = {s.code for s in codebook.scales if s.points is None}
+    for column in ("rwg_j", "median_rwg_j"):
+        if column in out and "scale" in table:
+            out[column] = [label("rwg_not_computed", lang) if str(code) in no_rwg else value
+                           for code, value in zip(table["scale"], out[column], strict=True)]
     return out
 
 
@@ -200,6 +208,8 @@ def table_html(name: str, table: pd.DataFrame, lang: str, min_n: int,
         title = label(name, lang) if name in TABLE_TITLES else name
     shown = _display(name, table, codebook, lang) if codebook is not None else table
     columns = [c for c in table.columns if c not in ("suppressed", "suppression", "ties")]
+    if "audience" in table and not table["audience"].astype(str).str.strip().any():
+        columns.remove("audience")  # data without audiences (outside the app): an empty column
     head = "".join(f'<th scope="col">{html.escape(column_label(str(c), lang))}</th>'
                    for c in columns)
     body = []
@@ -312,8 +322,9 @@ summary{cursor:pointer;color:#0b5394}.scroll{max-width:100%}
 
 def reliability_method(settings, lang: str) -> str:
     """One sentence saying how alpha and omega were computed (missing answers, method, CI)."""
-    return label("reliability_method", lang, missing=label(settings.missing, lang),
-                 method=label(settings.omega_method, lang), boot=BOOTSTRAP_SAMPLES)
+    key = "reliability_method" if settings.omega_boot else "reliability_method_no_boot"
+    return label(key, lang, missing=label(settings.missing, lang),
+                 method=label(settings.omega_method, lang), boot=settings.omega_boot)
 
 
 def render_html(indicators: Indicators, public: dict[str, pd.DataFrame], chart_list: list[Chart],
@@ -327,6 +338,7 @@ def render_html(indicators: Indicators, public: dict[str, pd.DataFrame], chart_l
     n_responses = int(indicators.tables["responses"]["n"].sum()) if "responses" in (
         indicators.tables) else 0
     script = f'<script src="{PLOTLYJS_FILE}"></script>' if plotlyjs == "external" else ""
+    audience = f" ({esc(audience_name(codebook.audience, lang))})" if codebook.audience else ""
     parts = [
         f'<!doctype html><html lang="{esc(lang)}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -334,7 +346,7 @@ def render_html(indicators: Indicators, public: dict[str, pd.DataFrame], chart_l
         f"<style>{STYLE}</style>{script}</head><body><main>",
         f"<h1>{esc(label('report_title', lang))} — {esc(title)}</h1>",
         f"<p>{esc(label('questionnaire', lang))}: {esc(codebook.questionnaire)} "
-        f"{esc(codebook.version_label)} ({esc(audience_name(codebook.audience, lang))}) · "
+        f"{esc(codebook.version_label)}{audience} · "
         f"{esc(label('responses', lang))}: {n_responses} · {esc(label('generated', lang))} "
         f"{esc(dt.date.today().isoformat())}</p>",
         f"<p>{esc(label('suppression_note', lang, n=settings.min_group))}</p>",
@@ -412,6 +424,7 @@ def write_outputs(
             "min_coverage": settings.min_coverage,
             "missing": settings.missing,
             "omega_method": settings.omega_method,
+            "omega_boot": settings.omega_boot,
         },
         "notes": list(indicators.notes),
         "tables": {name: table for name, table in public.items()},

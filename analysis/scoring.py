@@ -1,11 +1,13 @@
 """Scale scores per respondent and their summaries per group.
 
 A respondent's score on a scale is the mean of the answered items after reverse keying
-(``points + 1 - answer``), when at least ``min_answered`` items are answered.
+(``points + 1 - answer``), when at least ``min_answered`` items are answered. Scales of numeric
+scores (``points`` is None) have no reverse keying and no top box.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -40,9 +42,10 @@ def scale_scores(frame: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     )
 
 
-def top_box_threshold(points: int) -> float:
-    """Scores at or above this count as 'top box': the two highest options (e.g. 4+ of 5)."""
-    return points - 1
+def top_box_threshold(points: int | None) -> float:
+    """Scores at or above this count as 'top box': the two highest options (e.g. 4+ of 5).
+    NaN without a response scale (numeric scores)."""
+    return math.nan if points is None else points - 1
 
 
 def mean_ci(
@@ -73,7 +76,8 @@ def summarise_scores(
         for column in by:
             data[column] = groups[column]
         data = data.dropna(subset=["score"])
-        data["top"] = data["score"] >= top_box_threshold(scale.points)
+        threshold = top_box_threshold(scale.points)
+        data["top"] = math.nan if math.isnan(threshold) else data["score"] >= threshold
         if by:
             data = data.dropna(subset=by)
             grouped = data.groupby(by, sort=True, observed=True)

@@ -85,3 +85,49 @@ def test_bad_codebook_is_reported(tmp_path, capsys, codebooks):
     csv_path, codebook_path = write_export(tmp_path, "c", raw, {**raw_codebook, "audience": "x"})
     assert main([str(csv_path), "--codebook", str(codebook_path), "--out", "o"]) == 2
     assert "audience" in capsys.readouterr().err
+
+
+def test_unknown_columns_stop_the_cli_unless_ignored(tmp_path, capsys, codebooks):
+    raw_codebook = bundled_codebook_dict("citizens")
+    raw = generate(codebooks["citizens"], 40, seed=9).assign(Q99="3", remarks="ok")
+    csv_path, codebook_path = write_export(tmp_path, "citizens", raw, raw_codebook)
+    args = [str(csv_path), "--codebook", str(codebook_path), "--out", str(tmp_path / "o"),
+            "--no-charts", "--omega-boot", "0"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "unknown column(s)" in err and "Q99, remarks" in err and "--ignore-unknown" in err
+    assert not (tmp_path / "o").exists()
+    assert main([*args, "--ignore-unknown"]) == 0
+    assert "warning: column(s) not in the codebook, ignored: Q99, remarks" in (
+        capsys.readouterr().err)
+    codebook_path.write_text(json.dumps({**raw_codebook, "ignore_columns": ["Q99", "remarks"]}),
+                             encoding="utf-8")
+    assert main(args) == 0
+    assert "Q99" not in capsys.readouterr().err
+
+
+def test_omega_boot_sets_the_resamples_of_the_interval_and_0_turns_it_off(tmp_path, capsys,
+                                                                          codebooks):
+    raw_codebook = bundled_codebook_dict("citizens")
+    raw = generate(codebooks["citizens"], 300, seed=10)
+    csv_path, codebook_path = write_export(tmp_path, "citizens", raw, raw_codebook)
+
+    def reliability(boot: str) -> tuple[pd.DataFrame, str]:
+        out = tmp_path / f"o{boot}"
+        code = main([str(csv_path), "--codebook", str(codebook_path), "--out", str(out),
+                     "--lang", "en", "--omega-boot", boot])
+        assert code == 0, capsys.readouterr().err
+        table = pd.read_csv(out / "reliability.csv", encoding="utf-8-sig").set_index("scale")
+        return table, (out / "report.html").read_text(encoding="utf-8")
+
+    off, off_report = reliability("0")
+    assert off["omega"].notna().all()
+    assert off["omega_ci_low"].isna().all() and off["omega_ci_high"].isna().all()
+    assert "without interval (bootstrap turned off)" in off_report
+    few, few_report = reliability("40")
+    assert (few["omega_ci_low"] < few["omega"]).all()
+    assert (few["omega"] < few["omega_ci_high"]).all()
+    assert "bootstrap (40 resamples" in few_report
+    assert main([str(csv_path), "--codebook", str(codebook_path), "--out", "o",
+                 "--omega-boot", "-1"]) == 2
+    assert "--omega-boot" in capsys.readouterr().err

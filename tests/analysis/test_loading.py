@@ -1,6 +1,7 @@
 """Reading exports: conversions, missing codes and clear messages for bad files."""
 
 import warnings
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -35,11 +36,22 @@ def test_only_the_response_id_column_is_required(codebooks):
     assert "missing column(s): response_id" in str(error.value)
 
 
-def test_unknown_columns_are_named(codebooks):
+def test_unknown_columns_are_an_error_naming_them_unless_ignored(codebooks):
     codebook = codebooks["citizens"]
+    raw = raw_export(codebook).assign(mystery_item="1", notes="x")
     with pytest.raises(ExportError) as error:
-        prepare(raw_export(codebook).assign(mystery_item="1"), codebook)
-    assert "unknown column(s)" in str(error.value) and "mystery_item" in str(error.value)
+        prepare(raw, codebook)
+    assert "unknown column(s)" in str(error.value) and "mystery_item, notes" in str(error.value)
+    assert "--ignore-unknown" in str(error.value) and "ignore_columns" in str(error.value)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        frame = prepare(raw, codebook, ignore_unknown=True)
+    assert "mystery_item" not in frame and "notes" not in frame
+    assert any("ignored: mystery_item, notes" in str(w.message) for w in caught)
+    listed = replace(codebook, ignore_columns=("mystery_item", "notes"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # listed in the codebook: no warning either
+        assert "mystery_item" not in prepare(raw, listed)
 
 
 def test_text_in_numeric_item_names_column_lines_and_ids(codebooks):

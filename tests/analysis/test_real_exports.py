@@ -154,6 +154,24 @@ def test_draft_codebook_guesses_types_and_the_id(tmp_path, capsys):
     assert "response id: column 'ID'" in capsys.readouterr().out
 
 
+def test_draft_codebook_leaves_the_audience_to_the_evaluator(tmp_path, capsys):
+    csv_path = tmp_path / "data.csv"
+    outside_data().to_csv(csv_path, index=False)
+    out = tmp_path / "draft.json"
+    assert main(["codebook", str(csv_path), "--out", str(out)]) == 0
+    draft = json.loads(out.read_text(encoding="utf-8"))
+    assert "audience" not in draft
+    draft["missing_codes"] = ["-99"]
+    out.write_text(json.dumps(draft), encoding="utf-8")
+    code = main([str(csv_path), "--codebook", str(out), "--out", str(tmp_path / "o"),
+                 "--min-group", "2", "--lang", "fr"])
+    assert code == 0, capsys.readouterr().err
+    report = (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
+    heading = report[report.index("<p>Questionnaire"):].split("</p>")[0]
+    assert "(" not in heading  # no audience named, e.g. "(citoyens)"
+    assert "citoyens" not in report and "patients" not in report
+
+
 BFI_R = """
 bfi <- read.csv("{path}")
 keyed <- bfi
