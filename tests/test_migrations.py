@@ -78,3 +78,42 @@ def test_audit_events_are_never_updated_or_deleted(app: Flask) -> None:
         db.session.delete(db.session.get(type(event), event.id))
         with pytest.raises(AuditImmutable):
             db.session.commit()
+
+
+def test_draft_files_of_earlier_versions_move_into_the_database(app: Flask, tmp_path) -> None:  # noqa: ANN001
+    """Upgrading imports the drafts kept as files in the instance folder: those of existing
+    evaluations with a content-hash name; the others are skipped, nothing fails."""
+    import json
+
+    from sqlalchemy import text
+
+    from survey.versions.drafts import drafts_of
+
+    app.instance_path = str(tmp_path)
+    with app.app_context():
+        downgrade(revision="e7f9a1b3c5d8")
+        with db.engine.begin() as connection:
+            evaluation_id = connection.execute(text(
+                "INSERT INTO evaluation (name, description, responsible_name, contact_email, "
+                "contact_phone, privacy_officer_name, privacy_officer_email, is_demo, created_at)"
+                " VALUES ('Pilot', '', '', '', '', '', '', false, '2026-01-01 00:00:00+00') "
+                "RETURNING id")).scalar_one()
+        data = {"code": "pilot", "title": {"fr": "Pilote"}}
+        kept = tmp_path / "drafts" / str(evaluation_id)
+        kept.mkdir(parents=True)
+        (kept / f"{'a' * 64}.json").write_text(json.dumps(
+            {"source_name": "pilot.xlsx", "data": data, "notes": ["a standard consent"]}),
+            encoding="utf-8")
+        (kept / "not-a-hash.json").write_text("{}", encoding="utf-8")
+        (kept / f"{'b' * 64}.json").write_text("{broken", encoding="utf-8")
+        orphan = tmp_path / "drafts" / str(evaluation_id + 1)
+        orphan.mkdir()
+        (orphan / f"{'c' * 64}.json").write_text(json.dumps({"data": data}), encoding="utf-8")
+        upgrade()
+        [draft] = drafts_of(evaluation_id)
+        assert (draft.content_hash, draft.source_name) == ("a" * 64, "pilot.xlsx")
+        assert draft.definition_data == data and draft.notes == ["a standard consent"]
+        assert drafts_of(evaluation_id + 1) == []
+        db.session.delete(draft)
+        db.session.execute(text("DELETE FROM evaluation WHERE id = :id"), {"id": evaluation_id})
+        db.session.commit()

@@ -109,10 +109,6 @@ def describe(change: Change) -> tuple[str, str | None]:
     return message, warning
 
 
-def _instance() -> str:
-    return current_app.instance_path
-
-
 def _versions() -> list[QuestionnaireVersion]:
     return list(db.session.scalars(select(QuestionnaireVersion).join(Questionnaire)
                                    .order_by(Questionnaire.code, QuestionnaireVersion.id)))
@@ -136,7 +132,7 @@ def _latest(code: str) -> QuestionnaireVersion | None:
 @member(VIEW)
 def questionnaires(evaluation: Evaluation) -> str:
     return render_template("design/questionnaires.html", evaluation=evaluation,
-                           versions=_versions(), drafts=drafts_of(_instance(), evaluation.id),
+                           versions=_versions(), drafts=drafts_of(evaluation.id),
                            form=UploadForm(), manage=g.role in MANAGE)
 
 
@@ -152,8 +148,7 @@ def questionnaire_upload(evaluation: Evaluation) -> HttpResponse | tuple[str, in
     if not report.ok:
         return render_template("design/upload_report.html", evaluation=evaluation,
                                report=report, form=UploadForm()), 422
-    draft = save_draft(_instance(), evaluation.id, report.definition, report.name,
-                       report.notes)
+    draft = save_draft(evaluation.id, report.definition, report.name, report.notes)
     if report.notes:
         flash(gettext("%(count)s note(s) on the conversion: see below.",
                       count=len(report.notes)))
@@ -167,7 +162,7 @@ def questionnaire_upload(evaluation: Evaluation) -> HttpResponse | tuple[str, in
 @bp.get(Q + "/drafts/<content_hash>")
 @member(VIEW)
 def questionnaire_draft(evaluation: Evaluation, content_hash: str) -> str:
-    draft = find_draft(_instance(), evaluation.id, content_hash)
+    draft = find_draft(evaluation.id, content_hash)
     if draft is None:
         abort(404)
     definition = draft.definition
@@ -190,7 +185,7 @@ def _version_or_none(content_hash: str) -> QuestionnaireVersion | None:
 @bp.post(Q + "/drafts/<content_hash>/publish")
 @member(MANAGE)
 def questionnaire_publish(evaluation: Evaluation, content_hash: str) -> HttpResponse:
-    draft = find_draft(_instance(), evaluation.id, content_hash)
+    draft = find_draft(evaluation.id, content_hash)
     if draft is None:
         abort(404)
     if not PublishForm().validate_on_submit():
@@ -198,7 +193,7 @@ def questionnaire_publish(evaluation: Evaluation, content_hash: str) -> HttpResp
     stored = store_definition(draft.definition, draft.source_name)
     audit.record("questionnaire-published", draft.definition.code,
                  actor=current_user, evaluation_id=evaluation.id, content_hash=content_hash)
-    drop_draft(_instance(), evaluation.id, content_hash)
+    drop_draft(evaluation.id, content_hash)
     flash(gettext("Version %(hash)s of %(code)s is published.", hash=content_hash[:12],
                   code=stored.version.questionnaire.code) if stored.created else
           gettext("This content was already published: nothing changed."))
@@ -210,7 +205,7 @@ def questionnaire_publish(evaluation: Evaluation, content_hash: str) -> HttpResp
 def questionnaire_drop(evaluation: Evaluation, content_hash: str) -> HttpResponse:
     if not PublishForm().validate_on_submit():
         abort(400)
-    drop_draft(_instance(), evaluation.id, content_hash)
+    drop_draft(evaluation.id, content_hash)
     return redirect(url_for("design.questionnaires", evaluation_id=evaluation.id))
 
 
@@ -237,7 +232,7 @@ def _preview(evaluation: Evaluation, definition: Definition, kind: str, content_
 @member(VIEW)
 def questionnaire_draft_preview(evaluation: Evaluation, content_hash: str, language: str,
                                 number: int) -> HttpResponse:
-    draft = find_draft(_instance(), evaluation.id, content_hash)
+    draft = find_draft(evaluation.id, content_hash)
     if draft is None:
         abort(404)
     return _preview(evaluation, draft.definition, "draft", content_hash, language, number)
