@@ -19,9 +19,11 @@ from werkzeug.wrappers import Response as HttpResponse
 from .. import audit
 from ..auth.permissions import MANAGE, VIEW, member
 from ..extensions import db
+from ..language import language_in_url
 from ..models import Campaign, Evaluation, Questionnaire, QuestionnaireVersion
 from ..questionnaire import Definition
 from ..questionnaire.download import as_xlsform, as_yaml
+from ..templating import LANGUAGE_NAMES
 from ..versions import answered_keys, store_definition
 from ..versions.diff import Change, diff
 from ..versions.drafts import drafts_of, drop_draft, find_draft, save_draft
@@ -212,16 +214,24 @@ def questionnaire_drop(evaluation: Evaluation, content_hash: str) -> HttpRespons
 def _preview(evaluation: Evaluation, definition: Definition, kind: str, content_hash: str,
              lang: str, number: int) -> HttpResponse:
     """One page exactly as a participant sees it, in one language; nothing is recorded: the
-    page has no form to send, and no response or count is touched."""
+    page has no form to send, and no response or count is touched. Its language comes from
+    the URL: its language switch leads to the same page in another language of the
+    questionnaire, never changing the researcher's own language."""
     if lang not in definition.languages or not 1 <= number <= len(definition.sections):
         abort(404)
     g.preview_language = lang
     g.definition = definition
     section = definition.sections[number - 1]
+    endpoint = f"design.questionnaire_{kind}_preview"
+    languages = [(code, LANGUAGE_NAMES.get(code, code),
+                  url_for(endpoint, evaluation_id=evaluation.id, content_hash=content_hash,
+                          language=code, number=number))
+                 for code in definition.languages if code != lang]
     page = render_template(
         "design/preview.html", evaluation=evaluation, definition=definition, section=section,
         values={}, errors={}, number=number, total=len(definition.sections), lang=lang,
-        kind=kind, content_hash=content_hash, rosters=lambda item: definition.roster(item))
+        endpoint=endpoint, content_hash=content_hash, languages=languages,
+        rosters=lambda item: definition.roster(item))
     response = current_app.make_response(page)
     response.headers["Content-Security-Policy"] = PREVIEW_POLICY
     response.headers["Cache-Control"] = "no-store"
@@ -229,6 +239,7 @@ def _preview(evaluation: Evaluation, definition: Definition, kind: str, content_
 
 
 @bp.get(Q + "/drafts/<content_hash>/preview/<language>/<int:number>")
+@language_in_url
 @member(VIEW)
 def questionnaire_draft_preview(evaluation: Evaluation, content_hash: str, language: str,
                                 number: int) -> HttpResponse:
@@ -239,6 +250,7 @@ def questionnaire_draft_preview(evaluation: Evaluation, content_hash: str, langu
 
 
 @bp.get(Q + "/versions/<content_hash>/preview/<language>/<int:number>")
+@language_in_url
 @member(VIEW)
 def questionnaire_version_preview(evaluation: Evaluation, content_hash: str, language: str,
                                   number: int) -> HttpResponse:
