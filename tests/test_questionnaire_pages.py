@@ -133,8 +133,8 @@ def test_upload_preview_publish_change_diff_move_and_download(app, client, evalu
     draft = client.get(page.headers["Location"])
     assert "Question « service » reformulée (en)." in draft.text  # the workspace's French
     assert "Choix « coop » retiré de la question « service »" in draft.text
-    assert ("Attention : la question « service » a déjà des réponses : les vagues "
-            "n&#39;offriront pas les mêmes choix.") in draft.text
+    assert ("Attention : le choix « coop » a été retenu dans des réponses antérieures : les "
+            "vagues n&#39;offriront pas les mêmes choix.") in draft.text
     draft_url = page.headers["Location"].split("?")[0]
     hash2 = draft_url.split("/")[-1]
     token = csrf(client, draft_url)

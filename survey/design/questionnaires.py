@@ -24,7 +24,8 @@ from ..models import Campaign, Evaluation, Questionnaire, QuestionnaireVersion
 from ..questionnaire import Definition
 from ..questionnaire.download import as_xlsform, as_yaml
 from ..templating import LANGUAGE_NAMES
-from ..versions import answered_keys, store_definition
+from ..versions import store_definition
+from ..versions.answered import StoredAnswers
 from ..versions.diff import Change, diff
 from ..versions.drafts import drafts_of, drop_draft, find_draft, save_draft
 from ..versions.upload import check_upload
@@ -77,6 +78,8 @@ CHANGE_TEXTS = {
 }
 WARNING_TEXTS = {
     "reworded_scale_item": _("scores of scale %(scales)s may not compare across waves"),
+    "chosen_choice": _("choice '%(choice)s' was chosen in older responses: waves will not "
+                       "offer the same choices"),
     "answered_choice": _("item '%(code)s' already has answers: waves will not offer the same "
                           "choices"),
     "possibly_answered_choice": _("if item '%(code)s' already has answers, waves will not "
@@ -172,7 +175,7 @@ def questionnaire_draft(evaluation: Evaluation, content_hash: str) -> str:
     changes = []
     if previous is not None:
         changes = [describe(c) for c in diff(previous.definition, definition,
-                                             answered_keys(definition.code))]
+                                             StoredAnswers(definition.code))]
     return render_template(
         "design/draft.html", evaluation=evaluation, draft=draft, definition=definition,
         previous=previous, changes=changes, form=PublishForm(), manage=g.role in MANAGE,
