@@ -102,9 +102,17 @@ def _register_headers(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from .templating import other_languages, paragraphs, static_url, text, yesno_choices
+    from .templating import (
+        language_name,
+        other_languages,
+        paragraphs,
+        static_url,
+        text,
+        yesno_choices,
+    )
 
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.globals.update(t=text, other_languages=other_languages, static_url=static_url,
+                                 language_name=language_name,
                                  yesno_choices=yesno_choices,
                                  current_locale=lambda: str(get_locale()))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, current_app, flash, g, redirect, render_template, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -23,7 +23,7 @@ from ..language import language_in_url
 from ..models import Campaign, Evaluation, Questionnaire, QuestionnaireVersion
 from ..questionnaire import Definition
 from ..questionnaire.download import as_xlsform, as_yaml
-from ..templating import LANGUAGE_NAMES
+from ..templating import language_name
 from ..versions import store_definition
 from ..versions.answered import StoredAnswers
 from ..versions.diff import Change, diff
@@ -155,8 +155,8 @@ def questionnaire_upload(evaluation: Evaluation) -> HttpResponse | tuple[str, in
                                report=report, form=UploadForm()), 422
     draft = save_draft(evaluation.id, report.definition, report.name, report.notes)
     if report.notes:
-        flash(gettext("%(count)s note(s) on the conversion: see below.",
-                      count=len(report.notes)))
+        flash(ngettext("%(num)s note on the conversion: see below.",
+                       "%(num)s notes on the conversion: see below.", len(report.notes)))
     audit.record("questionnaire-draft", report.name, actor=current_user,
                  evaluation_id=evaluation.id,
                  content_hash=draft.content_hash)
@@ -226,7 +226,7 @@ def _preview(evaluation: Evaluation, definition: Definition, kind: str, content_
     g.definition = definition
     section = definition.sections[number - 1]
     endpoint = f"design.questionnaire_{kind}_preview"
-    languages = [(code, LANGUAGE_NAMES.get(code, code),
+    languages = [(code, language_name(code),
                   url_for(endpoint, evaluation_id=evaluation.id, content_hash=content_hash,
                           language=code, number=number))
                  for code in definition.languages if code != lang]
