@@ -42,7 +42,7 @@ def test_answers_and_choices_are_found_by_key_and_value(app: Flask, version_id: 
         answers = StoredAnswers("every_type")
         assert not answers.answered(["service"])
         respond(version_id, {"service": None, "barriers": ["hours", "cost"], "exp1": 4,
-                             "label": "coop"})
+                             "label": "coop", "leaders": {"nurse": 3}})
         assert not answers.answered(["service"])  # a null is no answer
         assert not answers.chosen(["service"], "coop")  # the same word in another item
         assert answers.answered(["barriers"]) and answers.answered(["exp2_r", "exp1"])
@@ -50,9 +50,12 @@ def test_answers_and_choices_are_found_by_key_and_value(app: Flask, version_id: 
         assert not answers.chosen(["barriers"], "distance")
         assert answers.chosen(["exp2_r", "exp1"], 4)  # a number, on one of a matrix's rows
         assert not answers.chosen(["exp1"], 3) and not answers.chosen(["exp1"], "4")
+        assert answers.answered(["leaders"]) and not answers.chosen(["leaders"], 3)
         respond(version_id, {"service": "clinic"})
         assert answers.answered(["service"]) and not answers.chosen(["service"], "coop")
-        assert not StoredAnswers("patients").answered(["service"])  # another questionnaire
+        other = StoredAnswers("patients")  # another questionnaire
+        assert not other.answered(["service"]) and not other.chosen(["service"], "clinic")
+        assert not other.chosen(["exp1"], 4) and not other.chosen(["barriers"], "cost")
         with pytest.raises(ValueError, match="not answer keys"):
             answers.answered(["x') OR 1=1 --"])
 

@@ -49,14 +49,17 @@ class StoredAnswers:
                         f"OR response.answers @> CAST(:many{n} AS jsonb))").bindparams(
                 **{f"one{n}": json.dumps({key: choice}),
                    f"many{n}": json.dumps({key: [choice]})})
-        # json_each of a single value is that value; of a list, its elements
-        return text(f"EXISTS (SELECT 1 FROM json_each(response.answers, :path{n}) AS answer "
-                    f"WHERE answer.value = :choice{n} AND answer.type <> 'object')").bindparams(
+        return text(f"((json_type(response.answers, :path{n}) = 'array' AND EXISTS (SELECT 1 "
+                    f"FROM json_each(response.answers, :path{n}) AS answer "
+                    f"WHERE answer.value = :choice{n})) "
+                    f"OR (json_type(response.answers, :path{n}) NOT IN ('array', 'object') "
+                    f"AND json_extract(response.answers, :path{n}) = :choice{n}))").bindparams(
             **{f"path{n}": f'$."{key}"', f"choice{n}": choice})
 
     def _exists(self, conditions: list[Any]) -> bool:
         if not conditions:
             return False
+        # each condition is one parenthesised SQL text: or_ does not group text clauses
         query = (select(Response.id).join(QuestionnaireVersion).join(Questionnaire)
                  .where(Questionnaire.code == self.code, or_(*conditions)).limit(1))
         return db.session.scalar(query) is not None
