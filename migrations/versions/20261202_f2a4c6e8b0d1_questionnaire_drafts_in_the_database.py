@@ -3,8 +3,9 @@ in the instance folder (``drafts/<evaluation id>/<content hash>.json``).
 
 Upgrading imports the draft files of the app's instance folder, when there are any: files of
 evaluations that no longer exist, with a name that is not a content hash, or unreadable, are
-skipped (a draft can always be uploaded again). The files are left in place; once the
-upgrade is done the ``drafts`` folder can be deleted. Downgrading drops the table: drafts
+skipped (a draft can always be uploaded again), and an offline upgrade (``--sql``) imports
+nothing. The files are left in place; once the upgrade is done the ``drafts`` folder can be
+deleted. Downgrading drops the table: drafts
 uploaded since then must be uploaded again.
 
 Revision ID: f2a4c6e8b0d1
@@ -17,7 +18,7 @@ import re
 from pathlib import Path
 
 import sqlalchemy as sa
-from alembic import op
+from alembic import context, op
 from flask import current_app
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -45,6 +46,8 @@ def upgrade():
         sa.UniqueConstraint('evaluation_id', 'content_hash'))
     op.create_index('ix_questionnaire_draft_evaluation_id', 'questionnaire_draft',
                     ['evaluation_id'])
+    if context.is_offline_mode():
+        return  # an SQL script (--sql) cannot read the database: the files stay to upload
     rows = list(_draft_files(set(op.get_bind().execute(
         sa.text('SELECT id FROM evaluation')).scalars())))
     if rows:
