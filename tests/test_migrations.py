@@ -85,19 +85,15 @@ def test_draft_files_of_earlier_versions_move_into_the_database(app: Flask, tmp_
     evaluations with a content-hash name; the others are skipped, nothing fails."""
     import json
 
-    from sqlalchemy import text
-
+    from survey.design.services import create_evaluation
     from survey.versions.drafts import drafts_of
 
     app.instance_path = str(tmp_path)
     with app.app_context():
-        downgrade(revision="e7f9a1b3c5d8")
-        with db.engine.begin() as connection:
-            evaluation_id = connection.execute(text(
-                "INSERT INTO evaluation (name, description, responsible_name, contact_email, "
-                "contact_phone, privacy_officer_name, privacy_officer_email, is_demo, created_at)"
-                " VALUES ('Pilot', '', '', '', '', '', '', false, '2026-01-01 00:00:00+00') "
-                "RETURNING id")).scalar_one()
+        evaluation_id = create_evaluation(None, name="Pilot").id
+        db.session.remove()  # no open transaction may hold a lock the downgrade waits for
+        downgrade(revision="-1")  # back to before the drafts table, the evaluation kept
+        assert "questionnaire_draft" not in db.inspect(db.engine).get_table_names()
         data = {"code": "pilot", "title": {"fr": "Pilote"}}
         kept = tmp_path / "drafts" / str(evaluation_id)
         kept.mkdir(parents=True)
@@ -114,6 +110,3 @@ def test_draft_files_of_earlier_versions_move_into_the_database(app: Flask, tmp_
         assert (draft.content_hash, draft.source_name) == ("a" * 64, "pilot.xlsx")
         assert draft.definition_data == data and draft.notes == ["a standard consent"]
         assert drafts_of(evaluation_id + 1) == []
-        db.session.delete(draft)
-        db.session.execute(text("DELETE FROM evaluation WHERE id = :id"), {"id": evaluation_id})
-        db.session.commit()
