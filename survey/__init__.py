@@ -6,14 +6,14 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request, session
+from flask import Flask
 from flask_babel import get_locale
 
 from . import ratelimit
 from .config import load_config
 from .errors import register_errors
 from .extensions import babel, compress, csrf, db, migrate
-from .language import participant_language
+from .language import participant_language, switch_language
 from .storage import configure_sqlite, prepare_sqlite_file
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -86,9 +86,7 @@ def _languages() -> list[str]:
 def _register_language_switch(app: Flask) -> None:
     @app.before_request
     def _switch_language() -> None:
-        wanted = request.args.get("lang")
-        if wanted in _languages():
-            session["lang"] = wanted
+        switch_language(_languages())
 
 
 def _register_headers(app: Flask) -> None:
@@ -104,9 +102,17 @@ def _register_headers(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from .templating import other_languages, paragraphs, static_url, text, yesno_choices
+    from .templating import (
+        language_name,
+        other_languages,
+        paragraphs,
+        static_url,
+        text,
+        yesno_choices,
+    )
 
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.globals.update(t=text, other_languages=other_languages, static_url=static_url,
+                                 language_name=language_name,
                                  yesno_choices=yesno_choices,
                                  current_locale=lambda: str(get_locale()))

@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, session
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import current_app, g, request, session
 
 from .questionnaire.model import Definition
+
+View = TypeVar("View", bound=Callable)
+
+
+def language_in_url(view: View) -> View:
+    """Mark a view whose language is part of its URL (a questionnaire's preview): the language
+    switch and ``?lang=`` then leave the visitor's own language (the session's) alone."""
+    view.language_in_url = True  # type: ignore[attr-defined]
+    return view
+
+
+def switch_language(languages: list[str]) -> None:
+    """Remember the language asked by ``?lang=`` for this visitor, except on the views whose
+    language comes from their URL."""
+    wanted = request.args.get("lang")
+    view = current_app.view_functions.get(request.endpoint or "")
+    if wanted in languages and not getattr(view, "language_in_url", False):
+        session["lang"] = wanted
 
 
 def participant_language(definition: Definition | None = None) -> str:

@@ -38,10 +38,15 @@ def paragraphs(value: str) -> Markup:
     return Markup("").join(Markup("<p>{}</p>").format(escape(p)) for p in parts)
 
 
+def language_name(code: str) -> str:
+    """A language's name in that language (``en`` -> English), else its code."""
+    return LANGUAGE_NAMES.get(code, code)
+
+
 def other_languages() -> list[tuple[str, str, str]]:
     """(code, name, URL of this page in that language) for the language switch."""
     current = str(get_locale())
-    return [(code, LANGUAGE_NAMES.get(code, code), same_page(lang=code))
+    return [(code, language_name(code), same_page(lang=code))
             for code in current_app.config["LANGUAGES"] if code != current]
 
 

@@ -124,6 +124,7 @@ def _reset_postgres(url: str, definitions: dict[str, Definition]) -> None:
         for table in ("delivery", "mailing", "invitation", "contact"):  # invitations
             connection.execute(text(f"DELETE FROM {table}"))
         connection.execute(text("DELETE FROM response"))
+        connection.execute(text("DELETE FROM questionnaire_draft"))
         for table in ("audit_event", "account_link", "membership", "user_account", "campaign",
                       "team_member", "team", "wave", "site", "evaluation"):
             connection.execute(text(f"DELETE FROM {table}"))

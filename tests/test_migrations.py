@@ -109,3 +109,35 @@ def test_panel_codes_start_off_for_existing_evaluations_and_responses(app: Flask
         db.session.delete(response)
         db.session.delete(evaluation)
         db.session.commit()
+
+
+def test_draft_files_of_earlier_versions_move_into_the_database(app: Flask, tmp_path) -> None:  # noqa: ANN001
+    """Upgrading imports the drafts kept as files in the instance folder: those of existing
+    evaluations with a content-hash name; the others are skipped, nothing fails."""
+    import json
+
+    from survey.design.services import create_evaluation
+    from survey.versions.drafts import drafts_of
+
+    app.instance_path = str(tmp_path)
+    with app.app_context():
+        evaluation_id = create_evaluation(None, name="Pilot").id
+        db.session.remove()  # no open transaction may hold a lock the downgrade waits for
+        downgrade(revision="-1")  # back to before the drafts table, the evaluation kept
+        assert "questionnaire_draft" not in db.inspect(db.engine).get_table_names()
+        data = {"code": "pilot", "title": {"fr": "Pilote"}}
+        kept = tmp_path / "drafts" / str(evaluation_id)
+        kept.mkdir(parents=True)
+        (kept / f"{'a' * 64}.json").write_text(json.dumps(
+            {"source_name": "pilot.xlsx", "data": data, "notes": ["a standard consent"]}),
+            encoding="utf-8")
+        (kept / "not-a-hash.json").write_text("{}", encoding="utf-8")
+        (kept / f"{'b' * 64}.json").write_text("{broken", encoding="utf-8")
+        orphan = tmp_path / "drafts" / str(evaluation_id + 1)
+        orphan.mkdir()
+        (orphan / f"{'c' * 64}.json").write_text(json.dumps({"data": data}), encoding="utf-8")
+        upgrade()
+        [draft] = drafts_of(evaluation_id)
+        assert (draft.content_hash, draft.source_name) == ("a" * 64, "pilot.xlsx")
+        assert draft.definition_data == data and draft.notes == ["a standard consent"]
+        assert drafts_of(evaluation_id + 1) == []

@@ -133,8 +133,8 @@ def test_upload_preview_publish_change_diff_move_and_download(app, client, evalu
     draft = client.get(page.headers["Location"])
     assert "Question « service » reformulée (en)." in draft.text  # the workspace's French
     assert "Choix « coop » retiré de la question « service »" in draft.text
-    assert ("Attention : la question « service » a déjà des réponses : les vagues "
-            "n&#39;offriront pas les mêmes choix.") in draft.text
+    assert ("Attention : le choix « coop » a été retenu dans des réponses antérieures : les "
+            "vagues n&#39;offriront pas les mêmes choix.") in draft.text
     draft_url = page.headers["Location"].split("?")[0]
     hash2 = draft_url.split("/")[-1]
     token = csrf(client, draft_url)
@@ -190,3 +190,21 @@ def test_route_by_role(app, client, evaluation_id, role, view, manage):  # noqa:
 def test_anonymous_visitors_are_sent_to_sign_in(client, evaluation_id):  # noqa: ANN001
     page = client.get(base(evaluation_id))
     assert page.status_code in (302, 401)
+
+
+def test_the_preview_language_never_changes_the_researchers_own(app, client, evaluation_id):  # noqa: ANN001
+    sign_in(client, app, "r@example.org", RESEARCHER, evaluation_id)
+    client.get(f"{base(evaluation_id)}?lang=fr")  # the researcher works in French
+    page = upload(client, evaluation_id, "every.yaml", EVERY_TYPE.read_bytes())
+    draft_url = page.headers["Location"].split("?")[0]
+    english = client.get(f"{draft_url}/preview/en/1?lang=en")
+    assert "Which service?" in english.text
+    assert '<html lang="en">' in english.text
+    # its switch leads to the French preview of the same page, by its URL
+    switch = re.search(r'<a class="lang" href="([^"]+)" lang="fr"', english.text).group(1)
+    assert switch == f"{draft_url}/preview/fr/1".replace("http://survey.test", "")
+    assert "Quel service ?" in client.get(switch).text
+    with client.session_transaction() as session:
+        assert session["lang"] == "fr"
+    workspace = client.get(base(evaluation_id))
+    assert '<html lang="fr">' in workspace.text and "Téléverser" in workspace.text

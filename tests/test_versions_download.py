@@ -8,7 +8,8 @@ from flask import Flask
 
 from survey.questionnaire import load_file, load_text
 from survey.questionnaire.xlsform import read_xlsform
-from survey.versions import answered_keys, find_version, store_definition
+from survey.versions import find_version, store_definition
+from survey.versions.answered import StoredAnswers
 from survey.versions.cli import questionnaire_group
 
 from .participant import Participant
@@ -36,8 +37,7 @@ def test_a_stored_version_downloads_as_yaml_and_xlsform_with_its_hash(app: Flask
     assert result.exit_code != 0 and "no single version" in result.output
 
 
-def test_compare_warns_when_a_removed_choice_belongs_to_an_answered_item(app: Flask, client
-                                                                         ) -> None:
+def test_compare_warns_when_a_removed_choice_was_chosen_before(app: Flask, client) -> None:
     original = EVERY_TYPE.read_text(encoding="utf-8")
     with app.app_context():
         old = store_definition(load_text(original)).version.content_hash
@@ -49,7 +49,7 @@ def test_compare_warns_when_a_removed_choice_belongs_to_an_answered_item(app: Fl
                                                  'en: "I felt judged by staff"')
     with app.app_context():
         new = store_definition(load_text(changed)).version.content_hash
-        assert "service" in answered_keys("every_type")
+        assert StoredAnswers("every_type").answered(["service"])
         assert find_version("every_type").content_hash == new
         # the old version and its responses are untouched
         assert "coop" in str(find_version("every_type", old[:12]).definition_data)
@@ -57,5 +57,5 @@ def test_compare_warns_when_a_removed_choice_belongs_to_an_answered_item(app: Fl
                                                 old[:12]])
     assert result.exit_code == 0, result.output
     assert "- Choice 'coop' removed from item 'service'" in result.output
-    assert "WARNING: item 'service' already has answers" in result.output
+    assert "WARNING: choice 'coop' was chosen in older responses" in result.output
     assert "WARNING: scores of scale experience may not compare across waves." in result.output

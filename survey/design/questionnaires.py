@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, current_app, flash, g, redirect, render_template, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -19,10 +19,13 @@ from werkzeug.wrappers import Response as HttpResponse
 from .. import audit
 from ..auth.permissions import MANAGE, VIEW, member
 from ..extensions import db
+from ..language import language_in_url
 from ..models import Campaign, Evaluation, Questionnaire, QuestionnaireVersion
 from ..questionnaire import Definition
 from ..questionnaire.download import as_xlsform, as_yaml
-from ..versions import answered_keys, store_definition
+from ..templating import language_name
+from ..versions import store_definition
+from ..versions.answered import StoredAnswers
 from ..versions.diff import Change, diff
 from ..versions.drafts import drafts_of, drop_draft, find_draft, save_draft
 from ..versions.upload import check_upload
@@ -75,6 +78,8 @@ CHANGE_TEXTS = {
 }
 WARNING_TEXTS = {
     "reworded_scale_item": _("scores of scale %(scales)s may not compare across waves"),
+    "chosen_choice": _("choice '%(choice)s' was chosen in older responses: waves will not "
+                       "offer the same choices"),
     "answered_choice": _("item '%(code)s' already has answers: waves will not offer the same "
                           "choices"),
     "possibly_answered_choice": _("if item '%(code)s' already has answers, waves will not "
@@ -109,10 +114,6 @@ def describe(change: Change) -> tuple[str, str | None]:
     return message, warning
 
 
-def _instance() -> str:
-    return current_app.instance_path
-
-
 def _versions() -> list[QuestionnaireVersion]:
     return list(db.session.scalars(select(QuestionnaireVersion).join(Questionnaire)
                                    .order_by(Questionnaire.code, QuestionnaireVersion.id)))
@@ -136,7 +137,7 @@ def _latest(code: str) -> QuestionnaireVersion | None:
 @member(VIEW)
 def questionnaires(evaluation: Evaluation) -> str:
     return render_template("design/questionnaires.html", evaluation=evaluation,
-                           versions=_versions(), drafts=drafts_of(_instance(), evaluation.id),
+                           versions=_versions(), drafts=drafts_of(evaluation.id),
                            form=UploadForm(), manage=g.role in MANAGE)
 
 
@@ -152,11 +153,10 @@ def questionnaire_upload(evaluation: Evaluation) -> HttpResponse | tuple[str, in
     if not report.ok:
         return render_template("design/upload_report.html", evaluation=evaluation,
                                report=report, form=UploadForm()), 422
-    draft = save_draft(_instance(), evaluation.id, report.definition, report.name,
-                       report.notes)
+    draft = save_draft(evaluation.id, report.definition, report.name, report.notes)
     if report.notes:
-        flash(gettext("%(count)s note(s) on the conversion: see below.",
-                      count=len(report.notes)))
+        flash(ngettext("%(num)s note on the conversion: see below.",
+                       "%(num)s notes on the conversion: see below.", len(report.notes)))
     audit.record("questionnaire-draft", report.name, actor=current_user,
                  evaluation_id=evaluation.id,
                  content_hash=draft.content_hash)
@@ -167,7 +167,7 @@ def questionnaire_upload(evaluation: Evaluation) -> HttpResponse | tuple[str, in
 @bp.get(Q + "/drafts/<content_hash>")
 @member(VIEW)
 def questionnaire_draft(evaluation: Evaluation, content_hash: str) -> str:
-    draft = find_draft(_instance(), evaluation.id, content_hash)
+    draft = find_draft(evaluation.id, content_hash)
     if draft is None:
         abort(404)
     definition = draft.definition
@@ -175,7 +175,7 @@ def questionnaire_draft(evaluation: Evaluation, content_hash: str) -> str:
     changes = []
     if previous is not None:
         changes = [describe(c) for c in diff(previous.definition, definition,
-                                             answered_keys(definition.code))]
+                                             StoredAnswers(definition.code))]
     return render_template(
         "design/draft.html", evaluation=evaluation, draft=draft, definition=definition,
         previous=previous, changes=changes, form=PublishForm(), manage=g.role in MANAGE,
@@ -190,7 +190,7 @@ def _version_or_none(content_hash: str) -> QuestionnaireVersion | None:
 @bp.post(Q + "/drafts/<content_hash>/publish")
 @member(MANAGE)
 def questionnaire_publish(evaluation: Evaluation, content_hash: str) -> HttpResponse:
-    draft = find_draft(_instance(), evaluation.id, content_hash)
+    draft = find_draft(evaluation.id, content_hash)
     if draft is None:
         abort(404)
     if not PublishForm().validate_on_submit():
@@ -198,7 +198,7 @@ def questionnaire_publish(evaluation: Evaluation, content_hash: str) -> HttpResp
     stored = store_definition(draft.definition, draft.source_name)
     audit.record("questionnaire-published", draft.definition.code,
                  actor=current_user, evaluation_id=evaluation.id, content_hash=content_hash)
-    drop_draft(_instance(), evaluation.id, content_hash)
+    drop_draft(evaluation.id, content_hash)
     flash(gettext("Version %(hash)s of %(code)s is published.", hash=content_hash[:12],
                   code=stored.version.questionnaire.code) if stored.created else
           gettext("This content was already published: nothing changed."))
@@ -210,23 +210,31 @@ def questionnaire_publish(evaluation: Evaluation, content_hash: str) -> HttpResp
 def questionnaire_drop(evaluation: Evaluation, content_hash: str) -> HttpResponse:
     if not PublishForm().validate_on_submit():
         abort(400)
-    drop_draft(_instance(), evaluation.id, content_hash)
+    drop_draft(evaluation.id, content_hash)
     return redirect(url_for("design.questionnaires", evaluation_id=evaluation.id))
 
 
 def _preview(evaluation: Evaluation, definition: Definition, kind: str, content_hash: str,
              lang: str, number: int) -> HttpResponse:
     """One page exactly as a participant sees it, in one language; nothing is recorded: the
-    page has no form to send, and no response or count is touched."""
+    page has no form to send, and no response or count is touched. Its language comes from
+    the URL: its language switch leads to the same page in another language of the
+    questionnaire, never changing the researcher's own language."""
     if lang not in definition.languages or not 1 <= number <= len(definition.sections):
         abort(404)
     g.preview_language = lang
     g.definition = definition
     section = definition.sections[number - 1]
+    endpoint = f"design.questionnaire_{kind}_preview"
+    languages = [(code, language_name(code),
+                  url_for(endpoint, evaluation_id=evaluation.id, content_hash=content_hash,
+                          language=code, number=number))
+                 for code in definition.languages if code != lang]
     page = render_template(
         "design/preview.html", evaluation=evaluation, definition=definition, section=section,
         values={}, errors={}, number=number, total=len(definition.sections), lang=lang,
-        kind=kind, content_hash=content_hash, rosters=lambda item: definition.roster(item))
+        endpoint=endpoint, content_hash=content_hash, languages=languages,
+        rosters=lambda item: definition.roster(item))
     response = current_app.make_response(page)
     response.headers["Content-Security-Policy"] = PREVIEW_POLICY
     response.headers["Cache-Control"] = "no-store"
@@ -234,16 +242,18 @@ def _preview(evaluation: Evaluation, definition: Definition, kind: str, content_
 
 
 @bp.get(Q + "/drafts/<content_hash>/preview/<language>/<int:number>")
+@language_in_url
 @member(VIEW)
 def questionnaire_draft_preview(evaluation: Evaluation, content_hash: str, language: str,
                                 number: int) -> HttpResponse:
-    draft = find_draft(_instance(), evaluation.id, content_hash)
+    draft = find_draft(evaluation.id, content_hash)
     if draft is None:
         abort(404)
     return _preview(evaluation, draft.definition, "draft", content_hash, language, number)
 
 
 @bp.get(Q + "/versions/<content_hash>/preview/<language>/<int:number>")
+@language_in_url
 @member(VIEW)
 def questionnaire_version_preview(evaluation: Evaluation, content_hash: str, language: str,
                                   number: int) -> HttpResponse:

@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..questionnaire import Definition, rebuild
+from ..questionnaire import Definition, load_data, rebuild
 from .types import JsonDocument, UtcDateTime, utcnow
 
 
@@ -44,6 +44,28 @@ class QuestionnaireVersion(db.Model):
     @cached_property
     def definition(self) -> Definition:
         return _definition(self.content_hash, self.definition_data)
+
+
+class QuestionnaireDraft(db.Model):
+    """An uploaded definition of an evaluation, not yet published: content-addressed like a
+    version (the same content uploaded again is the same draft), replaced or dropped freely;
+    publishing stores it as a :class:`QuestionnaireVersion`."""
+
+    __tablename__ = "questionnaire_draft"
+    __table_args__ = (UniqueConstraint("evaluation_id", "content_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluation.id"), index=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    source_name: Mapped[str] = mapped_column(String(255), default="")
+    definition_data: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    # What the XLSForm conversion assumed or ignored, shown on the draft's page.
+    notes: Mapped[list[str]] = mapped_column(JsonDocument, default=list)
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    @cached_property
+    def definition(self) -> Definition:
+        return load_data(self.definition_data, self.source_name)
 
 
 _DEFINITIONS: dict[str, Definition] = {}

@@ -238,7 +238,9 @@ class _Builder:
         for lang in self.languages:
             text = value.get(lang)
             if not isinstance(text, str | int | float) or not str(text).strip():
-                self.problem(path, f"the {lang} text is missing in {self.where(path)}")
+                # a spreadsheet's cell says where; a YAML line, with the path inside it
+                where = "" if self.source.place(path) else f" in {self.where(path)}"
+                self.problem(path, f"the {lang} text is missing{where}")
             else:
                 result[lang] = str(text).strip()
         for key in value:

@@ -107,16 +107,3 @@ def find_version(code: str, hash_prefix: str | None = None) -> QuestionnaireVers
         .limit(2)).all()
     return found[0] if len(found) == 1 else None
 
-
-def answered_keys(code: str) -> set[str]:
-    """Answer keys that hold an answer in some response to any version of a questionnaire
-    (for the diff's comparability warnings)."""
-    from ..models import Response
-
-    keys: set[str] = set()
-    answers = db.session.scalars(
-        select(Response.answers).join(QuestionnaireVersion).join(Questionnaire)
-        .where(Questionnaire.code == code).execution_options(yield_per=500))
-    for document in answers:
-        keys.update(k for k, v in (document or {}).items() if v is not None)
-    return keys

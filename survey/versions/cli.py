@@ -163,14 +163,15 @@ def export_command(code: str, prefix: str | None, out: str) -> None:
 def compare_command(code: str, old: str, new: str | None) -> None:
     """The diff between two stored versions of CODE (starts of content hashes; NEW defaults to
     the newest), warning where a removed choice was already answered."""
-    from . import answered_keys, find_version
+    from . import find_version
+    from .answered import StoredAnswers
     from .diff import diff
 
     versions = [find_version(code, old), find_version(code, new)]
     if None in versions:
         raise click.ClickException(f"no single version of '{code}' matches "
                                    f"{old if versions[0] is None else new or 'the newest'}")
-    changes = diff(versions[0].definition, versions[1].definition, answered_keys(code))
+    changes = diff(versions[0].definition, versions[1].definition, StoredAnswers(code))
     echo_changes(changes)
 
 

@@ -4,16 +4,16 @@ Item codes, matrix row codes and choice codes are the identity of the data: an i
 code stays is the same column, whatever its wording. Each :class:`Change` has a ``kind`` and
 ``params`` (so a page can translate it) and reads as an English sentence; ``breaks`` marks the
 changes that break comparability across waves (a reworded scale item, a choice removed from an
-item that has answers, a changed type or scale).
+item that has answers, above all one that older responses chose, a changed type or scale).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from ..questionnaire import Definition, Item
+from ..questionnaire import Choice, Definition, Item
 
 MESSAGES = {
     "title": "The title changed ({languages}).",
@@ -54,6 +54,8 @@ MESSAGES = {
 }
 WARNINGS = {
     "reworded_scale_item": "scores of scale {scales} may not compare across waves",
+    "chosen_choice": "choice '{choice}' was chosen in older responses: waves will not offer "
+                     "the same choices",
     "answered_choice": "item '{code}' already has answers: waves will not offer the same "
                        "choices",
     "possibly_answered_choice": "if item '{code}' already has answers, waves will not offer "
@@ -62,6 +64,17 @@ WARNINGS = {
     "scale": "scores of scale '{scale}' are computed differently in the two versions",
     "choices_scale": "scores of scale {scales} may not compare across waves",
 }
+
+
+class Answers(Protocol):
+    """What older responses hold (:class:`survey.versions.answered.StoredAnswers` asks the
+    database)."""
+
+    def answered(self, keys: Sequence[str]) -> bool:
+        """Some response holds an answer at one of these keys."""
+
+    def chosen(self, keys: Sequence[str], choice: str | int) -> bool:
+        """Some response chose ``choice`` at one of these keys."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +117,7 @@ def source(expression: Any) -> str:
 
 
 class _Diff:
-    def __init__(self, old: Definition, new: Definition, answered: Collection[str] | None):
+    def __init__(self, old: Definition, new: Definition, answered: Answers | None):
         self.old, self.new = old, new
         self.answered = answered
         self.changes: list[Change] = []
@@ -215,15 +228,19 @@ class _Diff:
                              {"scales": words(dict.fromkeys(scales))}, code=code, choice=key,
                              languages=words(differing))
                 continue
-            if self.answered is None:
-                warning = "possibly_answered_choice"
-            elif any(k in self.answered for k in old.answer_keys):
-                warning = "answered_choice"
-            else:
-                warning = "choices_scale" if scales else None
-            self.add("choice_removed", warning,
-                     {"code": code, "scales": words(dict.fromkeys(scales))},
+            self.add("choice_removed", self.removed_choice_warning(old, before[key], scales),
+                     {"code": code, "choice": key, "scales": words(dict.fromkeys(scales))},
                      code=code, choice=key)
+
+    def removed_choice_warning(self, old: Item, choice: Choice, scales: list[str]
+                               ) -> str | None:
+        if self.answered is None:
+            return "possibly_answered_choice"
+        if self.answered.chosen(old.answer_keys, choice.code):
+            return "chosen_choice"
+        if self.answered.answered(old.answer_keys):
+            return "answered_choice"
+        return "choices_scale" if scales else None
 
     def rows(self, old: Item, new: Item) -> None:
         before = {r.key: r for r in old.rows}
@@ -263,8 +280,7 @@ class _Diff:
                 self.add("scale_removed", scale=code)
 
 
-def diff(old: Definition, new: Definition, answered: Collection[str] | None = None
-         ) -> list[Change]:
-    """The changes from ``old`` to ``new``. ``answered``: the answer keys that have responses
-    (None when unknown: a removed choice is then flagged as possibly breaking)."""
+def diff(old: Definition, new: Definition, answered: Answers | None = None) -> list[Change]:
+    """The changes from ``old`` to ``new``. ``answered``: what older responses hold (None when
+    unknown: a removed choice is then flagged as possibly breaking)."""
     return _Diff(old, new, answered).run()

@@ -207,8 +207,9 @@ class Reader:
             questions = sum(1 for s in data["sections"] for i in s["items"]
                             if i.get("type") != "note")
             data["minutes"] = max(1, min(240, round(questions / 4)))
-            self.note(f"settings: no minutes column: about {data['minutes']} minutes assumed "
-                      f"for {questions} questions")
+            minutes = "1 minute" if data["minutes"] == 1 else f"{data['minutes']} minutes"
+            self.note(f"settings: no minutes column: about {minutes} assumed for {questions} "
+                      f"questions; give the time it takes in a minutes column")
         self.finish_lists()
         scales = self.read_scales()
         if scales:
