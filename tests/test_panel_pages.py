@@ -81,7 +81,7 @@ def test_self_generated_codes_link_two_waves_despite_typing_slips(app: Flask,
     configure(app, waves["evaluation"], "self")
     first = consent_through(app, waves["T0"])
     assert first.path == "/q/patients/panel"
-    assert "Votre code de participant" in first.html and "Préfère ne pas répondre" in first.html
+    assert "Votre code de participant" in first.html and "Je préfère ne pas répondre" in first.html
     first.post(list(ANSWERS.items()), nav="save")
     assert first.section is not None  # on to the questionnaire
     # The same person at the next wave, on another phone, typing differently.
@@ -124,7 +124,7 @@ def test_missing_answers_are_refused_beside_their_fields_and_shown_back_escaped(
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert html.count('aria-invalid="true"') == 4  # father, birthplace, month, siblings
-    assert "Préfère ne pas répondre" in html and 'role="alert"' in html
+    assert "Je préfère ne pas répondre" in html and 'role="alert"' in html
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
     assert stored(app)[0].panel_hash is None
     expired = person.client.post("/q/patients/panel", data={**ANSWERS, "nav": "save"})

@@ -64,7 +64,7 @@ def test_a_phone_answers_or_skips_the_panel_questions(
     other = new_phone()
     to_panel_page(other, slug)
     with other.page.expect_navigation():
-        other.page.get_by_role("button", name="Préfère ne pas répondre").click()
+        other.page.get_by_role("button", name="Je préfère ne pas répondre").click()
     assert other.section is not None
     coded, skipped = responses(app)
     assert coded.panel_hash and skipped.panel_hash is None
