@@ -13,6 +13,35 @@ LABELS: dict[str, dict[str, str]] = {
     "responses": {"fr": "Réponses", "en": "Responses"},
     "questionnaire": {"fr": "Questionnaire", "en": "Questionnaire"},
     "notes": {"fr": "Remarques", "en": "Notes"},
+    # Notes of a computation (see Note): English is also their plain-text form.
+    "note_wave_changes": {
+        "fr": "changements entre vagues : {paired} appariés par code de panel, {independent} "
+              "comparés comme échantillons indépendants",
+        "en": "wave changes: {paired} paired by panel code, {independent} as independent samples",
+    },
+    "note_comparison_absent": {
+        "fr": "site(s) de comparaison absent(s) des données : {sites}",
+        "en": "comparison site(s) absent from the data: {sites}",
+    },
+    "note_no_rwg": {
+        "fr": "rwg(j) non calculé pour {scales} : scores numériques et non réponses sur une "
+              "échelle au nombre d'options connu (items likert) ; les moyennes d'équipe et "
+              "ICC(1)/ICC(2) sont données",
+        "en": "rwg(j) not computed for {scales}: numeric scores, not answers on a response "
+              "scale with a known number of options (likert items); team means and "
+              "ICC(1)/ICC(2) are given",
+    },
+    "note_low_coverage": {
+        "fr": "{count} équipe(s) sous le seuil de {threshold:.0%} de taux de réponse "
+              "(signalées) : {teams}",
+        "en": "{count} team(s) below the {threshold:.0%} response-coverage threshold "
+              "(flagged): {teams}",
+    },
+    "note_nominations_ignored": {
+        "fr": "nominations ignorées : {own} auto-nominations, {outside} nominations de "
+              "non-membres",
+        "en": "nominations ignored: {own} self-nominations, {outside} nominations of non-members",
+    },
     "suppression_note": {
         "fr": "Les groupes de moins de {n} personnes sont masqués (« masqué »), ainsi que le "
               "plus petit groupe voisin quand un total permettrait de les retrouver.",
@@ -221,6 +250,22 @@ def column_label(column: str, lang: str) -> str:
 
 def audience_name(audience: str, lang: str) -> str:
     return AUDIENCE_NAMES.get(audience, {}).get(lang, audience)
+
+
+class Note(str):
+    """A note of a computation: its English text (what the CLI prints and indicators.json
+    keeps), with the key and values that word it in another language (the report)."""
+
+    key: str
+    values: dict[str, object]
+
+    def __new__(cls, key: str, **values: object) -> Note:
+        note = super().__new__(cls, label(key, "en", **values))
+        note.key, note.values = key, values
+        return note
+
+    def in_language(self, lang: str) -> str:
+        return label(self.key, lang, **self.values)
 
 
 def label(key: str, lang: str, **values: object) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analysis.codebook import Codebook
+from analysis.i18n import Note
 from analysis.impact import difference_in_differences, equity_gaps, equity_means, wave_changes
 from analysis.leadership import team_networks
 from analysis.reliability import (
@@ -101,14 +102,12 @@ def compute_indicators(
         tables["wave_changes"] = changes
         if not changes.empty:
             counts = changes["design"].value_counts()
-            notes.append(
-                f"wave changes: {counts.get('paired', 0)} paired by panel code, "
-                f"{counts.get('independent', 0)} as independent samples"
-            )
+            notes.append(Note("note_wave_changes", paired=int(counts.get("paired", 0)),
+                              independent=int(counts.get("independent", 0))))
         if settings.comparison_sites:
             unknown = set(settings.comparison_sites) - set(frame["site"].dropna().unique())
             if unknown:
-                notes.append(f"comparison site(s) absent from the data: {sorted(unknown)}")
+                notes.append(Note("note_comparison_absent", sites=", ".join(sorted(unknown))))
             tables["difference_in_differences"] = difference_in_differences(
                 frame, scores, codebook, settings.comparison_sites
             )
@@ -123,11 +122,7 @@ def compute_indicators(
             tables["team_aggregation"] = team_aggregation(frame, scores, codebook, table)
             no_rwg = without_rwg(codebook)
             if no_rwg:
-                notes.append(
-                    f"rwg(j) not computed for {', '.join(s.code for s in no_rwg)}: numeric "
-                    "scores, not answers on a response scale with a known number of options "
-                    "(likert items); team means and ICC(1)/ICC(2) are given"
-                )
+                notes.append(Note("note_no_rwg", scales=", ".join(s.code for s in no_rwg)))
         networks = [
             team_networks(frame, codebook, item, members_by_team, min_coverage)
             for item in codebook.nomination_items
@@ -137,17 +132,12 @@ def compute_indicators(
             tables["team_networks"] = net
             low = net.loc[net["low_coverage"], "team"].astype(str).unique()
             if len(low):
-                notes.append(
-                    f"{len(low)} team(s) below the {min_coverage:.0%} response-coverage "
-                    f"threshold (flagged): {', '.join(low[:20])}"
-                    + (" …" if len(low) > 20 else "")
-                )
+                notes.append(Note("note_low_coverage", count=len(low), threshold=min_coverage,
+                                  teams=", ".join(low[:20]) + (" …" if len(low) > 20 else "")))
             ignored = int(net["ignored_self"].sum()), int(net["ignored_non_member"].sum())
             if any(ignored):
-                notes.append(
-                    f"nominations ignored: {ignored[0]} self-nominations, "
-                    f"{ignored[1]} nominations of non-members"
-                )
+                notes.append(Note("note_nominations_ignored", own=ignored[0],
+                                  outside=ignored[1]))
     tables = {name: _plain(table) for name, table in tables.items()}
     return Indicators(codebook, settings, tables, tuple(notes), scores)
 

@@ -15,7 +15,7 @@ from plotly.offline import get_plotlyjs
 
 from analysis import charts
 from analysis.codebook import Codebook
-from analysis.i18n import DESCRIPTORS, TABLE_TITLES, audience_name, column_label, label
+from analysis.i18n import DESCRIPTORS, TABLE_TITLES, Note, audience_name, column_label, label
 from analysis.indicators import ALL, Indicators, public_tables
 from analysis.output import jsonable, write_csv, write_json
 
@@ -352,7 +352,8 @@ def render_html(indicators: Indicators, public: dict[str, pd.DataFrame], chart_l
         f"<p>{esc(label('suppression_note', lang, n=settings.min_group))}</p>",
     ]
     if indicators.notes:
-        notes = "".join(f"<li>{esc(n)}</li>" for n in indicators.notes)
+        notes = "".join(f"<li>{esc(n.in_language(lang) if isinstance(n, Note) else n)}</li>"
+                        for n in indicators.notes)
         parts.append(f"<h2>{esc(label('notes', lang))}</h2><ul class=\"notes\">{notes}</ul>")
     first = plotlyjs == "embed"
     section = None

@@ -122,3 +122,17 @@ def test_a_numeric_scale_takes_no_points_nor_reverse_and_is_not_mixed_with_liker
     assert "(mixed): item 'd1' is not a likert item with 5 points" in text
     assert "(one): a likert scale lists at least two items" in text
     assert parse_codebook(team_codebook()).scales[0].points is None
+
+
+def test_the_french_report_words_its_notes_in_french(analysed, tmp_path):
+    folder, _out, _ = analysed
+    out = tmp_path / "fr"
+    code = main([str(folder / "teams.csv"), "--codebook", str(folder / "teams.codebook.json"),
+                 "--out", str(out), "--lang", "fr", "--omega-boot", "0"])
+    assert code == 0
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "rwg(j) non calculé pour wellbeing, stress : scores numériques" in report
+    assert "rwg(j) not computed" not in report
+    # indicators.json keeps the plain English text, whatever the report's language
+    document = json.loads((out / "indicators.json").read_text(encoding="utf-8"))
+    assert any(note.startswith("rwg(j) not computed for wellbeing") for note in document["notes"])
