@@ -31,15 +31,16 @@ def _panel_pairs(
 ) -> pd.DataFrame:
     """Respondents answering in both waves, matched on (site, audience, panel_code).
 
-    When a panel code answered twice in one wave, its latest submission is kept.
+    A code found on several responses of one wave is left out of the pairing: with
+    self-generated codes (a few answers hashed) that is more often two people than one person
+    twice, and pairing either would mix two people's changes.
     """
     keys = ["site", "audience", "panel_code"]
-    data = pd.concat([frame[[*keys, "wave", "submitted_at"]], scores], axis=1)
+    data = pd.concat([frame[[*keys, "wave"]], scores], axis=1)
     data = data[data["panel_code"].notna() & data["wave"].isin([wave_from, wave_to])]
-    data = data.sort_values("submitted_at", na_position="first")
-    data = data.drop_duplicates(subset=[*keys, "wave"], keep="last")
-    before = data[data["wave"] == wave_from].drop(columns=["wave", "submitted_at"])
-    after = data[data["wave"] == wave_to].drop(columns=["wave", "submitted_at"])
+    data = data[~data.duplicated(subset=[*keys, "wave"], keep=False)]
+    before = data[data["wave"] == wave_from].drop(columns=["wave"])
+    after = data[data["wave"] == wave_to].drop(columns=["wave"])
     return before.merge(after, on=keys, suffixes=("_from", "_to"))
 
 

@@ -27,6 +27,28 @@ def test_wave_changes_pair_panel_codes_and_say_so(patient_frame):
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((low, high))
 
 
+def test_a_code_shared_by_two_responses_of_a_wave_is_not_paired(patient_frame):
+    """Two people whose self-generated codes collide at T0: neither is paired with the T1
+    response of that code (it could be either); every other pair still is."""
+    codebook, frame = patient_frame
+    frame = frame.copy()
+    in_a = frame[(frame["site"] == "a") & frame["panel_code"].notna()]
+    first, second = in_a[in_a["wave"] == "T0"]["panel_code"].unique()[:2]
+    frame.loc[(frame["site"] == "a") & (frame["wave"] == "T0")
+              & (frame["panel_code"] == second), "panel_code"] = first
+    scores = scale_scores(frame, codebook)
+    table = wave_changes(frame, scores, codebook)
+    row = table[(table["site"] == "a") & (table["scale"] == "access")].iloc[0]
+    data = pd.concat([frame[["site", "wave", "panel_code"]], scores["access"]], axis=1)
+    data = data[(data["site"] == "a") & data["panel_code"].notna()]
+    shared = data[data["wave"] == "T0"]["panel_code"].value_counts()
+    assert shared[first] == 2
+    data = data[data["panel_code"] != first]
+    wide = data.pivot_table(index="panel_code", columns="wave", values="access").dropna()
+    assert row["design"] == "paired" and row["n_pairs"] == len(wide)
+    assert row["difference"] == pytest.approx((wide["T1"] - wide["T0"]).mean())
+
+
 def test_wave_changes_fall_back_to_independent_samples(patient_frame):
     codebook, frame = patient_frame
     frame = frame.assign(panel_code=pd.NA)
