@@ -160,9 +160,11 @@ def measure_cli(url: str, args: list[str]) -> dict:
 
 SERVER = """
 import sys
+import tempfile
+from pathlib import Path
 from flask import Response, stream_with_context
 from survey import create_app
-from survey.cli import serve
+from survey.server import serve
 from survey.exports import CsvOptions, Export, Selection, csv_wide
 
 def factory():
@@ -175,9 +177,7 @@ def factory():
                         mimetype="text/csv")
     return app
 
-import survey.cli
-survey.cli.create_app = factory
-serve("127.0.0.1", int(sys.argv[2]), 1)
+serve("127.0.0.1", int(sys.argv[2]), 1, Path(tempfile.mkdtemp()), factory=factory)
 """
 
 
@@ -199,28 +199,36 @@ def worker_peak(master: int) -> float:
 
 def measure_http(url: str, code: str) -> dict:
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-c", SERVER, url, str(port)], cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).close()
-                break
-            except OSError as error:
-                if getattr(error, "code", None):  # an HTTP error: the server answers
-                    break
-                time.sleep(0.1)
-        started = time.perf_counter()
-        size = 0
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/{code}.csv",
-                                    timeout=600) as body:
-            while piece := body.read(65536):
-                size += len(piece)
-        seconds = time.perf_counter() - started
-        return {"seconds": seconds, "peak_mb": worker_peak(server.pid), "bytes": size}
-    finally:
-        server.terminate()
-        server.wait()
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen([sys.executable, "-c", SERVER, url, str(port)], cwd=ROOT,
+                                  stdout=subprocess.DEVNULL, stderr=log)
+        try:
+            wait_for(port, log)
+            started = time.perf_counter()
+            size = 0
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/{code}.csv",
+                                        timeout=600) as body:
+                while piece := body.read(65536):
+                    size += len(piece)
+            seconds = time.perf_counter() - started
+            return {"seconds": seconds, "peak_mb": worker_peak(server.pid), "bytes": size}
+        finally:
+            server.terminate()
+            server.wait()
+
+
+def wait_for(port: int, log) -> None:  # noqa: ANN001
+    """Until the server on ``port`` answers (its log is shown if it never does)."""
+    for _ in range(600):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).close()
+            return
+        except OSError as error:
+            if getattr(error, "code", None):  # an HTTP error: the server answers
+                return
+            time.sleep(0.1)
+    log.seek(0)
+    raise SystemExit(f"the server did not start: {log.read()[-3000:].decode()}")
 
 
 def line(label: str, result: dict) -> None:
