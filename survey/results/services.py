@@ -91,10 +91,6 @@ class Filters:
                    wave=ident("wave", (w.id for w in evaluation.waves)),
                    audience=audience if audience in audiences else None, equity=equity)
 
-    @property
-    def equity_arg(self) -> str:
-        return ":".join(self.equity) if self.equity else ""
-
     def selection(self, questionnaire: str, evaluation: Evaluation) -> Selection:
         return Selection(questionnaire, evaluation_id=evaluation.id,
                          site_ids=(self.site,) if self.site else (),
@@ -111,7 +107,9 @@ def revision(selection: Selection, export: Export) -> tuple[int, int, str]:
 
 
 class Cache:
-    """A small in-process LRU cache (one per worker process), safe across threads."""
+    """A small in-process LRU cache (one per worker process), safe across threads. Not
+    ``functools.lru_cache``: the key (with the data revision, read per request) is not the
+    arguments of the computation (the export, which is not hashable)."""
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
         self.size = size
