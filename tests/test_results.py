@@ -203,6 +203,11 @@ def test_sections_impact_and_leadership_with_the_equity_filter(app: Flask,
         hostile = services.page(evaluation, "patients",
                                 MultiDict({"equity": "comment:=1+1"}), "en", True, 5)
         assert hostile.filters.equity is None and hostile.count == 26
+        # the drawn sections are cached per language and reader, not shared between them
+        assert hostile.sections is page.sections
+        partner = services.page(evaluation, "patients", MultiDict(), "en", full=False,
+                                min_group=5)
+        assert partner.sections is not page.sections and len(services._cache) == 2
 
 
 def test_partners_see_suppressed_groups_researchers_see_them_all(app: Flask,
