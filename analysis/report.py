@@ -33,6 +33,7 @@ class Chart:
     section: str
     title: str
     figure: go.Figure
+    kind: str = ""  # radar, likert, distribution, change, equity or network
 
 
 def _scale_label(codebook: Codebook, code: str, lang: str) -> str:
@@ -69,7 +70,7 @@ def build_charts(
         points = max(s.points or 0 for s in likert)
         out.append(Chart("overview", label("radar_title", lang),
                          charts.radar(radar_rows, label("radar_title", lang), lang, min_n,
-                                      points)))
+                                      points), "radar"))
     distribution = public.get("item_distribution", pd.DataFrame())
     quantiles = public.get("score_distribution", pd.DataFrame())
     changes = public.get("wave_changes", pd.DataFrame())
@@ -86,7 +87,7 @@ def build_charts(
         title = label("network_title", lang, team=row.team)
         out.append(Chart("leadership", title, charts.network(
             row.in_degree, [tuple(t) for t in row.ties], labels, title, lang,
-            flagged=bool(row.low_coverage))))
+            flagged=bool(row.low_coverage)), "network"))
     return out
 
 
@@ -104,19 +105,20 @@ def _scale_charts(indicators, code, name, points, distribution, quantiles, chang
         option_labels = {int(c.code): item.label(c.code, lang) for c in item.choices}
         title = label("likert_title", lang, scale=name)
         out.append(Chart(code, title, charts.likert_bars(rows, points, option_labels, title,
-                                                         lang, min_n)))
+                                                         lang, min_n), "likert"))
     if not quantiles.empty:
         rows = quantiles[quantiles["scale"] == code]
         rows = _latest(rows[rows[by].astype(str) != ALL]) if by else rows
         rows = rows.assign(group=rows[by] if by else rows["wave"])
         title = label("distribution_title", lang, scale=name)
         out.append(Chart(code, title, charts.score_distribution(rows, title, lang, min_n,
-                                                                points)))
+                                                                points), "distribution"))
     if not changes.empty:
         rows = changes[changes["scale"] == code]
         for (wave_from, wave_to), pair in rows.groupby(["wave_from", "wave_to"], sort=True):
             title = label("dumbbell_title", lang, a=wave_from, b=wave_to, scale=name)
-            out.append(Chart(code, title, charts.dumbbell(pair, title, lang, min_n, points)))
+            out.append(Chart(code, title, charts.dumbbell(pair, title, lang, min_n, points),
+                             "change"))
     if not equity.empty:
         rows = _latest(equity[equity["scale"] == code]).copy()
         if not rows.empty:
@@ -134,7 +136,8 @@ def _scale_charts(indicators, code, name, points, distribution, quantiles, chang
             half = 1.96 * rows["sd"].astype(float) / n.pow(0.5)
             rows["ci_low"], rows["ci_high"] = rows["mean"] - half, rows["mean"] + half
             title = label("equity_title", lang, scale=name)
-            out.append(Chart(code, title, charts.equity_chart(rows, title, lang, min_n, points)))
+            out.append(Chart(code, title, charts.equity_chart(rows, title, lang, min_n, points),
+                             "equity"))
     return out
 
 

@@ -11,12 +11,13 @@ the wide CSV export is timed:
 
 - "cli": ``survey export responses bench500 --out FILE`` in a fresh process;
 - "http": the same export streamed over HTTP by gunicorn (one worker) to a real client reading
-  the body in 64 KB pieces; the peak memory is the serving worker's. The results blueprint does
-  not exist yet, so the bench mounts the streaming generator on a route of its own, in the app
-  (the same ``csv_wide`` generator the results pages will serve).
+  the body in 64 KB pieces; the peak memory is the serving worker's. The results pages' download
+  route needs a signed-in member and an evaluation, so the bench mounts the same ``csv_wide``
+  generator on a route of its own, in the app.
 
-Then XLSX and SPSS for 100,000 responses x 60 items (SQLite). Each figure is wall-clock seconds
-and peak memory (max RSS of the process doing the export, interpreter and libraries included).
+Then XLSX and SPSS for 100,000 responses x 60 items (SQLite). Each figure is wall-clock seconds,
+the CPU seconds of the process doing the export (less sensitive than wall-clock time to other
+jobs on a shared machine) and its peak memory (max RSS, interpreter and libraries included).
 """
 
 from __future__ import annotations
@@ -141,13 +142,14 @@ def child_cli(url: str, args: list[str]) -> None:
     os.environ["SURVEY_SECRET_KEY"] = "bench"
     from survey.cli import cli
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     try:
         cli.main(["export", *args], prog_name="survey", standalone_mode=False)
     finally:
         seconds = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(json.dumps({"seconds": seconds, "peak_mb": peak}), file=sys.stderr)
+        print(json.dumps({"seconds": seconds, "cpu": time.process_time() - cpu,
+                          "peak_mb": peak}), file=sys.stderr)
 
 
 def measure_cli(url: str, args: list[str]) -> dict:
@@ -160,9 +162,11 @@ def measure_cli(url: str, args: list[str]) -> dict:
 
 SERVER = """
 import sys
+import tempfile
+from pathlib import Path
 from flask import Response, stream_with_context
 from survey import create_app
-from survey.cli import serve
+from survey.server import serve
 from survey.exports import CsvOptions, Export, Selection, csv_wide
 
 def factory():
@@ -175,9 +179,7 @@ def factory():
                         mimetype="text/csv")
     return app
 
-import survey.cli
-survey.cli.create_app = factory
-serve("127.0.0.1", int(sys.argv[2]), 1)
+serve("127.0.0.1", int(sys.argv[2]), 1, Path(tempfile.mkdtemp()), factory=factory)
 """
 
 
@@ -187,46 +189,68 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def workers(master: int) -> list[str]:
+    return Path(f"/proc/{master}/task/{master}/children").read_text().split()
+
+
 def worker_peak(master: int) -> float:
     """Peak RSS (MB) of the gunicorn workers of ``master``."""
     peak = 0.0
-    for child in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+    for child in workers(master):
         for line in Path(f"/proc/{child}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
                 peak = max(peak, int(line.split()[1]) / 1024)
     return peak
 
 
+def worker_cpu(master: int) -> float:
+    """CPU seconds (user + system) the gunicorn workers of ``master`` have used."""
+    ticks = 0
+    for child in workers(master):
+        fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def measure_http(url: str, code: str) -> dict:
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-c", SERVER, url, str(port)], cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).close()
-                break
-            except OSError as error:
-                if getattr(error, "code", None):  # an HTTP error: the server answers
-                    break
-                time.sleep(0.1)
-        started = time.perf_counter()
-        size = 0
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/{code}.csv",
-                                    timeout=600) as body:
-            while piece := body.read(65536):
-                size += len(piece)
-        seconds = time.perf_counter() - started
-        return {"seconds": seconds, "peak_mb": worker_peak(server.pid), "bytes": size}
-    finally:
-        server.terminate()
-        server.wait()
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen([sys.executable, "-c", SERVER, url, str(port)], cwd=ROOT,
+                                  stdout=subprocess.DEVNULL, stderr=log)
+        try:
+            wait_for(port, log)
+            started, cpu = time.perf_counter(), worker_cpu(server.pid)
+            size = 0
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/{code}.csv",
+                                        timeout=600) as body:
+                while piece := body.read(65536):
+                    size += len(piece)
+            seconds = time.perf_counter() - started
+            return {"seconds": seconds, "cpu": worker_cpu(server.pid) - cpu,
+                    "peak_mb": worker_peak(server.pid), "bytes": size}
+        finally:
+            server.terminate()
+            server.wait()
+
+
+def wait_for(port: int, log) -> None:  # noqa: ANN001
+    """Until the server on ``port`` answers (its log is shown if it never does)."""
+    for _ in range(600):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).close()
+            return
+        except OSError as error:
+            if getattr(error, "code", None):  # an HTTP error: the server answers
+                return
+            time.sleep(0.1)
+    log.seek(0)
+    raise SystemExit(f"the server did not start: {log.read()[-3000:].decode()}")
 
 
 def line(label: str, result: dict) -> None:
     extra = f", {result['bytes'] / 1e6:.0f} MB sent" if "bytes" in result else ""
-    print(f"  {label:<34} {result['seconds']:7.1f} s  peak {result['peak_mb']:6.0f} MB{extra}",
-          flush=True)
+    print(f"  {label:<30} {result['seconds']:7.1f} s (CPU {result['cpu']:5.1f} s)  "
+          f"peak {result['peak_mb']:6.0f} MB{extra}", flush=True)
 
 
 def database(kind: str, work: Path) -> tuple[str, callable]:  # type: ignore[valid-type]

@@ -43,9 +43,11 @@ def world(app: Flask) -> World:
     return build_world(app, passwords=False)
 
 
-def page(app: Flask, world: World, who: str, query: str = "") -> str:
+def page(app: Flask, world: World, who: str, query: str = "", lang: str = "fr") -> str:
     client = app.test_client()
     sign_in(client, app, world.users[who])
+    with client.session_transaction() as session:
+        session["lang"] = lang
     response = client.get(f"/results/e/{world.a.evaluation}{query}")
     assert response.status_code == 200
     return response.get_data(as_text=True)
@@ -117,3 +119,108 @@ def test_plotly_is_served_by_the_app(app: Flask) -> None:
     response = app.test_client().get("/results/plotly.min.js")
     assert response.status_code == 200 and b"plotly" in response.data[:2000].lower()
     assert "max-age=86400" in response.headers["Cache-Control"]
+
+
+# -- an evaluation with two sites (one a comparison site) and two waves, on the patients'
+# questionnaire, which has scales and equity descriptors -------------------------------------
+
+
+def two_sites_two_waves(app: Flask, world: World, per_campaign: int = 6) -> dict[str, str]:
+    """Patients' responses at Alpha clinic and a comparison site, in waves T0 and T1; half the
+    respondents say they are women. Returns the equity descriptor's item code."""
+    from survey.design import services as design
+    from survey.models import Evaluation, Site, User, Wave
+    from survey.versions import latest_version
+
+    with app.app_context():
+        evaluation = db.session.get(Evaluation, world.a.evaluation)
+        researcher = db.session.get(User, world.users["researcher"])
+        sites = [db.session.get(Site, world.a.site),
+                 design.save_site(evaluation, None, name="Comparison clinic", kind="clinic",
+                                  is_comparison=True)]
+        waves = [db.session.get(Wave, world.a.wave),
+                 design.save_wave(evaluation, None, code="T1", label="Follow-up")]
+        version = latest_version("patients")
+        definition = version.definition
+        items = [code for scale in definition.scales for code in scale.items]
+        equity = next(i.code for i in definition.items() if i.equity and i.code == "gender")
+        for s, site in enumerate(sites):
+            for w, wave in enumerate(waves):
+                campaign = design.create_campaign(evaluation, researcher, version=version,
+                                                  site=site, wave=wave)
+                for k in range(per_campaign + s):  # the comparison site has one more
+                    answers = {code: 1 + (k + i + w * (1 - s)) % 5
+                               for i, code in enumerate(items)}
+                    answers[equity] = "woman" if k % 2 else "man"
+                    answers["comment"] = "=HYPERLINK(\"x\")"
+                    db.session.add(Response(
+                        version_id=version.id, campaign_id=campaign.id, status=COMPLETED,
+                        language="fr", answers=answers, resume_hash=digest(new_secret()),
+                        start_hash=digest(new_secret()), completed_at=utcnow()))
+        db.session.commit()
+    return {"equity": equity}
+
+
+def test_response_counts_by_audience_site_and_wave(app: Flask, world: World) -> None:
+    from survey.models import Evaluation
+    from survey.results import services
+
+    two_sites_two_waves(app, world, per_campaign=3)
+    fill(app, world, 2)  # professionals at Alpha clinic in T0
+    with app.app_context():
+        counts = services.response_counts(db.session.get(Evaluation, world.a.evaluation))
+    assert counts.waves == ["T0", "T1"]
+    table = {(audience, site): cells for audience, site, cells in counts.rows}
+    assert table[("patient", "Alpha clinic")] == [3, 3]
+    assert table[("patient", "Comparison clinic")] == [4, 4]
+    assert table[("professional", "Alpha clinic")] == [2, None]  # no campaign in T1
+
+
+def test_sections_impact_and_leadership_with_the_equity_filter(app: Flask,
+                                                               world: World) -> None:
+    from werkzeug.datastructures import MultiDict
+
+    from survey.models import Evaluation
+    from survey.results import services
+
+    equity = two_sites_two_waves(app, world)["equity"]
+    services._cache.clear()
+    services._views.clear()
+    with app.test_request_context(), app.app_context():
+        evaluation = db.session.get(Evaluation, world.a.evaluation)
+        page = services.page(evaluation, "patients", MultiDict(), "en", full=True, min_group=5)
+        assert page.count == 26  # 6 + 6 + 7 + 7
+        assert [s.key for s in page.sections] == ["scales", "impact", "leadership"]
+        impact = page.sections[1]
+        assert any("Change between waves per site" in t for t in impact.tables)
+        assert any("Difference-in-differences" in t for t in impact.tables)
+        assert any("Comparison clinic" in t for t in impact.tables)
+        assert impact.charts, "no chart of the change between waves"
+        assert [d.item for d in page.descriptors if d.item == equity] == [equity]
+        women = services.page(evaluation, "patients", MultiDict({"equity": f"{equity}:woman"}),
+                              "en", full=True, min_group=5)
+        assert women.filters.equity == (equity, "woman") and women.count == 12
+        hostile = services.page(evaluation, "patients",
+                                MultiDict({"equity": "comment:=1+1"}), "en", True, 5)
+        assert hostile.filters.equity is None and hostile.count == 26
+        # the drawn sections are cached per language and reader, not shared between them
+        assert hostile.sections is page.sections
+        partner = services.page(evaluation, "patients", MultiDict(), "en", full=False,
+                                min_group=5)
+        assert partner.sections is not page.sections and len(services._cache) == 2
+
+
+def test_partners_see_suppressed_groups_researchers_see_them_all(app: Flask,
+                                                                world: World) -> None:
+    two_sites_two_waves(app, world, per_campaign=3)  # every site x wave group under 5
+    researcher = page(app, world, "researcher", "?q=patients", lang="en")
+    partner = page(app, world, "partner", "?q=patients", lang="en")
+    assert "You see every number" in researcher and "You see every number" not in partner
+    counts = partner.split('class="counts"')[1].split("</table>")[0]
+    assert "&lt; 5" in counts and ">3<" not in counts
+    assert ">3<" in researcher.split('class="counts"')[1].split("</table>")[0]
+    assert 'class="suppressed"' in partner
+    for html in (researcher, partner):
+        assert "Impact" in html and "Shared leadership" in html
+        assert "HYPERLINK" not in html  # free text is never on the page
+    assert "(n = 14 responses)" in researcher  # every chart says its n

@@ -41,9 +41,21 @@ def analysis_frame(export: Export) -> tuple[pd.DataFrame, Codebook]:
     return prepare(raw, codebook), codebook
 
 
-def indicators(export: Export, by: str | None = None, min_group: int = 5,
-               comparison_sites: Sequence[str] = ()) -> Indicators:
+def analysis_frame_where(export: Export, only: tuple[str, str] | None = None
+                         ) -> tuple[pd.DataFrame, Codebook]:
+    """:func:`analysis_frame`; ``only`` (item, choice code) keeps the responses that gave that
+    answer (the results pages' filter by an equity descriptor)."""
     frame, codebook = analysis_frame(export)
+    if only is not None:
+        item, code = only
+        frame = frame[frame[item].astype("string") == code]
+    return frame, codebook
+
+
+def indicators(export: Export, by: str | None = None, min_group: int = 5,
+               comparison_sites: Sequence[str] = (),
+               only: tuple[str, str] | None = None) -> Indicators:
+    frame, codebook = analysis_frame_where(export, only)
     return compute_indicators(frame, codebook, by=by, min_group=min_group,
                               comparison_sites=comparison_sites)
 

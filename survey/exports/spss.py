@@ -9,11 +9,12 @@ codebook's order (SPSS allows user-missing text values of 8 bytes at most, too s
 text stay text.
 
 pyreadstat writes from a whole data frame (ReadStat has no append mode), so this export holds
-the selected responses in memory, one typed column at a time: about 8 bytes per numeric cell.
+the selected responses in memory, one typed column at a time: 8 bytes per numeric cell.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -64,12 +65,13 @@ def write_sav(export: Export, path: str | Path, lang: str = "fr") -> None:
         numbers.update({MISSING_NUMBERS[c]: missing_labels[c] for c in MISSING_CODES})
         value_labels[column] = numbers
         missing[column] = list(MISSING_NUMBERS.values())
-    columns: list[list[Any]] = [[] for _ in coders]
+    # Numeric columns grow as packed doubles (8 bytes a cell, not a Python float in a list).
+    columns: list[Any] = [[] if coder is plain_text else array("d") for coder in coders]
     for record in export.records():
         for values, coder, value in zip(columns, coders, record, strict=True):
             values.append(coder(value))
     frame = pd.DataFrame({
-        name: (np.array(values, dtype=float) if coder is not plain_text
+        name: (np.frombuffer(values, dtype=float) if coder is not plain_text
                else pd.Series(values, dtype=object))
         for name, coder, values in zip(export.header, coders, columns, strict=True)})
     del columns

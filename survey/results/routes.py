@@ -51,21 +51,22 @@ def _questionnaire(evaluation: Evaluation) -> tuple[list[str], str | None]:
 @member(VIEW)
 def evaluation(evaluation: Evaluation) -> str:
     codes, code = _questionnaire(evaluation)
-    filters = services.Filters.parse(evaluation, request.args)
     min_group = current_app.config["MIN_GROUP_SIZE"]
-    indicators, count, charts, tables = None, 0, [], []
-    if code is not None:
-        indicators, count = services.cached_indicators(filters.selection(code, evaluation),
-                                                       min_group)
-    if indicators is not None:
-        charts = services.chart_views(indicators, _lang())
-        tables = services.tables_html(indicators, _lang())
+    full = may(OPERATE)  # researchers and evaluators: every number; partners: suppressed
+    shown = (services.page(evaluation, code, request.args, _lang(), full, min_group)
+             if code is not None else None)
     return render_template(
-        "results/evaluation.html", evaluation=evaluation, codes=codes, code=code,
-        filters=filters, count=count, min_group=min_group, charts=charts, tables=tables,
-        notes=indicators.notes if indicators is not None else (),
+        "results/evaluation.html", evaluation=evaluation, codes=codes, code=code, page=shown,
+        filters=shown.filters if shown else services.Filters(), full=full,
+        counts=services.response_counts(evaluation), min_group=min_group,
         downloads=may(OPERATE), formats=DOWNLOADS, download_names=_download_names(),
+        section_names=_section_names(),
         audiences=sorted({c.audience for c in evaluation.campaigns}))
+
+
+def _section_names() -> dict[str, str]:
+    return {"scales": gettext("Scales"), "impact": gettext("Impact"),
+            "leadership": gettext("Shared leadership")}
 
 
 def _download_names() -> dict[str, str]:

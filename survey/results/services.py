@@ -1,25 +1,38 @@
 """What the results pages show, without Flask: which questionnaires an evaluation uses, its
-filters, its indicators (cached per evaluation, filter and data revision) and its charts as
-JSON with their data tables."""
+filters (site, wave, audience, equity descriptor), its response counts by audience x site x
+wave, its indicators (cached per evaluation, filter and data revision) and, per section
+(scales, impact, shared leadership), its charts as JSON with their data tables and its tables:
+suppressed below the privacy threshold for partners, complete for researchers and evaluators."""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import func, select
 
-from analysis.indicators import Indicators, public_tables
-from analysis.report import HTML_TABLES, build_charts, table_html
+from analysis.indicators import Indicators, compute_indicators, public_tables
+from analysis.report import build_charts, table_html
 
-from ..exports import Export, Selection
-from ..exports.indicators import indicators as compute
+from ..exports import Export, Schema, Selection, build_schema
+from ..exports.indicators import analysis_frame_where
+from ..exports.schema import pick
+from ..exports.source import stored_versions
 from ..extensions import db
-from ..models import Campaign, Evaluation, Questionnaire, QuestionnaireVersion, Response
+from ..models import (
+    Campaign,
+    Evaluation,
+    Questionnaire,
+    QuestionnaireVersion,
+    Response,
+    Site,
+    Wave,
+)
+from ..models.response import COMPLETED
 
 MAX_TABLE_ROWS = 60  # rows of a chart's data table shown under it
 CACHE_SIZE = 32
@@ -34,23 +47,49 @@ def questionnaires(evaluation: Evaluation) -> list[str]:
 
 
 @dataclass(frozen=True)
+class Descriptor:
+    """An equity descriptor of the questionnaire (an item marked ``equity`` in a version)."""
+
+    item: str
+    text: str
+    choices: tuple[tuple[str, str], ...]  # (code, label)
+
+
+def equity_descriptors(schema: Schema, lang: str) -> list[Descriptor]:
+    out = []
+    for column in schema.columns:
+        entry = schema.entries[column]
+        if entry.get("equity"):
+            choices = tuple((str(c["code"]), pick(c.get("label") or {}, lang, str(c["code"])))
+                            for c in entry.get("choices", ()))
+            out.append(Descriptor(column, pick(entry.get("text") or {}, lang, column), choices))
+    return out
+
+
+@dataclass(frozen=True)
 class Filters:
     site: int | None = None
     wave: int | None = None
     audience: str | None = None
+    equity: tuple[str, str] | None = None  # (descriptor item, choice code)
 
     @classmethod
-    def parse(cls, evaluation: Evaluation, args: Any) -> Filters:
-        """Filters from query arguments; anything not of this evaluation is ignored."""
+    def parse(cls, evaluation: Evaluation, args: Any,
+              descriptors: Sequence[Descriptor] = ()) -> Filters:
+        """Filters from query arguments; anything not of this evaluation (or not a choice of
+        one of its descriptors, as ``equity=item:code``) is ignored."""
         def ident(name: str, known: Iterable[int]) -> int | None:
             value = args.get(name, "")
             return int(value) if value.isdigit() and int(value) in set(known) else None
 
         audience = args.get("audience", "")
         audiences = {c.audience for c in evaluation.campaigns}
+        item, _, code = args.get("equity", "").partition(":")
+        equity = next(((item, code) for d in descriptors
+                       if d.item == item and code in dict(d.choices)), None)
         return cls(site=ident("site", (s.id for s in evaluation.sites)),
                    wave=ident("wave", (w.id for w in evaluation.waves)),
-                   audience=audience if audience in audiences else None)
+                   audience=audience if audience in audiences else None, equity=equity)
 
     def selection(self, questionnaire: str, evaluation: Evaluation) -> Selection:
         return Selection(questionnaire, evaluation_id=evaluation.id,
@@ -67,26 +106,65 @@ def revision(selection: Selection, export: Export) -> tuple[int, int, str]:
     return count, last or 0, str(latest)
 
 
-_cache: OrderedDict[tuple, Indicators | None] = OrderedDict()
-_lock = threading.Lock()
+class Cache:
+    """A small in-process LRU cache (one per worker process), safe across threads. Not
+    ``functools.lru_cache``: the key (with the data revision, read per request) is not the
+    arguments of the computation (the export, which is not hashable)."""
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self.size = size
+        self.entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key]
+        value = compute()
+        with self.lock:
+            self.entries[key] = value
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+    def __len__(self) -> int:
+        return len(self.entries)
 
 
-def cached_indicators(selection: Selection, min_group: int) -> tuple[Indicators | None, int]:
-    """The indicators of a selection and its number of responses, computed once per data
-    revision (a small in-process LRU cache); None when there is no response."""
+_cache = Cache()  # indicators per (selection, settings, data revision)
+_views = Cache()  # what a page shows of them, per language and reader
+
+
+@dataclass(frozen=True)
+class Computed:
+    indicators: Indicators | None  # None when no response is selected
+    count: int  # selected responses (after the equity filter)
+
+
+def cached_indicators(selection: Selection, min_group: int,
+                      equity: tuple[str, str] | None = None,
+                      comparison_sites: tuple[str, ...] = ()) -> tuple[Computed, tuple]:
+    """The indicators of a selection, computed once per data revision; and the cache key they
+    were found under (the key of anything derived from them)."""
     export = Export.of(selection)
     current = revision(selection, export)
-    key = (selection, min_group, current)
-    with _lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key], current[0]
-    result = compute(export, min_group=min_group) if current[0] else None
-    with _lock:
-        _cache[key] = result
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return result, current[0]
+    key = (selection, min_group, equity, comparison_sites, current)
+
+    def compute() -> Computed:
+        if not current[0]:
+            return Computed(None, 0)
+        frame, codebook = analysis_frame_where(export, equity)
+        if frame.empty:
+            return Computed(None, 0)
+        return Computed(compute_indicators(frame, codebook, min_group=min_group,
+                                           comparison_sites=comparison_sites), len(frame))
+
+    return _cache.get(key, compute), key
 
 
 @dataclass(frozen=True)
@@ -99,15 +177,102 @@ class ChartView:
     rows: list[list[str]]
 
 
-def chart_views(indicators: Indicators, lang: str) -> list[ChartView]:
-    """Every chart of the report, as plotly JSON and the data table it draws."""
-    public = public_tables(indicators)
-    views = []
-    for n, chart in enumerate(build_charts(indicators, public, lang)):
+SECTIONS = ("scales", "impact", "leadership")
+SECTION_TABLES = {
+    "scales": ("scale_summary", "reliability", "item_statistics"),
+    "impact": ("wave_changes", "difference_in_differences", "equity_gaps"),
+    "leadership": ("team_scales", "team_aggregation", "team_networks"),
+}
+CHART_SECTION = {"change": "impact", "equity": "impact", "network": "leadership"}
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # scales, impact or leadership
+    charts: list[ChartView]
+    tables: list[str]  # escaped HTML
+
+
+def for_reader(indicators: Indicators, full: bool) -> Indicators:
+    """Partners read the indicators suppressed below the privacy threshold; researchers and
+    evaluators (``full``) read every group, however small (a threshold of 1)."""
+    if not full:
+        return indicators
+    return replace(indicators, settings=replace(indicators.settings, min_group=1))
+
+
+def sections(indicators: Indicators, lang: str, full: bool) -> list[Section]:
+    """The charts and tables of each section (scales, impact, shared leadership), from the
+    suppressed tables (or the full ones: :func:`for_reader`)."""
+    shown = for_reader(indicators, full)
+    public = public_tables(shown)
+    min_n, codebook = shown.settings.min_group, shown.codebook
+    charts: dict[str, list[ChartView]] = {key: [] for key in SECTIONS}
+    for n, chart in enumerate(build_charts(shown, public, lang)):
         columns, rows = figure_table(chart.figure)
-        views.append(ChartView(f"chart-{n}", chart.section, chart.title,
-                               chart.figure.to_json(), columns, rows))
-    return views
+        charts[CHART_SECTION.get(chart.kind, "scales")].append(ChartView(
+            f"chart-{n}", chart.section, chart.title, chart.figure.to_json(), columns, rows))
+    return [Section(key, charts[key], [
+        table_html(name, public[name], lang, min_n, codebook)
+        for name in SECTION_TABLES[key] if name in public and not public[name].empty])
+        for key in SECTIONS]
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Completed responses per audience and site (rows) and wave (columns); None where no
+    campaign collects."""
+
+    waves: list[str]
+    rows: list[tuple[str, str, list[int | None]]]  # audience, site, count per wave
+
+
+def response_counts(evaluation: Evaluation) -> Counts:
+    """Every campaign of the evaluation, whatever its questionnaire, counted in SQL."""
+    query = (
+        select(Campaign.audience, Site.name, Wave.code, func.count(Response.id))
+        .select_from(Campaign)
+        .outerjoin(Response, (Response.campaign_id == Campaign.id)
+                   & (Response.status == COMPLETED))
+        .outerjoin(Site, Campaign.site_id == Site.id)
+        .outerjoin(Wave, Campaign.wave_id == Wave.id)
+        .where(Campaign.evaluation_id == evaluation.id)
+        .group_by(Campaign.audience, Site.name, Wave.code))
+    found = {(a, s or "", w or ""): n for a, s, w, n in db.session.execute(query)}
+    waves = [w.code for w in evaluation.waves if any(k[2] == w.code for k in found)]
+    if any(k[2] == "" for k in found):
+        waves.append("")
+    rows = [(audience, site, [found.get((audience, site, w)) for w in waves])
+            for audience, site in sorted({(a, s) for a, s, _ in found})]
+    return Counts(waves, rows)
+
+
+@dataclass(frozen=True)
+class Page:
+    """What the results page of one questionnaire of an evaluation shows."""
+
+    filters: Filters
+    descriptors: list[Descriptor]
+    count: int
+    sections: list[Section]
+    notes: tuple[str, ...]
+
+
+def page(evaluation: Evaluation, code: str, args: Any, lang: str, full: bool,
+         min_group: int) -> Page:
+    """The indicators of the filtered responses (cached per data revision) and, cached per
+    language and reader, the sections drawn from them."""
+    schema = build_schema(stored_versions(code))
+    descriptors = equity_descriptors(schema, lang)
+    filters = Filters.parse(evaluation, args, descriptors)
+    comparison = tuple(sorted(s.name for s in evaluation.sites if s.is_comparison))
+    computed, key = cached_indicators(filters.selection(code, evaluation), min_group,
+                                      filters.equity, comparison)
+    if computed.indicators is None:
+        return Page(filters, descriptors, 0, [], ())
+    drawn = _views.get((key, lang, full),
+                       lambda: sections(computed.indicators, lang, full))
+    return Page(filters, descriptors, computed.count, drawn, computed.indicators.notes)
 
 
 def figure_table(figure: Any) -> tuple[list[str], list[list[str]]]:
@@ -136,10 +301,3 @@ def _text(value: Any) -> str:
     if isinstance(value, float):
         return "" if pd.isna(value) else f"{value:.2f}"
     return str(value)
-
-
-def tables_html(indicators: Indicators, lang: str) -> list[str]:
-    """The suppressed tables, as the analysis library renders them (every value escaped)."""
-    public = public_tables(indicators)
-    return [table_html(name, public[name], lang, indicators.settings.min_group)
-            for name in HTML_TABLES if name in public and not public[name].empty]

@@ -1,0 +1,53 @@
+"""An evaluator in a desktop browser reads the results of an evaluation with two sites (one a
+comparison site) and two waves: the response counts, the impact and shared-leadership sections,
+charts drawn by the static script under the page's CSP (no refused script), and the filter by
+an equity descriptor."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, expect
+
+from ..test_results import two_sites_two_waves
+from ..workspace import PASSWORD, build_world
+from .conftest import LiveServer
+
+pytestmark = pytest.mark.browser
+DESKTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "en-GB"}
+
+
+def test_evaluator_reads_impact_with_its_charts(browser: Browser,
+                                                live_server: LiveServer) -> None:
+    app = live_server.app
+    world = build_world(app)
+    two_sites_two_waves(app, world)
+    context = browser.new_context(**DESKTOP)
+    context.set_default_timeout(15_000)
+    context.set_default_navigation_timeout(120_000)  # a cold page computes its indicators
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if _refused(m) else None)
+    page.goto(f"{live_server.url}/login?lang=en")
+    page.get_by_label("Email").fill("evaluator@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server.url}/results/e/{world.a.evaluation}?q=patients")
+    counts = page.locator("table.counts")
+    expect(counts).to_contain_text("Comparison clinic")
+    expect(page.get_by_role("heading", name="Impact", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Shared leadership")).to_be_visible()
+    impact = page.locator("section[aria-labelledby=section-impact]")
+    expect(impact.locator("figure.chart .plot svg.main-svg").first).to_be_visible()
+    expect(impact).to_contain_text("(n = 26 responses)")
+    page.get_by_label("Equity descriptor").select_option(label="A woman")
+    with page.expect_navigation(timeout=120_000):
+        page.get_by_role("button", name="Show").click(no_wait_after=True)
+    expect(page.locator("p.count")).to_contain_text("12 completed responses", timeout=120_000)
+    assert not problems, problems
+    context.close()
+
+
+def _refused(message: ConsoleMessage) -> bool:
+    """A script the CSP refused. (plotly.js also injects its base rules as a <style> element,
+    which the CSP refuses too: workspace.css carries those rules.)"""
+    return message.type == "error" and "script-src" in message.text
