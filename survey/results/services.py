@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import func, select
 
+from analysis.i18n import Note
 from analysis.indicators import Indicators, compute_indicators, public_tables
 from analysis.report import build_charts, table_html
 
@@ -272,7 +273,9 @@ def page(evaluation: Evaluation, code: str, args: Any, lang: str, full: bool,
         return Page(filters, descriptors, 0, [], ())
     drawn = _views.get((key, lang, full),
                        lambda: sections(computed.indicators, lang, full))
-    return Page(filters, descriptors, computed.count, drawn, computed.indicators.notes)
+    notes = tuple(n.in_language(lang) if isinstance(n, Note) else n
+                  for n in computed.indicators.notes)
+    return Page(filters, descriptors, computed.count, drawn, notes)
 
 
 def figure_table(figure: Any) -> tuple[list[str], list[list[str]]]:
