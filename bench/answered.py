@@ -19,7 +19,6 @@ item with its first choice. Timed, in seconds, with the peak of Python memory al
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
@@ -31,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
-PG_URL = os.environ.get("SURVEY_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+from bench.databases import fresh_postgres  # noqa: E402
 
 
 def read_all(code: str) -> set[str]:
@@ -107,26 +106,6 @@ def run(url: str, size: int) -> list[tuple[str, float, float]]:
     return figures
 
 
-def postgres_database(name: str) -> tuple[str, Callable[[], None]]:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    from survey.config import normalise_database_url
-
-    server = make_url(normalise_database_url(PG_URL))
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return server.set(database=name).render_as_string(hide_password=False), drop
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
@@ -141,7 +120,7 @@ def main() -> None:
                 if database == "sqlite":
                     url = f"sqlite:///{Path(folder) / 'bench.db'}"
                 else:
-                    url, drop = postgres_database("proximite_bench_answered")
+                    url, drop = fresh_postgres("proximite_bench_answered")
                 try:
                     for check, seconds, peak in run(url, size):
                         print(f"{database:<11}{size:>10}  {check:<20}{seconds:>9.3f}"

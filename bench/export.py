@@ -40,7 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
-PG_URL = os.environ.get("SURVEY_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+from bench.databases import database  # noqa: E402
+
 WORDS = ["bien", "merci", "trop long", "=1+1", "-3", "@SUM(A1)", "rien", "accueil chaleureux",
          "attente", "+33 6 12", "clinique", "parking"]
 
@@ -253,27 +254,6 @@ def line(label: str, result: dict) -> None:
           f"peak {result['peak_mb']:6.0f} MB{extra}", flush=True)
 
 
-def database(kind: str, work: Path) -> tuple[str, callable]:  # type: ignore[valid-type]
-    if kind == "sqlite":
-        return f"sqlite:///{work / 'bench.db'}", lambda: None
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    server = make_url(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"bench_export_{os.getpid()}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return server.set(database=name).render_as_string(hide_password=False), drop
-
-
 def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--child-cli":
         child_cli(sys.argv[2], sys.argv[3:])
@@ -291,7 +271,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-export-"))
     try:
         for kind in args.databases:
-            url, drop = database(kind, work)
+            url, drop = database(kind, work, f"bench_export_{os.getpid()}")
             try:
                 for size in sorted(args.sizes):
                     started = time.perf_counter()

@@ -25,9 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
-from export import database  # noqa: E402  (bench/export.py: temporary databases)
+from bench.databases import database  # noqa: E402
 
 
 def answers_pool(definition, size: int = 1000) -> list[dict]:  # noqa: ANN001
@@ -122,7 +121,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-results-"))
     try:
         for kind in args.databases:
-            url, drop = database(kind, work)
+            url, drop = database(kind, work, "proximite_bench_results")
             try:
                 started = time.perf_counter()
                 evaluation, user, wave = fill(url, args.size)

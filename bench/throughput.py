@@ -38,8 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 
+from bench.databases import fresh_postgres  # noqa: E402
 from survey.config import normalise_database_url  # noqa: E402
 from survey.questionnaire import load_file  # noqa: E402
 from tests.http_participant import (  # noqa: E402
@@ -200,23 +200,13 @@ def measure(target: str, port: int, participants: int, seconds: float) -> float:
 
 # -- one database ----------------------------------------------------------------------------
 
-def fresh_postgres(server_url: str, name: str) -> str:
-    server = make_url(normalise_database_url(server_url))
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return server.set(database=name).render_as_string(hide_password=False)
-
-
 def bench(database: str, args: argparse.Namespace, folder: Path) -> tuple[float, float]:
     """Both servers up at once on the same database; the client alternates between them in
     windows of a few seconds, so a change in the machine's load weighs on both alike."""
     instance = folder / database
     instance.mkdir()
     url = (f"sqlite:///{instance / 'survey.db'}" if database == "sqlite"
-           else fresh_postgres(args.postgres, "proximite_bench"))
+           else fresh_postgres("proximite_bench", args.postgres)[0])
     env = {k: v for k, v in os.environ.items() if not k.startswith("SURVEY_")}
     # All simulated participants share one address: the consent limit (meant for one person or
     # one care home's wifi) would stop them after a few dozen starts.
