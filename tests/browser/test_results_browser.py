@@ -39,6 +39,8 @@ def test_evaluator_reads_impact_with_its_charts(browser: Browser,
     impact = page.locator("section[aria-labelledby=section-impact]")
     expect(impact.locator("figure.chart .plot svg.main-svg").first).to_be_visible()
     expect(impact).to_contain_text("(n = 26 responses)")
+    # wide tables scroll in their own region: the page itself never scrolls sideways
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["viewport"]["width"]
     page.get_by_label("Equity descriptor").select_option(label="A woman")
     with page.expect_navigation(timeout=120_000):
         page.get_by_role("button", name="Show").click(no_wait_after=True)
