@@ -152,7 +152,7 @@ def two_sites_two_waves(app: Flask, world: World, per_campaign: int = 6) -> dict
                     answers = {code: 1 + (k + i + w * (1 - s)) % 5
                                for i, code in enumerate(items)}
                     answers[equity] = "woman" if k % 2 else "man"
-                    answers["comment"] = "=HYPERLINK(\"x\")"
+                    answers["improve"] = "=HYPERLINK(\"x\")"  # free text (textarea)
                     db.session.add(Response(
                         version_id=version.id, campaign_id=campaign.id, status=COMPLETED,
                         language="fr", answers=answers, resume_hash=digest(new_secret()),
@@ -222,5 +222,35 @@ def test_partners_see_suppressed_groups_researchers_see_them_all(app: Flask,
     assert 'class="suppressed"' in partner
     for html in (researcher, partner):
         assert "Impact" in html and "Shared leadership" in html
-        assert "HYPERLINK" not in html  # free text is never on the page
+    # free text: researchers and evaluators read it (escaped), partners never
+    assert "Free-text answers" in researcher and "=HYPERLINK(&#34;x&#34;)" in researcher
+    assert "HYPERLINK" not in partner and "Free-text answers" not in partner
     assert "(n = 14 responses)" in researcher  # every chart says its n
+
+
+def test_free_text_answers_are_escaped_newest_first_for_researchers_only(
+        app: Flask, world: World) -> None:
+    from survey.models import Evaluation
+    from survey.versions import latest_version
+
+    two_sites_two_waves(app, world, per_campaign=3)
+    with app.app_context():
+        version = latest_version("patients")
+        campaign = db.session.scalars(select(Campaign).filter_by(
+            evaluation_id=world.a.evaluation, version_id=version.id)).first()
+        for text in ("<script>alert(1)</script>", "   ", "Très bon accueil\nmerci"):
+            db.session.add(Response(
+                version_id=version.id, campaign_id=campaign.id, status=COMPLETED,
+                language="fr", answers={"improve": text}, resume_hash=digest(new_secret()),
+                start_hash=digest(new_secret()), completed_at=utcnow()))
+        db.session.commit()
+        assert db.session.get(Evaluation, world.a.evaluation) is not None
+    for role in ("researcher", "evaluator"):
+        html = page(app, world, role, "?q=patients", lang="en")
+        section = html.split('id="section-free-text"')[1]
+        assert "<script>alert(1)</script>" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in section
+        # newest first; an answer of spaces is not an answer: 14 + 2 answers
+        assert section.index("Très bon accueil") < section.index("&lt;script&gt;")
+        assert "(16 answers)" in section
+    assert "section-free-text" not in page(app, world, "partner", "?q=patients", lang="en")

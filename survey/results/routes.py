@@ -29,7 +29,7 @@ from ..auth.permissions import OPERATE, VIEW, may, member
 from ..exports import CsvOptions, Export, csv_long, csv_wide
 from ..exports.codebooks import codebook_json
 from ..models import Evaluation
-from . import services
+from . import free_text, services
 
 bp = Blueprint("results", __name__, url_prefix="/results", template_folder="templates")
 E = "/e/<int:evaluation_id>"
@@ -60,7 +60,7 @@ def evaluation(evaluation: Evaluation) -> str:
         filters=shown.filters if shown else services.Filters(), full=full,
         counts=services.response_counts(evaluation), min_group=min_group,
         downloads=may(OPERATE), formats=DOWNLOADS, download_names=_download_names(),
-        section_names=_section_names(),
+        section_names=_section_names(), free_text_shown=free_text.SHOWN,
         audiences=sorted({c.audience for c in evaluation.campaigns}))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -34,6 +34,7 @@ from ..models import (
     Wave,
 )
 from ..models.response import COMPLETED
+from .free_text import FreeTexts, free_texts
 
 MAX_TABLE_ROWS = 60  # rows of a chart's data table shown under it
 CACHE_SIZE = 32
@@ -257,6 +258,7 @@ class Page:
     count: int
     sections: list[Section]
     notes: tuple[str, ...]
+    free_texts: list[FreeTexts] = field(default_factory=list)  # researchers and evaluators
 
 
 def page(evaluation: Evaluation, code: str, args: Any, lang: str, full: bool,
@@ -275,7 +277,9 @@ def page(evaluation: Evaluation, code: str, args: Any, lang: str, full: bool,
                        lambda: sections(computed.indicators, lang, full))
     notes = tuple(n.in_language(lang) if isinstance(n, Note) else n
                   for n in computed.indicators.notes)
-    return Page(filters, descriptors, computed.count, drawn, notes)
+    texts = (_views.get((key, lang, "free-text"), lambda: free_texts(filters.selection(
+        code, evaluation), lang)) if full else [])
+    return Page(filters, descriptors, computed.count, drawn, notes, texts)
 
 
 def figure_table(figure: Any) -> tuple[list[str], list[list[str]]]:

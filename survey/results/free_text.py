@@ -1,0 +1,45 @@
+"""Free-text answers for the results page: researchers and evaluators only (partners never see
+row-level data or free text), escaped by the template like any other text."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from ..exports import Selection
+from ..exports.schema import pick
+from ..exports.source import response_rows, stored_versions
+
+FREE_TEXT_TYPES = ("text", "textarea")
+SHOWN = 50  # the most recent answers listed per question
+
+
+@dataclass(frozen=True)
+class FreeTexts:
+    code: str
+    question: str  # the newest version's wording
+    answers: list[str]  # newest first, at most SHOWN
+    total: int  # answers given (not empty) in the selection
+
+
+def free_texts(selection: Selection, lang: str) -> list[FreeTexts]:
+    """The text answers of the selected responses, per text question of any version, in the
+    questionnaire's order."""
+    versions = stored_versions(selection.questionnaire)
+    questions: dict[str, str] = {}
+    for version in versions:
+        for item in version.definition.items():
+            if item.type in FREE_TEXT_TYPES:
+                questions[item.code] = pick(item.text, lang, item.code)
+    if not questions:
+        return []
+    latest: dict[str, deque[str]] = {code: deque(maxlen=SHOWN) for code in questions}
+    totals = dict.fromkeys(questions, 0)
+    for row in response_rows(selection, [v.id for v in versions]):
+        for code, recent in latest.items():
+            value = row.answers.get(code)
+            if isinstance(value, str) and value.strip():
+                recent.append(value)
+                totals[code] += 1
+    return [FreeTexts(code, questions[code], list(reversed(latest[code])), totals[code])
+            for code in questions if totals[code]]
