@@ -55,6 +55,10 @@ def test_a_reworded_scale_item_warns_that_waves_may_not_compare():
     assert change.kind == "row_reworded" and change.breaks
     assert str(change) == ("Row 'exp2_r' of matrix 'exp' reworded (fr, en). WARNING: scores "
                            "of scale experience may not compare across waves.")
+    # the old and new wording, per language, for the researcher to compare
+    assert change.params["wording"] == (
+        ("fr", "Je me suis senti jugé", "Je me suis senti jugé par le personnel"),
+        ("en", "I felt judged", "I felt judged by staff"))
 
 
 def test_items_added_removed_and_moved_are_listed():

@@ -132,6 +132,8 @@ def test_upload_preview_publish_change_diff_move_and_download(app, client, evalu
     assert page.status_code == 302
     draft = client.get(page.headers["Location"])
     assert "Question « service » reformulée (en)." in draft.text  # the workspace's French
+    assert ("<dt>English</dt><dd><del>Which service?</del> → "
+            "<ins>Which service do you use?</ins></dd>") in draft.text
     assert "Choix « coop » retiré de la question « service »" in draft.text
     assert ("Attention : le choix « coop » a été retenu dans des réponses antérieures : les "
             "vagues n&#39;offriront pas les mêmes choix.") in draft.text

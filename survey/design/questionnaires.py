@@ -103,15 +103,16 @@ class MoveForm(FlaskForm):
     pass
 
 
-def describe(change: Change) -> tuple[str, str | None]:
-    """A change in the reader's language, and its comparability warning."""
+def describe(change: Change) -> tuple[str, str | None, tuple[tuple[str, str, str], ...]]:
+    """A change in the reader's language, its comparability warning and, for a rewording,
+    (language, old text, new text)."""
     params = dict(change.params)
     if "state" in params:
         params["state"] = str(REQUIRED_STATES.get(params["state"], params["state"]))
     message = str(CHANGE_TEXTS[change.kind]) % params
     warning = (str(WARNING_TEXTS[change.warning]) % dict(change.warning_params)
                if change.warning else None)
-    return message, warning
+    return message, warning, tuple(change.params.get("wording", ()))
 
 
 def _versions() -> list[QuestionnaireVersion]:

@@ -108,6 +108,13 @@ def languages_differing(old: Mapping[str, str] | None, new: Mapping[str, str] | 
     return [lang for lang in dict.fromkeys([*old, *new]) if old.get(lang) != new.get(lang)]
 
 
+def wording(old: Mapping[str, str] | None, new: Mapping[str, str] | None,
+            languages: Sequence[str]) -> tuple[tuple[str, str, str], ...]:
+    """(language, old text, new text) of a rewording, for the reader to compare."""
+    old, new = old or {}, new or {}
+    return tuple((lang, old.get(lang, ""), new.get(lang, "")) for lang in languages)
+
+
 def words(values: Collection[Any]) -> str:
     return ", ".join(str(v) for v in values) or "none"
 
@@ -188,7 +195,8 @@ class _Diff:
         if differing:
             scales = self.scales_of(code)
             self.add("item_reworded", "reworded_scale_item" if scales else None,
-                     {"scales": words(scales)}, code=code, languages=words(differing))
+                     {"scales": words(scales)}, code=code, languages=words(differing),
+                     wording=wording(old.text, new.text, differing))
         differing = languages_differing(old.help, new.help)
         if differing:
             self.add("item_help", code=code, languages=words(differing))
@@ -226,7 +234,8 @@ class _Diff:
                 if differing:
                     self.add("choice_reworded", "choices_scale" if scales else None,
                              {"scales": words(dict.fromkeys(scales))}, code=code, choice=key,
-                             languages=words(differing))
+                             languages=words(differing),
+                             wording=wording(before[key].label, after[key].label, differing))
                 continue
             self.add("choice_removed", self.removed_choice_warning(old, before[key], scales),
                      {"code": code, "choice": key, "scales": words(dict.fromkeys(scales))},
@@ -254,7 +263,8 @@ class _Diff:
                 scales = self.scales_of(key)
                 self.add("row_reworded", "reworded_scale_item" if scales else None,
                          {"scales": words(scales)}, code=new.code, row=key,
-                         languages=words(differing))
+                         languages=words(differing),
+                         wording=wording(before[key].label, row.label, differing))
         for key in before:
             if key not in after:
                 self.add("row_removed", code=new.code, row=key)
