@@ -112,6 +112,7 @@ def _register_template_helpers(app: Flask) -> None:
     )
 
     app.jinja_env.filters["paragraphs"] = paragraphs
+    app.jinja_env.filters["language_name"] = language_name
     app.jinja_env.globals.update(t=text, other_languages=other_languages, static_url=static_url,
                                  language_name=language_name,
                                  yesno_choices=yesno_choices,

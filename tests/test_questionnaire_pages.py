@@ -92,6 +92,7 @@ def test_upload_preview_publish_change_diff_move_and_download(app, client, evalu
     draft = client.get(draft_url)
     assert draft.status_code == 200
     assert 'id="notes"' not in draft.text  # our own XLSForm needs no assumption
+    assert "Français, English" in draft.text  # languages by name, not code
     with app.app_context():
         before = (count(Response), count(QuestionnaireVersion))
     # previews in both languages at phone width record nothing
