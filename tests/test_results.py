@@ -254,3 +254,11 @@ def test_free_text_answers_are_escaped_newest_first_for_researchers_only(
         assert section.index("Très bon accueil") < section.index("&lt;script&gt;")
         assert "(16 answers)" in section
     assert "section-free-text" not in page(app, world, "partner", "?q=patients", lang="en")
+
+
+def test_downloads_say_the_equity_filter_is_the_pages_only(app: Flask, world: World) -> None:
+    equity = two_sites_two_waves(app, world, per_campaign=3)["equity"]
+    note = "the equity filter applies to this page only"
+    assert note not in page(app, world, "researcher", "?q=patients", lang="en")
+    filtered = page(app, world, "researcher", f"?q=patients&equity={equity}:woman", lang="en")
+    assert note in filtered and "The equity filter does not apply to this list." in filtered
