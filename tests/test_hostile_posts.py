@@ -67,7 +67,10 @@ def bodies(page_names: list[str]) -> st.SearchStrategy[dict[str, Any]]:
     raw = st.lists(st.tuples(names.map(lambda n: n.encode("utf-8", "surrogatepass")),
                              st.binary(max_size=20)), max_size=8).map(
         lambda pairs: {"kind": "raw", "pairs": pairs})
-    files = st.lists(st.tuples(names, st.binary(max_size=50)), min_size=1, max_size=3).map(
+    # A multipart field name is sent as UTF-8 by the test client, which cannot encode a lone
+    # surrogate (the other kinds above send such names byte for byte).
+    sendable = names.filter(lambda n: not any("\ud800" <= c <= "\udfff" for c in n))
+    files = st.lists(st.tuples(sendable, st.binary(max_size=50)), min_size=1, max_size=3).map(
         lambda pairs: {"kind": "files", "pairs": pairs})
     top = st.one_of(st.dictionaries(names, json_value(), max_size=10), json_value(1))
     body = st.one_of(form, form, raw, files, top.map(lambda v: {"kind": "json", "value": v}))
