@@ -11,6 +11,7 @@ import hashlib
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -81,13 +82,14 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory,
     return path
 
 
-@pytest.fixture(scope="session")
-def postgres_database(worker_id: str, bundled: dict[str, Definition]) -> Iterator[str]:
-    """A database of this test worker's own on the PostgreSQL server, migrated once."""
+@contextmanager
+def fresh_postgres(suffix: str) -> Iterator[str]:
+    """An empty database of its own on the test PostgreSQL server, dropped afterwards (the
+    test is skipped, or fails under SURVEY_REQUIRE_ALL, when there is no server)."""
     server = make_url(PG_URL)
     # The checkout's path in the name keeps two checkouts' runs on one server apart.
     checkout = hashlib.sha256(str(PROJECT_ROOT).encode()).hexdigest()[:8]
-    name = f"{server.database}_proximite_{checkout}_{worker_id}"
+    name = f"{server.database}_proximite_{checkout}_{suffix}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
     try:
         with admin.connect() as connection:
@@ -96,12 +98,20 @@ def postgres_database(worker_id: str, bundled: dict[str, Definition]) -> Iterato
     except Exception as error:  # noqa: BLE001  (any connection failure means "no server")
         admin.dispose()
         missing(f"PostgreSQL is not reachable at {PG_URL}: {error.__class__.__name__}")
-    url = server.set(database=name).render_as_string(hide_password=False)
-    _prepare(make_app(url), bundled)
-    yield url
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_database(worker_id: str, bundled: dict[str, Definition]) -> Iterator[str]:
+    """A database of this test worker's own on the PostgreSQL server, migrated once."""
+    with fresh_postgres(worker_id) as url:
+        _prepare(make_app(url), bundled)
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -9,7 +9,6 @@ received) is stored, each participant has exactly one response, completed once.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import random
@@ -24,13 +23,11 @@ from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from survey.config import PROJECT_ROOT
 from survey.questionnaire import Definition, navigation
 from survey.secrets import digest
 
-from .conftest import PG_URL, missing
+from .conftest import fresh_postgres
 from .http_participant import HttpClient, HttpParticipant, Unacknowledged, typical_pairs
 from .test_run_command import free_port
 
@@ -45,21 +42,8 @@ def database(request: pytest.FixtureRequest, tmp_path: Path, worker_id: str) -> 
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'survey.db'}"
         return
-    server = make_url(PG_URL)
-    checkout = hashlib.sha256(str(PROJECT_ROOT).encode()).hexdigest()[:8]
-    name = f"{server.database}_proximite_{checkout}_kill_{worker_id}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # noqa: BLE001  (any connection failure means "no server")
-        admin.dispose()
-        missing(f"PostgreSQL is not reachable at {PG_URL}: {error.__class__.__name__}")
-    yield server.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_postgres(f"kill_{worker_id}") as url:
+        yield url
 
 
 class Server:

@@ -90,7 +90,3 @@ class PanelForm(FlaskForm):
     questions = SelectMultipleField(_l("Questions asked (self-generated codes)"),
                                     widget=ListWidget(prefix_label=False),
                                     option_widget=CheckboxInput())
-
-
-class ActionForm(FlaskForm):
-    """A button that changes something: only its CSRF token."""

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response as HttpResponse
 
 from .. import audit
+from ..auth.forms import ActionForm
 from ..auth.permissions import OPERATE, VIEW, admin_only, member
 from ..extensions import csrf, db
 from ..invitations import mailing, services
@@ -28,7 +29,6 @@ from ..links import external_url
 from ..mail import outbox_messages, read_outbox
 from ..models import Campaign, Evaluation, Invitation, Mailing
 from ..templating import text
-from .forms import ActionForm
 from .routes import E, Page, _owned, bp
 
 C = E + "/campaigns/<int:campaign_id>"

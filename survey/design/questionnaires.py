@@ -17,10 +17,11 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as HttpResponse
 
 from .. import audit
+from ..auth.forms import ActionForm
 from ..auth.permissions import MANAGE, VIEW, member
 from ..extensions import db
 from ..language import language_in_url
-from ..models import Campaign, Evaluation, Questionnaire, QuestionnaireVersion
+from ..models import Campaign, Evaluation, Questionnaire, QuestionnaireDraft, QuestionnaireVersion
 from ..questionnaire import Definition
 from ..questionnaire.download import as_xlsform, as_yaml
 from ..templating import language_name
@@ -29,7 +30,7 @@ from ..versions.answered import StoredAnswers
 from ..versions.diff import Change, diff
 from ..versions.drafts import drafts_of, drop_draft, find_draft, save_draft
 from ..versions.upload import check_upload
-from .routes import E, bp
+from .routes import E, _owned, bp
 
 PREVIEW_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -95,12 +96,6 @@ class UploadForm(FlaskForm):
     file = FileField(_("YAML definition or XLSForm (.xlsx)"), validators=[FileRequired()])
 
 
-class PublishForm(FlaskForm):
-    """A button that publishes or drops a draft: only its CSRF token."""
-
-
-class MoveForm(FlaskForm):
-    pass
 
 
 def describe(change: Change) -> tuple[str, str | None, tuple[tuple[str, str, str], ...]]:
@@ -121,8 +116,7 @@ def _versions() -> list[QuestionnaireVersion]:
 
 
 def _version(content_hash: str) -> QuestionnaireVersion:
-    version = db.session.scalar(select(QuestionnaireVersion)
-                                .where(QuestionnaireVersion.content_hash == content_hash))
+    version = _version_or_none(content_hash)
     if version is None:
         abort(404)
     return version
@@ -168,9 +162,7 @@ def questionnaire_upload(evaluation: Evaluation) -> HttpResponse | tuple[str, in
 @bp.get(Q + "/drafts/<content_hash>")
 @member(VIEW)
 def questionnaire_draft(evaluation: Evaluation, content_hash: str) -> str:
-    draft = find_draft(evaluation.id, content_hash)
-    if draft is None:
-        abort(404)
+    draft = _draft(evaluation, content_hash)
     definition = draft.definition
     previous = _latest(definition.code)
     changes = []
@@ -179,8 +171,16 @@ def questionnaire_draft(evaluation: Evaluation, content_hash: str) -> str:
                                              StoredAnswers(definition.code))]
     return render_template(
         "design/draft.html", evaluation=evaluation, draft=draft, definition=definition,
-        previous=previous, changes=changes, form=PublishForm(), manage=g.role in MANAGE,
+        previous=previous, changes=changes, form=ActionForm(), manage=g.role in MANAGE,
         published=_version_or_none(content_hash))
+
+
+def _draft(evaluation: Evaluation, content_hash: str) -> QuestionnaireDraft:
+    """This evaluation's draft with this content, else 404."""
+    draft = find_draft(evaluation.id, content_hash)
+    if draft is None:
+        abort(404)
+    return draft
 
 
 def _version_or_none(content_hash: str) -> QuestionnaireVersion | None:
@@ -191,10 +191,8 @@ def _version_or_none(content_hash: str) -> QuestionnaireVersion | None:
 @bp.post(Q + "/drafts/<content_hash>/publish")
 @member(MANAGE)
 def questionnaire_publish(evaluation: Evaluation, content_hash: str) -> HttpResponse:
-    draft = find_draft(evaluation.id, content_hash)
-    if draft is None:
-        abort(404)
-    if not PublishForm().validate_on_submit():
+    draft = _draft(evaluation, content_hash)
+    if not ActionForm().validate_on_submit():
         abort(400)
     stored = store_definition(draft.definition, draft.source_name)
     audit.record("questionnaire-published", draft.definition.code,
@@ -209,7 +207,7 @@ def questionnaire_publish(evaluation: Evaluation, content_hash: str) -> HttpResp
 @bp.post(Q + "/drafts/<content_hash>/drop")
 @member(MANAGE)
 def questionnaire_drop(evaluation: Evaluation, content_hash: str) -> HttpResponse:
-    if not PublishForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     drop_draft(evaluation.id, content_hash)
     return redirect(url_for("design.questionnaires", evaluation_id=evaluation.id))
@@ -247,9 +245,7 @@ def _preview(evaluation: Evaluation, definition: Definition, kind: str, content_
 @member(VIEW)
 def questionnaire_draft_preview(evaluation: Evaluation, content_hash: str, language: str,
                                 number: int) -> HttpResponse:
-    draft = find_draft(evaluation.id, content_hash)
-    if draft is None:
-        abort(404)
+    draft = _draft(evaluation, content_hash)
     return _preview(evaluation, draft.definition, "draft", content_hash, language, number)
 
 
@@ -270,7 +266,7 @@ def questionnaire_version(evaluation: Evaluation, content_hash: str) -> str:
                  if c.version.questionnaire_id == version.questionnaire_id]
     return render_template("design/version.html", evaluation=evaluation, version=version,
                            definition=version.definition, campaigns=campaigns,
-                           form=MoveForm(), manage=g.role in MANAGE)
+                           form=ActionForm(), manage=g.role in MANAGE)
 
 
 @bp.get(Q + "/versions/<content_hash>/download.<fmt>")
@@ -298,12 +294,10 @@ def questionnaire_move_campaign(evaluation: Evaluation, content_hash: str, campa
                                 ) -> HttpResponse:
     """Move a campaign to this version: new responses use it, existing ones keep theirs."""
     version = _version(content_hash)
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None or campaign.evaluation_id != evaluation.id:
-        abort(404)
+    campaign = _owned(Campaign, campaign_id, evaluation)
     if campaign.version.questionnaire_id != version.questionnaire_id:
         abort(400)
-    if not MoveForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     if campaign.version_id != version.id:
         campaign.version = version

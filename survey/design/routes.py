@@ -12,6 +12,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth import accounts
+from ..auth.forms import ActionForm
 from ..auth.permissions import MANAGE, OPERATE, VIEW, member, signed_in
 from ..auth.routes import account_error_message, send_account_link
 from ..extensions import db
@@ -29,7 +30,6 @@ from ..models.workspace import CLOSED, OPEN, SITE_KINDS
 from ..questionnaire.model import AUDIENCES
 from . import services
 from .forms import (
-    ActionForm,
     CampaignEditForm,
     CampaignForm,
     EvaluationForm,

@@ -19,6 +19,7 @@ from analysis.codebook import CODEBOOK_FORMAT, METADATA_COLUMNS, MISSING_CODES, 
 from analysis.codebook import Item as CodebookItem
 
 from ..questionnaire import Definition
+from ..questionnaire.codebook import scale_entry
 from ..questionnaire.itemtypes import ItemType
 from ..questionnaire.model import Item
 
@@ -202,10 +203,7 @@ def _scales(versions: Sequence[StoredVersion]) -> list[dict[str, Any]]:
     scales: dict[str, dict[str, Any]] = {}
     for version in reversed(versions):
         for s in version.definition.scales:
-            scales.setdefault(s.code, {
-                "code": s.code, "items": list(s.items), "reverse": list(s.reverse),
-                "points": s.points, "min_answered": s.min_answered,
-                "construct": dict(s.construct), "reference": s.reference or ""})
+            scales.setdefault(s.code, scale_entry(s))
     return list(scales.values())
 
 

@@ -9,7 +9,6 @@ each time. (Jinja has no fragment cache of its own; this one is a bounded dict.)
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import render_template
@@ -17,9 +16,9 @@ from flask_babel import get_locale
 from markupsafe import Markup
 
 from ..questionnaire import Definition
-from ..questionnaire.model import Choice, Item, Section
+from ..questionnaire.answers import Rosters
+from ..questionnaire.model import Section
 
-Rosters = Callable[[Item], tuple[Choice, ...]]
 TEMPLATE = "participate/_section_items.html"
 MAX_ENTRIES = 512  # pages x languages x rosters; a few KB each
 

@@ -153,11 +153,12 @@ def _bookmark(response: Response) -> Section:
 
 
 def _page(definition: Definition, section: Section, response: Response, form: Any,
-          values: dict[str, list[str]], errors: dict[str, str], status: int = 200
+          rosters: Rosters, values: dict[str, list[str]], errors: dict[str, str],
+          status: int = 200
           ) -> tuple[str, int]:
     where = navigation.position(definition, section, response.answers)
     resumed = session.pop("resumed", None) == definition.code
-    questions = section_items(definition, section, values, errors, _rosters(definition))
+    questions = section_items(definition, section, values, errors, rosters)
     return render_template(
         "participate/page.html", definition=definition, section=section, form=form,
         errors=errors, number=where.number, total=where.total, questions=questions,
@@ -231,17 +232,17 @@ def page(response: Response, section_code: str) -> HttpResponse | tuple[str, int
         if request.args.get("check"):  # sent back here by "Finish": say what is missing
             result = check_page(definition, section, values, response.answers, rosters)
             errors = _messages(result.issues)
-        return _page(definition, section, response, form, values, errors)
+        return _page(definition, section, response, form, rosters, values, errors)
     posted = form.raw_values()
     if not form.validate_on_submit():
         errors = {"_form": gettext("This page had expired, so nothing was saved yet. Please "
                                    "check your answers and continue again.")}
-        return _page(definition, section, response, form, _shown(posted), errors, 400)
+        return _page(definition, section, response, form, rosters, _shown(posted), errors, 400)
     nav = request.form.get("nav", "next")
     nav = nav if nav in NAVIGATION else "next"
     result = form.check(definition, section, response.answers, rosters, strict=nav == "next")
     if not result.ok:
-        return _page(definition, section, response, form, _shown(posted),
+        return _page(definition, section, response, form, rosters, _shown(posted),
                      _messages(result.issues), 422)
     return _move(definition, section, response, result.answers, result.drafts, nav)
 

@@ -11,7 +11,14 @@ from typing import Any
 
 from analysis.codebook import CODEBOOK_FORMAT, METADATA_COLUMNS, MISSING_CODES, parse_codebook
 
-from .model import Definition
+from .model import Definition, Scale
+
+
+def scale_entry(scale: Scale) -> dict[str, Any]:
+    """A scale as the analysis codebook lists it."""
+    return {"code": scale.code, "items": list(scale.items), "reverse": list(scale.reverse),
+            "points": scale.points, "min_answered": scale.min_answered,
+            "construct": dict(scale.construct), "reference": scale.reference or ""}
 
 
 def codebook(definition: Definition) -> dict[str, Any]:
@@ -29,11 +36,7 @@ def codebook(definition: Definition) -> dict[str, Any]:
         "metadata_columns": list(METADATA_COLUMNS),
         "missing_codes": list(MISSING_CODES),
         "items": items,
-        "scales": [
-            {"code": s.code, "items": list(s.items), "reverse": list(s.reverse),
-             "points": s.points, "min_answered": s.min_answered,
-             "construct": dict(s.construct), "reference": s.reference or ""}
-            for s in definition.scales],
+        "scales": [scale_entry(s) for s in definition.scales],
     }
     parse_codebook(document)  # raises CodebookError if we ever write something it can't read
     return document

@@ -7,13 +7,13 @@ set (as in CI): then they fail, so a reference comparison is never silently lost
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pandas as pd
-import pytest
+
+from tests.conftest import missing
 
 RSCRIPT = shutil.which("Rscript")
 
@@ -21,11 +21,7 @@ RSCRIPT = shutil.which("Rscript")
 def require_r() -> str:
     """The Rscript path, or skip (fail under SURVEY_REQUIRE_ALL) when R is not installed."""
     if RSCRIPT is None:
-        message = ("Rscript not found: apt-get install r-base-core r-cran-psych "
-                   "r-cran-multilevel")
-        if os.environ.get("SURVEY_REQUIRE_ALL"):
-            pytest.fail(message)
-        pytest.skip(message)
+        missing("Rscript not found: apt-get install r-base-core r-cran-psych r-cran-multilevel")
     return RSCRIPT
 
 

@@ -4,7 +4,6 @@ embedded or beside the report, axe-core clean and no sideways scrolling at 1280 
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -15,6 +14,7 @@ from analysis.charts import PALETTE
 from analysis.cli import main
 from analysis.synthetic import generate
 from tests.analysis.conftest import bundled_codebook_dict, write_export
+from tests.conftest import missing
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -96,9 +96,7 @@ def test_plotlyjs_embedded_or_external(reports):
 
 def _chromium_or_skip() -> None:
     if not Path(CHROMIUM).exists():
-        if os.environ.get("SURVEY_REQUIRE_ALL"):
-            pytest.fail("Chromium not found at /usr/bin/chromium")
-        pytest.skip("Chromium not installed")
+        missing(f"Chromium not installed at {CHROMIUM}")
 
 
 @pytest.mark.browser
