@@ -1,39 +1,25 @@
-"""WTForms built per questionnaire page.
+"""The participant pages' forms: consent and actions (WTForms), and a page's post.
 
-One :class:`ItemField` per item carries the raw posted values of that item's inputs (their
-names come from the item's type: a matrix has one radio group per row, a rated nomination one
-per entry); the checking itself lives with the item types, shared with imports and tests
-without Flask.
+A page's post carries the raw values of each item's inputs (their names come from the item's
+type: a matrix has one radio group per row, a rated nomination one per entry); the checking
+itself lives with the item types, shared with imports and tests without Flask.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import request
 from flask_wtf import FlaskForm
-from werkzeug.datastructures import MultiDict
+from flask_wtf.csrf import validate_csrf
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms import BooleanField, HiddenField
-from wtforms.fields.core import Field
-from wtforms.utils import unset_value
+from wtforms.validators import ValidationError
 
 from ..questionnaire.answers import PageResult, RawValues, Rosters, check_page
 from ..questionnaire.itemtypes.base import as_text
-from ..questionnaire.model import Definition, Item, Section
-
-
-class ItemField(Field):
-    """The posted values of one item's inputs, by input name."""
-
-    def __init__(self, item: Item, names: list[str], **kwargs: Any) -> None:
-        super().__init__(label=item.code, **kwargs)
-        self.item = item
-        self.names = names
-        self.raw: dict[str, list[str]] = {}
-
-    def process(self, formdata, data=unset_value, extra_filters=None) -> None:  # noqa: ANN001
-        self.process_errors = []
-        self.raw = {n: formdata.getlist(n) for n in self.names} if formdata else {}
+from ..questionnaire.model import Definition, Section
 
 
 class ParticipantForm(FlaskForm):
@@ -73,32 +59,39 @@ class ActionForm(ParticipantForm):
     """A form with nothing but its CSRF token (the withdrawal confirmation)."""
 
 
-class PageForm(ParticipantForm):
-    def item_fields(self) -> list[ItemField]:
-        return [f for f in self if isinstance(f, ItemField)]
+@dataclass(frozen=True)
+class PagePost:
+    """A participant page's post: whether its CSRF token holds, and the raw values of the
+    page's inputs by input name (anything, as posted: the item types check them)."""
 
-    def raw_values(self) -> RawValues:
-        return {name: values for f in self.item_fields() for name, values in f.raw.items()}
+    token_ok: bool
+    raw: RawValues
 
     def check(self, definition: Definition, section: Section, saved: dict[str, Any],
               rosters: Rosters, strict: bool) -> PageResult:
-        return check_page(definition, section, self.raw_values(), saved, rosters, strict)
+        return check_page(definition, section, self.raw, saved, rosters, strict)
 
 
-def page_form(section: Section, rosters: Rosters, **kwargs: Any) -> PageForm:
-    """The form of this page, built from the definition (field names avoid clashes)."""
-    fields = tuple((item, tuple(item.kind.input_names(item, rosters(item))))
-                   for item in section.items if item.answerable)
-    key = (id(section), tuple(names for _, names in fields))
-    cached = _PAGE_FORMS.get(key)
-    if cached is None or cached[0] is not section:
-        if len(_PAGE_FORMS) >= 1024:
-            _PAGE_FORMS.clear()
-        # Building a form class costs more than filling it: one class per page and process.
-        page = type("Page", (PageForm,), {f"item_{item.code}": ItemField(item, list(names))
-                                          for item, names in fields})
-        cached = _PAGE_FORMS[key] = (section, page)
-    return cached[1](**kwargs)
-
-
-_PAGE_FORMS: dict[tuple[int, tuple[tuple[str, ...], ...]], tuple[Section, type[PageForm]]] = {}
+def page_post(section: Section, rosters: Rosters) -> PagePost:
+    """Read a page's post as Flask-WTF reads a form's (form and files, else a JSON object) and
+    check its CSRF token with Flask-WTF. Not a WTForms form: building one per post (a field per
+    item, a new token generated, each field validated) was a tenth of a page save, and a page
+    shown needs only its token (``csrf_token()`` in the template)."""
+    data: Any = None
+    if request.files:
+        data = CombinedMultiDict((request.files, request.form))
+    elif request.form:
+        data = request.form
+    elif request.is_json:
+        body = request.get_json(silent=True)
+        data = MultiDict(body) if isinstance(body, dict) else None
+    if data is None:
+        return PagePost(False, {})
+    try:
+        validate_csrf(as_text(data.get("csrf_token")))  # a missing token raises too
+        token_ok = True
+    except ValidationError:
+        token_ok = False
+    names = (name for item in section.items if item.answerable
+             for name in item.kind.input_names(item, rosters(item)))
+    return PagePost(token_ok, {name: data.getlist(name) for name in names})

@@ -36,7 +36,7 @@ from ..secrets import digest, new_secret, same
 from ..templating import text
 from ..versions import latest_version, latest_versions
 from . import services
-from .forms import ActionForm, StartForm, page_form
+from .forms import ActionForm, StartForm, page_post
 from .messages import issue_message
 from .rendering import section_items
 
@@ -152,18 +152,16 @@ def _bookmark(response: Response) -> Section:
                                response.current_section)
 
 
-def _page(definition: Definition, section: Section, response: Response, form: Any,
-          rosters: Rosters, values: dict[str, list[str]], errors: dict[str, str],
-          status: int = 200
+def _page(definition: Definition, section: Section, response: Response, rosters: Rosters,
+          values: dict[str, list[str]], errors: dict[str, str], status: int = 200
           ) -> tuple[str, int]:
     where = navigation.position(definition, section, response.answers)
     resumed = session.pop("resumed", None) == definition.code
     questions = section_items(definition, section, values, errors, rosters)
     return render_template(
-        "participate/page.html", definition=definition, section=section, form=form,
-        errors=errors, number=where.number, total=where.total, questions=questions,
-        is_last=where.is_last, prior=navigation.prior_answers(section, response.answers),
-        resumed=resumed), status
+        "participate/page.html", definition=definition, section=section, errors=errors,
+        number=where.number, total=where.total, questions=questions, is_last=where.is_last,
+        prior=navigation.prior_answers(section, response.answers), resumed=resumed), status
 
 
 # -- pages -----------------------------------------------------------------------------------
@@ -225,24 +223,23 @@ def page(response: Response, section_code: str) -> HttpResponse | tuple[str, int
     if not navigation.may_open(definition, section, response.answers, response.current_section):
         return redirect(url_for(".page", code=code, section_code=_bookmark(response).code))
     rosters = _rosters(definition)
-    form = page_form(section, rosters)
     if request.method != "POST":
         values = navigation.form_values(section, response.answers, response.drafts)
         errors = {}
         if request.args.get("check"):  # sent back here by "Finish": say what is missing
             result = check_page(definition, section, values, response.answers, rosters)
             errors = _messages(result.issues)
-        return _page(definition, section, response, form, rosters, values, errors)
-    posted = form.raw_values()
-    if not form.validate_on_submit():
+        return _page(definition, section, response, rosters, values, errors)
+    post = page_post(section, rosters)
+    if not post.token_ok:
         errors = {"_form": gettext("This page had expired, so nothing was saved yet. Please "
                                    "check your answers and continue again.")}
-        return _page(definition, section, response, form, rosters, _shown(posted), errors, 400)
+        return _page(definition, section, response, rosters, _shown(post.raw), errors, 400)
     nav = request.form.get("nav", "next")
     nav = nav if nav in NAVIGATION else "next"
-    result = form.check(definition, section, response.answers, rosters, strict=nav == "next")
+    result = post.check(definition, section, response.answers, rosters, strict=nav == "next")
     if not result.ok:
-        return _page(definition, section, response, form, rosters, _shown(posted),
+        return _page(definition, section, response, rosters, _shown(post.raw),
                      _messages(result.issues), 422)
     return _move(definition, section, response, result.answers, result.drafts, nav)
 

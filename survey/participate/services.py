@@ -32,6 +32,14 @@ _RESPONSE = (select(Response).where(Response.id == bindparam("ident"))
                       .joinedload(QuestionnaireVersion.questionnaire),
                       joinedload(Response.campaign)))
 
+# The conditional UPDATE of a page save, built once: a Core statement (the ORM's bulk-update
+# machinery cost a tenth of a page save, and the commit expires the session anyway) whose SET
+# clause comes from the values given to each execution; constructing it cost as much again.
+_TABLE = Response.__table__
+_UPDATE = (update(_TABLE).where(_TABLE.c.id == bindparam("_id"),
+                                _TABLE.c.revision == bindparam("_revision"),
+                                _TABLE.c.status == STARTED))
+
 MAX_ATTEMPTS = 20  # concurrent saves of one response are rare; each retry re-reads
 
 Change = Callable[[Response], dict[str, Any]]  # the current response -> the values to write
@@ -141,14 +149,8 @@ def change_response(response_id: int, change: Change) -> Response:
             raise ResponseClosed()
         values = {**change(response), "revision": response.revision + 1,
                   "updated_at": utcnow()}
-        # A Core UPDATE of the table: the ORM's bulk-update machinery cost a tenth of a page
-        # save, and the commit below expires the session anyway.
-        table = Response.__table__
-        result = db.session.execute(
-            update(table)
-            .where(table.c.id == response_id, table.c.revision == response.revision,
-                   table.c.status == STARTED)
-            .values(**values))
+        result = db.session.execute(_UPDATE, {**values, "_id": response_id,
+                                              "_revision": response.revision})
         if result.rowcount == 1:
             db.session.commit()  # expires the response: read again only if the caller does
             return response
