@@ -84,16 +84,21 @@ def start_response(version: QuestionnaireVersion, language: str, start_token: st
                         current_section=first_section, resume_hash=digest(resume_code),
                         start_hash=digest(start_token))
     try:
-        with db.session.begin_nested():
-            db.session.add(response)
+        db.session.add(response)
+        db.session.flush()
+        ident = response.id
         db.session.commit()
-        return response
     except IntegrityError:
         db.session.rollback()
         existing = db.session.scalar(select(Response).filter_by(start_hash=digest(start_token)))
         if existing is None:
             raise
         return existing
+    # The commit expired the new row: read it again with everything the next page needs in
+    # one query, rather than one lazy load per attribute (five statements).
+    fresh = response_by_id(ident)
+    assert fresh is not None
+    return fresh
 
 
 def find_by_resume_code(code: str) -> Response | None:
