@@ -43,7 +43,7 @@ class QuestionnaireVersion(db.Model):
 
     @cached_property
     def definition(self) -> Definition:
-        return _definition(self.content_hash, self.definition_data)
+        return version_definition(self.content_hash, self.definition_data)
 
 
 class QuestionnaireDraft(db.Model):
@@ -71,7 +71,12 @@ class QuestionnaireDraft(db.Model):
 _DEFINITIONS: dict[str, Definition] = {}
 
 
-def _definition(content_hash: str, data: dict[str, Any]) -> Definition:
+def known_definition(content_hash: str) -> Definition | None:
+    """The Definition this process already built for a version's content, if any."""
+    return _DEFINITIONS.get(content_hash)
+
+
+def version_definition(content_hash: str, data: dict[str, Any]) -> Definition:
     """Versions never change, so each process builds a version's Definition once, not per page."""
     definition = _DEFINITIONS.get(content_hash)
     if definition is None:

@@ -15,10 +15,10 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from ..design.services import campaign_by_slug
 from ..extensions import db
-from ..models import Campaign, Evaluation, Response
+from ..models import Campaign, Evaluation
 from ..questionnaire.model import Choice
 from .routes import bp
-from .services import response_by_id
+from .services import ResponseState, response_by_id
 
 CLOSED_ENDPOINTS = {"participate.welcome", "participate.consent", "participate.page",
                     "participate.panel"}
@@ -57,7 +57,7 @@ def attach(code: str) -> None:
     g.definition = campaign.version.definition
 
 
-def follow(response: Response) -> None:
+def follow(response: ResponseState) -> None:
     """A response in progress belongs to the campaign that started it (or to none)."""
     g.campaign = response.campaign
 
@@ -95,7 +95,10 @@ def _closed_campaign() -> Any:
         ident = entry.get("id") if isinstance(entry, dict) else None
         response = response_by_id(ident) if isinstance(ident, int) else None
         g.session_response = response  # the view uses it (after checking its resume code)
-        campaign = response.campaign if response is not None else campaign
+        if response is not None:
+            if response.campaign_open is False:
+                return closed_page(response.campaign)
+            return None
     if campaign is not None and not campaign.is_open:
         return closed_page(campaign)
     return None

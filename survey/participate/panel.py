@@ -10,15 +10,15 @@ from flask import redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext
 from werkzeug.wrappers import Response as HttpResponse
 
-from ..models import Response
 from ..panel.questions import MAX_INPUT, Question
 from ..panel.services import asks_questions, hash_answers, questions_of
 from . import services
 from .forms import ActionForm
 from .routes import _bookmark, bp, in_progress
+from .services import ResponseState
 
 
-def needs_code(response: Response) -> bool:
+def needs_code(response: ResponseState) -> bool:
     """Whether to ask the questions before the first page: a new response of a campaign whose
     evaluation uses self-generated codes, without one yet."""
     campaign = response.campaign
@@ -26,10 +26,10 @@ def needs_code(response: Response) -> bool:
             and response.panel_hash is None and not response.completed and not response.answers)
 
 
-def first_stop(response: Response) -> str:
+def first_stop(response: ResponseState) -> str:
     """Where a response goes after consent or a private link: the panel page when it asks
     for a code, else its bookmark."""
-    code = response.version.questionnaire.code
+    code = response.version.code
     if needs_code(response):
         return url_for("participate.panel", code=code)
     return url_for("participate.page", code=code, section_code=_bookmark(response).code)
@@ -45,7 +45,7 @@ def _options(question: Question) -> list[tuple[str, str]]:
 
 @bp.route("/q/<code>/panel", methods=["GET", "POST"])
 @in_progress
-def panel(response: Response) -> HttpResponse | tuple[str, int]:
+def panel(response: ResponseState) -> HttpResponse | tuple[str, int]:
     definition = response.version.definition
     code = definition.code
     onward = url_for(".page", code=code, section_code=_bookmark(response).code)
@@ -75,7 +75,7 @@ def panel(response: Response) -> HttpResponse | tuple[str, int]:
         message = gettext("Please answer this question, or choose “Prefer not to say”.")
         return show(posted, dict.fromkeys(missing, message), 422)
     try:
-        services.set_panel_code(response.id, panel_hash)
+        services.set_panel_code(response.id, panel_hash, read=response)
     except services.ResponseClosed:
         return redirect(url_for(".done", code=code))
     return redirect(onward)

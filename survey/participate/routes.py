@@ -27,7 +27,7 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from ..language import participant_language
 from ..links import absolute_url
-from ..models import QuestionnaireVersion, Response
+from ..models import QuestionnaireVersion
 from ..questionnaire import navigation
 from ..questionnaire.answers import Issue, Rosters, check_page, missing_required
 from ..questionnaire.itemtypes.base import as_text
@@ -39,6 +39,7 @@ from . import services
 from .forms import ActionForm, StartForm, page_post
 from .messages import issue_message
 from .rendering import section_items
+from .services import ResponseState
 
 bp = Blueprint("participate", __name__, template_folder="templates")
 
@@ -82,7 +83,7 @@ def _active(code: str) -> dict[str, Any] | None:
     return entry if isinstance(entry, dict) else None
 
 
-def _remember(code: str, response: Response, resume_code: str) -> None:
+def _remember(code: str, response: ResponseState, resume_code: str) -> None:
     active = dict(session.get("active", {}))
     active[code] = {"id": response.id, "resume": resume_code}
     session["active"] = active
@@ -112,7 +113,7 @@ def _drop_start_token(code: str) -> None:
     session["start"] = tokens
 
 
-def _current_response(code: str) -> Response | None:
+def _current_response(code: str) -> ResponseState | None:
     """This device's response to the questionnaire: the id the session holds, trusted only
     with its resume code, checked against the stored hash on every request."""
     entry = _active(code)
@@ -124,7 +125,7 @@ def _current_response(code: str) -> Response | None:
         held = g.get("session_response")  # read by the closed-campaign check, if it ran
         response = held if held is not None and held.id == response_id else (
             services.response_by_id(response_id))
-    if (response is None or response.version.questionnaire.code != code
+    if (response is None or response.version.code != code
             or not same(response.resume_hash, digest(resume))):
         _forget(code)
         return None
@@ -147,12 +148,12 @@ def in_progress(view: View) -> View:
     return wrapper
 
 
-def _bookmark(response: Response) -> Section:
+def _bookmark(response: ResponseState) -> Section:
     return navigation.bookmark(response.version.definition, response.answers,
                                response.current_section)
 
 
-def _page(definition: Definition, section: Section, response: Response, rosters: Rosters,
+def _page(definition: Definition, section: Section, response: ResponseState, rosters: Rosters,
           values: dict[str, list[str]], errors: dict[str, str], status: int = 200
           ) -> tuple[str, int]:
     where = navigation.position(definition, section, response.answers)
@@ -216,7 +217,7 @@ def consent(code: str) -> HttpResponse | tuple[str, int] | str:
 
 @bp.route("/q/<code>/p/<section_code>", methods=["GET", "POST"])
 @in_progress
-def page(response: Response, section_code: str) -> HttpResponse | tuple[str, int]:
+def page(response: ResponseState, section_code: str) -> HttpResponse | tuple[str, int]:
     definition = response.version.definition
     code = definition.code
     section = definition.section(section_code)
@@ -250,7 +251,7 @@ def _shown(posted: dict[str, list[Any]]) -> dict[str, list[str]]:
             for name, values in posted.items()}
 
 
-def _move(definition: Definition, section: Section, response: Response,
+def _move(definition: Definition, section: Section, response: ResponseState,
           answers: dict[str, Any], drafts: dict[str, Any], nav: str) -> HttpResponse:
     code = definition.code
     merged = {k: v for k, v in {**response.answers, **answers}.items() if v is not None}
@@ -260,12 +261,13 @@ def _move(definition: Definition, section: Section, response: Response,
         if nav == "next" and target is None:
             gap = missing_required(definition, merged, _rosters(definition))
             if gap is not None:
-                services.save_answers(response.id, answers, gap.code, order, drafts)
+                services.save_answers(response.id, answers, gap.code, order, drafts,
+                                      read=response)
                 return redirect(url_for(".page", code=code, section_code=gap.code, check=1))
-            services.complete(response.id, answers)
+            services.complete(response.id, answers, read=response)
             return redirect(url_for(".done", code=code))
         bookmark = target.code if nav == "next" and target else section.code
-        services.save_answers(response.id, answers, bookmark, order, drafts)
+        services.save_answers(response.id, answers, bookmark, order, drafts, read=response)
     except services.ResponseClosed:
         return redirect(url_for(".done", code=code))
     if nav == "later":
@@ -279,8 +281,8 @@ def _messages(issues: dict[str, Issue]) -> dict[str, str]:
 
 @bp.get("/q/<code>/later")
 @in_progress
-def later(response: Response) -> HttpResponse | str:
-    entry = _active(response.version.questionnaire.code) or {}
+def later(response: ResponseState) -> HttpResponse | str:
+    entry = _active(response.version.code) or {}
     link = absolute_url(".resume", resume_code=entry["resume"])
     return render_template("participate/later.html", definition=g.version.definition,
                            link=link, bookmark=_bookmark(response))
@@ -326,7 +328,7 @@ def resume(resume_code: str) -> HttpResponse | str:
     response = services.find_by_resume_code(resume_code)
     if response is None:
         abort(404)
-    code = response.version.questionnaire.code
+    code = response.version.code
     g.definition = response.version.definition
     here = _current_response(code)
     if here is not None and here.id != response.id and not here.completed:

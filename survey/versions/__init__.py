@@ -12,6 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import Questionnaire, QuestionnaireVersion
+from ..models.questionnaire import known_definition, version_definition
 from ..questionnaire import Definition, load_file
 
 
@@ -88,6 +89,17 @@ def with_cached_definition(version: QuestionnaireVersion) -> None:
         _DATA[version.content_hash] = version.definition_data  # read once (deferred column)
     elif "definition_data" not in version.__dict__:
         set_committed_value(version, "definition_data", data)
+
+
+def definition_of(version_id: int, content_hash: str) -> Definition:
+    """A version's Definition, built once per process: its document is read from the database
+    only the first time (versions never change)."""
+    definition = known_definition(content_hash)
+    if definition is None:
+        data = db.session.scalar(select(QuestionnaireVersion.definition_data)
+                                 .where(QuestionnaireVersion.id == version_id))
+        definition = version_definition(content_hash, data)
+    return definition
 
 
 def latest_versions() -> list[QuestionnaireVersion]:
