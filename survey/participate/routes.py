@@ -34,7 +34,7 @@ from ..questionnaire.itemtypes.base import as_text
 from ..questionnaire.model import Definition, Section
 from ..secrets import digest, new_secret, same
 from ..templating import text
-from ..versions import latest_version, latest_versions
+from ..versions import VersionFacts, latest_versions, newest_facts
 from . import services
 from .forms import ActionForm, StartForm, page_post
 from .messages import issue_message
@@ -65,7 +65,7 @@ def _load_questionnaire(endpoint: str | None, values: dict[str, Any] | None) -> 
         # checks the code against it: the newest version is not needed (one query fewer on
         # the most frequent request).
         return
-    version = latest_version(code) if isinstance(code, str) and CODE_RE.match(code) else None
+    version = newest_facts(code) if isinstance(code, str) and CODE_RE.match(code) else None
     if version is None:
         abort(404)
     g.version = version
@@ -183,7 +183,7 @@ def welcome(code: str) -> str:
 
 @bp.route("/q/<code>/consent", methods=["GET", "POST"])
 def consent(code: str) -> HttpResponse | tuple[str, int] | str:
-    version: QuestionnaireVersion = g.version
+    version: VersionFacts | QuestionnaireVersion = g.version  # a campaign's, or the newest
     definition = version.definition
     form = StartForm()
 
