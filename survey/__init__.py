@@ -103,6 +103,7 @@ def _register_headers(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from .templating import (
+        install_translations,
         language_name,
         other_languages,
         paragraphs,
@@ -111,6 +112,7 @@ def _register_template_helpers(app: Flask) -> None:
         yesno_choices,
     )
 
+    install_translations(app)
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.filters["language_name"] = language_name
     app.jinja_env.globals.update(t=text, other_languages=other_languages, static_url=static_url,

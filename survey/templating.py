@@ -6,9 +6,10 @@ import hashlib
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-from flask import current_app, g, has_request_context, request, url_for
-from flask_babel import get_locale, gettext
+from flask import Flask, current_app, g, has_request_context, request, url_for
+from flask_babel import get_locale, get_translations, gettext
 from markupsafe import Markup, escape
 
 from .links import same_page
@@ -66,6 +67,32 @@ def static_url(filename: str) -> str:
 def _digest(folder: str | None, filename: str) -> str:
     path = Path(folder or "") / filename
     return hashlib.sha256(path.read_bytes()).hexdigest()[:10] if path.exists() else "0"
+
+
+def translations() -> Any:
+    """Flask-Babel's translations for this request's language, looked up once per request and
+    language: Flask-Babel finds its context, the locale and the catalogue again for every
+    message, 10% of a participant page (about ten messages). The language is read from
+    Flask-Babel's own context on every call, so ``force_locale`` (emails in the contact's
+    language) is followed; without that context, Flask-Babel answers as usual."""
+    locale = getattr(g.get("_flask_babel"), "babel_locale", None)
+    memo = g.get("_survey_translations")
+    if locale is None or memo is None or memo[0] is not locale:
+        found = get_translations()
+        if locale is None:
+            return found
+        memo = g._survey_translations = (locale, found)
+    return memo[1]
+
+
+def install_translations(app: Flask) -> None:
+    """The templates' ``_``, ``gettext`` and ``ngettext`` through :func:`translations`."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True)
 
 
 def yesno_choices() -> tuple[Choice, Choice]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUES = ROOT / "survey" / "translations"
@@ -42,3 +43,21 @@ def test_every_message_of_the_code_is_translated_and_compiled(lang: str) -> None
     for key, value in translated.items():
         if "%(num)s" not in key:
             assert compiled.gettext(key) == value, f"{lang} .mo is stale: compile the catalogue"
+
+
+def test_templates_follow_the_language_of_the_request_and_of_force_locale(app: Flask) -> None:
+    """The templates' messages come from a catalogue kept for the request: a page in English
+    stays English, and an email rendered in the middle of it in French (force_locale) is
+    French, then English again."""
+    from flask import render_template_string, session
+    from flask_babel import force_locale
+
+    page = '{{ _("Next") }}'
+    with app.test_request_context("/"):
+        session["lang"] = "en"
+        assert render_template_string(page) == "Next"
+        with force_locale("fr"):
+            assert render_template_string(page) == "Suivant"
+            plural = '{{ ngettext("%(num)s answer", "%(num)s answers", 2) }}'
+            assert render_template_string(plural) == "2 réponses"
+        assert render_template_string(page) == "Next"

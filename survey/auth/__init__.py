@@ -6,6 +6,7 @@ import time
 
 from flask import Flask, current_app, redirect, request, session, url_for
 from flask_login import current_user, logout_user
+from flask_login.utils import _user_context_processor
 
 from ..extensions import db, login_manager
 from ..models import User
@@ -13,6 +14,12 @@ from ..models import User
 
 def init_auth(app: Flask) -> None:
     login_manager.init_app(app)
+    # Templates get ``current_user`` as the lazy proxy rather than through Flask-Login's context
+    # processor, which loaded the user for every page rendered, participants' too (2% of a
+    # participant page): the same object, looked up only by the pages that show it.
+    processors = app.template_context_processors[None]
+    processors[:] = [p for p in processors if p is not _user_context_processor]
+    app.jinja_env.globals["current_user"] = current_user
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the login page says why on its own
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, insert, select, update
+from sqlalchemy import CursorResult, Executable, Row, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -93,9 +93,15 @@ def _state(row: Row[Any] | None) -> ResponseState | None:
                          campaign_open=None if status is None else status == OPEN)
 
 
+def _core(statement: Executable, parameters: dict[str, Any]) -> CursorResult[Any]:
+    """Run a Core statement on the session's connection (its transaction), without the ORM
+    session's execute machinery, which these plain statements do not need (a third of a read)."""
+    return db.session.connection().execute(statement, parameters)
+
+
 def response_by_id(ident: int) -> ResponseState | None:
     """A response as the participant pages read it."""
-    return _state(db.session.execute(_BY_ID, {"ident": ident}).first())
+    return _state(_core(_BY_ID, {"ident": ident}).first())
 
 
 # The conditional UPDATE of a page save, built once: a Core statement (the ORM's bulk-update
@@ -135,10 +141,10 @@ def start_response(version: QuestionnaireVersion | VersionFacts, language: str, 
     Raises :class:`TokenSpent` for the token of a withdrawn response: a replayed consent form
     never brings it back. ``panel_hash`` is the panel code an invitation carries."""
     start_hash = digest(start_token)
-    if db.session.execute(_SPENT, {"digest": start_hash}).first() is not None:
+    if _core(_SPENT, {"digest": start_hash}).first() is not None:
         raise TokenSpent()
     try:  # Core, as the reads: the ORM's unit of work cost a third of a consent post
-        db.session.execute(_INSERT, {
+        _core(_INSERT, {
             "version_id": version.id, "campaign_id": campaign_id, "language": language,
             "status": STARTED, "answers": {}, "drafts": {}, "panel_hash": panel_hash,
             "current_section": first_section, "resume_hash": digest(resume_code),
@@ -146,7 +152,7 @@ def start_response(version: QuestionnaireVersion | VersionFacts, language: str, 
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # a double tap: the other request started it
-    found = _state(db.session.execute(_BY_START, {"digest": start_hash}).first())
+    found = _state(_core(_BY_START, {"digest": start_hash}).first())
     if found is None:
         raise TokenSpent()  # started and withdrawn in between
     return found
@@ -155,7 +161,7 @@ def start_response(version: QuestionnaireVersion | VersionFacts, language: str, 
 def find_by_resume_code(code: str) -> ResponseState | None:
     if not code or len(code) > 128:
         return None
-    return _state(db.session.execute(_BY_RESUME, {"digest": digest(code)}).first())
+    return _state(_core(_BY_RESUME, {"digest": digest(code)}).first())
 
 
 def save_answers(response_id: int, answers: Mapping[str, Any], current_section: str | None,
@@ -213,8 +219,7 @@ def change_response(response_id: int, change: Change,
             raise ResponseClosed()
         values = {**change(response), "revision": response.revision + 1,
                   "updated_at": utcnow()}
-        result = db.session.execute(_UPDATE, {**values, "_id": response_id,
-                                              "_revision": response.revision})
+        result = _core(_UPDATE, {**values, "_id": response_id, "_revision": response.revision})
         if result.rowcount == 1:
             db.session.commit()
             return replace(response, **values)

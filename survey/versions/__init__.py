@@ -111,7 +111,7 @@ _NEWEST = (select(QuestionnaireVersion.id, QuestionnaireVersion.content_hash, Qu
 def newest_facts(code: str) -> VersionFacts | None:
     """The newest version of a questionnaire as the participant pages need it (one Core query:
     the ORM's version of it, :func:`latest_version`, cost twice as much on every page)."""
-    row = db.session.execute(_NEWEST, {"code": code}).first()
+    row = db.session.connection().execute(_NEWEST, {"code": code}).first()
     if row is None:
         return None
     return VersionFacts(row.id, row.content_hash, row.code,
