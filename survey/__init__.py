@@ -14,7 +14,7 @@ from .config import load_config
 from .errors import register_errors
 from .extensions import babel, compress, csrf, db, migrate
 from .language import participant_language, switch_language
-from .storage import configure_sqlite, prepare_sqlite_file
+from .storage import configure_sqlite, end_reads_with_commit, prepare_sqlite_file
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -36,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     compress.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
+        end_reads_with_commit(app)
 
     from . import models  # noqa: F401  (register the tables with the metadata)
     from .participate import bp as participate_bp
