@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,10 +23,8 @@ sys.path.insert(0, str(ROOT))
 sys.path = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 from bench.databases import database  # noqa: E402
-from survey.questionnaire import load_file  # noqa: E402
-from tests.http_participant import HttpClient, HttpParticipant, Unacknowledged  # noqa: E402
-
-DEFINITIONS = [load_file(p) for p in sorted((ROOT / "questionnaires").glob("*.yaml"))]
+from bench.throughput import DEFINITIONS, free_port, start, stop  # noqa: E402
+from tests.http_participant import HttpClient, HttpParticipant  # noqa: E402
 
 
 def group_cpu(group: int) -> float:
@@ -48,8 +43,9 @@ def group_cpu(group: int) -> float:
 def walk(port: int, cycles: int) -> int:
     done = n = 0
     while done < cycles:
-        participant = HttpParticipant(HttpClient("127.0.0.1", port), DEFINITIONS[n % 3])
+        definition = DEFINITIONS[n % len(DEFINITIONS)]
         n += 1
+        participant = HttpParticipant(HttpClient("127.0.0.1", port), definition)
         participant.start()
         done += 1
         while not participant.done:
@@ -67,11 +63,9 @@ def measure(kind: str, cycles: int, work: Path) -> None:
     env.update(SURVEY_INSTANCE_PATH=str(instance), SURVEY_DATABASE_URL=url,
                SURVEY_RATELIMIT_CONSENT="1000000 per minute")  # one client address
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "survey", "run", "--port", str(port),
-                               "--workers", "1"], env=env, cwd=ROOT, start_new_session=True,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = start([sys.executable, "-m", "survey", "run", "--port", str(port), "--workers",
+                    "1"], env, port, instance / "server.log")
     try:
-        wait_for(port, server)
         walk(port, 60)
         cpu, wall, client = group_cpu(server.pid), time.monotonic(), time.process_time()
         n = walk(port, cycles)
@@ -80,28 +74,8 @@ def measure(kind: str, cycles: int, work: Path) -> None:
         print(f"{kind:<12}{n:>7}{1000 * cpu / n:>12.2f}{1000 * wall / n:>10.2f}"
               f"{1000 * client / n:>12.2f}", flush=True)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait()
+        stop(server)
         drop()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(port: int, server: subprocess.Popen) -> None:
-    client = HttpClient("127.0.0.1", port, timeout=5)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            client.request("GET", "/")
-            client.close()
-            return
-        except Unacknowledged:
-            time.sleep(0.2)
-    raise SystemExit("the server did not start")
 
 
 def main() -> None:

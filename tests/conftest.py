@@ -123,10 +123,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         return
     url = request.getfixturevalue("postgres_database")
     yield url
-    _reset_postgres(url, request.getfixturevalue("bundled"))
+    reset_postgres(url, request.getfixturevalue("bundled"))
 
 
-def _reset_postgres(url: str, definitions: dict[str, Definition]) -> None:
+def reset_postgres(url: str, definitions: dict[str, Definition]) -> None:
     """Back to the freshly migrated state: only the bundled versions, no responses."""
     engine = create_engine(url)
     keep = tuple(d.content_hash for d in definitions.values())

@@ -11,7 +11,7 @@ from sqlalchemy import event, text
 
 from survey.extensions import db
 from survey.questionnaire import Definition
-from tests.conftest import _reset_postgres, make_app
+from tests.conftest import make_app, reset_postgres
 from tests.participant import Participant
 
 
@@ -21,7 +21,7 @@ def pg_app(postgres_database: str, bundled: dict[str, Definition]) -> Iterator[F
     yield app
     with app.app_context():
         db.engine.dispose()
-    _reset_postgres(postgres_database, bundled)
+    reset_postgres(postgres_database, bundled)
 
 
 @pytest.fixture

@@ -43,7 +43,9 @@ class QuestionnaireVersion(db.Model):
 
     @cached_property
     def definition(self) -> Definition:
-        return version_definition(self.content_hash, self.definition_data)
+        """Built once per process; the (often deferred) document is read only the first time."""
+        known = known_definition(self.content_hash)
+        return known or version_definition(self.content_hash, self.definition_data)
 
 
 class QuestionnaireDraft(db.Model):

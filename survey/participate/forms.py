@@ -13,6 +13,7 @@ from typing import Any
 from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import validate_csrf
+from flask_wtf.form import SUBMIT_METHODS
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms import BooleanField, HiddenField
 from wtforms.validators import ValidationError
@@ -22,22 +23,34 @@ from ..questionnaire.itemtypes.base import as_text
 from ..questionnaire.model import Definition, Section
 
 
+def posted_data() -> MultiDict[str, Any] | None:
+    """What a participant's post carries, read as Flask-WTF reads a form's (form and files, else
+    a JSON body), hardened against hostile bodies that Flask-WTF would fail on (500): a JSON
+    body that is not an object reads as no data at all, and a CSRF token that is not UTF-8 text
+    (a file, a number, a lone surrogate) as no token. The post is then refused with the page's
+    message. One reading for the WTForms forms below and for a page's post."""
+    if request.method not in SUBMIT_METHODS:
+        return None
+    data: MultiDict[str, Any] | None = None
+    if request.files:
+        data = CombinedMultiDict((request.files, request.form))
+    elif request.form:
+        data = request.form
+    elif request.is_json:
+        body = request.get_json(silent=True)
+        data = MultiDict(body) if isinstance(body, dict) else None
+    if data is not None and as_text(data.get("csrf_token", "")) is None:
+        data = MultiDict(data)
+        data.poplist("csrf_token")
+    return data
+
+
 class ParticipantForm(FlaskForm):
-    """A participant page's form, hardened against hostile bodies that Flask-WTF would fail on
-    (500): a JSON body that is not an object reads as no data at all, and a CSRF token that is
-    not UTF-8 text (a file, a number, a lone surrogate) as no token. The post is then refused
-    with the page's message."""
+    """A participant page's form: it always reads the request, through :func:`posted_data`."""
 
     class Meta(FlaskForm.Meta):
-        def wrap_formdata(self, form, formdata):  # noqa: ANN001, ANN201
-            if (request.is_json and not request.form and not request.files
-                    and not isinstance(request.get_json(silent=True), dict)):
-                return None
-            data = super().wrap_formdata(form, formdata)
-            if data is not None and as_text(data.get("csrf_token", "")) is None:
-                data = MultiDict(data)
-                data.poplist("csrf_token")
-            return data
+        def wrap_formdata(self, form, formdata):  # noqa: ANN001, ANN201, ARG002
+            return posted_data()
 
         def get_translations(self, form):  # noqa: ANN001, ANN201
             """None: these forms show only the app's own messages, never WTForms' (whose
@@ -78,22 +91,15 @@ class PagePost:
 
 
 def page_post(section: Section, rosters: Rosters) -> PagePost:
-    """Read a page's post as Flask-WTF reads a form's (form and files, else a JSON object) and
-    check its CSRF token with Flask-WTF. Not a WTForms form: building one per post (a field per
+    """Read a page's post (:func:`posted_data`) and check its CSRF token with Flask-WTF. Not a
+    WTForms form: building one per post (a field per
     item, a new token generated, each field validated) was a tenth of a page save, and a page
     shown needs only its token (``csrf_token()`` in the template)."""
-    data: Any = None
-    if request.files:
-        data = CombinedMultiDict((request.files, request.form))
-    elif request.form:
-        data = request.form
-    elif request.is_json:
-        body = request.get_json(silent=True)
-        data = MultiDict(body) if isinstance(body, dict) else None
+    data = posted_data()
     if data is None:
         return PagePost(False, {})
     try:
-        validate_csrf(as_text(data.get("csrf_token")))  # a missing token raises too
+        validate_csrf(data.get("csrf_token"))  # a missing token raises too
         token_ok = True
     except ValidationError:
         token_ok = False

@@ -8,7 +8,6 @@ from pathlib import Path
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, defer
-from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import Questionnaire, QuestionnaireVersion
@@ -71,7 +70,6 @@ def load_directory(directory: str | Path) -> list[Stored]:
             for path in sorted(Path(directory).glob("*.yaml"))]
 
 
-_DATA: dict[str, dict] = {}  # content hash -> definition document
 # Built once: constructing the statement cost as much as running it on every page.
 _LATEST = (select(QuestionnaireVersion).join(QuestionnaireVersion.questionnaire)
            .options(contains_eager(QuestionnaireVersion.questionnaire),
@@ -81,25 +79,10 @@ _LATEST = (select(QuestionnaireVersion).join(QuestionnaireVersion.questionnaire)
 
 
 def latest_version(code: str) -> QuestionnaireVersion | None:
-    """The newest version of a questionnaire, with its questionnaire, read on every participant
-    page: the row comes without its large definition document, which each process reads once
-    per version (versions never change)."""
-    version = db.session.scalar(_LATEST, {"code": code})
-    if version is not None:
-        with_cached_definition(version)
-    return version
-
-
-def with_cached_definition(version: QuestionnaireVersion) -> None:
-    """Give a version loaded without its definition document (deferred) the copy this process
-    already read for its content hash, or read it once."""
-    data = _DATA.get(version.content_hash)
-    if data is None:
-        if len(_DATA) >= 256:
-            _DATA.clear()
-        _DATA[version.content_hash] = version.definition_data  # read once (deferred column)
-    elif "definition_data" not in version.__dict__:
-        set_committed_value(version, "definition_data", data)
+    """The newest version of a questionnaire, with its questionnaire: the row comes without its
+    large definition document, read only when this process has not built its Definition yet
+    (versions never change)."""
+    return db.session.scalar(_LATEST, {"code": code})
 
 
 _NEWEST = (select(QuestionnaireVersion.id, QuestionnaireVersion.content_hash, Questionnaire.code)
