@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +71,7 @@ Text = Mapping[str, str]
 class Choice:
     code: str | int
     label: Text
+    retired: bool = False  # a roster entry no longer on its team (labels old answers)
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class Item:
     rated: bool = False
     rating_max: int | None = None
     self_report: bool = False
+    roster_by_team: bool = False  # members come from the codebook's team_rosters
 
     @property
     def choice_codes(self) -> tuple[str | int, ...]:
@@ -139,6 +141,8 @@ class Codebook:
     missing_codes: tuple[str, ...] = MISSING_CODES
     columns: Mapping[str, str] = field(default_factory=dict)
     ignore_columns: tuple[str, ...] = ()
+    # team (as in the team column) -> its roster, for items with roster_by_team
+    team_rosters: Mapping[str, tuple[Choice, ...]] = field(default_factory=dict)
 
     @property
     def missing_values(self) -> tuple[str, ...]:
@@ -172,6 +176,25 @@ class Codebook:
     def nomination_items(self) -> tuple[Item, ...]:
         """Nomination items naming others (leadership networks), not the self item."""
         return tuple(i for i in self.items if i.type == "nomination" and not i.self_report)
+
+    def roster_labels(self, item: Item, team: str, lang: str) -> dict[str, str]:
+        """Roster code -> name in one team's network (the team's own roster when the item's
+        members come from each team)."""
+        entries = self.team_rosters.get(team) if item.roster_by_team else None
+        if entries is None:
+            return {code: item.label(code, lang) for code in item.roster_codes}
+        return {str(c.code): _pick(c.label, lang, str(c.code)) for c in entries}
+
+    def without_names(self) -> Codebook:
+        """The codebook with every roster entry labelled by its code: people's names stay with
+        researchers and evaluators (a partner's results page shows networks of codes)."""
+        def coded(entries: tuple[Choice, ...]) -> tuple[Choice, ...]:
+            return tuple(replace(c, label={}) for c in entries)
+
+        items = tuple(replace(i, roster=coded(i.roster)) if i.type == "nomination" else i
+                      for i in self.items)
+        return replace(self, items=items, team_rosters={
+            team: coded(entries) for team, entries in self.team_rosters.items()})
 
     def text(self, code: str, lang: str) -> str:
         """The question text of an item, or the construct of a scale, in ``lang``."""
@@ -272,6 +295,7 @@ def parse_codebook(raw: Any) -> Codebook:
         scale = _parse_scale(raw_scale, f"scales[{index}]", by_code, problems, refused)
         if scale is not None:
             scales.append(scale)
+    team_rosters = _parse_team_rosters(raw.get("team_rosters"), problems)
     if problems:
         raise CodebookError(problems)
     return Codebook(
@@ -287,7 +311,18 @@ def parse_codebook(raw: Any) -> Codebook:
         missing_codes=missing_codes,
         columns=dict(columns),
         ignore_columns=tuple(ignore_columns),
+        team_rosters=team_rosters,
     )
+
+
+def _parse_team_rosters(raw: Any, problems: list[str]) -> dict[str, tuple[Choice, ...]]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(isinstance(k, str) for k in raw):
+        problems.append("team_rosters must map team names to roster entries")
+        return {}
+    return {team: _parse_choices(entries, f"team_rosters[{team!r}]", problems)
+            for team, entries in raw.items()}
 
 
 def _code_text(code: object) -> str:
@@ -314,7 +349,8 @@ def _parse_choices(raw: Any, where: str, problems: list[str]) -> tuple[Choice, .
             continue
         if code in MISSING_CODES:
             problems.append(f"{where}[{index}]: {code!r} is reserved for missing values")
-        choices.append(Choice(code=code, label=dict(entry.get("label") or {})))
+        choices.append(Choice(code=code, label=dict(entry.get("label") or {}),
+                              retired=bool(entry.get("retired", False))))
     codes = [str(c.code) for c in choices]
     if len(set(codes)) != len(codes):
         problems.append(f"{where}: duplicate codes")
@@ -350,7 +386,7 @@ def _parse_item(raw: Any, where: str, problems: list[str]) -> Item | None:
     rating_max = raw.get("rating_max")
     if kind == "nomination":
         roster = _parse_choices(raw.get("roster"), f"{where}.roster", problems)
-        if not roster:
+        if not roster and not raw.get("roster_by_team"):
             problems.append(f"{where}: a nomination item needs a non-empty roster")
         if rating_max is not None and (not isinstance(rating_max, int) or rating_max < 1):
             problems.append(f"{where}: rating_max must be a positive integer")
@@ -367,6 +403,7 @@ def _parse_item(raw: Any, where: str, problems: list[str]) -> Item | None:
         rated=bool(raw.get("rated", False)),
         rating_max=rating_max,
         self_report=bool(raw.get("self", False)),
+        roster_by_team=kind == "nomination" and bool(raw.get("roster_by_team", False)),
     )
 
 
@@ -432,7 +469,8 @@ def _parse_scale(
 
 
 def _choices_to_list(choices: tuple[Choice, ...]) -> list[dict[str, Any]]:
-    return [{"code": c.code, "label": dict(c.label)} for c in choices]
+    return [{"code": c.code, "label": dict(c.label), **({"retired": True} if c.retired else {})}
+            for c in choices]
 
 
 def _codebook_to_dict(codebook: Codebook) -> dict[str, Any]:
@@ -458,6 +496,8 @@ def _codebook_to_dict(codebook: Codebook) -> dict[str, Any]:
             entry["self"] = item.self_report
             if item.rating_max is not None:
                 entry["rating_max"] = item.rating_max
+            if item.roster_by_team:
+                entry["roster_by_team"] = True
         items.append(entry)
     return {
         "codebook_format": CODEBOOK_FORMAT,
@@ -471,6 +511,9 @@ def _codebook_to_dict(codebook: Codebook) -> dict[str, Any]:
         "missing_codes": list(codebook.missing_codes),
         **({"columns": dict(codebook.columns)} if codebook.columns else {}),
         **({"ignore_columns": list(codebook.ignore_columns)} if codebook.ignore_columns else {}),
+        **({"team_rosters": {team: _choices_to_list(entries)
+                              for team, entries in codebook.team_rosters.items()}}
+           if codebook.team_rosters else {}),
         "items": items,
         "scales": [
             {

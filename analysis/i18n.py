@@ -37,6 +37,14 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "{count} team(s) below the {threshold:.0%} response-coverage threshold "
               "(flagged): {teams}",
     },
+    "note_column_set_aside": {
+        "fr": "La question {column} n'a pas pu être lue : ses réponses ne correspondent pas au "
+              "dictionnaire des données ({problem}). Elle est laissée de côté, et les "
+              "indicateurs qui l'utilisent manquent ; les autres sont calculés.",
+        "en": "Question {column} could not be read: its answers do not match the codebook "
+              "({problem}). It is set aside, and the indicators that use it are missing; the "
+              "others are computed.",
+    },
     "note_nominations_ignored": {
         "fr": "nominations ignorées : {own} auto-nominations, {outside} nominations de "
               "non-membres",

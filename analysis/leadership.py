@@ -185,6 +185,8 @@ def team_networks(
     data = frame[frame["team"].notna()]
     team = data["team"].astype(str)
     teams = sorted(team.unique())
+    if members_by_team is None and item.roster_by_team:
+        members_by_team = roster_members(data, codebook)
     members = _members_table(teams, item, members_by_team)
     n_members = members.groupby("team").size().reindex(teams, fill_value=0)
     has_self = codebook.self_item is not None
@@ -254,6 +256,21 @@ def team_networks(
                 "low_coverage", "n_ties", "density", "centralization", "gini", "valued_density",
                 "valued_density_normalised", "ignored_self", "ignored_non_member", "in_degree",
                 "ties"]]
+
+
+def roster_members(frame: pd.DataFrame, codebook: Codebook) -> dict[str, list[str]]:
+    """Each team's members from the codebook's team rosters: its current members, and former
+    (retired) members who still appear in the team's answers, named or answering as
+    themselves, so the network of an earlier wave keeps everyone it had."""
+    appearing: set[tuple[str, str]] = set()
+    for item in codebook.items:
+        if item.type == "nomination" and item.roster_by_team and item.code in frame:
+            tokens = parse_nominations(frame[item.code], item.rated)
+            teams = frame["team"].astype(str).loc[tokens["row"]].to_numpy()
+            appearing.update(zip(teams, tokens["to"].astype(str), strict=True))
+    return {team: [str(c.code) for c in entries
+                   if not c.retired or (team, str(c.code)) in appearing]
+            for team, entries in codebook.team_rosters.items()}
 
 
 def _members_table(

@@ -51,13 +51,17 @@ def read_export(path: str | Path, codebook: Codebook, ignore_unknown: bool = Fal
     return prepare(raw, codebook, ignore_unknown)
 
 
-def prepare(raw: pd.DataFrame, codebook: Codebook, ignore_unknown: bool = False
-            ) -> pd.DataFrame:
+def prepare(raw: pd.DataFrame, codebook: Codebook, ignore_unknown: bool = False,
+            set_aside: list[tuple[str, str]] | None = None) -> pd.DataFrame:
     """Check a raw export frame against the codebook and convert its columns.
 
     A column the codebook does not know is an error naming it, unless it is listed in the
     codebook's ``ignore_columns`` or ``ignore_unknown`` is true (then it is left out, with a
     warning naming it): a column silently dropped could be an item whose code was mistyped.
+
+    With a ``set_aside`` list, an item column whose cells do not match the codebook is read as
+    unanswered and its problems appended there as (column, problem) instead of refusing the
+    whole export: what does not depend on it can still be computed (the app's results pages).
     """
     problems: list[str] = []
     raw = raw.reset_index(drop=True)
@@ -123,7 +127,13 @@ def prepare(raw: pd.DataFrame, codebook: Codebook, ignore_unknown: bool = False
             problems.append(f"column 'response_id': duplicate ids on {_where(dup, ids)}")
     for item in codebook.items:
         if item.code in columns:
-            out[item.code] = _convert(raw[item.code], item, codebook, ids, problems)
+            found: list[str] = []
+            out[item.code] = _convert(raw[item.code], item, codebook, ids, found)
+            if found and set_aside is not None:
+                set_aside.extend((item.code, problem) for problem in found)
+                out[item.code] = _empty(item, len(raw))
+            else:
+                problems.extend(found)
         else:
             out[item.code] = _empty(item, len(raw))
     if problems:
@@ -223,7 +233,11 @@ def _convert(
         allowed = {str(code) for code in item.choice_codes}
         bad_unique = _bad_tokens(present, allowed, rated=False)
     elif item.type == "nomination":
-        bad_unique = _bad_tokens(present, set(item.roster_codes), rated=item.rated)
+        allowed = set(item.roster_codes)
+        if item.roster_by_team:  # a code of any team's roster (each team's are checked later)
+            allowed |= {str(c.code) for entries in codebook.team_rosters.values()
+                        for c in entries}
+        bad_unique = _bad_tokens(present, allowed, rated=item.rated)
     elif item.type == "date":
         parsed = pd.to_datetime(present, format="%Y-%m-%d", errors="coerce")
         bad_unique = present.notna() & parsed.isna()

@@ -82,8 +82,7 @@ def build_charts(
     networks = public.get("team_networks", pd.DataFrame())
     shown = networks[~networks["suppressed"]].head(MAX_NETWORKS) if not networks.empty else networks
     for row in shown.itertuples(index=False):
-        item = codebook.item(row.item)
-        labels = {code: item.label(code, lang) for code in item.roster_codes}
+        labels = codebook.roster_labels(codebook.item(row.item), str(row.team), lang)
         title = label("network_title", lang, team=row.team)
         out.append(Chart("leadership", title, charts.network(
             row.in_degree, [tuple(t) for t in row.ties], labels, title, lang,

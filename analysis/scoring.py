@@ -152,6 +152,8 @@ def score_quantiles(
     long = pd.concat([groups[by], scores], axis=1).melt(
         id_vars=by, var_name="scale", value_name="score"
     ).dropna()
+    if long.empty:  # no score at all (no response, or none answered enough items)
+        return pd.DataFrame(columns=columns)
     grouped = long.groupby([*by, "scale"], sort=True, observed=True)["score"]
     table = grouped.quantile([0.05, 0.25, 0.5, 0.75, 0.95]).unstack()
     table.columns = ["p05", "q1", "median", "q3", "p95"]

@@ -22,10 +22,11 @@ from survey.auth.cli import users_group
 from survey.cli import first_run
 from survey.design import services
 from survey.design.cli import campaigns_group, evaluations_group
+from survey.design.rosters import RosterError, parse_roster
 from survey.extensions import db
 from survey.models import AuditEvent, Campaign, Evaluation, Response, Site, Team, User, Wave
 from survey.questionnaire import load_text
-from survey.versions import store_definition
+from survey.versions import latest_version, store_definition
 from tests.workspace import PASSWORD, build_world, csrf, make_user, sign_in
 
 
@@ -540,14 +541,37 @@ sections:
     assert "Clinique Gamma" in page and "Organisme Alpha" not in page
 
 
-def test_parse_roster_keeps_codes_of_names_already_there() -> None:
-    first = services.parse_roster("Alex\nSam\nKim")
+def test_parse_roster_keeps_codes_retires_dropped_entries_and_never_reuses_a_code() -> None:
+    first = parse_roster("Alex\nSam\nKim")
     assert [(e.code, e.name) for e in first] == [("p1", "Alex"), ("p2", "Sam"), ("p3", "Kim")]
-    again = services.parse_roster("Kim\nNew person\nAlex", first)
-    assert [(e.code, e.name) for e in again] == [("p3", "Kim"), ("p4", "New person"),
-                                                 ("p1", "Alex")]
-    with pytest.raises(services.DesignError):
-        services.parse_roster("Alex\nalex")
+    again = parse_roster("Kim\nNew person\nAlex", first)
+    assert [(e.code, e.name, e.retired) for e in again] == [
+        ("p3", "Kim", False), ("p4", "New person", False), ("p1", "Alex", False),
+        ("p2", "Sam", True)]  # Sam left: retired, so answers naming p2 still read "Sam"
+    # Another newcomer never gets Sam's code; Sam pasted again gets it back; a code renames.
+    third = parse_roster("Kim\nLou\nSam\np1; Alexandra Martin", again)
+    assert [(e.code, e.name, e.retired) for e in third] == [
+        ("p3", "Kim", False), ("p5", "Lou", False), ("p2", "Sam", False),
+        ("p1", "Alexandra Martin", False), ("p4", "New person", True)]
+    with pytest.raises(RosterError):
+        parse_roster("Alex\nalex")
+
+
+def test_a_team_member_dropped_after_answers_keeps_labelling_them(app: Flask) -> None:
+    with app.app_context():
+        researcher = make_user("roster@example.org", password=None)
+        evaluation = services.create_evaluation(researcher, name="R", responsible_name="R",
+                                                contact_email="r@example.org")
+        site = services.save_site(evaluation, None, name="S", kind="clinic",
+                                  is_comparison=False)
+        team = services.save_team(site, None, name="T")
+        services.set_team_roster(team, "Alex\nSam")
+        active = services.set_team_roster(team, "Alex\nKim")
+        assert [(e.code, e.name) for e in active] == [("p1", "Alex"), ("p3", "Kim")]
+        campaign = services.create_campaign(evaluation, researcher,
+                                            version=latest_version("professionals"), team=team)
+        assert campaign.roster_entries() == [("p1", "Alex"), ("p3", "Kim")]  # offered
+        assert ("p2", "Sam", True) in campaign.roster_history()  # still labels old answers
 
 
 # -- command twins ---------------------------------------------------------------------------

@@ -37,6 +37,9 @@ def design_error(reason: str) -> str:
         "dates-reversed": gettext("The end date is before the start date."),
         "roster-too-long": gettext("A roster has at most 500 entries."),
         "roster-duplicate": gettext("A name or a code appears twice in the roster."),
+        "campaign-team-in-use": gettext("This campaign has responses that name its team's "
+                                        "members: its team cannot be changed. Create a new "
+                                        "campaign for the other team."),
         "invalid-audience": gettext("Choose an audience from the list."),
         "foreign-part": gettext("This site, wave or team belongs to another evaluation."),
         "invalid-status": gettext("Unknown status."),

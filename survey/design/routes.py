@@ -41,6 +41,7 @@ from .forms import (
     WaveForm,
 )
 from .labels import audience_name, design_error, role_name, site_kind_name
+from .rosters import RosterEntry, from_json, roster_text
 
 bp = Blueprint("design", __name__, url_prefix="/design", template_folder="templates")
 
@@ -238,7 +239,8 @@ def team(evaluation: Evaluation, team_id: int) -> Page:
     error = None
     if request.method == "GET":
         form.name.data = team.name
-        form.roster.data = services.roster_text([(m.code, m.display_name) for m in team.members])
+        form.roster.data = roster_text(
+            RosterEntry(m.code, m.display_name, m.retired) for m in team.members)
     elif form.validate_on_submit():
         try:
             services.save_team(team.site, team, name=form.name.data or "")
@@ -421,8 +423,7 @@ def campaign_edit(evaluation: Evaluation, campaign_id: int) -> Page:
     if request.method == "GET":
         form.name.data = campaign.name
         form.team.data = str(campaign.team_id or "")
-        form.roster.data = services.roster_text(
-            [(str(e.get("code")), str(e.get("name"))) for e in campaign.roster])
+        form.roster.data = roster_text(from_json(campaign.roster))
     elif form.validate_on_submit():
         try:
             services.update_campaign(campaign, current_user, name=form.name.data or "",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
@@ -33,10 +32,9 @@ from ..models.types import utcnow
 from ..models.workspace import CLOSED, OPEN, SITE_KINDS
 from ..questionnaire.model import AUDIENCES
 from ..secrets import new_secret
+from .rosters import RosterEntry, RosterError, active, as_json, from_json, parse_roster
 
-MAX_ROSTER = 500
 WAVE_CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
-ROSTER_CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 DEMO_NAME = "Démonstration / Demonstration"
 
 
@@ -191,69 +189,28 @@ def delete_part(part: Site | Wave | Team | Campaign, actor: User | None) -> None
     db.session.commit()
 
 
-@dataclass(frozen=True)
-class RosterEntry:
-    code: str
-    name: str
-
-
-def parse_roster(text: str, existing: list[RosterEntry] = ()) -> list[RosterEntry]:
-    """Pasted lines, one entry each: ``name``, or ``code<TAB or ;>name``. A name kept from the
-    roster keeps its code (answers already given stay right); new names get the next ``pN``."""
-    known = {e.name.casefold(): e.code for e in existing}
-    entries: list[RosterEntry] = []
-    used: set[str] = set()
-    pending: list[str] = []
-    lines = [line for line in str(text or "").replace("\r\n", "\n").split("\n") if line.strip()]
-    if len(lines) > MAX_ROSTER:
-        raise DesignError("roster-too-long")
-    for line in lines:
-        code, name = "", line
-        for separator in ("\t", ";"):
-            head, sep, tail = line.partition(separator)
-            if sep and ROSTER_CODE_RE.match(head.strip().lower()):
-                code, name = head.strip().lower(), tail
-                break
-        name = _clean(name)
-        if not name:
-            continue
-        if any(e.name.casefold() == name.casefold() for e in entries):
-            raise DesignError("roster-duplicate")
-        code = code or known.get(name.casefold(), "")
-        if code in used:
-            raise DesignError("roster-duplicate")
-        if code:
-            used.add(code)
-        entries.append(RosterEntry(code, name))
-        pending.append(name)
-    number = 0
-    result = []
-    for entry in entries:
-        code = entry.code
-        while not code:
-            number += 1
-            candidate = f"p{number}"
-            if candidate not in used and candidate not in known.values():
-                code = candidate
-                used.add(code)
-        result.append(RosterEntry(code, entry.name))
-    return result
+def _roster(text: str, existing: list[RosterEntry]) -> list[RosterEntry]:
+    try:
+        return parse_roster(text, existing)
+    except RosterError as error:
+        raise DesignError(error.code) from error
 
 
 def set_team_roster(team: Team, text: str) -> list[RosterEntry]:
-    existing = [RosterEntry(m.code, m.display_name) for m in team.members]
-    entries = parse_roster(text, existing)
-    team.members.clear()
-    db.session.flush()
+    """Paste a team's roster: kept names keep their codes, dropped ones are retired (answers
+    naming them stay readable), codes are never reused. Returns the active entries."""
+    members = {m.code: m for m in team.members}
+    entries = _roster(text, [RosterEntry(m.code, m.display_name, m.retired)
+                             for m in team.members])
     for position, entry in enumerate(entries):
-        team.members.append(TeamMember(code=entry.code, display_name=entry.name,
-                                       position=position))
+        member = members.get(entry.code)
+        if member is None:
+            member = TeamMember(code=entry.code)
+            team.members.append(member)
+        member.display_name, member.position, member.retired = (
+            entry.name, position, entry.retired)
     db.session.commit()
-    return entries
-
-
-def roster_text(entries: list[tuple[str, str]]) -> str:
-    return "\n".join(f"{code}\t{name}" for code, name in entries)
+    return active(entries)
 
 
 # -- campaigns -------------------------------------------------------------------------------
@@ -274,8 +231,7 @@ def create_campaign(evaluation: Evaluation, actor: User | None, *, version: Ques
     campaign = Campaign(evaluation=evaluation, version=version, audience=audience, site=site,
                         wave=wave, team=team, status=CLOSED, slug=new_secret(12),
                         name=_clean(name) or _default_name(version, site, wave),
-                        roster=[{"code": e.code, "name": e.name}
-                                for e in parse_roster(roster)])
+                        roster=as_json(_roster(roster, [])))
     db.session.add(campaign)
     db.session.flush()
     audit.record("campaign-created", campaign.name, actor=actor, evaluation_id=evaluation.id,
@@ -288,8 +244,10 @@ def update_campaign(campaign: Campaign, actor: User | None, *, name: str,
                     roster: str, team: Team | None) -> None:
     if team is not None and team.site.evaluation_id != campaign.evaluation_id:
         raise DesignError("foreign-part")
-    existing = [RosterEntry(str(e.get("code")), str(e.get("name"))) for e in campaign.roster]
-    campaign.roster = [{"code": e.code, "name": e.name} for e in parse_roster(roster, existing)]
+    if team != campaign.team and db.session.scalar(
+            select(func.count()).select_from(Response).where(Response.campaign_id == campaign.id)):
+        raise DesignError("campaign-team-in-use")  # its answers name the first team's members
+    campaign.roster = as_json(_roster(roster, from_json(campaign.roster)))
     campaign.name = _clean(name) or campaign.name
     campaign.team = team
     audit.record("campaign-changed", campaign.name, actor=actor,

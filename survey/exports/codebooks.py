@@ -45,6 +45,19 @@ def codebook_rows(schema: Schema, header: bool = True) -> Iterator[list[Any]]:
             " ".join(schema.versions_of[column]))]
 
 
+def roster_rows(schema: Schema, header: bool = True) -> Iterator[list[Any]]:
+    """Each team's roster, for the nominations that name its members: team, code, name, and
+    whether the entry has since left the roster (its code still labels earlier answers)."""
+    if header:
+        yield ["team", "code", "name", "retired"]
+    lang = schema.languages[0]
+    for team, entries in schema.team_rosters.items():
+        for entry in entries:
+            yield [neutralise_formula(v) for v in (
+                team, str(entry["code"]), pick(entry.get("label") or {}, lang, ""),
+                "yes" if entry.get("retired") else "")]
+
+
 def codebook_csv(schema: Schema, options: CsvOptions | None = None) -> Iterator[bytes]:
     rows = codebook_rows(schema)
     return _chunks(next(rows), rows, options or CsvOptions())
@@ -61,6 +74,13 @@ def codebook_html(schema: Schema, lang: str = "fr") -> str:
     body = "\n".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>"
                      for row in rows)
     title = escape(pick(schema.title, lang, schema.questionnaire))
+    if schema.team_rosters:
+        rosters = roster_rows(schema)
+        head_r = "".join(f"<th scope='col'>{escape(str(c))}</th>" for c in next(rosters))
+        body += ("\n</tbody></table><h2>rosters</h2><table><thead><tr>" + head_r
+                 + "</tr></thead><tbody>\n" + "\n".join(
+                     "<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>"
+                     for row in rosters))
     return (f"<!doctype html>\n<html lang='{escape(lang)}'><head><meta charset='utf-8'>"
             f"<title>{title}: codebook</title><style>table{{border-collapse:collapse}}"
             "td,th{border:1px solid #999;padding:2px 6px;vertical-align:top;text-align:left}"

@@ -35,8 +35,10 @@ class Export:
         """The export of a questionnaire's selected responses, from the database."""
         schema = build_schema(stored_versions(selection.questionnaire))
         ids = list(schema.plans)
-        return cls(schema=schema, rows=lambda: response_rows(selection, ids),
-                   context=CampaignContext(panel_codes=panel_codes, version_ids=ids),
+        context = CampaignContext(panel_codes=panel_codes, version_ids=ids,
+                                  evaluation_id=selection.evaluation_id)
+        schema.team_rosters = context.team_rosters
+        return cls(schema=schema, rows=lambda: response_rows(selection, ids), context=context,
                    count=lambda: count_rows(selection, ids))
 
     @property

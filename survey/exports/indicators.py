@@ -5,12 +5,14 @@ threshold."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from analysis.codebook import Codebook, parse_codebook
+from analysis.i18n import Note
 from analysis.indicators import Indicators, compute_indicators
 from analysis.loading import prepare
 from analysis.report import write_outputs
@@ -29,8 +31,11 @@ def plain_text(value: Any) -> str:
     return str(value)
 
 
-def analysis_frame(export: Export) -> tuple[pd.DataFrame, Codebook]:
-    """The checked tidy frame of the export and its codebook (``analysis.loading.prepare``)."""
+def analysis_frame(export: Export, set_aside: list[tuple[str, str]] | None = None
+                   ) -> tuple[pd.DataFrame, Codebook]:
+    """The checked tidy frame of the export and its codebook (``analysis.loading.prepare``);
+    with ``set_aside``, columns that do not match the codebook are left out and listed there
+    instead of refusing everything."""
     header = export.header
     columns: list[list[str]] = [[] for _ in header]
     for record in export.records():
@@ -38,14 +43,15 @@ def analysis_frame(export: Export) -> tuple[pd.DataFrame, Codebook]:
             columns[n].append(plain_text(value))
     raw = pd.DataFrame(dict(zip(header, columns, strict=True)), dtype=object)
     codebook = parse_codebook(export.schema.codebook())
-    return prepare(raw, codebook), codebook
+    return prepare(raw, codebook, set_aside=set_aside), codebook
 
 
-def analysis_frame_where(export: Export, only: tuple[str, str] | None = None
+def analysis_frame_where(export: Export, only: tuple[str, str] | None = None,
+                         set_aside: list[tuple[str, str]] | None = None
                          ) -> tuple[pd.DataFrame, Codebook]:
     """:func:`analysis_frame`; ``only`` (item, choice code) keeps the responses that gave that
     answer (the results pages' filter by an equity descriptor)."""
-    frame, codebook = analysis_frame(export)
+    frame, codebook = analysis_frame(export, set_aside)
     if only is not None:
         item, code = only
         frame = frame[frame[item].astype("string") == code]
@@ -55,9 +61,22 @@ def analysis_frame_where(export: Export, only: tuple[str, str] | None = None
 def indicators(export: Export, by: str | None = None, min_group: int = 5,
                comparison_sites: Sequence[str] = (),
                only: tuple[str, str] | None = None) -> Indicators:
-    frame, codebook = analysis_frame_where(export, only)
-    return compute_indicators(frame, codebook, by=by, min_group=min_group,
-                              comparison_sites=comparison_sites)
+    """The indicators of an export. A column whose answers do not match the codebook never
+    takes the others down: it is set aside, with a note saying which and why."""
+    set_aside: list[tuple[str, str]] = []
+    frame, codebook = analysis_frame_where(export, only, set_aside)
+    computed = compute_indicators(frame, codebook, by=by, min_group=min_group,
+                                  comparison_sites=comparison_sites)
+    return with_set_aside(computed, set_aside)
+
+
+def with_set_aside(computed: Indicators, set_aside: Sequence[tuple[str, str]]) -> Indicators:
+    """The indicators with a note for each column left out of them."""
+    if not set_aside:
+        return computed
+    notes = tuple(Note("note_column_set_aside", column=column, problem=problem)
+                  for column, problem in set_aside)
+    return replace(computed, notes=(*notes, *computed.notes))
 
 
 def write_analysis(export: Export, out_dir: str | Path, lang: str = "fr", by: str | None = None,

@@ -77,6 +77,8 @@ class Schema:
     versions: list[StoredVersion]
     scales: list[dict[str, Any]] = field(default_factory=list)
     title: Mapping[str, str] = field(default_factory=dict)
+    # team (as in the ``team`` column) -> its roster entries, for ``roster: campaign`` items
+    team_rosters: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     @property
     def header(self) -> list[str]:
@@ -118,12 +120,39 @@ class Schema:
                           "label": v.label or "",
                           "published": v.created_at.isoformat() if v.created_at else None}
                          for v in self.versions],
-            "items": [{**self.entries[c], "versions": list(self.versions_of[c])}
-                      for c in self.columns],
+            "items": [self._item(c) for c in self.columns],
             "scales": self.scales,
         }
+        if self.team_rosters:
+            document["team_rosters"] = self.team_rosters
         parse_codebook(document)  # raises CodebookError if the library could not read it
         return document
+
+
+    def _item(self, column: str) -> dict[str, Any]:
+        entry = {**self.entries[column], "versions": list(self.versions_of[column])}
+        if entry.get("roster_by_team"):
+            entry["roster"] = merged_roster(self.team_rosters, entry.get("roster", ()))
+        return entry
+
+
+def merged_roster(team_rosters: Mapping[str, Sequence[Mapping[str, Any]]],
+                  fallback: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One roster for a ``roster: campaign`` column across teams: a code names the same person
+    in one team only, so a code whose name differs between teams is labelled with each team's
+    name ("Alex Martin (Team A) / Jo Li (Team B)"); without teams, the definition's fallback."""
+    named: dict[str, dict[str, list[tuple[str, str]]]] = {}  # code -> lang -> (name, team)
+    for team, entries in team_rosters.items():
+        for entry in entries:
+            for lang, name in entry["label"].items():
+                named.setdefault(str(entry["code"]), {}).setdefault(lang, []).append(
+                    (name, team))
+    if not named:
+        return [dict(c) for c in fallback]
+    return [{"code": code, "label": {
+        lang: pairs[0][0] if len({name for name, _ in pairs}) == 1
+        else " / ".join(f"{name} ({team})" for name, team in pairs)
+        for lang, pairs in by_lang.items()}} for code, by_lang in named.items()]
 
 
 class Labels(dict):

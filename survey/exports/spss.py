@@ -1,12 +1,16 @@
 """SPSS ``.sav`` export (pyreadstat): variable labels, value labels, and ``dont_know`` /
 ``prefer_not`` kept as user-missing values, so SPSS, jamovi and R read it with labels intact.
 
-Likert, integer and decimal columns are numeric. Single-choice and yes/no columns become numeric
-too, with value labels: integer codes stay as they are, text codes are numbered 1, 2, ... in the
-codebook's order (SPSS allows user-missing text values of 8 bytes at most, too short for
-``dont_know``). In every numeric column the special answers are -98 (``dont_know``) and -99
-(``prefer_not``), declared user-missing. Several codes (multiple choice, nominations) and free
-text stay text.
+Likert, integer and decimal columns are numeric. Single-choice, yes/no and rank columns, and
+nominations of one person (``max: 1``: who am I in the team), become numeric too, with value
+labels: integer codes stay as they are, text codes are numbered 1, 2, ... in the codebook's
+order (SPSS allows user-missing text values of 8 bytes at most, too short for ``dont_know``). A
+column whose item offers special answers has them as -98 (``dont_know``) and -99
+(``prefer_not``), labelled and declared user-missing. Several codes (multiple choice, nominations
+of several people) and free text stay text; the roster codes of nominations are labelled in the
+codebook and the XLSX export's ``rosters`` sheet. Every variable has its measure level (likert
+and ranks ordinal, numbers scale, the rest nominal); dates and the start and completion times
+are SPSS dates and date-times.
 
 pyreadstat writes from a whole data frame (ReadStat has no append mode), so this export holds
 the selected responses in memory, one typed column at a time: 8 bytes per numeric cell.
@@ -14,6 +18,7 @@ the selected responses in memory, one typed column at a time: 8 bytes per numeri
 
 from __future__ import annotations
 
+import datetime as dt
 from array import array
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +28,7 @@ import numpy as np
 import pandas as pd
 import pyreadstat
 
-from analysis.codebook import CATEGORICAL_TYPES, MISSING_CODES, NUMERIC_TYPES
+from analysis.codebook import CATEGORICAL_TYPES, NUMERIC_TYPES
 
 from .frames import Export
 from .indicators import plain_text
@@ -38,45 +43,93 @@ METADATA_LABELS = {
     "team": "Team", "panel_code": "Panel code", "language": "Language", "status": "Status",
     "started_at": "Started (UTC)", "submitted_at": "Completed (UTC)",
 }
+RANK_LABELS = {"fr": "rang {n}", "en": "rank {n}"}
+TIMES = ("started_at", "submitted_at")
 
 
 def write_sav(export: Export, path: str | Path, lang: str = "fr") -> None:
     schema = export.schema
     missing_labels = MISSING_LABELS.get(lang, MISSING_LABELS["en"])
-    coders: list[Callable[[Any], Any]] = [_float] + [plain_text] * (len(EXPORT_METADATA) - 1)
+    coders: list[Callable[[Any], Any]] = [
+        _float if c == "response_id" else _datetime if c in TIMES else plain_text
+        for c in EXPORT_METADATA]
     column_labels = [METADATA_LABELS[c] for c in EXPORT_METADATA]
+    measure = {c: "scale" if c == "response_id" else "nominal" for c in EXPORT_METADATA}
+    formats = {c: "DATETIME20" for c in TIMES}
     value_labels: dict[str, dict[Any, str]] = {}
     missing: dict[str, list[Any]] = {}
     for column, labels in zip(schema.columns, schema.labels(lang), strict=True):
-        item = labels.item
-        column_labels.append(pick(item.text, lang, column)[:255])
+        item, entry = labels.item, schema.entries[column]
+        column_labels.append(_label(entry, lang, column))
+        measure[column] = "nominal"
         if item.type == "likert" or item.type in NUMERIC_TYPES:
             numbers = {int(c): labels[str(c)] for c in item.choice_codes}
             coders.append(_float)
-        elif item.type in CATEGORICAL_TYPES:
-            codes = item.choice_codes
+            measure[column] = "ordinal" if item.type == "likert" else "scale"
+        elif item.type in CATEGORICAL_TYPES or _one_person(entry):
+            codes = item.choice_codes or item.roster_codes
             number_of = ({str(c): int(c) for c in codes} if all(isinstance(c, int) for c in codes)
                          else {str(c): n for n, c in enumerate(codes, start=1)})
             numbers = {number_of[str(c)]: labels[str(c)] for c in codes}
             coders.append(_recoder(number_of))
+            if "rank" in entry:
+                measure[column] = "ordinal"
+        elif item.type == "date":
+            coders.append(_date)
+            formats[column] = "EDATE10"
+            continue
         else:
             coders.append(plain_text)
             continue
-        numbers.update({MISSING_NUMBERS[c]: missing_labels[c] for c in MISSING_CODES})
-        value_labels[column] = numbers
-        missing[column] = list(MISSING_NUMBERS.values())
+        special = [c for c in entry.get("special", ()) if c in MISSING_NUMBERS]
+        numbers.update({MISSING_NUMBERS[c]: missing_labels[c] for c in special})
+        if numbers:
+            value_labels[column] = numbers
+        if special:
+            missing[column] = [MISSING_NUMBERS[c] for c in special]
     # Numeric columns grow as packed doubles (8 bytes a cell, not a Python float in a list).
-    columns: list[Any] = [[] if coder is plain_text else array("d") for coder in coders]
+    columns: list[Any] = [[] if coder in (plain_text, _date, _datetime) else array("d")
+                          for coder in coders]
     for record in export.records():
         for values, coder, value in zip(columns, coders, record, strict=True):
             values.append(coder(value))
     frame = pd.DataFrame({
-        name: (np.frombuffer(values, dtype=float) if coder is not plain_text
+        name: (np.frombuffer(values, dtype=float) if isinstance(values, array)
+               else pd.Series(values, dtype="datetime64[s]") if coder is _datetime
                else pd.Series(values, dtype=object))
         for name, coder, values in zip(export.header, coders, columns, strict=True)})
     del columns
     pyreadstat.write_sav(frame, str(path), column_labels=column_labels,
-                         variable_value_labels=value_labels, missing_ranges=missing)
+                         variable_value_labels=value_labels, missing_ranges=missing,
+                         variable_measure=measure, variable_format=formats)
+
+
+def _label(entry: dict[str, Any], lang: str, column: str) -> str:
+    """A variable's label: its question, with its rank for a ranking's columns."""
+    text = pick(entry.get("text") or {}, lang, column)
+    if "rank" in entry:
+        text = f"{text} ({RANK_LABELS.get(lang, RANK_LABELS['en']).format(n=entry['rank'])})"
+    return text[:255]
+
+
+def _one_person(entry: dict[str, Any]) -> bool:
+    """A nomination that names one entry only: a single code, labelled like a choice."""
+    return (entry.get("type") == "nomination" and entry.get("max") == 1
+            and not entry.get("rated"))
+
+
+def _date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _datetime(value: Any) -> dt.datetime | None:
+    try:
+        return dt.datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%SZ") if value else None
+    except ValueError:
+        return None
 
 
 def _float(value: Any) -> float:
@@ -96,7 +149,7 @@ def _recoder(number_of: dict[str, int]) -> Callable[[Any], float]:
     def code(value: Any) -> float:
         if value is None:
             return np.nan
-        text = str(value)
+        text = plain_text(value)  # a one-person nomination is stored as a list of one code
         if text in MISSING_NUMBERS:
             return MISSING_NUMBERS[text]
         return number_of.get(text, np.nan)

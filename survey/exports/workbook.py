@@ -9,7 +9,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from .codebooks import codebook_rows
+from .codebooks import codebook_rows, roster_rows
 from .frames import Export, text_rows
 
 
@@ -27,4 +27,8 @@ def write_xlsx(export: Export, path: str | Path, lang: str | None = None) -> Non
     sheet = book.create_sheet("codebook")
     for row in codebook_rows(export.schema):
         sheet.append(_clean(row))
+    if export.schema.team_rosters:  # who the nomination codes of each team name
+        rosters = book.create_sheet("rosters")
+        for row in roster_rows(export.schema):
+            rosters.append(_clean(row))
     book.save(path)

@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -98,6 +107,11 @@ class Team(db.Model):
     members: Mapped[list[TeamMember]] = relationship(
         back_populates="team", order_by="TeamMember.position", cascade="all, delete-orphan")
 
+    @property
+    def active_members(self) -> list[TeamMember]:
+        """The members on the roster now (retired ones only label earlier answers)."""
+        return [m for m in self.members if not m.retired]
+
 
 class TeamMember(db.Model):
     """One entry of a team's roster: shown by name, stored and exported by code."""
@@ -110,6 +124,9 @@ class TeamMember(db.Model):
     code: Mapped[str] = mapped_column(String(64))
     display_name: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # Dropped from the roster: no longer offered, but its code is never reused and its name
+    # still labels the answers that named it (survey/design/rosters.py).
+    retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     team: Mapped[Team] = relationship(back_populates="members")
 
@@ -147,7 +164,13 @@ class Campaign(db.Model):
         return self.status == OPEN
 
     def roster_entries(self) -> list[tuple[str, str]]:
-        """(code, name) of the people or organisations participants may nominate."""
+        """(code, name) of the people or organisations participants may nominate now."""
+        return [(code, name) for code, name, retired in self.roster_history() if not retired]
+
+    def roster_history(self) -> list[tuple[str, str, bool]]:
+        """(code, name, retired) of every entry ever on the campaign's roster: its team's
+        members when it has a team, else its own list. Retired entries label old answers."""
         if self.team is not None and self.team.members:
-            return [(m.code, m.display_name) for m in self.team.members]
-        return [(str(e.get("code", "")), str(e.get("name", ""))) for e in self.roster or []]
+            return [(m.code, m.display_name, m.retired) for m in self.team.members]
+        return [(str(e.get("code", "")), str(e.get("name", "")), bool(e.get("retired")))
+                for e in self.roster or [] if isinstance(e, dict)]

@@ -53,8 +53,7 @@ def evaluation(evaluation: Evaluation) -> str:
     codes, code = _questionnaire(evaluation)
     min_group = current_app.config["MIN_GROUP_SIZE"]
     full = may(OPERATE)  # researchers and evaluators: every number; partners: suppressed
-    shown = (services.page(evaluation, code, request.args, _lang(), full, min_group)
-             if code is not None else None)
+    shown = _page(evaluation, code, full, min_group) if code is not None else None
     return render_template(
         "results/evaluation.html", evaluation=evaluation, codes=codes, code=code, page=shown,
         filters=shown.filters if shown else services.Filters(), full=full,
@@ -62,6 +61,20 @@ def evaluation(evaluation: Evaluation) -> str:
         downloads=may(OPERATE), formats=DOWNLOADS, download_names=_download_names(),
         section_names=_section_names(), free_text_shown=free_text.SHOWN,
         audiences=sorted({c.audience for c in evaluation.campaigns}))
+
+
+def _page(evaluation: Evaluation, code: str, full: bool, min_group: int) -> services.Page:
+    """The page's figures; a failure in computing them leaves the rest of the page (counts,
+    filters, downloads) working, with a sentence saying the indicators could not be computed."""
+    try:
+        return services.page(evaluation, code, request.args, _lang(), full, min_group)
+    except Exception:  # noqa: BLE001 - logged with its traceback; the reader gets a sentence
+        current_app.logger.exception("results of questionnaire %s: indicators failed", code)
+        filters = services.Filters.parse(evaluation, request.args)
+        return services.Page(filters, [], 0, [], (gettext(
+            "The indicators of this questionnaire could not be computed; the cause is in the "
+            "server's log, for the administrator. The counts above and the downloads of "
+            "responses still work."),))
 
 
 def _section_names() -> dict[str, str]:

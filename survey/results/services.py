@@ -20,7 +20,7 @@ from analysis.indicators import Indicators, compute_indicators, public_tables
 from analysis.report import build_charts, table_html
 
 from ..exports import Export, Schema, Selection, build_schema
-from ..exports.indicators import analysis_frame_where
+from ..exports.indicators import analysis_frame_where, with_set_aside
 from ..exports.schema import pick
 from ..exports.source import stored_versions
 from ..extensions import db
@@ -160,11 +160,13 @@ def cached_indicators(selection: Selection, min_group: int,
     def compute() -> Computed:
         if not current[0]:
             return Computed(None, 0)
-        frame, codebook = analysis_frame_where(export, equity)
+        set_aside: list[tuple[str, str]] = []
+        frame, codebook = analysis_frame_where(export, equity, set_aside)
         if frame.empty:
             return Computed(None, 0)
-        return Computed(compute_indicators(frame, codebook, min_group=min_group,
-                                           comparison_sites=comparison_sites), len(frame))
+        return Computed(with_set_aside(compute_indicators(
+            frame, codebook, min_group=min_group, comparison_sites=comparison_sites),
+            set_aside), len(frame))
 
     return _cache.get(key, compute), key
 
@@ -198,8 +200,8 @@ class Section:
 def for_reader(indicators: Indicators, full: bool) -> Indicators:
     """Partners read the indicators suppressed below the privacy threshold; researchers and
     evaluators (``full``) read every group, however small (a threshold of 1)."""
-    if not full:
-        return indicators
+    if not full:  # nobody's name either: networks of roster codes
+        return replace(indicators, codebook=indicators.codebook.without_names())
     return replace(indicators, settings=replace(indicators.settings, min_group=1))
 
 

@@ -236,6 +236,8 @@ def codebook_base(item: Item) -> dict[str, Any]:
     base: dict[str, Any] = {"section": item.section, "text": dict(item.text)}
     if item.equity:
         base["equity"] = True
+    if item.special:  # the special answers it offers (dont_know, prefer_not)
+        base["special"] = list(item.special)
     return base
 
 

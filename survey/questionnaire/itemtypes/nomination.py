@@ -120,6 +120,10 @@ class Nomination(ItemType):
             **codebook_base(item), "code": item.code, "type": self.codebook_type,
             "roster": [{"code": c.code, "label": dict(c.label)} for c in roster],
             "self": item.self_pick, "rated": bool(item.rating)}
+        if item.max_choices is not None:
+            entry["max"] = item.max_choices
+        if item.roster == "campaign":  # each team's roster: the export adds them
+            entry["roster_by_team"] = True
         if item.rating:
             entry["rating_max"] = max(int(c.code) for c in item.rating)
         return [entry]
