@@ -262,3 +262,27 @@ def test_downloads_say_the_equity_filter_is_the_pages_only(app: Flask, world: Wo
     assert note not in page(app, world, "researcher", "?q=patients", lang="en")
     filtered = page(app, world, "researcher", f"?q=patients&equity={equity}:woman", lang="en")
     assert note in filtered and "The equity filter does not apply to this list." in filtered
+
+
+def test_a_partner_whose_groups_are_all_small_reads_a_sentence_not_empty_charts(
+        app: Flask, world: World) -> None:
+    two_sites_two_waves(app, world, per_campaign=1)  # 6 patients, 3 per wave
+    html = page(app, world, "partner", "?q=patients", lang="en")
+    assert "Every group of these responses (by audience and wave, site or team) has fewer" in html
+    assert "data-figure" not in html
+    html = page(app, world, "evaluator", "?q=patients", lang="en")  # every number for them
+    assert "data-figure" in html and "Every group of these" not in html
+
+
+def test_filters_name_questionnaires_and_waves_and_downloads_have_distinct_names(
+        app: Flask, world: World) -> None:
+    two_sites_two_waves(app, world, per_campaign=1)
+    html = page(app, world, "evaluator", lang="en")
+    assert ">Working together in a proximity-care team</option>" in html
+    assert ">T1 · Follow-up</option>" in html
+    client = app.test_client()
+    sign_in(client, app, world.users["evaluator"])
+    names = {fmt: client.get(f"/results/e/{world.a.evaluation}/download/{fmt}?q=patients")
+             .headers["Content-Disposition"] for fmt in ("csv", "csv-fr", "long")}
+    assert len(set(names.values())) == 3, names
+    assert "-excel-fr.csv" in names["csv-fr"]

@@ -56,6 +56,7 @@ def evaluation(evaluation: Evaluation) -> str:
     shown = _page(evaluation, code, full, min_group) if code is not None else None
     return render_template(
         "results/evaluation.html", evaluation=evaluation, codes=codes, code=code, page=shown,
+        titles=services.questionnaire_titles(codes, _lang()),
         filters=shown.filters if shown else services.Filters(), full=full,
         counts=services.response_counts(evaluation), min_group=min_group,
         downloads=may(OPERATE), formats=DOWNLOADS, download_names=_download_names(),
@@ -111,8 +112,9 @@ def download(evaluation: Evaluation, fmt: str) -> HttpResponse:
         options = (CsvOptions(lang="fr", bom=True, separator=";") if fmt == "csv-fr"
                    else CsvOptions())
         stream = (csv_long if fmt == "long" else csv_wide)(export, options)
-        return _attachment(stream_with_context(stream), f"{name}{'-long' if fmt == 'long' else ''}"
-                           ".csv", "text/csv; charset=utf-8")
+        suffix = {"csv": "", "csv-fr": "-excel-fr", "long": "-long"}[fmt]
+        return _attachment(stream_with_context(stream), f"{name}{suffix}.csv",
+                           "text/csv; charset=utf-8")
     if fmt == "codebook":
         return _attachment([codebook_json(export.schema).encode()], f"{name}.codebook.json",
                            "application/json")

@@ -34,6 +34,7 @@ from ..models import (
     Wave,
 )
 from ..models.response import COMPLETED
+from ..versions import latest_version
 from .free_text import FreeTexts, free_texts
 
 MAX_TABLE_ROWS = 60  # rows of a chart's data table shown under it
@@ -46,6 +47,16 @@ def questionnaires(evaluation: Evaluation) -> list[str]:
         select(Questionnaire.code).join(QuestionnaireVersion)
         .join(Campaign, Campaign.version_id == QuestionnaireVersion.id)
         .where(Campaign.evaluation_id == evaluation.id))))
+
+
+def questionnaire_titles(codes: Iterable[str], lang: str) -> dict[str, str]:
+    """Each questionnaire's title (its newest version's) in ``lang``, as the filters show it."""
+    titles = {}
+    for code in codes:
+        version = latest_version(code)
+        title = version.definition.title if version is not None else {}
+        titles[code] = title.get(lang) or next(iter(title.values()), code) or code
+    return titles
 
 
 @dataclass(frozen=True)
@@ -197,6 +208,16 @@ class Section:
     tables: list[str]  # escaped HTML
 
 
+def all_suppressed(indicators: Indicators) -> bool:
+    """Whether every group (by audience and wave, site or team) of every table is under the
+    privacy threshold: a partner then gets a sentence saying so, not empty charts (figures of
+    the whole sample, such as reliability, are still shown)."""
+    suppressed = [table["suppressed"] for table in public_tables(indicators).values()
+                  if "suppressed" in table.columns and len(table)
+                  and {"wave", "site", "team"} & set(table.columns)]
+    return bool(suppressed) and all(bool(column.all()) for column in suppressed)
+
+
 def for_reader(indicators: Indicators, full: bool) -> Indicators:
     """Partners read the indicators suppressed below the privacy threshold; researchers and
     evaluators (``full``) read every group, however small (a threshold of 1)."""
@@ -261,6 +282,7 @@ class Page:
     sections: list[Section]
     notes: tuple[str, ...]
     free_texts: list[FreeTexts] = field(default_factory=list)  # researchers and evaluators
+    suppressed: bool = False  # a partner's page whose groups are all too small to show
 
 
 def page(evaluation: Evaluation, code: str, args: Any, lang: str, full: bool,
@@ -277,11 +299,14 @@ def page(evaluation: Evaluation, code: str, args: Any, lang: str, full: bool,
         return Page(filters, descriptors, 0, [], ())
     drawn = _views.get((key, lang, full),
                        lambda: sections(computed.indicators, lang, full))
+    suppressed = not full and all_suppressed(computed.indicators)
+    if suppressed:  # charts of groups that are all too small would be empty
+        drawn = [replace(section, charts=[]) for section in drawn]
     notes = tuple(n.in_language(lang) if isinstance(n, Note) else n
                   for n in computed.indicators.notes)
     texts = (_views.get((key, lang, "free-text"), lambda: free_texts(filters.selection(
         code, evaluation), lang)) if full else [])
-    return Page(filters, descriptors, computed.count, drawn, notes, texts)
+    return Page(filters, descriptors, computed.count, drawn, notes, texts, suppressed)
 
 
 def figure_table(figure: Any) -> tuple[list[str], list[list[str]]]:
