@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pandas as pd
 import pyreadstat
 import pytest
 from flask import Flask
@@ -213,19 +214,26 @@ def test_spss_file_reads_back_with_labels_and_missing_codes(app: Flask, tmp_path
     assert list(frame["response_id"]) == [ids["old"], ids["new"]]
     assert meta.variable_value_labels["exp1"][4.0] == "Plutôt d'accord"
     # text codes are numbered in the codebook's order: clinic 1, coop 2 (removed in v2)
+    # "service" offers "don't know" only: no "prefer not to say" label or missing value
     assert meta.variable_value_labels["service"] == {
-        1.0: "Clinique", 2.0: "Coopérative", -98.0: "Ne sais pas",
-        -99.0: "Préfère ne pas répondre"}
+        1.0: "Clinique", 2.0: "Coopérative", -98.0: "Ne sais pas"}
+    assert [r["lo"] for r in meta.missing_ranges["service"]] == [-98.0]
     assert list(frame["service"]) == [2, 1]
     assert meta.variable_value_labels["used"][1.0] == "Oui"
-    assert meta.variable_value_labels["exp3"][-98.0] == "Ne sais pas"
-    assert frame["exp3"][0] == -98 and frame["visits"][1] == -5
-    assert {-98.0, -99.0} <= {r["lo"] for r in meta.missing_ranges["exp3"]}
-    assert {-98.0, -99.0} <= {r["lo"] for r in meta.missing_ranges["service"]}
+    assert -98.0 not in meta.variable_value_labels["used"]  # offers no special answer
+    assert "used" not in meta.missing_ranges
+    assert meta.variable_value_labels["visits"][-98.0] == "Ne sais pas"
+    assert frame["visits"][1] == -5
+    # "exp3" (a matrix row) offers no special answer: a stored one is system-missing, never a
+    # number -98 that SPSS would average
+    assert -98.0 not in meta.variable_value_labels["exp3"]
+    assert pd.isna(frame["exp3"][0])
     assert frame["label"][0] == "bravo" and frame["comment"][1] == PAYLOADS[0]
-    # without user_missing, the special answers read as missing values
-    plain, _ = pyreadstat.read_sav(str(path))
-    assert plain["exp3"].isna()[0]
+    measures = meta.variable_measure
+    assert (measures["exp1"], measures["visits"], measures["service"]) == (
+        "ordinal", "scale", "nominal")
+    assert meta.original_variable_types["submitted_at"].startswith("DATETIME")
+    assert meta.original_variable_types["since"].startswith("EDATE")
 
 
 def test_readable_codebooks(app: Flask) -> None:

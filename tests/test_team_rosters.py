@@ -179,6 +179,7 @@ def test_codebook_and_exports_label_the_roster_codes(app: Flask, network: Networ
     assert meta.variable_measure["me"] == "nominal"
     assert meta.variable_measure["response_id"] == "scale"
     assert str(frame["submitted_at"].dtype).startswith("datetime64")
+    assert frame["submitted_at"].min().year >= 2026  # a real date, not 1970
 
 
 def test_a_member_who_leaves_or_is_renamed_keeps_old_answers_readable(

@@ -214,6 +214,9 @@ def _merge(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
     if old is None:
         return dict(new)
     merged = {**old, **new, "text": {**old.get("text", {}), **new.get("text", {})}}
+    special = list(dict.fromkeys([*old.get("special", ()), *new.get("special", ())]))
+    if special:  # a special answer an older version offered still labels its answers
+        merged["special"] = special
     for key in LISTED:
         if key in old or key in new:
             entries = list(new.get(key, ()))

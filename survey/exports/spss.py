@@ -51,7 +51,7 @@ def write_sav(export: Export, path: str | Path, lang: str = "fr") -> None:
     schema = export.schema
     missing_labels = MISSING_LABELS.get(lang, MISSING_LABELS["en"])
     coders: list[Callable[[Any], Any]] = [
-        _float if c == "response_id" else _datetime if c in TIMES else plain_text
+        _number([]) if c == "response_id" else _datetime if c in TIMES else plain_text
         for c in EXPORT_METADATA]
     column_labels = [METADATA_LABELS[c] for c in EXPORT_METADATA]
     measure = {c: "scale" if c == "response_id" else "nominal" for c in EXPORT_METADATA}
@@ -62,16 +62,17 @@ def write_sav(export: Export, path: str | Path, lang: str = "fr") -> None:
         item, entry = labels.item, schema.entries[column]
         column_labels.append(_label(entry, lang, column))
         measure[column] = "nominal"
+        special = [c for c in entry.get("special", ()) if c in MISSING_NUMBERS]
         if item.type == "likert" or item.type in NUMERIC_TYPES:
             numbers = {int(c): labels[str(c)] for c in item.choice_codes}
-            coders.append(_float)
+            coders.append(_number(special))
             measure[column] = "ordinal" if item.type == "likert" else "scale"
         elif item.type in CATEGORICAL_TYPES or _one_person(entry):
             codes = item.choice_codes or item.roster_codes
             number_of = ({str(c): int(c) for c in codes} if all(isinstance(c, int) for c in codes)
                          else {str(c): n for n, c in enumerate(codes, start=1)})
             numbers = {number_of[str(c)]: labels[str(c)] for c in codes}
-            coders.append(_recoder(number_of))
+            coders.append(_recoder(number_of, special))
             if "rank" in entry:
                 measure[column] = "ordinal"
         elif item.type == "date":
@@ -81,7 +82,6 @@ def write_sav(export: Export, path: str | Path, lang: str = "fr") -> None:
         else:
             coders.append(plain_text)
             continue
-        special = [c for c in entry.get("special", ()) if c in MISSING_NUMBERS]
         numbers.update({MISSING_NUMBERS[c]: missing_labels[c] for c in special})
         if numbers:
             value_labels[column] = numbers
@@ -95,7 +95,8 @@ def write_sav(export: Export, path: str | Path, lang: str = "fr") -> None:
             values.append(coder(value))
     frame = pd.DataFrame({
         name: (np.frombuffer(values, dtype=float) if isinstance(values, array)
-               else pd.Series(values, dtype="datetime64[s]") if coder is _datetime
+               # nanoseconds: pyreadstat reads other units as 1970 (pandas 3)
+               else pd.Series(values, dtype="datetime64[ns]") if coder in (_date, _datetime)
                else pd.Series(values, dtype=object))
         for name, coder, values in zip(export.header, coders, columns, strict=True)})
     del columns
@@ -132,26 +133,35 @@ def _datetime(value: Any) -> dt.datetime | None:
         return None
 
 
-def _float(value: Any) -> float:
-    if value is None:
-        return np.nan
-    if isinstance(value, str):
-        if value in MISSING_NUMBERS:
-            return MISSING_NUMBERS[value]
-        try:
-            return float(value)
-        except ValueError:
-            return np.nan
-    return float(value)
+def _recoder(number_of: dict[str, int], special: list[str]) -> Callable[[Any], float]:
+    """Codes to their numbers; the special answers the item offers to -98/-99, anything else
+    (a code no version offered) to system-missing."""
+    numbers = {**number_of, **{c: MISSING_NUMBERS[c] for c in special}}
 
-
-def _recoder(number_of: dict[str, int]) -> Callable[[Any], float]:
     def code(value: Any) -> float:
         if value is None:
             return np.nan
-        text = plain_text(value)  # a one-person nomination is stored as a list of one code
-        if text in MISSING_NUMBERS:
-            return MISSING_NUMBERS[text]
-        return number_of.get(text, np.nan)
+        # a one-person nomination is stored as a list of one code
+        return numbers.get(plain_text(value), np.nan)
 
     return code
+
+
+def _number(special: list[str]) -> Callable[[Any], float]:
+    """Numbers as they are; the special answers the item offers to -98/-99, other text (a
+    special answer the item does not offer) to system-missing."""
+    offered = {c: MISSING_NUMBERS[c] for c in special}
+
+    def number(value: Any) -> float:
+        if value is None:
+            return np.nan
+        if isinstance(value, str):
+            if value in offered:
+                return offered[value]
+            try:
+                return float(value)
+            except ValueError:
+                return np.nan
+        return float(value)
+
+    return number
