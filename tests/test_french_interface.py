@@ -130,3 +130,73 @@ def test_the_french_catalogue_puts_a_non_breaking_space_before_double_punctuatio
 ])
 def test_the_typography_check_tells_prose_from_code(text: str, bad: bool) -> None:
     assert bool(missing_space(text)) is bad
+
+
+# -- the research team's pages in French ------------------------------------------------------
+
+def campaign_without_wave(app, world) -> int:  # noqa: ANN001
+    from survey.design import services
+    from survey.extensions import db
+    from survey.models import Evaluation, User
+    from survey.versions import latest_version
+
+    with app.app_context():
+        evaluation = db.session.get(Evaluation, world.a.evaluation)
+        researcher = db.session.get(User, world.users["researcher"])
+        return services.create_campaign(evaluation, researcher,
+                                        version=latest_version("citizens"),
+                                        name="Open door").id
+
+
+def test_a_campaign_without_wave_site_or_team_says_so_in_words(app, client) -> None:  # noqa: ANN001
+    from tests.workspace import build_world, sign_in
+
+    world = build_world(app, passwords=False)
+    campaign = campaign_without_wave(app, world)
+    sign_in(client, app, world.users["researcher"])
+    base = f"/design/e/{world.a.evaluation}"
+    page = client.get(f"{base}/campaigns/{campaign}").text
+    assert ">Sans vague</td>" in page and ">Sans milieu</td>" in page
+    assert ">Aucune équipe</td>" in page and "Aucun<" not in page
+    listing = client.get(base).text
+    assert "<td>Sans vague</td>" in listing
+    form = client.get(f"{base}/campaigns/new").text
+    assert '<option value="">Sans vague</option>' in form
+    assert '<option value="">Aucune équipe</option>' in form
+    assert '<option value="">Sans milieu</option>' in form
+    english = client.get(f"{base}/campaigns/{campaign}?lang=en").text
+    assert ">No wave</td>" in english and ">No team</td>" in english
+
+
+@pytest.mark.parametrize(("lang", "role", "count", "words"), [
+    ("fr", "researcher", 1, "n = 1 réponse"), ("fr", "researcher", 7, "n = 7 réponses"),
+    ("fr", "partner", 3, "moins de 5 réponses"), ("fr", "partner", 5, "n = 5 réponses"),
+    ("en", "researcher", 1, "n = 1 response"), ("en", "partner", 2, "fewer than 5 responses"),
+])
+def test_a_charts_count_reads_naturally_and_a_suppressed_one_in_words(
+        app, lang: str, role: str, count: int, words: str) -> None:  # noqa: ANN001
+    from flask import g, render_template_string
+    from flask_babel import force_locale
+
+    app.config["MIN_GROUP_SIZE"] = 5
+    with app.test_request_context("/"), force_locale(lang):
+        g.role = role
+        assert render_template_string("{{ responses_shown(n) }}", n=count) == words
+        one = render_template_string('{{ ngettext("%(num)s completed response.", '
+                                     '"%(num)s completed responses.", 1) }}')
+        assert one == ("1 réponse complète." if lang == "fr" else "1 completed response.")
+
+
+def test_counts_in_the_teams_templates_go_through_plurals() -> None:
+    """No template says "%(n)s responses" with gettext: one response would read "1 réponses"
+    (the privacy threshold's sentences, never 1, excepted)."""
+    threshold_sentences = ("under %(n)s", "than %(n)s", "least %(n)s", "first %(n)s",
+                           "The %(n)s most recent")
+    wrong = []
+    for path in (ROOT / "survey").rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        for call in re.findall(r'(?<!n)_\("([^"]*%\((?:n|num|count|minutes|sections|items)\)s '
+                               r'(?:[a-zé]+ )?[a-zé]+s\b[^"]*)"', text):
+            if not any(sentence in call for sentence in threshold_sentences):
+                wrong.append(f"{path.name}: {call}")
+    assert not wrong, wrong
