@@ -1,7 +1,8 @@
 """Keep the catalogues in step with the code: ``python scripts/translations.py``.
 
 Extracts the messages, updates the French and English catalogues (new messages stay empty
-until translated) and compiles them. ``tests/test_translations.py`` fails on any untranslated
+until translated) and compiles them; questionnaire problems are marked with ``msg`` and ``N_``.
+``tests/test_translations.py`` fails on any untranslated
 French message.
 """
 
@@ -19,7 +20,10 @@ def pybabel(*args: str) -> None:
 
 def main() -> None:
     pot = str(CATALOGUES / "messages.pot")
-    pybabel("extract", "-F", "babel.cfg", "-k", "lazy_gettext", "-k", "_l", "-o", pot,
+    # msg and N_: questionnaire problems and notes (survey.questionnaire.messages), which
+    # the web layer translates when it shows them
+    pybabel("extract", "-F", "babel.cfg", "-k", "lazy_gettext", "-k", "_l", "-k", "msg",
+            "-k", "N_", "-o", pot,
             "--no-location",
             "--sort-output", "--project", "Proximite", "--omit-header", ".")
     for lang in ("fr", "en"):

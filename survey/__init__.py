@@ -110,10 +110,12 @@ def _register_template_helpers(app: Flask) -> None:
         paragraphs,
         static_url,
         text,
+        translated,
         yesno_choices,
     )
 
     install_translations(app)
+    app.jinja_env.filters["translated"] = translated
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.filters["language_name"] = language_name
     app.jinja_env.globals.update(t=text, other_languages=other_languages, static_url=static_url,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import secrets
 import smtplib
 import ssl
@@ -36,6 +37,7 @@ from flask_babel import force_locale
 
 OUTBOX = "outbox"
 DEFAULT_SENDER = "Proximité <no-reply@localhost>"
+BREAKING_SPACE = re.compile(r"[^\S\u00a0\u202f]+")  # every whitespace but non-breaking ones
 EVALUATION_HEADER = "X-Proximite-Evaluation"  # which evaluation's outbox page lists a message
 
 
@@ -56,8 +58,9 @@ class Mail:
 
 
 def single_line(value: str) -> str:
-    """Header text on one line: a hostile name can never add a header."""
-    return " ".join(str(value).split())
+    """Header text on one line: a hostile name can never add a header. Non-breaking spaces
+    stay (French puts one before a colon)."""
+    return " ".join(BREAKING_SPACE.split(str(value).strip()))
 
 
 def render_mail(template: str, to: str, language: str, headers: Mapping[str, str] | None = None,

@@ -13,6 +13,7 @@ from flask_babel import get_locale, get_translations, gettext
 from markupsafe import Markup, escape
 
 from .links import same_page
+from .questionnaire.messages import Text
 from .questionnaire.model import Choice
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
@@ -83,6 +84,13 @@ def translations() -> Any:
             return found
         memo = g._survey_translations = (locale, found)
     return memo[1]
+
+
+def translated(text: Text) -> str:
+    """A questionnaire problem's or conversion note's words in the reader's language, as a
+    sentence (the first letter capitalised: the command line writes them after a colon)."""
+    words = text.render(translations().ugettext)
+    return words[:1].upper() + words[1:]
 
 
 def install_translations(app: Flask) -> None:

@@ -128,6 +128,6 @@ def test_the_reason_an_address_is_refused_is_in_the_readers_language(app: Flask)
     data = b"email\nnot-an-address\na b@example.org\nx@y\n"
     with app.test_request_context(), force_locale("fr"):
         reasons = [p.reason for p in parse_contacts(data, LANGUAGES).problems]
-    assert reasons[0] == "Adresse courriel invalide : elle n’a pas de @."
+    assert reasons[0] == "Adresse courriel invalide\u00a0: elle n’a pas de @."
     assert all("@-sign" not in r and "The email address" not in r for r in reasons)
     assert "espace" in reasons[1] and "example.org" in reasons[2]

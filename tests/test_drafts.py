@@ -9,6 +9,7 @@ from flask import Flask
 
 from survey.design import services
 from survey.questionnaire import load_file, load_text
+from survey.questionnaire.messages import Note, msg
 from survey.versions.drafts import drafts_of, drop_draft, find_draft, save_draft
 
 EVERY_TYPE = Path(__file__).parent / "data" / "every_type.yaml"
@@ -22,7 +23,8 @@ def test_drafts_are_rows_of_their_evaluation(app: Flask, tmp_path: Path) -> None
     with app.app_context():
         pilot = services.create_evaluation(None, name="Pilot").id
         other = services.create_evaluation(None, name="Other").id
-        first = save_draft(pilot, definition, "every.xlsx", ["a note"])
+        first = save_draft(pilot, definition, "every.xlsx", [Note(msg("the file is empty"))])
+        assert first.notes == [{"place": None, "template": "the file is empty", "params": {}}]
         again = save_draft(pilot, definition, "every.yaml")  # same content: same draft
         save_draft(pilot, changed, "changed.yaml")
         assert again.id == first.id

@@ -119,7 +119,7 @@ def test_sending_now_fills_this_evaluations_outbox_only(app: Flask, world: World
     page = client.get(base(world) + "/invitations")
     sent = client.post(base(world) + "/mailings", data={
         "csrf_token": csrf(page), "kind": "invitation", "when": "now"}, follow_redirects=True)
-    assert "4 sent" in sent.get_data(as_text=True) or "4 envoy" in sent.get_data(as_text=True)
+    assert "4 messages envoyés, 0 refusé par le serveur" in sent.get_data(as_text=True)
     outbox = client.get(f"/design/e/{world.a.evaluation}/outbox").get_data(as_text=True)
     assert outbox.count("awa@example.org") == 1 and "ben@example.org" in outbox
     name = re.search(r'/outbox/([^"]+\.eml)"', outbox).group(1)

@@ -58,7 +58,7 @@ def test_outbox_refuses_names_outside_it(mail_app: Flask, tmp_path: Path) -> Non
 
 def test_messages_are_in_the_participants_language(mail_app: Flask) -> None:
     french, english = invitation("fr"), invitation("en")
-    assert french.subject == "Invitation : Votre expérience des soins"
+    assert french.subject == "Invitation\u00a0: Votre expérience des soins"
     assert "Bonjour Awa," in french.text and "Votre lien personnel" in french.text
     assert english.subject == "Invitation: Votre expérience des soins"
     assert "Hello Awa," in english.text and "Your personal link" in english.text
@@ -66,7 +66,7 @@ def test_messages_are_in_the_participants_language(mail_app: Flask) -> None:
     reminder = render_mail("reminder", "awa@example.org", "fr", name="", title="Q",
                            evaluation="E", minutes=None, link="L", unsubscribe_url="U",
                            responsible="")
-    assert reminder.subject == "Rappel : Q" and reminder.text.startswith("Bonjour,")
+    assert reminder.subject == "Rappel\u00a0: Q" and reminder.text.startswith("Bonjour,")
 
 
 def test_hostile_names_are_text_in_the_html_part_and_cannot_add_headers(mail_app: Flask,

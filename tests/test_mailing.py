@@ -53,7 +53,7 @@ def test_invitations_reach_the_smtp_server_in_each_language_with_escaped_html(
     by_address = {m["To"]: m for m in smtp_server.messages}
     assert set(by_address) == {"awa@example.org", "ben@example.org", "carl@example.org"}
     french, english = by_address["awa@example.org"], by_address["ben@example.org"]
-    assert french["Subject"].startswith("Invitation : ")
+    assert french["Subject"].startswith("Invitation\u00a0: ")
     assert english["Subject"].startswith("Invitation: ")
     html = french.get_body(("html",)).get_content()
     assert "<img" not in html and "&lt;img src=x" in html

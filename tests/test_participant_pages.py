@@ -59,7 +59,8 @@ def test_the_thank_you_page_shows_the_whole_private_link_too(
     ("en", "Please choose at most 2 answers.",
      "Please say how much for each choice. Missing: Physician; Navigator."),
     ("fr", "Veuillez choisir au plus 2 réponses.",
-     "Veuillez indiquer à quel point pour chaque choix. Il manque : Médecin; Agent de liaison."),
+     "Veuillez indiquer à quel point pour chaque choix. Il manque\u00a0: Médecin; "
+     "Agent de liaison."),
 ])
 def test_too_many_people_and_missing_ratings_are_reported_together(
         participant: Participant, every_type: Definition, lang: str, too_many: str,

@@ -71,14 +71,42 @@ def test_a_broken_spreadsheet_gets_a_report_with_sheet_row_and_column(app, clien
     sign_in(client, app, "r@example.org", RESEARCHER, evaluation_id)
     page = upload(client, evaluation_id, "field-list.xlsx", BROKEN_XLSX.read_bytes())
     assert page.status_code == 422
-    assert "survey!C3" in page.text and "the zh text is missing" in page.text
+    # placed at its cell and said in the researcher's language (French by default)
+    assert "<code>survey!C3</code>" in page.text
+    assert "Il manque le texte de la langue «\u00a0zh\u00a0»" in page.text
+    assert "the zh text is missing" not in page.text
     plain = Path(__file__).parent / "data" / "xlsforms" / "pyxform__text_and_integer.xlsx"
     page = upload(client, evaluation_id, "plain.xlsx", plain.read_bytes())
     assert page.status_code == 302
-    draft = client.get(page.headers["Location"])
-    assert 'id="notes"' in draft.text and "a standard consent text" in draft.text
+    draft_url = page.headers["Location"]
+    draft = client.get(draft_url)
+    assert 'id="notes"' in draft.text and "un texte de consentement standard" in draft.text
+    assert "<code>settings</code>" in draft.text
     page = upload(client, evaluation_id, "notes.xlsx", b"just text")
-    assert page.status_code == 422 and "this is not a spreadsheet" in page.text
+    assert page.status_code == 422 and "Ce n’est pas un classeur" in page.text
+    assert "<td>Tout le fichier</td>" in page.text and "<td>ligne 1</td>" not in page.text
+    assert "a standard consent text" in client.get(draft_url + "?lang=en").text
+    page = upload(client, evaluation_id, "field-list.xlsx", BROKEN_XLSX.read_bytes())
+    assert "<code>survey!C3</code>" in page.text and "The zh text is missing" in page.text
+
+
+def test_a_broken_yaml_gets_a_report_by_line_in_the_researchers_language(app, client,
+                                                                          evaluation_id):
+    sign_in(client, app, "r@example.org", RESEARCHER, evaluation_id)
+    text = EVERY_TYPE.read_text(encoding="utf-8").replace("audience: professional",
+                                                          "audience: martians")
+    lines = text.splitlines()
+    line = next(n for n, row in enumerate(lines, start=1) if row.startswith("audience:"))
+    page = upload(client, evaluation_id, "every.yaml", text.encode("utf-8"))
+    assert page.status_code == 422
+    row = re.search(r"<tr><td>(.*?)</td><td>(.*?)</td></tr>", page.text)
+    assert row is not None and row.group(1) == f"ligne {line}"
+    assert row.group(2) == "«\u00a0audience\u00a0» doit être l’un de patient, professional, citizen"
+    client.get("/?lang=en")
+    page = upload(client, evaluation_id, "every.yaml", text.encode("utf-8"))
+    row = re.search(r"<tr><td>(.*?)</td><td>(.*?)</td></tr>", page.text)
+    assert row is not None and row.group(1) == f"line {line}"
+    assert row.group(2) == "&#39;audience&#39; must be one of patient, professional, citizen"
 
 
 def test_upload_preview_publish_change_diff_move_and_download(app, client, evaluation_id,
@@ -132,11 +160,13 @@ def test_upload_preview_publish_change_diff_move_and_download(app, client, evalu
     page = upload(client, evaluation_id, "every.yaml", changed.encode("utf-8"))
     assert page.status_code == 302
     draft = client.get(page.headers["Location"])
-    assert "Question « service » reformulée (en)." in draft.text  # the workspace's French
+    # the workspace's French
+    assert "Question «\u00a0service\u00a0» reformulée (en)." in draft.text
     assert ("<dt>English</dt><dd><del>Which service?</del> → "
             "<ins>Which service do you use?</ins></dd>") in draft.text
-    assert "Choix « coop » retiré de la question « service »" in draft.text
-    assert ("Attention : le choix « coop » a été retenu dans des réponses antérieures : les "
+    assert "Choix «\u00a0coop\u00a0» retiré de la question «\u00a0service\u00a0»" in draft.text
+    assert ("Attention\u00a0: le choix «\u00a0coop\u00a0» a été retenu dans des réponses "
+            "antérieures\u00a0: les "
             "vagues n&#39;offriront pas les mêmes choix.") in draft.text
     draft_url = page.headers["Location"].split("?")[0]
     hash2 = draft_url.split("/")[-1]

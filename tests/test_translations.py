@@ -19,7 +19,8 @@ def messages_in_code() -> set[str]:
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
             str(ROOT / "survey"), METHODS, keywords={"_": None, "gettext": None,
-                                                     "ngettext": (1, 2), "lazy_gettext": None}):
+                                                     "ngettext": (1, 2), "lazy_gettext": None,
+                                                     "msg": None, "N_": None}):
         found.add(message[0] if isinstance(message, tuple) else message)
     return found
 

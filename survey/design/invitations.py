@@ -139,8 +139,10 @@ def mailing_new(evaluation: Evaluation, campaign_id: int) -> Page:
                       when=due.strftime("%Y-%m-%d %H:%M")))
     else:
         report = mailing.run(mailing.schedule(campaign, form.kind.data, actor=current_user))
-        flash(gettext("%(sent)s sent, %(failed)s refused by the mail server.",
-                      sent=report.sent, failed=report.failed))
+        flash(gettext("%(sent)s, %(refused)s.", sent=ngettext(
+            "%(num)s message sent", "%(num)s messages sent", report.sent), refused=ngettext(
+            "%(num)s refused by the mail server", "%(num)s refused by the mail server",
+            report.failed)))
     return redirect(url_for(".invitations", evaluation_id=evaluation.id, campaign_id=campaign.id))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 
 
 def role_name(role: str) -> str:
@@ -75,6 +75,18 @@ def count_shown(count: int) -> str:
     return str(count)
 
 
+def responses_shown(count: int) -> str:
+    """How many responses a chart rests on, in words: "n = 1 response", "n = 12 responses",
+    or, for a partner under the privacy threshold, "fewer than 5 responses"."""
+    from flask import current_app, g
+
+    threshold = int(current_app.config["MIN_GROUP_SIZE"])
+    if g.get("role") == "partner" and count < threshold:
+        return ngettext("fewer than %(num)s response", "fewer than %(num)s responses", threshold)
+    return ngettext("n = %(num)s response", "n = %(num)s responses", count)
+
+
 HELPERS = {"role_name": role_name, "site_kind_name": site_kind_name,
            "audience_name": audience_name, "status_name": status_name,
-           "count_shown": count_shown, "panel_mode_name": panel_mode_name}
+           "count_shown": count_shown, "responses_shown": responses_shown,
+           "panel_mode_name": panel_mode_name}

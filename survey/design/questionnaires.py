@@ -24,6 +24,7 @@ from ..language import language_in_url
 from ..models import Campaign, Evaluation, Questionnaire, QuestionnaireDraft, QuestionnaireVersion
 from ..questionnaire import Definition
 from ..questionnaire.download import as_xlsform, as_yaml
+from ..questionnaire.messages import Note
 from ..templating import language_name
 from ..versions import store_definition
 from ..versions.answered import StoredAnswers
@@ -172,6 +173,7 @@ def questionnaire_draft(evaluation: Evaluation, content_hash: str) -> str:
     return render_template(
         "design/draft.html", evaluation=evaluation, draft=draft, definition=definition,
         previous=previous, changes=changes, form=ActionForm(), manage=g.role in MANAGE,
+        notes=[Note.from_json(note) for note in draft.notes or ()],
         published=_version_or_none(content_hash))
 
 

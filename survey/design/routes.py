@@ -361,7 +361,7 @@ def _locale() -> str:
 
 
 def _team_choices(evaluation: Evaluation) -> list[tuple[str, str]]:
-    return [("", gettext("None"))] + [(str(t.id), f"{s.name} · {t.name}")
+    return [("", gettext("No team"))] + [(str(t.id), f"{s.name} · {t.name}")
                                       for s in evaluation.sites for t in s.teams]
 
 
@@ -373,8 +373,10 @@ def campaign_new(evaluation: Evaluation) -> Page:
     form.version.choices = [(str(v.id), _version_label(v)) for v in versions]
     form.audience.choices = [("", gettext("The questionnaire's own"))] + [
         (a, audience_name(a)) for a in AUDIENCES]
-    form.site.choices = [("", gettext("None"))] + [(str(s.id), s.name) for s in evaluation.sites]
-    form.wave.choices = [("", gettext("None"))] + [(str(w.id), w.code) for w in evaluation.waves]
+    form.site.choices = [("", gettext("No site"))] + [(str(s.id), s.name)
+                                                      for s in evaluation.sites]
+    form.wave.choices = [("", gettext("No wave"))] + [(str(w.id), w.code)
+                                                      for w in evaluation.waves]
     form.team.choices = _team_choices(evaluation)
     error = None
     if form.validate_on_submit():

@@ -61,8 +61,9 @@ class QuestionnaireDraft(db.Model):
     content_hash: Mapped[str] = mapped_column(String(64))
     source_name: Mapped[str] = mapped_column(String(255), default="")
     definition_data: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
-    # What the XLSForm conversion assumed or ignored, shown on the draft's page.
-    notes: Mapped[list[str]] = mapped_column(JsonDocument, default=list)
+    # What the XLSForm conversion assumed or ignored, shown on the draft's page: each a
+    # questionnaire.messages.Note as JSON (plain strings in drafts stored before).
+    notes: Mapped[list[Any]] = mapped_column(JsonDocument, default=list)
     uploaded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     @cached_property

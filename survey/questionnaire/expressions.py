@@ -39,6 +39,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, NoReturn
 
+from .messages import N_, Text, msg
+
 MAX_LENGTH = 2000  # characters
 MAX_DEPTH = 50  # nested parentheses, functions and unary minus
 MAX_HEIGHT = 100  # levels of the tree (a chain of n ``or`` is n levels)
@@ -64,16 +66,18 @@ TOKEN_RE = re.compile(r"""
 """, re.VERBOSE)
 CODE_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 NUMERIC_RE = re.compile(r"[ \t\r\n]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[ \t\r\n]*")
-HINTS = {"/": "divide with 'div'", "%": "use 'mod'", "&": "use 'and'", "|": "use 'or'",
-         "!": "write '!=' or not(...)"}
+HINTS = {"/": N_("divide with 'div'"), "%": N_("use 'mod'"), "&": N_("use 'and'"),
+         "|": N_("use 'or'"), "!": N_("write '!=' or not(...)")}
 
 
 class ExpressionError(ValueError):
-    """A syntax error: ``message`` for people, ``position`` the 0-based character offset."""
+    """A syntax error: ``text`` for people (translatable; ``message`` its English),
+    ``position`` the 0-based character offset."""
 
-    def __init__(self, message: str, position: int) -> None:
-        super().__init__(f"{message} (at character {position + 1})")
-        self.message = message
+    def __init__(self, text: Text, position: int) -> None:
+        super().__init__(f"{text} (at character {position + 1})")
+        self.text = text
+        self.message = str(text)
         self.position = position
 
 
@@ -102,13 +106,15 @@ def _bad_token(source: str, position: int) -> NoReturn:
     """Raise the error for text no token matches."""
     char = source[position]
     if char in "'\"":
-        raise ExpressionError("unterminated string: add the closing quote", position)
+        raise ExpressionError(msg("unterminated string: add the closing quote"), position)
     if char == "$":
         if source.startswith("${", position):
-            raise ExpressionError("unclosed reference: '${' needs a closing '}'", position)
-        raise ExpressionError("'$' must start a reference like ${code}", position)
-    hint = f": {HINTS[char]}" if char in HINTS else ""
-    raise ExpressionError(f"unexpected character {char!r}{hint}", position)
+            raise ExpressionError(msg("unclosed reference: '${' needs a closing '}'"), position)
+        raise ExpressionError(msg("'$' must start a reference like ${code}"), position)
+    if char in HINTS:
+        raise ExpressionError(msg("unexpected character %(char)s: %(hint)s", char=repr(char),
+                                  hint=Text(HINTS[char])), position)
+    raise ExpressionError(msg("unexpected character %(char)s", char=repr(char)), position)
 
 
 def _token(kind: str, match: re.Match[str], position: int) -> Token:
@@ -116,16 +122,18 @@ def _token(kind: str, match: re.Match[str], position: int) -> Token:
     if kind == "num":
         digits = sum(c.isdigit() for c in text)
         if digits > MAX_DIGITS:
-            raise ExpressionError(f"number with more than {MAX_DIGITS} digits", position)
+            raise ExpressionError(msg("number with more than %(count)s digits",
+                                      count=MAX_DIGITS), position)
         return ("num", _normal(float(text)), position)
     if kind == "str":
         return ("str", text[1:-1], position)
     if kind == "ref":
         code = match.group("code")
         if not code:
-            raise ExpressionError("empty reference '${}': write ${code}", position)
+            raise ExpressionError(msg("empty reference '${}': write ${code}"), position)
         if not CODE_RE.fullmatch(code):
-            raise ExpressionError(f"invalid item code in '${{{code}}}'", position + 2)
+            raise ExpressionError(msg("invalid item code in '${%(code)s}'", code=code),
+                                  position + 2)
         return ("ref", code, position)
     return (kind, text, position)
 
@@ -146,15 +154,16 @@ class _Parser:
         self.index += 1
         return token
 
-    def expect(self, text: str, what: str) -> None:
+    def expect(self, text: str, what: Text) -> None:
         kind, value, position = self.take()
         if kind != "op" or value != text:
-            raise ExpressionError(f"expected {what}, found {_describe(kind, value)}", position)
+            raise ExpressionError(msg("expected %(what)s, found %(found)s", what=what,
+                                      found=_describe(kind, value)), position)
 
     def expression(self, power: int, depth: int) -> tuple[Node, int]:
         """Parse operators binding tighter than ``power``: (node, tree depth)."""
         if depth > MAX_DEPTH:
-            raise ExpressionError("expression nested too deeply", self.peek()[2])
+            raise ExpressionError(msg("expression nested too deeply"), self.peek()[2])
         left, height = self.prefix(depth)
         while True:
             kind, value, position = self.peek()
@@ -165,7 +174,7 @@ class _Parser:
             right, right_height = self.expression(strength, depth + 1)
             height = max(height, right_height) + 1
             if height > MAX_HEIGHT:
-                raise ExpressionError("expression nested too deeply", position)
+                raise ExpressionError(msg("expression nested too deeply"), position)
             left = (value, left, right)
 
     def prefix(self, depth: int) -> tuple[Node, int]:
@@ -174,32 +183,35 @@ class _Parser:
             return (kind, value), 1
         if kind == "op" and value == ".":
             if not self.allow_dot:
-                raise ExpressionError("'.' (the answer itself) is only allowed in a constraint",
-                                      position)
+                raise ExpressionError(msg("'.' (the answer itself) is only allowed in a "
+                                          "constraint"), position)
             return ("dot",), 1
         if kind == "op" and value == "(":
             node, height = self.expression(0, depth + 1)
-            self.expect(")", "')' to close the '(' at character " + str(position + 1))
+            self.expect(")", msg("')' to close the '(' at character %(position)s",
+                                 position=position + 1))
             return node, height
         if kind == "op" and value == "-":
             node, height = self.expression(UNARY_POWER, depth + 1)
             if node[0] == "num":
                 return ("num", _normal(-node[1])), height
             if height + 1 > MAX_HEIGHT:
-                raise ExpressionError("expression nested too deeply", position)
+                raise ExpressionError(msg("expression nested too deeply"), position)
             return ("neg", node), height + 1
         if kind == "name" and value not in KEYWORDS:
             return self.call(value, position, depth)
-        raise ExpressionError(f"expected a value, found {_describe(kind, value)}", position)
+        raise ExpressionError(msg("expected a value, found %(found)s",
+                                  found=_describe(kind, value)), position)
 
     def call(self, name: str, position: int, depth: int) -> tuple[Node, int]:
         if self.peek()[:2] != ("op", "("):
             if name in FUNCTIONS:
-                raise ExpressionError(f"{name} needs parentheses: {name}(...)", position)
-            raise ExpressionError(f"unknown name '{name}': write an item as ${{{name}}} and "
-                                  f"text in quotes ('{name}')", position)
+                raise ExpressionError(msg("%(name)s needs parentheses: %(name)s(...)",
+                                          name=name), position)
+            raise ExpressionError(msg("unknown name '%(name)s': write an item as ${%(name)s} "
+                                      "and text in quotes ('%(name)s')", name=name), position)
         if name not in FUNCTIONS:
-            raise ExpressionError(f"unknown function '{name}'", position)
+            raise ExpressionError(msg("unknown function '%(name)s'", name=name), position)
         self.take()
         args: list[Node] = []
         height = 0
@@ -211,24 +223,25 @@ class _Parser:
                 if self.peek()[:2] != ("op", ","):
                     break
                 self.take()
-        self.expect(")", f"')' to close {name}(")
+        self.expect(")", msg("')' to close %(name)s(", name=name))
         if len(args) != FUNCTIONS[name]:
             count = FUNCTIONS[name]
-            raise ExpressionError(
-                f"{name}() takes {count} argument{'s' if count > 1 else ''}, not {len(args)}",
-                position)
+            template = (N_("%(name)s() takes %(count)s argument, not %(given)s") if count == 1
+                        else N_("%(name)s() takes %(count)s arguments, not %(given)s"))
+            raise ExpressionError(Text(template, {"name": name, "count": count,
+                                                  "given": len(args)}), position)
         if height + 1 > MAX_HEIGHT:
-            raise ExpressionError("expression nested too deeply", position)
+            raise ExpressionError(msg("expression nested too deeply"), position)
         if name == "not":
             return ("not", args[0]), height + 1
         return ("fn", name, tuple(args)), height + 1
 
 
-def _describe(kind: str, value: Any) -> str:
+def _describe(kind: str, value: Any) -> Text | str:
     if kind == "end":
-        return "the end of the expression"
+        return msg("the end of the expression")
     if kind == "str":
-        return f"the string {value!r}"
+        return msg("the string %(value)s", value=repr(value))
     if kind == "ref":
         return f"${{{value}}}"
     return f"'{value}'"
@@ -237,17 +250,18 @@ def _describe(kind: str, value: Any) -> str:
 def parse(source: str, *, allow_dot: bool) -> Node:
     """Parse ``source`` into a tree; raise :class:`ExpressionError` on any problem."""
     if not isinstance(source, str):
-        raise ExpressionError("an expression must be text", 0)
+        raise ExpressionError(msg("an expression must be text"), 0)
     if len(source) > MAX_LENGTH:
-        raise ExpressionError(f"expression longer than {MAX_LENGTH} characters", MAX_LENGTH)
+        raise ExpressionError(msg("expression longer than %(count)s characters",
+                                  count=MAX_LENGTH), MAX_LENGTH)
     if not source.strip():
-        raise ExpressionError("empty expression", 0)
+        raise ExpressionError(msg("empty expression"), 0)
     parser = _Parser(source, allow_dot)
     node, _height = parser.expression(0, 0)
     kind, value, position = parser.peek()
     if kind != "end":
-        raise ExpressionError(f"unexpected {_describe(kind, value)} after a complete expression",
-                              position)
+        raise ExpressionError(msg("unexpected %(found)s after a complete expression",
+                                  found=_describe(kind, value)), position)
     return node
 
 

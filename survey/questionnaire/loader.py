@@ -16,6 +16,7 @@ from typing import Any
 
 from . import expressions
 from .itemtypes import TYPES
+from .messages import N_, Text, msg, words
 from .model import AUDIENCES, SPECIAL_ANSWERS, Choice, Definition, Expression, Item, Scale, Section
 from .yamlsource import Path, Source, YamlSyntaxError, read_yaml
 
@@ -38,10 +39,21 @@ SCALE_KEYS = {"code", "items", "reverse", "points", "min_answered", "construct",
 
 @dataclass(frozen=True)
 class Problem:
+    """One problem, placed as the researcher wrote it: a YAML line, or a spreadsheet cell
+    (``survey!C14``, in ``place``). ``text`` is translatable; ``message`` is its English."""
+
     file: str
     line: int
-    message: str
+    text: Text
     place: str | None = None  # a spreadsheet cell, ``survey!C14``, instead of a line
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.text, Text):
+            raise TypeError("a problem's text is a messages.Text, so it can be translated")
+
+    @property
+    def message(self) -> str:
+        return str(self.text)
 
     def __str__(self) -> str:
         if self.place:
@@ -64,18 +76,18 @@ def load_file(path: str | FsPath) -> Definition:
         with path.open("rb") as handle:
             content = handle.read(MAX_BYTES + 1)
         if len(content) > MAX_BYTES:
-            raise DefinitionError([Problem(str(path), 1, f"the file is larger than "
-                                           f"{MAX_BYTES // 1_000_000} MB: a questionnaire "
-                                           "is a few hundred KB at most")])
+            raise DefinitionError([Problem(str(path), 1, msg(
+                "the file is larger than %(size)s MB: a questionnaire is a few hundred KB at "
+                "most", size=MAX_BYTES // 1_000_000))])
         text = content.decode("utf-8")
     except UnicodeDecodeError as error:
         line = content.count(b"\n", 0, error.start) + 1
-        raise DefinitionError([Problem(str(path), line, "the file is not UTF-8 text: save it "
-                                       "as UTF-8")]) from None
+        raise DefinitionError([Problem(str(path), line, msg(
+            "the file is not UTF-8 text: save it as UTF-8"))]) from None
     except OSError as error:
         reason = error.strerror or str(error)
-        raise DefinitionError([Problem(str(path), 1, f"cannot read the file: {reason}")]) \
-            from None
+        raise DefinitionError([Problem(str(path), 1, msg("cannot read the file: %(reason)s",
+                                                         reason=reason))]) from None
     return load_text(text, str(path))
 
 
@@ -83,7 +95,7 @@ def load_text(text: str, name: str = "<definition>") -> Definition:
     try:
         source = read_yaml(text)
     except YamlSyntaxError as error:
-        raise DefinitionError([Problem(name, error.line, error.message)]) from None
+        raise DefinitionError([Problem(name, error.line, error.text)]) from None
     return _Builder(source, name).build()
 
 
@@ -125,37 +137,39 @@ class _Builder:
 
     # -- reporting -------------------------------------------------------------------------
 
-    def problem(self, path: Path, message: str) -> None:
-        self.problems.append(Problem(self.name, self.source.line(path), message,
+    def problem(self, path: Path, text: Text) -> None:
+        """A problem at ``path``, placed at its line or cell (never shown as a path)."""
+        self.problems.append(Problem(self.name, self.source.line(path), text,
                                      self.source.place(path)))
-
-    def where(self, path: Path) -> str:
-        parts = [f"[{p}]" if isinstance(p, int) else f".{p}" for p in path]
-        return "".join(parts).lstrip(".") or "the file"
 
     # -- entry -----------------------------------------------------------------------------
 
     def build(self) -> Definition:
         for line, key in self.source.duplicate_keys:
-            self.problems.append(Problem(self.name, line, f"key '{key}' appears twice"))
+            self.problems.append(Problem(self.name, line, msg("key '%(key)s' appears twice",
+                                                              key=key)))
         data = self.source.data
         if not isinstance(data, dict):
-            self.problem((), "the file must be a mapping with keys such as format, code, sections")
+            self.problem((), msg("the file must be a mapping with keys such as format, code, "
+                                 "sections"))
             raise DefinitionError(self.problems)
-        self.unknown_keys(data, (), TOP_KEYS, "at the top level")
+        self.unknown_keys(data, (), TOP_KEYS, msg("at the top level"))
         if data.get("format") != FORMAT:
-            self.problem(("format",), f"'format' must be {FORMAT}")
-        code = self.code(data, ("code",), "questionnaire code")
+            self.problem(("format",), msg("'format' must be %(format)s", format=FORMAT))
+        code = self.code(data, ("code",), msg("questionnaire code"))
         audience = data.get("audience")
         if audience not in AUDIENCES:
-            self.problem(("audience",), f"'audience' must be one of {', '.join(AUDIENCES)}")
+            self.problem(("audience",), msg("'audience' must be one of %(audiences)s",
+                                            audiences=words(*AUDIENCES)))
         self.languages = self.read_languages(data)
         minutes = data.get("minutes")
         if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 240:
-            self.problem(("minutes",), "'minutes' must be a whole number of minutes (1 to 240)")
+            self.problem(("minutes",), msg("'minutes' must be a whole number of minutes (1 to "
+                                           "240)"))
         version = data.get("version")
         if version is not None and not isinstance(version, str | int | float):
-            self.problem(("version",), "'version' must be a short label such as \"2026.1\"")
+            self.problem(("version",), msg("'version' must be a short label such as "
+                                           "\"2026.1\""))
         title = self.text(data, ("title",))
         introduction = self.text(data, ("introduction",))
         consent = self.text(data, ("consent",))
@@ -176,33 +190,36 @@ class _Builder:
 
     # -- small readers ---------------------------------------------------------------------
 
-    def mappings(self, data: dict, key: str, allowed: set[str], what: str, keys: str,
-                 required: bool) -> Iterator[tuple[Path, dict]]:
+    def mappings(self, data: dict, key: str, allowed: set[str], not_mapping: Text,
+                 where: Text, required: bool) -> Iterator[tuple[Path, dict]]:
         """The entries of a top-level list of mappings (sections, scales), with their paths;
-        entries that are not mappings are reported and skipped."""
+        entries that are not mappings are reported (``not_mapping``) and skipped."""
         value = data.get(key, None if required else [])
         if not isinstance(value, list) or (required and not value):
-            self.problem((key,), f"'{key}' must be a{' non-empty' if required else ''} list")
+            self.problem((key,), msg("'%(key)s' must be a non-empty list", key=key) if required
+                         else msg("'%(key)s' must be a list", key=key))
             return
         for n, entry in enumerate(value):
             path = (key, n)
             if not isinstance(entry, dict):
-                self.problem(path, f"a {what} must be a mapping with {keys}")
+                self.problem(path, not_mapping)
                 continue
-            self.unknown_keys(entry, path, allowed, f"in a {what}")
+            self.unknown_keys(entry, path, allowed, where)
             yield path, entry
 
-    def unknown_keys(self, data: dict, path: Path, allowed: set[str], where: str) -> None:
+    def unknown_keys(self, data: dict, path: Path, allowed: set[str], where: Text) -> None:
         for key in data:
             if key not in allowed:
-                self.problem((*path, key), f"unknown key '{key}' {where} "
-                             f"(expected one of: {', '.join(sorted(allowed))})")
+                self.problem((*path, key), msg(
+                    "unknown key '%(key)s' %(where)s (expected one of: %(keys)s)",
+                    key=key, where=where, keys=words(*sorted(allowed))))
 
-    def code(self, data: dict, path: Path, what: str) -> str:
+    def code(self, data: dict, path: Path, what: Text) -> str:
         value = data.get(path[-1])
         if not isinstance(value, str) or not CODE_RE.match(value):
-            self.problem(path, f"{what} must be lower case letters, digits and '_', starting "
-                         f"with a letter (got {value!r})")
+            self.problem(path, msg("%(what)s must be lower case letters, digits and '_', "
+                                   "starting with a letter (got %(value)s)", what=what,
+                                   value=repr(value)))
             return str(value)
         return value
 
@@ -210,26 +227,28 @@ class _Builder:
         value = data.get("languages")
         if (not isinstance(value, list) or not value
                 or not all(isinstance(v, str) and LANG_RE.match(v) for v in value)):
-            self.problem(("languages",), "'languages' must be a list of language codes, "
-                         "the default first, e.g. [fr, en]")
+            self.problem(("languages",), msg("'languages' must be a list of language codes, "
+                                             "the default first, e.g. [fr, en]"))
             return ("fr", "en")
         if len(set(value)) != len(value):
-            self.problem(("languages",), "'languages' lists a language twice")
+            self.problem(("languages",), msg("'languages' lists a language twice"))
         return tuple(dict.fromkeys(value))
 
     def text(self, data: dict, path: Path, required: bool = True) -> dict[str, str] | None:
         value = data.get(path[-1])
         if value is None:
             if required:
-                self.problem(path, f"'{path[-1]}' is missing in {self.where(path[:-1])}: give "
-                             f"a text per language ({', '.join(self.languages)})")
+                self.problem(path, msg("'%(key)s' is missing here: give a text per language "
+                                       "(%(languages)s)", key=path[-1],
+                                       languages=words(*self.languages)))
             return None
         if isinstance(value, str):
-            self.problem(path, f"'{path[-1]}' must give a text per language, e.g. "
-                         f"{{{', '.join(f'{lang}: ...' for lang in self.languages)}}}")
+            self.problem(path, msg("'%(key)s' must give a text per language, e.g. %(example)s",
+                                   key=path[-1], example=self.language_example()))
             return None
         if not isinstance(value, dict):
-            self.problem(path, f"'{path[-1]}' must be a mapping of language to text")
+            self.problem(path, msg("'%(key)s' must be a mapping of language to text",
+                                   key=path[-1]))
             return None
         return self.language_map(value, path)
 
@@ -238,46 +257,53 @@ class _Builder:
         for lang in self.languages:
             text = value.get(lang)
             if not isinstance(text, str | int | float) or not str(text).strip():
-                # a spreadsheet's cell says where; a YAML line, with the path inside it
-                where = "" if self.source.place(path) else f" in {self.where(path)}"
-                self.problem(path, f"the {lang} text is missing{where}")
+                self.problem(path, msg("the %(language)s text is missing", language=lang))
             else:
                 result[lang] = str(text).strip()
         for key in value:
             if key not in self.languages:
-                self.problem((*path, key), f"'{key}' is not one of the questionnaire's "
-                             f"languages ({', '.join(self.languages)})")
+                self.problem((*path, key), msg("'%(key)s' is not one of the questionnaire's "
+                                               "languages (%(languages)s)", key=key,
+                                               languages=words(*self.languages)))
         return result
+
+    def language_example(self, code: bool = False) -> str:
+        """``{fr: ..., en: ...}``, or ``{code: ..., fr: ..., en: ...}`` for a choice."""
+        keys = (["code"] if code else []) + list(self.languages)
+        return "{" + ", ".join(f"{key}: ..." for key in keys) + "}"
 
     def choices(self, value: Any, path: Path, integer: bool = False) -> tuple[Choice, ...]:
         if not isinstance(value, list) or not value:
-            self.problem(path, "choices must be a non-empty list of {code: ..., "
-                         + ", ".join(f"{lang}: ..." for lang in self.languages) + "}")
+            self.problem(path, msg("choices must be a non-empty list of %(example)s",
+                                   example=self.language_example(code=True)))
             return ()
         result: list[Choice] = []
         seen: set[str] = set()
         for n, entry in enumerate(value):
             where = (*path, n)
             if not isinstance(entry, dict):
-                self.problem(where, "a choice must be a mapping {code: ..., "
-                             + ", ".join(f"{lang}: ..." for lang in self.languages) + "}")
+                self.problem(where, msg("a choice must be a mapping %(example)s",
+                                        example=self.language_example(code=True)))
                 continue
             code = entry.get("code")
             if code is None:
-                self.problem(where, "this choice has no code")
+                self.problem(where, msg("this choice has no code"))
                 continue
             if isinstance(code, bool) or not (
                     isinstance(code, int) or (isinstance(code, str) and CODE_RE.match(code))):
-                self.problem(where, f"choice code {code!r} must be a whole number or lower case "
-                             "letters, digits and '_'")
+                self.problem(where, msg("choice code %(code)s must be a whole number or lower "
+                                        "case letters, digits and '_'", code=repr(code)))
                 if self.strict or not isinstance(code, str | int):
                     continue
             if integer and not isinstance(code, int):
-                self.problem(where, f"choice code {code!r} must be a whole number here")
+                self.problem(where, msg("choice code %(code)s must be a whole number here",
+                                        code=repr(code)))
             if code in SPECIAL_ANSWERS:
-                self.problem(where, f"'{code}' is reserved: use special: [{code}] on the item")
+                self.problem(where, msg("'%(code)s' is reserved: use special: [%(code)s] on "
+                                        "the item", code=code))
             if str(code) in seen:
-                self.problem(where, f"choice code {code!r} appears twice in this list")
+                self.problem(where, msg("choice code %(code)s appears twice in this list",
+                                        code=repr(code)))
             seen.add(str(code))
             label_source = {k: v for k, v in entry.items() if k != "code"}
             label = self.language_map(label_source, where)
@@ -287,18 +313,20 @@ class _Builder:
     def choice_ref(self, item: dict, path: Path, integer: bool = False) -> tuple[Choice, ...]:
         value = item.get("choices")
         if value is None:
-            self.problem(path, f"item '{item.get('code')}' needs choices (a list, or the name "
-                         "of a list in choice_lists)")
+            self.problem(path, msg("item '%(code)s' needs choices (a list, or the name of a "
+                                   "list in choice_lists)", code=item.get("code")))
             return ()
         if isinstance(value, str):
             if value not in self.choice_lists:
-                self.problem((*path, "choices"), f"unknown choice list '{value}' (defined: "
-                             f"{', '.join(sorted(self.choice_lists)) or 'none'})")
+                self.problem((*path, "choices"), msg(
+                    "unknown choice list '%(name)s' (defined: %(names)s)", name=value,
+                    names=words(*sorted(self.choice_lists)) or msg("none")))
                 return ()
             choices = self.choice_lists[value]
             if integer and not all(isinstance(c.code, int) for c in choices):
-                self.problem((*path, "choices"), f"choice list '{value}' must have whole-number "
-                             "codes for this item type")
+                self.problem((*path, "choices"), msg("choice list '%(name)s' must have "
+                                                     "whole-number codes for this item type",
+                                                     name=value))
             return choices
         return self.choices(value, (*path, "choices"), integer)
 
@@ -307,7 +335,8 @@ class _Builder:
     def read_choice_lists(self, data: dict) -> None:
         lists = data.get("choice_lists", {})
         if not isinstance(lists, dict):
-            self.problem(("choice_lists",), "'choice_lists' must map list names to choices")
+            self.problem(("choice_lists",), msg("'choice_lists' must map list names to "
+                                                "choices"))
             return
         for name, value in lists.items():
             self.choice_lists[str(name)] = self.choices(value, ("choice_lists", name))
@@ -315,20 +344,23 @@ class _Builder:
     def read_rosters(self, data: dict) -> None:
         rosters = data.get("rosters", {})
         if not isinstance(rosters, dict):
-            self.problem(("rosters",), "'rosters' must map roster names to entries")
+            self.problem(("rosters",), msg("'rosters' must map roster names to entries"))
             return
         for name, value in rosters.items():
             if name == "campaign":
-                self.problem(("rosters", name), "'campaign' is reserved for campaign rosters")
+                self.problem(("rosters", name), msg("'campaign' is reserved for campaign "
+                                                    "rosters"))
             self.rosters[str(name)] = self.choices(value, ("rosters", name))
 
     # -- sections and items ----------------------------------------------------------------
 
     def read_sections(self, data: dict) -> list[Section]:
         sections = []
-        for path, entry in self.mappings(data, "sections", SECTION_KEYS, "section",
-                                         "code, title and items", required=True):
-            code = self.unique_code(entry, (*path, "code"), "section code")
+        for path, entry in self.mappings(
+                data, "sections", SECTION_KEYS,
+                msg("a section must be a mapping with code, title and items"),
+                msg("in a section"), required=True):
+            code = self.unique_code(entry, (*path, "code"), msg("section code"))
             title = self.text(entry, (*path, "title")) or {}
             intro = self.text(entry, (*path, "intro"), required=False)
             relevant = self.expression(entry, (*path, "relevant"), allow_dot=False)
@@ -337,19 +369,19 @@ class _Builder:
                                     relevant=relevant))
         return sections
 
-    def unique_code(self, data: dict, path: Path, what: str) -> str:
+    def unique_code(self, data: dict, path: Path, what: Text) -> str:
         code = self.code(data, path, what)
         if code in self.codes:
-            self.problem(path, f"code '{code}' is used twice: codes must be unique across "
-                         "sections, items and matrix rows")
+            self.problem(path, msg("code '%(code)s' is used twice: codes must be unique across "
+                                   "sections, items and matrix rows", code=code))
         self.codes.add(code)
         return code
 
     def read_items(self, section: dict, path: Path, section_code: str) -> list[Item]:
         value = section.get("items")
         if not isinstance(value, list) or not value:
-            self.problem((*path, "items"), f"section '{section_code}' needs a non-empty list "
-                         "of items")
+            self.problem((*path, "items"), msg("section '%(code)s' needs a non-empty list of "
+                                               "items", code=section_code))
             return []
         items = []
         for n, entry in enumerate(value):
@@ -360,24 +392,26 @@ class _Builder:
                     self.columns[key] = item
                 for column in set(item.data_columns) - set(item.answer_keys):
                     if column in self.codes:
-                        self.problem((*path, "items", n, "code"), f"'{item.code}' fills data "
-                                     f"column '{column}', which is already the code of an item")
+                        self.problem((*path, "items", n, "code"), msg(
+                            "'%(code)s' fills data column '%(column)s', which is already the "
+                            "code of an item", code=item.code, column=column))
                     self.codes.add(column)
         return items
 
     def read_item(self, entry: Any, path: Path, section_code: str) -> Item | None:
         if not isinstance(entry, dict):
-            self.problem(path, "an item must be a mapping with code, type and text")
+            self.problem(path, msg("an item must be a mapping with code, type and text"))
             return None
-        code = self.unique_code(entry, (*path, "code"), "item code")
+        code = self.unique_code(entry, (*path, "code"), msg("item code"))
         kind = entry.get("type")
         item_type = TYPES.get(kind) if isinstance(kind, str) else None
         if item_type is None:
-            self.problem((*path, "type"), f"unknown item type {kind!r} for '{code}' (known: "
-                         f"{', '.join(TYPES)})")
+            self.problem((*path, "type"), msg("unknown item type %(type)s for '%(code)s' "
+                                              "(known: %(types)s)", type=repr(kind), code=code,
+                                              types=words(*TYPES)))
             return None
         self.unknown_keys(entry, path, COMMON_ITEM_KEYS | item_type.keys,
-                          f"for a {kind} item ('{code}')")
+                          msg("for a %(type)s item ('%(code)s')", type=kind, code=code))
         fields: dict[str, Any] = {
             "code": code, "type": kind, "section": section_code,
             "text": self.text(entry, (*path, "text")) or {},
@@ -396,7 +430,7 @@ class _Builder:
     def flag(self, entry: dict, path: Path, key: str) -> bool:
         value = entry.get(key, False)
         if not isinstance(value, bool):
-            self.problem((*path, key), f"'{key}' must be true or false")
+            self.problem((*path, key), msg("'%(key)s' must be true or false", key=key))
             return False
         return value
 
@@ -405,8 +439,8 @@ class _Builder:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(v in SPECIAL_ANSWERS for v in value):
-            self.problem((*path, "special"), "'special' must list some of: "
-                         + ", ".join(SPECIAL_ANSWERS))
+            self.problem((*path, "special"), msg("'special' must list some of: %(answers)s",
+                                                 answers=words(*SPECIAL_ANSWERS)))
             return ()
         return tuple(dict.fromkeys(value))
 
@@ -414,10 +448,12 @@ class _Builder:
         constraint = self.expression(entry, (*path, "constraint"), allow_dot=True)
         message = self.text(entry, (*path, "constraint_message"), required=False)
         if constraint is not None and message is None:
-            self.problem((*path, "constraint"), f"item '{code}' has a constraint but no "
-                         "constraint_message to show when it fails")
+            self.problem((*path, "constraint"), msg("item '%(code)s' has a constraint but no "
+                                                    "constraint_message to show when it fails",
+                                                    code=code))
         if constraint is None and message is not None:
-            self.problem((*path, "constraint_message"), "constraint_message without constraint")
+            self.problem((*path, "constraint_message"), msg("constraint_message without "
+                                                            "constraint"))
         return {"constraint": constraint, "constraint_message": message}
 
     def expression(self, entry: dict, path: Path, allow_dot: bool) -> Expression | None:
@@ -425,20 +461,23 @@ class _Builder:
         if source is None:
             return None
         if not isinstance(source, str) or not source.strip():
-            self.problem(path, f"'{path[-1]}' must be an expression in quotes")
+            self.problem(path, msg("'%(key)s' must be an expression in quotes", key=path[-1]))
             return None
         try:
             tree = expressions.parse(source, allow_dot=allow_dot)
         except expressions.ExpressionError as error:
-            self.problem(path, f"{path[-1]} \"{source}\": {error.message} "
-                         f"(at character {error.position + 1})")
+            self.problem(path, msg("%(key)s \"%(source)s\": %(reason)s (at character "
+                                   "%(position)s)", key=path[-1], source=source,
+                                   reason=error.text, position=error.position + 1))
             return None
         for name in sorted(expressions.references(tree)):
             if name not in self.columns:
                 later = name in self.codes or self.defined_later(name)
-                reason = ("an item defined later: expressions may only use earlier items"
-                          if later else "an unknown item")
-                self.problem(path, f"{path[-1]} \"{source}\" names ${{{name}}}, {reason}")
+                template = (N_("%(key)s \"%(source)s\" names ${%(name)s}, an item defined "
+                               "later: expressions may only use earlier items") if later else
+                            N_("%(key)s \"%(source)s\" names ${%(name)s}, an unknown item"))
+                self.problem(path, Text(template, {"key": path[-1], "source": source,
+                                                   "name": name}))
         return Expression(source=source, tree=tree, json=expressions.to_json(tree))
 
     def defined_later(self, name: str) -> bool:
@@ -459,7 +498,8 @@ class _Builder:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            self.problem((*path, key), f"'{key}' must be a whole number of at least 1")
+            self.problem((*path, key), msg("'%(key)s' must be a whole number of at least 1",
+                                           key=key))
             return None
         return value
 
@@ -467,21 +507,24 @@ class _Builder:
         item.kind.check(self, item, path)
         if item.equity:
             if item.required:
-                self.problem((*path, "required"), f"equity descriptor '{item.code}' must stay "
-                             "optional")
+                self.problem((*path, "required"), msg("equity descriptor '%(code)s' must stay "
+                                                      "optional", code=item.code))
             if "prefer_not" not in item.special:
-                self.problem((*path, "special"), f"equity descriptor '{item.code}' must offer "
-                             "special: [prefer_not]")
+                self.problem((*path, "special"), msg("equity descriptor '%(code)s' must offer "
+                                                     "special: [prefer_not]", code=item.code))
 
     # -- scales ----------------------------------------------------------------------------
 
     def read_scales(self, data: dict) -> list[Scale]:
         scales, seen = [], set()
-        for path, entry in self.mappings(data, "scales", SCALE_KEYS, "scale",
-                                         "code, items and points", required=False):
-            code = self.code(entry, (*path, "code"), "scale code")
+        for path, entry in self.mappings(
+                data, "scales", SCALE_KEYS,
+                msg("a scale must be a mapping with code, items and points"),
+                msg("in a scale"), required=False):
+            code = self.code(entry, (*path, "code"), msg("scale code"))
             if code in seen:
-                self.problem((*path, "code"), f"scale code '{code}' is used twice")
+                self.problem((*path, "code"), msg("scale code '%(code)s' is used twice",
+                                                  code=code))
             seen.add(code)
             scale = self.read_scale(entry, path, code)
             if scale is not None:
@@ -491,38 +534,45 @@ class _Builder:
     def read_scale(self, entry: dict, path: Path, code: str) -> Scale | None:
         items = entry.get("items")
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
-            self.problem((*path, "items"), f"scale '{code}' needs a list of item codes")
+            self.problem((*path, "items"), msg("scale '%(code)s' needs a list of item codes",
+                                               code=code))
             return None
         if len(items) < 3:
-            self.problem((*path, "items"), f"scale '{code}' needs at least 3 items")
+            self.problem((*path, "items"), msg("scale '%(code)s' needs at least 3 items",
+                                               code=code))
         if len(set(items)) != len(items):
-            self.problem((*path, "items"), f"scale '{code}' lists an item twice")
+            self.problem((*path, "items"), msg("scale '%(code)s' lists an item twice",
+                                               code=code))
         points = self.count(entry, path, "points")
         if points is None:
-            self.problem(path, f"scale '{code}' needs points (the number of answer points)")
+            self.problem(path, msg("scale '%(code)s' needs points (the number of answer "
+                                   "points)", code=code))
         for name in items:
             item = self.columns.get(name)
             if item is None:
-                self.problem((*path, "items"), f"scale '{code}' names '{name}', an unknown item")
+                self.problem((*path, "items"), msg("scale '%(code)s' names '%(name)s', an "
+                                                   "unknown item", code=code, name=name))
             elif item.type not in ("likert", "matrix"):
-                self.problem((*path, "items"), f"scale '{code}' names '{name}', a {item.type} "
-                             "item: scales take likert items and matrix rows")
+                self.problem((*path, "items"), msg(
+                    "scale '%(code)s' names '%(name)s', a %(type)s item: scales take likert "
+                    "items and matrix rows", code=code, name=name, type=item.type))
             elif points is not None and len(item.choices) != points:
-                self.problem((*path, "items"), f"scale '{code}' has {points} points but "
-                             f"'{name}' has {len(item.choices)} choices")
+                self.problem((*path, "items"), msg(
+                    "scale '%(code)s' has %(points)s points but '%(name)s' has %(count)s "
+                    "choices", code=code, points=points, name=name, count=len(item.choices)))
         reverse = entry.get("reverse", [])
         if not isinstance(reverse, list) or any(r not in items for r in reverse):
-            self.problem((*path, "reverse"), f"'reverse' of scale '{code}' must list some of "
-                         "its items")
+            self.problem((*path, "reverse"), msg("'reverse' of scale '%(code)s' must list some "
+                                                 "of its items", code=code))
             reverse = []
         min_answered = self.count(entry, path, "min_answered") or 1
         if min_answered > len(items):
-            self.problem((*path, "min_answered"), f"min_answered of '{code}' is more than its "
-                         "number of items")
+            self.problem((*path, "min_answered"), msg("min_answered of '%(code)s' is more "
+                                                      "than its number of items", code=code))
         construct = self.text(entry, (*path, "construct")) or {}
         reference = entry.get("reference")
         if reference is not None and not isinstance(reference, str):
-            self.problem((*path, "reference"), "'reference' must be a text")
+            self.problem((*path, "reference"), msg("'reference' must be a text"))
             reference = None
         return Scale(code=code, items=tuple(items), reverse=tuple(reverse),
                      points=points or 0, min_answered=min_answered, construct=construct,

@@ -21,6 +21,8 @@ from typing import Any
 
 import yaml
 
+from .messages import N_, Text, msg, verbatim
+
 Path = tuple[str | int, ...]
 MAX_NODES = 20_000  # the bundled questionnaires have under 2,000; aliases could expand a lot
 MAX_DEPTH = 50  # a definition nests about six levels deep
@@ -31,11 +33,40 @@ STANDARD_TAGS = {f"tag:yaml.org,2002:{name}" for name in (
     "null", "bool", "int", "float", "str", "timestamp", "seq", "map")}
 
 
+#: PyYAML's most frequent words, translated; others are shown as PyYAML wrote them
+YAML_WORDS = {
+    "mapping values are not allowed here": N_("mapping values are not allowed here"),
+    "could not find expected ':'": N_("could not find expected ':'"),
+    "did not find expected key": N_("did not find expected key"),
+    "did not find expected ',' or '}'": N_("did not find expected ',' or '}'"),
+    "did not find expected ',' or ']'": N_("did not find expected ',' or ']'"),
+    "did not find expected '-' indicator": N_("did not find expected '-' indicator"),
+    "found unexpected end of stream": N_("found unexpected end of stream"),
+    "found undefined alias": N_("found undefined alias"),
+    "while scanning a simple key": N_("while scanning a simple key"),
+    "while scanning a quoted scalar": N_("while scanning a quoted scalar"),
+    "while parsing a block mapping": N_("while parsing a block mapping"),
+    "while parsing a block collection": N_("while parsing a block collection"),
+    "while parsing a flow mapping": N_("while parsing a flow mapping"),
+    "while parsing a flow sequence": N_("while parsing a flow sequence"),
+    "while composing a mapping": N_("while composing a mapping"),
+}
+
+
+def yaml_words(text: object) -> Text:
+    """PyYAML's own words, translatable when they are among the usual ones."""
+    words = str(text)
+    if words in YAML_WORDS:
+        return Text(YAML_WORDS[words])
+    return verbatim(words)
+
+
 class YamlSyntaxError(ValueError):
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, line: int, text: Text) -> None:
+        super().__init__(str(text))
         self.line = line
-        self.message = message
+        self.text = text
+        self.message = str(text)
 
 
 @dataclass
@@ -94,7 +125,7 @@ class _GuardedLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
-_TOO_LARGE = "the file is too large or too deeply nested (repeated anchors and aliases?)"
+_TOO_LARGE = msg("the file is too large or too deeply nested (repeated anchors and aliases?)")
 
 
 def read_yaml(text: str) -> Source:
@@ -109,7 +140,8 @@ def read_yaml(text: str) -> Source:
     except yaml.MarkedYAMLError as error:
         raise _syntax_error(error) from None
     except yaml.YAMLError as error:
-        raise YamlSyntaxError(1, f"YAML syntax error: {error}") from None
+        raise YamlSyntaxError(1, msg("YAML syntax error: %(problem)s",
+                                     problem=yaml_words(error))) from None
     except RecursionError:
         raise YamlSyntaxError(1, _TOO_LARGE) from None
     finally:
@@ -129,20 +161,23 @@ def _reader_error(text: str, error: yaml.reader.ReaderError) -> YamlSyntaxError:
     line = text.count("\n", 0, position) + 1
     character = error.character
     code = ord(character) if isinstance(character, str) else int(character)
-    return YamlSyntaxError(line, f"the file holds a control character (U+{code:04X}); "
-                                 "remove it")
+    shown = f"U+{code:04X}"
+    return YamlSyntaxError(line, msg("the file holds a control character (%(character)s); "
+                                     "remove it", character=shown))
 
 
 def _syntax_error(error: yaml.MarkedYAMLError) -> YamlSyntaxError:
     """Point at where the broken construct starts (an unclosed brace), and say where it broke."""
     start, found = error.context_mark, error.problem_mark
     line = (start or found).line + 1 if (start or found) else 1
-    message = f"YAML syntax error: {error.problem or error}"
+    text = msg("YAML syntax error: %(problem)s", problem=yaml_words(error.problem or error))
     if start and error.context:
-        message = f"YAML syntax error {error.context}: {error.problem}"
+        text = msg("YAML syntax error %(context)s: %(problem)s",
+                   context=yaml_words(error.context), problem=yaml_words(error.problem))
     if start and found and found.line != start.line:
-        message += f" (noticed at line {found.line + 1})"
-    return YamlSyntaxError(line, message)
+        text = msg("%(problem)s (noticed at line %(line)s)", problem=text,
+                   line=found.line + 1)
+    return YamlSyntaxError(line, text)
 
 
 def _convert(loader: yaml.SafeLoader, node: yaml.Node, path: Path, source: Source) -> Any:
@@ -155,11 +190,11 @@ def _convert(loader: yaml.SafeLoader, node: yaml.Node, path: Path, source: Sourc
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise YamlSyntaxError(key_node.start_mark.line + 1,
-                                      "merge keys (<<) are not allowed: write the keys out")
+                raise YamlSyntaxError(key_node.start_mark.line + 1, msg(
+                    "merge keys (<<) are not allowed: write the keys out"))
             if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlSyntaxError(key_node.start_mark.line + 1,
-                                      "a key must be a word or a number, not a list or mapping")
+                raise YamlSyntaxError(key_node.start_mark.line + 1, msg(
+                    "a key must be a word or a number, not a list or mapping"))
             key = _scalar(loader, key_node)
             if not isinstance(key, str | int):
                 key = str(key)
@@ -175,8 +210,8 @@ def _convert(loader: yaml.SafeLoader, node: yaml.Node, path: Path, source: Sourc
 
 def _check_tag(node: yaml.Node) -> None:
     if node.tag not in STANDARD_TAGS:
-        raise YamlSyntaxError(node.start_mark.line + 1,
-                              f"YAML tags such as '{_shown_tag(node.tag)}' are not allowed")
+        raise YamlSyntaxError(node.start_mark.line + 1, msg(
+            "YAML tags such as '%(tag)s' are not allowed", tag=_shown_tag(node.tag)))
 
 
 def _scalar(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
@@ -187,16 +222,18 @@ def _scalar(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     except yaml.MarkedYAMLError as error:
         raise _syntax_error(error) from None
     except (ValueError, OverflowError) as error:  # a date such as 2026-13-45, a huge integer
-        reason = ("a number may have at most 4300 digits" if "digits" in str(error)
-                  else str(error))
-        raise YamlSyntaxError(line, f"'{_printable(str(node.value))[:40]}' cannot be read: "
-                                    f"{reason}") from None
+        reason = (msg("a number may have at most 4300 digits") if "digits" in str(error)
+                  else verbatim(str(error)))
+        raise YamlSyntaxError(line, msg("'%(value)s' cannot be read: %(reason)s",
+                                        value=_printable(str(node.value))[:40],
+                                        reason=reason)) from None
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, str) and NOT_ALLOWED.search(value):
         bad = NOT_ALLOWED.search(value).group(0)  # type: ignore[union-attr]
-        raise YamlSyntaxError(line, f"a text holds a control character or an invalid escape "
-                                    f"(U+{ord(bad):04X}); remove it")
+        shown = f"U+{ord(bad):04X}"
+        raise YamlSyntaxError(line, msg("a text holds a control character or an invalid "
+                                        "escape (%(character)s); remove it", character=shown))
     return value
 
 

@@ -17,12 +17,13 @@ from ..extensions import db
 from ..models import QuestionnaireDraft
 from ..models.types import utcnow
 from ..questionnaire import Definition
+from ..questionnaire.messages import Note
 
 HASH_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
 def save_draft(evaluation_id: int, definition: Definition, source_name: str,
-               notes: list[str] | tuple[str, ...] = ()) -> QuestionnaireDraft:
+               notes: list[Note] | tuple[Note, ...] = ()) -> QuestionnaireDraft:
     """The draft of this content in the evaluation, created or refreshed (race-safe)."""
     for _attempt in range(2):
         draft = find_draft(evaluation_id, definition.content_hash)
@@ -34,7 +35,7 @@ def save_draft(evaluation_id: int, definition: Definition, source_name: str,
                                                definition_data=dict(definition.raw))
                     db.session.add(draft)
                 draft.source_name = source_name[:255]
-                draft.notes = [str(note) for note in notes]
+                draft.notes = [note.to_json() for note in notes]  # translated when shown
                 draft.uploaded_at = utcnow()
             db.session.commit()
             return draft

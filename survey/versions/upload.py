@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..questionnaire import Definition, DefinitionError, Problem, load_text
+from ..questionnaire.messages import Note, msg
 from ..questionnaire.xlsform import read_xlsform
 from ..questionnaire.xlsform.workbook import MAX_BYTES
 
@@ -18,12 +19,18 @@ SAFE_NAME = re.compile(r"[^\w.\- ]+")
 
 @dataclass(frozen=True)
 class Report:
-    """What a researcher reads after an upload: the definition, or every problem placed."""
+    """What a researcher reads after an upload: the definition, or every problem placed
+    (line 0: the whole file)."""
 
     name: str
     definition: Definition | None = None
     problems: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+    @property
+    def spreadsheet(self) -> bool:
+        """An XLSForm: its problems are placed by cell (``survey!C14``), not by line."""
+        return self.name.lower().endswith(".xlsx")
 
     @property
     def ok(self) -> bool:
@@ -40,8 +47,8 @@ def check_upload(filename: str | None, content: bytes) -> Report:
     name = clean_name(filename)
     lowered = name.lower()
     if len(content) > MAX_BYTES:
-        return Report(name, problems=[Problem(name, 1, f"the file is larger than "
-                                              f"{MAX_BYTES // (1024 * 1024)} MB")])
+        return Report(name, problems=[Problem(name, 0, msg(
+            "the file is larger than %(size)s MB", size=MAX_BYTES // (1024 * 1024)))])
     try:
         if lowered.endswith(".xlsx"):
             imported = read_xlsform(content, name)
@@ -50,10 +57,10 @@ def check_upload(filename: str | None, content: bytes) -> Report:
             try:
                 text = content.decode("utf-8-sig")
             except UnicodeDecodeError:
-                return Report(name, problems=[Problem(name, 1, "the file is not UTF-8 text: "
-                                                      "save it as UTF-8 YAML")])
+                return Report(name, problems=[Problem(name, 0, msg(
+                    "the file is not UTF-8 text: save it as UTF-8 YAML"))])
             return Report(name, load_text(text, name))
     except DefinitionError as error:
         return Report(name, problems=list(error.problems))
-    return Report(name, problems=[Problem(name, 1, "upload a YAML definition (.yaml) or an "
-                                          "XLSForm spreadsheet (.xlsx)")])
+    return Report(name, problems=[Problem(name, 0, msg(
+        "upload a YAML definition (.yaml) or an XLSForm spreadsheet (.xlsx)"))])

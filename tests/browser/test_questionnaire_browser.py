@@ -131,7 +131,7 @@ def test_a_researcher_uploads_previews_publishes_changes_and_downloads(
     problem = page.locator("#problems tbody tr")
     expect(problem).to_have_count(1)
     expect(problem.locator("td").first).to_have_text("survey!D4")
-    expect(problem.locator("td").last).to_have_text("the en text is missing")
+    expect(problem.locator("td").last).to_have_text("The en text is missing")
     accessible(axe, page)
     shot(page, "02-report")
 
@@ -222,4 +222,79 @@ def test_a_researcher_uploads_previews_publishes_changes_and_downloads(
         back = (read_xlsform(path.read_bytes()).definition if suffix == "xlsx"
                 else load_file(path))
         assert back.content_hash == hash2
+    context.close()
+
+
+BROKEN_YAML = """format: 1
+code: clinic_visit
+audience: martians
+languages: [fr, en]
+minutes: 3
+title: {fr: "Visite", en: "Visit"}
+introduction: {fr: "Bonjour", en: "Hello"}
+consent: {fr: "D'accord ?", en: "Agreed?"}
+sections:
+  - code: you
+    title: {fr: "Vous"}
+    items:
+      - {code: uses, type: yesno, text: {fr: "Utilisez-vous le service ?", en: "Do you?"}}
+      - {code: why, type: text, text: {fr: "Pourquoi ?", en: "Why?"}, relevant: "${later} = 1"}
+"""
+
+
+def test_the_validation_report_speaks_the_researchers_language_and_places_by_line_or_cell(
+        browser: Browser, live_server: LiveServer, tmp_path: Path) -> None:
+    """A broken YAML and a broken XLSForm, read in French then in English: each problem at the
+    line or cell the researcher wrote, in their language; never an internal path."""
+    app = live_server.app
+    with app.app_context():
+        evaluation = services.create_evaluation(None, name="Clinique Nord")
+        evaluation_id = evaluation.id
+        researcher = accounts.create_user("lea@example.org", name="Léa Roy")
+        accounts.set_password(researcher, PASSWORD)
+        accounts.set_role(researcher, evaluation, RESEARCHER)
+    context = browser.new_context(**{**DESKTOP, "locale": "fr-CA"})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login?lang=fr")
+    page.get_by_label("Courriel").fill("lea@example.org")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Se connecter").click()
+    questionnaires = f"{live_server.url}/design/e/{evaluation_id}/questionnaires"
+    for lang in ("fr", "en"):
+        page.goto(f"{questionnaires}?lang={lang}")
+        field = page.locator('input[type="file"]')
+        path = tmp_path / "visite.yaml"
+        path.write_text(BROKEN_YAML, encoding="utf-8")
+        field.set_input_files(str(path))
+        with page.expect_navigation():
+            page.locator('form[enctype] button[type="submit"]').click()
+        rows = page.locator("#problems tbody tr")
+        expect(rows).to_have_count(3)
+        places = rows.locator("td:first-child").all_inner_texts()
+        words = rows.locator("td:last-child").all_inner_texts()
+        line = "ligne" if lang == "fr" else "line"
+        assert places == [f"{line} 3", f"{line} 11", f"{line} 14"]
+        if lang == "fr":
+            assert words[0].startswith("«\u00a0audience\u00a0» doit être l’un de")
+            assert words[1] == "Il manque le texte de la langue «\u00a0en\u00a0»"
+            assert "une question inconnue" in words[2]
+        else:
+            assert words == ["'audience' must be one of patient, professional, citizen",
+                             "The en text is missing",
+                             'Relevant "${later} = 1" names ${later}, an unknown item']
+        assert not any("sections[" in w for w in words)
+        shot(page, f"report-yaml-{lang}")
+        path = tmp_path / "visite.xlsx"
+        path.write_bytes(spreadsheet(drop_english_of="which"))
+        page.locator('input[type="file"]').set_input_files(str(path))
+        with page.expect_navigation():
+            page.locator('form[enctype] button[type="submit"]').click()
+        expect(rows).to_have_count(1)
+        expect(rows.locator("td").first).to_have_text("survey!D4")
+        expect(rows.locator("td").last).to_have_text(
+            "Il manque le texte de la langue «\u00a0en\u00a0»" if lang == "fr"
+            else "The en text is missing")
+        shot(page, f"report-xlsform-{lang}")
     context.close()

@@ -112,7 +112,7 @@ def test_newcomer_runs_an_evaluation_end_to_end(browser: Browser, live_server: L
     page.get_by_label("Invitation", exact=True).check()
     page.get_by_label("Now", exact=True).check()
     page.get_by_role("button", name="Send or schedule").click()
-    expect(page.get_by_role("status").first).to_contain_text("5 sent, 0 refused")
+    expect(page.get_by_role("status").first).to_contain_text("5 messages sent, 0 refused")
     _shot(page, "07-invitations")
     campaign_url = page.url
 
@@ -155,7 +155,7 @@ def test_newcomer_runs_an_evaluation_end_to_end(browser: Browser, live_server: L
     page.get_by_label("Reminder", exact=True).check()
     page.get_by_label("Now", exact=True).check()
     page.get_by_role("button", name="Send or schedule").click()
-    expect(page.get_by_role("status").first).to_contain_text("4 sent, 0 refused")
+    expect(page.get_by_role("status").first).to_contain_text("4 messages sent, 0 refused")
     page.goto(live_server.url + outbox)
     reminded = page.locator("tbody tr").filter(has_text=re.compile("Rappel|Reminder"))
     expect(reminded).to_have_count(4)

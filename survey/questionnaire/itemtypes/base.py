@@ -18,6 +18,7 @@ from typing import Any, ClassVar, Protocol
 from analysis.codebook import MISSING_CODES
 
 from .. import expressions
+from ..messages import Text, msg
 from ..model import Choice, Item
 
 SPECIAL_ANSWERS = MISSING_CODES
@@ -42,13 +43,13 @@ class Reader(Protocol):
     choice_lists: dict[str, tuple[Choice, ...]]
     rosters: dict[str, tuple[Choice, ...]]
 
-    def problem(self, path: Path, message: str) -> None: ...
+    def problem(self, path: Path, text: Text) -> None: ...
     def choices(self, value: Any, path: Path, integer: bool = False) -> tuple[Choice, ...]: ...
     def choice_ref(self, item: dict, path: Path, integer: bool = False
                    ) -> tuple[Choice, ...]: ...
     def count(self, entry: dict, path: Path, key: str) -> int | None: ...
     def flag(self, entry: dict, path: Path, key: str) -> bool: ...
-    def unique_code(self, data: dict, path: Path, what: str) -> str: ...
+    def unique_code(self, data: dict, path: Path, what: Text) -> str: ...
 
 
 def as_text(value: Any) -> str | None:
@@ -114,7 +115,8 @@ class ItemType:
     def check(self, reader: Reader, item: Item, path: Path) -> None:
         """Checks that need the whole item (after the common keys are read)."""
         if not self.takes_constraint and item.constraint is not None:
-            reader.problem((*path, "constraint"), f"a {self.name} cannot have a constraint")
+            reader.problem((*path, "constraint"), msg("a %(type)s cannot have a constraint",
+                                                      type=self.name))
 
     def answer_keys(self, item: Item) -> tuple[str, ...]:
         """Keys of the stored answers this item fills; expressions name them."""

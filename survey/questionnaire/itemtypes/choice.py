@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..messages import msg
 from ..model import Choice, Item
 from .base import (
     Issue,
@@ -70,8 +71,9 @@ def integer_scale(reader: Reader, entry: dict, path: Path, code: str) -> tuple[C
     """Choices coded 1, 2, ... in order, so scores can be computed (Likert and matrix)."""
     choices = reader.choice_ref(entry, path, integer=True)
     if choices and [c.code for c in choices] != list(range(1, len(choices) + 1)):
-        reader.problem((*path, "choices"), f"the choices of '{code}' must be coded 1, 2, ... "
-                       "in order, so scores can be computed")
+        reader.problem((*path, "choices"), msg("the choices of '%(code)s' must be coded 1, 2, "
+                                               "... in order, so scores can be computed",
+                                               code=code))
     return choices
 
 
@@ -129,26 +131,28 @@ class Likert(SingleChoice):
     def read(self, reader: Reader, entry: dict, path: Path, code: str) -> dict[str, Any]:
         if "choices" in entry:
             if "points" in entry or "anchors" in entry:
-                reader.problem(path, f"likert item '{code}' takes either choices or "
-                               "points with anchors, not both")
+                reader.problem(path, msg("likert item '%(code)s' takes either choices or "
+                                         "points with anchors, not both", code=code))
             return {"choices": integer_scale(reader, entry, path, code)}
         points = reader.count(entry, path, "points")
         anchors = entry.get("anchors")
         if points is None or points < 2 or points > 11:
-            reader.problem(path, f"likert item '{code}' needs choices, or points (2 to 11) "
-                           "with anchors")
+            reader.problem(path, msg("likert item '%(code)s' needs choices, or points (2 to "
+                                     "11) with anchors", code=code))
             return {}
         parsed: dict[str, tuple[str, str]] = {}
         if not isinstance(anchors, dict):
-            reader.problem((*path, "anchors"), f"likert item '{code}' needs anchors: "
-                           "{fr: [low, high], en: [low, high]}")
+            reader.problem((*path, "anchors"), msg("likert item '%(code)s' needs anchors: "
+                                                   "{fr: [low, high], en: [low, high]}",
+                                                   code=code))
         else:
             for lang in reader.languages:
                 pair = anchors.get(lang)
                 if not (isinstance(pair, list) and len(pair) == 2
                         and all(isinstance(p, str) and p.strip() for p in pair)):
-                    reader.problem((*path, "anchors"), f"the {lang} anchors of '{code}' must "
-                                   "be two texts: [low, high]")
+                    reader.problem((*path, "anchors"), msg(
+                        "the %(language)s anchors of '%(code)s' must be two texts: [low, high]",
+                        language=lang, code=code))
                 else:
                     parsed[lang] = (pair[0].strip(), pair[1].strip())
 
@@ -203,8 +207,8 @@ class MultipleChoice(SingleChoice):
             exclusive = [exclusive]
         keys = {c.key for c in choices}
         if not isinstance(exclusive, list) or any(str(e) not in keys for e in exclusive):
-            reader.problem((*path, "exclusive"), f"'exclusive' of '{code}' must list codes of "
-                           "its choices")
+            reader.problem((*path, "exclusive"), msg("'exclusive' of '%(code)s' must list "
+                                                     "codes of its choices", code=code))
             exclusive = []
         return {"choices": choices, "max_choices": reader.count(entry, path, "max"),
                 "exclusive": tuple(str(e) for e in exclusive)}

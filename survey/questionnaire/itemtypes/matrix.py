@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..messages import msg
 from ..model import Choice, Item
 from .base import (
     Issue,
@@ -38,10 +39,10 @@ class Matrix(ItemType):
         rows = reader.choices(entry.get("rows"), (*path, "rows"))
         for n, row in enumerate(rows):
             if not isinstance(row.code, str):
-                reader.problem((*path, "rows", n), f"matrix row codes must be names, not "
-                               f"{row.code}")
+                reader.problem((*path, "rows", n), msg("matrix row codes must be names, not "
+                                                       "%(code)s", code=row.code))
                 continue
-            reader.unique_code({"code": row.code}, (*path, "rows", n, "code"), "row code")
+            reader.unique_code({"code": row.code}, (*path, "rows", n, "code"), msg("row code"))
         return {"choices": choices, "rows": rows}
 
     def answer_keys(self, item: Item) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..messages import msg, words
 from ..model import Choice, Item
 from .base import Issue, ItemType, Pairs, Path, RawValues, Reader, codebook_base, posted
 from .choice import list_values, pick_many
@@ -36,27 +37,31 @@ class Nomination(ItemType):
         roster = entry.get("roster")
         fallback = entry.get("roster_fallback")
         if roster != "campaign" and roster not in reader.rosters:
-            reader.problem((*path, "roster"), f"roster of '{code}' must be 'campaign' or one of "
-                           f"the rosters ({', '.join(sorted(reader.rosters)) or 'none defined'})")
+            reader.problem((*path, "roster"), msg(
+                "roster of '%(code)s' must be 'campaign' or one of the rosters (%(names)s)",
+                code=code, names=words(*sorted(reader.rosters)) or msg("none defined")))
         if fallback is not None and fallback not in reader.rosters:
-            reader.problem((*path, "roster_fallback"), f"unknown roster '{fallback}'")
+            reader.problem((*path, "roster_fallback"), msg("unknown roster '%(name)s'",
+                                                           name=fallback))
         rating: tuple[Choice, ...] = ()
         if "rating" in entry:
             name = entry["rating"]
             if not isinstance(name, str) or name not in reader.choice_lists:
-                reader.problem((*path, "rating"), f"'rating' of '{code}' must name a choice "
-                               "list")
+                reader.problem((*path, "rating"), msg("'rating' of '%(code)s' must name a "
+                                                      "choice list", code=code))
             else:
                 rating = reader.choice_lists[name]
                 if not all(isinstance(c.code, int) for c in rating):
-                    reader.problem((*path, "rating"), f"rating list '{name}' needs whole-number "
-                                   "codes")
+                    reader.problem((*path, "rating"), msg("rating list '%(name)s' needs "
+                                                          "whole-number codes", name=name))
         self_pick = reader.flag(entry, path, "self")
         maximum = reader.count(entry, path, "max")
         if self_pick and maximum != 1:
-            reader.problem(path, f"'{code}' has self: true, so it needs max: 1")
+            reader.problem(path, msg("'%(code)s' has self: true, so it needs max: 1",
+                                     code=code))
         if self_pick and rating:
-            reader.problem(path, f"'{code}' has self: true, so it cannot be rated")
+            reader.problem(path, msg("'%(code)s' has self: true, so it cannot be rated",
+                                     code=code))
         return {"roster": roster, "roster_fallback": fallback, "rating": rating,
                 "self_pick": self_pick, "max_choices": maximum}
 

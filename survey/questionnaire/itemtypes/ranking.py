@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
+from ..messages import msg
 from ..model import Choice, Item
 from .base import (
     Issue,
@@ -54,10 +55,11 @@ class Ranking(ItemType):
         choices = reader.choice_ref(entry, path)
         maximum = reader.count(entry, path, "max")
         if choices and len(choices) < 2:
-            reader.problem(path, f"ranking '{code}' needs at least 2 choices to put in order")
+            reader.problem(path, msg("ranking '%(code)s' needs at least 2 choices to put in "
+                                     "order", code=code))
         if maximum is not None and choices and maximum > len(choices):
-            reader.problem((*path, "max"), f"'max' of '{code}' is more than its "
-                           f"{len(choices)} choices")
+            reader.problem((*path, "max"), msg("'max' of '%(code)s' is more than its %(count)s "
+                                               "choices", code=code, count=len(choices)))
         return {"choices": choices, "max_choices": maximum}
 
     def data_columns(self, item: Item) -> tuple[str, ...]:

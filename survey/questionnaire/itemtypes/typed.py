@@ -10,6 +10,7 @@ import math
 import re
 from typing import Any
 
+from ..messages import msg
 from ..model import Choice, Item
 from .base import Issue, ItemType, Pairs, Path, Reader
 
@@ -36,11 +37,12 @@ class Integer(ItemType):
             ok = (isinstance(value, int) if self.number_type is int
                   else isinstance(value, int | float))
             if isinstance(value, bool) or not ok:
-                reader.problem((*path, key), f"'{key}' of '{code}' must be a number")
+                reader.problem((*path, key), msg("'%(key)s' of '%(code)s' must be a number",
+                                                 key=key, code=code))
             else:
                 result[field] = value
         if "minimum" in result and "maximum" in result and result["minimum"] > result["maximum"]:
-            reader.problem(path, f"'min' of '{code}' is above its 'max'")
+            reader.problem(path, msg("'min' of '%(code)s' is above its 'max'", code=code))
         return result
 
     def parse_text(self, item: Item, text: str) -> tuple[Any, Issue | None]:
@@ -90,8 +92,9 @@ class Text(ItemType):
     def read(self, reader: Reader, entry: dict, path: Path, code: str) -> dict[str, Any]:
         value = entry.get("max_length", self.limit)
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= self.limit:
-            reader.problem((*path, "max_length"), f"'max_length' of '{code}' must be 1 to "
-                           f"{self.limit}")
+            reader.problem((*path, "max_length"), msg("'max_length' of '%(code)s' must be 1 "
+                                                      "to %(limit)s", code=code,
+                                                      limit=self.limit))
             value = self.limit
         return {"max_length": value}
 
@@ -129,7 +132,8 @@ class Date(ItemType):
             try:
                 result[field] = dt.date.fromisoformat(str(value)).isoformat()
             except ValueError:
-                reader.problem((*path, key), f"'{key}' of '{code}' must be a date YYYY-MM-DD")
+                reader.problem((*path, key), msg("'%(key)s' of '%(code)s' must be a date "
+                                                 "YYYY-MM-DD", key=key, code=code))
         return result
 
     def parse_text(self, item: Item, text: str) -> tuple[Any, Issue | None]:
@@ -160,5 +164,5 @@ class Note(ItemType):
 
     def check(self, reader: Reader, item: Item, path: Path) -> None:
         if item.required or item.special or item.constraint:
-            reader.problem(path, f"note '{item.code}' only shows text: it cannot be required, "
-                           "have special answers or a constraint")
+            reader.problem(path, msg("note '%(code)s' only shows text: it cannot be required, "
+                                     "have special answers or a constraint", code=item.code))

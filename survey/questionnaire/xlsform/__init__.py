@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
 from ..loader import DefinitionError, Problem, load_data, load_file
+from ..messages import Note, msg
 from ..model import Definition
 from .reading import Converted, Reader
 from .workbook import WorkbookError, read_workbook
@@ -18,7 +19,7 @@ XLSX_SUFFIXES = (".xlsx",)
 @dataclass(frozen=True)
 class Imported:
     definition: Definition
-    notes: list[str] = field(default_factory=list)  # what was assumed or ignored
+    notes: list[Note] = field(default_factory=list)  # what was assumed or ignored
 
 
 def convert(content: bytes, name: str = "<xlsform>") -> Converted:
@@ -27,7 +28,7 @@ def convert(content: bytes, name: str = "<xlsform>") -> Converted:
         book = read_workbook(content)
     except WorkbookError as error:
         converted = Converted(data={})
-        converted.refusals.append(Problem(name, 1, str(error)))
+        converted.refusals.append(Problem(name, 1, error.text))
         return converted
     return Reader(book, name).convert()
 
@@ -56,7 +57,8 @@ def load_path(path: str | FsPath) -> Imported:
         try:
             content = path.read_bytes()
         except OSError as error:
-            raise DefinitionError([Problem(str(path), 1, f"cannot read the file: {error}")]
+            raise DefinitionError([Problem(str(path), 1, msg("cannot read the file: "
+                                                             "%(reason)s", reason=str(error)))]
                                   ) from None
         return read_xlsform(content, str(path))
     return Imported(load_file(path))

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..itemtypes import TYPES, ItemType
 from ..loader import CODE_RE, LANG_RE, Problem
+from ..messages import N_, Note, Text, msg, words
 from ..model import SPECIAL_ANSWERS
 from ..yamlsource import Path
 from .workbook import Sheet, Workbook
@@ -33,59 +34,62 @@ SELECT_ALIASES = {"select one": "select_one",
                   "select multiple": "select_multiple"}
 
 REFUSED_TYPES = {
-    "repeat": "repeats (a group answered several times) cannot be expressed here",
-    "geopoint": "GPS locations are not collected here",
-    "geotrace": "GPS locations are not collected here",
-    "geoshape": "GPS locations are not collected here",
-    "start-geopoint": "GPS locations are not collected here",
-    "image": "photos cannot be collected here", "photo": "photos cannot be collected here",
-    "audio": "recordings cannot be collected here",
-    "background-audio": "recordings cannot be collected here",
-    "video": "videos cannot be collected here", "file": "files cannot be collected here",
-    "barcode": "barcodes cannot be scanned here",
-    "calculate": "calculations are not evaluated here",
-    "hidden": "hidden values are not kept here",
-    "xml-external": "external data cannot be used here",
-    "csv-external": "external data cannot be used here",
-    "select_one_from_file": "choices from a file cannot be used here: copy them into the "
-                            "choices sheet and use select_one",
-    "select_multiple_from_file": "choices from a file cannot be used here: copy them into the "
-                                 "choices sheet and use select_multiple",
-    "select_one_external": "external choices cannot be used here: copy them into the choices "
-                           "sheet and use select_one",
-    "time": "times of day are not supported (only dates)",
-    "datetime": "times of day are not supported (only dates)",
-    "range": "range sliders are not supported: use an integer with min and max, or a likert",
-    "acknowledge": "acknowledge is not supported: use a note",
-    "trigger": "acknowledge is not supported: use a note",
-    "osm": "maps are not supported here",
-    "phonenumber_question": "phone numbers are not collected with the answers here",
-    "include": "including other forms is not supported: copy the questions in",
+    "repeat": N_("repeats (a group answered several times) cannot be expressed here"),
+    "geopoint": N_("GPS locations are not collected here"),
+    "geotrace": N_("GPS locations are not collected here"),
+    "geoshape": N_("GPS locations are not collected here"),
+    "start-geopoint": N_("GPS locations are not collected here"),
+    "image": N_("photos cannot be collected here"),
+    "photo": N_("photos cannot be collected here"),
+    "audio": N_("recordings cannot be collected here"),
+    "background-audio": N_("recordings cannot be collected here"),
+    "video": N_("videos cannot be collected here"),
+    "file": N_("files cannot be collected here"),
+    "barcode": N_("barcodes cannot be scanned here"),
+    "calculate": N_("calculations are not evaluated here"),
+    "hidden": N_("hidden values are not kept here"),
+    "xml-external": N_("external data cannot be used here"),
+    "csv-external": N_("external data cannot be used here"),
+    "select_one_from_file": N_("choices from a file cannot be used here: copy them into "
+                               "the choices sheet and use select_one"),
+    "select_multiple_from_file": N_("choices from a file cannot be used here: copy them into "
+                                    "the choices sheet and use select_multiple"),
+    "select_one_external": N_("external choices cannot be used here: copy them into the "
+                              "choices sheet and use select_one"),
+    "time": N_("times of day are not supported (only dates)"),
+    "datetime": N_("times of day are not supported (only dates)"),
+    "range": N_("range sliders are not supported: use an integer with min and max, or a "
+                "likert"),
+    "acknowledge": N_("acknowledge is not supported: use a note"),
+    "trigger": N_("acknowledge is not supported: use a note"),
+    "osm": N_("maps are not supported here"),
+    "phonenumber_question": N_("phone numbers are not collected with the answers here"),
+    "include": N_("including other forms is not supported: copy the questions in"),
 }
 METADATA = {
-    "start": "answer times are recorded by Proximité itself",
-    "end": "answer times are recorded by Proximité itself",
-    "today": "answer times are recorded by Proximité itself",
-    "deviceid": "Proximité records no device or person identifiers",
-    "imei": "Proximité records no device or person identifiers",
-    "subscriberid": "Proximité records no device or person identifiers",
-    "simserial": "Proximité records no device or person identifiers",
-    "phonenumber": "Proximité records no device or person identifiers",
-    "username": "Proximité records no device or person identifiers",
-    "email": "Proximité records no device or person identifiers",
-    "audit": "Proximité records no device or person identifiers",
+    "start": N_("answer times are recorded by Proximité itself"),
+    "end": N_("answer times are recorded by Proximité itself"),
+    "today": N_("answer times are recorded by Proximité itself"),
+    "deviceid": N_("Proximité records no device or person identifiers"),
+    "imei": N_("Proximité records no device or person identifiers"),
+    "subscriberid": N_("Proximité records no device or person identifiers"),
+    "simserial": N_("Proximité records no device or person identifiers"),
+    "phonenumber": N_("Proximité records no device or person identifiers"),
+    "username": N_("Proximité records no device or person identifiers"),
+    "email": N_("Proximité records no device or person identifiers"),
+    "audit": N_("Proximité records no device or person identifiers"),
 }
 REFUSED_COLUMNS = {
-    "image": "pictures in questions are not shown here",
-    "big-image": "pictures in questions are not shown here",
-    "audio": "sounds in questions are not played here",
-    "video": "videos in questions are not shown here",
-    "media": "pictures and sounds in questions are not shown here",
-    "choice_filter": "choices filtered by earlier answers (cascading selects) cannot be "
-                     "expressed here",
-    "calculation": "calculations are not evaluated here",
-    "repeat_count": "repeats cannot be expressed here",
-    "trigger": "triggers are not supported here",
+    "image": N_("pictures in questions are not shown here"),
+    "big-image": N_("pictures in questions are not shown here"),
+    "audio": N_("sounds in questions are not played here"),
+    "video": N_("videos in questions are not shown here"),
+    "media": N_("pictures and sounds in questions are not shown here"),
+    "choice_filter": N_("choices filtered by earlier answers (cascading selects) cannot be "
+                        "expressed here"),
+    "calculation": N_("calculations are not evaluated here"),
+    "repeat_count": N_("repeats cannot be expressed here"),
+    "trigger": N_("triggers are not supported here"),
 }
 # Columns read here or by the item types; anything else with a value is listed as ignored.
 SURVEY_COLUMNS = {"type", "name", "label", "hint", "required", "relevant", "relevance",
@@ -123,7 +127,7 @@ class Converted:
     data: dict[str, Any]
     places: dict[Path, str] = field(default_factory=dict)
     refusals: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
 
 def text_of(languages: Sequence[str], key: str) -> dict[str, str]:
@@ -174,23 +178,25 @@ class Reader:
 
     # -- reporting -------------------------------------------------------------------------
 
-    def refuse(self, place: str, message: str) -> None:
-        self.out.refusals.append(Problem(self.name, 1, message, place))
+    def refuse(self, place: str, text: Text) -> None:
+        self.out.refusals.append(Problem(self.name, 1, text, place))
 
-    def note(self, message: str) -> None:
-        self.out.notes.append(message)
+    def note(self, text: Text, place: str | None = None) -> None:
+        self.out.notes.append(Note(text, place))
 
     # -- entry -----------------------------------------------------------------------------
 
     def convert(self) -> Converted:
         survey = self.book.get("survey")
         if survey is None or not any(survey.rows):
-            self.refuse("survey", "the workbook has no survey sheet with questions: an XLSForm "
-                        "needs a sheet named 'survey' (type, name, label columns)")
+            self.refuse("survey", msg("the workbook has no survey sheet with questions: an "
+                                      "XLSForm needs a sheet named 'survey' (type, name, label "
+                                      "columns)"))
             return self.out
         for header in ("type", "name"):
             if header not in {split_header(h)[0] for h in survey.headers}:
-                self.refuse(f"{survey.name}!1", f"the survey sheet has no '{header}' column")
+                self.refuse(f"{survey.name}!1", msg("the survey sheet has no '%(column)s' "
+                                                    "column", column=header))
         if self.out.refusals:
             return self.out
         settings = self.book.get("settings")
@@ -207,15 +213,21 @@ class Reader:
             questions = sum(1 for s in data["sections"] for i in s["items"]
                             if i.get("type") != "note")
             data["minutes"] = max(1, min(240, round(questions / 4)))
-            minutes = "1 minute" if data["minutes"] == 1 else f"{data['minutes']} minutes"
-            self.note(f"settings: no minutes column: about {minutes} assumed for {questions} "
-                      f"questions; give the time it takes in a minutes column")
+            template = (N_("no minutes column: about %(minutes)s minute assumed for "
+                           "%(questions)s questions; give the time it takes in a minutes "
+                           "column") if data["minutes"] == 1 else
+                        N_("no minutes column: about %(minutes)s minutes assumed for "
+                           "%(questions)s questions; give the time it takes in a minutes "
+                           "column"))
+            self.note(Text(template, {"minutes": data["minutes"], "questions": questions}),
+                      "settings")
         self.finish_lists()
         scales = self.read_scales()
         if scales:
             data["scales"] = scales
         for column, place in self.ignored_columns.items():
-            self.note(f"{place}: column '{column}' is not used here; its values are ignored")
+            self.note(msg("column '%(column)s' is not used here; its values are ignored",
+                          column=column), place)
         return self.out
 
     # -- languages -------------------------------------------------------------------------
@@ -236,17 +248,19 @@ class Reader:
                     continue
                 code = language_code(lang)
                 if code is None:
-                    self.refuse(sheet.header_place(header), f"cannot tell the language of column "
-                                f"'{header}': write it as {base}::{lang} (xx) with a two-letter "
-                                "code, e.g. label::Français (fr)")
+                    example = f"{base}::{lang} (xx)"
+                    self.refuse(sheet.header_place(header), msg(
+                        "cannot tell the language of column '%(column)s': write it as "
+                        "%(example)s with a two-letter code, e.g. label::Français (fr)",
+                        column=header, example=example))
                     self.unknown_languages.add(lang)
                 elif code not in found:
                     found.append(code)
         if default_code is None and not found:
             default_code = "en"
-            self.note("the labels name no language: they are taken as English (en); set "
-                      "default_language in the settings sheet, or name columns "
-                      "label::Français (fr)")
+            self.note(msg("the labels name no language: they are taken as English (en); set "
+                          "default_language in the settings sheet, or name columns "
+                          "label::Français (fr)"))
         elif plain and default_code is None:
             default_code = found[0]
         if default_code and default_code in found:
@@ -305,8 +319,9 @@ class Reader:
                 self.renamed[name] = name if CODE_RE.match(name) else self.normalise(name)
         changed = [f"{a} -> {b}" for a, b in self.renamed.items() if a != b]
         if changed:
-            self.note(f"names made into codes (lower case letters, digits and '_'): "
-                      f"{', '.join(changed[:8])}{' ...' if len(changed) > 8 else ''}")
+            self.note(msg("names made into codes (lower case letters, digits and '_'): "
+                          "%(names)s", names=words(*changed[:8])
+                          + (" ..." if len(changed) > 8 else "")))
 
     def code(self, name: str) -> str:
         return self.renamed.get(name, self.normalise(name))
@@ -341,7 +356,7 @@ class Reader:
                                refuse=True)
             if not list_name or not name:
                 self.refuse(sheet.place(index, "list_name" if not list_name else "name"),
-                            "a choice needs both a list_name and a name")
+                            msg("a choice needs both a list_name and a name"))
                 continue
             code: Any
             if is_number(name) and str(int(name)) == name.lstrip("+"):
@@ -357,12 +372,13 @@ class Reader:
             self.lists.setdefault(list_name, []).append(
                 (index, {"code": code, **labels, "_place": sheet.place(index, "name")}))
         if self.list_special:
-            self.note("choices named dont_know or prefer_not become the special answers of "
-                      "the items using their list (labels are the app's own)")
+            self.note(msg("choices named dont_know or prefer_not become the special answers "
+                          "of the items using their list (labels are the app's own)"))
 
     def list_choices(self, list_name: str, place: str) -> list[dict[str, Any]] | None:
         if list_name not in self.lists:
-            self.refuse(place, f"the choice list '{list_name}' is not in the choices sheet")
+            self.refuse(place, msg("the choice list '%(name)s' is not in the choices sheet",
+                                   name=list_name))
             return None
         return [dict(entry) for _index, entry in self.lists[list_name]]
 
@@ -423,8 +439,8 @@ class Reader:
             self.out.places[("audience",)] = place("audience")
         else:
             data["audience"] = "citizen"
-            self.note("settings: no audience column: taken as citizen (patient, professional "
-                      "or citizen)")
+            self.note(msg("no audience column: taken as citizen (patient, professional or "
+                          "citizen)"), "settings")
         minutes = (s.get("minutes") or "").strip()
         data["minutes"] = int(minutes) if is_number(minutes) else minutes or None
         self.out.places[("minutes",)] = place("minutes")
@@ -437,8 +453,8 @@ class Reader:
                 texts = {lang: data["code"] for lang in self.languages}
             if texts is None:
                 texts = text_of(self.languages, key)
-                self.note(f"settings: no {key} column: a standard {key} text was used; "
-                          f"write your own ({key}::Français (fr), ...) before publishing")
+                self.note(Text(STANDARD_TEXT_NOTES[key], {"column": f"{key}::Français (fr)"}),
+                          "settings")
             data[key] = texts
 
     # -- survey ----------------------------------------------------------------------------
@@ -483,16 +499,17 @@ class Reader:
                 continue
             if lowered in GROUP_END or lowered.startswith("end group") or base == "end_group":
                 if not stack:
-                    self.refuse(sheet.place(index, "type"), "'end group' without a matching "
-                                "'begin group'")
+                    self.refuse(sheet.place(index, "type"), msg(
+                        "'end group' without a matching 'begin group'"))
                     continue
                 group = stack.pop()
                 if group.get("page"):
                     current = None
                 continue
             if lowered.startswith(tuple(REPEAT)):
-                self.refuse(sheet.place(index, "type"), f"'{kind_text}': "
-                            f"{REFUSED_TYPES['repeat']}")
+                self.refuse(sheet.place(index, "type"), msg(
+                    "'%(type)s': %(reason)s", type=kind_text,
+                    reason=Text(REFUSED_TYPES["repeat"])))
                 continue
             entries = self.read_item(sheet, index, row, base, kind_text, stack)
             if not entries:
@@ -503,8 +520,8 @@ class Reader:
             for entry in entries:
                 self.add_item(current, entry, sections)
         for group in stack:
-            self.refuse(sheet.place(group["row"], "type"), "'begin group' without a matching "
-                        "'end group'")
+            self.refuse(sheet.place(group["row"], "type"), msg(
+                "'begin group' without a matching 'end group'"))
         return sections
 
     def loose_section(self, number: int, sections: list[dict[str, Any]], sheet: Sheet,
@@ -517,8 +534,8 @@ class Reader:
         self.out.places[(("sections", len(sections)))] = sheet.place(index)
         sections.append(section)
         if number == 1:
-            self.note("questions outside any group are put on pages titled with the form "
-                      "title: use begin group / end group to make pages")
+            self.note(msg("questions outside any group are put on pages titled with the form "
+                          "title: use begin group / end group to make pages"))
         return section
 
     def add_item(self, section: dict[str, Any], entry: dict[str, Any],
@@ -549,8 +566,8 @@ class Reader:
             title = self.texts(sheet, row, index, "label", ("sections", s, "title"))
             if title is None:
                 title = {lang: name or code for lang in self.languages}
-                self.note(f"{sheet.place(index, 'label')}: group '{name}' has no label: its "
-                          "name is used as the page title")
+                self.note(msg("group '%(name)s' has no label: its name is used as the page "
+                              "title", name=name), sheet.place(index, "label"))
             page["title"] = title
             intro = self.texts(sheet, row, index, "hint", ("sections", s, "intro"))
             if intro:
@@ -573,8 +590,8 @@ class Reader:
             label = self.texts(sheet, row, index, "label")
             if label:  # a heading inside a page: shown as a note
                 group["note"] = {"code": code, "type": "note", "text": label}
-                self.note(f"{sheet.place(index, 'type')}: the group '{name}' inside a page is "
-                          "shown as a note above its questions")
+                self.note(msg("the group '%(name)s' inside a page is shown as a note above "
+                              "its questions", name=name), sheet.place(index, "type"))
         return group
 
     def inherited_relevance(self, stack: list[dict[str, Any]]) -> str | None:
@@ -675,36 +692,40 @@ class Reader:
                 parts = [base, *parts[size:]]
                 break
         if base in METADATA:
-            self.note(f"{type_place}: '{base}' is not collected: {METADATA[base]}")
+            self.note(msg("'%(type)s' is not collected: %(reason)s", type=base,
+                          reason=Text(METADATA[base])), type_place)
             return []
         if base in REFUSED_TYPES:
-            self.refuse(type_place, f"'{kind_text}': {REFUSED_TYPES[base]}")
+            self.refuse(type_place, msg("'%(type)s': %(reason)s", type=kind_text,
+                                        reason=Text(REFUSED_TYPES[base])))
             return []
         or_other = len(parts) >= 3 and parts[2].lower() == "or_other"
         list_name = parts[1] if len(parts) >= 2 else None
         if len(parts) > (3 if or_other else 2) or (len(parts) == 3 and not or_other):
-            self.refuse(type_place, f"cannot read the type '{kind_text}'")
+            self.refuse(type_place, msg("cannot read the type '%(type)s'", type=kind_text))
             return []
         candidates = self.pick_type(base, row, list_name)
         if not candidates:
-            self.refuse(type_place, f"'{kind_text}' is not an XLSForm type that can be used "
-                        f"here (known: {', '.join(sorted(known_types()))})")
+            self.refuse(type_place, msg("'%(type)s' is not an XLSForm type that can be used "
+                                        "here (known: %(types)s)", type=kind_text,
+                                        types=words(*sorted(known_types()))))
             return []
         kind = candidates[0]
         takes_list = "choices" in kind.keys
         if takes_list and list_name is None:
-            self.refuse(type_place, f"'{kind_text}' needs the name of a choice list after it")
+            self.refuse(type_place, msg("'%(type)s' needs the name of a choice list after it",
+                                        type=kind_text))
             return []
         if kind.xlsform_scale and takes_list and list_name in self.lists:
             codes = [e["code"] for _i, e in self.lists[list_name]]
             if codes != list(range(1, len(codes) + 1)) and len(candidates) > 1:
-                self.note(f"{type_place}: shown as a single choice, not a likert: the list "
-                          f"'{list_name}' is not coded 1, 2, ...")
+                self.note(msg("shown as a single choice, not a likert: the list '%(name)s' "
+                              "is not coded 1, 2, ...", name=list_name), type_place)
                 kind = candidates[1]
         self.check_columns(sheet, row, index, SURVEY_COLUMNS | set(kind.xlsform_columns))
         name = (row.get("name") or "").strip()
         if not name:
-            self.refuse(sheet.place(index, "name"), "this question has no name")
+            self.refuse(sheet.place(index, "name"), msg("this question has no name"))
             return []
         code = self.code(name)
         entry: dict[str, Any] = {"code": code, "type": kind.name}
@@ -749,8 +770,9 @@ class Reader:
                                                                          "specify"),
                 "relevant": f"selected(${{{code}}}, 'other')",
                 "_places": {(): type_place}})
-            self.note(f"{type_place}: or_other adds the choice 'other' and a text item "
-                      f"'{code}_other'")
+            other = f"{code}_other"
+            self.note(msg("or_other adds the choice 'other' and a text item '%(code)s'",
+                          code=other), type_place)
         return entries
 
     def common(self, sheet: Sheet, index: int, row: dict[str, str], entry: dict[str, Any],
@@ -776,8 +798,8 @@ class Reader:
                     places[(lang_key,)] = (sheet.place(index, header) if header else
                                            self.text_place(sheet, index, row, column))
             if any("${" in t for t in texts.values()):
-                self.note(f"{self.text_place(sheet, index, row, 'label')}: answers are not "
-                          "inserted into texts here: ${...} is shown as written")
+                self.note(msg("answers are not inserted into texts here: ${...} is shown as "
+                              "written"), self.text_place(sheet, index, row, "label"))
         for key, column in (("required", "required"), ("equity", "equity")):
             value = row.get(column)
             if value is None or not str(value).strip():
@@ -785,8 +807,9 @@ class Reader:
             flag = yes_no(str(value))
             places[(key,)] = sheet.place(index, column)
             if flag is None:
-                self.refuse(sheet.place(index, column), f"'{column}' must be yes or no here "
-                            f"(got '{value}'; conditions are not supported: use relevant)")
+                self.refuse(sheet.place(index, column), msg(
+                    "'%(column)s' must be yes or no here (got '%(value)s'; conditions are not "
+                    "supported: use relevant)", column=column, value=value))
             else:
                 entry[key] = flag
         for key, column in (("relevant", "relevant"), ("relevant", "relevance"),
@@ -797,8 +820,8 @@ class Reader:
                 places[(key,)] = sheet.place(index, column)
         if "constraint" in entry and "constraint_message" not in entry:
             entry["constraint_message"] = text_of(self.languages, "constraint_message")
-            self.note(f"{sheet.place(index, 'constraint')}: no constraint_message: a standard "
-                      "message is shown when the answer is refused")
+            self.note(msg("no constraint_message: a standard message is shown when the "
+                          "answer is refused"), sheet.place(index, "constraint"))
         special = (row.get("special") or "").split()
         if special:
             entry["special"] = special
@@ -818,8 +841,9 @@ class Reader:
             parsed = cell_value(str(value).strip(), value_kind)
             places[(key,)] = sheet.place(index, key)
             if parsed is None:
-                self.refuse(sheet.place(index, key), f"'{key}' must be {KIND_WORDS[value_kind]} "
-                            f"(got '{value}')")
+                self.refuse(sheet.place(index, key), msg(
+                    "'%(column)s' must be %(kind)s (got '%(value)s')", column=key,
+                    kind=Text(KIND_WORDS[value_kind]), value=value))
                 continue
             cells[key] = parsed
         anchors = self.texts(sheet, row, index, "anchors")
@@ -837,8 +861,9 @@ class Reader:
             if base in known:
                 continue
             if base in REFUSED_COLUMNS and refuse:
-                self.refuse(sheet.place(index, header), f"column '{header}': "
-                            f"{REFUSED_COLUMNS[base]}")
+                self.refuse(sheet.place(index, header), msg(
+                    "column '%(column)s': %(reason)s", column=header,
+                    reason=Text(REFUSED_COLUMNS[base])))
             elif header not in self.ignored_columns and base not in SURVEY_COLUMNS_ALL:
                 self.ignored_columns[header] = sheet.place(index, header)
 
@@ -861,8 +886,9 @@ class Reader:
                 parsed = cell_value(value, kind)
                 self.out.places[("scales", n, key)] = sheet.place(index, key)
                 if parsed is None:
-                    self.refuse(sheet.place(index, key), f"'{key}' must be "
-                                f"{KIND_WORDS[kind]} (got '{value}')")
+                    self.refuse(sheet.place(index, key), msg(
+                        "'%(column)s' must be %(kind)s (got '%(value)s')", column=key,
+                        kind=Text(KIND_WORDS[kind]), value=value))
                     continue
                 if kind == "words":
                     parsed = [self.code(str(v)) for v in parsed]
@@ -876,8 +902,14 @@ class Reader:
 
 TYPES_YESNO_LIST = next((t.xlsform_list for t in TYPES.values() if t.xlsform_list), None)
 SURVEY_COLUMNS_ALL = SURVEY_COLUMNS | {k for t in TYPES.values() for k in t.xlsform_columns}
-KIND_WORDS = {"int": "a whole number", "number": "a number", "text": "a text",
-              "words": "codes separated by spaces", "flag": "yes or no"}
+KIND_WORDS = {"int": N_("a whole number"), "number": N_("a number"), "text": N_("a text"),
+              "words": N_("codes separated by spaces"), "flag": N_("yes or no")}
+STANDARD_TEXT_NOTES = {
+    "introduction": N_("no introduction column: a standard introduction was used; write your "
+                       "own (%(column)s, ...) before publishing"),
+    "consent": N_("no consent column: a standard consent text was used; write your own "
+                  "(%(column)s, ...) before publishing"),
+}
 
 
 def known_types() -> set[str]:

@@ -17,6 +17,8 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from ..messages import Text, msg
+
 MAX_BYTES = 5 * 1024 * 1024  # a large XLSForm is a few hundred kB
 MAX_UNPACKED = 100 * 1024 * 1024  # refuse zip bombs before openpyxl unpacks them
 EXTENSION_SHEETS = {"scales"}  # ours; pyxform reads only XLSForm's own sheets
@@ -42,7 +44,11 @@ def clean_header(header: str) -> str:
 
 
 class WorkbookError(ValueError):
-    """The upload is not a workbook we can read; the message says why and what to do."""
+    """The upload is not a workbook we can read; ``text`` says why and what to do."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(str(text))
+        self.text = text
 
 
 @dataclass
@@ -78,11 +84,13 @@ def read_workbook(content: bytes) -> Workbook:
     try:
         book = xlsx_to_dict(io.BytesIO(content))
     except PyXFormError as error:
-        raise WorkbookError(f"the spreadsheet cannot be read ({error}); open it in a "
-                            "spreadsheet program and save it again as .xlsx") from None
+        raise WorkbookError(msg("the spreadsheet cannot be read (%(reason)s); open it in a "
+                                "spreadsheet program and save it again as .xlsx",
+                                reason=str(error))) from None
     except Exception as error:  # noqa: BLE001  a corrupt file can fail anywhere inside
-        raise WorkbookError(f"the spreadsheet is damaged and cannot be read "
-                            f"({type(error).__name__}); save it again as .xlsx") from None
+        raise WorkbookError(msg("the spreadsheet is damaged and cannot be read (%(reason)s); "
+                                "save it again as .xlsx", reason=type(error).__name__)
+                            ) from None
     letters, extension = header_letters(content)
     book.update(extension)
     sheets: dict[str, Sheet] = {}
@@ -102,30 +110,32 @@ def read_workbook(content: bytes) -> Workbook:
 def check_container(content: bytes) -> None:
     """Refuse what is not an .xlsx before any parser sees it."""
     if not content:
-        raise WorkbookError("the file is empty")
+        raise WorkbookError(msg("the file is empty"))
     if len(content) > MAX_BYTES:
-        raise WorkbookError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+        raise WorkbookError(msg("the file is larger than %(size)s MB",
+                                size=MAX_BYTES // (1024 * 1024)))
     if content.startswith(CFB_MAGIC):
         if "EncryptedPackage".encode("utf-16-le") in content:
-            raise WorkbookError("the spreadsheet is protected by a password: remove the "
-                                "password (File > Info > Protect workbook) and upload it again")
-        raise WorkbookError("this is an old .xls spreadsheet: save it as .xlsx "
-                            "(Excel workbook) and upload it again")
+            raise WorkbookError(msg("the spreadsheet is protected by a password: remove the "
+                                    "password (File > Info > Protect workbook) and upload it "
+                                    "again"))
+        raise WorkbookError(msg("this is an old .xls spreadsheet: save it as .xlsx (Excel "
+                                "workbook) and upload it again"))
     if not content.startswith(b"PK"):
-        raise WorkbookError("this is not a spreadsheet: upload an XLSForm saved as .xlsx")
+        raise WorkbookError(msg("this is not a spreadsheet: upload an XLSForm saved as .xlsx"))
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             names = archive.namelist()
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, ValueError):
-        raise WorkbookError("the spreadsheet is damaged (not a complete .xlsx file): "
-                            "save it again as .xlsx") from None
+        raise WorkbookError(msg("the spreadsheet is damaged (not a complete .xlsx file): "
+                                "save it again as .xlsx")) from None
     if "xl/workbook.xml" not in names:
-        raise WorkbookError("this is not an Excel workbook (.xlsx): an XLSForm is a "
-                            "spreadsheet with survey and choices sheets")
+        raise WorkbookError(msg("this is not an Excel workbook (.xlsx): an XLSForm is a "
+                                "spreadsheet with survey and choices sheets"))
     if unpacked > MAX_UNPACKED:
-        raise WorkbookError("the spreadsheet unpacks to more than 100 MB: that is not an "
-                            "XLSForm")
+        raise WorkbookError(msg("the spreadsheet unpacks to more than 100 MB: that is not an "
+                                "XLSForm"))
 
 
 def header_letters(content: bytes) -> tuple[dict[str, dict[str, str]], dict[str, Any]]:
