@@ -1,22 +1,28 @@
 """Internal consistency of scales: Cronbach's alpha, McDonald's omega, item statistics.
 
-Missing answers are handled as R's ``psych`` does by default: covariances and correlations are
-computed **pairwise** (each pair of items over the respondents who answered both).
-``missing="listwise"`` keeps only respondents who answered every item instead.
+Everything here follows R's ``psych`` (Revelle), including on messy data:
 
-- ``cronbach_alpha``: k/(k-1) (1 - tr(C)/sum(C)) of the item covariance matrix C, with Feldt's
-  F-based interval (Feldt, Woodruff & Salih 1987); equal to ``psych::alpha()``'s ``raw_alpha``.
-- ``mcdonald_omega``: omega total as ``psych::omega(x, nfactors = 1)`` computes it (Revelle &
-  Zinbarg 2009): one factor fitted by minimum residual (``fm = "minres"``) to the pairwise
-  correlation matrix R, items with a negative loading flipped, then
-  omega_t = 1 - sum(u2) / sum(R), u2 = 1 - loading^2. ``method="ml"`` fits the factor by maximum
-  likelihood instead (R's ``factanal``) and gives (sum l)^2 / ((sum l)^2 + sum u2).
-  Its interval is a percentile bootstrap over respondents (seeded, so reports are reproducible).
+- Missing answers: covariances and correlations are **pairwise** (each pair of items over the
+  respondents who answered both, R's ``use = "pairwise"``) over every row given, so ``n`` is
+  the number of rows, as psych's (respondents with one answer still count in the variances).
+  ``missing="listwise"`` keeps only respondents who answered every item instead.
+- ``screen_items``: items nobody answered or without variance are left out before anything is
+  computed (psych: "had no variance and was deleted"), and items loading negatively on the first
+  principal component are named (psych: "probably should be reversed").
+- ``cronbach_alpha``: ``psych::alpha(x)$total$raw_alpha``, k/(k-1) (1 - tr(C)/sum(C)) of the
+  item covariance matrix C, with Feldt's interval (Feldt, Woodruff & Salih 1987; psych's
+  ``alpha.ci``), ``std.alpha`` and the Duhachek & Iacobucci (2004) interval (psych's ``ase``).
+- ``mcdonald_omega``: ``psych::omega(x, nfactors = 1, fm = "minres" | "ml")$omega.tot``
+  (Revelle & Zinbarg 2009): one factor fitted to the pairwise correlation matrix R by minimum
+  residual or maximum likelihood, items with a negative loading flipped, then
+  omega_t = 1 - sum(u2) / sum(R), u2 = 1 - loading^2. Its interval is a percentile bootstrap
+  over respondents (seeded, so reports are reproducible).
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Literal
 
@@ -35,8 +41,9 @@ BOOTSTRAP_SEED = 20240601
 class Estimate:
     """A point estimate with its 95% interval (NaN when not available) and its sample size.
 
-    ``n`` counts the respondents used: those with at least two answers (pairwise) or with every
-    item answered (listwise). ``missing`` says which.
+    ``n`` is psych's: every respondent (row) given, answered or not (pairwise), or those who
+    answered every item (listwise). ``k`` counts the items used (items without variance or
+    without answers are left out, see ``screen_items``). ``missing`` says which policy.
     """
 
     value: float
@@ -47,16 +54,83 @@ class Estimate:
     missing: str = "pairwise"
 
 
+@dataclass(frozen=True)
+class Alpha(Estimate):
+    """Cronbach's alpha (``value``, Feldt's interval in ``ci_low``/``ci_high``) with psych's
+    standardised alpha (``std``, ``std.alpha``) and the Duhachek & Iacobucci (2004) interval
+    ``value +- z * ase`` (psych's ``total$ase``, printed by psych as "Duhachek")."""
+
+    std: float = math.nan
+    ase: float = math.nan
+    duhachek_low: float = math.nan
+    duhachek_high: float = math.nan
+
+
 NAN_ESTIMATE = Estimate(math.nan, math.nan, math.nan, 0, 0)
 
 
-def _matrix(items: pd.DataFrame, missing: str) -> np.ndarray:
+@dataclass(frozen=True)
+class Screen:
+    """What ``screen_items`` found in a scale's items, as psych's ``alpha()`` does.
+
+    ``kept``: the items used; ``empty``: items nobody answered; ``constant``: items without
+    variance (one distinct answer, or a single answer), both left out as psych does ("had no
+    variance and was deleted"); ``negative``: kept items loading negatively on the first principal
+    component of the others (psych: "Some items ... were negatively correlated with the total
+    scale and probably should be reversed").
+    """
+
+    kept: tuple[str, ...]
+    empty: tuple[str, ...] = ()
+    constant: tuple[str, ...] = ()
+    negative: tuple[str, ...] = ()
+
+    @property
+    def dropped(self) -> tuple[str, ...]:
+        return (*self.empty, *self.constant)
+
+
+def _numbers(items: pd.DataFrame) -> np.ndarray:
+    return items.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def screen_items(items: pd.DataFrame) -> Screen:
+    """Items psych's ``alpha()`` leaves out or warns about (see ``Screen``).
+
+    Variances are taken over every answer (psych's ``apply(x, 2, sd, na.rm = TRUE)``, before any
+    listwise deletion); the sign check is psych's ``principal(x)``: the first eigenvector of the
+    pairwise correlation matrix, oriented so that its loadings sum to a positive number.
+    """
+    data = _numbers(items)
+    columns = [str(c) for c in items.columns]
+    answered = (~np.isnan(data)).sum(axis=0)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        sd = np.nanstd(data, axis=0, ddof=1) if len(data) else np.full(len(columns), np.nan)
+    empty = answered == 0
+    constant = ~empty & ~(sd > 0)
+    kept = ~empty & ~constant
+    negative: tuple[str, ...] = ()
+    if kept.sum() >= 2:
+        corr = pairwise_moments(data[:, kept])[1]
+        if np.isfinite(corr).all():
+            vector = np.linalg.eigh(corr)[1][:, -1]
+            vector = vector if vector.sum() >= 0 else -vector
+            names = [c for c, keep in zip(columns, kept, strict=True) if keep]
+            negative = tuple(n for n, v in zip(names, vector, strict=True) if v < 0)
+    pick = lambda mask: tuple(c for c, m in zip(columns, mask, strict=True) if m)  # noqa: E731
+    return Screen(pick(kept), pick(empty), pick(constant), negative)
+
+
+def _matrix(items: pd.DataFrame, missing: str, screen: Screen | None = None) -> np.ndarray:
+    """The kept items as floats: every row (pairwise, as psych) or complete rows (listwise)."""
     if missing not in MISSING_POLICIES:
         raise ValueError(f"missing must be one of {MISSING_POLICIES}, not {missing!r}")
-    data = items.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    screen = screen_items(items) if screen is None else screen
+    data = _numbers(items[list(screen.kept)]) if screen.kept else np.empty((len(items), 0))
     if missing == "listwise":
         return data[~np.isnan(data).any(axis=1)]
-    return data[(~np.isnan(data)).sum(axis=1) >= 2] if data.size else data
+    return data
 
 
 def pairwise_moments(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -83,9 +157,9 @@ def pairwise_moments(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _cov_corr(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if not np.isnan(data).any():
-        cov = np.cov(data, rowvar=False, ddof=1)
-        sd = np.sqrt(np.diag(cov))
         with np.errstate(divide="ignore", invalid="ignore"):
+            cov = np.atleast_2d(np.cov(data, rowvar=False, ddof=1))
+            sd = np.sqrt(np.diag(cov))
             corr = cov / np.outer(sd, sd)
         np.fill_diagonal(corr, 1.0)
         return cov, corr
@@ -100,8 +174,33 @@ def _alpha_from_cov(cov: np.ndarray) -> float:
     return k / (k - 1) * (1 - np.trace(cov) / total)
 
 
+def standardised_alpha(cov: np.ndarray) -> float:
+    """psych's ``std.alpha``: alpha of R = ``cov2cor(C)``, k/(k-1) (1 - k / sum(R))."""
+    k = cov.shape[0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sd = np.sqrt(np.diag(cov))
+        total = float((cov / np.outer(sd, sd)).sum())
+    if k < 2 or not np.isfinite(total) or total <= 0:
+        return math.nan
+    return k / (k - 1) * (1 - k / total)
+
+
+def duhachek_ase(cov: np.ndarray, n: int) -> float:
+    """Asymptotic standard error of alpha (Duhachek & Iacobucci 2004), psych's ``ase``:
+    sqrt(Q / n), Q = 2k^2 / ((k-1)^2 (1'C1)^3) [1'C1 (tr C^2 + (tr C)^2) - 2 tr C 1'C^2 1]."""
+    k = cov.shape[0]
+    total, trace = float(cov.sum()), float(np.trace(cov))
+    if k < 2 or n < 1 or not np.isfinite(total) or total <= 0:
+        return math.nan
+    square = cov @ cov
+    q = (2 * k**2 / ((k - 1) ** 2 * total**3)) * (
+        total * (np.trace(square) + trace**2) - 2 * trace * square.sum())
+    return math.sqrt(q / n) if q >= 0 else math.nan
+
+
 def feldt_interval(alpha: float, n: int, k: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Feldt, Woodruff & Salih (1987) interval of alpha from n respondents and k items."""
+    """Feldt, Woodruff & Salih (1987) interval of alpha from n respondents and k items
+    (psych's ``alpha.ci(alpha, n.obs, n.var)``, the "Feldt" line of ``alpha()``)."""
     tail = (1 - confidence) / 2
     df1, df2 = n - 1, (n - 1) * (k - 1)
     low = 1 - (1 - alpha) * stats.f.isf(tail, df1, df2)
@@ -110,18 +209,31 @@ def feldt_interval(alpha: float, n: int, k: int, confidence: float = 0.95) -> tu
 
 
 def cronbach_alpha(
-    items: pd.DataFrame, confidence: float = 0.95, missing: Missing = "pairwise"
-) -> Estimate:
-    """Cronbach's alpha (pairwise covariances by default) with Feldt's interval."""
-    data = _matrix(items, missing)
+    items: pd.DataFrame, confidence: float = 0.95, missing: Missing = "pairwise",
+    screen: Screen | None = None,
+) -> Alpha:
+    """Cronbach's alpha as ``psych::alpha(x)$total$raw_alpha`` (pairwise covariances by
+    default, ``use = "complete.obs"`` with ``missing="listwise"``), with Feldt's interval,
+    ``std.alpha`` and the Duhachek-Iacobucci interval.
+
+    Items nobody answered or without variance are left out first (``screen_items``), as psych
+    does. ``n`` is psych's: every row given (pairwise), also for Feldt's and Duhachek's
+    intervals; complete rows only (listwise).
+    """
+    data = _matrix(items, missing, screen)
     n, k = data.shape
+    nan = Alpha(math.nan, math.nan, math.nan, n, k, missing)
     if n < 2 or k < 2:
-        return Estimate(math.nan, math.nan, math.nan, n, k, missing)
-    alpha = _alpha_from_cov(_cov_corr(data)[0])
+        return nan
+    cov = _cov_corr(data)[0]
+    alpha = _alpha_from_cov(cov)
     if math.isnan(alpha):
-        return Estimate(math.nan, math.nan, math.nan, n, k, missing)
+        return nan
     low, high = feldt_interval(alpha, n, k, confidence)
-    return Estimate(float(alpha), low, high, n, k, missing)
+    ase = duhachek_ase(cov, n)
+    z = float(stats.norm.isf((1 - confidence) / 2))
+    return Alpha(float(alpha), low, high, n, k, missing, standardised_alpha(cov), ase,
+                 alpha - z * ase, alpha + z * ase)
 
 
 def minres_loadings(corr: np.ndarray) -> np.ndarray:
@@ -219,11 +331,9 @@ def one_factor_loadings(corr: np.ndarray) -> np.ndarray:
 def _omega_from_corr(corr: np.ndarray, method: str) -> float:
     if not np.isfinite(corr).all():
         return math.nan
-    if method == "ml":
-        lam = one_factor_loadings(corr)
-        common = lam.sum() ** 2
-        return float(common / (common + (1 - lam**2).sum()))
-    lam = minres_loadings(corr)
+    # psych's omegah(): omega_t = (Vt - sum(u2)) / Vt, Vt the sum of R after flipping the
+    # items that load negatively, whatever the factoring (fm = "minres" or "ml").
+    lam = one_factor_loadings(corr) if method == "ml" else minres_loadings(corr)
     signs = np.where(lam < 0, -1.0, 1.0)  # psych's flip: reverse items loading negatively
     total = float((corr * np.outer(signs, signs)).sum())
     return float(1 - (1 - lam**2).sum() / total)
@@ -236,20 +346,23 @@ def mcdonald_omega(
     confidence: float = 0.95,
     n_boot: int = BOOTSTRAP_SAMPLES,
     seed: int = BOOTSTRAP_SEED,
+    screen: Screen | None = None,
 ) -> Estimate:
-    """McDonald's omega total (psych's method by default, see the module docstring).
+    """McDonald's omega total as ``psych::omega(x, nfactors = 1, fm = method)$omega.tot``
+    (see the module docstring), on the items ``screen_items`` keeps.
 
     The interval is the percentile bootstrap of ``n_boot`` resamples of respondents drawn with
     ``numpy.random.default_rng(seed)``; ``n_boot=0`` skips it (NaN bounds).
     """
     if method not in OMEGA_METHODS:
         raise ValueError(f"method must be one of {OMEGA_METHODS}, not {method!r}")
-    data = _matrix(items, missing)
+    data = _matrix(items, missing, screen)
     n, k = data.shape
     nan = Estimate(math.nan, math.nan, math.nan, n, k, missing)
     if n < 3 or k < 3:
         return nan
-    omega = _omega_from_corr(_cov_corr(data)[1], method)
+    with np.errstate(all="ignore"):
+        omega = _omega_from_corr(_cov_corr(data)[1], method)
     if math.isnan(omega):
         return nan
     low = high = math.nan
@@ -362,18 +475,33 @@ def _bootstrap_omegas(data: np.ndarray, method: str, n_boot: int, seed: int) -> 
     return np.concatenate(parts)
 
 
-def item_statistics(items: pd.DataFrame, missing: Missing = "pairwise") -> pd.DataFrame:
+def item_statistics(items: pd.DataFrame, missing: Missing = "pairwise",
+                    screen: Screen | None = None) -> pd.DataFrame:
     """Per item: n, mean, sd, corrected item-total correlation and alpha if the item is deleted.
 
-    Like ``psych::alpha()`` (``r.drop``, ``alpha.drop``), the last two come from the item
-    covariance matrix (pairwise by default), so they agree with the scale's alpha.
+    Like ``psych::alpha()`` (``item.stats$r.drop``, ``alpha.drop$raw_alpha``), the last two come
+    from the item covariance matrix (pairwise by default) of the items kept by
+    ``screen_items``, so they agree with the scale's alpha; items left out have NaN there.
     """
-    data = _matrix(items, missing)
-    n, k = data.shape
+    screen = screen_items(items) if screen is None else screen
     columns = ["item", "n", "mean", "sd", "item_total_r", "alpha_if_deleted"]
+    every = _numbers(items)
+    if missing == "listwise" and screen.kept:
+        every = every[~np.isnan(_numbers(items[list(screen.kept)])).any(axis=1)]
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        table = pd.DataFrame({
+            "item": [str(c) for c in items.columns],
+            "n": (~np.isnan(every)).sum(axis=0),
+            "mean": np.nanmean(every, axis=0) if len(every) else math.nan,
+            "sd": np.nanstd(every, axis=0, ddof=1) if len(every) else math.nan,
+            "item_total_r": np.full(len(items.columns), math.nan),
+            "alpha_if_deleted": np.full(len(items.columns), math.nan),
+        }, columns=columns)
+    data = _matrix(items, missing, screen)
+    n, k = data.shape
     if n < 2 or k < 2:
-        rows = [[c, n, math.nan, math.nan, math.nan, math.nan] for c in items.columns]
-        return pd.DataFrame(rows, columns=columns)
+        return table
     cov = _cov_corr(data)[0]
     row_sums = cov.sum(axis=1)
     item_var = np.diag(cov)
@@ -386,14 +514,7 @@ def item_statistics(items: pd.DataFrame, missing: Missing = "pairwise") -> pd.Da
         )
     r = np.where(np.isfinite(r), r, math.nan)
     alpha_del = np.where(np.isfinite(alpha_del) & (rest_var > 0), alpha_del, math.nan)
-    with np.errstate(all="ignore"):
-        return pd.DataFrame(
-            {
-                "item": list(items.columns),
-                "n": (~np.isnan(data)).sum(axis=0),
-                "mean": np.nanmean(data, axis=0),
-                "sd": np.nanstd(data, axis=0, ddof=1),
-                "item_total_r": r,
-                "alpha_if_deleted": alpha_del,
-            }
-        )
+    kept = table["item"].isin(screen.kept).to_numpy()
+    table.loc[kept, "item_total_r"] = r
+    table.loc[kept, "alpha_if_deleted"] = alpha_del
+    return table
