@@ -300,12 +300,20 @@ def network(
     return _layout(fig, title, height=480)
 
 
+def with_interval(value: float, low: float, high: float, reason: object, lang: str) -> str:
+    """'0.82 [0.79, 0.85]', '0.82' without interval, or the reason the value is missing
+    (never an empty '[, ]')."""
+    if pd.isna(value):
+        key = str(reason) if isinstance(reason, str) and reason else "reason_no_variance"
+        return label(key, lang)
+    if pd.isna(low) or pd.isna(high):
+        return f"{value:.2f}"
+    return f"{value:.2f} [{low:.2f}, {high:.2f}]"
+
+
 def reliability_table(table: pd.DataFrame, scale_labels: Mapping[str, str], title: str,
                       lang: str, min_n: int) -> go.Figure:
     """Cronbach's alpha with its interval, McDonald's omega, n and number of items per scale."""
-    def fmt(value: float) -> str:
-        return "" if pd.isna(value) else f"{value:.2f}"
-
     alphas, omegas, ns = [], [], []
     for row in table.itertuples(index=False):
         if row.suppressed:
@@ -313,8 +321,10 @@ def reliability_table(table: pd.DataFrame, scale_labels: Mapping[str, str], titl
             omegas.append("")
             ns.append("")
             continue
-        alphas.append(f"{fmt(row.alpha)} [{fmt(row.alpha_ci_low)}, {fmt(row.alpha_ci_high)}]")
-        omegas.append(f"{fmt(row.omega)} [{fmt(row.omega_ci_low)}, {fmt(row.omega_ci_high)}]")
+        alphas.append(esc(with_interval(row.alpha, row.alpha_ci_low, row.alpha_ci_high,
+                                        getattr(row, "alpha_reason", ""), lang)))
+        omegas.append(esc(with_interval(row.omega, row.omega_ci_low, row.omega_ci_high,
+                                        getattr(row, "omega_reason", ""), lang)))
         ns.append(str(int(row.n)))
     header = [label("scale", lang), label("items", lang), label("n", lang),
               label("alpha", lang), label("omega", lang)]

@@ -16,6 +16,7 @@ from analysis.reliability import (
     cronbach_alpha,
     item_statistics,
     mcdonald_omega,
+    screen_items,
 )
 from analysis.scoring import (
     item_distribution,
@@ -96,7 +97,8 @@ def compute_indicators(
     tables["item_distribution"] = _with_totals(
         lambda grouping: item_distribution(frame, codebook, grouping), keys, by
     )
-    tables["reliability"], tables["item_statistics"] = _reliability(frame, codebook, settings)
+    tables["reliability"], tables["item_statistics"] = _reliability(frame, codebook, settings,
+                                                                    notes)
     if codebook.scales:
         changes = wave_changes(frame, scores, codebook, settings.min_pairs)
         tables["wave_changes"] = changes
@@ -186,31 +188,61 @@ def _with_totals(compute, keys: list[str], by: str | None) -> pd.DataFrame:
 
 
 def _reliability(
-    frame: pd.DataFrame, codebook: Codebook, settings: Settings
+    frame: pd.DataFrame, codebook: Codebook, settings: Settings, notes: list[str]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Alpha, omega and item statistics per scale of two items or more; the notes say which
+    items were left out (no answers, no variance) or look reverse-keyed, as psych warns."""
     rows, item_rows = [], []
     for scale in codebook.scales:
         if len(scale.items) < 2:
             continue  # a single score has no internal consistency
         items = keyed_items(frame, scale)
-        alpha = cronbach_alpha(items, missing=settings.missing)
+        screen = screen_items(items)
+        if screen.empty:
+            notes.append(Note("note_items_empty", scale=scale.code, items=", ".join(screen.empty)))
+        if screen.constant:
+            notes.append(Note("note_items_constant", scale=scale.code,
+                              items=", ".join(screen.constant)))
+        if screen.negative:
+            notes.append(Note("note_items_negative", scale=scale.code,
+                              items=", ".join(screen.negative)))
+        alpha = cronbach_alpha(items, missing=settings.missing, screen=screen)
         omega = mcdonald_omega(items, method=settings.omega_method, missing=settings.missing,
-                               n_boot=settings.omega_boot)
+                               n_boot=settings.omega_boot, screen=screen)
         rows.append(
-            {"scale": scale.code, "n": alpha.n, "k": len(scale.items), "missing": alpha.missing,
+            {"scale": scale.code, "n": alpha.n, "k": alpha.k, "missing": alpha.missing,
              "alpha": alpha.value, "alpha_ci_low": alpha.ci_low, "alpha_ci_high": alpha.ci_high,
              "omega": omega.value, "omega_ci_low": omega.ci_low, "omega_ci_high": omega.ci_high,
-             "omega_method": settings.omega_method}
+             "omega_method": settings.omega_method, "alpha_std": alpha.std,
+             "alpha_duhachek_low": alpha.duhachek_low,
+             "alpha_duhachek_high": alpha.duhachek_high,
+             "alpha_reason": _why_not(alpha.value, alpha.n, alpha.k, 2),
+             "omega_reason": _why_not(omega.value, omega.n, omega.k, 3),
+             "dropped": " ".join(screen.dropped), "reversed": " ".join(scale.reverse)}
         )
-        stats = item_statistics(items, missing=settings.missing)
+        stats = item_statistics(items, missing=settings.missing, screen=screen)
         stats.insert(0, "scale", scale.code)
+        stats["reversed"] = stats["item"].isin(scale.reverse)
         item_rows.append(stats)
     item_table = pd.concat(item_rows, ignore_index=True) if item_rows else pd.DataFrame()
     return pd.DataFrame(rows, columns=RELIABILITY_COLUMNS), item_table
 
 
+def _why_not(value: float, n: int, k: int, least_items: int) -> str:
+    """The key of the reason a coefficient could not be computed ("" when it was)."""
+    if not pd.isna(value):
+        return ""
+    if k < least_items:
+        return f"reason_items_{least_items}"
+    if n < least_items:
+        return "reason_respondents"
+    return "reason_no_variance"
+
+
 RELIABILITY_COLUMNS = ["scale", "n", "k", "missing", "alpha", "alpha_ci_low", "alpha_ci_high",
-                       "omega", "omega_ci_low", "omega_ci_high", "omega_method"]
+                       "omega", "omega_ci_low", "omega_ci_high", "omega_method", "alpha_std",
+                       "alpha_duhachek_low", "alpha_duhachek_high", "alpha_reason",
+                       "omega_reason", "dropped", "reversed"]
 
 
 SUPPRESSION_VALUES: dict[str, list[str]] = {
@@ -218,7 +250,7 @@ SUPPRESSION_VALUES: dict[str, list[str]] = {
     "item_distribution": ["count", "pct"],
     "score_distribution": ["p05", "q1", "median", "q3", "p95"],
     "reliability": ["alpha", "alpha_ci_low", "alpha_ci_high", "omega", "omega_ci_low",
-                    "omega_ci_high"],
+                    "omega_ci_high", "alpha_std", "alpha_duhachek_low", "alpha_duhachek_high"],
     "item_statistics": ["mean", "sd", "item_total_r", "alpha_if_deleted"],
     "wave_changes": ["n_from", "n_to", "n_pairs", "mean_from", "mean_to", "difference", "ci_low",
                      "ci_high", "p_value", "rank_biserial", "hedges_g"],

@@ -191,6 +191,13 @@ def _display(name: str, table: pd.DataFrame, codebook: Codebook, lang: str) -> p
     for column in ("missing", "omega_method", "design"):
         if column in out:
             out[column] = [label(str(v), lang) for v in out[column]]
+    for column in ("alpha_reason", "omega_reason"):
+        if column in out:
+            out[column] = [label(str(v), lang) if isinstance(v, str) and v else v
+                           for v in out[column]]
+    if name == "item_statistics" and "reversed" in table:
+        out["item"] = [f"{text} {label('reversed_mark', lang)}" if flag else text
+                       for text, flag in zip(out["item"], table["reversed"], strict=True)]
     no_rwg = {s.code for s in codebook.scales if s.points is None}
     for column in ("rwg_j", "median_rwg_j"):
         if column in out and "scale" in table:
@@ -286,17 +293,22 @@ def reliability_html(public: dict[str, pd.DataFrame], codebook: Codebook, settin
     table = public.get("reliability", pd.DataFrame())
     if table.empty:
         return ""
-    fmt = lambda v: "" if pd.isna(v) else f"{v:.2f}"  # noqa: E731
     rows = []
     for row in table.itertuples(index=False):
         name = html.escape(_short(codebook.text(row.scale, lang)))
+        if row.reversed:
+            name += (f'<br><small>{html.escape(label("reversed_items", lang))}: '
+                     f"{html.escape(', '.join(str(row.reversed).split()))}</small>")
         if row.suppressed:
             cells = (f'<td colspan="3" class="suppressed">'
                      f'{html.escape(label("suppressed", lang, n=settings.min_group))}</td>')
         else:
-            cells = (f"<td>{int(row.n)}</td><td>{fmt(row.alpha)} [{fmt(row.alpha_ci_low)}, "
-                     f"{fmt(row.alpha_ci_high)}]</td><td>{fmt(row.omega)} "
-                     f"[{fmt(row.omega_ci_low)}, {fmt(row.omega_ci_high)}]</td>")
+            alpha = charts.with_interval(row.alpha, row.alpha_ci_low, row.alpha_ci_high,
+                                         row.alpha_reason, lang)
+            omega = charts.with_interval(row.omega, row.omega_ci_low, row.omega_ci_high,
+                                         row.omega_reason, lang)
+            cells = (f"<td>{int(row.n)}</td><td>{html.escape(alpha)}</td>"
+                     f"<td>{html.escape(omega)}</td>")
         rows.append(f'<tr><th scope="row">{name}</th><td>{int(row.k)}</td>{cells}</tr>')
     head = "".join(f'<th scope="col">{html.escape(label(k, lang))}</th>'
                    for k in ("scale", "items", "n", "alpha", "omega"))
@@ -327,7 +339,8 @@ def reliability_method(settings, lang: str) -> str:
     """One sentence saying how alpha and omega were computed (missing answers, method, CI)."""
     key = "reliability_method" if settings.omega_boot else "reliability_method_no_boot"
     return label(key, lang, missing=label(settings.missing, lang),
-                 method=label(settings.omega_method, lang), boot=settings.omega_boot)
+                 method=label(settings.omega_method, lang), fm=settings.omega_method,
+                 boot=settings.omega_boot)
 
 
 def render_html(indicators: Indicators, public: dict[str, pd.DataFrame], chart_list: list[Chart],
