@@ -118,6 +118,9 @@ def compute_indicators(
             tables["equity_gaps"] = equity_gaps(frame, scores, codebook, equity_keys, min_group)
             tables["equity_means"] = equity_means(frame, scores, codebook, equity_keys)
     if frame["team"].notna().any():
+        teams = frame["team"].dropna().astype(str).unique()
+        if len(teams) == 1 and codebook.scales:
+            notes.append(Note("note_single_team", team=teams[0]))
         if codebook.scales:
             table = team_scales(frame, scores, codebook)
             tables["team_scales"] = table

@@ -68,9 +68,10 @@ def build_charts(
         radar_rows["group"] = radar_rows["wave"].astype(str)
         radar_rows["scale_label"] = [_scale_label(codebook, s, lang) for s in radar_rows["scale"]]
         points = max(s.points or 0 for s in likert)
+        first = min(s.first for s in likert)
         out.append(Chart("overview", label("radar_title", lang),
                          charts.radar(radar_rows, label("radar_title", lang), lang, min_n,
-                                      points), "radar"))
+                                      points, first), "radar"))
     distribution = public.get("item_distribution", pd.DataFrame())
     quantiles = public.get("score_distribution", pd.DataFrame())
     changes = public.get("wave_changes", pd.DataFrame())
@@ -105,20 +106,21 @@ def _scale_charts(indicators, code, name, points, distribution, quantiles, chang
         option_labels = {int(c.code): item.label(c.code, lang) for c in item.choices}
         title = label("likert_title", lang, scale=name)
         out.append(Chart(code, title, charts.likert_bars(rows, points, option_labels, title,
-                                                         lang, min_n), "likert"))
+                                                         lang, min_n, scale.first), "likert"))
     if not quantiles.empty:
         rows = quantiles[quantiles["scale"] == code]
         rows = _latest(rows[rows[by].astype(str) != ALL]) if by else rows
         rows = rows.assign(group=rows[by] if by else rows["wave"])
         title = label("distribution_title", lang, scale=name)
         out.append(Chart(code, title, charts.score_distribution(rows, title, lang, min_n,
-                                                                points), "distribution"))
+                                                                points, scale.first),
+                         "distribution"))
     if not changes.empty:
         rows = changes[changes["scale"] == code]
         for (wave_from, wave_to), pair in rows.groupby(["wave_from", "wave_to"], sort=True):
             title = label("dumbbell_title", lang, a=wave_from, b=wave_to, scale=name)
-            out.append(Chart(code, title, charts.dumbbell(pair, title, lang, min_n, points),
-                             "change"))
+            out.append(Chart(code, title, charts.dumbbell(pair, title, lang, min_n, points,
+                                                          scale.first), "change"))
     if not equity.empty:
         rows = _latest(equity[equity["scale"] == code]).copy()
         if not rows.empty:
@@ -136,8 +138,8 @@ def _scale_charts(indicators, code, name, points, distribution, quantiles, chang
             half = 1.96 * rows["sd"].astype(float) / n.pow(0.5)
             rows["ci_low"], rows["ci_high"] = rows["mean"] - half, rows["mean"] + half
             title = label("equity_title", lang, scale=name)
-            out.append(Chart(code, title, charts.equity_chart(rows, title, lang, min_n, points),
-                             "equity"))
+            out.append(Chart(code, title, charts.equity_chart(rows, title, lang, min_n, points,
+                                                              scale.first), "equity"))
     return out
 
 
