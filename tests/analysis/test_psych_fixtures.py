@@ -15,7 +15,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.reliability import cronbach_alpha, item_statistics, mcdonald_omega, screen_items
+from analysis.reliability import (
+    cronbach_alpha,
+    item_statistics,
+    mcdonald_omega,
+    omega_hierarchical,
+    screen_items,
+)
 
 FOLDER = Path(__file__).parent / "r"
 REFERENCE = json.loads((FOLDER / "reference.json").read_text(encoding="utf-8"))
@@ -96,3 +102,29 @@ def test_omega_total_equals_psych_omega_one_factor(name, method):
         warnings.simplefilter("error")
         omega = mcdonald_omega(items_of(name), method=method, n_boot=0)
     assert omega.value == pytest.approx(expected, abs=1e-5)
+
+
+@pytest.mark.parametrize("name", ["factors", "partial"])
+def test_omega_hierarchical_and_schmid_leiman_equal_psych_omega(name):
+    expected = REFERENCE[name]["omega3"]
+    assert expected["warnings"] == []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = omega_hierarchical(items_of(name))
+    assert result.omega_h == pytest.approx(expected["omega_h"], abs=1e-5)
+    assert result.omega_total == pytest.approx(expected["omega_tot"], abs=1e-5)
+    sl = np.array(expected["sl"])  # g, F1*, F2*, F3* per item
+    np.testing.assert_allclose(result.loadings["g"], sl[:, 0], atol=1e-5)
+    ours = result.loadings[["F1*", "F2*", "F3*"]].to_numpy()
+    for column in sl[:, 1:].T:  # group factors in any order and sign
+        distance = [min(np.abs(ours[:, j] - column).max(), np.abs(ours[:, j] + column).max())
+                    for j in range(3)]
+        assert min(distance) < 1e-5
+    assert not result.few_items
+
+
+@pytest.mark.parametrize("name", ["few", "negative", "factors", "partial"])
+def test_too_few_items_for_three_factors_is_flagged_where_psych_warns(name):
+    psych_warned = bool(REFERENCE[name]["omega3"]["warnings"])
+    assert psych_warned == (len(REFERENCE[name]["kept"]) <= 5)
+    assert omega_hierarchical(items_of(name)).few_items == psych_warned
