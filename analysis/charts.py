@@ -172,7 +172,7 @@ def score_distribution(
 
 
 def dumbbell(table: pd.DataFrame, title: str, lang: str, min_n: int,
-             points: int | None, first: int = 1) -> go.Figure:
+             points: int | None, first_code: int = 1) -> go.Figure:
     """Before/after means per site (columns site, mean_from, mean_to, design, suppressed,
     wave_from, wave_to, n). Paired designs use circles, independent samples diamonds."""
     fig = go.Figure()
@@ -201,7 +201,7 @@ def dumbbell(table: pd.DataFrame, title: str, lang: str, min_n: int,
     if len(hidden_names):
         fig.add_scatter(x=[None] * len(hidden_names), y=hidden_names, mode="markers",
                         showlegend=False, hoverinfo="skip")
-    bounds = [first, first + (points or 0) - 1]
+    bounds = [first_code, first_code + (points or 0) - 1]
     fig.update_layout(xaxis={"title": label("mean", lang), **_axis_range(points, bounds)},
                       yaxis={"categoryorder": "array", "categoryarray": sites,
                              "autorange": "reversed"})

@@ -62,10 +62,10 @@ def read_table(path: str | Path) -> Table:
 def _read_csv(path: Path) -> Table:
     encoding = "utf-8-sig"
     try:
-        head = path.open(encoding=encoding).readline()
+        head = _first_line(path, encoding)
     except UnicodeDecodeError:
         encoding = "cp1252"  # what French Excel writes for "CSV (séparateur : point-virgule)"
-        head = path.open(encoding=encoding).readline()
+        head = _first_line(path, encoding)
     separator = max(SEPARATORS, key=head.count)
     separator = separator if head.count(separator) else ","
     try:
@@ -84,6 +84,14 @@ def _read_csv(path: Path) -> Table:
         if comma.any() and (comma | filled.str.match(_NUMBER)).all():
             frame[column] = cells.str.replace(",", ".", regex=False)
     return Table(frame, "csv2")
+
+
+def _first_line(path: Path, encoding: str) -> str:
+    try:
+        with path.open(encoding=encoding) as handle:
+            return handle.readline()
+    except OSError as exc:
+        raise FileError(f"{path}: cannot read ({exc})") from exc
 
 
 def _read_statistical(path: Path, suffix: str) -> Table:

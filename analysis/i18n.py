@@ -67,6 +67,22 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "a single team ({team}): agreement across teams (ICC(1), ICC(2)) needs at least "
               "two teams; the team's rwg(j) and means are given",
     },
+    "note_omega_few_items": {
+        "fr": "échelle {scale} : {k} items pour {factors} facteurs, trop peu pour identifier le "
+              "modèle (psych::omega avertit dans ce cas) : l'oméga hiérarchique et ses "
+              "saturations de Schmid-Leiman sont instables",
+        "en": "scale {scale}: {k} items for {factors} factors, too few to identify the model "
+              "(psych::omega warns here): omega hierarchical and its Schmid-Leiman loadings are "
+              "unstable",
+    },
+    "note_omega_heywood": {
+        "fr": "échelle {scale} : cas de Heywood (une communauté atteint 1) dans le modèle de "
+              "l'oméga hiérarchique ; examinez ses saturations avec prudence",
+        "en": "scale {scale}: Heywood case (a communality reaches 1) in the model of omega "
+              "hierarchical; examine its loadings with care",
+    },
+    "reason_items_4": {"fr": "non calculable : 3 facteurs demandent au moins 4 items utilisables",
+                       "en": "not computable: three factors need at least 4 usable items"},
     "reason_items_2": {"fr": "non calculable : moins de 2 items utilisables",
                        "en": "not computable: fewer than 2 usable items"},
     "reason_items_3": {"fr": "non calculable : moins de 3 items utilisables",
@@ -111,6 +127,8 @@ LABELS: dict[str, dict[str, str]] = {
     "in_degree": {"fr": "Nominations reçues", "en": "Nominations received"},
     "alpha": {"fr": "Alpha de Cronbach [IC 95 %]", "en": "Cronbach's alpha [95% CI]"},
     "omega": {"fr": "Oméga de McDonald [IC 95 %]", "en": "McDonald's omega [95% CI]"},
+    "omega_h_short": {"fr": "Oméga hiérarchique (3 facteurs)",
+                      "en": "Omega hierarchical (3 factors)"},
     "reliability_method": {
         "fr": "Alpha et oméga calculés comme le fait psych (R) : covariances {missing}, n = "
               "toutes les personnes comme psych ; alpha = psych::alpha() (raw_alpha) avec "
@@ -199,6 +217,8 @@ TABLE_TITLES: dict[str, dict[str, str]] = {
                      "en": "Means per equity descriptor"},
     "team_scales": {"fr": "Échelles par équipe (rwg(j))", "en": "Scales per team (rwg(j))"},
     "team_aggregation": {"fr": "Agrégation aux équipes (ICC)", "en": "Aggregation to teams (ICC)"},
+    "schmid_leiman": {"fr": "Oméga hiérarchique : saturations de Schmid-Leiman (psych::omega)",
+                      "en": "Omega hierarchical: Schmid-Leiman loadings (psych::omega)"},
     "team_networks": {"fr": "Réseaux de leadership par équipe",
                       "en": "Leadership networks per team"},
 }
@@ -242,6 +262,13 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
     "alpha_duhachek_high": {"fr": "Alpha : IC haut (Duhachek)",
                             "en": "Alpha: CI high (Duhachek)"},
     "alpha_reason": {"fr": "Alpha : raison", "en": "Alpha: reason"},
+    "omega_h": {"fr": "Oméga hiérarchique", "en": "Omega hierarchical"},
+    "omega_h_total": {"fr": "Oméga total (3 facteurs)", "en": "Omega total (3 factors)"},
+    "omega_h_reason": {"fr": "Oméga hiérarchique : raison", "en": "Omega hierarchical: reason"},
+    "g": {"fr": "g (facteur général)", "en": "g (general factor)"},
+    "h2": {"fr": "h² (communauté)", "en": "h² (communality)"},
+    "u2": {"fr": "u² (unicité)", "en": "u² (uniqueness)"},
+    "p2": {"fr": "p² (part de g)", "en": "p² (share of g)"},
     "omega_reason": {"fr": "Oméga : raison", "en": "Omega: reason"},
     "dropped": {"fr": "Items écartés", "en": "Items left out"},
     "reversed": {"fr": "Inversé", "en": "Reversed"},

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,7 @@ MAX_HTML_ROWS = 300
 MAX_NETWORKS = 12
 PLOTLYJS_CHOICES = ("embed", "external")
 PLOTLYJS_FILE = "plotly.min.js"
-HTML_TABLES = ("responses", "scale_summary", "item_statistics", "wave_changes",
+HTML_TABLES = ("responses", "scale_summary", "item_statistics", "schmid_leiman", "wave_changes",
                "difference_in_differences", "equity_gaps", "team_aggregation", "team_scales",
                "team_networks")
 
@@ -193,7 +194,7 @@ def _display(name: str, table: pd.DataFrame, codebook: Codebook, lang: str) -> p
     for column in ("missing", "omega_method", "design"):
         if column in out:
             out[column] = [label(str(v), lang) for v in out[column]]
-    for column in ("alpha_reason", "omega_reason"):
+    for column in ("alpha_reason", "omega_reason", "omega_h_reason"):
         if column in out:
             out[column] = [label(str(v), lang) if isinstance(v, str) and v else v
                            for v in out[column]]
@@ -302,18 +303,20 @@ def reliability_html(public: dict[str, pd.DataFrame], codebook: Codebook, settin
             name += (f'<br><small>{html.escape(label("reversed_items", lang))}: '
                      f"{html.escape(', '.join(str(row.reversed).split()))}</small>")
         if row.suppressed:
-            cells = (f'<td colspan="3" class="suppressed">'
+            cells = (f'<td colspan="4" class="suppressed">'
                      f'{html.escape(label("suppressed", lang, n=settings.min_group))}</td>')
         else:
             alpha = charts.with_interval(row.alpha, row.alpha_ci_low, row.alpha_ci_high,
                                          row.alpha_reason, lang)
             omega = charts.with_interval(row.omega, row.omega_ci_low, row.omega_ci_high,
                                          row.omega_reason, lang)
+            hierarchical = charts.with_interval(row.omega_h, math.nan, math.nan,
+                                                row.omega_h_reason, lang)
             cells = (f"<td>{int(row.n)}</td><td>{html.escape(alpha)}</td>"
-                     f"<td>{html.escape(omega)}</td>")
+                     f"<td>{html.escape(omega)}</td><td>{html.escape(hierarchical)}</td>")
         rows.append(f'<tr><th scope="row">{name}</th><td>{int(row.k)}</td>{cells}</tr>')
     head = "".join(f'<th scope="col">{html.escape(label(k, lang))}</th>'
-                   for k in ("scale", "items", "n", "alpha", "omega"))
+                   for k in ("scale", "items", "n", "alpha", "omega", "omega_h_short"))
     return (f"<h2>{html.escape(label('reliability', lang))}</h2>"
             f"<p>{html.escape(reliability_method(settings, lang))}</p>"
             f'<div class="scroll" tabindex="0" role="region" '

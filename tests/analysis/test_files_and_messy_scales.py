@@ -219,3 +219,60 @@ def test_help_names_survey_analyze_when_run_as_survey_analyze(capsys):
     assert text.startswith("usage: survey analyze")
     assert "python -m analysis" not in text
     assert ".sav" in text and "semicolon" in text
+
+
+def test_report_gives_psych_omega_hierarchical_and_warns_with_too_few_items(tmp_path, capsys):
+    data = pd.read_csv(FOLDER / "data" / "factors.csv").merge(
+        pd.read_csv(FOLDER / "data" / "few.csv"), on="id", how="left")
+    path = write_as(data, "csv", tmp_path)
+    book_path, _, _ = drafted(path, tmp_path, capsys, [
+        {"code": "twelve", "items": REFERENCE["factors"]["items"], "points": 5,
+         "min_answered": 1},
+        {"code": "four", "items": REFERENCE["few"]["items"], "points": 5, "min_answered": 1}])
+    out = tmp_path / "report"
+    code, printed, err = run([path, "--codebook", book_path, "--out", out, "--lang", "en",
+                              "--omega-boot", "0", "--plotlyjs", "external"], capsys)
+    assert code == 0, err
+    reliability = pd.read_csv(out / "reliability.csv", encoding="utf-8-sig").set_index("scale")
+    expected = REFERENCE["factors"]["omega3"]
+    assert reliability.loc["twelve", "omega_h"] == pytest.approx(expected["omega_h"], abs=1e-5)
+    assert reliability.loc["twelve", "omega_h_total"] == pytest.approx(expected["omega_tot"],
+                                                                       abs=1e-5)
+    loadings = pd.read_csv(out / "schmid_leiman.csv", encoding="utf-8-sig")
+    twelve = loadings[loadings["scale"] == "twelve"]
+    np.testing.assert_allclose(twelve["g"], np.array(expected["sl"])[:, 0], atol=1e-5)
+    assert "note: scale four: 4 items for 3 factors, too few to identify the model" in err
+    assert "scale twelve: 4 items" not in err
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "Schmid-Leiman loadings (psych::omega)" in report
+    assert f"{expected['omega_h']:.2f}" in report
+
+
+def test_charts_of_a_0_to_4_scale_over_two_waves(tmp_path, capsys):
+    data = pd.read_csv(FOLDER / "data" / "zero4.csv")
+    data["wave"] = np.where(data["id"] % 2 == 0, "2024", "2025")
+    data["site"] = np.where(data["id"] % 3 == 0, "nord", "sud")
+    path = write_as(data, "csv", tmp_path)
+    items = REFERENCE["zero4"]["items"]
+    book_path, _, _ = drafted(path, tmp_path, capsys, [
+        {"code": "a", "items": items[:3], "points": 5, "reverse": [items[0]],
+         "min_answered": 1},
+        {"code": "b", "items": items[2:], "points": 5},
+        {"code": "c", "items": items[1:4], "points": 5}])
+    out = tmp_path / "report"
+    code, printed, err = run([path, "--codebook", book_path, "--out", out, "--lang", "en",
+                              "--by", "site", "--omega-boot", "0"], capsys)
+    assert code == 0, err
+    summary = pd.read_csv(out / "scale_summary.csv", encoding="utf-8-sig")
+    assert summary["mean"].dropna().between(0, 4).all()
+    # The top box of 0..4 is a score of 3 or more: recompute it from the data.
+    keyed = data[items[:3]].astype(float)
+    keyed[items[0]] = 4 - keyed[items[0]]
+    score = keyed.mean(axis=1)
+    row = summary[(summary["scale"] == "a") & (summary["site"] == "(all)") &
+                  (summary["wave"].astype(str) == "2024")].iloc[0]
+    mask = data["wave"] == "2024"
+    assert row["top_box_pct"] == pytest.approx(100 * (score[mask] >= 3).mean())
+    assert row["mean"] == pytest.approx(score[mask].mean())
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "Change from 2024 to 2025" in report
