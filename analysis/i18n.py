@@ -68,12 +68,12 @@ LABELS: dict[str, dict[str, str]] = {
               "two teams; the team's rwg(j) and means are given",
     },
     "note_omega_few_items": {
-        "fr": "échelle {scale} : {k} items pour {factors} facteurs, trop peu pour identifier le "
-              "modèle (psych::omega avertit dans ce cas) : l'oméga hiérarchique et ses "
-              "saturations de Schmid-Leiman sont instables",
-        "en": "scale {scale}: {k} items for {factors} factors, too few to identify the model "
-              "(psych::omega warns here): omega hierarchical and its Schmid-Leiman loadings are "
-              "unstable",
+        "fr": "échelle {scale} : oméga hiérarchique non calculé, {k} items sont trop peu pour "
+              "{factors} facteurs (plus de paramètres que de corrélations : psych::omega y "
+              "avertit de cas ultra-Heywood et ses valeurs ne se reproduisent pas)",
+        "en": "scale {scale}: omega hierarchical not computed, {k} items are too few for "
+              "{factors} factors (more parameters than correlations: psych::omega warns of "
+              "ultra-Heywood cases there and its values do not replicate)",
     },
     "note_omega_heywood": {
         "fr": "échelle {scale} : cas de Heywood (une communauté atteint 1) dans le modèle de "
@@ -81,6 +81,9 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "scale {scale}: Heywood case (a communality reaches 1) in the model of omega "
               "hierarchical; examine its loadings with care",
     },
+    "reason_few_for_factors": {
+        "fr": "non calculé : trop peu d'items pour 3 facteurs (voir les remarques)",
+        "en": "not computed: too few items for three factors (see the notes)"},
     "reason_items_4": {"fr": "non calculable : 3 facteurs demandent au moins 4 items utilisables",
                        "en": "not computable: three factors need at least 4 usable items"},
     "reason_items_2": {"fr": "non calculable : moins de 2 items utilisables",

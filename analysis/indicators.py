@@ -219,6 +219,9 @@ def _reliability(
         if hierarchical.few_items and alpha.k > OMEGA_FACTORS:
             notes.append(Note("note_omega_few_items", scale=scale.code, k=alpha.k,
                               factors=OMEGA_FACTORS))
+        omega_h_reason = _why_not(hierarchical.omega_h, alpha.n, alpha.k, OMEGA_FACTORS + 1)
+        if hierarchical.few_items and alpha.k > OMEGA_FACTORS:
+            omega_h_reason = "reason_few_for_factors"
         if hierarchical.heywood:
             notes.append(Note("note_omega_heywood", scale=scale.code))
         if not hierarchical.loadings.empty:
@@ -236,8 +239,7 @@ def _reliability(
              "alpha_reason": _why_not(alpha.value, alpha.n, alpha.k, 2),
              "omega_reason": _why_not(omega.value, omega.n, omega.k, 3),
              "omega_h": hierarchical.omega_h, "omega_h_total": hierarchical.omega_total,
-             "omega_h_reason": _why_not(hierarchical.omega_h, alpha.n, alpha.k,
-                                        OMEGA_FACTORS + 1),
+             "omega_h_reason": omega_h_reason,
              "dropped": " ".join(screen.dropped), "reversed": " ".join(scale.reverse)}
         )
         stats = item_statistics(items, missing=settings.missing, screen=screen)

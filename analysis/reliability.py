@@ -527,8 +527,9 @@ class Hierarchical:
     F1*..Fk*, h2, u2, p2, as psych's ``$schmid$sl``).
 
     ``few_items``: the model has more parameters than correlations (negative degrees of
-    freedom, 5 items or fewer for three factors), where psych's solutions warn ("ultra-Heywood
-    case", "convergence not obtained"); ``heywood``: an item's communality reached 1.
+    freedom, 5 items or fewer for three factors), where psych warns ("ultra-Heywood case",
+    "convergence not obtained") and its values do not replicate: omega_h is then NaN;
+    ``heywood``: an item's communality reached 1.
     """
 
     omega_h: float
@@ -538,6 +539,32 @@ class Hierarchical:
     loadings: pd.DataFrame
     few_items: bool = False
     heywood: bool = False
+
+
+def _minres_residual(psi: np.ndarray, corr: np.ndarray, n_factors: int
+                 ) -> tuple[float, np.ndarray]:
+    p = corr.shape[0]
+    # psych's criterion, the sum of squared residuals below the diagonal, and its exact
+    # gradient (Daleckii-Krein: the derivative of the leading eigen-part of R - diag(psi)),
+    # which lets L-BFGS-B converge in a few dozen steps.
+    reduced = corr.copy()
+    np.fill_diagonal(reduced, 1 - psi)
+    values, vectors = np.linalg.eigh(reduced)
+    order = np.argsort(values)[::-1]
+    values, vectors = values[order], vectors[:, order]
+    top = np.zeros(p, dtype=bool)
+    top[:n_factors] = True
+    kept = np.where(top, np.maximum(values, 0.0), 0.0)
+    error = corr - (vectors * kept) @ vectors.T
+    np.fill_diagonal(error, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        weights = (kept[:, None] - kept[None, :]) / (values[:, None] - values[None, :])
+    same = np.isclose(values[:, None], values[None, :])
+    positive = top & (values > 0)  # max(value, 0): no slope below zero
+    weights[same] = np.where(positive[:, None] & positive[None, :], 1.0, 0.0)[same]
+    middle = (vectors.T @ error @ vectors) * weights
+    gradient = np.einsum("ki,ij,kj->k", vectors, middle, vectors)
+    return float((error**2).sum() / 2), gradient
 
 
 def minres_factors(corr: np.ndarray, n_factors: int) -> tuple[np.ndarray, bool]:
@@ -555,18 +582,13 @@ def minres_factors(corr: np.ndarray, n_factors: int) -> tuple[np.ndarray, bool]:
         top = np.argsort(values)[::-1][:n_factors]
         return vectors[:, top] * np.sqrt(np.maximum(values[top], 0.0))
 
-    lower = np.tril_indices(p, -1)
-
-    def residual(psi: np.ndarray) -> float:
-        lam = loadings(psi)
-        return float(((corr - lam @ lam.T)[lower] ** 2).sum())
-
     try:
         psi0 = 1 / np.diag(np.linalg.inv(corr))
     except np.linalg.LinAlgError:
         psi0 = np.full(p, 0.5)
     psi0 = np.clip(psi0, 0.005, 1.0)
-    result = optimize.minimize(residual, psi0, method="L-BFGS-B", bounds=[(0.005, 1.0)] * p,
+    result = optimize.minimize(_minres_residual, psi0, args=(corr, n_factors), jac=True,
+                               method="L-BFGS-B", bounds=[(0.005, 1.0)] * p,
                                options={"ftol": 1e-15, "gtol": 1e-12, "maxiter": 5000})
     lam = loadings(result.x)
     return lam, bool((lam**2).sum(axis=1).max() >= 1 - 1e-6)
@@ -600,10 +622,12 @@ def oblimin(loadings: np.ndarray, eps: float = 1e-5, max_iter: int = 1000
     (oblimin, gamma = 0) by GPArotation's gradient projection ``GPFoblq`` (Bernaards & Jennrich
     2005), step for step as psych's ``schmid()`` calls it: ``GPArotation::oblimin(L)``."""
     k = loadings.shape[1]
+    off = 1 - np.eye(k)
 
     def criterion(lam: np.ndarray) -> tuple[float, np.ndarray]:
-        x = lam**2 @ (1 - np.eye(k))
-        return float((lam**2 * x).sum() / 4), lam * x
+        squares = lam**2
+        x = squares @ off
+        return float((squares * x).sum() / 4), lam * x
 
     rotation = np.eye(k)
     lam = loadings @ np.linalg.inv(rotation).T
@@ -651,7 +675,9 @@ def omega_hierarchical(
     columns = ["item", "g", *[f"F{j + 1}*" for j in range(n_factors)], "h2", "u2", "p2"]
     few = k * (k - 1) / 2 - k * n_factors + n_factors * (n_factors - 1) / 2 < 0
     empty = Hierarchical(math.nan, math.nan, n_factors, k, pd.DataFrame(columns=columns), few)
-    if n < 3 or k <= n_factors:
+    if n < 3 or k <= n_factors or few:
+        # With more parameters than correlations psych's solutions are ultra-Heywood cases that
+        # it warns about and that do not replicate: none is given here (``few_items`` says why).
         return empty
     with np.errstate(all="ignore"):
         corr = _cov_corr(data)[1]

@@ -241,11 +241,15 @@ def test_report_gives_psych_omega_hierarchical_and_warns_with_too_few_items(tmp_
     loadings = pd.read_csv(out / "schmid_leiman.csv", encoding="utf-8-sig")
     twelve = loadings[loadings["scale"] == "twelve"]
     np.testing.assert_allclose(twelve["g"], np.array(expected["sl"])[:, 0], atol=1e-5)
-    assert "note: scale four: 4 items for 3 factors, too few to identify the model" in err
-    assert "scale twelve: 4 items" not in err
+    assert ("note: scale four: omega hierarchical not computed, 4 items are too few for 3 "
+            "factors") in err
+    assert "scale twelve: omega hierarchical not computed" not in err
+    assert np.isnan(reliability.loc["four", "omega_h"])
+    assert set(loadings["scale"]) == {"twelve"}
     report = (out / "report.html").read_text(encoding="utf-8")
     assert "Schmid-Leiman loadings (psych::omega)" in report
     assert f"{expected['omega_h']:.2f}" in report
+    assert "not computed: too few items for three factors (see the notes)" in report
 
 
 def test_charts_of_a_0_to_4_scale_over_two_waves(tmp_path, capsys):
