@@ -91,6 +91,8 @@ class Screen:
 
 
 def _numbers(items: pd.DataFrame) -> np.ndarray:
+    if all(pd.api.types.is_float_dtype(t) for t in items.dtypes):
+        return items.to_numpy(dtype=float)  # the tidy frame's items: no conversion needed
     return items.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 

@@ -201,6 +201,7 @@ def measure_stats(csv_path: str) -> dict:
 
     start = time.perf_counter()
     frame = pd.read_csv(csv_path)
+    frame["team"] = frame["team"].astype("category")  # as analysis.indicators groups teams
     loaded = time.perf_counter()
     for s in range(STATS_SCALES):
         codes = [f"s{s:02d}_i{i}" for i in range(STATS_ITEMS)]
