@@ -183,14 +183,19 @@ def main(argv: list[str] | None = None, prog: str = PROG) -> int:
     comparison = [s.strip() for s in args.comparison_sites.split(",") if s.strip()]
     progress(f"read {len(frame)} responses; computing the indicators...")
     try:
-        indicators = compute_indicators(frame, codebook, by=args.by, min_group=args.min_group,
-                                        comparison_sites=comparison,
-                                        min_coverage=args.min_coverage,
-                                        missing=args.missing, omega_method=args.omega,
-                                        omega_boot=args.omega_boot)
-        progress("writing the tables and the report...")
-        written = write_outputs(indicators, args.out, lang=args.lang,
-                                with_charts=not args.no_charts, plotlyjs=args.plotlyjs)
+        with warnings.catch_warnings():
+            # numpy's and pandas' own warnings are never printed: the library reports what
+            # matters as notes (each computation also silences them where they arise).
+            warnings.simplefilter("ignore", RuntimeWarning)
+            indicators = compute_indicators(frame, codebook, by=args.by,
+                                            min_group=args.min_group,
+                                            comparison_sites=comparison,
+                                            min_coverage=args.min_coverage,
+                                            missing=args.missing, omega_method=args.omega,
+                                            omega_boot=args.omega_boot)
+            progress("writing the tables and the report...")
+            written = write_outputs(indicators, args.out, lang=args.lang,
+                                    with_charts=not args.no_charts, plotlyjs=args.plotlyjs)
     except OSError as exc:
         return _fail([f"cannot write to {args.out}: {exc}"])
     except Exception as exc:  # noqa: BLE001 - a message, not a traceback, for evaluators

@@ -240,7 +240,8 @@ def _reliability(
              "omega_reason": _why_not(omega.value, omega.n, omega.k, 3),
              "omega_h": hierarchical.omega_h, "omega_h_total": hierarchical.omega_total,
              "omega_h_reason": omega_h_reason,
-             "dropped": " ".join(screen.dropped), "reversed": " ".join(scale.reverse)}
+             "dropped": " ".join(c for c in scale.items if c in screen.dropped),
+             "reversed": " ".join(scale.reverse)}
         )
         stats = item_statistics(items, missing=settings.missing, screen=screen)
         stats.insert(0, "scale", scale.code)

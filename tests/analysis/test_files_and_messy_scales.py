@@ -280,3 +280,33 @@ def test_charts_of_a_0_to_4_scale_over_two_waves(tmp_path, capsys):
     assert row["mean"] == pytest.approx(score[mask].mean())
     report = (out / "report.html").read_text(encoding="utf-8")
     assert "Change from 2024 to 2025" in report
+
+
+def test_the_library_itself_emits_no_numpy_warning_on_degenerate_scales():
+    import warnings
+
+    from analysis.codebook import parse_codebook
+    from analysis.indicators import compute_indicators
+    from analysis.loading import prepare
+
+    data = pd.read_csv(FOLDER / "data" / "constant.csv").merge(
+        pd.read_csv(FOLDER / "data" / "empty.csv"), on="id")
+    data["team"] = np.where(data["id"] % 2 == 0, "x", "y")
+    items = [c for c in data.columns if c not in ("id", "team")]
+    book = parse_codebook({
+        "codebook_format": 1, "questionnaire": "q", "version": "1", "languages": ["en"],
+        "columns": {"response_id": "id"},
+        "items": [{"code": c, "type": "likert", "points": 5} for c in items],
+        "scales": [{"code": "c", "items": REFERENCE["constant"]["items"], "points": 5,
+                    "min_answered": 1},
+                   {"code": "e", "items": REFERENCE["empty"]["items"], "points": 5,
+                    "min_answered": 1},
+                   {"code": "two", "items": ["c6", "e6"], "points": 5, "min_answered": 1}]})
+    frame = prepare(data.astype(object).where(data.notna(), ""), book)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        indicators = compute_indicators(frame, book, omega_boot=20)
+    table = indicators.tables["reliability"].set_index("scale")
+    assert table.loc["c", "alpha"] == pytest.approx(REFERENCE["constant"]["alpha"]["raw"])
+    assert table.loc["two", "alpha_reason"] == "reason_items_2"
+    assert table.loc["two", "dropped"] == "c6 e6"
