@@ -9,6 +9,7 @@ Stata files carry, for the codebook draft. SPSS and Stata files are read with py
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,13 +76,14 @@ def _read_csv(path: Path) -> Table:
         raise FileError(f"{path}: cannot read as CSV ({exc})") from exc
     if separator != ";":
         return Table(frame, "csv")
-    # Semicolons: decimal commas (write.csv2, French Excel). A column whose cells are all numbers,
-    # some written 3,5, is numeric: its commas become points. Text columns are left alone.
+    # Semicolons: decimal commas (write.csv2, French Excel). In a column where every cell with a
+    # digit is a number, some written 3,5, the commas become points; missing markers and codes
+    # without digits (NA, dont_know) may sit beside them. Text columns are left alone.
     for column in frame.columns:
         cells = frame[column]
-        filled = cells[cells.str.strip() != ""]
-        comma = filled.str.match(_DECIMAL_COMMA)
-        if comma.any() and (comma | filled.str.match(_NUMBER)).all():
+        numeric = cells[cells.str.contains(r"\d", regex=True)]
+        comma = numeric.str.match(_DECIMAL_COMMA)
+        if comma.any() and (comma | numeric.str.match(_NUMBER)).all():
             frame[column] = cells.str.replace(",", ".", regex=False)
     return Table(frame, "csv2")
 
@@ -116,13 +118,21 @@ def _code(value: object) -> str:
     return str(value)
 
 
+def _cell(value: object) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return value.date().isoformat()  # a date cell of a spreadsheet: YYYY-MM-DD
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return _code(value)
+
+
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     """Cells as the text a CSV would hold: whole numbers without ``.0``, missing as ``""``."""
     out = {}
     for column in frame.columns:
         values = frame[column]
-        text = values.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v))
-                          else _code(v.date() if isinstance(v, pd.Timestamp) and
-                                     v == v.normalize() else v))
+        text = values.map(_cell)
         out[str(column)] = text.astype(object)
     return pd.DataFrame(out, index=np.arange(len(frame)))
