@@ -104,7 +104,7 @@ def screen_items(items: pd.DataFrame) -> Screen:
     pairwise correlation matrix, oriented so that its loadings sum to a positive number.
     """
     data = _numbers(items)
-    columns = [str(c) for c in items.columns]
+    columns = list(items.columns)
     answered = (~np.isnan(data)).sum(axis=0)
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -493,7 +493,7 @@ def item_statistics(items: pd.DataFrame, missing: Missing = "pairwise",
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         table = pd.DataFrame({
-            "item": [str(c) for c in items.columns],
+            "item": list(items.columns),
             "n": (~np.isnan(every)).sum(axis=0),
             "mean": np.nanmean(every, axis=0) if len(every) else math.nan,
             "sd": np.nanstd(every, axis=0, ddof=1) if len(every) else math.nan,
