@@ -148,9 +148,10 @@ STATS_SCALES, STATS_ITEMS, STATS_TEAMS = 12, 5, 500
 STATS_R = """
 suppressPackageStartupMessages({library(psych); library(multilevel)})
 options(warn = -1)
-t0 <- proc.time()[["elapsed"]]
+cpu <- function(t) t[["user.self"]] + t[["sys.self"]]
+t0 <- proc.time()
 x <- read.csv("%(csv)s")
-t1 <- proc.time()[["elapsed"]]
+t1 <- proc.time()
 for (s in 0:%(last)d) {
   items <- x[, sprintf("s%%02d_i%%d", s, 0:%(last_item)d)]
   a <- alpha(items)
@@ -161,8 +162,9 @@ for (s in 0:%(last)d) {
   m <- aov(score ~ as.factor(x$team))
   i1 <- ICC1(m); i2 <- ICC2(m)
 }
-t2 <- proc.time()[["elapsed"]]
-cat(t1 - t0, t2 - t1, "\\n")
+t2 <- proc.time()
+cat(t1[["elapsed"]] - t0[["elapsed"]], t2[["elapsed"]] - t1[["elapsed"]], cpu(t2) - cpu(t1),
+    "\\n")
 """
 
 
@@ -203,6 +205,7 @@ def measure_stats(csv_path: str) -> dict:
     frame = pd.read_csv(csv_path)
     frame["team"] = frame["team"].astype("category")  # as analysis.indicators groups teams
     loaded = time.perf_counter()
+    cpu_start = time.process_time()
     for s in range(STATS_SCALES):
         codes = [f"s{s:02d}_i{i}" for i in range(STATS_ITEMS)]
         items = frame[codes]
@@ -216,13 +219,13 @@ def measure_stats(csv_path: str) -> dict:
         icc1(score, frame["team"])
         icc2(score, frame["team"])
     done = time.perf_counter()
-    usage = resource.getrusage(resource.RUSAGE_SELF)
     return {"read": loaded - start, "compute": done - loaded,
-            "cpu": usage.ru_utime + usage.ru_stime}
+            "cpu": time.process_time() - cpu_start}
 
 
-def r_stats(csv_path: Path) -> tuple[float, float] | None:
-    """(read, compute) seconds of the same statistics in R, or None without Rscript."""
+def r_stats(csv_path: Path) -> tuple[float, float, float] | None:
+    """(read, compute, compute CPU) seconds of the same statistics in R, or None without
+    Rscript."""
     rscript = shutil.which("Rscript")
     if rscript is None:
         return None
@@ -231,8 +234,8 @@ def r_stats(csv_path: Path) -> tuple[float, float] | None:
                                  "last_item": STATS_ITEMS - 1}, encoding="utf-8")
     result = subprocess.run([rscript, "--vanilla", str(script)], capture_output=True, text=True,
                             check=True)
-    read, compute = (float(v) for v in result.stdout.split()[-2:])
-    return read, compute
+    read, compute, cpu = (float(v) for v in result.stdout.split()[-3:])
+    return read, compute, cpu
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -287,12 +290,14 @@ def bench_stats(n: int, with_r: bool) -> None:
     print(f"statistics of {n:,} respondents x {STATS_SCALES * STATS_ITEMS} items "
           f"({STATS_SCALES} scales), {STATS_TEAMS} teams: alpha, item statistics, omega "
           "(no bootstrap), omega hierarchical, rwg(j), ICC(1), ICC(2)")
-    print(f"  ours: {ours['compute']:.2f} s (reading the CSV: {ours['read']:.2f} s)")
+    print(f"  ours: {ours['compute']:.2f} s wall, {ours['cpu']:.2f} s CPU "
+          f"(reading the CSV: {ours['read']:.2f} s)")
     if r is None:
         print("  R:    not timed (" + ("--no-r" if not with_r else "Rscript not found") + ")")
     else:
-        print(f"  R:    {r[1]:.2f} s (reading the CSV: {r[0]:.2f} s), "
-              f"{r[1] / max(ours['compute'], 1e-9):.0f}x ours")
+        print(f"  R:    {r[1]:.2f} s wall, {r[2]:.2f} s CPU (reading the CSV: {r[0]:.2f} s); "
+              f"R / ours: {r[1] / max(ours['compute'], 1e-9):.0f}x wall, "
+              f"{r[2] / max(ours['cpu'], 1e-9):.0f}x CPU")
     print()
 
 

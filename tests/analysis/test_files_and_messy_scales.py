@@ -310,3 +310,15 @@ def test_the_library_itself_emits_no_numpy_warning_on_degenerate_scales():
     assert table.loc["c", "alpha"] == pytest.approx(REFERENCE["constant"]["alpha"]["raw"])
     assert table.loc["two", "alpha_reason"] == "reason_items_2"
     assert table.loc["two", "dropped"] == "c6 e6"
+
+
+def test_survey_analyze_help_speaks_of_survey_analyze():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "survey", "analyze", "--help"],
+                          capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage: survey analyze")
+    assert "python -m analysis" not in done.stdout
