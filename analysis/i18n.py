@@ -134,13 +134,13 @@ LABELS: dict[str, dict[str, str]] = {
                       "en": "Omega hierarchical (3 factors)"},
     "reliability_method": {
         "fr": "Alpha et oméga calculés comme le fait psych (R) : covariances {missing}, n = "
-              "toutes les personnes comme psych ; alpha = psych::alpha() (raw_alpha) avec "
+              "{n_rule} ; alpha = psych::alpha() (raw_alpha) avec "
               "l'intervalle de Feldt (celui de Duhachek et l'alpha standardisé dans les "
               "tableaux) ; oméga total = psych::omega(nfactors = 1, fm = \"{fm}\"), un facteur "
               "({method}), intervalle par bootstrap ({boot} rééchantillonnages, graine fixe). "
               "Les items sans réponse ou sans variance sont écartés, comme le fait psych.",
-        "en": "Alpha and omega computed as R's psych does: {missing} covariances, n = every "
-              "person as in psych; alpha = psych::alpha() (raw_alpha) with Feldt's interval "
+        "en": "Alpha and omega computed as R's psych does: {missing} covariances, n = "
+              "{n_rule}; alpha = psych::alpha() (raw_alpha) with Feldt's interval "
               "(Duhachek's and the standardised alpha in the tables); omega total = "
               "psych::omega(nfactors = 1, fm = \"{fm}\"), one factor ({method}), interval by "
               "bootstrap ({boot} resamples, fixed seed). Items without answers or without "
@@ -148,18 +148,21 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "reliability_method_no_boot": {
         "fr": "Alpha et oméga calculés comme le fait psych (R) : covariances {missing}, n = "
-              "toutes les personnes comme psych ; alpha = psych::alpha() (raw_alpha) avec "
+              "{n_rule} ; alpha = psych::alpha() (raw_alpha) avec "
               "l'intervalle de Feldt (celui de Duhachek et l'alpha standardisé dans les "
               "tableaux) ; oméga total = psych::omega(nfactors = 1, fm = \"{fm}\"), un facteur "
               "({method}), sans intervalle (bootstrap désactivé). Les items sans réponse ou sans "
               "variance sont écartés, comme le fait psych.",
-        "en": "Alpha and omega computed as R's psych does: {missing} covariances, n = every "
-              "person as in psych; alpha = psych::alpha() (raw_alpha) with Feldt's interval "
+        "en": "Alpha and omega computed as R's psych does: {missing} covariances, n = "
+              "{n_rule}; alpha = psych::alpha() (raw_alpha) with Feldt's interval "
               "(Duhachek's and the standardised alpha in the tables); omega total = "
               "psych::omega(nfactors = 1, fm = \"{fm}\"), one factor ({method}), without "
               "interval (bootstrap turned off). Items without answers or without variance are "
               "left out, as psych does.",
     },
+    "n_pairwise": {"fr": "toutes les personnes, comme psych",
+                   "en": "every person, as in psych"},
+    "n_listwise": {"fr": "les réponses complètes", "en": "the complete answers"},
     "rwg_not_computed": {
         "fr": "non calculé (pas d'échelle de réponse)",
         "en": "not computed (no response scale)",

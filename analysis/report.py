@@ -345,6 +345,7 @@ def reliability_method(settings, lang: str) -> str:
     key = "reliability_method" if settings.omega_boot else "reliability_method_no_boot"
     return label(key, lang, missing=label(settings.missing, lang),
                  method=label(settings.omega_method, lang), fm=settings.omega_method,
+                 n_rule=label(f"n_{settings.missing}", lang),
                  boot=settings.omega_boot)
 
 
