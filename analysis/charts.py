@@ -93,12 +93,16 @@ def likert_bars(
     title: str,
     lang: str,
     min_n: int,
+    first: int = 1,
 ) -> go.Figure:
     """Diverging stacked bars: one bar per ``row`` (columns row, option, pct, suppressed).
 
     Options below the midpoint extend left, above it right; an odd scale's middle option is
-    split across zero.
+    split across zero. ``first`` is the lowest code (0 for answers coded 0..4).
     """
+    if first != 1:  # drawn as options 1..points, labelled with their own codes
+        table = table.assign(option=table["option"] - first + 1)
+        option_labels = {int(o) - first + 1: text for o, text in option_labels.items()}
     rows = list(dict.fromkeys(table["row"]))
     hidden = table.groupby("row", sort=False)["suppressed"].any()
     labels = [
@@ -146,7 +150,7 @@ def _axis_range(points: int | None, bounds: list) -> dict:
 
 
 def score_distribution(
-    table: pd.DataFrame, title: str, lang: str, min_n: int, points: int | None
+    table: pd.DataFrame, title: str, lang: str, min_n: int, points: int | None, first: int = 1
 ) -> go.Figure:
     """Box plots from precomputed quantiles per ``group`` (columns group, p05, q1, median, q3,
     p95, n, suppressed); whiskers are the 5th and 95th percentiles, not individual answers."""
@@ -163,12 +167,12 @@ def score_distribution(
                     lowerfence=[row.p05], upperfence=[row.p95], name=name,
                     marker_color=OKABE_ITO[index % len(OKABE_ITO)], showlegend=False)
     fig.update_layout(yaxis={"title": label("score", lang),
-                             **_axis_range(points, [0.8, (points or 0) + 0.2])})
+                             **_axis_range(points, [first - 0.2, first + (points or 0) - 0.8])})
     return _layout(fig, title, height=420)
 
 
 def dumbbell(table: pd.DataFrame, title: str, lang: str, min_n: int,
-             points: int | None) -> go.Figure:
+             points: int | None, first_code: int = 1) -> go.Figure:
     """Before/after means per site (columns site, mean_from, mean_to, design, suppressed,
     wave_from, wave_to, n). Paired designs use circles, independent samples diamonds."""
     fig = go.Figure()
@@ -197,14 +201,15 @@ def dumbbell(table: pd.DataFrame, title: str, lang: str, min_n: int,
     if len(hidden_names):
         fig.add_scatter(x=[None] * len(hidden_names), y=hidden_names, mode="markers",
                         showlegend=False, hoverinfo="skip")
-    fig.update_layout(xaxis={"title": label("mean", lang), **_axis_range(points, [1, points])},
+    bounds = [first_code, first_code + (points or 0) - 1]
+    fig.update_layout(xaxis={"title": label("mean", lang), **_axis_range(points, bounds)},
                       yaxis={"categoryorder": "array", "categoryarray": sites,
                              "autorange": "reversed"})
     return _layout(fig, title, height=160 + 32 * len(sites))
 
 
 def equity_chart(table: pd.DataFrame, title: str, lang: str, min_n: int,
-                 points: int | None) -> go.Figure:
+                 points: int | None, first: int = 1) -> go.Figure:
     """Mean and 95% CI per category of each equity descriptor (columns descriptor_label,
     category_label, n, mean, ci_low, ci_high, suppressed)."""
     fig = go.Figure()
@@ -227,7 +232,8 @@ def equity_chart(table: pd.DataFrame, title: str, lang: str, min_n: int,
                         marker={"color": OKABE_ITO[index % len(OKABE_ITO)], "size": 10},
                         error_x={"type": "data", "symmetric": False, "array": highs,
                                  "arrayminus": lows})
-    fig.update_layout(xaxis={"title": label("mean", lang), **_axis_range(points, [1, points])},
+    bounds = [first, first + (points or 0) - 1]
+    fig.update_layout(xaxis={"title": label("mean", lang), **_axis_range(points, bounds)},
                       yaxis={"autorange": "reversed"},
                       legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0})
     _layout(fig, title, height=260 + 46 * len(table))
@@ -235,7 +241,8 @@ def equity_chart(table: pd.DataFrame, title: str, lang: str, min_n: int,
     return fig
 
 
-def radar(table: pd.DataFrame, title: str, lang: str, min_n: int, points: int) -> go.Figure:
+def radar(table: pd.DataFrame, title: str, lang: str, min_n: int, points: int,
+          first: int = 1) -> go.Figure:
     """Scale means per ``group`` on a radar (columns group, scale_label, mean, suppressed).
     A group with a suppressed scale is drawn without it and marked in the legend."""
     fig = go.Figure()
@@ -247,7 +254,7 @@ def radar(table: pd.DataFrame, title: str, lang: str, min_n: int, points: int) -
         fig.add_scatterpolar(r=[*r, r[0]], theta=[*theta, theta[0]], name=name,
                              line={"color": OKABE_ITO[index % len(OKABE_ITO)]},
                              connectgaps=False)
-    fig.update_layout(polar={"radialaxis": {"range": [1, points]}})
+    fig.update_layout(polar={"radialaxis": {"range": [first, first + points - 1]}})
     return _layout(fig, title, height=480)
 
 
@@ -300,12 +307,20 @@ def network(
     return _layout(fig, title, height=480)
 
 
+def with_interval(value: float, low: float, high: float, reason: object, lang: str) -> str:
+    """'0.82 [0.79, 0.85]', '0.82' without interval, or the reason the value is missing
+    (never an empty '[, ]')."""
+    if pd.isna(value):
+        key = str(reason) if isinstance(reason, str) and reason else "reason_no_variance"
+        return label(key, lang)
+    if pd.isna(low) or pd.isna(high):
+        return f"{value:.2f}"
+    return f"{value:.2f} [{low:.2f}, {high:.2f}]"
+
+
 def reliability_table(table: pd.DataFrame, scale_labels: Mapping[str, str], title: str,
                       lang: str, min_n: int) -> go.Figure:
     """Cronbach's alpha with its interval, McDonald's omega, n and number of items per scale."""
-    def fmt(value: float) -> str:
-        return "" if pd.isna(value) else f"{value:.2f}"
-
     alphas, omegas, ns = [], [], []
     for row in table.itertuples(index=False):
         if row.suppressed:
@@ -313,8 +328,10 @@ def reliability_table(table: pd.DataFrame, scale_labels: Mapping[str, str], titl
             omegas.append("")
             ns.append("")
             continue
-        alphas.append(f"{fmt(row.alpha)} [{fmt(row.alpha_ci_low)}, {fmt(row.alpha_ci_high)}]")
-        omegas.append(f"{fmt(row.omega)} [{fmt(row.omega_ci_low)}, {fmt(row.omega_ci_high)}]")
+        alphas.append(esc(with_interval(row.alpha, row.alpha_ci_low, row.alpha_ci_high,
+                                        getattr(row, "alpha_reason", ""), lang)))
+        omegas.append(esc(with_interval(row.omega, row.omega_ci_low, row.omega_ci_high,
+                                        getattr(row, "omega_reason", ""), lang)))
         ns.append(str(int(row.n)))
     header = [label("scale", lang), label("items", lang), label("n", lang),
               label("alpha", lang), label("omega", lang)]

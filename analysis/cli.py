@@ -16,19 +16,26 @@ import pandas as pd
 
 from analysis.codebook import CodebookError, load_codebook
 from analysis.draft import DraftError, write_draft
-from analysis.i18n import LANGUAGES
+from analysis.i18n import LANGUAGES, label
 from analysis.indicators import compute_indicators, public_tables
 from analysis.loading import ExportError, read_export
 from analysis.reliability import BOOTSTRAP_SAMPLES, MISSING_POLICIES, OMEGA_METHODS
 from analysis.report import PLOTLYJS_CHOICES, write_outputs
 
+PROG = "python -m analysis"
 
-def build_parser() -> argparse.ArgumentParser:
+
+def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m analysis",
-        description="Compute the indicators of a Proximité export and write a report.",
+        prog=prog,
+        description="Compute the indicators of a Proximité export (or of any survey data with "
+                    f"a codebook) and write a report. Draft a codebook with: {prog} codebook "
+                    "DATA --out draft.json",
     )
-    parser.add_argument("export", type=Path, help="exported CSV (one row per response)")
+    parser.add_argument("export", type=Path,
+                        help="data, one row per response: CSV (comma or semicolon separated, "
+                             "as French Excel and R's write.csv2 write), SPSS .sav, Stata .dta "
+                             "or Excel .xlsx")
     parser.add_argument("--codebook", type=Path, required=True, help="codebook JSON of the export")
     parser.add_argument("--out", type=Path, required=True, help="output directory")
     parser.add_argument("--by", default=None, help="group column for summaries, e.g. site")
@@ -68,12 +75,13 @@ def _fail(lines: list[str], code: int = 2) -> int:
     return code
 
 
-def draft_main(argv: list[str]) -> int:
+def draft_main(argv: list[str], prog: str = PROG) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m analysis codebook",
+        prog=f"{prog} codebook",
         description="Draft a codebook from the columns of a CSV exported by another tool; "
                     "check its types and list the scales before the analysis.")
-    parser.add_argument("data", type=Path, help="CSV, one row per respondent")
+    parser.add_argument("data", type=Path, help="CSV (comma or semicolon), .sav, .dta or .xlsx, "
+                                                "one row per respondent")
     parser.add_argument("--out", type=Path, required=True, help="codebook JSON to write")
     try:
         args = parser.parse_args(argv)
@@ -90,46 +98,62 @@ def draft_main(argv: list[str]) -> int:
     for note in notes:
         print(note)
     print(f"wrote {args.out}: check the item types, add labels and scales, then run "
-          f"python -m analysis {args.data} --codebook {args.out} --out report/")
+          f"{prog} {args.data} --codebook {args.out} --out report/")
     return 0
 
 
-def _number(value: float) -> str:
-    return "not computable" if pd.isna(value) else f"{value:.3f}"
+def _coefficient(row, name: str, min_group: int) -> str:
+    value = getattr(row, name)
+    if bool(getattr(row, "suppressed", False)):
+        return f"suppressed (n < {min_group})"
+    if pd.isna(value):
+        reason = getattr(row, f"{name}_reason", "") or "reason_no_variance"
+        return label(str(reason), "en")
+    return f"{value:.3f}"
 
 
 def summary_lines(indicators) -> list[str]:
-    """What the analysis found, in a few lines: n, scales with alpha, teams, waves, suppression."""
-    tables = indicators.tables
-    responses = tables.get("responses", pd.DataFrame())
+    """What the analysis found, in a few lines: n, scales with alpha, teams, waves, suppression.
+
+    Printed from the public (suppressed) tables, as the report is: no group under
+    ``--min-group`` appears.
+    """
+    public = public_tables(indicators)
+    min_group = indicators.settings.min_group
+    responses = indicators.tables.get("responses", pd.DataFrame())
     n = int(responses["n"].sum()) if not responses.empty else 0
     waves = sorted(responses["wave"].dropna().astype(str).unique()) if not responses.empty else []
     lines = [f"{n} responses, {len(waves)} wave(s): {', '.join(waves[:10])}"]
-    reliability = tables.get("reliability", pd.DataFrame())
+    reliability = public.get("reliability", pd.DataFrame())
     for row in reliability.itertuples(index=False):
-        lines.append(f"scale {row.scale}: {row.k} item{'s' if row.k != 1 else ''}, n = {row.n}, "
-                     f"alpha = {_number(row.alpha)}, omega = {_number(row.omega)} ({row.missing})")
+        size = f"suppressed (n < {min_group})" if row.suppressed else f"{int(row.n)}"
+        reversed_ = f", reversed: {row.reversed}" if row.reversed else ""
+        lines.append(f"scale {row.scale}: {row.k} item{'s' if row.k != 1 else ''}, n = {size}, "
+                     f"alpha = {_coefficient(row, 'alpha', min_group)}, "
+                     f"omega = {_coefficient(row, 'omega', min_group)} ({row.missing}"
+                     f"{reversed_})")
     for scale in indicators.codebook.scales:
         if len(scale.items) == 1:
             lines.append(f"scale {scale.code}: the score {scale.items[0]} (one item: no alpha "
                          "or omega)")
     if not indicators.codebook.scales:
         lines.append("no scales in the codebook: item answers only")
-    teams = tables.get("team_aggregation", pd.DataFrame())
+    teams = indicators.tables.get("team_aggregation", pd.DataFrame())
     if not teams.empty:
         lines.append(f"{int(teams['n_teams'].max())} teams (ICC(1), ICC(2) per scale; rwg(j) per "
                      "likert scale)")
-    public = public_tables(indicators)
     hidden = sum(int(t["suppressed"].sum()) for t in public.values() if "suppressed" in t)
-    lines.append(f"{hidden} table rows suppressed (groups under {indicators.settings.min_group})")
+    lines.append(f"{hidden} table rows suppressed (groups under {min_group})")
     return lines
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = PROG) -> int:
+    """Run the command (``prog`` names it in the help and messages: ``survey analyze`` when the
+    app's command calls it)."""
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["codebook"]:
-        return draft_main(argv[1:])
-    parser = build_parser()
+        return draft_main(argv[1:], prog)
+    parser = build_parser(prog)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse already printed its message
@@ -159,14 +183,19 @@ def main(argv: list[str] | None = None) -> int:
     comparison = [s.strip() for s in args.comparison_sites.split(",") if s.strip()]
     progress(f"read {len(frame)} responses; computing the indicators...")
     try:
-        indicators = compute_indicators(frame, codebook, by=args.by, min_group=args.min_group,
-                                        comparison_sites=comparison,
-                                        min_coverage=args.min_coverage,
-                                        missing=args.missing, omega_method=args.omega,
-                                        omega_boot=args.omega_boot)
-        progress("writing the tables and the report...")
-        written = write_outputs(indicators, args.out, lang=args.lang,
-                                with_charts=not args.no_charts, plotlyjs=args.plotlyjs)
+        with warnings.catch_warnings():
+            # numpy's and pandas' own warnings are never printed: the library reports what
+            # matters as notes (each computation also silences them where they arise).
+            warnings.simplefilter("ignore", RuntimeWarning)
+            indicators = compute_indicators(frame, codebook, by=args.by,
+                                            min_group=args.min_group,
+                                            comparison_sites=comparison,
+                                            min_coverage=args.min_coverage,
+                                            missing=args.missing, omega_method=args.omega,
+                                            omega_boot=args.omega_boot)
+            progress("writing the tables and the report...")
+            written = write_outputs(indicators, args.out, lang=args.lang,
+                                    with_charts=not args.no_charts, plotlyjs=args.plotlyjs)
     except OSError as exc:
         return _fail([f"cannot write to {args.out}: {exc}"])
     except Exception as exc:  # noqa: BLE001 - a message, not a traceback, for evaluators

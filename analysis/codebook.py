@@ -84,6 +84,7 @@ class Item:
     points: int | None = None
     matrix: str | None = None
     equity: bool = False
+    first: int = 1  # likert: the lowest code (0 for answers coded 0..4)
     roster: tuple[Choice, ...] = ()
     rated: bool = False
     rating_max: int | None = None
@@ -125,6 +126,12 @@ class Scale:
     reverse: tuple[str, ...] = ()
     construct: Text = field(default_factory=dict)
     reference: str = ""
+    first: int = 1  # the items' lowest code: answers run first..first + points - 1
+
+    @property
+    def last(self) -> int | None:
+        """The highest code of the response scale (None for numeric scores)."""
+        return None if self.points is None else self.first + self.points - 1
 
 
 @dataclass(frozen=True)
@@ -372,14 +379,21 @@ def _parse_item(raw: Any, where: str, problems: list[str]) -> Item | None:
         return None
     choices = _parse_choices(raw.get("choices"), f"{where}.choices", problems)
     points = raw.get("points")
+    first = 1
     if kind == "likert":
+        # Any consecutive integer range: 1..5, 0..4, 0..10 (the lowest code is "first").
+        first = raw.get("first", choices[0].code if choices else 1)
+        if isinstance(first, bool) or not isinstance(first, int):
+            problems.append(f"{where}: first must be an integer (the lowest code)")
+            first = 1
         if not choices and isinstance(points, int):
-            choices = tuple(Choice(code=i, label={}) for i in range(1, points + 1))
+            choices = tuple(Choice(code=i, label={}) for i in range(first, first + points))
         codes = [c.code for c in choices]
         if points is None:
             points = len(codes)
-        if codes != list(range(1, points + 1)):
-            problems.append(f"{where}: likert choices must be the integers 1..points")
+        if not isinstance(points, int) or codes != list(range(first, first + points)):
+            problems.append(f"{where}: likert choices must be consecutive integers "
+                            "(first..first + points - 1, e.g. 1..5 or 0..4)")
     elif kind in ("single", "multiple") and not choices:
         problems.append(f"{where}: a {kind} item needs choices")
     roster: tuple[Choice, ...] = ()
@@ -397,6 +411,7 @@ def _parse_item(raw: Any, where: str, problems: list[str]) -> Item | None:
         text=dict(raw.get("text") or {}),
         choices=choices,
         points=points if kind == "likert" else None,
+        first=first,
         matrix=raw.get("matrix"),
         equity=bool(raw.get("equity", False)),
         roster=roster,
@@ -450,6 +465,9 @@ def _parse_scale(
                             "scale's others")
         elif not numeric and (item.type != "likert" or item.points != points):
             problems.append(f"{where}: item {code!r} is not a likert item with {points} points")
+        elif not numeric and item.first != known[0].first:
+            problems.append(f"{where}: item {code!r} is coded from {item.first}, not from "
+                            f"{known[0].first} like the scale's first item")
     reverse = [] if numeric else raw.get("reverse") or []
     if not set(reverse) <= set(codes):
         problems.append(f"{where}: reverse must be a subset of items")
@@ -465,6 +483,7 @@ def _parse_scale(
         reverse=tuple(reverse),
         construct=dict(raw.get("construct") or {}),
         reference=str(raw.get("reference", "")),
+        first=known[0].first if known and not numeric else 1,
     )
 
 
@@ -486,6 +505,8 @@ def _codebook_to_dict(codebook: Codebook) -> dict[str, Any]:
             entry["choices"] = _choices_to_list(item.choices)
         if item.type == "likert":
             entry["points"] = item.points
+            if item.first != 1:
+                entry["first"] = item.first
         if item.matrix:
             entry["matrix"] = item.matrix
         if item.equity:

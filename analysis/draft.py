@@ -8,9 +8,11 @@ are not, and is the evaluator's to add if they are. The guesses:
 
 - the response id: a column named like an id (``id``, ``response_id``, R's unnamed row-name
   column...), else the first column whose cells are all filled and distinct;
-- columns named like a metadata column (``site``, ``wave``, ``team``...) are that column;
-- whole numbers from 1 to at most 11 with at least three distinct values: a likert item with
-  ``points`` = the largest value; other whole numbers with at most 10 distinct values, each
+- columns named like a metadata column (``site``, ``wave``, ``team``...) are that column; the
+  team is also found under its usual other names (``GRP``, ``group``, ``equipe``, ``unit``...);
+- whole numbers from 0 or 1 to at most 11 with at least three distinct values: a likert item
+  coded from 0 (``"first": 0``) when a 0 is seen, else from 1, up to the largest value; other
+  whole numbers with at most 10 distinct values, each
   seen twice on average: a single choice item; other whole numbers: integer; other numbers: decimal;
 - text with at most 20 distinct values (and repeats): a single choice item; other text: text.
 """
@@ -31,9 +33,13 @@ from analysis.codebook import (
     MISSING_MARKERS,
     parse_codebook,
 )
+from analysis.files import FileError, read_table
 
 ID_NAMES = ("response_id", "id", "respondent", "respondent_id", "participant", "subject", "subj",
             "case", "caseid", "row", "rownames")
+# Names that say a column holds the respondent's team (multilevel's data sets use GRP, COMPID).
+TEAM_NAMES = ("team", "team_id", "teamid", "team_code", "equipe", "équipe", "grp", "grpid",
+              "group", "group_id", "groupid", "compid", "unit", "unit_id", "ward", "cluster")
 MAX_LIKERT = 11
 MAX_CHOICES = 20
 
@@ -55,6 +61,15 @@ def draft_codebook(raw: pd.DataFrame, name: str) -> tuple[dict[str, Any], list[s
     for role in METADATA_COLUMNS:
         if role in lowered:
             roles[role] = lowered[role]
+    if "team" not in roles:
+        team = next((c for c in columns if c.lower() in TEAM_NAMES), None)
+        if team is not None:
+            roles["team"] = team
+    if "team" in roles:
+        notes.append(f"team: column {roles['team']!r} (team means, rwg(j), ICC(1), ICC(2))")
+    else:
+        notes.append("team: none found; if a column gives each respondent's team, name it in "
+                     "\"columns\": {\"team\": \"...\"}")
     if "response_id" not in roles:
         guess = next((c for c in columns if _is_row_names(c) or c.lower() in ID_NAMES), None)
         if guess is None:
@@ -105,8 +120,10 @@ def _draft_item(code: str, column: pd.Series) -> dict[str, Any]:
     if len(values) and numbers.notna().all():
         whole = (numbers == numbers.round()).all()
         distinct = sorted(numbers.unique())
-        if whole and distinct[0] >= 1 and distinct[-1] <= MAX_LIKERT and len(distinct) >= 3:
-            return {**entry, "type": "likert", "points": int(distinct[-1])}
+        if whole and distinct[0] >= 0 and distinct[-1] <= MAX_LIKERT and len(distinct) >= 3:
+            first = 0 if distinct[0] == 0 else 1  # 0..4 or 1..5 (the lowest code may be unused)
+            extra = {"first": 0} if first == 0 else {}
+            return {**entry, "type": "likert", "points": int(distinct[-1]) - first + 1, **extra}
         if whole and len(distinct) <= 10 and len(values) >= 2 * len(distinct):
             return {**entry, "type": "single",
                     "choices": [{"code": int(v), "label": {"en": str(int(v)),
@@ -122,11 +139,30 @@ def _draft_item(code: str, column: pd.Series) -> dict[str, Any]:
 
 
 def write_draft(data: Path, out: Path) -> list[str]:
-    """Draft the codebook of ``data`` into ``out``; the notes to print."""
+    """Draft the codebook of ``data`` (CSV, .sav, .dta, .xlsx) into ``out``; the notes to
+    print. SPSS and Stata value labels become the choices' labels, variable labels the items'
+    texts."""
     try:
-        raw = pd.read_csv(data, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise DraftError(f"{data}: cannot read as CSV ({exc})") from exc
+        table = read_table(data)
+    except FileError as exc:
+        raise DraftError(str(exc)) from exc
+    raw = table.frame
     book, notes = draft_codebook(raw, Path(data).stem)
+    for item in book["items"]:
+        text = table.column_labels.get(item["code"])
+        if text:
+            item["text"] = {"en": text, "fr": text}
+        labels = table.value_labels.get(item["code"], {})
+        if labels and item["type"] == "likert" and "choices" not in item:
+            first = item.get("first", 1)
+            item["choices"] = [{"code": code, "label": {"en": str(code), "fr": str(code)}}
+                               for code in range(first, first + item["points"])]
+        for choice in item.get("choices", []):
+            name = labels.get(str(choice["code"]))
+            if name:
+                choice["label"] = {"en": name, "fr": name}
+    parse_codebook(book)
     out.write_text(json.dumps(book, ensure_ascii=False, indent=1), encoding="utf-8")
-    return [f"{len(raw)} lines, {len(raw.columns)} columns", *notes]
+    kind = {"csv2": "CSV with semicolons and decimal commas", "sav": "SPSS file",
+            "dta": "Stata file", "xlsx": "Excel workbook"}.get(table.kind, "CSV")
+    return [f"{len(raw)} lines, {len(raw.columns)} columns ({kind})", *notes]

@@ -50,6 +50,63 @@ LABELS: dict[str, dict[str, str]] = {
               "non-membres",
         "en": "nominations ignored: {own} self-nominations, {outside} nominations of non-members",
     },
+    "note_items_empty": {
+        "fr": "échelle {scale} : item(s) sans aucune réponse, laissé(s) de côté dans l'alpha et "
+              "l'oméga : {items}",
+        "en": "scale {scale}: item(s) nobody answered, left out of alpha and omega: {items}",
+    },
+    "note_items_constant": {
+        "fr": "échelle {scale} : item(s) sans variance (tout le monde a donné la même réponse), "
+              "laissé(s) de côté dans l'alpha et l'oméga comme le fait psych : {items}",
+        "en": "scale {scale}: item(s) without variance (everyone gave the same answer), left "
+              "out of alpha and omega as psych does: {items}",
+    },
+    "note_items_negative": {
+        "fr": "échelle {scale} : item(s) corrélé(s) négativement avec le reste de l'échelle : "
+              "{items} ; s'il s'agit d'items formulés à l'envers, déclarez-les dans \"reverse\" "
+              "du livre de codes",
+        "en": "scale {scale}: item(s) correlated negatively with the rest of the scale: "
+              "{items}; if they are worded the other way round, declare them reversed "
+              "(\"reverse\" in the codebook)",
+    },
+    "note_single_team": {
+        "fr": "une seule équipe ({team}) : l'accord entre équipes (ICC(1), ICC(2)) demande au "
+              "moins deux équipes ; rwg(j) et les moyennes de l'équipe sont donnés",
+        "en": "a single team ({team}): agreement across teams (ICC(1), ICC(2)) needs at least "
+              "two teams; the team's rwg(j) and means are given",
+    },
+    "note_omega_few_items": {
+        "fr": "échelle {scale} : oméga hiérarchique non calculé, {k} items sont trop peu pour "
+              "{factors} facteurs (plus de paramètres que de corrélations : psych::omega y "
+              "avertit de cas ultra-Heywood et ses valeurs ne se reproduisent pas)",
+        "en": "scale {scale}: omega hierarchical not computed, {k} items are too few for "
+              "{factors} factors (more parameters than correlations: psych::omega warns of "
+              "ultra-Heywood cases there and its values do not replicate)",
+    },
+    "note_omega_heywood": {
+        "fr": "échelle {scale} : cas de Heywood (une communauté atteint 1) dans le modèle de "
+              "l'oméga hiérarchique ; examinez ses saturations avec prudence",
+        "en": "scale {scale}: Heywood case (a communality reaches 1) in the model of omega "
+              "hierarchical; examine its loadings with care",
+    },
+    "reason_few_for_factors": {
+        "fr": "non calculé : trop peu d'items pour 3 facteurs (voir les remarques)",
+        "en": "not computed: too few items for three factors (see the notes)"},
+    "reason_items_4": {"fr": "non calculable : 3 facteurs demandent au moins 4 items utilisables",
+                       "en": "not computable: three factors need at least 4 usable items"},
+    "reason_items_2": {"fr": "non calculable : moins de 2 items utilisables",
+                       "en": "not computable: fewer than 2 usable items"},
+    "reason_items_3": {"fr": "non calculable : moins de 3 items utilisables",
+                       "en": "not computable: fewer than 3 usable items"},
+    "reason_respondents": {"fr": "non calculable : trop peu de répondants",
+                           "en": "not computable: too few respondents"},
+    "reason_no_variance": {"fr": "non calculable : pas de variance commune entre les items",
+                           "en": "not computable: no shared variance between the items"},
+    "reason_one_team": {"fr": "non calculable : une seule équipe",
+                        "en": "not computable: a single team"},
+    "reversed_mark": {"fr": "(inversé)", "en": "(reversed)"},
+    "reversed_items": {"fr": "Items inversés", "en": "Reversed items"},
+    "dropped_items": {"fr": "Items écartés", "en": "Items left out"},
     "suppression_note": {
         "fr": "Les groupes de moins de {n} personnes sont masqués (« masqué »), ainsi que le "
               "plus petit groupe voisin quand un total permettrait de les retrouver.",
@@ -81,22 +138,39 @@ LABELS: dict[str, dict[str, str]] = {
     "in_degree": {"fr": "Nominations reçues", "en": "Nominations received"},
     "alpha": {"fr": "Alpha de Cronbach [IC 95 %]", "en": "Cronbach's alpha [95% CI]"},
     "omega": {"fr": "Oméga de McDonald [IC 95 %]", "en": "McDonald's omega [95% CI]"},
+    "omega_h_short": {"fr": "Oméga hiérarchique (3 facteurs)",
+                      "en": "Omega hierarchical (3 factors)"},
     "reliability_method": {
-        "fr": "Alpha et oméga calculés comme le fait psych (R) : covariances {missing} ; oméga "
-              "total d'un facteur ({method}), intervalle par bootstrap ({boot} rééchantillonnages,"
-              " graine fixe) ; alpha avec l'intervalle de Feldt.",
-        "en": "Alpha and omega computed as R's psych does: {missing} covariances; omega total of "
-              "one factor ({method}), interval by bootstrap ({boot} resamples, fixed seed); alpha "
-              "with Feldt's interval.",
+        "fr": "Alpha et oméga calculés comme le fait psych (R) : covariances {missing}, n = "
+              "{n_rule} ; alpha = psych::alpha() (raw_alpha) avec "
+              "l'intervalle de Feldt (celui de Duhachek et l'alpha standardisé dans les "
+              "tableaux) ; oméga total = psych::omega(nfactors = 1, fm = \"{fm}\"), un facteur "
+              "({method}), intervalle par bootstrap ({boot} rééchantillonnages, graine fixe). "
+              "Les items sans réponse ou sans variance sont écartés, comme le fait psych.",
+        "en": "Alpha and omega computed as R's psych does: {missing} covariances, n = "
+              "{n_rule}; alpha = psych::alpha() (raw_alpha) with Feldt's interval "
+              "(Duhachek's and the standardised alpha in the tables); omega total = "
+              "psych::omega(nfactors = 1, fm = \"{fm}\"), one factor ({method}), interval by "
+              "bootstrap ({boot} resamples, fixed seed). Items without answers or without "
+              "variance are left out, as psych does.",
     },
     "reliability_method_no_boot": {
-        "fr": "Alpha et oméga calculés comme le fait psych (R) : covariances {missing} ; oméga "
-              "total d'un facteur ({method}), sans intervalle (bootstrap désactivé) ; alpha avec "
-              "l'intervalle de Feldt.",
-        "en": "Alpha and omega computed as R's psych does: {missing} covariances; omega total of "
-              "one factor ({method}), without interval (bootstrap turned off); alpha with "
-              "Feldt's interval.",
+        "fr": "Alpha et oméga calculés comme le fait psych (R) : covariances {missing}, n = "
+              "{n_rule} ; alpha = psych::alpha() (raw_alpha) avec "
+              "l'intervalle de Feldt (celui de Duhachek et l'alpha standardisé dans les "
+              "tableaux) ; oméga total = psych::omega(nfactors = 1, fm = \"{fm}\"), un facteur "
+              "({method}), sans intervalle (bootstrap désactivé). Les items sans réponse ou sans "
+              "variance sont écartés, comme le fait psych.",
+        "en": "Alpha and omega computed as R's psych does: {missing} covariances, n = "
+              "{n_rule}; alpha = psych::alpha() (raw_alpha) with Feldt's interval "
+              "(Duhachek's and the standardised alpha in the tables); omega total = "
+              "psych::omega(nfactors = 1, fm = \"{fm}\"), one factor ({method}), without "
+              "interval (bootstrap turned off). Items without answers or without variance are "
+              "left out, as psych does.",
     },
+    "n_pairwise": {"fr": "toutes les personnes, comme psych",
+                   "en": "every person, as in psych"},
+    "n_listwise": {"fr": "les réponses complètes", "en": "the complete answers"},
     "rwg_not_computed": {
         "fr": "non calculé (pas d'échelle de réponse)",
         "en": "not computed (no response scale)",
@@ -157,6 +231,8 @@ TABLE_TITLES: dict[str, dict[str, str]] = {
                      "en": "Means per equity descriptor"},
     "team_scales": {"fr": "Échelles par équipe (rwg(j))", "en": "Scales per team (rwg(j))"},
     "team_aggregation": {"fr": "Agrégation aux équipes (ICC)", "en": "Aggregation to teams (ICC)"},
+    "schmid_leiman": {"fr": "Oméga hiérarchique : saturations de Schmid-Leiman (psych::omega)",
+                      "en": "Omega hierarchical: Schmid-Leiman loadings (psych::omega)"},
     "team_networks": {"fr": "Réseaux de leadership par équipe",
                       "en": "Leadership networks per team"},
 }
@@ -195,6 +271,21 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
     "omega_ci_low": {"fr": "Oméga : IC bas", "en": "Omega: CI low"},
     "omega_ci_high": {"fr": "Oméga : IC haut", "en": "Omega: CI high"},
     "omega_method": {"fr": "Méthode de l'oméga", "en": "Omega method"},
+    "alpha_std": {"fr": "Alpha standardisé", "en": "Standardised alpha"},
+    "alpha_duhachek_low": {"fr": "Alpha : IC bas (Duhachek)", "en": "Alpha: CI low (Duhachek)"},
+    "alpha_duhachek_high": {"fr": "Alpha : IC haut (Duhachek)",
+                            "en": "Alpha: CI high (Duhachek)"},
+    "alpha_reason": {"fr": "Alpha : raison", "en": "Alpha: reason"},
+    "omega_h": {"fr": "Oméga hiérarchique", "en": "Omega hierarchical"},
+    "omega_h_total": {"fr": "Oméga total (3 facteurs)", "en": "Omega total (3 factors)"},
+    "omega_h_reason": {"fr": "Oméga hiérarchique : raison", "en": "Omega hierarchical: reason"},
+    "g": {"fr": "g (facteur général)", "en": "g (general factor)"},
+    "h2": {"fr": "h² (communauté)", "en": "h² (communality)"},
+    "u2": {"fr": "u² (unicité)", "en": "u² (uniqueness)"},
+    "p2": {"fr": "p² (part de g)", "en": "p² (share of g)"},
+    "omega_reason": {"fr": "Oméga : raison", "en": "Omega: reason"},
+    "dropped": {"fr": "Items écartés", "en": "Items left out"},
+    "reversed": {"fr": "Inversé", "en": "Reversed"},
     "item_total_r": {"fr": "Corrélation item-reste", "en": "Item-rest correlation"},
     "alpha_if_deleted": {"fr": "Alpha sans l'item", "en": "Alpha without the item"},
     "descriptor": {"fr": "Descripteur", "en": "Descriptor"},

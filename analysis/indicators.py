@@ -16,6 +16,8 @@ from analysis.reliability import (
     cronbach_alpha,
     item_statistics,
     mcdonald_omega,
+    omega_hierarchical,
+    screen_items,
 )
 from analysis.scoring import (
     item_distribution,
@@ -96,7 +98,8 @@ def compute_indicators(
     tables["item_distribution"] = _with_totals(
         lambda grouping: item_distribution(frame, codebook, grouping), keys, by
     )
-    tables["reliability"], tables["item_statistics"] = _reliability(frame, codebook, settings)
+    (tables["reliability"], tables["item_statistics"],
+     tables["schmid_leiman"]) = _reliability(frame, codebook, settings, notes)
     if codebook.scales:
         changes = wave_changes(frame, scores, codebook, settings.min_pairs)
         tables["wave_changes"] = changes
@@ -116,6 +119,9 @@ def compute_indicators(
             tables["equity_gaps"] = equity_gaps(frame, scores, codebook, equity_keys, min_group)
             tables["equity_means"] = equity_means(frame, scores, codebook, equity_keys)
     if frame["team"].notna().any():
+        teams = frame["team"].dropna().astype(str).unique()
+        if len(teams) == 1 and codebook.scales:
+            notes.append(Note("note_single_team", team=teams[0]))
         if codebook.scales:
             table = team_scales(frame, scores, codebook)
             tables["team_scales"] = table
@@ -186,31 +192,84 @@ def _with_totals(compute, keys: list[str], by: str | None) -> pd.DataFrame:
 
 
 def _reliability(
-    frame: pd.DataFrame, codebook: Codebook, settings: Settings
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    rows, item_rows = [], []
+    frame: pd.DataFrame, codebook: Codebook, settings: Settings, notes: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Alpha, omega, omega hierarchical (with its Schmid-Leiman loadings) and item statistics
+    per scale of two items or more; the notes say which
+    items were left out (no answers, no variance) or look reverse-keyed, as psych warns."""
+    rows, item_rows, loading_rows = [], [], []
     for scale in codebook.scales:
         if len(scale.items) < 2:
             continue  # a single score has no internal consistency
         items = keyed_items(frame, scale)
-        alpha = cronbach_alpha(items, missing=settings.missing)
+        screen = screen_items(items)
+        if screen.empty:
+            notes.append(Note("note_items_empty", scale=scale.code, items=", ".join(screen.empty)))
+        if screen.constant:
+            notes.append(Note("note_items_constant", scale=scale.code,
+                              items=", ".join(screen.constant)))
+        if screen.negative:
+            notes.append(Note("note_items_negative", scale=scale.code,
+                              items=", ".join(screen.negative)))
+        alpha = cronbach_alpha(items, missing=settings.missing, screen=screen)
         omega = mcdonald_omega(items, method=settings.omega_method, missing=settings.missing,
-                               n_boot=settings.omega_boot)
+                               n_boot=settings.omega_boot, screen=screen)
+        hierarchical = omega_hierarchical(items, OMEGA_FACTORS, missing=settings.missing,
+                                          screen=screen)
+        if hierarchical.few_items and alpha.k > OMEGA_FACTORS:
+            notes.append(Note("note_omega_few_items", scale=scale.code, k=alpha.k,
+                              factors=OMEGA_FACTORS))
+        omega_h_reason = _why_not(hierarchical.omega_h, alpha.n, alpha.k, OMEGA_FACTORS + 1)
+        if hierarchical.few_items and alpha.k > OMEGA_FACTORS:
+            omega_h_reason = "reason_few_for_factors"
+        if hierarchical.heywood:
+            notes.append(Note("note_omega_heywood", scale=scale.code))
+        if not hierarchical.loadings.empty:
+            loadings = hierarchical.loadings.copy()
+            loadings.insert(0, "n", alpha.n)
+            loadings.insert(0, "scale", scale.code)
+            loading_rows.append(loadings)
         rows.append(
-            {"scale": scale.code, "n": alpha.n, "k": len(scale.items), "missing": alpha.missing,
+            {"scale": scale.code, "n": alpha.n, "k": alpha.k, "missing": alpha.missing,
              "alpha": alpha.value, "alpha_ci_low": alpha.ci_low, "alpha_ci_high": alpha.ci_high,
              "omega": omega.value, "omega_ci_low": omega.ci_low, "omega_ci_high": omega.ci_high,
-             "omega_method": settings.omega_method}
+             "omega_method": settings.omega_method, "alpha_std": alpha.std,
+             "alpha_duhachek_low": alpha.duhachek_low,
+             "alpha_duhachek_high": alpha.duhachek_high,
+             "alpha_reason": _why_not(alpha.value, alpha.n, alpha.k, 2),
+             "omega_reason": _why_not(omega.value, omega.n, omega.k, 3),
+             "omega_h": hierarchical.omega_h, "omega_h_total": hierarchical.omega_total,
+             "omega_h_reason": omega_h_reason,
+             "dropped": " ".join(c for c in scale.items if c in screen.dropped),
+             "reversed": " ".join(scale.reverse)}
         )
-        stats = item_statistics(items, missing=settings.missing)
+        stats = item_statistics(items, missing=settings.missing, screen=screen)
         stats.insert(0, "scale", scale.code)
+        stats["reversed"] = stats["item"].isin(scale.reverse)
         item_rows.append(stats)
     item_table = pd.concat(item_rows, ignore_index=True) if item_rows else pd.DataFrame()
-    return pd.DataFrame(rows, columns=RELIABILITY_COLUMNS), item_table
+    loading_table = (pd.concat(loading_rows, ignore_index=True) if loading_rows
+                     else pd.DataFrame())
+    return pd.DataFrame(rows, columns=RELIABILITY_COLUMNS), item_table, loading_table
+
+
+def _why_not(value: float, n: int, k: int, least_items: int) -> str:
+    """The key of the reason a coefficient could not be computed ("" when it was)."""
+    if not pd.isna(value):
+        return ""
+    if k < least_items:
+        return f"reason_items_{least_items}"
+    if n < least_items:
+        return "reason_respondents"
+    return "reason_no_variance"
 
 
 RELIABILITY_COLUMNS = ["scale", "n", "k", "missing", "alpha", "alpha_ci_low", "alpha_ci_high",
-                       "omega", "omega_ci_low", "omega_ci_high", "omega_method"]
+                       "omega", "omega_ci_low", "omega_ci_high", "omega_method", "alpha_std",
+                       "alpha_duhachek_low", "alpha_duhachek_high", "alpha_reason",
+                       "omega_reason", "omega_h", "omega_h_total", "omega_h_reason", "dropped",
+                       "reversed"]
+OMEGA_FACTORS = 3  # psych::omega()'s default number of group factors
 
 
 SUPPRESSION_VALUES: dict[str, list[str]] = {
@@ -218,7 +277,9 @@ SUPPRESSION_VALUES: dict[str, list[str]] = {
     "item_distribution": ["count", "pct"],
     "score_distribution": ["p05", "q1", "median", "q3", "p95"],
     "reliability": ["alpha", "alpha_ci_low", "alpha_ci_high", "omega", "omega_ci_low",
-                    "omega_ci_high"],
+                    "omega_ci_high", "alpha_std", "alpha_duhachek_low", "alpha_duhachek_high",
+                    "omega_h", "omega_h_total"],
+    "schmid_leiman": ["g", "F1*", "F2*", "F3*", "h2", "u2", "p2"],
     "item_statistics": ["mean", "sd", "item_total_r", "alpha_if_deleted"],
     "wave_changes": ["n_from", "n_to", "n_pairs", "mean_from", "mean_to", "difference", "ci_low",
                      "ci_high", "p_value", "rank_biserial", "hedges_g"],

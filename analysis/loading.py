@@ -25,6 +25,7 @@ from analysis.codebook import (
     Codebook,
     Item,
 )
+from analysis.files import FileError, read_table
 
 MAX_LISTED = 5
 ONE_SITE = "1"
@@ -41,13 +42,13 @@ class ExportError(ValueError):
 
 def read_export(path: str | Path, codebook: Codebook, ignore_unknown: bool = False
                 ) -> pd.DataFrame:
-    """Read an exported CSV (UTF-8, with or without BOM) and return the checked tidy frame."""
+    """Read an export and return the checked tidy frame: CSV (UTF-8 with or without BOM, or
+    semicolons and decimal commas), SPSS ``.sav``, Stata ``.dta`` or ``.xlsx`` (see
+    ``analysis.files``)."""
     try:
-        raw = pd.read_csv(
-            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=False
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise ExportError([f"{path}: cannot read as CSV ({exc})"]) from exc
+        raw = read_table(path).frame
+    except FileError as exc:
+        raise ExportError([str(exc)]) from exc
     return prepare(raw, codebook, ignore_unknown)
 
 
@@ -308,11 +309,12 @@ def _numeric(
             f"{_where(bad_text, ids, text)}"
         )
     if item.type == "likert":
-        allowed = np.arange(1, (item.points or 0) + 1, dtype=float)
+        last = item.first + (item.points or 0) - 1
+        allowed = np.arange(item.first, last + 1, dtype=float)
         bad = values.notna() & ~values.isin(allowed)
         if bad.any():
             problems.append(
-                f"column {item.code!r} (likert 1..{item.points}): out-of-range answer on "
+                f"column {item.code!r} (likert {item.first}..{last}): out-of-range answer on "
                 f"{_where(bad, ids, text)}"
             )
     elif item.type == "integer":

@@ -1,22 +1,28 @@
 """Internal consistency of scales: Cronbach's alpha, McDonald's omega, item statistics.
 
-Missing answers are handled as R's ``psych`` does by default: covariances and correlations are
-computed **pairwise** (each pair of items over the respondents who answered both).
-``missing="listwise"`` keeps only respondents who answered every item instead.
+Everything here follows R's ``psych`` (Revelle), including on messy data:
 
-- ``cronbach_alpha``: k/(k-1) (1 - tr(C)/sum(C)) of the item covariance matrix C, with Feldt's
-  F-based interval (Feldt, Woodruff & Salih 1987); equal to ``psych::alpha()``'s ``raw_alpha``.
-- ``mcdonald_omega``: omega total as ``psych::omega(x, nfactors = 1)`` computes it (Revelle &
-  Zinbarg 2009): one factor fitted by minimum residual (``fm = "minres"``) to the pairwise
-  correlation matrix R, items with a negative loading flipped, then
-  omega_t = 1 - sum(u2) / sum(R), u2 = 1 - loading^2. ``method="ml"`` fits the factor by maximum
-  likelihood instead (R's ``factanal``) and gives (sum l)^2 / ((sum l)^2 + sum u2).
-  Its interval is a percentile bootstrap over respondents (seeded, so reports are reproducible).
+- Missing answers: covariances and correlations are **pairwise** (each pair of items over the
+  respondents who answered both, R's ``use = "pairwise"``) over every row given, so ``n`` is
+  the number of rows, as psych's (respondents with one answer still count in the variances).
+  ``missing="listwise"`` keeps only respondents who answered every item instead.
+- ``screen_items``: items nobody answered or without variance are left out before anything is
+  computed (psych: "had no variance and was deleted"), and items loading negatively on the first
+  principal component are named (psych: "probably should be reversed").
+- ``cronbach_alpha``: ``psych::alpha(x)$total$raw_alpha``, k/(k-1) (1 - tr(C)/sum(C)) of the
+  item covariance matrix C, with Feldt's interval (Feldt, Woodruff & Salih 1987; psych's
+  ``alpha.ci``), ``std.alpha`` and the Duhachek & Iacobucci (2004) interval (psych's ``ase``).
+- ``mcdonald_omega``: ``psych::omega(x, nfactors = 1, fm = "minres" | "ml")$omega.tot``
+  (Revelle & Zinbarg 2009): one factor fitted to the pairwise correlation matrix R by minimum
+  residual or maximum likelihood, items with a negative loading flipped, then
+  omega_t = 1 - sum(u2) / sum(R), u2 = 1 - loading^2. Its interval is a percentile bootstrap
+  over respondents (seeded, so reports are reproducible).
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Literal
 
@@ -35,8 +41,9 @@ BOOTSTRAP_SEED = 20240601
 class Estimate:
     """A point estimate with its 95% interval (NaN when not available) and its sample size.
 
-    ``n`` counts the respondents used: those with at least two answers (pairwise) or with every
-    item answered (listwise). ``missing`` says which.
+    ``n`` is psych's: every respondent (row) given, answered or not (pairwise), or those who
+    answered every item (listwise). ``k`` counts the items used (items without variance or
+    without answers are left out, see ``screen_items``). ``missing`` says which policy.
     """
 
     value: float
@@ -47,16 +54,85 @@ class Estimate:
     missing: str = "pairwise"
 
 
+@dataclass(frozen=True)
+class Alpha(Estimate):
+    """Cronbach's alpha (``value``, Feldt's interval in ``ci_low``/``ci_high``) with psych's
+    standardised alpha (``std``, ``std.alpha``) and the Duhachek & Iacobucci (2004) interval
+    ``value +- z * ase`` (psych's ``total$ase``, printed by psych as "Duhachek")."""
+
+    std: float = math.nan
+    ase: float = math.nan
+    duhachek_low: float = math.nan
+    duhachek_high: float = math.nan
+
+
 NAN_ESTIMATE = Estimate(math.nan, math.nan, math.nan, 0, 0)
 
 
-def _matrix(items: pd.DataFrame, missing: str) -> np.ndarray:
+@dataclass(frozen=True)
+class Screen:
+    """What ``screen_items`` found in a scale's items, as psych's ``alpha()`` does.
+
+    ``kept``: the items used; ``empty``: items nobody answered; ``constant``: items without
+    variance (one distinct answer, or a single answer), both left out as psych does ("had no
+    variance and was deleted"); ``negative``: kept items loading negatively on the first principal
+    component of the others (psych: "Some items ... were negatively correlated with the total
+    scale and probably should be reversed").
+    """
+
+    kept: tuple[str, ...]
+    empty: tuple[str, ...] = ()
+    constant: tuple[str, ...] = ()
+    negative: tuple[str, ...] = ()
+
+    @property
+    def dropped(self) -> tuple[str, ...]:
+        return (*self.empty, *self.constant)
+
+
+def _numbers(items: pd.DataFrame) -> np.ndarray:
+    if all(pd.api.types.is_float_dtype(t) for t in items.dtypes):
+        return items.to_numpy(dtype=float)  # the tidy frame's items: no conversion needed
+    return items.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def screen_items(items: pd.DataFrame) -> Screen:
+    """Items psych's ``alpha()`` leaves out or warns about (see ``Screen``).
+
+    Variances are taken over every answer (psych's ``apply(x, 2, sd, na.rm = TRUE)``, before any
+    listwise deletion); the sign check is psych's ``principal(x)``: the first eigenvector of the
+    pairwise correlation matrix, oriented so that its loadings sum to a positive number.
+    """
+    data = _numbers(items)
+    columns = list(items.columns)
+    answered = (~np.isnan(data)).sum(axis=0)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        sd = np.nanstd(data, axis=0, ddof=1) if len(data) else np.full(len(columns), np.nan)
+    empty = answered == 0
+    constant = ~empty & ~(sd > 0)
+    kept = ~empty & ~constant
+    negative: tuple[str, ...] = ()
+    if kept.sum() >= 2:
+        corr = pairwise_moments(data[:, kept])[1]
+        if np.isfinite(corr).all():
+            vector = np.linalg.eigh(corr)[1][:, -1]
+            vector = vector if vector.sum() >= 0 else -vector
+            names = [c for c, keep in zip(columns, kept, strict=True) if keep]
+            negative = tuple(n for n, v in zip(names, vector, strict=True) if v < 0)
+    pick = lambda mask: tuple(c for c, m in zip(columns, mask, strict=True) if m)  # noqa: E731
+    return Screen(pick(kept), pick(empty), pick(constant), negative)
+
+
+def _matrix(items: pd.DataFrame, missing: str, screen: Screen | None = None) -> np.ndarray:
+    """The kept items as floats: every row (pairwise, as psych) or complete rows (listwise)."""
     if missing not in MISSING_POLICIES:
         raise ValueError(f"missing must be one of {MISSING_POLICIES}, not {missing!r}")
-    data = items.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    screen = screen_items(items) if screen is None else screen
+    data = _numbers(items[list(screen.kept)]) if screen.kept else np.empty((len(items), 0))
     if missing == "listwise":
         return data[~np.isnan(data).any(axis=1)]
-    return data[(~np.isnan(data)).sum(axis=1) >= 2] if data.size else data
+    return data
 
 
 def pairwise_moments(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -83,9 +159,9 @@ def pairwise_moments(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _cov_corr(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if not np.isnan(data).any():
-        cov = np.cov(data, rowvar=False, ddof=1)
-        sd = np.sqrt(np.diag(cov))
         with np.errstate(divide="ignore", invalid="ignore"):
+            cov = np.atleast_2d(np.cov(data, rowvar=False, ddof=1))
+            sd = np.sqrt(np.diag(cov))
             corr = cov / np.outer(sd, sd)
         np.fill_diagonal(corr, 1.0)
         return cov, corr
@@ -100,8 +176,33 @@ def _alpha_from_cov(cov: np.ndarray) -> float:
     return k / (k - 1) * (1 - np.trace(cov) / total)
 
 
+def standardised_alpha(cov: np.ndarray) -> float:
+    """psych's ``std.alpha``: alpha of R = ``cov2cor(C)``, k/(k-1) (1 - k / sum(R))."""
+    k = cov.shape[0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sd = np.sqrt(np.diag(cov))
+        total = float((cov / np.outer(sd, sd)).sum())
+    if k < 2 or not np.isfinite(total) or total <= 0:
+        return math.nan
+    return k / (k - 1) * (1 - k / total)
+
+
+def duhachek_ase(cov: np.ndarray, n: int) -> float:
+    """Asymptotic standard error of alpha (Duhachek & Iacobucci 2004), psych's ``ase``:
+    sqrt(Q / n), Q = 2k^2 / ((k-1)^2 (1'C1)^3) [1'C1 (tr C^2 + (tr C)^2) - 2 tr C 1'C^2 1]."""
+    k = cov.shape[0]
+    total, trace = float(cov.sum()), float(np.trace(cov))
+    if k < 2 or n < 1 or not np.isfinite(total) or total <= 0:
+        return math.nan
+    square = cov @ cov
+    q = (2 * k**2 / ((k - 1) ** 2 * total**3)) * (
+        total * (np.trace(square) + trace**2) - 2 * trace * square.sum())
+    return math.sqrt(q / n) if q >= 0 else math.nan
+
+
 def feldt_interval(alpha: float, n: int, k: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Feldt, Woodruff & Salih (1987) interval of alpha from n respondents and k items."""
+    """Feldt, Woodruff & Salih (1987) interval of alpha from n respondents and k items
+    (psych's ``alpha.ci(alpha, n.obs, n.var)``, the "Feldt" line of ``alpha()``)."""
     tail = (1 - confidence) / 2
     df1, df2 = n - 1, (n - 1) * (k - 1)
     low = 1 - (1 - alpha) * stats.f.isf(tail, df1, df2)
@@ -110,18 +211,31 @@ def feldt_interval(alpha: float, n: int, k: int, confidence: float = 0.95) -> tu
 
 
 def cronbach_alpha(
-    items: pd.DataFrame, confidence: float = 0.95, missing: Missing = "pairwise"
-) -> Estimate:
-    """Cronbach's alpha (pairwise covariances by default) with Feldt's interval."""
-    data = _matrix(items, missing)
+    items: pd.DataFrame, confidence: float = 0.95, missing: Missing = "pairwise",
+    screen: Screen | None = None,
+) -> Alpha:
+    """Cronbach's alpha as ``psych::alpha(x)$total$raw_alpha`` (pairwise covariances by
+    default, ``use = "complete.obs"`` with ``missing="listwise"``), with Feldt's interval,
+    ``std.alpha`` and the Duhachek-Iacobucci interval.
+
+    Items nobody answered or without variance are left out first (``screen_items``), as psych
+    does. ``n`` is psych's: every row given (pairwise), also for Feldt's and Duhachek's
+    intervals; complete rows only (listwise).
+    """
+    data = _matrix(items, missing, screen)
     n, k = data.shape
+    nan = Alpha(math.nan, math.nan, math.nan, n, k, missing)
     if n < 2 or k < 2:
-        return Estimate(math.nan, math.nan, math.nan, n, k, missing)
-    alpha = _alpha_from_cov(_cov_corr(data)[0])
+        return nan
+    cov = _cov_corr(data)[0]
+    alpha = _alpha_from_cov(cov)
     if math.isnan(alpha):
-        return Estimate(math.nan, math.nan, math.nan, n, k, missing)
+        return nan
     low, high = feldt_interval(alpha, n, k, confidence)
-    return Estimate(float(alpha), low, high, n, k, missing)
+    ase = duhachek_ase(cov, n)
+    z = float(stats.norm.isf((1 - confidence) / 2))
+    return Alpha(float(alpha), low, high, n, k, missing, standardised_alpha(cov), ase,
+                 alpha - z * ase, alpha + z * ase)
 
 
 def minres_loadings(corr: np.ndarray) -> np.ndarray:
@@ -219,11 +333,9 @@ def one_factor_loadings(corr: np.ndarray) -> np.ndarray:
 def _omega_from_corr(corr: np.ndarray, method: str) -> float:
     if not np.isfinite(corr).all():
         return math.nan
-    if method == "ml":
-        lam = one_factor_loadings(corr)
-        common = lam.sum() ** 2
-        return float(common / (common + (1 - lam**2).sum()))
-    lam = minres_loadings(corr)
+    # psych's omegah(): omega_t = (Vt - sum(u2)) / Vt, Vt the sum of R after flipping the
+    # items that load negatively, whatever the factoring (fm = "minres" or "ml").
+    lam = one_factor_loadings(corr) if method == "ml" else minres_loadings(corr)
     signs = np.where(lam < 0, -1.0, 1.0)  # psych's flip: reverse items loading negatively
     total = float((corr * np.outer(signs, signs)).sum())
     return float(1 - (1 - lam**2).sum() / total)
@@ -236,20 +348,23 @@ def mcdonald_omega(
     confidence: float = 0.95,
     n_boot: int = BOOTSTRAP_SAMPLES,
     seed: int = BOOTSTRAP_SEED,
+    screen: Screen | None = None,
 ) -> Estimate:
-    """McDonald's omega total (psych's method by default, see the module docstring).
+    """McDonald's omega total as ``psych::omega(x, nfactors = 1, fm = method)$omega.tot``
+    (see the module docstring), on the items ``screen_items`` keeps.
 
     The interval is the percentile bootstrap of ``n_boot`` resamples of respondents drawn with
     ``numpy.random.default_rng(seed)``; ``n_boot=0`` skips it (NaN bounds).
     """
     if method not in OMEGA_METHODS:
         raise ValueError(f"method must be one of {OMEGA_METHODS}, not {method!r}")
-    data = _matrix(items, missing)
+    data = _matrix(items, missing, screen)
     n, k = data.shape
     nan = Estimate(math.nan, math.nan, math.nan, n, k, missing)
     if n < 3 or k < 3:
         return nan
-    omega = _omega_from_corr(_cov_corr(data)[1], method)
+    with np.errstate(all="ignore"):
+        omega = _omega_from_corr(_cov_corr(data)[1], method)
     if math.isnan(omega):
         return nan
     low = high = math.nan
@@ -362,18 +477,33 @@ def _bootstrap_omegas(data: np.ndarray, method: str, n_boot: int, seed: int) -> 
     return np.concatenate(parts)
 
 
-def item_statistics(items: pd.DataFrame, missing: Missing = "pairwise") -> pd.DataFrame:
+def item_statistics(items: pd.DataFrame, missing: Missing = "pairwise",
+                    screen: Screen | None = None) -> pd.DataFrame:
     """Per item: n, mean, sd, corrected item-total correlation and alpha if the item is deleted.
 
-    Like ``psych::alpha()`` (``r.drop``, ``alpha.drop``), the last two come from the item
-    covariance matrix (pairwise by default), so they agree with the scale's alpha.
+    Like ``psych::alpha()`` (``item.stats$r.drop``, ``alpha.drop$raw_alpha``), the last two come
+    from the item covariance matrix (pairwise by default) of the items kept by
+    ``screen_items``, so they agree with the scale's alpha; items left out have NaN there.
     """
-    data = _matrix(items, missing)
-    n, k = data.shape
+    screen = screen_items(items) if screen is None else screen
     columns = ["item", "n", "mean", "sd", "item_total_r", "alpha_if_deleted"]
+    every = _numbers(items)
+    if missing == "listwise" and screen.kept:
+        every = every[~np.isnan(_numbers(items[list(screen.kept)])).any(axis=1)]
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        table = pd.DataFrame({
+            "item": list(items.columns),
+            "n": (~np.isnan(every)).sum(axis=0),
+            "mean": np.nanmean(every, axis=0) if len(every) else math.nan,
+            "sd": np.nanstd(every, axis=0, ddof=1) if len(every) else math.nan,
+            "item_total_r": np.full(len(items.columns), math.nan),
+            "alpha_if_deleted": np.full(len(items.columns), math.nan),
+        }, columns=columns)
+    data = _matrix(items, missing, screen)
+    n, k = data.shape
     if n < 2 or k < 2:
-        rows = [[c, n, math.nan, math.nan, math.nan, math.nan] for c in items.columns]
-        return pd.DataFrame(rows, columns=columns)
+        return table
     cov = _cov_corr(data)[0]
     row_sums = cov.sum(axis=1)
     item_var = np.diag(cov)
@@ -386,14 +516,200 @@ def item_statistics(items: pd.DataFrame, missing: Missing = "pairwise") -> pd.Da
         )
     r = np.where(np.isfinite(r), r, math.nan)
     alpha_del = np.where(np.isfinite(alpha_del) & (rest_var > 0), alpha_del, math.nan)
+    kept = table["item"].isin(screen.kept).to_numpy()
+    table.loc[kept, "item_total_r"] = r
+    table.loc[kept, "alpha_if_deleted"] = alpha_del
+    return table
+
+
+@dataclass(frozen=True)
+class Hierarchical:
+    """``psych::omega(x, nfactors)``: omega hierarchical (``omega_h``), the omega total of the
+    multi-factor model (``omega_total``) and the Schmid-Leiman loadings (``loadings``: item, g,
+    F1*..Fk*, h2, u2, p2, as psych's ``$schmid$sl``).
+
+    ``few_items``: the model has more parameters than correlations (negative degrees of
+    freedom, 5 items or fewer for three factors), where psych warns ("ultra-Heywood case",
+    "convergence not obtained") and its values do not replicate: omega_h is then NaN;
+    ``heywood``: an item's communality reached 1.
+    """
+
+    omega_h: float
+    omega_total: float
+    n_factors: int
+    k: int
+    loadings: pd.DataFrame
+    few_items: bool = False
+    heywood: bool = False
+
+
+def _minres_residual(psi: np.ndarray, corr: np.ndarray, n_factors: int
+                 ) -> tuple[float, np.ndarray]:
+    p = corr.shape[0]
+    # psych's criterion, the sum of squared residuals below the diagonal, and its exact
+    # gradient (Daleckii-Krein: the derivative of the leading eigen-part of R - diag(psi)),
+    # which lets L-BFGS-B converge in a few dozen steps.
+    reduced = corr.copy()
+    np.fill_diagonal(reduced, 1 - psi)
+    values, vectors = np.linalg.eigh(reduced)
+    order = np.argsort(values)[::-1]
+    values, vectors = values[order], vectors[:, order]
+    top = np.zeros(p, dtype=bool)
+    top[:n_factors] = True
+    kept = np.where(top, np.maximum(values, 0.0), 0.0)
+    error = corr - (vectors * kept) @ vectors.T
+    np.fill_diagonal(error, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        weights = (kept[:, None] - kept[None, :]) / (values[:, None] - values[None, :])
+    same = np.isclose(values[:, None], values[None, :])
+    positive = top & (values > 0)  # max(value, 0): no slope below zero
+    weights[same] = np.where(positive[:, None] & positive[None, :], 1.0, 0.0)[same]
+    middle = (vectors.T @ error @ vectors) * weights
+    gradient = np.einsum("ki,ij,kj->k", vectors, middle, vectors)
+    return float((error**2).sum() / 2), gradient
+
+
+def minres_factors(corr: np.ndarray, n_factors: int) -> tuple[np.ndarray, bool]:
+    """Unrotated loadings of ``n_factors`` factors by minimum residual, as ``psych::fa(r,
+    nfactors, fm = "minres", rotate = "none")``: the uniquenesses (bounded to [0.005, 1],
+    starting from 1 - SMC) minimise the squared off-diagonal residuals of R - L L', L from the
+    leading eigenvectors of R with 1 - uniqueness on its diagonal. Also whether a communality
+    reached 1 (a Heywood case)."""
+    p = corr.shape[0]
+
+    def loadings(psi: np.ndarray) -> np.ndarray:
+        reduced = corr.copy()
+        np.fill_diagonal(reduced, 1 - psi)
+        values, vectors = np.linalg.eigh(reduced)
+        top = np.argsort(values)[::-1][:n_factors]
+        return vectors[:, top] * np.sqrt(np.maximum(values[top], 0.0))
+
+    try:
+        psi0 = 1 / np.diag(np.linalg.inv(corr))
+    except np.linalg.LinAlgError:
+        psi0 = np.full(p, 0.5)
+    psi0 = np.clip(psi0, 0.005, 1.0)
+    result = optimize.minimize(_minres_residual, psi0, args=(corr, n_factors), jac=True,
+                               method="L-BFGS-B", bounds=[(0.005, 1.0)] * p,
+                               options={"ftol": 1e-15, "gtol": 1e-12, "maxiter": 5000})
+    lam = loadings(result.x)
+    return lam, bool((lam**2).sum(axis=1).max() >= 1 - 1e-6)
+
+
+def varimax(loadings: np.ndarray, eps: float = 1e-5) -> np.ndarray:
+    """R's ``stats::varimax(x, normalize = TRUE, eps = 1e-5)``, the rotation psych's
+    ``schmid()`` starts from (written out: scipy has no factor rotation)."""
+    k = loadings.shape[1]
+    if k < 2:
+        return loadings
+    norms = np.sqrt((loadings**2).sum(axis=1))
+    x = loadings / norms[:, None]
+    p = x.shape[0]
+    rotation = np.eye(k)
+    d = 0.0
+    for _ in range(1000):
+        z = x @ rotation
+        b = x.T @ (z**3 - z @ np.diag((z**2).sum(axis=0)) / p)
+        u, s, vt = np.linalg.svd(b)
+        rotation = u @ vt
+        d_past, d = d, s.sum()
+        if d < d_past * (1 + eps):
+            break
+    return (x @ rotation) * norms[:, None]
+
+
+def oblimin(loadings: np.ndarray, eps: float = 1e-5, max_iter: int = 1000
+            ) -> tuple[np.ndarray, np.ndarray, bool]:
+    """(pattern loadings, factor correlations, converged) of the direct quartimin rotation
+    (oblimin, gamma = 0) by GPArotation's gradient projection ``GPFoblq`` (Bernaards & Jennrich
+    2005), step for step as psych's ``schmid()`` calls it: ``GPArotation::oblimin(L)``."""
+    k = loadings.shape[1]
+    off = 1 - np.eye(k)
+
+    def criterion(lam: np.ndarray) -> tuple[float, np.ndarray]:
+        squares = lam**2
+        x = squares @ off
+        return float((squares * x).sum() / 4), lam * x
+
+    rotation = np.eye(k)
+    lam = loadings @ np.linalg.inv(rotation).T
+    f, gq = criterion(lam)
+    gradient = -(lam.T @ gq @ np.linalg.inv(rotation)).T
+    step = 1.0
+    s = math.inf
+    for _ in range(max_iter + 1):
+        projected = gradient - rotation @ np.diag((rotation * gradient).sum(axis=0))
+        s = math.sqrt(float((projected**2).sum()))
+        if s < eps:
+            break
+        step *= 2
+        for _ in range(11):
+            x = rotation - step * projected
+            candidate = x / np.sqrt((x**2).sum(axis=0))
+            lam = loadings @ np.linalg.inv(candidate).T
+            f_new, gq = criterion(lam)
+            if f - f_new > 0.5 * s**2 * step:
+                break
+            step /= 2
+        rotation, f = candidate, f_new
+        gradient = -(lam.T @ gq @ np.linalg.inv(rotation)).T
+    return lam, rotation.T @ rotation, s < eps
+
+
+def omega_hierarchical(
+    items: pd.DataFrame, n_factors: int = 3, missing: Missing = "pairwise",
+    screen: Screen | None = None,
+) -> Hierarchical:
+    """Omega hierarchical and the Schmid-Leiman solution, as ``psych::omega(x, nfactors = 3)``
+    with its defaults (``fm = "minres"``, ``rotate = "oblimin"``, ``option = "equal"``).
+
+    The steps of psych's ``schmid()`` and ``omegah()``: minres factors of the pairwise
+    correlations, varimax, then oblimin; the general factor is a one-factor minres solution of
+    the factor correlations (two factors: both loadings sqrt(r), psych's ``option = "equal"``);
+    g loadings = pattern x general loadings, group loadings = pattern x sqrt(1 - general^2);
+    items flipped to load positively on g; omega_h = (sum g)^2 / sum(R), omega_t = 1 -
+    sum(u2) / sum(R). Hand-written (no Python library follows psych's sequence of rotations).
+    """
+    screen = screen_items(items) if screen is None else screen
+    data = _matrix(items, missing, screen)
+    n, k = data.shape
+    names = list(screen.kept)
+    columns = ["item", "g", *[f"F{j + 1}*" for j in range(n_factors)], "h2", "u2", "p2"]
+    few = k * (k - 1) / 2 - k * n_factors + n_factors * (n_factors - 1) / 2 < 0
+    empty = Hierarchical(math.nan, math.nan, n_factors, k, pd.DataFrame(columns=columns), few)
+    if n < 3 or k <= n_factors or few:
+        # With more parameters than correlations psych's solutions are ultra-Heywood cases that
+        # it warns about and that do not replicate: none is given here (``few_items`` says why).
+        return empty
     with np.errstate(all="ignore"):
-        return pd.DataFrame(
-            {
-                "item": list(items.columns),
-                "n": (~np.isnan(data)).sum(axis=0),
-                "mean": np.nanmean(data, axis=0),
-                "sd": np.nanstd(data, axis=0, ddof=1),
-                "item_total_r": r,
-                "alpha_if_deleted": alpha_del,
-            }
-        )
+        corr = _cov_corr(data)[1]
+        if not np.isfinite(corr).all():
+            return empty
+        unrotated, heywood = minres_factors(corr, n_factors)
+        orthogonal = varimax(unrotated) if n_factors > 1 else unrotated
+        # psych's fa(): columns signed to positive sums, ordered by explained variance.
+        orthogonal = orthogonal * np.where(orthogonal.sum(axis=0) < 0, -1.0, 1.0)
+        orthogonal = orthogonal[:, np.argsort(-(orthogonal**2).sum(axis=0), kind="stable")]
+        if n_factors == 1:
+            pattern, phi = orthogonal, np.ones((1, 1))
+            general = np.ones(1)
+        else:
+            pattern, phi, _ = oblimin(orthogonal)
+            if n_factors == 2:
+                r = phi[0, 1]
+                general = np.array([math.sqrt(abs(r)), math.copysign(math.sqrt(abs(r)), r)])
+            else:
+                general = minres_loadings(phi)
+        g = pattern @ general
+        h2 = (orthogonal**2).sum(axis=1)
+        u2 = 1 - h2
+        group = np.sign(pattern) * np.sqrt(np.maximum(pattern**2 * (1 - general**2), 0.0))
+        key = np.where(g < 0, -1.0, 1.0)
+        g, group = g * key, group * key[:, None]
+        total = float((corr * np.outer(key, key)).sum())
+        table = pd.DataFrame(group, columns=columns[2:2 + n_factors])
+        table.insert(0, "g", g)
+        table.insert(0, "item", names)
+        table["h2"], table["u2"], table["p2"] = h2, u2, g**2 / h2
+    return Hierarchical(float(g.sum() ** 2 / total), float((total - u2.sum()) / total),
+                        n_factors, k, table, few, heywood)

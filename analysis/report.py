@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,7 @@ MAX_HTML_ROWS = 300
 MAX_NETWORKS = 12
 PLOTLYJS_CHOICES = ("embed", "external")
 PLOTLYJS_FILE = "plotly.min.js"
-HTML_TABLES = ("responses", "scale_summary", "item_statistics", "wave_changes",
+HTML_TABLES = ("responses", "scale_summary", "item_statistics", "schmid_leiman", "wave_changes",
                "difference_in_differences", "equity_gaps", "team_aggregation", "team_scales",
                "team_networks")
 
@@ -68,9 +69,10 @@ def build_charts(
         radar_rows["group"] = radar_rows["wave"].astype(str)
         radar_rows["scale_label"] = [_scale_label(codebook, s, lang) for s in radar_rows["scale"]]
         points = max(s.points or 0 for s in likert)
+        first = min(s.first for s in likert)
         out.append(Chart("overview", label("radar_title", lang),
                          charts.radar(radar_rows, label("radar_title", lang), lang, min_n,
-                                      points), "radar"))
+                                      points, first), "radar"))
     distribution = public.get("item_distribution", pd.DataFrame())
     quantiles = public.get("score_distribution", pd.DataFrame())
     changes = public.get("wave_changes", pd.DataFrame())
@@ -104,20 +106,21 @@ def _scale_charts(indicators, code, name, points, distribution, quantiles, chang
         option_labels = {int(c.code): item.label(c.code, lang) for c in item.choices}
         title = label("likert_title", lang, scale=name)
         out.append(Chart(code, title, charts.likert_bars(rows, points, option_labels, title,
-                                                         lang, min_n), "likert"))
+                                                         lang, min_n, scale.first), "likert"))
     if not quantiles.empty:
         rows = quantiles[quantiles["scale"] == code]
         rows = _latest(rows[rows[by].astype(str) != ALL]) if by else rows
         rows = rows.assign(group=rows[by] if by else rows["wave"])
         title = label("distribution_title", lang, scale=name)
         out.append(Chart(code, title, charts.score_distribution(rows, title, lang, min_n,
-                                                                points), "distribution"))
+                                                                points, scale.first),
+                         "distribution"))
     if not changes.empty:
         rows = changes[changes["scale"] == code]
         for (wave_from, wave_to), pair in rows.groupby(["wave_from", "wave_to"], sort=True):
             title = label("dumbbell_title", lang, a=wave_from, b=wave_to, scale=name)
-            out.append(Chart(code, title, charts.dumbbell(pair, title, lang, min_n, points),
-                             "change"))
+            out.append(Chart(code, title, charts.dumbbell(pair, title, lang, min_n, points,
+                                                          scale.first), "change"))
     if not equity.empty:
         rows = _latest(equity[equity["scale"] == code]).copy()
         if not rows.empty:
@@ -135,8 +138,8 @@ def _scale_charts(indicators, code, name, points, distribution, quantiles, chang
             half = 1.96 * rows["sd"].astype(float) / n.pow(0.5)
             rows["ci_low"], rows["ci_high"] = rows["mean"] - half, rows["mean"] + half
             title = label("equity_title", lang, scale=name)
-            out.append(Chart(code, title, charts.equity_chart(rows, title, lang, min_n, points),
-                             "equity"))
+            out.append(Chart(code, title, charts.equity_chart(rows, title, lang, min_n, points,
+                                                              scale.first), "equity"))
     return out
 
 
@@ -190,6 +193,13 @@ def _display(name: str, table: pd.DataFrame, codebook: Codebook, lang: str) -> p
     for column in ("missing", "omega_method", "design"):
         if column in out:
             out[column] = [label(str(v), lang) for v in out[column]]
+    for column in ("alpha_reason", "omega_reason", "omega_h_reason"):
+        if column in out:
+            out[column] = [label(str(v), lang) if isinstance(v, str) and v else v
+                           for v in out[column]]
+    if name == "item_statistics" and "reversed" in table:
+        out["item"] = [f"{text} {label('reversed_mark', lang)}" if flag else text
+                       for text, flag in zip(out["item"], table["reversed"], strict=True)]
     no_rwg = {s.code for s in codebook.scales if s.points is None}
     for column in ("rwg_j", "median_rwg_j"):
         if column in out and "scale" in table:
@@ -285,20 +295,27 @@ def reliability_html(public: dict[str, pd.DataFrame], codebook: Codebook, settin
     table = public.get("reliability", pd.DataFrame())
     if table.empty:
         return ""
-    fmt = lambda v: "" if pd.isna(v) else f"{v:.2f}"  # noqa: E731
     rows = []
     for row in table.itertuples(index=False):
         name = html.escape(_short(codebook.text(row.scale, lang)))
+        if row.reversed:
+            name += (f'<br><small>{html.escape(label("reversed_items", lang))}: '
+                     f"{html.escape(', '.join(str(row.reversed).split()))}</small>")
         if row.suppressed:
-            cells = (f'<td colspan="3" class="suppressed">'
+            cells = (f'<td colspan="4" class="suppressed">'
                      f'{html.escape(label("suppressed", lang, n=settings.min_group))}</td>')
         else:
-            cells = (f"<td>{int(row.n)}</td><td>{fmt(row.alpha)} [{fmt(row.alpha_ci_low)}, "
-                     f"{fmt(row.alpha_ci_high)}]</td><td>{fmt(row.omega)} "
-                     f"[{fmt(row.omega_ci_low)}, {fmt(row.omega_ci_high)}]</td>")
+            alpha = charts.with_interval(row.alpha, row.alpha_ci_low, row.alpha_ci_high,
+                                         row.alpha_reason, lang)
+            omega = charts.with_interval(row.omega, row.omega_ci_low, row.omega_ci_high,
+                                         row.omega_reason, lang)
+            hierarchical = charts.with_interval(row.omega_h, math.nan, math.nan,
+                                                row.omega_h_reason, lang)
+            cells = (f"<td>{int(row.n)}</td><td>{html.escape(alpha)}</td>"
+                     f"<td>{html.escape(omega)}</td><td>{html.escape(hierarchical)}</td>")
         rows.append(f'<tr><th scope="row">{name}</th><td>{int(row.k)}</td>{cells}</tr>')
     head = "".join(f'<th scope="col">{html.escape(label(k, lang))}</th>'
-                   for k in ("scale", "items", "n", "alpha", "omega"))
+                   for k in ("scale", "items", "n", "alpha", "omega", "omega_h_short"))
     return (f"<h2>{html.escape(label('reliability', lang))}</h2>"
             f"<p>{html.escape(reliability_method(settings, lang))}</p>"
             f'<div class="scroll" tabindex="0" role="region" '
@@ -326,7 +343,9 @@ def reliability_method(settings, lang: str) -> str:
     """One sentence saying how alpha and omega were computed (missing answers, method, CI)."""
     key = "reliability_method" if settings.omega_boot else "reliability_method_no_boot"
     return label(key, lang, missing=label(settings.missing, lang),
-                 method=label(settings.omega_method, lang), boot=settings.omega_boot)
+                 method=label(settings.omega_method, lang), fm=settings.omega_method,
+                 n_rule=label(f"n_{settings.missing}", lang),
+                 boot=settings.omega_boot)
 
 
 def render_html(indicators: Indicators, public: dict[str, pd.DataFrame], chart_list: list[Chart],

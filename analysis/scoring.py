@@ -18,10 +18,11 @@ from analysis.codebook import Codebook, Scale
 
 
 def keyed_items(frame: pd.DataFrame, scale: Scale) -> pd.DataFrame:
-    """The scale's item columns with reverse-keyed items flipped (points + 1 - answer)."""
+    """The scale's item columns with reverse-keyed items flipped (first + last - answer:
+    points + 1 - answer for items coded 1..points)."""
     items = frame[list(scale.items)].astype(float)
     for code in scale.reverse:
-        items[code] = scale.points + 1 - items[code]
+        items[code] = scale.first + scale.last - items[code]
     return items
 
 
@@ -42,10 +43,10 @@ def scale_scores(frame: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     )
 
 
-def top_box_threshold(points: int | None) -> float:
-    """Scores at or above this count as 'top box': the two highest options (e.g. 4+ of 5).
-    NaN without a response scale (numeric scores)."""
-    return math.nan if points is None else points - 1
+def top_box_threshold(points: int | None, first: int = 1) -> float:
+    """Scores at or above this count as 'top box': the two highest options (e.g. 4+ of 1..5,
+    3+ of 0..4). NaN without a response scale (numeric scores)."""
+    return math.nan if points is None else first + points - 2
 
 
 def mean_ci(
@@ -76,7 +77,7 @@ def summarise_scores(
         for column in by:
             data[column] = groups[column]
         data = data.dropna(subset=["score"])
-        threshold = top_box_threshold(scale.points)
+        threshold = top_box_threshold(scale.points, scale.first)
         data["top"] = math.nan if math.isnan(threshold) else data["score"] >= threshold
         if by:
             data = data.dropna(subset=by)
@@ -125,11 +126,11 @@ def item_distribution(
         points = item.points or 0
         values = frame[item.code].to_numpy(dtype=float)
         valid = ~np.isnan(values) & (group_id >= 0)
-        keys = group_id[valid] * points + values[valid].astype(int) - 1
+        keys = group_id[valid] * points + values[valid].astype(int) - item.first
         counts = np.bincount(keys, minlength=n_groups * points).reshape(n_groups, points)
         part = groups.loc[np.repeat(np.arange(n_groups), points)].reset_index(drop=True)
         part["item"] = item.code
-        part["option"] = np.tile(np.arange(1, points + 1), n_groups)
+        part["option"] = np.tile(np.arange(item.first, item.first + points), n_groups)
         part["count"] = counts.ravel()
         part["n"] = np.repeat(counts.sum(axis=1), points)
         parts.append(part[part["n"] > 0])

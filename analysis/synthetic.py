@@ -168,6 +168,7 @@ def _likert(
         signal = -signal
     centre = (points + 1) / 2 + (-0.4 if reverse else 0.4)
     answers = np.clip(np.rint(centre + signal * points / 4.5), 1, points).astype(int)
+    answers += item.first - 1  # codes first..first + points - 1 (0..4 for some scales)
     return _with_missing(answers.astype(str), rng, missing_rate, dont_know_rate, "dont_know")
 
 

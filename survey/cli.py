@@ -101,12 +101,13 @@ def first_run() -> None:
              context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def analyze_command(args: tuple[str, ...]) -> None:
-    """Compute the indicators of an exported CSV (same as ``python -m analysis``), with the
-    instance's privacy threshold (``SURVEY_MIN_GROUP_SIZE``) unless ``--min-group`` is given."""
+    """Compute the indicators of an export or of outside data (CSV, .sav, .dta, .xlsx; same as
+    ``python -m analysis``), with the instance's privacy threshold (``SURVEY_MIN_GROUP_SIZE``)
+    unless ``--min-group`` is given. ``survey analyze --help`` lists the options."""
     from analysis.cli import main as analyze
 
     arguments = list(args)
     if not any(a == "--min-group" or a.startswith("--min-group=") for a in arguments):
         app = create_app()
         arguments += ["--min-group", str(app.config["MIN_GROUP_SIZE"])]
-    sys.exit(analyze(arguments))
+    sys.exit(analyze(arguments, prog="survey analyze"))

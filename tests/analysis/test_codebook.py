@@ -40,9 +40,24 @@ def test_every_problem_is_reported_at_once(tmp_path):
         load_codebook(path)
 
 
-def test_likert_items_must_run_from_one_to_points():
+def test_likert_items_run_over_consecutive_integers_from_any_first_code():
     raw = bundled_codebook_dict("citizens")
-    likert = next(i for i in raw["items"] if i["type"] == "likert")
-    likert["choices"] = [{"code": c, "label": {}} for c in (0, 1, 2, 3, 4)]
-    with pytest.raises(CodebookError, match="1..points"):
+    scale = raw["scales"][0]
+    likert = next(i for i in raw["items"] if i["code"] == scale["items"][0])
+    # 0..4 is accepted, with the scale's other items coded the same way.
+    for item in raw["items"]:
+        if item["code"] in scale["items"]:
+            item["choices"] = [{"code": c, "label": {}} for c in (0, 1, 2, 3, 4)]
+    book = parse_codebook(json.loads(json.dumps(raw)))
+    assert book.item(likert["code"]).first == 0
+    parsed = next(s for s in book.scales if s.code == scale["code"])
+    assert (parsed.first, parsed.last) == (0, 4)
+    assert book.to_dict()["items"][[i.code for i in book.items].index(likert["code"])][
+        "first"] == 0
+    # Gaps are refused, and so is a scale mixing 0..4 and 1..5 items.
+    likert["choices"] = [{"code": c, "label": {}} for c in (0, 1, 3, 4, 5)]
+    with pytest.raises(CodebookError, match="consecutive integers"):
+        parse_codebook(json.loads(json.dumps(raw)))
+    likert["choices"] = [{"code": c, "label": {}} for c in (1, 2, 3, 4, 5)]
+    with pytest.raises(CodebookError, match="is coded from 0, not from 1"):
         parse_codebook(json.loads(json.dumps(raw)))

@@ -76,12 +76,16 @@ def test_alpha_edge_cases():
     constant = pd.DataFrame({"a": [3] * 6, "b": [3] * 6, "c": [3] * 6})
     assert math.isnan(cronbach_alpha(constant).value)
     assert math.isnan(cronbach_alpha(pd.DataFrame({"a": [np.nan] * 4, "b": [1, 2, 3, 4]})).value)
-    assert cronbach_alpha(pd.DataFrame({"a": [np.nan] * 4, "b": [1, 2, 3, 4]})).n == 0
+    # psych's n: every row given, answered or not; one item left (a is empty): no alpha.
+    empty = cronbach_alpha(pd.DataFrame({"a": [np.nan] * 4, "b": [1, 2, 3, 4]}))
+    assert (empty.n, empty.k) == (4, 1)
     assert math.isnan(cronbach_alpha(pd.DataFrame({"a": [1, 2, 3]})).value)
-    # One constant item among varying ones still gives pingouin's value.
+    # A constant item among varying ones is left out, as psych does (pingouin keeps it).
     data = correlated_items(n=50, k=3, seed=4)
+    expected = pg.cronbach_alpha(data)[0]
     data["flat"] = 3.0
-    assert cronbach_alpha(data).value == pytest.approx(pg.cronbach_alpha(data)[0], rel=1e-12)
+    assert cronbach_alpha(data).value == pytest.approx(expected, rel=1e-12)
+    assert cronbach_alpha(data).k == 3
 
 
 def test_omega_matches_statsmodels_one_factor_ml():
@@ -89,7 +93,7 @@ def test_omega_matches_statsmodels_one_factor_ml():
     corr = np.corrcoef(data.to_numpy(), rowvar=False)
     fitted = Factor(corr=corr, n_factor=1, method="ml", nobs=len(data)).fit()
     lam = np.abs(fitted.loadings[:, 0])
-    expected = lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam**2).sum())
+    expected = 1 - (1 - lam**2).sum() / corr.sum()  # psych's omega.tot from ML loadings
     result = mcdonald_omega(data, method="ml", n_boot=0)
     assert result.value == pytest.approx(expected, abs=2e-3)
     assert result.n == 500
