@@ -354,7 +354,7 @@ def ensure_demo() -> Evaluation:
 
     demo = db.session.scalar(select(Evaluation).filter_by(is_demo=True))
     if demo is None:
-        demo = Evaluation(name=DEMO_NAME, is_demo=True, description=(
+        demo = Evaluation(name=DEMO_NAME, is_demo=True, is_public=True, description=(
             "Évaluation de démonstration créée au premier démarrage.\n\n"
             "Demonstration evaluation created on first start."))
         db.session.add(demo)
