@@ -90,6 +90,9 @@ def publish(page: Page) -> str:
     """Publish the draft shown; the content hash of the new version."""
     content_hash = page.url.split("?")[0].rstrip("/").split("/")[-1]
     with page.expect_navigation():
+        page.get_by_role("link", name="Publish this version…").click()
+    expect(page.get_by_role("heading", name="Publish the draft of clinic_visit?")).to_be_visible()
+    with page.expect_navigation():
         page.get_by_role("button", name="Publish this version").click()
     expect(page.get_by_text(f"Version {content_hash[:12]} of clinic_visit is published.")
            ).to_be_visible()
