@@ -17,9 +17,10 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('evaluation') as batch_op:
-        batch_op.add_column(sa.Column('is_public', sa.Boolean(), nullable=False,
-                                      server_default=sa.false()))
+    # Plain ADD COLUMN with its default (no table rebuild on SQLite, which would fail on the
+    # foreign keys of the rows that reference an evaluation).
+    op.add_column('evaluation', sa.Column('is_public', sa.Boolean(), nullable=False,
+                                          server_default=sa.false()))
     evaluation = sa.table('evaluation', sa.column('is_demo', sa.Boolean()),
                           sa.column('is_public', sa.Boolean()))
     op.execute(evaluation.update().where(evaluation.c.is_demo.is_(True))
@@ -27,5 +28,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('evaluation') as batch_op:
-        batch_op.drop_column('is_public')
+    # Plain DROP COLUMN (SQLite 3.35+ has it): rebuilding the table, as batch mode would on
+    # SQLite, fails on the foreign keys of the rows that reference an evaluation.
+    op.execute('ALTER TABLE evaluation DROP COLUMN is_public')
