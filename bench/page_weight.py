@@ -62,7 +62,7 @@ def main() -> None:
 
         for code, definition in definitions.items():
             participant = Participant(client)
-            participant.get(f"/q/{code}")
+            participant.enter(code)  # through a campaign, as participants come
             record(f"{code}: welcome", participant.path)
             participant.start(code)
             while participant.section:

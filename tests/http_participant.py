@@ -86,6 +86,27 @@ class HttpClient:
             self.connection = None
 
 
+CAMPAIGN_RE = re.compile(r'href="(/c/[A-Za-z0-9_-]+)"')
+_LINKS: dict[tuple[str, int], dict[str, str]] = {}  # the server's public campaigns, by code
+
+
+def campaign_link(client: HttpClient, code: str, fresh: bool = False) -> str:
+    """The link of the public campaign (``survey run``'s demonstration) answering ``code``,
+    found on the home page: a questionnaire is answered only through a campaign. Remembered
+    per address unless ``fresh`` (another server on the same port)."""
+    key = (client.host, client.port)
+    if fresh or code not in _LINKS.get(key, {}):
+        links: dict[str, str] = {}
+        for path in CAMPAIGN_RE.findall(client.request("GET", "/").html):
+            match = re.match(r"^/q/([^/?]+)$", client.request("GET", path).location)
+            if match:
+                links[match.group(1)] = path
+        _LINKS[key] = links
+    if code not in _LINKS[key]:
+        raise AssertionError(f"no public campaign answers {code} on the home page")
+    return _LINKS[key][code]
+
+
 def typical_pairs(definition: Definition, section_code: str) -> Pairs:
     """Valid answers to every item of one page (``ItemType.example``)."""
     section = definition.section(section_code)
@@ -131,7 +152,12 @@ class HttpParticipant:
 
     def start(self, twice: bool = False) -> None:
         code = self.definition.code
-        self.get(f"/q/{code}")
+        try:
+            self.get(campaign_link(self.client, code))
+        except AssertionError:
+            self.path = ""
+        if self.path != f"/q/{code}":  # a link of another server once on this port
+            self.get(campaign_link(self.client, code, fresh=True))
         self.get(f"/q/{code}/consent")
         token = START_RE.search(self.html)
         assert token, self.html[:2000]

@@ -14,8 +14,11 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.test import TestResponse
 
 from survey.extensions import db
-from survey.models import Response
+from survey.models import Campaign, Evaluation, Questionnaire, QuestionnaireVersion, Response
+from survey.models.types import utcnow
+from survey.models.workspace import OPEN
 from survey.questionnaire.model import Definition, Item
+from survey.secrets import new_secret
 
 Pairs = list[tuple[str, str]]
 
@@ -94,9 +97,14 @@ class Participant:
 
     # -- steps ----------------------------------------------------------------------------
 
+    def enter(self, code: str, lang: str | None = None) -> TestResponse:
+        """Come through an open campaign's link, as a participant must (its welcome page)."""
+        path = campaign_path(self.client.application, code)
+        return self.get(f"{path}?lang={lang}" if lang else path)
+
     def start(self, code: str, lang: str = "fr") -> None:
-        self.get(f"/q/{code}?lang={lang}")
-        assert self.status == 200, self.html
+        self.enter(code, lang)
+        assert self.status == 200 and self.path == f"/q/{code}", self.html
         self.get(f"/q/{code}/consent")
         token = re.search(r'name="start_token" type="hidden" value="([^"]+)"', self.html)
         assert token, "the consent form carries a start token"
@@ -132,6 +140,30 @@ class Participant:
 def typical_answer(definition: Definition, item: Item) -> Pairs:
     """A valid, unremarkable answer to any item (yes to yes/no, to open the follow-ups)."""
     return item.kind.example(item, definition.roster(item))
+
+
+TEST_EVALUATION = "Évaluation des tests"
+
+
+def campaign_path(app: Flask, code: str) -> str:
+    """The link (``/c/<slug>``) of an open campaign on the questionnaire's newest version,
+    made on first use: a questionnaire is answered only through a campaign."""
+    with app.app_context():
+        version = db.session.scalar(
+            select(QuestionnaireVersion).join(Questionnaire).where(Questionnaire.code == code)
+            .order_by(QuestionnaireVersion.id.desc()).limit(1))
+        assert version is not None, f"no stored version of {code}"
+        campaign = db.session.scalar(select(Campaign).where(
+            Campaign.version_id == version.id, Campaign.status == OPEN).order_by(Campaign.id))
+        if campaign is None:
+            evaluation = (db.session.scalar(select(Evaluation).filter_by(name=TEST_EVALUATION))
+                          or Evaluation(name=TEST_EVALUATION))
+            campaign = Campaign(evaluation=evaluation, version=version, name=code,
+                                audience=version.definition.audience, status=OPEN,
+                                opened_at=utcnow(), slug=new_secret(12), roster=[])
+            db.session.add(campaign)
+            db.session.commit()
+        return f"/c/{campaign.slug}"
 
 
 def responses(app: Flask) -> list[Response]:

@@ -32,6 +32,7 @@ def security_headers(headers) -> None:  # noqa: ANN001
 
 @pytest.mark.parametrize("query", CRAFTED)
 def test_crafted_query_strings_never_answer_500(client: FlaskClient, query: str) -> None:
+    Participant(client).enter("patients")
     for path in ("/", "/q/patients", "/q/patients/consent", "/q/nothing", "/static/nothing"):
         reply = client.get(f"{path}?{query}")
         assert reply.status_code in (200, 404), (path, query, reply.status_code)
@@ -39,6 +40,7 @@ def test_crafted_query_strings_never_answer_500(client: FlaskClient, query: str)
 
 
 def test_the_language_link_keeps_only_the_arguments_pages_read(client: FlaskClient) -> None:
+    Participant(client).enter("patients")
     html = client.get("/q/patients?endpoint=x&_method=POST&check=1").get_data(as_text=True)
     links = re.findall(r'<a class="lang" href="([^"]+)"', html)
     assert links == ["/q/patients?check=1&amp;lang=en"]
@@ -184,6 +186,7 @@ def test_a_new_instance_folder_and_its_files_are_private(tmp_path: Path,
 
 def test_head_on_consent_and_section_pages_is_like_get(client: FlaskClient) -> None:
     participant = Participant(client)
+    participant.enter("patients")
     assert client.head("/q/patients/consent").status_code == 200
     participant.start("patients")
     section = participant.path

@@ -111,6 +111,29 @@ def test_panel_codes_start_off_for_existing_evaluations_and_responses(app: Flask
         db.session.commit()
 
 
+def test_public_evaluations_upgrade_keeps_only_the_demonstration_public(app: Flask) -> None:
+    """Upgrading adds ``is_public``: off for every evaluation, on for the demonstration (its
+    campaigns stay on the home page of an existing install)."""
+    from sqlalchemy import text
+
+    from survey.models import Evaluation
+
+    with app.app_context():
+        db.session.remove()
+        downgrade(revision="f2a4c6e8b0d1")
+        with db.engine.begin() as connection:
+            for name, demo in (("Démo", "true"), ("Clinique", "false")):
+                connection.execute(text(
+                    "INSERT INTO evaluation (name, description, responsible_name, "
+                    "contact_email, contact_phone, privacy_officer_name, privacy_officer_email, "
+                    "is_demo, panel_mode, panel_questions, created_at) VALUES (:name, '', '', "
+                    f"'', '', '', '', {demo}, 'off', '[]', '2026-01-01 00:00:00+00')"),
+                    {"name": name})
+        upgrade()
+        public = {e.name: e.is_public for e in db.session.scalars(db.select(Evaluation))}
+        assert public == {"Démo": True, "Clinique": False}
+
+
 def test_draft_files_of_earlier_versions_move_into_the_database(app: Flask, tmp_path) -> None:  # noqa: ANN001
     """Upgrading imports the drafts kept as files in the instance folder: those of existing
     evaluations with a content-hash name; the others are skipped, nothing fails."""

@@ -104,7 +104,7 @@ def test_one_language_for_page_messages_and_the_stored_response(app: Flask,
     with app.app_context():
         store_definition(load_text(ENGLISH_FIRST), "english_first.yaml")
     participant = Participant(client)
-    participant.get("/q/english_first")  # no language chosen: the questionnaire's first
+    participant.enter("english_first")  # no language chosen: the questionnaire's first
     assert '<html lang="en">' in participant.html and "English first" in participant.html
     participant.get("/q/english_first/consent")
     assert "I agree to take part" in participant.html
@@ -128,7 +128,7 @@ def test_a_language_the_questionnaire_lacks_falls_back_to_its_first(app: Flask,
                                    .replace(', fr: "Votre visite"', "")
                                    .replace(', fr: "Combien de visites ?"', "")), "en.yaml")
     participant = Participant(client)
-    participant.get("/q/english_first?lang=fr")
+    participant.enter("english_first", "fr")
     assert '<html lang="en">' in participant.html and "Welcome." in participant.html
 
 

@@ -167,6 +167,8 @@ def test_a_link_opened_on_a_fresh_device_says_where_the_answers_come_from(
 # -- 5. start tokens are issued by the server, bound to the session, single use ----------------
 
 def _consent(participant: Participant) -> str:
+    if participant.path == "/":
+        participant.enter("every_type")
     participant.get("/q/every_type/consent")
     return participant.html.split('name="start_token" type="hidden" value="')[1].split('"')[0]
 

@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, text
 from werkzeug.datastructures import MultiDict
 
+from survey.design.services import ensure_demo
 from survey.extensions import db
 from survey.models import Response
 from survey.questionnaire import Definition, load_file
@@ -46,18 +47,22 @@ def only_response(app: Flask) -> Response:
 
 # -- welcome, language, consent -------------------------------------------------------------------
 
-def test_home_lists_the_bundled_questionnaires_in_french_by_default(
-        participant: Participant, bundled: dict[str, Definition]) -> None:
+def test_home_lists_the_demonstration_campaigns_in_french_by_default(
+        app: Flask, participant: Participant, bundled: dict[str, Definition]) -> None:
+    with app.app_context():
+        demo = ensure_demo()
+        slugs = {c.version.questionnaire.code: c.slug for c in demo.campaigns}
     participant.get("/")
     assert '<html lang="fr">' in participant.html
     for definition in bundled.values():
         assert definition.title["fr"] in participant.html
-        assert f'href="/q/{definition.code}"' in participant.html
+        assert f'href="/c/{slugs[definition.code]}"' in participant.html
+        assert f'href="/q/{definition.code}"' not in participant.html
 
 
 def test_english_is_one_tap_away_and_stays_chosen(participant: Participant,
                                                    bundled: dict[str, Definition]) -> None:
-    participant.get("/q/patients")
+    participant.enter("patients")
     assert 'href="/q/patients?lang=en"' in participant.html
     participant.get("/q/patients?lang=en")
     assert '<html lang="en">' in participant.html
@@ -67,6 +72,7 @@ def test_english_is_one_tap_away_and_stays_chosen(participant: Participant,
 
 
 def test_consent_must_be_given_before_any_answer(app: Flask, participant: Participant) -> None:
+    participant.enter("patients")
     participant.get("/q/patients/consent")
     token = participant.html.split('name="start_token" type="hidden" value="')[1].split('"')[0]
     participant.post([("start_token", token)], nav=None)
@@ -80,6 +86,7 @@ def test_consent_must_be_given_before_any_answer(app: Flask, participant: Partic
 
 def test_a_double_tap_on_consent_starts_one_response(app: Flask, client: FlaskClient) -> None:
     participant = Participant(client)
+    participant.enter("patients")
     participant.get("/q/patients/consent")
     token = participant.html.split('name="start_token" type="hidden" value="')[1].split('"')[0]
     csrf = participant.csrf

@@ -130,7 +130,7 @@ def test_upload_preview_publish_change_diff_move_and_download(app, client, evalu
         shown = client.get(frame)
         assert shown.status_code == 200
         assert "frame-ancestors 'self'" in shown.headers["Content-Security-Policy"]
-        assert 'method="post"' not in shown.text
+        assert "form-action 'self'" in shown.headers["Content-Security-Policy"]
     english = client.get(frames[1].replace("/1", "/1"))
     assert "Which service?" in english.text and "Preview" in english.text
     french = client.get(frames[0])
@@ -141,7 +141,7 @@ def test_upload_preview_publish_change_diff_move_and_download(app, client, evalu
     token = csrf(client, draft_url)
     hash1 = draft_url.rstrip("/").split("/")[-1].split("?")[0]
     assert client.post(f"{draft_url.split('?')[0]}/publish",
-                       data={"csrf_token": token}).status_code == 302
+                       data={"csrf_token": token, "confirm": "publish"}).status_code == 302
     with app.app_context():
         v1 = db.session.scalar(select(QuestionnaireVersion).filter_by(content_hash=hash1))
         assert v1 is not None
@@ -171,7 +171,8 @@ def test_upload_preview_publish_change_diff_move_and_download(app, client, evalu
     draft_url = page.headers["Location"].split("?")[0]
     hash2 = draft_url.split("/")[-1]
     token = csrf(client, draft_url)
-    assert client.post(f"{draft_url}/publish", data={"csrf_token": token}).status_code == 302
+    assert client.post(f"{draft_url}/publish", data={"csrf_token": token,
+                                                     "confirm": "publish"}).status_code == 302
     # move the campaign to version 2
     version_url = f"{base(evaluation_id)}/versions/{hash2}"
     token = csrf(client, version_url)

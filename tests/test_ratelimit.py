@@ -99,12 +99,14 @@ def test_only_refused_codes_count(limited: Flask) -> None:
 
 def test_a_flood_of_consent_posts_is_stopped_before_it_makes_rows(limited: Flask) -> None:
     reader = limited.test_client()
+    Participant(reader).enter("patients")
     for _ in range(10):  # reading the consent page is never limited
         assert reader.get("/q/patients/consent").status_code == 200
     replies = []
     for _ in range(8):  # eight browsers on one address, each with its own session
         client = limited.test_client()
         participant = Participant(client)
+        participant.enter("patients")
         participant.get("/q/patients/consent")
         token = re.search(r'name="start_token" type="hidden" value="([^"]+)"', participant.html)
         replies.append(client.post("/q/patients/consent", data={

@@ -50,13 +50,13 @@ def test_survey_run_migrates_loads_and_serves_with_gunicorn(tmp_path: Path) -> N
     port = free_port()
     process = run_server(tmp_path, port)
     try:
-        status, headers, body = fetch(f"http://127.0.0.1:{port}/q/patients",
-                                      time.monotonic() + 60)
+        status, headers, body = fetch(f"http://127.0.0.1:{port}/", time.monotonic() + 60)
     finally:
         output = stop(process)
     assert status == 200, output
     assert "gunicorn" in headers.get("Server", "").lower()
-    assert '<html lang="fr">' in body and "Commencer" in body
+    # the demonstration evaluation is public: its campaigns' links on the home page
+    assert '<html lang="fr">' in body and body.count('href="/c/') == 3
     assert (tmp_path / "survey.db").exists()
     secret = tmp_path / "secret_key"
     assert len(secret.read_text()) == 64 and secret.stat().st_mode & 0o777 == 0o600

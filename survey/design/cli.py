@@ -44,7 +44,9 @@ def evaluations_group() -> None:
 @click.option("--privacy-officer", "privacy_officer_name", default="",
               help="Person in charge of personal information (Law 25).")
 @click.option("--privacy-email", "privacy_officer_email", default="")
-def create_evaluation(name: str, **fields: str) -> None:
+@click.option("--public", "is_public", is_flag=True,
+              help="List its open campaigns on the public home page (off by default).")
+def create_evaluation(name: str, **fields: str | bool) -> None:
     """Create an evaluation; prints its id."""
     try:
         evaluation = services.create_evaluation(None, name=name, **fields)
@@ -127,6 +129,18 @@ def delete_part(kind: str, ident: int) -> None:
     except services.DesignError as error:
         raise _refused(error) from None
     click.echo(f"deleted {kind} {ident}")
+
+
+@evaluations_group.command("public")
+@click.argument("evaluation_id", type=int)
+@click.argument("state", type=click.Choice(["on", "off"]), required=False)
+def public(evaluation_id: int, state: str | None) -> None:
+    """Show or set whether the public home page lists the evaluation's open campaigns (off:
+    they are reached only through their links, posters and invitations)."""
+    evaluation = _evaluation(evaluation_id)
+    if state is not None:
+        services.update_evaluation(evaluation, None, is_public=state == "on")
+    click.echo(f"{evaluation.id}\t{'public' if evaluation.is_public else 'not public'}")
 
 
 @evaluations_group.command("panel-codes")

@@ -31,6 +31,7 @@ class EvaluationForm(FlaskForm):
                                        validators=[Optional(), Length(max=200)])
     privacy_officer_email = EmailField(_l("Their email"),
                                        validators=[Optional(), Length(max=254)])
+    is_public = BooleanField(_l("List its open campaigns on the public home page"))
 
 
 class SiteForm(FlaskForm):

@@ -9,8 +9,9 @@ Views are thin: state changes live in :mod:`survey.invitations.services` and
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -21,7 +22,7 @@ from ..auth.forms import ActionForm
 from ..auth.permissions import OPERATE, VIEW, admin_only, member
 from ..extensions import csrf, db
 from ..invitations import mailing, services
-from ..invitations.contacts import MAX_BYTES, parse_contacts
+from ..invitations.contacts import MAX_BYTES, Problem, parse_contacts
 from ..invitations.forms import GenerateForm, ImportForm, MailingForm
 from ..invitations.poster import render_poster
 from ..invitations.qr import qr_png, qr_svg
@@ -33,6 +34,8 @@ from .routes import E, Page, _owned, bp
 
 C = E + "/campaigns/<int:campaign_id>"
 PAGE_SIZE = 500  # invitations listed on the page; the CSV export has them all
+IMPORT_REPORT = "contacts_import"  # the session's key for the report of an import
+REPORTED_PROBLEMS = 50  # refused lines listed after an import (the session is a cookie)
 
 
 def _open_link(campaign: Campaign) -> str:
@@ -61,7 +64,8 @@ def _page(evaluation: Evaluation, campaign: Campaign, report=None, status: int =
 @bp.get(C + "/invitations")
 @member(OPERATE)
 def invitations(evaluation: Evaluation, campaign_id: int) -> Page:
-    return _page(evaluation, _owned(Campaign, campaign_id, evaluation))
+    campaign = _owned(Campaign, campaign_id, evaluation)
+    return _page(evaluation, campaign, report=_import_report(campaign))
 
 
 @bp.post(C + "/invitations/generate")
@@ -91,9 +95,23 @@ def invitations_import(evaluation: Evaluation, campaign_id: int) -> Page:
     parsed = parse_contacts(data, campaign.version.definition.languages)
     imported = (services.import_contacts(campaign, parsed.contacts, actor=current_user)
                 if parsed.contacts else None)
-    return _page(evaluation, campaign, report={"problems": parsed.problems,
-                                               "imported": imported},
-                 status=200 if parsed.contacts else 422)
+    # Post/Redirect/Get: the report is kept in the session for the page the import redirects
+    # to, so reloading that page shows it again and never imports the file again.
+    session[IMPORT_REPORT] = {
+        "campaign": campaign.id,
+        "invited": imported.invited if imported else 0,
+        "already": imported.already if imported else 0,
+        "refused": len(parsed.problems),
+        "problems": [[p.row, p.column, p.reason] for p in parsed.problems[:REPORTED_PROBLEMS]]}
+    return redirect(url_for(".invitations", evaluation_id=evaluation.id, campaign_id=campaign.id))
+
+
+def _import_report(campaign: Campaign) -> dict[str, Any] | None:
+    """The report of the last contacts import into this campaign in this session, if any."""
+    report = session.get(IMPORT_REPORT)
+    if not isinstance(report, dict) or report.get("campaign") != campaign.id:
+        return None
+    return {**report, "problems": [Problem(*row) for row in report.get("problems", [])]}
 
 
 @bp.get(C + "/invitations/links.csv")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, g, redirect, render_template, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
@@ -22,20 +22,23 @@ from ..auth.permissions import MANAGE, VIEW, member
 from ..extensions import db
 from ..language import language_in_url
 from ..models import Campaign, Evaluation, Questionnaire, QuestionnaireDraft, QuestionnaireVersion
-from ..questionnaire import Definition
+from ..participate.rendering import section_items
+from ..questionnaire import Definition, navigation
 from ..questionnaire.download import as_xlsform, as_yaml
 from ..questionnaire.messages import Note
+from ..questionnaire.model import Section
 from ..templating import language_name
 from ..versions import store_definition
 from ..versions.answered import StoredAnswers
 from ..versions.diff import Change, diff
 from ..versions.drafts import drafts_of, drop_draft, find_draft, save_draft
 from ..versions.upload import check_upload
+from . import preview
 from .routes import E, _owned, bp
 
 PREVIEW_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "form-action 'none'; frame-ancestors 'self'; base-uri 'none'; object-src 'none'"
+    "form-action 'self'; frame-ancestors 'self'; base-uri 'none'; object-src 'none'"
 )
 Q = E + "/questionnaires"
 
@@ -190,12 +193,21 @@ def _version_or_none(content_hash: str) -> QuestionnaireVersion | None:
                              .where(QuestionnaireVersion.content_hash == content_hash))
 
 
-@bp.post(Q + "/drafts/<content_hash>/publish")
+@bp.route(Q + "/drafts/<content_hash>/publish", methods=["GET", "POST"])
 @member(MANAGE)
-def questionnaire_publish(evaluation: Evaluation, content_hash: str) -> HttpResponse:
+def questionnaire_publish(evaluation: Evaluation, content_hash: str) -> HttpResponse | str:
+    """Publish a draft once the researcher has read what the conversion assumed (placeholder
+    texts, a defaulted audience, every other note) and confirmed: the page asks first, and a
+    post without its confirmation publishes nothing."""
     draft = _draft(evaluation, content_hash)
-    if not ActionForm().validate_on_submit():
+    form = ActionForm()
+    if request.method == "POST" and not form.validate_on_submit():
         abort(400)
+    if request.method != "POST" or request.form.get("confirm") != "publish":
+        return render_template("design/publish_confirm.html", evaluation=evaluation,
+                               draft=draft, definition=draft.definition, form=form,
+                               previous=_latest(draft.definition.code),
+                               published=_version_or_none(content_hash))
     stored = store_definition(draft.definition, draft.source_name)
     audit.record("questionnaire-published", draft.definition.code,
                  actor=current_user, evaluation_id=evaluation.id, content_hash=content_hash)
@@ -217,32 +229,53 @@ def questionnaire_drop(evaluation: Evaluation, content_hash: str) -> HttpRespons
 
 def _preview(evaluation: Evaluation, definition: Definition, kind: str, content_hash: str,
              lang: str, number: int) -> HttpResponse:
-    """One page exactly as a participant sees it, in one language; nothing is recorded: the
-    page has no form to send, and no response or count is touched. Its language comes from
-    the URL: its language switch leads to the same page in another language of the
-    questionnaire, never changing the researcher's own language."""
+    """One page exactly as a participant sees it and answers it, in one language: posting it
+    checks required answers, constraints and skip logic as the participant's page does
+    (:mod:`.preview`), and nothing is recorded. Its language comes from the URL: its language
+    switch leads to the same page in another language of the questionnaire, never changing
+    the researcher's own language."""
     if lang not in definition.languages or not 1 <= number <= len(definition.sections):
         abort(404)
     g.preview_language = lang
     g.definition = definition
     section = definition.sections[number - 1]
+    step = (preview.submit(definition, section) if request.method == "POST"
+            else preview.shown(section, {}, {}))
     endpoint = f"design.questionnaire_{kind}_preview"
-    languages = [(code, language_name(code),
-                  url_for(endpoint, evaluation_id=evaluation.id, content_hash=content_hash,
-                          language=code, number=number))
+
+    def page_url(target: Section, language: str = lang) -> str:
+        return url_for(endpoint, evaluation_id=evaluation.id, content_hash=content_hash,
+                       language=language, number=definition.section_index(target.code) + 1)
+
+    shown_section = step.section or section
+    languages = [(code, language_name(code), page_url(shown_section, code))
                  for code in definition.languages if code != lang]
-    page = render_template(
-        "design/preview.html", evaluation=evaluation, definition=definition, section=section,
-        values={}, errors={}, number=number, total=len(definition.sections), lang=lang,
-        endpoint=endpoint, content_hash=content_hash, languages=languages,
-        rosters=lambda item: definition.roster(item))
-    response = current_app.make_response(page)
+    context = dict(evaluation=evaluation, definition=definition, lang=lang,
+                   languages=languages, first_url=page_url(definition.sections[0]))
+    if step.section is None:
+        page = render_template("design/preview_end.html", **context)
+    else:
+        relevant = navigation.relevant_sections(definition, step.answers)
+        if step.section in relevant:
+            where = navigation.position(definition, step.section, step.answers)
+            place = (where.number, where.total, where.is_last)
+        else:  # opened by its address although skipped: its place among all pages
+            place = (definition.section_index(step.section.code) + 1,
+                     len(definition.sections), step.section is definition.sections[-1])
+        page = render_template(
+            "design/preview.html", section=step.section, errors=step.errors,
+            questions=section_items(definition, step.section, step.values, step.errors,
+                                    definition.roster),
+            number=place[0], total=place[1], is_last=place[2], action=page_url(step.section),
+            state=step.sealed, state_field=preview.STATE_FIELD,
+            prior=navigation.prior_answers(step.section, step.answers), **context)
+    response = current_app.make_response((page, step.status))
     response.headers["Content-Security-Policy"] = PREVIEW_POLICY
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-@bp.get(Q + "/drafts/<content_hash>/preview/<language>/<int:number>")
+@bp.route(Q + "/drafts/<content_hash>/preview/<language>/<int:number>", methods=["GET", "POST"])
 @language_in_url
 @member(VIEW)
 def questionnaire_draft_preview(evaluation: Evaluation, content_hash: str, language: str,
@@ -251,7 +284,8 @@ def questionnaire_draft_preview(evaluation: Evaluation, content_hash: str, langu
     return _preview(evaluation, draft.definition, "draft", content_hash, language, number)
 
 
-@bp.get(Q + "/versions/<content_hash>/preview/<language>/<int:number>")
+@bp.route(Q + "/versions/<content_hash>/preview/<language>/<int:number>",
+          methods=["GET", "POST"])
 @language_in_url
 @member(VIEW)
 def questionnaire_version_preview(evaluation: Evaluation, content_hash: str, language: str,

@@ -96,7 +96,8 @@ def evaluation_new() -> Page:
 
 
 def _evaluation_fields(form: EvaluationForm) -> dict[str, str]:
-    return {name: getattr(form, name).data or "" for name in services.EVALUATION_FIELDS}
+    return {**{name: getattr(form, name).data or "" for name in services.EVALUATION_FIELDS},
+            **{name: getattr(form, name).data is True for name in services.EVALUATION_FLAGS}}
 
 
 @bp.get(E)

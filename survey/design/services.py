@@ -52,9 +52,11 @@ def _clean(value: str | None, limit: int = 200) -> str:
 
 EVALUATION_FIELDS = ("name", "description", "responsible_name", "contact_email",
                      "contact_phone", "privacy_officer_name", "privacy_officer_email")
+# Settings that are on or off: ``is_public`` lists the open campaigns on the home page.
+EVALUATION_FLAGS = ("is_public",)
 
 
-def create_evaluation(actor: User | None, *, name: str, **fields: str) -> Evaluation:
+def create_evaluation(actor: User | None, *, name: str, **fields: str | bool) -> Evaluation:
     """A new evaluation; its creator becomes a researcher of it (admins need no role)."""
     evaluation = Evaluation(name="")
     _set_evaluation_fields(evaluation, {"name": name, **fields})
@@ -70,15 +72,19 @@ def create_evaluation(actor: User | None, *, name: str, **fields: str) -> Evalua
     return evaluation
 
 
-def update_evaluation(evaluation: Evaluation, actor: User | None, **fields: str) -> None:
+def update_evaluation(evaluation: Evaluation, actor: User | None, **fields: str | bool) -> None:
     _set_evaluation_fields(evaluation, fields)
     audit.record("evaluation-changed", evaluation.name, actor=actor,
                  evaluation_id=evaluation.id, commit=False)
     db.session.commit()
 
 
-def _set_evaluation_fields(evaluation: Evaluation, fields: dict[str, str | None]) -> None:
+def _set_evaluation_fields(evaluation: Evaluation, fields: dict[str, str | bool | None]
+                           ) -> None:
     for key, value in fields.items():
+        if key in EVALUATION_FLAGS:
+            setattr(evaluation, key, value is True)
+            continue
         if key not in EVALUATION_FIELDS:
             raise DesignError("unknown-field")
         if key == "description":
@@ -312,7 +318,7 @@ def ensure_demo() -> Evaluation:
 
     demo = db.session.scalar(select(Evaluation).filter_by(is_demo=True))
     if demo is None:
-        demo = Evaluation(name=DEMO_NAME, is_demo=True, description=(
+        demo = Evaluation(name=DEMO_NAME, is_demo=True, is_public=True, description=(
             "Évaluation de démonstration créée au premier démarrage.\n\n"
             "Demonstration evaluation created on first start."))
         db.session.add(demo)

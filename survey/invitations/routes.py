@@ -13,21 +13,19 @@ from flask import (
     abort,
     current_app,
     g,
-    redirect,
     render_template,
     request,
-    url_for,
 )
 from flask_babel import gettext
 from werkzeug.wrappers import Response as HttpResponse
 
-from ..extensions import db
 from ..language import participant_language
-from ..models import Invitation, Response
+from ..models import Invitation
 from ..panel.services import hash_for_contact
 from ..participate import services as responses
 from ..participate.campaigns import closed_page
 from ..participate.forms import ActionForm, StartForm
+from ..participate.routes import open_response
 from . import services
 
 bp = Blueprint("invite", __name__, template_folder="templates")
@@ -52,13 +50,15 @@ def _unavailable(invitation: Invitation) -> tuple[str, int] | None:
 
 
 def _resume(invitation: Invitation) -> HttpResponse | None:
-    """The response this invitation started, reopened through its resume link."""
-    response = db.session.get(Response, invitation.response_id) if invitation.response_id else None
+    """The response this invitation started, reopened on this device (any device: the link
+    is the invitee's own, so no "started elsewhere" notice)."""
+    response = (responses.response_by_id(invitation.response_id)
+                if invitation.response_id else None)
     if response is None:
         return None
     key = current_app.config["SECRET_KEY"]
     code = responses.resume_code_for(services.start_token_for(invitation), key)
-    return redirect(url_for("participate.resume", resume_code=code))
+    return open_response(response, code, notice=False)
 
 
 def _elsewhere(invitation: Invitation) -> HttpResponse | tuple[str, int] | str | None:
@@ -111,7 +111,7 @@ def consent(token: str) -> HttpResponse | tuple[str, int] | str:
     except responses.TokenSpent:
         return render_template("participate/withdrawn.html", definition=definition)
     services.attach_response(invitation.id, response.id)
-    return redirect(url_for("participate.resume", resume_code=resume_code))
+    return open_response(response, resume_code, notice=False)
 
 
 @bp.route("/u/<token>", methods=["GET", "POST"])

@@ -49,6 +49,9 @@ class Evaluation(db.Model):
     privacy_officer_name: Mapped[str] = mapped_column(String(200), default="")
     privacy_officer_email: Mapped[str] = mapped_column(String(254), default="")
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Whether the public home page lists the evaluation's open campaigns (off: its campaigns
+    # are reached only through their links, invitations and posters).
+    is_public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Panel codes (survey/panel, docs/panel-codes.md): off, carried by invitations, or
     # self-generated from the chosen questions; the random salt that, with the instance
     # secret, makes the evaluation's key (set once, when codes are first turned on).

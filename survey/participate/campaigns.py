@@ -2,7 +2,9 @@
 pages need to know of the campaign: its version, its roster, who answers for the evaluation.
 
 The link remembers its campaign in the session for that questionnaire, then the usual
-``/q/<code>`` pages run; a response started there carries the campaign for good.
+``/q/<code>`` pages run; a response started there carries the campaign for good. A
+questionnaire is answered only through a campaign: whoever reaches ``/q/<code>`` without one
+(nor a response of their own in progress) gets a polite page saying how it is reached.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from werkzeug.wrappers import Response as HttpResponse
 from ..design.services import campaign_by_slug
 from ..extensions import db
 from ..models import Campaign, Evaluation
+from ..models.workspace import OPEN
 from ..questionnaire.model import Choice
 from .routes import bp
 from .services import ResponseState, response_by_id
@@ -23,6 +26,9 @@ from .services import ResponseState, response_by_id
 CLOSED_ENDPOINTS = {"participate.welcome", "participate.consent", "participate.page",
                     "participate.panel"}
 RESPONSE_ENDPOINTS = {"participate.page", "participate.panel"}  # judged by their response
+# Pages that start or show a questionnaire: reached only through a campaign (the welcome page
+# also by whoever has a response of their own in progress, to continue it).
+LINKED_ENDPOINTS = {"participate.welcome", "participate.consent"}
 
 
 @bp.get("/c/<slug>")
@@ -34,10 +40,15 @@ def campaign_link(slug: str) -> HttpResponse | tuple[str, int]:
     g.definition = campaign.version.definition
     if not campaign.is_open:
         return closed_page(campaign)
+    remember(campaign)
+    return redirect(url_for("participate.welcome", code=campaign.version.questionnaire.code))
+
+
+def remember(campaign: Campaign) -> None:
+    """This visitor came through the campaign: its questionnaire's pages are theirs to answer."""
     chosen = dict(session.get("campaigns", {}))
     chosen[campaign.version.questionnaire.code] = campaign.slug
     session["campaigns"] = chosen
-    return redirect(url_for("participate.welcome", code=campaign.version.questionnaire.code))
 
 
 def closed_page(campaign: Campaign) -> tuple[str, int]:
@@ -104,14 +115,29 @@ def _closed_campaign() -> Any:
     return None
 
 
+@bp.before_request
+def _through_a_link() -> Any:
+    """``/q/<code>`` without a campaign: a polite page instead of the questionnaire, in the
+    visitor's language (the app's default, French, when none was chosen)."""
+    if request.endpoint not in LINKED_ENDPOINTS or g.get("campaign") is not None:
+        return None
+    code = (request.view_args or {}).get("code")
+    entry = session.get("active", {}).get(code) if isinstance(code, str) else None
+    if request.endpoint == "participate.welcome" and isinstance(entry, dict):
+        return None  # their own response: the welcome page offers to continue it
+    g.pop("definition", None)  # the page speaks the visitor's language, not the questionnaire's
+    return render_template("participate/by_link.html"), 403
+
+
 def contact() -> Evaluation | None:
     """The evaluation whose responsible person the page shows, if any."""
     campaign = g.get("campaign")
     return campaign.evaluation if campaign is not None else None
 
 
-def demo_links() -> dict[int, str]:
-    """Version id -> the open demonstration campaign's link, for the home page."""
-    rows = db.session.scalars(select(Campaign).join(Evaluation).where(
-        Evaluation.is_demo.is_(True), Campaign.status == "open"))
-    return {c.version_id: url_for("participate.campaign_link", slug=c.slug) for c in rows}
+def public_campaigns() -> list[Campaign]:
+    """The open campaigns of the evaluations marked public, for the home page."""
+    return list(db.session.scalars(
+        select(Campaign).join(Evaluation)
+        .where(Evaluation.is_public.is_(True), Campaign.status == OPEN)
+        .order_by(Evaluation.is_demo, Evaluation.name, Campaign.name, Campaign.id)))

@@ -66,11 +66,19 @@ class TextHiddenField(HiddenField):
         self.data = valuelist[0] if valuelist and isinstance(valuelist[0], str) else ""
 
 
+class AgreeField(BooleanField):
+    """The consent box: ticked only when it posts the box's own value (``y``); anything else
+    posted (another word, a file, a JSON number) is not consent, and the page is shown again."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = bool(valuelist) and valuelist[0] == "y"
+
+
 class StartForm(ParticipantForm):
     """The consent form; its token makes a double tap start one response only."""
 
     start_token = TextHiddenField()
-    agree = BooleanField()
+    agree = AgreeField()
 
 
 class ActionForm(ParticipantForm):

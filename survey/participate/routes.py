@@ -34,8 +34,8 @@ from ..questionnaire.itemtypes.base import as_text
 from ..questionnaire.model import Definition, Section
 from ..secrets import digest, new_secret, same
 from ..templating import text
-from ..versions import VersionFacts, latest_versions, newest_facts
-from . import services
+from ..versions import VersionFacts, newest_facts
+from . import presentation, services
 from .forms import ActionForm, StartForm, page_post
 from .messages import issue_message
 from .rendering import section_items
@@ -144,7 +144,7 @@ def in_progress(view: View) -> View:
             return redirect(url_for(".welcome", code=code))
         if response.completed:
             return redirect(url_for(".done", code=code))
-        return view(response, **kwargs)
+        return view(presentation.keep(response), **kwargs)
     return wrapper
 
 
@@ -169,8 +169,7 @@ def _page(definition: Definition, section: Section, response: ResponseState, ros
 
 @bp.get("/")
 def index() -> str:
-    return render_template("participate/index.html", versions=latest_versions(),
-                           links=campaigns.demo_links())
+    return render_template("participate/index.html", campaigns=campaigns.public_campaigns())
 
 
 @bp.get("/q/<code>")
@@ -340,13 +339,26 @@ def resume(resume_code: str) -> HttpResponse | str:
                                    resume_code=resume_code)
         if keep == "device":
             return redirect(url_for(".page", code=code, section_code=_bookmark(here).code))
+    return open_response(response, resume_code, notice=True)
+
+
+def open_response(response: ResponseState, resume_code: str, notice: bool) -> HttpResponse:
+    """Make a response this device's, with its presentation choices and its campaign, and go
+    to where it stands. ``notice``: the next page says plainly that these answers were started
+    elsewhere (a private link, which anyone may have sent); never for the participant's own
+    invitation."""
+    code = response.version.code
     g.definition = response.version.definition
     _remember(code, response, resume_code)
-    if "lang" not in session:
-        session["lang"] = response.language
+    presentation.restore(response)
+    if response.campaign is not None:
+        campaigns.remember(response.campaign)  # "Start my own answers" stays in the campaign
     if response.completed:
-        return redirect(url_for(".done", code=code))
-    session["resumed"] = code  # the next page says plainly where these answers come from
+        return redirect(url_for("participate.done", code=code))
+    if notice:
+        session["resumed"] = code
+    else:
+        session.pop("resumed", None)
     return redirect(panel.first_stop(response))
 
 

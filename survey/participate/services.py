@@ -202,6 +202,12 @@ def set_panel_code(response_id: int, panel_hash: str,
     return change_response(response_id, lambda _response: {"panel_hash": panel_hash}, read)
 
 
+def set_presentation(response_id: int, choices: Mapping[str, Any],
+                     read: ResponseState | None = None) -> ResponseState:
+    """Keep the participant's presentation choices (:mod:`.presentation`) on the response."""
+    return change_response(response_id, lambda _response: dict(choices), read)
+
+
 def change_response(response_id: int, change: Change,
                     read: ResponseState | None = None) -> ResponseState:
     """Apply ``change`` to a started response as one conditional UPDATE on its revision,

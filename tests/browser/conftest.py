@@ -25,7 +25,7 @@ from survey.questionnaire import Definition
 from survey.questionnaire.model import Item
 
 from ..conftest import make_app, missing
-from ..participant import Pairs, Participant, typical_answer
+from ..participant import Pairs, Participant, campaign_path, typical_answer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -85,6 +85,11 @@ class Phone:
 
     def goto(self, path: str) -> None:
         self.page.goto(self.server.url + path)
+
+    def enter(self, code: str, lang: str | None = None) -> None:
+        """Come through an open campaign's link, as participants do (its welcome page)."""
+        path = campaign_path(self.server.app, code)
+        self.goto(f"{path}?lang={lang}" if lang else path)
 
     @property
     def path(self) -> str:

@@ -75,6 +75,7 @@ def section_page(code: str, section: str, lang: str = "fr") -> Callable[..., Non
 
 
 def consent_error(phone: Phone, server: LiveServer, bundled: dict[str, Definition]) -> None:
+    phone.enter("patients")
     phone.goto("/q/patients/consent")
     with phone.page.expect_navigation():
         phone.page.get_by_role("button", name="Continuer").click()
@@ -102,6 +103,7 @@ def nomination_errors(phone: Phone, server: LiveServer, bundled: dict[str, Defin
 
 
 def later(phone: Phone, server: LiveServer, bundled: dict[str, Definition]) -> None:
+    phone.enter("patients")
     phone.goto("/q/patients/consent")
     phone.consent()
     phone.submit("later")
@@ -120,8 +122,11 @@ def done(phone: Phone, server: LiveServer, bundled: dict[str, Definition]) -> No
     expect(phone.page.locator("h1")).to_have_text("Merci !")
 
 
-def visit(path: str, heading: str | None = None) -> Callable[..., None]:
+def visit(path: str, heading: str | None = None, enter: str | None = None
+          ) -> Callable[..., None]:
     def reach(phone: Phone, server: LiveServer, bundled: dict[str, Definition]) -> None:
+        if enter:  # through the questionnaire's campaign, as participants come
+            phone.enter(enter)
         phone.goto(path)
         if heading:
             expect(phone.page.locator("h1")).to_have_text(heading)
@@ -138,8 +143,9 @@ def in_english(reach: Callable[..., None]) -> Callable[..., None]:
 
 PAGES: dict[str, Callable[..., None]] = {
     "home": visit("/", "Questionnaires"),
-    "welcome": visit("/q/patients"),
-    "consent": visit("/q/patients/consent"),
+    "welcome": visit("/q/patients", enter="patients"),
+    "consent": visit("/q/patients/consent", enter="patients"),
+    "by-invitation-only": visit("/q/citizens", "Ce questionnaire s’ouvre par son invitation"),
     "consent-error": consent_error,
     **{f"{code}-{section}": section_page(code, section) for code, section in SECTIONS},
     "errors-required-and-range": page_errors,
@@ -147,7 +153,7 @@ PAGES: dict[str, Callable[..., None]] = {
     "continue-later": later,
     "thank-you": done,
     "not-found": visit("/q/nothing", "Page introuvable"),
-    "en-welcome": visit("/q/professionals?lang=en"),
+    "en-welcome": visit("/q/professionals?lang=en", enter="professionals"),
     "en-nomination-page": section_page("professionals", "leadership_network", "en"),
     "en-errors": in_english(page_errors),
 }

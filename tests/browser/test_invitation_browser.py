@@ -61,3 +61,52 @@ def test_an_invitation_answered_on_one_phone_resumes_on_another(
     with other.page.expect_navigation():
         other.page.get_by_role("button", name="Arrêter les messages").click()
     expect(other.page.locator("h1")).to_have_text("Vous ne recevrez plus de messages")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_an_invitee_answers_saves_resumes_and_finishes_without_a_stranger_notice(
+        live_server: LiveServer, new_phone: Callable[..., Phone],
+        bundled: dict[str, Definition], lang: str) -> None:
+    """The whole invitation path at 360 px: the link, consent, pages, "Save and continue
+    later", the same link reopened on another phone (in the language of the response), finish.
+    Never the notice meant for someone who opened another person's private link."""
+    app = live_server.app
+    definition = bundled["patients"]
+    with app.app_context():
+        [invitation] = services.generate(db.session.get(Campaign, make_campaign(app)), 1)
+        token = services.token_for(invitation)
+    words = {"fr": ("Commencer", "Ces réponses ont été commencées ailleurs", "Merci"),
+             "en": ("Start", "These answers were started elsewhere", "Thank you")}[lang]
+    start, elsewhere, thanks = words
+    phone = new_phone()
+    phone.goto(f"/i/{token}?lang={lang}")
+    expect(phone.page.locator("h1")).to_have_text(definition.title[lang])
+    with phone.page.expect_navigation():
+        phone.page.get_by_role("link", name=start).click()
+    phone.consent()
+    assert phone.page.locator("html").get_attribute("lang") == lang
+    expect(phone.page.get_by_text(elsewhere)).to_have_count(0)
+    phone.check_phone_layout()
+    phone.answer_page(definition)
+    phone.submit()
+    expect(phone.page.get_by_text(elsewhere)).to_have_count(0)
+    phone.answer_page(definition)
+    phone.submit("later")
+    assert phone.path.endswith("/later")
+    phone.check_phone_layout()
+    reached = responses(app)[0].current_section
+    other = new_phone()  # its browser speaks French: the response's language comes back
+    other.goto(f"/i/{token}")
+    assert other.section == reached
+    assert other.page.locator("html").get_attribute("lang") == lang
+    expect(other.page.get_by_text(elsewhere)).to_have_count(0)
+    for _ in range(len(definition.sections) + 1):
+        if other.section is None:
+            break
+        other.answer_page(definition)
+        other.submit()
+    assert other.path.endswith("/done"), other.page.url
+    expect(other.page.locator("h1")).to_contain_text(thanks)
+    other.check_phone_layout()
+    [response] = responses(app)
+    assert response.status == "completed" and response.language == lang

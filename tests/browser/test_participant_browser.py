@@ -54,7 +54,7 @@ def test_a_participant_completes_the_patients_survey_on_a_phone(
         phone: Phone, live_server: LiveServer, bundled: dict[str, Definition]) -> None:
     patients = bundled["patients"]
     page = phone.page
-    phone.goto("/q/patients")
+    phone.enter("patients")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator("h1")).to_have_text(patients.title["fr"])
     expect(page.locator("main")).to_contain_text(patients.introduction["fr"].split("\n\n")[0])
@@ -106,6 +106,7 @@ def test_a_participant_completes_the_patients_survey_on_a_phone(
 def test_skip_logic_follows_the_taps_without_reloading(
         phone: Phone, live_server: LiveServer, bundled: dict[str, Definition]) -> None:
     page = phone.page
+    phone.enter("patients")
     phone.goto("/q/patients/consent")
     phone.consent()
     assert phone.section == "your_visit"
@@ -131,7 +132,7 @@ def test_without_javascript_every_item_shows_and_the_server_decides(
         bundled: dict[str, Definition]) -> None:
     citizens = bundled["citizens"]
     phone = new_phone(java_script_enabled=False)
-    phone.goto("/q/citizens")
+    phone.enter("citizens")
     phone.page.get_by_role("link", name="Commencer").click()
     phone.page.wait_for_url(re.compile(r"/consent$"))
     phone.consent()
@@ -159,6 +160,7 @@ def test_without_javascript_every_item_shows_and_the_server_decides(
 
 def test_a_missing_required_answer_is_announced_and_shown_by_the_field(phone: Phone) -> None:
     page = phone.page
+    phone.enter("patients")
     phone.goto("/q/patients/consent")
     phone.consent()
     assert phone.section == "your_visit"
@@ -192,6 +194,7 @@ def test_save_and_resume_on_another_device(
         bundled: dict[str, Definition]) -> None:
     patients = bundled["patients"]
     phone = new_phone()
+    phone.enter("patients")
     phone.goto("/q/patients/consent")
     phone.consent()
     given: Given = phone.answer_page(patients)

@@ -231,6 +231,7 @@ def test_a_reload_brings_back_what_was_typed_and_refusals_still_show(
 
 
 def test_a_draft_never_outlives_its_response_on_a_shared_phone(phone: Phone) -> None:
+    phone.enter("patients")
     phone.goto("/q/patients/consent")
     phone.consent()
     first = phone.section

@@ -90,6 +90,9 @@ def publish(page: Page) -> str:
     """Publish the draft shown; the content hash of the new version."""
     content_hash = page.url.split("?")[0].rstrip("/").split("/")[-1]
     with page.expect_navigation():
+        page.get_by_role("link", name="Publish this version…").click()
+    expect(page.get_by_role("heading", name="Publish the draft of clinic_visit?")).to_be_visible()
+    with page.expect_navigation():
         page.get_by_role("button", name="Publish this version").click()
     expect(page.get_by_text(f"Version {content_hash[:12]} of clinic_visit is published.")
            ).to_be_visible()
@@ -157,11 +160,12 @@ def test_a_researcher_uploads_previews_publishes_changes_and_downloads(
     shot(page, "03-draft")
     page.reload()
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.get_by_role("button", name="Publish this version")).to_be_visible()
+    expect(page.get_by_role("link", name="Publish this version…")).to_be_visible()
     frame_url = preview(page, "English").locator("html").evaluate("() => location.href")
     shown = context.new_page()  # the preview page itself, as shared with a colleague
     shown.goto(frame_url)
-    expect(shown.get_by_text("Preview: nothing you enter is recorded.")).to_be_visible()
+    expect(shown.get_by_text("Preview: it checks your answers as the participant's pages do, "
+                             "and nothing you enter is recorded.")).to_be_visible()
     accessible(axe, shown)
     shown.close()
     with app.app_context():
