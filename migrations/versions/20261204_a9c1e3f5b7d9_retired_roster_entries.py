@@ -5,14 +5,14 @@ same code, so old answers naming the first would have read as the second. Existi
 all active (false).
 
 Revision ID: a9c1e3f5b7d9
-Revises: f2a4c6e8b0d1
+Revises: 3b7d9f1a5c2e
 Create Date: 2026-12-04
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = 'a9c1e3f5b7d9'
-down_revision = 'f2a4c6e8b0d1'
+down_revision = '3b7d9f1a5c2e'
 branch_labels = None
 depends_on = None
 
