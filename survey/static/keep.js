@@ -128,6 +128,9 @@
     };
     window.addEventListener('online', () => { clearTimeout(timer); send(); },
       { signal: gone.signal });
+    window.addEventListener('pageshow', (event) => {  // back from the next page, kept in memory
+      if (event.persisted) { busy = false; pending = null; }
+    }, { signal: gone.signal });
 
     form.addEventListener('input', save);
     form.addEventListener('change', save);
