@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from flask_babel import get_locale
 
-from . import ratelimit
+from . import keep, ratelimit
 from .config import load_config
 from .errors import register_errors
 from .extensions import babel, compress, csrf, db, migrate
@@ -52,6 +52,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_language_switch(app)
     register_errors(app)
     _register_headers(app)
+    keep.init_app(app)  # a post from keep.js is told where to go, not redirected
     _register_template_helpers(app)
     return app
 

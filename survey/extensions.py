@@ -1,12 +1,13 @@
 """Flask extensions, created once and bound to the app in :func:`survey.create_app`."""
 
 from flask_babel import Babel
-from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
+
+from .compression import Compress
 
 
 class Base(DeclarativeBase):

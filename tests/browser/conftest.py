@@ -55,6 +55,14 @@ _MEASURE = """() => {
 }""".replace("TAP", str(TAP))
 
 
+# After a tap: the tapped form is gone (a new page, or the refused one drawn in place) and the
+# page shown is loaded, its keep.js (if it has a form to keep) ready.
+_SHOWN = """() => document.readyState === 'complete'
+  && !document.querySelector('form[data-keep="tapped"]')
+  && (!document.querySelector('form[data-keep]')
+      || !!document.querySelector('form[data-keep="ready"]'))"""
+
+
 @dataclass
 class LiveServer:
     app: Flask
@@ -101,9 +109,16 @@ class Phone:
         return match.group(1) if match else None
 
     def submit(self, nav: str = "next") -> None:
-        """Tap one of the page's buttons (next, back, later) and wait for the new page."""
-        with self.page.expect_navigation():
-            self.page.locator(f'form button[name="nav"][value="{nav}"]').click()
+        """Tap one of the page's buttons (next, back, later) and wait for the new page: the next
+        one, or the refused one (keep.js draws it in place, without a navigation)."""
+        button = self.page.locator(f'form button[name="nav"][value="{nav}"]')
+        if not self.page.locator('form[data-keep="ready"]').count():  # no script: a plain post
+            with self.page.expect_navigation():
+                button.click()
+            return
+        self.page.locator("form[data-keep]").evaluate("(form) => form.dataset.keep = 'tapped'")
+        button.click()
+        self.page.wait_for_function(_SHOWN)
 
     def consent(self) -> None:
         """From the consent page: tick the box and continue to the first page."""
