@@ -40,6 +40,9 @@ class Contact(db.Model):
     name: Mapped[str] = mapped_column(String(200), default="")
     language: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # When the last email was claimed for this contact (any campaign): the next one waits
+    # MIN_DAYS_BETWEEN_MESSAGES (survey/invitations/schedule.py).
+    last_message_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
 
 class Invitation(db.Model):
@@ -87,6 +90,9 @@ class Mailing(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     started_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    # Some contacts had a message too recently: send-due runs the mailing again from then.
+    resume_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    waiting_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     sent_count: Mapped[int] = mapped_column(Integer, default=0)
     failed_count: Mapped[int] = mapped_column(Integer, default=0)
 
