@@ -83,3 +83,18 @@ def format_local(moment: dt.datetime | None, zone: ZoneInfo, format: str = "medi
 def local_input(moment: dt.datetime, zone: ZoneInfo) -> str:
     """The value of a ``datetime-local`` input showing ``moment`` in ``zone``."""
     return to_local(moment, zone).strftime("%Y-%m-%dT%H:%M")
+
+
+def local_time(moment: dt.datetime | None, evaluation: Evaluation | None = None,
+               format: str = "medium", named: bool = True) -> str:
+    """For templates: ``moment`` in the evaluation's zone (the instance's without one)."""
+    return format_local(moment, zone_of(evaluation), format, named)
+
+
+def zone_name(evaluation: Evaluation | None = None) -> str:
+    return zone_of(evaluation).key
+
+
+TEMPLATE_HELPERS = {"local_time": local_time, "zone_name": zone_name,
+                    "common_zones": COMMON_ZONES,
+                    "instance_time_zone": lambda: instance_zone().key}

@@ -2,7 +2,8 @@
 
 ``evaluation.time_zone`` (empty: the instance's ``SURVEY_TIME_ZONE``), ``contact.last_message_at``
 (filled from the deliveries already sent, so the interval holds across the upgrade), and
-``mailing.resume_at`` / ``mailing.waiting_count`` (a mailing some of whose contacts must wait).
+``mailing.resume_at`` / ``mailing.waiting_count`` (a mailing some of whose contacts must wait)
+and ``mailing.cancelled``.
 
 Revision ID: 2ebbd9647973
 Revises: f2a4c6e8b0d1
@@ -25,6 +26,8 @@ def upgrade():
     op.add_column('mailing', sa.Column('resume_at', sa.DateTime(timezone=True), nullable=True))
     op.add_column('mailing', sa.Column('waiting_count', sa.Integer(), server_default='0',
                                        nullable=False))
+    op.add_column('mailing', sa.Column('cancelled', sa.Boolean(), server_default=sa.false(),
+                                       nullable=False))
     op.execute(
         "UPDATE contact SET last_message_at = ("
         " SELECT max(delivery.sent_at) FROM delivery"
@@ -35,6 +38,7 @@ def upgrade():
 def downgrade():
     # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35 or newer): rebuilding the evaluation table
     # would break the foreign keys of its sites and campaigns.
+    op.drop_column('mailing', 'cancelled')
     op.drop_column('mailing', 'waiting_count')
     op.drop_column('mailing', 'resume_at')
     op.drop_column('contact', 'last_message_at')

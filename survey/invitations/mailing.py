@@ -60,6 +60,18 @@ def schedule(campaign: Campaign, kind: str, due_at: dt.datetime | None = None,
     return mailing
 
 
+def cancel(mailing: Mailing, actor: User | None = None) -> bool:
+    """Stop a pending mailing: marked finished (a conditional UPDATE, so a run that finishes it
+    meanwhile wins); False when it was already done."""
+    done = db.session.execute(update(Mailing).where(
+        Mailing.__table__.c.id == mailing.id, Mailing.__table__.c.finished_at.is_(None))
+        .values(finished_at=utcnow(), resume_at=None, cancelled=True)).rowcount == 1
+    if done:
+        audit("mailing-cancelled", mailing.campaign, actor, kind=mailing.kind, mailing=mailing.id)
+    db.session.commit()
+    return done
+
+
 def recipients(mailing: Mailing) -> list[tuple[int, int]]:
     """(invitation id, contact id) of those this mailing may still write to: contacts not
     revoked, not unsubscribed, and for reminders, invited, not completed, under the reminder
@@ -182,6 +194,8 @@ def run(mailing: Mailing, now: dt.datetime | None = None) -> Report:
     waiting: list[int] = []
     for invitation_id, contact_id in recipients(mailing):
         mailing = db.session.get(Mailing, mailing_id)
+        if db.session.scalar(select(Mailing.cancelled).where(Mailing.id == mailing_id)):
+            break
         previous = db.session.scalar(select(Contact.last_message_at).where(
             Contact.id == contact_id))
         claimed = _claim(mailing, invitation_id, contact_id, now)
@@ -210,11 +224,13 @@ def run(mailing: Mailing, now: dt.datetime | None = None) -> Report:
             Contact.id.in_(waiting), Contact.last_message_at.is_not(None)))
         report.resume_at = rules.next_allowed(lasts, rules.min_interval())
     mailing = db.session.get(Mailing, mailing_id)
+    db.session.refresh(mailing)  # cancelled meanwhile?
     mailing.sent_count += report.sent
     mailing.failed_count += report.failed
     mailing.waiting_count = report.waiting
     mailing.resume_at = report.resume_at
-    mailing.finished_at = None if waiting else now
+    mailing.finished_at = mailing.finished_at if mailing.cancelled else (
+        None if waiting else now)
     creator = db.session.get(User, mailing.created_by) if mailing.created_by else None
     audit("invitations-sent", mailing.campaign, creator, kind=mailing.kind,
           mailing=mailing_id, sent=report.sent, failed=report.failed, waiting=report.waiting)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -93,6 +93,7 @@ class Mailing(db.Model):
     # Some contacts had a message too recently: send-due runs the mailing again from then.
     resume_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     waiting_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     sent_count: Mapped[int] = mapped_column(Integer, default=0)
     failed_count: Mapped[int] = mapped_column(Integer, default=0)
 
