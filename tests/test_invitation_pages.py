@@ -277,3 +277,36 @@ def test_monitoring_moves_with_answers_and_hides_small_counts_from_partners(
     whole = as_role(app, world, "researcher").get(
         f"/design/e/{world.a.evaluation}/monitoring").get_data(as_text=True)
     assert "67\u00a0%" in whole  # French by default
+
+
+def test_monitoring_separates_open_link_completes_and_spans_the_campaign(
+        app: Flask, world: World, bundled) -> None:  # noqa: ANN001
+    """Two contacts emailed, three answers by the open link: the response rate is 0 %, not
+    150 %, and the chart covers the ten days since the campaign opened."""
+    from survey.models import Campaign
+    from survey.models.types import utcnow
+
+    with app.app_context():
+        campaign = db.session.get(Campaign, world.a.campaign)
+        campaign.opened_at = utcnow() - dt.timedelta(days=9)
+        db.session.commit()
+    client = as_role(app, world, "researcher")
+    upload(client, world, b"email,name,language\nawa@example.org,Awa,fr\nben@example.org,Ben,en\n")
+    page = client.get(base(world) + "/invitations")
+    client.post(base(world) + "/mailings", data={
+        "csrf_token": csrf(page), "kind": "invitation", "when": "now"})
+    for _ in range(3):
+        participant = Participant(app.test_client())
+        participant.get(f"/c/{world.a.slug}")
+        participant.start("professionals")
+        participant.complete(bundled["professionals"])
+    html = client.get(base(world) + "/monitoring?lang=en").get_data(as_text=True)
+    figures = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", html))
+    assert figures["Invitations sent"] == "2" and figures["Completed"] == "3"
+    assert figures["Response rate of the invitations"] == "0%"
+    sources = dict(re.findall(r'<th scope="row">(Through [^<]+)</th><td class="num">(\d+)</td>',
+                              html))
+    assert sources == {"Through an emailed invitation": "0",
+                       "Through a single-use link handed out": "0", "Through the open link": "3"}
+    assert 10 <= html.count("<rect ") <= 11  # a bar a day since the opening (DST: 11)
+    assert "Days in America/Toronto" in html
