@@ -217,6 +217,7 @@ def test_a_second_reminder_while_one_is_pending_is_pointed_out_and_can_be_cancel
     with app.app_context():
         assert [m.cancelled for m in db.session.scalars(select(Mailing).order_by(Mailing.id))] \
             == [False, True]
+        assert "mailing-cancelled" in list(db.session.scalars(select(AuditEvent.action)))
     # Another campaign's mailing is not found through this one.
     assert client.post(f"/design/e/{world.a.evaluation}/campaigns/{world.a.campaign}"
                        f"/mailings/999/cancel", data={"csrf_token": csrf(page)}
