@@ -69,14 +69,24 @@ def to_local(moment: dt.datetime, zone: ZoneInfo) -> dt.datetime:
     return moment.astimezone(zone)
 
 
-def format_local(moment: dt.datetime | None, zone: ZoneInfo, format: str = "medium",
+MINUTES = "minutes"  # the date (medium) and the time to the minute: what schedules need
+
+
+def format_local(moment: dt.datetime | None, zone: ZoneInfo, format: str = MINUTES,
                  named: bool = True) -> str:
-    """``moment`` in the reader's language, in ``zone``, followed by the zone's name."""
-    from flask_babel import format_datetime
+    """``moment`` in the reader's language, in ``zone``, followed by the zone's name;
+    ``format``: :data:`MINUTES`, or one of Flask-Babel's (``medium``: with the seconds)."""
+    from flask_babel import format_date, format_datetime, format_time, get_locale
 
     if moment is None:
         return ""
-    shown = format_datetime(to_local(moment, zone), format, rebase=False)
+    local = to_local(moment, zone)
+    if format == MINUTES:
+        shown = get_locale().datetime_formats["medium"].format(
+            format_time(local, "short", rebase=False), format_date(local, "medium",
+                                                                   rebase=False))
+    else:
+        shown = format_datetime(local, format, rebase=False)
     return f"{shown} ({zone.key})" if named else shown
 
 
@@ -86,7 +96,7 @@ def local_input(moment: dt.datetime, zone: ZoneInfo) -> str:
 
 
 def local_time(moment: dt.datetime | None, evaluation: Evaluation | None = None,
-               format: str = "medium", named: bool = True) -> str:
+               format: str = MINUTES, named: bool = True) -> str:
     """For templates: ``moment`` in the evaluation's zone (the instance's without one)."""
     return format_local(moment, zone_of(evaluation), format, named)
 

@@ -107,7 +107,7 @@ def test_newcomer_runs_an_evaluation_end_to_end(browser: Browser, live_server: L
         f"person{n}@example.org,Person {n},{'fr' if n % 2 else 'en'}\n" for n in range(1, 6))
     page.get_by_label("Contact file (CSV)").set_input_files(
         {"name": "contacts.csv", "mimeType": "text/csv", "buffer": contacts.encode()})
-    page.get_by_role("button", name="Import and invite").click()
+    page.get_by_role("button", name="Import the contacts").click()
     expect(page.get_by_role("status").first).to_contain_text(
         "5 contacts added: no message sent yet.")
     page.get_by_label("Invitation", exact=True).check()
