@@ -9,6 +9,7 @@ which names the zone.
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -31,13 +32,19 @@ def is_zone(name: object) -> bool:
     """Whether ``name`` is an IANA time zone this machine knows (hostile input welcome)."""
     if not isinstance(name, str) or not name or len(name) > 64 or name != name.strip():
         return False
-    if name not in available_timezones():
+    if name not in _known_zones():
         return False
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
+
+
+@cache
+def _known_zones() -> frozenset[str]:
+    """The machine's zones, read once per process (``available_timezones`` walks the disk)."""
+    return frozenset(available_timezones())
 
 
 def check_setting(name: object) -> str:

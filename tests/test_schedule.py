@@ -52,3 +52,27 @@ def test_only_real_time_zones_are_accepted() -> None:
     for bad in ("", "Mars/Olympus", "../../etc/passwd", " America/Toronto", None, 5,
                 "America/Toronto\x00", "x" * 100):
         assert not is_zone(bad)
+
+
+def test_a_bad_instance_time_zone_stops_the_start(tmp_path) -> None:  # noqa: ANN001
+    import pytest
+
+    from survey import create_app
+
+    with pytest.raises(ValueError, match="SURVEY_TIME_ZONE"):
+        create_app({"TESTING": True, "SECRET_KEY": "x", "TIME_ZONE": "Mars/Olympus",
+                    "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
+
+
+def test_the_command_line_sets_and_checks_an_evaluations_time_zone(app) -> None:  # noqa: ANN001
+    from survey.design.cli import create_evaluation
+    from survey.extensions import db
+    from survey.models import Evaluation
+
+    runner = app.test_cli_runner()
+    refused = runner.invoke(create_evaluation, ["Pilot", "--time-zone", "Europe/Nowhere"])
+    assert refused.exit_code != 0 and "invalid-time-zone" in refused.output
+    made = runner.invoke(create_evaluation, ["Pilot", "--time-zone", "Europe/Paris"])
+    assert made.exit_code == 0, made.output
+    with app.app_context():
+        assert db.session.get(Evaluation, int(made.output)).time_zone == "Europe/Paris"

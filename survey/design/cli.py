@@ -44,6 +44,8 @@ def evaluations_group() -> None:
 @click.option("--privacy-officer", "privacy_officer_name", default="",
               help="Person in charge of personal information (Law 25).")
 @click.option("--privacy-email", "privacy_officer_email", default="")
+@click.option("--time-zone", "time_zone", default="",
+              help="IANA time zone of its dates (default: SURVEY_TIME_ZONE).")
 def create_evaluation(name: str, **fields: str) -> None:
     """Create an evaluation; prints its id."""
     try:
