@@ -9,7 +9,7 @@ import threading
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from survey.extensions import db
 from survey.invitations import mailing, services
@@ -211,6 +211,14 @@ def test_a_reminder_right_after_the_invitation_waits_and_a_refusal_frees_the_con
     assert send(app, campaign_id, "invitation", now=start).sent == 3
     report = send(app, campaign_id, "reminder", now=start + dt.timedelta(hours=1))
     assert (report.sent, report.waiting) == (0, 3)
+    # send-due says so, and leaves the mailing waiting until the interval has passed
+    with app.app_context():
+        db.session.execute(update(mailing.Mailing).values(resume_at=None))
+        db.session.commit()
+    output = app.test_cli_runner().invoke(send_due_command).output
+    assert "0 sent, 0 failed" in output
+    assert "3 contacts had a message too recently: they wait until " in output
+    assert "nothing due" in app.test_cli_runner().invoke(send_due_command).output
     # A refused message does not count as one: the contact may be written to at once.
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT=2)
     later = start + dt.timedelta(days=5)
