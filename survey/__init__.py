@@ -123,3 +123,6 @@ def _register_template_helpers(app: Flask) -> None:
                                  language_name=language_name,
                                  yesno_choices=yesno_choices,
                                  current_locale=lambda: str(get_locale()))
+    from .timezones import TEMPLATE_HELPERS
+
+    app.jinja_env.globals.update(TEMPLATE_HELPERS)

@@ -21,7 +21,7 @@ ACTIONS = (
     "questionnaire-draft", "questionnaire-published", "campaign-version",
     # invitations (survey/invitations/)
     "invitations-generated", "invitations-imported", "invitation-revoked", "mailing-scheduled",
-    "invitations-sent", "invitation-links-exported",
+    "invitations-sent", "mailing-cancelled", "invitation-links-exported",
     "export-downloaded",
 )
 

@@ -14,6 +14,7 @@ from .auth.cli import users_group
 from .design.cli import campaigns_group, evaluations_group
 from .exports.cli import export_group
 from .invitations.cli import invitations_group, send_due_command
+from .links import forget_server, record_server
 from .questionnaire import DefinitionError
 from .server import serve
 from .versions.cli import questionnaire_group
@@ -57,7 +58,12 @@ def run_command(host: str, port: int, workers: int) -> None:
     if not configured:
         click.echo("Private links start with this address: set SURVEY_BASE_URL to the public "
                    "address participants use.")
-    serve(host, port, workers, Path(current_app.instance_path), {"BASE_URL": base_url})
+    instance = Path(current_app.instance_path)
+    record_server(instance, base_url)  # the address the other commands print links with
+    try:
+        serve(host, port, workers, instance, {"BASE_URL": base_url})
+    finally:
+        forget_server(instance)
 
 
 def upgrade_database() -> None:

@@ -15,6 +15,7 @@ from flask import Flask
 from analysis.suppression import DEFAULT_MIN_N
 
 from .storage import private_folder
+from .timezones import check_setting
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,6 +34,9 @@ DEFAULTS: dict[str, Any] = {
     # The research workspace
     "BASE_URL": "",  # e.g. https://survey.example.org: links printed and mailed, secure cookies
     "IDLE_MINUTES": 60,  # a researcher's session ends after this long without a request
+    # Invitations and reminders
+    "TIME_ZONE": "America/Toronto",  # times shown and typed; an evaluation may set its own
+    "MIN_DAYS_BETWEEN_MESSAGES": 3,  # at least this long between two emails to one contact
 }
 
 
@@ -51,6 +55,7 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
                           {"pool_pre_ping": not database_url.startswith("sqlite")})
     if str(app.config.get("BASE_URL") or "").startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = True
+    app.config["TIME_ZONE"] = check_setting(app.config.get("TIME_ZONE"))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
 

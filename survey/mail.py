@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.utils import format_datetime, make_msgid, parseaddr, parsedate_to_datetime
 from pathlib import Path
 
 from flask import Flask, current_app, render_template
@@ -182,6 +182,16 @@ class OutboxEntry:
     date: str
     text: str
     evaluation: str  # the evaluation that wrote it (header X-Proximite-Evaluation), or ""
+
+    @property
+    def sent_at(self) -> dt.datetime | None:
+        """The ``Date`` header as an aware datetime (None when missing or unreadable); pages
+        show it in the reader's language and the evaluation's time zone."""
+        try:
+            moment = parsedate_to_datetime(self.date)
+        except (TypeError, ValueError, IndexError):
+            return None
+        return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 def outbox_messages(app: Flask | None = None, limit: int = 200) -> list[OutboxEntry]:

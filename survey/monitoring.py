@@ -1,5 +1,10 @@
-"""Live monitoring of a campaign or an evaluation: invited, started, completed, completion rate,
-median completion time, where people stop, completions by day.
+"""Live monitoring of a campaign or an evaluation: invitations sent, started, completed, completion
+rate, response rate, median completion time, where people stop, completions by day.
+
+The response rate is the completions *through an emailed invitation* over the invitations
+emailed (never above 100 %); completions through the open link, or through single-use links
+handed out by hand, are counted apart. Days are the evaluation's (its time zone), and the chart
+spans the campaign: from its opening (or first invitation) to now, or to its closing.
 
 :func:`summarise` is pure (rows in, figures out); :func:`campaign_rows` and
 :func:`evaluation_rows` read the database. For partners, every count under the privacy
@@ -24,7 +29,11 @@ from .extensions import db
 from .models import Invitation, Response
 from .models.response import COMPLETED
 
-MAX_DAYS = 60  # the chart shows at most the last two months
+MAX_DAYS = 366  # the chart shows at most the last year
+INVITED = "invited"  # through an invitation that was emailed
+LINK = "link"  # through a single-use link handed out (not emailed)
+OPEN_LINK = "open"  # through the campaign's open link (or no campaign)
+SOURCES = (INVITED, LINK, OPEN_LINK)
 
 
 @dataclass(frozen=True)
@@ -33,6 +42,7 @@ class ResponseRow:
     started_at: dt.datetime
     completed_at: dt.datetime | None
     current_section: str | None
+    source: str = OPEN_LINK
 
 
 @dataclass(frozen=True)
@@ -52,14 +62,15 @@ class Count:
 
 @dataclass
 class Monitor:
-    invited: Count | None  # None: open links only, nobody counted as invited
+    invited: Count | None  # invitations emailed; None: no email sent, nobody counted as invited
     started: Count
     completed: Count
     completion_rate: float | None  # completed / started
-    response_rate: float | None  # completed / invited
+    response_rate: float | None  # completed through an emailed invitation / invited
     median_minutes: float | None
     dropoff: list[tuple[str, Count]] = field(default_factory=list)  # (section code, stopped there)
     by_day: list[tuple[dt.date, Count]] = field(default_factory=list)
+    completed_by_source: dict[str, Count] = field(default_factory=dict)  # SOURCES -> count
 
     @property
     def peak(self) -> int:
@@ -67,8 +78,12 @@ class Monitor:
 
 
 def summarise(rows: Sequence[ResponseRow], invited: int | None, sections: Sequence[str],
-              min_group: int, restricted: bool, today: dt.date | None = None) -> Monitor:
-    """The figures of a set of responses. ``restricted`` (partners): small counts hidden."""
+              min_group: int, restricted: bool, today: dt.date | None = None,
+              span: tuple[dt.date, dt.date] | None = None,
+              zone: dt.tzinfo = dt.UTC) -> Monitor:
+    """The figures of a set of responses. ``invited``: invitations emailed; ``restricted``
+    (partners): small counts hidden; ``span``: the days the chart covers (widened to every
+    completion), days counted in ``zone``."""
     threshold = min_group if restricted else 0
 
     def count(n: int) -> Count:
@@ -82,26 +97,33 @@ def summarise(rows: Sequence[ResponseRow], invited: int | None, sections: Sequen
     invited_c = count(invited) if invited is not None else None
     visible = not (started_c.hidden or completed_c.hidden)
     completion_rate = completed / started if started and visible else None
-    response_rate = (completed / invited if invited and visible and invited_c
-                     and not invited_c.hidden else None)
+    sources = Counter(r.source for r in done)
+    by_source = dict(_table([(s, sources.get(s, 0)) for s in SOURCES], threshold))
+    through_invitation = by_source[INVITED]
+    response_rate = (sources[INVITED] / invited if invited and invited_c is not None
+                     and not invited_c.hidden and not through_invitation.hidden else None)
     median = statistics.median(minutes) if minutes and not completed_c.hidden else None
 
     stopped = Counter(r.current_section for r in rows if r.status != COMPLETED)
     order = list(sections) + sorted({s for s in stopped if s not in sections}, key=str)
     dropoff = _table([(s, stopped.get(s, 0)) for s in order if s is not None or stopped.get(s)],
                      threshold)
-    days = Counter(r.completed_at.date() for r in done)
-    by_day = _table(_day_range(days, today), threshold)
+    days = Counter(r.completed_at.astimezone(zone).date() for r in done)
+    by_day = _table(_day_range(days, today, span), threshold)
     return Monitor(invited=invited_c, started=started_c, completed=completed_c,
                    completion_rate=completion_rate, response_rate=response_rate,
-                   median_minutes=median, dropoff=dropoff, by_day=by_day)
+                   median_minutes=median, dropoff=dropoff, by_day=by_day,
+                   completed_by_source=by_source)
 
 
-def _day_range(days: Counter, today: dt.date | None) -> list[tuple[dt.date, int]]:
-    if not days:
+def _day_range(days: Counter, today: dt.date | None,
+               span: tuple[dt.date, dt.date] | None) -> list[tuple[dt.date, int]]:
+    if not days and span is None:
         return []
-    last = max(max(days), today or max(days))
-    first = max(min(days), last - dt.timedelta(days=MAX_DAYS - 1))
+    starts = [*days, *(span[:1] if span else ())]
+    ends = [*days, *(span[1:] if span else ()), *([today] if today and not span else [])]
+    last = max(ends)
+    first = max(min(starts), last - dt.timedelta(days=MAX_DAYS - 1))
     span = (last - first).days + 1
     return [(first + dt.timedelta(days=n), days.get(first + dt.timedelta(days=n), 0))
             for n in range(span)]
@@ -123,15 +145,47 @@ def _table(cells: Iterable[tuple[object, int]], threshold: int) -> list[tuple]:
 
 
 def campaign_rows(campaign_ids: Sequence[int]) -> tuple[list[ResponseRow], int]:
-    """The responses of some campaigns, and how many invitations (not revoked) they have."""
+    """The responses of some campaigns (each with how it came: an emailed invitation, a link
+    handed out, the open link), and how many invitations (not revoked) were emailed."""
     if not campaign_ids:
         return [], 0
-    rows = [ResponseRow(*row) for row in db.session.execute(
-        select(Response.status, Response.started_at, Response.completed_at,
-               Response.current_section).where(Response.campaign_id.in_(campaign_ids)))]
+    query = (select(Response.status, Response.started_at, Response.completed_at,
+                    Response.current_section, Invitation.id, Invitation.invited_at,
+                    Invitation.revoked_at)
+             .outerjoin(Invitation, Invitation.response_id == Response.id)
+             .where(Response.campaign_id.in_(campaign_ids)))
+    rows = []
+    for status, started, completed, section, invitation, invited_at, revoked in (
+            db.session.execute(query)):
+        source = (OPEN_LINK if invitation is None else
+                  INVITED if invited_at is not None and revoked is None else LINK)
+        rows.append(ResponseRow(status, started, completed, section, source))
     invited = db.session.scalar(select(func.count(Invitation.id)).where(
-        Invitation.campaign_id.in_(campaign_ids), Invitation.revoked_at.is_(None))) or 0
+        Invitation.campaign_id.in_(campaign_ids), Invitation.revoked_at.is_(None),
+        Invitation.invited_at.is_not(None))) or 0
     return rows, invited
+
+
+def first_invitation(campaign_ids: Sequence[int]) -> dt.datetime | None:
+    if not campaign_ids:
+        return None
+    return db.session.scalar(select(func.min(Invitation.invited_at)).where(
+        Invitation.campaign_id.in_(campaign_ids)))
+
+
+def campaign_span(opened: Iterable[dt.datetime | None], closed: Iterable[dt.datetime | None],
+                  still_open: bool, first_invited: dt.datetime | None, now: dt.datetime,
+                  zone: dt.tzinfo) -> tuple[dt.date, dt.date] | None:
+    """The days a campaign (or an evaluation's campaigns) ran, in ``zone``: from the first
+    opening or invitation to now while one is open, else to the last closing. None when it
+    never opened nor invited anyone."""
+    starts = [t for t in (*opened, first_invited) if t is not None]
+    if not starts:
+        return None
+    ends = [t for t in closed if t is not None]
+    end = now if still_open or not ends else max(ends)
+    first, last = min(starts).astimezone(zone).date(), end.astimezone(zone).date()
+    return first, max(first, last)
 
 
 @dataclass(frozen=True)

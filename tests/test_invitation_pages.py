@@ -5,6 +5,7 @@ read the outbox, watch the counts (partners see small counts as "< 5")."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -12,10 +13,10 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from survey.extensions import db
-from survey.models import AuditEvent, Invitation
+from survey.models import AuditEvent, Invitation, Mailing
 
 from .participant import Participant
 from .workspace import World, build_world, csrf, sign_in
@@ -62,7 +63,8 @@ def test_importing_contacts_reports_each_refused_line_and_escapes_names(app: Fla
     response = client.get(response.headers["Location"])
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "4 contacts invités." in html
+    assert "4 contacts ajoutés\u00a0: aucun message envoyé pour l’instant." in html
+    assert "0 courriel d’invitation envoyé jusqu’ici." in html  # nobody is "invited" yet
     rows = re.findall(r"<tr><td>(\d+)</td><td>(\w*)</td><td>", html)
     assert rows == [("4", "email"), ("5", "name")]
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
@@ -160,9 +162,99 @@ def test_scheduling_needs_a_time_and_waits_for_send_due(app: Flask, world: World
     scheduled = client.post(base(world) + "/mailings", data={
         "csrf_token": csrf(page), "kind": "invitation", "when": "later",
         "due_at": "2030-01-01T08:00"}, follow_redirects=True)
-    assert "2030-01-01 08:00" in scheduled.get_data(as_text=True)
+    html = scheduled.get_data(as_text=True)
+    # Typed and shown in the evaluation's zone (the instance's: America/Toronto), in French.
+    assert "1 janv. 2030, 08:00 (America/Toronto)" in html
+    assert "Prévu (America/Toronto)" in html and "UTC" not in html
+    with app.app_context():
+        [due] = db.session.scalars(select(Mailing.due_at))
+    assert due == dt.datetime(2030, 1, 1, 13, 0, tzinfo=dt.UTC)  # stored in UTC
     assert "awa@" not in client.get(f"/design/e/{world.a.evaluation}/outbox").get_data(
         as_text=True)
+
+
+def test_times_follow_the_evaluations_own_time_zone(app: Flask, world: World) -> None:
+    client = as_role(app, world, "researcher")
+    edit = f"/design/e/{world.a.evaluation}/edit"
+    form = client.get(edit + "?lang=en")
+    assert 'list="time-zones"' in form.get_data(as_text=True)
+    fields = {"csrf_token": csrf(form), "name": "Clinique Nord"}
+    bad = client.post(edit, data={**fields, "time_zone": "Mars/Olympus"})
+    assert bad.status_code == 200 and 'aria-invalid="true"' in bad.get_data(as_text=True)
+    assert "Choose a time zone from the list" in bad.get_data(as_text=True)
+    assert client.post(edit, data={**fields, "time_zone": "Europe/Paris"}).status_code == 302
+    upload(client, world, CONTACTS)
+    page = client.get(base(world) + "/invitations")
+    assert "Time in Europe/Paris" in page.get_data(as_text=True)
+    done = client.post(base(world) + "/mailings", data={
+        "csrf_token": csrf(page), "kind": "reminder", "when": "later",
+        "due_at": "2030-07-01T08:00"}, follow_redirects=True).get_data(as_text=True)
+    assert "Jul 1, 2030, 8:00\u202fAM (Europe/Paris)" in done
+    with app.app_context():
+        [due] = db.session.scalars(select(Mailing.due_at))
+    assert due == dt.datetime(2030, 7, 1, 6, 0, tzinfo=dt.UTC)
+
+
+def test_a_time_in_the_past_is_refused_on_the_form(app: Flask, world: World) -> None:
+    client = as_role(app, world, "researcher")
+    page = client.get(base(world) + "/invitations?lang=en")
+    refused = client.post(base(world) + "/mailings", data={
+        "csrf_token": csrf(page), "kind": "reminder", "when": "later",
+        "due_at": "2020-03-01T09:00"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "This time has passed (it is now " in html and "(America/Toronto)" in html
+    assert 'aria-invalid="true"' in html
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Mailing.id))) == 0
+
+
+def test_a_second_reminder_while_one_is_pending_is_pointed_out_and_can_be_cancelled(
+        app: Flask, world: World) -> None:
+    client = as_role(app, world, "researcher")
+    upload(client, world, CONTACTS)
+    page = client.get(base(world) + "/invitations?lang=en")
+    post = {"csrf_token": csrf(page), "kind": "reminder", "when": "later",
+            "due_at": "2030-01-01T08:00"}
+    first = client.post(base(world) + "/mailings", data=post, follow_redirects=True)
+    assert 'class="warning-box"' not in first.get_data(as_text=True)
+    second = client.post(base(world) + "/mailings", data={**post, "due_at": "2030-01-01T08:30"},
+                         follow_redirects=True).get_data(as_text=True)
+    warning = re.search(r'<p class="warning-box" role="alert">([^<]+)</p>', second).group(1)
+    assert "Another reminder of this campaign is still pending (due Jan 1, 2030" in warning
+    assert "one message every 3 days" in warning
+    with app.app_context():
+        ids = list(db.session.scalars(select(Mailing.id).order_by(Mailing.id)))
+    cancel = f"{base(world)}/mailings/{ids[1]}/cancel"
+    assert client.post(cancel, data={"csrf_token": csrf(page)},
+                       follow_redirects=True).status_code == 200
+    again = client.post(cancel, data={"csrf_token": csrf(page)}, follow_redirects=True)
+    assert "This mailing was already done." in again.get_data(as_text=True)
+    with app.app_context():
+        assert [m.cancelled for m in db.session.scalars(select(Mailing).order_by(Mailing.id))] \
+            == [False, True]
+        assert "mailing-cancelled" in list(db.session.scalars(select(AuditEvent.action)))
+    # Another campaign's mailing is not found through this one.
+    assert client.post(f"/design/e/{world.a.evaluation}/campaigns/{world.a.campaign}"
+                       f"/mailings/999/cancel", data={"csrf_token": csrf(page)}
+                       ).status_code == 404
+
+
+def test_outbox_dates_are_in_the_readers_language_and_the_evaluations_zone(
+        app: Flask, world: World) -> None:
+    client = as_role(app, world, "researcher")
+    upload(client, world, CONTACTS)
+    page = client.get(base(world) + "/invitations")
+    client.post(base(world) + "/mailings", data={
+        "csrf_token": csrf(page), "kind": "invitation", "when": "now"})
+    outbox = client.get(f"/design/e/{world.a.evaluation}/outbox").get_data(as_text=True)
+    assert "Date (America/Toronto)" in outbox
+    assert "+0000" not in outbox and not re.search(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun),", outbox)
+    name = re.search(r'/outbox/([^"]+\.eml)"', outbox).group(1)
+    english = client.get(f"/design/e/{world.a.evaluation}/outbox/{name}?lang=en").get_data(
+        as_text=True)
+    assert re.search(r"<td>[A-Z][a-z]{2} \d{1,2}, 20\d\d, .+\s(AM|PM) \(America/Toronto\)</td>",
+                     english)
 
 
 def test_qr_codes_and_poster_of_the_open_link(app: Flask, world: World) -> None:
@@ -202,3 +294,36 @@ def test_monitoring_moves_with_answers_and_hides_small_counts_from_partners(
     whole = as_role(app, world, "researcher").get(
         f"/design/e/{world.a.evaluation}/monitoring").get_data(as_text=True)
     assert "67\u00a0%" in whole  # French by default
+
+
+def test_monitoring_separates_open_link_completes_and_spans_the_campaign(
+        app: Flask, world: World, bundled) -> None:  # noqa: ANN001
+    """Two contacts emailed, three answers by the open link: the response rate is 0 %, not
+    150 %, and the chart covers the ten days since the campaign opened."""
+    from survey.models import Campaign
+    from survey.models.types import utcnow
+
+    with app.app_context():
+        campaign = db.session.get(Campaign, world.a.campaign)
+        campaign.opened_at = utcnow() - dt.timedelta(days=9)
+        db.session.commit()
+    client = as_role(app, world, "researcher")
+    upload(client, world, b"email,name,language\nawa@example.org,Awa,fr\nben@example.org,Ben,en\n")
+    page = client.get(base(world) + "/invitations")
+    client.post(base(world) + "/mailings", data={
+        "csrf_token": csrf(page), "kind": "invitation", "when": "now"})
+    for _ in range(3):
+        participant = Participant(app.test_client())
+        participant.get(f"/c/{world.a.slug}")
+        participant.start("professionals")
+        participant.complete(bundled["professionals"])
+    html = client.get(base(world) + "/monitoring?lang=en").get_data(as_text=True)
+    figures = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", html))
+    assert figures["Invitations sent"] == "2" and figures["Completed"] == "3"
+    assert figures["Response rate of the invitations"] == "0%"
+    sources = dict(re.findall(r'<th scope="row">(Through [^<]+)</th><td class="num">(\d+)</td>',
+                              html))
+    assert sources == {"Through an emailed invitation": "0",
+                       "Through a single-use link handed out": "0", "Through the open link": "3"}
+    assert 10 <= html.count("<rect ") <= 11  # a bar a day since the opening (DST: 11)
+    assert "Days in America/Toronto" in html

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from survey.extensions import db
 from survey.invitations import mailing, services
@@ -40,9 +40,17 @@ def campaign_id(app: Flask, tmp_path) -> int:  # noqa: ANN001
     return campaign_id
 
 
-def send(app: Flask, campaign_id: int, kind: str, due: dt.datetime | None = None):  # noqa: ANN201
+def send(app: Flask, campaign_id: int, kind: str, due: dt.datetime | None = None,  # noqa: ANN201
+         now: dt.datetime | None = None):
+    """Schedule and run a mailing; ``now`` is the clock it runs at (days apart for messages to
+    one contact, who waits MIN_DAYS_BETWEEN_MESSAGES between two)."""
     with app.app_context():
-        return mailing.run(mailing.schedule(db.session.get(Campaign, campaign_id), kind, due))
+        return mailing.run(mailing.schedule(db.session.get(Campaign, campaign_id), kind, due),
+                           now)
+
+
+def days(n: float) -> dt.datetime:
+    return utcnow() + dt.timedelta(days=n)
 
 
 def test_invitations_reach_the_smtp_server_in_each_language_with_escaped_html(
@@ -84,7 +92,8 @@ def test_reminders_skip_completed_and_unsubscribed_and_stop_at_the_limit(
     awa.complete(bundled["patients"])
     carl = app.test_client()
     carl.post(f"/u/{by_email['carl@example.org']}", data={"List-Unsubscribe": "One-Click"})
-    assert [send(app, campaign_id, "reminder").sent for _ in range(3)] == [1, 1, 0]
+    assert [send(app, campaign_id, "reminder", now=days(4 * n)).sent
+            for n in (1, 2, 3)] == [1, 1, 0]
     names = [e.to for e in outbox(app)]
     assert names.count("ben@example.org") == 3  # the invitation and two reminders
     assert names.count("awa@example.org") == 1 and names.count("carl@example.org") == 1
@@ -108,7 +117,7 @@ def test_scheduled_mailings_wait_for_send_due(app: Flask, campaign_id: int) -> N
 
 def test_send_due_twice_at_once_never_sends_a_contact_the_same_reminder_twice(
         app: Flask, campaign_id: int) -> None:
-    send(app, campaign_id, "invitation")
+    send(app, campaign_id, "invitation", now=days(-4))
     with app.app_context():
         mailing.schedule(db.session.get(Campaign, campaign_id), "reminder")
     reports: list = []
@@ -144,3 +153,83 @@ def test_a_refused_message_is_reported_and_may_be_sent_later(app: Flask,
     assert send(app, campaign_id, "invitation").sent == 3
     with app.app_context():
         assert db.session.scalar(select(Response)) is None
+
+
+def test_two_reminders_due_together_reach_a_contact_once_and_the_second_waits(
+        app: Flask, campaign_id: int, smtp_server: Inbox) -> None:  # noqa: F811
+    """A double click (or two reminders due the same hour): each contact gets one message, by
+    the real SMTP server; the second reminder goes out once the interval has passed."""
+    app.config.update(smtp_server.config(), MIN_DAYS_BETWEEN_MESSAGES=3)
+    start = utcnow()
+    send(app, campaign_id, "invitation", now=start - dt.timedelta(days=4))
+    with app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        first = mailing.schedule(campaign, "reminder").id
+        second = mailing.schedule(campaign, "reminder").id
+    start = utcnow()
+    reports: list = []
+
+    def run() -> None:
+        with app.app_context():
+            reports.extend(mailing.send_due(start))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    def reminders() -> list[str]:
+        return sorted(m["To"] for m in smtp_server.messages
+                      if m["Subject"].startswith(("Rappel", "Reminder")))
+
+    assert reminders() == ["awa@example.org", "ben@example.org", "carl@example.org"]
+    with app.app_context():
+        first_m, second_m = (db.session.get(mailing.Mailing, i) for i in (first, second))
+        waiting = [m for m in (first_m, second_m) if m.finished_at is None]
+        assert len(waiting) == 1 and waiting[0].waiting_count == 3
+        assert waiting[0].resume_at is not None
+        assert abs(waiting[0].resume_at - (start + dt.timedelta(days=3))) < dt.timedelta(
+            seconds=1)
+        # A day later nothing is due; the contacts have one reminder each.
+        assert mailing.send_due(start + dt.timedelta(days=1)) == []
+        assert [i.reminders_sent for i in db.session.scalars(select(Invitation))] == [1, 1, 1]
+    assert len(reminders()) == 3
+    with app.app_context():
+        [report] = mailing.send_due(start + dt.timedelta(days=3, minutes=1))
+        assert (report.sent, report.waiting) == (3, 0)
+        assert db.session.get(mailing.Mailing, waiting[0].id).finished_at is not None
+    assert reminders() == ["awa@example.org", "awa@example.org", "ben@example.org",
+                           "ben@example.org", "carl@example.org", "carl@example.org"]
+
+
+def test_a_reminder_right_after_the_invitation_waits_and_a_refusal_frees_the_contact(
+        app: Flask, campaign_id: int) -> None:
+    from .mailserver import free_port
+
+    start = utcnow()
+    assert send(app, campaign_id, "invitation", now=start).sent == 3
+    report = send(app, campaign_id, "reminder", now=start + dt.timedelta(hours=1))
+    assert (report.sent, report.waiting) == (0, 3)
+    # send-due says so, and leaves the mailing waiting until the interval has passed
+    with app.app_context():
+        db.session.execute(update(mailing.Mailing).values(resume_at=None))
+        db.session.commit()
+    output = app.test_cli_runner().invoke(send_due_command).output
+    assert "0 sent, 0 failed" in output
+    assert "3 contacts had a message too recently: they wait until " in output
+    assert "nothing due" in app.test_cli_runner().invoke(send_due_command).output
+    # A refused message does not count as one: the contact may be written to at once.
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT=2)
+    later = start + dt.timedelta(days=5)
+    assert send(app, campaign_id, "reminder", now=later).failed == 3
+    app.config["MAIL_SERVER"] = None
+    assert send(app, campaign_id, "reminder", now=later + dt.timedelta(minutes=5)).sent == 3
+
+
+def test_a_mailing_in_the_past_is_refused(app: Flask, campaign_id: int) -> None:
+    with app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        with pytest.raises(mailing.ScheduleError):
+            mailing.schedule(campaign, "reminder", utcnow() - dt.timedelta(hours=1))
+        assert db.session.query(mailing.Mailing).count() == 0

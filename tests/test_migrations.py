@@ -164,3 +164,38 @@ def test_draft_files_of_earlier_versions_move_into_the_database(app: Flask, tmp_
         assert (draft.content_hash, draft.source_name) == ("a" * 64, "pilot.xlsx")
         assert draft.definition_data == data and draft.notes == ["a standard consent"]
         assert drafts_of(evaluation_id + 1) == []
+
+
+def test_the_message_interval_holds_across_the_upgrade(app: Flask, tmp_path) -> None:  # noqa: ANN001
+    """Contacts already written to get their last message's time from the deliveries sent, so
+    the minimum interval holds for mailings sent just after the upgrade."""
+    from sqlalchemy import select, text
+
+    from survey.invitations import mailing, services
+    from survey.invitations.contacts import parse_contacts
+    from survey.models import Campaign, Contact, Delivery, Invitation
+
+    from .test_invitations import make_campaign
+
+    app.config["MAIL_OUTBOX"] = str(tmp_path / "outbox")
+    campaign_id = make_campaign(app)
+    with app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        rows = parse_contacts(b"email\nawa@example.org\nben@example.org\n", ["fr"]).contacts
+        services.import_contacts(campaign, rows)
+        mailing.run(mailing.schedule(campaign, "invitation"))
+        sent = dict(db.session.execute(select(Invitation.contact_id, Delivery.sent_at).join(
+            Delivery, Delivery.invitation_id == Invitation.id)).all())
+        db.session.remove()
+        downgrade(revision="f2a4c6e8b0d1")
+        assert "last_message_at" not in {
+            c["name"] for c in db.inspect(db.engine).get_columns("contact")}
+        db.session.execute(text("INSERT INTO contact (evaluation_id, email, name, language, "
+                                "created_at) SELECT evaluation_id, 'cy@example.org', '', 'fr', "
+                                "created_at FROM contact LIMIT 1"))
+        db.session.commit()
+        db.session.remove()
+        upgrade()
+        found = {c.email: c.last_message_at for c in db.session.scalars(select(Contact))}
+    assert len(sent) == 2 and found["cy@example.org"] is None
+    assert sorted(v for k, v in found.items() if k != "cy@example.org") == sorted(sent.values())

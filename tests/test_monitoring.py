@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from zoneinfo import ZoneInfo
 
-from survey.monitoring import ResponseRow, summarise
+from survey.monitoring import INVITED, LINK, OPEN_LINK, ResponseRow, campaign_span, summarise
 
 T0 = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
 SECTIONS = ["about", "care", "equity"]
 
 
-def done(minutes: float, day: int = 0) -> ResponseRow:
+def done(minutes: float, day: int = 0, source: str = INVITED) -> ResponseRow:
     start = T0 + dt.timedelta(days=day)
-    return ResponseRow("completed", start, start + dt.timedelta(minutes=minutes), None)
+    return ResponseRow("completed", start, start + dt.timedelta(minutes=minutes), None, source)
 
 
 def stopped(section: str) -> ResponseRow:
@@ -84,3 +85,44 @@ def test_chart_bars_scale_to_the_busiest_day_and_draw_nothing_for_hidden_days() 
     assert all(b.y + b.height == CHART_HEIGHT for b in drawn)
     partner = summarise(rows, invited=None, sections=SECTIONS, min_group=5, restricted=True)
     assert [b.height for b in bars(partner.by_day)][1] == 0
+
+
+def test_the_response_rate_counts_invited_completes_only_and_never_passes_100_percent() -> None:
+    """Ten emailed, four answered through their invitation; twenty came by the open link and
+    two by links handed out: 40 %, not 260 %."""
+    rows = ([done(10) for _ in range(4)] + [done(10, source=OPEN_LINK) for _ in range(20)]
+            + [done(10, source=LINK) for _ in range(2)])
+    monitor = summarise(rows, invited=10, sections=SECTIONS, min_group=5, restricted=False)
+    assert monitor.response_rate == 0.4
+    assert {s: c.value for s, c in monitor.completed_by_source.items()} == {
+        INVITED: 4, LINK: 2, OPEN_LINK: 20}
+    assert str(monitor.completed) == "26"
+    # Partners: the invited completes are under the threshold, so no rate; the small link
+    # count is hidden too, and another cell with it so the total cannot give it away.
+    partner = summarise(rows, invited=10, sections=SECTIONS, min_group=5, restricted=True)
+    assert partner.response_rate is None
+    assert partner.completed_by_source[INVITED].hidden and partner.completed_by_source[LINK].hidden
+    # Nothing emailed: no rate at all, whatever came by the open link.
+    assert summarise(rows, invited=None, sections=SECTIONS, min_group=5,
+                     restricted=False).response_rate is None
+
+
+def test_the_chart_spans_the_campaign_in_its_time_zone() -> None:
+    toronto = ZoneInfo("America/Toronto")
+    opened = dt.datetime(2026, 11, 2, 15, 0, tzinfo=dt.UTC)
+    now = dt.datetime(2026, 11, 30, 3, 0, tzinfo=dt.UTC)  # still the 29th in Toronto
+    span = campaign_span([opened], [None], True, None, now, toronto)
+    assert span == (dt.date(2026, 11, 2), dt.date(2026, 11, 29))
+    # Closed on the 25th: the chart stops there; invited before opening: starts then.
+    closed = dt.datetime(2026, 11, 25, 20, 0, tzinfo=dt.UTC)
+    invited = dt.datetime(2026, 10, 30, 12, 0, tzinfo=dt.UTC)
+    assert campaign_span([opened], [closed], False, invited, now, toronto) == (
+        dt.date(2026, 10, 30), dt.date(2026, 11, 25))
+    assert campaign_span([None], [None], False, None, now, toronto) is None
+    # A response completed at 01:30 UTC on the 21st is on the 20th in Toronto.
+    late = ResponseRow("completed", T0, dt.datetime(2026, 11, 21, 1, 30, tzinfo=dt.UTC), None)
+    monitor = summarise([late], invited=None, sections=SECTIONS, min_group=5,
+                        restricted=False, span=span, zone=toronto)
+    assert len(monitor.by_day) == 28  # one bar a day from opening to today, not one day
+    assert monitor.by_day[0][0] == dt.date(2026, 11, 2)
+    assert dict((d, c.value) for d, c in monitor.by_day)[dt.date(2026, 11, 20)] == 1

@@ -46,6 +46,8 @@ def evaluations_group() -> None:
 @click.option("--privacy-email", "privacy_officer_email", default="")
 @click.option("--public", "is_public", is_flag=True,
               help="List its open campaigns on the public home page (off by default).")
+@click.option("--time-zone", "time_zone", default="",
+              help="IANA time zone of its dates (default: SURVEY_TIME_ZONE).")
 def create_evaluation(name: str, **fields: str | bool) -> None:
     """Create an evaluation; prints its id."""
     try:

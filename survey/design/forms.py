@@ -14,10 +14,18 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..models.account import ROLES
+from ..timezones import is_zone
+
+
+def zone_validator(form: FlaskForm, field: StringField) -> None:
+    """An IANA time zone this machine knows (empty: the instance's)."""
+    if field.data and not is_zone(field.data.strip()):
+        raise ValidationError(_l("Choose a time zone from the list (America/Toronto, "
+                                 "Europe/Paris...)."))
 
 
 class EvaluationForm(FlaskForm):
@@ -32,6 +40,8 @@ class EvaluationForm(FlaskForm):
     privacy_officer_email = EmailField(_l("Their email"),
                                        validators=[Optional(), Length(max=254)])
     is_public = BooleanField(_l("List its open campaigns on the public home page"))
+    time_zone = StringField(_l("Time zone"), validators=[Optional(), Length(max=64),
+                                                        zone_validator])
 
 
 class SiteForm(FlaskForm):

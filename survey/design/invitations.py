@@ -22,6 +22,7 @@ from ..auth.forms import ActionForm
 from ..auth.permissions import OPERATE, VIEW, admin_only, member
 from ..extensions import csrf, db
 from ..invitations import mailing, services
+from ..invitations import schedule as rules
 from ..invitations.contacts import MAX_BYTES, Problem, parse_contacts
 from ..invitations.forms import GenerateForm, ImportForm, MailingForm
 from ..invitations.poster import render_poster
@@ -29,7 +30,9 @@ from ..invitations.qr import qr_png, qr_svg
 from ..links import external_url
 from ..mail import outbox_messages, read_outbox
 from ..models import Campaign, Evaluation, Invitation, Mailing
+from ..models.types import utcnow
 from ..templating import text
+from ..timezones import format_local, to_utc, zone_of
 from .routes import E, Page, _owned, bp
 
 C = E + "/campaigns/<int:campaign_id>"
@@ -58,6 +61,9 @@ def _page(evaluation: Evaluation, campaign: Campaign, report=None, status: int =
         link=_open_link(campaign), report=report, max_reminders=mailing.max_reminders(),
         generate_form=generate or GenerateForm(), import_form=upload or ImportForm(),
         mailing_form=send or MailingForm(), action_form=ActionForm(),
+        sent=db.session.scalar(select(func.count(Invitation.id)).where(
+            Invitation.campaign_id == campaign.id, Invitation.invited_at.is_not(None))) or 0,
+        min_days=rules.min_interval().total_seconds() / 86400,
         max_kb=MAX_BYTES // 1024), status
 
 
@@ -143,25 +149,74 @@ def invitation_revoke(evaluation: Evaluation, campaign_id: int,
 @bp.post(C + "/mailings")
 @member(OPERATE)
 def mailing_new(evaluation: Evaluation, campaign_id: int) -> Page:
+    """Send now or schedule, in the evaluation's time zone; a time in the past is refused, and
+    another mailing pending for the campaign is pointed out (the minimum interval holds)."""
     campaign = _owned(Campaign, campaign_id, evaluation)
     form = MailingForm()
     if not form.validate_on_submit():
         return _page(evaluation, campaign, send=form, status=422)
+    zone, now = zone_of(evaluation), utcnow()
+    due = None
     if form.when.data == "later":
         if form.due_at.data is None:
             form.due_at.errors = [gettext("Please give the date and time.")]
             return _page(evaluation, campaign, send=form, status=422)
-        due = form.due_at.data.replace(tzinfo=dt.UTC)
-        mailing.schedule(campaign, form.kind.data, due, actor=current_user)
-        flash(gettext("Scheduled: the messages go out at %(when)s UTC (survey send-due).",
-                      when=due.strftime("%Y-%m-%d %H:%M")))
+        due = to_utc(form.due_at.data, zone)
+        if rules.due_problem(due, now):
+            form.due_at.errors = [gettext("This time has passed (it is now %(now)s): choose a "
+                                          "later one.", now=format_local(now, zone))]
+            return _page(evaluation, campaign, send=form, status=422)
+    interval = rules.min_interval()
+    for clash in rules.clashes(form.kind.data, due or now, rules.pending(campaign.id), interval):
+        flash(gettext("Another %(kind)s of this campaign is still pending (due %(when)s). A "
+                      "contact gets at most one message every %(days)s days: anyone the first "
+                      "reaches waits that long for the second. Cancel one if it was a mistake.",
+                      kind=_kind_name(clash.kind), when=format_local(clash.due_at, zone),
+                      days=_days(interval)), "warning")
+    scheduled = mailing.schedule(campaign, form.kind.data, due, actor=current_user)
+    if due is not None:
+        flash(gettext("Scheduled: the messages go out on %(when)s (survey send-due).",
+                      when=format_local(due, zone)))
     else:
-        report = mailing.run(mailing.schedule(campaign, form.kind.data, actor=current_user))
+        report = mailing.run(scheduled)
         flash(gettext("%(sent)s, %(refused)s.", sent=ngettext(
             "%(num)s message sent", "%(num)s messages sent", report.sent), refused=ngettext(
             "%(num)s refused by the mail server", "%(num)s refused by the mail server",
             report.failed)))
+        if report.waiting:
+            flash(ngettext("%(num)s contact had a message less than %(days)s days ago: theirs "
+                           "waits until %(when)s.",
+                           "%(num)s contacts had a message less than %(days)s days ago: theirs "
+                           "wait until %(when)s.", report.waiting, days=_days(interval),
+                           when=format_local(report.resume_at, zone)), "warning")
     return redirect(url_for(".invitations", evaluation_id=evaluation.id, campaign_id=campaign.id))
+
+
+@bp.post(C + "/mailings/<int:mailing_id>/cancel")
+@member(OPERATE)
+def mailing_cancel(evaluation: Evaluation, campaign_id: int, mailing_id: int) -> HttpResponse:
+    """Cancel a pending mailing (scheduled, or waiting for some contacts): nothing more goes
+    out from it; what it already sent stays sent."""
+    campaign = _owned(Campaign, campaign_id, evaluation)
+    pending = db.session.get(Mailing, mailing_id)
+    if pending is None or pending.campaign_id != campaign.id:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        if mailing.cancel(pending, actor=current_user):
+            flash(gettext("The mailing is cancelled."))
+        else:
+            flash(gettext("This mailing was already done."), "error")
+    return redirect(url_for(".invitations", evaluation_id=evaluation.id, campaign_id=campaign.id))
+
+
+def _kind_name(kind: str) -> str:
+    return gettext("invitation") if kind == "invitation" else gettext("reminder")
+
+
+def _days(interval: dt.timedelta) -> str:
+    from flask_babel import format_decimal
+
+    return format_decimal(round(interval.total_seconds() / 86400, 1))
 
 
 csrf.exempt(invitations_import)  # ImportForm.validate_on_submit checks the token

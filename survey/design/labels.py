@@ -50,6 +50,8 @@ def design_error(reason: str) -> str:
         "team-in-use": gettext("This team has campaigns: it cannot be deleted."),
         "campaign-in-use": gettext("This campaign has responses or invitations: it cannot be "
                                    "deleted, so that no answer is lost. Close it instead."),
+        "invalid-time-zone": gettext("Choose a time zone from the list (America/Toronto, "
+                                     "Europe/Paris...)."),
         "invalid-mode": gettext("Choose how panel codes are made from the list."),
         "invalid-questions": gettext("Choose at least four of the questions."),
         "panel-locked": gettext("Responses already carry panel codes: changing how they are "

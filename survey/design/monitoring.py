@@ -9,13 +9,26 @@ from ..auth.permissions import VIEW, member
 from ..models import Campaign, Evaluation
 from ..models.account import PARTNER
 from ..models.types import utcnow
-from ..monitoring import CHART_HEIGHT, CHART_WIDTH, bars, campaign_rows, summarise
+from ..monitoring import (
+    CHART_HEIGHT,
+    CHART_WIDTH,
+    bars,
+    campaign_rows,
+    campaign_span,
+    first_invitation,
+    summarise,
+)
 from ..templating import text
+from ..timezones import zone_of
 from .routes import E, _owned, bp
 
 
 def _render(evaluation: Evaluation, campaigns: list[Campaign], campaign: Campaign | None) -> str:
-    rows, invited = campaign_rows([c.id for c in campaigns])
+    ids = [c.id for c in campaigns]
+    rows, invited = campaign_rows(ids)
+    zone, now = zone_of(evaluation), utcnow()
+    span = campaign_span([c.opened_at for c in campaigns], [c.closed_at for c in campaigns],
+                         any(c.is_open for c in campaigns), first_invitation(ids), now, zone)
     # Drop-off pages in questionnaire order; one questionnaire per campaign, several per
     # evaluation (their sections listed one after the other, titled by page).
     sections: list[str] = []
@@ -27,7 +40,8 @@ def _render(evaluation: Evaluation, campaigns: list[Campaign], campaign: Campaig
                 titles[section.code] = text(section.title) or section.code
     monitor = summarise(rows, invited=invited if invited else None, sections=sections,
                         min_group=int(current_app.config["MIN_GROUP_SIZE"]),
-                        restricted=g.get("role") == PARTNER, today=utcnow().date())
+                        restricted=g.get("role") == PARTNER,
+                        today=now.astimezone(zone).date(), span=span, zone=zone)
     return render_template("monitoring/page.html", evaluation=evaluation, campaign=campaign,
                            monitor=monitor, titles=titles, bars=bars(monitor.by_day),
                            width=CHART_WIDTH, height=CHART_HEIGHT,

@@ -32,6 +32,7 @@ from ..models.types import utcnow
 from ..models.workspace import CLOSED, OPEN, SITE_KINDS
 from ..questionnaire.model import AUDIENCES
 from ..secrets import new_secret
+from ..timezones import is_zone
 from .rosters import RosterEntry, RosterError, active, as_json, from_json, parse_roster
 
 WAVE_CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
@@ -51,7 +52,8 @@ def _clean(value: str | None, limit: int = 200) -> str:
 # -- evaluations ----------------------------------------------------------------------------
 
 EVALUATION_FIELDS = ("name", "description", "responsible_name", "contact_email",
-                     "contact_phone", "privacy_officer_name", "privacy_officer_email")
+                     "contact_phone", "privacy_officer_name", "privacy_officer_email",
+                     "time_zone")
 # Settings that are on or off: ``is_public`` lists the open campaigns on the home page.
 EVALUATION_FLAGS = ("is_public",)
 
@@ -94,6 +96,8 @@ def _set_evaluation_fields(evaluation: Evaluation, fields: dict[str, str | bool 
         setattr(evaluation, key, text)
     if not evaluation.name:
         raise DesignError("name-required")
+    if evaluation.time_zone and not is_zone(evaluation.time_zone):
+        raise DesignError("invalid-time-zone")
     for key in ("contact_email", "privacy_officer_email"):
         address = getattr(evaluation, key)
         if address and not re.match(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$", address):

@@ -24,10 +24,17 @@ def send_due_command() -> None:
     for report in reports:
         click.echo(f"mailing {report.mailing_id} ({report.kind}): {report.sent} sent, "
                    f"{report.failed} failed")
+        _say_waiting(report)
     if not reports:
         click.echo("nothing due")
     if any(report.failed for report in reports):
         sys.exit(1)
+
+
+def _say_waiting(report) -> None:  # noqa: ANN001  (a mailing.Report)
+    if report.waiting and report.resume_at is not None:
+        click.echo(f"  {report.waiting} contacts had a message too recently: they wait until "
+                   f"{report.resume_at.isoformat(timespec='minutes')} (UTC)")
 
 
 @click.group("invitations", cls=AppGroup)
@@ -73,7 +80,8 @@ def import_command(campaign_id: int, path: Path) -> None:
     if not parsed.contacts:
         raise click.ClickException("no contact imported")
     result = import_contacts(campaign, parsed.contacts)
-    click.echo(f"{result.invited} contacts invited, {result.already} already invited, "
+    click.echo(f"{result.invited} contacts added (no message sent yet: survey invitations send "
+               f"{campaign_id} invitation), {result.already} already in the campaign, "
                f"{len(parsed.problems)} lines refused")
 
 
@@ -103,3 +111,4 @@ def send_command(campaign_id: int, kind: str) -> None:
 
     report = run(schedule(_campaign(campaign_id), kind))
     click.echo(f"{report.sent} sent, {report.failed} failed")
+    _say_waiting(report)

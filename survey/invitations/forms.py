@@ -26,4 +26,4 @@ class MailingForm(FlaskForm):
                       default="invitation", validators=[InputRequired()])
     when = RadioField(_l("When"), choices=[("now", _l("Now")), ("later", _l("Later"))],
                       default="now", validators=[InputRequired()])
-    due_at = DateTimeLocalField(_l("Date and time (UTC)"), validators=[Optional()])
+    due_at = DateTimeLocalField(_l("Date and time"), validators=[Optional()])

@@ -1,9 +1,12 @@
 """Invitation and reminder emails: scheduled as mailings, sent now or by ``survey send-due``.
 
 Each message is first *claimed* in the database (a ``delivery`` row, unique per mailing and
-invitation, and the invitation's counter moved by a conditional UPDATE) and only then sent, so
-two runs of ``send-due`` at once, a retry after a crash or a double click never send one
-contact the same message twice, and no contact gets more reminders than ``MAX_REMINDERS``.
+invitation, the invitation's counter and the contact's last message moved by conditional
+UPDATEs) and only then sent, so two runs of ``send-due`` at once, a retry after a crash or a
+double click never send one contact the same message twice, no contact gets more reminders
+than ``MAX_REMINDERS``, and two messages to one contact are at least
+``MIN_DAYS_BETWEEN_MESSAGES`` apart (:mod:`.schedule`): a contact written to too recently
+waits, and the mailing stays pending until ``resume_at``, when ``send-due`` runs it again.
 """
 
 from __future__ import annotations
@@ -17,10 +20,11 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..mail import EVALUATION_HEADER, MailError, deliver, render_mail
-from ..models import Campaign, Delivery, Invitation, Mailing, Response, User
+from ..models import Campaign, Contact, Delivery, Invitation, Mailing, Response, User
 from ..models.invitation import FAILED, INVITATION, REMINDER, SENT
 from ..models.response import COMPLETED
 from ..models.types import utcnow
+from . import schedule as rules
 from .services import audit, invitation_link, unsubscribe_link
 
 KINDS = (INVITATION, REMINDER)
@@ -31,11 +35,22 @@ def max_reminders() -> int:
     return int(current_app.config.get("MAX_REMINDERS", DEFAULT_MAX_REMINDERS))
 
 
+class ScheduleError(ValueError):
+    """A mailing refused (``code``: :data:`.schedule.PAST`)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
 def schedule(campaign: Campaign, kind: str, due_at: dt.datetime | None = None,
              actor: User | None = None) -> Mailing:
-    """A mailing of ``kind`` for the campaign, due now or at ``due_at`` (UTC)."""
+    """A mailing of ``kind`` for the campaign, due now or at ``due_at`` (aware, stored in UTC);
+    a time in the past is refused (:class:`ScheduleError`)."""
     if kind not in KINDS:
         raise ValueError(f"unknown mailing kind {kind!r}")
+    if due_at is not None and rules.due_problem(due_at, utcnow()):
+        raise ScheduleError(rules.PAST)
     mailing = Mailing(campaign=campaign, kind=kind, due_at=due_at or utcnow(),
                       created_by=actor.id if actor is not None else None)
     db.session.add(mailing)
@@ -45,10 +60,23 @@ def schedule(campaign: Campaign, kind: str, due_at: dt.datetime | None = None,
     return mailing
 
 
-def recipients(mailing: Mailing) -> list[int]:
-    """Ids of the invitations this mailing may still write to: contacts not revoked, not
-    unsubscribed, and for reminders, invited, not completed, under the reminder limit."""
-    query = (select(Invitation.id)
+def cancel(mailing: Mailing, actor: User | None = None) -> bool:
+    """Stop a pending mailing: marked finished (a conditional UPDATE, so a run that finishes it
+    meanwhile wins); False when it was already done."""
+    done = db.session.execute(update(Mailing).where(
+        Mailing.__table__.c.id == mailing.id, Mailing.__table__.c.finished_at.is_(None))
+        .values(finished_at=utcnow(), resume_at=None, cancelled=True)).rowcount == 1
+    if done:
+        audit("mailing-cancelled", mailing.campaign, actor, kind=mailing.kind, mailing=mailing.id)
+    db.session.commit()
+    return done
+
+
+def recipients(mailing: Mailing) -> list[tuple[int, int]]:
+    """(invitation id, contact id) of those this mailing may still write to: contacts not
+    revoked, not unsubscribed, and for reminders, invited, not completed, under the reminder
+    limit (the minimum interval is checked when each message is claimed)."""
+    query = (select(Invitation.id, Invitation.contact_id)
              .outerjoin(Response, Response.id == Invitation.response_id)
              .where(Invitation.campaign_id == mailing.campaign_id,
                     Invitation.contact_id.is_not(None), Invitation.revoked_at.is_(None),
@@ -63,20 +91,36 @@ def recipients(mailing: Mailing) -> list[int]:
         query = query.where(Invitation.invited_at.is_not(None),
                             Invitation.reminders_sent < max_reminders(),
                             (Response.id.is_(None)) | (Response.status != COMPLETED))
-    return list(db.session.scalars(query))
+    return [(invitation_id, contact_id) for invitation_id, contact_id
+            in db.session.execute(query)]
 
 
-def _claim(mailing: Mailing, invitation_id: int) -> bool:
-    """Reserve one message, committed before anything is sent."""
+WAITING = "waiting"
+
+
+def _claim(mailing: Mailing, invitation_id: int, contact_id: int,
+           now: dt.datetime) -> bool | str:
+    """Reserve one message, committed before anything is sent: True, False when another run
+    has it or the contact is no longer eligible, :data:`WAITING` when the contact had a message
+    less than the minimum interval ago."""
     invitation = Invitation.__table__.c
+    contact = Contact.__table__.c
     if mailing.kind == INVITATION:
         change = (update(Invitation).where(invitation.id == invitation_id,
                                            invitation.invited_at.is_(None))
-                  .values(invited_at=utcnow()))
+                  .values(invited_at=now))
     else:
         change = (update(Invitation).where(invitation.id == invitation_id,
                                            invitation.reminders_sent < max_reminders())
                   .values(reminders_sent=invitation.reminders_sent + 1))
+    # The contact's last message moves only if it is old enough: of two mailings claiming one
+    # contact at once, the second finds the first's time (PostgreSQL re-reads the row after the
+    # first commits; SQLite runs one writer at a time).
+    interval = rules.min_interval()
+    spaced = (update(Contact).where(contact.id == contact_id,
+                                    contact.last_message_at.is_(None)
+                                    | (contact.last_message_at <= now - interval))
+              .values(last_message_at=now))
     try:
         db.session.add(Delivery(mailing_id=mailing.id, invitation_id=invitation_id))
         db.session.flush()
@@ -86,11 +130,15 @@ def _claim(mailing: Mailing, invitation_id: int) -> bool:
     if db.session.execute(change).rowcount != 1:
         db.session.rollback()
         return False
+    if db.session.execute(spaced).rowcount != 1:
+        db.session.rollback()
+        return WAITING
     db.session.commit()
     return True
 
 
-def _release(mailing: Mailing, invitation_id: int) -> None:
+def _release(mailing: Mailing, invitation_id: int, contact_id: int,
+             previous: dt.datetime | None) -> None:
     """A message the server refused was not sent: the contact may be written to again."""
     invitation = Invitation.__table__.c
     if mailing.kind == INVITATION:
@@ -99,6 +147,8 @@ def _release(mailing: Mailing, invitation_id: int) -> None:
         change = (update(Invitation).where(invitation.id == invitation_id)
                   .values(reminders_sent=invitation.reminders_sent - 1))
     db.session.execute(change)
+    db.session.execute(update(Contact).where(Contact.__table__.c.id == contact_id)
+                       .values(last_message_at=previous))
 
 
 def compose(mailing: Mailing, invitation: Invitation):  # noqa: ANN201  (a survey.mail.Mail)
@@ -128,18 +178,31 @@ class Report:
     kind: str
     sent: int = 0
     failed: int = 0
+    waiting: int = 0  # contacts written to too recently: the mailing goes on at resume_at
+    resume_at: dt.datetime | None = None
 
 
-def run(mailing: Mailing) -> Report:
-    """Send what a due mailing still owes; safe to run again or twice at once."""
+def run(mailing: Mailing, now: dt.datetime | None = None) -> Report:
+    """Send what a due mailing still owes; safe to run again or twice at once. ``now`` (the
+    tests' clock) stamps the messages and decides who must still wait."""
+    now = now or utcnow()
     report = Report(mailing.id, mailing.kind)
     mailing_id = mailing.id
     if mailing.started_at is None:
-        mailing.started_at = utcnow()
+        mailing.started_at = now
         db.session.commit()
-    for invitation_id in recipients(mailing):
+    waiting: list[int] = []
+    for invitation_id, contact_id in recipients(mailing):
         mailing = db.session.get(Mailing, mailing_id)
-        if not _claim(mailing, invitation_id):
+        if db.session.scalar(select(Mailing.cancelled).where(Mailing.id == mailing_id)):
+            break
+        previous = db.session.scalar(select(Contact.last_message_at).where(
+            Contact.id == contact_id))
+        claimed = _claim(mailing, invitation_id, contact_id, now)
+        if claimed == WAITING:
+            waiting.append(contact_id)
+            continue
+        if not claimed:
             continue
         delivery = db.session.scalar(select(Delivery).filter_by(
             mailing_id=mailing_id, invitation_id=invitation_id))
@@ -148,27 +211,38 @@ def run(mailing: Mailing) -> Report:
             deliver(compose(mailing, invitation))
         except MailError as error:
             delivery.status, delivery.error = FAILED, str(error)[:500]
-            _release(mailing, invitation_id)
+            _release(mailing, invitation_id, contact_id, previous)
             report.failed += 1
             current_app.logger.warning("mailing %s: %s", mailing_id, error)
         else:
-            delivery.status, delivery.sent_at = SENT, utcnow()
+            delivery.status, delivery.sent_at = SENT, now
             report.sent += 1
         db.session.commit()
+    report.waiting = len(waiting)
+    if waiting:
+        lasts = db.session.scalars(select(Contact.last_message_at).where(
+            Contact.id.in_(waiting), Contact.last_message_at.is_not(None)))
+        report.resume_at = rules.next_allowed(lasts, rules.min_interval())
     mailing = db.session.get(Mailing, mailing_id)
+    db.session.refresh(mailing)  # cancelled meanwhile?
     mailing.sent_count += report.sent
     mailing.failed_count += report.failed
-    mailing.finished_at = utcnow()
+    mailing.waiting_count = report.waiting
+    mailing.resume_at = report.resume_at
+    mailing.finished_at = mailing.finished_at if mailing.cancelled else (
+        None if waiting else now)
     creator = db.session.get(User, mailing.created_by) if mailing.created_by else None
     audit("invitations-sent", mailing.campaign, creator, kind=mailing.kind,
-          mailing=mailing_id, sent=report.sent, failed=report.failed)
+          mailing=mailing_id, sent=report.sent, failed=report.failed, waiting=report.waiting)
     db.session.commit()
     return report
 
 
 def send_due(now: dt.datetime | None = None) -> list[Report]:
-    """Run every mailing that is due and not finished (what cron calls)."""
+    """Run every mailing that is due and not finished, and every waiting one whose contacts
+    may now be written to (what cron, or a background job, calls)."""
     now = now or utcnow()
     due = list(db.session.scalars(select(Mailing.id).where(
-        Mailing.due_at <= now, Mailing.finished_at.is_(None)).order_by(Mailing.due_at)))
-    return [run(db.session.get(Mailing, mailing_id)) for mailing_id in due]
+        Mailing.due_at <= now, Mailing.finished_at.is_(None),
+        Mailing.resume_at.is_(None) | (Mailing.resume_at <= now)).order_by(Mailing.due_at)))
+    return [run(db.session.get(Mailing, mailing_id), now) for mailing_id in due]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -40,6 +40,9 @@ class Contact(db.Model):
     name: Mapped[str] = mapped_column(String(200), default="")
     language: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # When the last email was claimed for this contact (any campaign): the next one waits
+    # MIN_DAYS_BETWEEN_MESSAGES (survey/invitations/schedule.py).
+    last_message_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
 
 class Invitation(db.Model):
@@ -87,6 +90,10 @@ class Mailing(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     started_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    # Some contacts had a message too recently: send-due runs the mailing again from then.
+    resume_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    waiting_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     sent_count: Mapped[int] = mapped_column(Integer, default=0)
     failed_count: Mapped[int] = mapped_column(Integer, default=0)
 

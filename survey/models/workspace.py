@@ -59,6 +59,8 @@ class Evaluation(db.Model):
     panel_questions: Mapped[list[str]] = mapped_column(JsonDocument, default=list,
                                                        server_default="[]")
     panel_salt: Mapped[str | None] = mapped_column(String(64))
+    # IANA time zone of its dates and times (survey/timezones.py); empty: SURVEY_TIME_ZONE.
+    time_zone: Mapped[str] = mapped_column(String(64), default="", server_default="")
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     sites: Mapped[list[Site]] = relationship(back_populates="evaluation", order_by="Site.id")

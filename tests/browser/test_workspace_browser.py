@@ -107,8 +107,9 @@ def test_newcomer_runs_an_evaluation_end_to_end(browser: Browser, live_server: L
         f"person{n}@example.org,Person {n},{'fr' if n % 2 else 'en'}\n" for n in range(1, 6))
     page.get_by_label("Contact file (CSV)").set_input_files(
         {"name": "contacts.csv", "mimeType": "text/csv", "buffer": contacts.encode()})
-    page.get_by_role("button", name="Import and invite").click()
-    expect(page.get_by_role("status").first).to_contain_text("5 contacts invited.")
+    page.get_by_role("button", name="Import the contacts").click()
+    expect(page.get_by_role("status").first).to_contain_text(
+        "5 contacts added: no message sent yet.")
     page.get_by_label("Invitation", exact=True).check()
     page.get_by_label("Now", exact=True).check()
     page.get_by_role("button", name="Send or schedule").click()
@@ -150,8 +151,21 @@ def test_newcomer_runs_an_evaluation_end_to_end(browser: Browser, live_server: L
     stops.submit()
     second_page = stops.section
 
-    # A reminder goes to the four who have not completed, not to the one who has.
+    # A reminder minutes after the invitation waits: at most one message every 3 days.
     page.goto(campaign_url)
+    page.get_by_label("Reminder", exact=True).check()
+    page.get_by_label("Now", exact=True).check()
+    page.get_by_role("button", name="Send or schedule").click()
+    expect(page.get_by_role("status").first).to_contain_text("0 messages sent, 0 refused")
+    expect(page.locator(".warning-box")).to_contain_text(
+        re.compile(r"4 contacts had a message less than 3 days ago: theirs wait until .+ "
+                   r"\(America/Toronto\)"))
+    _shot(page, "07b-reminder-waits")
+    page.get_by_role("button", name="Cancel").first.click()
+    expect(page.get_by_role("status").first).to_contain_text("The mailing is cancelled.")
+    # With the interval off, a reminder goes to the four who have not completed, not to the
+    # one who has.
+    live_server.app.config["MIN_DAYS_BETWEEN_MESSAGES"] = 0
     page.get_by_label("Reminder", exact=True).check()
     page.get_by_label("Now", exact=True).check()
     page.get_by_role("button", name="Send or schedule").click()
@@ -165,7 +179,9 @@ def test_newcomer_runs_an_evaluation_end_to_end(browser: Browser, live_server: L
     page.goto(campaign_page)
     page.get_by_role("link", name="Monitoring", exact=True).click()
     figures = page.locator("dl.figures")
-    expect(figures.locator("div", has_text="Invited")).to_contain_text("5")
+    expect(figures.locator("div", has_text="Invitations sent")).to_contain_text("5")
+    expect(page.locator("table.sources tr", has_text="Through an emailed invitation")
+           .locator("td")).to_have_text("1")
     expect(figures.locator("div", has_text="Started")).to_contain_text("2")
     expect(figures.locator("div", has_text="Completed").first).to_contain_text("1")
     title = definition.section(second_page).title
