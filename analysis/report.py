@@ -10,13 +10,22 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from analysis import charts
 from analysis.codebook import Codebook
-from analysis.i18n import DESCRIPTORS, TABLE_TITLES, Note, audience_name, column_label, label
+from analysis.i18n import (
+    DESCRIPTORS,
+    TABLE_TITLES,
+    YES_NO,
+    Note,
+    audience_name,
+    column_label,
+    label,
+)
 from analysis.indicators import ALL, Indicators, public_tables
 from analysis.output import jsonable, write_csv, write_json
 
@@ -152,7 +161,9 @@ def _cell(value, suppressed: bool, lang: str, min_n: int) -> str:
     if suppressed and (value is None or value is pd.NA or (not isinstance(value, str)
                                                             and pd.isna(value))):
         return f'<td class="suppressed">{html.escape(label("suppressed_short", lang))}</td>'
-    if isinstance(value, float):
+    if isinstance(value, (bool, np.bool_)):  # a flag reads Oui/Non, Yes/No, not True/False
+        text = YES_NO["yes" if value else "no"].get(lang, "yes" if value else "no")
+    elif isinstance(value, float):
         text = "" if pd.isna(value) else f"{value:.3f}"
     elif isinstance(value, (dict, list, tuple)):
         text = json.dumps(jsonable(value), ensure_ascii=False)

@@ -8,6 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from analysis.charts import PALETTE
@@ -122,3 +123,10 @@ def test_report_is_axe_clean_and_fits_the_screen(reports, width):
             assert blocking == []
         finally:
             browser.close()
+
+
+def test_flags_in_tables_read_yes_or_no_in_the_reports_language() -> None:
+    from analysis.report import _cell
+
+    assert _cell(True, False, "fr", 5) == "<td>Oui</td>"
+    assert _cell(np.False_, False, "en", 5) == "<td>No</td>"
