@@ -73,12 +73,12 @@ def test_importing_contacts_reports_each_refused_line_and_escapes_names(app: Fla
         assert db.session.scalar(select(AuditEvent).where(
             AuditEvent.action == "invitations-imported")).actor_id == world.users["evaluator"]
     reloaded = client.get(base(world) + "/invitations").get_data(as_text=True)
-    assert "4 contacts invités." in reloaded  # the report stays on the page
+    assert "4 contacts ajoutés\u00a0: aucun message envoyé" in reloaded  # the report stays
     assert re.findall(r"<tr><td>(\d+)</td><td>(\w*)</td><td>", reloaded) == rows
     with app.app_context():
         assert len(db.session.scalars(select(Invitation)).all()) == 4  # nothing imported again
     elsewhere = as_role(app, world, "researcher").get(base(world) + "/invitations")
-    assert "contacts invités" not in elsewhere.get_data(as_text=True)  # the importer's only
+    assert "contacts ajoutés" not in elsewhere.get_data(as_text=True)  # the importer's only
 
 
 @pytest.mark.parametrize(("data", "message"), [

@@ -82,9 +82,11 @@ def consent_error(phone: Phone, server: LiveServer, bundled: dict[str, Definitio
     expect(phone.page.locator("#e-agree")).to_be_visible()
 
 
-def page_errors(phone: Phone, server: LiveServer, bundled: dict[str, Definition]) -> None:
-    """Required choice left out and a number above its maximum."""
-    phone.goto(private_link(server, bundled["patients"]))
+def page_errors(phone: Phone, server: LiveServer, bundled: dict[str, Definition],
+                lang: str = "fr") -> None:
+    """Required choice left out and a number above its maximum (a response started in
+    ``lang``: its private link opens in the response's language)."""
+    phone.goto(private_link(server, bundled["patients"], lang=lang))
     phone.page.locator("#i-visits").fill("150")
     phone.submit("next")
     expect(phone.page.locator("#e-service_type")).to_be_visible()
@@ -155,7 +157,8 @@ PAGES: dict[str, Callable[..., None]] = {
     "not-found": visit("/q/nothing", "Page introuvable"),
     "en-welcome": visit("/q/professionals?lang=en", enter="professionals"),
     "en-nomination-page": section_page("professionals", "leadership_network", "en"),
-    "en-errors": in_english(page_errors),
+    "en-errors": in_english(lambda phone, server, bundled: page_errors(
+        phone, server, bundled, lang="en")),
 }
 
 
