@@ -257,7 +257,8 @@ def test_a_whole_evaluation_runs_end_to_end(
 
     book = json.loads(download("codebook"))
     assert [e["label"]["fr"] for e in book["team_rosters"]["Équipe soins"]] == TEAM
-    assert "p1" in download("csv").decode()
+    assert "p1" in download("csv").decode()  # codes, as analysis tools read them
+    assert "Alex Martin" in download("csv-fr").decode("utf-8-sig")  # labels, for Excel
     workbook = load_workbook(io.BytesIO(download("xlsx")), read_only=True)
     assert ["Équipe soins", "p1", "Alex Martin", None] in [
         list(r) for r in workbook["rosters"].iter_rows(values_only=True)]
