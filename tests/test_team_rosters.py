@@ -232,3 +232,21 @@ def test_a_column_that_does_not_match_never_takes_the_page_down(app: Flask,
     data = json.loads(network.get(app, "evaluator", network.results +
                                   "/download/indicators?q=team_network"))
     assert any("leaders" in note for note in data["notes"])
+
+
+def test_an_evaluations_export_holds_only_its_own_teams(app: Flask, network: Network) -> None:
+    """Another evaluation on the same questionnaire version: its export names its own team
+    (unqualified: no other team of its export shares the name), never the first one's."""
+    world = network.world
+    with app.app_context():
+        outsider = db.session.get(User, world.users["outsider"])
+        evaluation = db.session.get(services.Evaluation, world.b.evaluation)
+        team = db.session.get(Team, world.b.team)
+        services.set_team_roster(team, "Alex Martin\nOther Person")  # a name also in A
+        version = db.session.get(Campaign, network.north).version
+        services.create_campaign(evaluation, outsider, version=version, site=team.site,
+                                 team=team)
+    book = json.loads(network.get(app, "outsider", f"/results/e/{world.b.evaluation}"
+                                                   "/download/codebook?q=team_network"))
+    assert list(book["team_rosters"]) == ["Bravo team"]
+    assert "Jo Li" not in json.dumps(book, ensure_ascii=False)

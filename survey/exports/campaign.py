@@ -37,21 +37,22 @@ class CampaignContext:
         self.team_rosters: dict[str, list[dict[str, Any]]] = {}
         if version_ids:
             query = (select(Campaign.id, Evaluation.name, Site.name, Wave.code, Team.id,
-                            Team.name, Campaign.name, Campaign.roster, Campaign.evaluation_id)
+                            Team.name, Campaign.name, Campaign.roster)
                      .join(Evaluation, Campaign.evaluation_id == Evaluation.id)
                      .outerjoin(Site, Campaign.site_id == Site.id)
                      .outerjoin(Wave, Campaign.wave_id == Wave.id)
                      .outerjoin(Team, Campaign.team_id == Team.id)
                      .where(Campaign.version_id.in_(version_ids)))
+            if evaluation_id is not None:  # an export of one evaluation names its own teams
+                query = query.where(Campaign.evaluation_id == evaluation_id)
             rows = db.session.execute(query).all()
             labels = _team_labels(rows)
             members = _members({row[4] for row in rows if row[4] is not None})
-            for (ident, evaluation, site, wave, team_id, _team, _name, roster,
-                 evaluation_of) in rows:
+            for ident, evaluation, site, wave, team_id, _team, _name, roster in rows:
                 team = labels.get(ident, "")
                 self.by_campaign[ident] = (evaluation or "", site or "", wave or "", team, "")
                 entries = members.get(team_id) or _own_roster(roster)
-                if team and entries and evaluation_id in (None, evaluation_of):
+                if team and entries:
                     self.team_rosters.setdefault(team, entries)
             if panel_codes:
                 self.codes = short_codes(version_ids)
@@ -78,7 +79,7 @@ def _team_labels(rows: list[Any]) -> dict[int, str]:
         return f"{teams[team_id][-1]} ({team_id})"
 
     out: dict[int, str] = {}
-    for ident, _evaluation, _site, _wave, team_id, _team, campaign_name, roster, _e in rows:
+    for ident, _evaluation, _site, _wave, team_id, _team, campaign_name, roster in rows:
         if team_id is not None:
             out[ident] = name_of(team_id)
         elif _own_roster(roster):
