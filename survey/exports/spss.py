@@ -18,7 +18,6 @@ the selected responses in memory, one typed column at a time: 8 bytes per numeri
 
 from __future__ import annotations
 
-import datetime as dt
 from array import array
 from collections.abc import Callable
 from pathlib import Path
@@ -95,8 +94,7 @@ def write_sav(export: Export, path: str | Path, lang: str = "fr") -> None:
             values.append(coder(value))
     frame = pd.DataFrame({
         name: (np.frombuffer(values, dtype=float) if isinstance(values, array)
-               # nanoseconds: pyreadstat reads other units as 1970 (pandas 3)
-               else pd.Series(values, dtype="datetime64[ns]") if coder in (_date, _datetime)
+               else _dates(values, DATE_FORMATS[coder]) if coder in DATE_FORMATS
                else pd.Series(values, dtype=object))
         for name, coder, values in zip(export.header, coders, columns, strict=True)})
     del columns
@@ -119,18 +117,24 @@ def _one_person(entry: dict[str, Any]) -> bool:
             and not entry.get("rated"))
 
 
-def _date(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
+def _date(value: Any) -> str | None:
+    """A date cell as stored (``YYYY-MM-DD``); converted a whole column at once."""
+    return str(value) if value else None
 
 
-def _datetime(value: Any) -> dt.datetime | None:
-    try:
-        return dt.datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%SZ") if value else None
-    except ValueError:
-        return None
+def _datetime(value: Any) -> str | None:
+    """A time cell as exported (``YYYY-MM-DDTHH:MM:SSZ``); converted a whole column at once."""
+    return str(value) if value else None
+
+
+DATE_FORMATS = {_date: "%Y-%m-%d", _datetime: "%Y-%m-%dT%H:%M:%SZ"}
+
+
+def _dates(values: list[str | None], form: str) -> pd.Series:
+    """A text column as dates (unreadable cells missing), in nanoseconds: pyreadstat reads
+    other units as 1970 (pandas 3)."""
+    return pd.to_datetime(pd.Series(values, dtype=object), format=form,
+                          errors="coerce").astype("datetime64[ns]")
 
 
 def _recoder(number_of: dict[str, int], special: list[str]) -> Callable[[Any], float]:
