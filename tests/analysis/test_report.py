@@ -130,3 +130,13 @@ def test_flags_in_tables_read_yes_or_no_in_the_reports_language() -> None:
 
     assert _cell(True, False, "fr", 5) == "<td>Oui</td>"
     assert _cell(np.False_, False, "en", 5) == "<td>No</td>"
+
+
+def test_every_column_of_the_team_network_table_has_a_heading_in_both_languages() -> None:
+    from analysis.i18n import COLUMN_LABELS
+
+    columns = ("team", "item", "n_responses", "n_members", "n_respondents", "coverage",
+               "low_coverage", "n_ties", "density", "centralization", "gini", "valued_density",
+               "valued_density_normalised", "ignored_self", "ignored_non_member", "in_degree")
+    for column in columns:
+        assert {"fr", "en"} <= set(COLUMN_LABELS[column]), column
