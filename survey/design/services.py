@@ -33,7 +33,15 @@ from ..models.workspace import CLOSED, OPEN, SITE_KINDS
 from ..questionnaire.model import AUDIENCES
 from ..secrets import new_secret
 from ..timezones import is_zone
-from .rosters import RosterEntry, RosterError, active, as_json, from_json, parse_roster
+from .rosters import (
+    RosterEntry,
+    RosterError,
+    active,
+    as_json,
+    from_json,
+    parse_roster,
+)
+from .rosters import clean_name as _clean
 
 WAVE_CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
 DEMO_NAME = "Démonstration / Demonstration"
@@ -41,12 +49,6 @@ DEMO_NAME = "Démonstration / Demonstration"
 
 class DesignError(ValueError):
     """A refused change; ``str(error)`` is a message id (see the views' messages)."""
-
-
-def _clean(value: str | None, limit: int = 200) -> str:
-    """One line of text: control characters dropped, spaces collapsed, cut to ``limit``."""
-    text = "".join(ch for ch in str(value or "") if ch >= " " or ch == "\t")
-    return " ".join(text.split())[:limit]
 
 
 # -- evaluations ----------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -208,11 +208,11 @@ class Section:
     tables: list[str]  # escaped HTML
 
 
-def all_suppressed(indicators: Indicators) -> bool:
-    """Whether every group (by audience and wave, site or team) of every table is under the
-    privacy threshold: a partner then gets a sentence saying so, not empty charts (figures of
-    the whole sample, such as reliability, are still shown)."""
-    suppressed = [table["suppressed"] for table in public_tables(indicators).values()
+def all_suppressed(public: Mapping[str, pd.DataFrame]) -> bool:
+    """Whether every group (by audience and wave, site or team) of every suppressed table is
+    under the privacy threshold: a partner then gets a sentence saying so, not empty charts
+    (figures of the whole sample, such as reliability, are still shown)."""
+    suppressed = [table["suppressed"] for table in public.values()
                   if "suppressed" in table.columns and len(table)
                   and {"wave", "site", "team"} & set(table.columns)]
     return bool(suppressed) and all(bool(column.all()) for column in suppressed)
@@ -226,21 +226,31 @@ def for_reader(indicators: Indicators, full: bool) -> Indicators:
     return replace(indicators, settings=replace(indicators.settings, min_group=1))
 
 
-def sections(indicators: Indicators, lang: str, full: bool) -> list[Section]:
+@dataclass(frozen=True)
+class View:
+    """What one reader sees of the indicators: the sections, and whether every group is too
+    small to chart (a partner's page then says so and draws no chart)."""
+
+    sections: list[Section]
+    suppressed: bool = False
+
+
+def sections(indicators: Indicators, lang: str, full: bool) -> View:
     """The charts and tables of each section (scales, impact, shared leadership), from the
     suppressed tables (or the full ones: :func:`for_reader`)."""
     shown = for_reader(indicators, full)
     public = public_tables(shown)
+    suppressed = not full and all_suppressed(public)
     min_n, codebook = shown.settings.min_group, shown.codebook
     charts: dict[str, list[ChartView]] = {key: [] for key in SECTIONS}
-    for n, chart in enumerate(build_charts(shown, public, lang)):
+    for n, chart in enumerate([] if suppressed else build_charts(shown, public, lang)):
         columns, rows = figure_table(chart.figure)
         charts[CHART_SECTION.get(chart.kind, "scales")].append(ChartView(
             f"chart-{n}", chart.section, chart.title, chart.figure.to_json(), columns, rows))
-    return [Section(key, charts[key], [
+    return View([Section(key, charts[key], [
         table_html(name, public[name], lang, min_n, codebook)
         for name in SECTION_TABLES[key] if name in public and not public[name].empty])
-        for key in SECTIONS]
+        for key in SECTIONS], suppressed)
 
 
 @dataclass(frozen=True)
@@ -297,16 +307,13 @@ def page(evaluation: Evaluation, code: str, args: Any, lang: str, full: bool,
                                       filters.equity, comparison)
     if computed.indicators is None:
         return Page(filters, descriptors, 0, [], ())
-    drawn = _views.get((key, lang, full),
-                       lambda: sections(computed.indicators, lang, full))
-    suppressed = not full and all_suppressed(computed.indicators)
-    if suppressed:  # charts of groups that are all too small would be empty
-        drawn = [replace(section, charts=[]) for section in drawn]
+    view = _views.get((key, lang, full), lambda: sections(computed.indicators, lang, full))
     notes = tuple(n.in_language(lang) if isinstance(n, Note) else n
                   for n in computed.indicators.notes)
     texts = (_views.get((key, lang, "free-text"), lambda: free_texts(filters.selection(
         code, evaluation), lang)) if full else [])
-    return Page(filters, descriptors, computed.count, drawn, notes, texts, suppressed)
+    return Page(filters, descriptors, computed.count, view.sections, notes, texts,
+                view.suppressed)
 
 
 def figure_table(figure: Any) -> tuple[list[str], list[list[str]]]:
