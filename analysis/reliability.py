@@ -15,8 +15,8 @@ Everything here follows R's ``psych`` (Revelle), including on messy data:
 - ``mcdonald_omega``: ``psych::omega(x, nfactors = 1, fm = "minres" | "ml")$omega.tot``
   (Revelle & Zinbarg 2009): one factor fitted to the pairwise correlation matrix R by minimum
   residual or maximum likelihood, items with a negative loading flipped, then
-  omega_t = 1 - sum(u2) / sum(R), u2 = 1 - loading^2. Its interval is a percentile bootstrap
-  over respondents (seeded, so reports are reproducible).
+  omega_t = 1 - sum(u2) / sum(R), u2 = 1 - loading^2. Its interval is a percentile (Poisson)
+  bootstrap over respondents (seeded, so reports are reproducible).
 """
 
 from __future__ import annotations
@@ -24,11 +24,12 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import optimize, special, stats
 
 Missing = Literal["pairwise", "listwise"]
 MISSING_POLICIES: tuple[str, ...] = ("pairwise", "listwise")
@@ -353,8 +354,9 @@ def mcdonald_omega(
     """McDonald's omega total as ``psych::omega(x, nfactors = 1, fm = method)$omega.tot``
     (see the module docstring), on the items ``screen_items`` keeps.
 
-    The interval is the percentile bootstrap of ``n_boot`` resamples of respondents drawn with
-    ``numpy.random.default_rng(seed)``; ``n_boot=0`` skips it (NaN bounds).
+    The interval is the percentile bootstrap of ``n_boot`` Poisson resamples of respondents
+    drawn with ``numpy.random.default_rng(seed)`` (:func:`_bootstrap_omegas`); ``n_boot=0``
+    skips it (NaN bounds).
     """
     if method not in OMEGA_METHODS:
         raise ValueError(f"method must be one of {OMEGA_METHODS}, not {method!r}")
@@ -379,20 +381,19 @@ def mcdonald_omega(
 
 def _weighted_corr(data: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Pairwise correlation matrices of ``data`` (n, k) under each row of ``weights`` (B, n),
-    the number of times each respondent is drawn: a bootstrap as four matrix products."""
+    the number of times each respondent is drawn: a bootstrap as one matrix product."""
     n_rows, k = data.shape
     mask = ~np.isnan(data)
     x = np.where(mask, data, 0.0)
     m = mask.astype(float)
 
-    def pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return weights @ (a[:, :, None] * b[:, None, :]).reshape(n_rows, k * k)
+    def outer(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return (a[:, :, None] * b[:, None, :]).reshape(n_rows, k * k)
 
-    shape = (len(weights), k, k)
-    n = pairs(m, m).reshape(shape)
-    sx = pairs(x, m).reshape(shape)
-    sxx = pairs(x * x, m).reshape(shape)
-    sxy = pairs(x, x).reshape(shape)
+    # the four pairwise sums (counts, sums, sums of squares, cross products) in one product
+    sums = weights @ np.hstack([outer(m, m), outer(x, m), outer(x * x, m), outer(x, x)])
+    n, sx, sxx, sxy = (sums[:, part * k * k:(part + 1) * k * k].reshape(len(weights), k, k)
+                       for part in range(4))
     with np.errstate(divide="ignore", invalid="ignore"):
         cov = (sxy - sx * sx.transpose(0, 2, 1) / n) / (n - 1)
         var_i = (sxx - sx**2 / n) / (n - 1)
@@ -450,15 +451,17 @@ def _batch_minres_omega(corr: np.ndarray) -> np.ndarray:
 
 
 def _bootstrap_omegas(data: np.ndarray, method: str, n_boot: int, seed: int) -> np.ndarray:
-    """Omega of ``n_boot`` resamples of the rows of ``data`` drawn with ``default_rng(seed)``.
+    """Omega of ``n_boot`` Poisson bootstrap resamples of the rows of ``data``, drawn with
+    ``default_rng(seed)``.
 
-    Drawing n respondents with replacement draws each distinct answer pattern a multinomial
-    number of times (probabilities: the patterns' shares of the rows), so each resample is drawn
-    as counts over the distinct patterns. Likert answers repeat a few thousand patterns at most,
-    so the bootstrap of a large export costs about as much as that of a small one.
+    Each respondent is drawn a Poisson(1) number of times (the Poisson bootstrap: Hanley &
+    MacGibbon 2006, Chamandy et al. 2012), which for large samples behaves as drawing n rows
+    with replacement. Respondents with the same answer pattern then count together, Poisson
+    with the pattern's count as mean: likert answers repeat a few thousand patterns at most, so
+    a resample costs one draw per pattern, not per respondent, and the bootstrap of a large
+    export about as much as that of a small one.
     """
     rng = np.random.default_rng(seed)
-    n = len(data)
     rows = pd.DataFrame(data)
     pattern = rows.groupby(list(rows.columns), dropna=False, sort=False).ngroup().to_numpy()
     counts = np.bincount(pattern)
@@ -467,14 +470,62 @@ def _bootstrap_omegas(data: np.ndarray, method: str, n_boot: int, seed: int) -> 
     parts = []
     for start in range(0, n_boot, chunk):
         size = min(chunk, n_boot - start)
-        weights = rng.multinomial(n, counts / n, size=size).astype(float)
-        corr = _weighted_corr(patterns, weights)
+        corr = _weighted_corr(patterns, poisson_draws(rng, counts, size))
         if method == "minres":
             parts.append(_batch_minres_omega(corr))
         else:
             with np.errstate(all="ignore"):
                 parts.append(np.array([_omega_from_corr(c, method) for c in corr]))
     return np.concatenate(parts)
+
+
+POISSON_TABLE_MEANS = 64  # means up to this are drawn through a table of their distribution
+BUCKETS = 1 << 16  # the tables' resolution: a draw is one 16-bit random number, mostly
+AMBIGUOUS = 255  # a bucket that holds a step of the distribution function
+
+
+@lru_cache(maxsize=POISSON_TABLE_MEANS)
+def _poisson_table(mean: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distribution function of Poisson(mean) and, per bucket of [0, 1) of width
+    1/BUCKETS, the count every uniform number of that bucket inverts to (``AMBIGUOUS`` where a
+    step of the distribution function falls inside the bucket)."""
+    cdf = special.pdtr(np.arange(int(mean + 12 * math.sqrt(mean) + 20)), mean)
+    edges = np.arange(BUCKETS + 1) / BUCKETS
+    low = np.searchsorted(cdf, edges[:-1], side="right")
+    high = np.searchsorted(cdf, edges[1:], side="left")
+    return cdf, np.where(low == high, low, AMBIGUOUS).astype(np.uint8)
+
+
+def poisson_draws(rng: np.random.Generator, means: np.ndarray, size: int) -> np.ndarray:
+    """(size, len(means)) Poisson draws of the whole-number ``means``, as floats.
+
+    Exact inversion of the distribution function, made cheap for small means (most answer
+    patterns are rare): the first 16 bits of the uniform number pick a bucket, which gives the
+    count unless a step of the distribution function falls inside it (about one bucket in a
+    thousand); those few draws add the uniform's remaining bits and search the function. numpy's
+    own sampler takes several times longer per draw, which made it most of the bootstrap's
+    time. Larger means (few patterns) use ``rng.poisson``."""
+    order = np.argsort(means, kind="stable")
+    distinct, starts = np.unique(means[order], return_index=True)
+    ends = [*starts[1:], len(means)]
+    out = np.empty((len(means), size))  # patterns in order of their means, draws contiguous
+    small = distinct <= POISSON_TABLE_MEANS
+    for mean, start, end in zip(distinct[small], starts[small], ends, strict=False):
+        cdf, table = _poisson_table(int(mean))
+        buckets = rng.integers(0, BUCKETS, size=(end - start, size), dtype=np.uint16)
+        counts = table[buckets].astype(float)
+        unsure = counts == AMBIGUOUS
+        if unsure.any():
+            uniform = (buckets[unsure] + rng.random(int(unsure.sum()))) / BUCKETS
+            counts[unsure] = np.searchsorted(cdf, uniform, side="right")
+        out[start:end] = counts
+    first_large = int(starts[small.sum()]) if not small.all() else len(means)
+    if first_large < len(means):
+        out[first_large:] = rng.poisson(means[order][first_large:, None],
+                                        size=(len(means) - first_large, size))
+    draws = np.empty_like(out)
+    draws[order] = out
+    return draws.T
 
 
 def item_statistics(items: pd.DataFrame, missing: Missing = "pairwise",

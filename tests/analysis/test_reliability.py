@@ -7,9 +7,10 @@ import numpy as np
 import pandas as pd
 import pingouin as pg
 import pytest
+from scipy import stats
 from statsmodels.multivariate.factor import Factor
 
-from analysis.reliability import cronbach_alpha, item_statistics, mcdonald_omega
+from analysis.reliability import cronbach_alpha, item_statistics, mcdonald_omega, poisson_draws
 
 
 def correlated_items(n=300, k=5, seed=0, missing=0.0):
@@ -134,3 +135,26 @@ def test_omega_bootstrap_interval_agrees_with_plain_row_resampling():
     assert 0.02 < ours.ci_high - ours.ci_low < 0.08
     assert ours.ci_low == pytest.approx(low, abs=0.005)
     assert ours.ci_high == pytest.approx(high, abs=0.005)
+
+
+@pytest.mark.parametrize("mean", [1, 3, 17, 64, 65, 400])
+def test_poisson_draws_follow_scipys_poisson_distribution(mean):
+    # The bootstrap's counts, drawn by table inversion (or numpy above 64), against scipy's
+    # Poisson distribution: a chi-square goodness-of-fit test on 200,000 draws.
+    draws = poisson_draws(np.random.default_rng(mean), np.full(400, mean), 500).ravel()
+    assert draws.shape == (200_000,)
+    edges = np.unique(stats.poisson.ppf(np.linspace(0.001, 0.999, 30), mean))
+    # bins: draw <= edges[0], edges[0] < draw <= edges[1], ..., draw > edges[-1]
+    observed = np.histogram(draws, bins=[-np.inf, *(edges + 0.5), np.inf])[0]
+    cdf = stats.poisson.cdf(np.array([*edges, np.inf]), mean)
+    expected = np.diff(np.concatenate([[0.0], cdf])) * len(draws)
+    assert stats.chisquare(observed, expected).pvalue > 1e-3
+
+
+def test_poisson_draws_are_reproducible_and_keep_each_mean_in_place():
+    means = np.array([5, 1, 300, 5, 2, 64, 1])
+    first = poisson_draws(np.random.default_rng(1), means, 4000)
+    again = poisson_draws(np.random.default_rng(1), means, 4000)
+    assert (first == again).all()
+    assert first.mean(axis=0) == pytest.approx(means, rel=0.06)
+    assert first.var(axis=0) == pytest.approx(means, rel=0.15)
