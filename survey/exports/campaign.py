@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Campaign, Evaluation, Site, Team, TeamMember, Wave
-from ..panel.services import short_codes
+from ..panel.codes import short_code
 
 CONTEXT_COLUMNS = ("evaluation", "site", "wave", "team", "panel_code")
 EMPTY = ("", "", "", "", "")
@@ -32,7 +32,6 @@ class CampaignContext:
                  evaluation_id: int | None = None) -> None:
         self.panel_codes = panel_codes
         self.by_campaign: dict[int, tuple[str, str, str, str, str]] = {}
-        self.codes: dict[int, str] = {}  # response id -> panel code
         # team label -> [{"code", "label": {lang: name}, "retired"?}]
         self.team_rosters: dict[str, list[dict[str, Any]]] = {}
         if version_ids:
@@ -54,15 +53,14 @@ class CampaignContext:
                 entries = members.get(team_id) or _own_roster(roster)
                 if team and entries:
                     self.team_rosters.setdefault(team, entries)
-            if panel_codes:
-                self.codes = short_codes(version_ids)
 
     def __call__(self, row: Any) -> tuple[str, str, str, str, str]:
-        """evaluation, site, wave, team, panel code of one response row."""
+        """evaluation, site, wave, team, panel code of one response row (the code derived
+        from the row's own stored hash, so no export reads every response to find one)."""
         campaign = getattr(row, "campaign_id", None)
         context = self.by_campaign.get(campaign, EMPTY) if campaign is not None else EMPTY
-        code = self.codes.get(row.id) if self.codes else None
-        return (*context[:4], code) if code else context
+        stored = getattr(row, "panel_hash", None) if self.panel_codes else None
+        return (*context[:4], short_code(stored)) if stored else context
 
 
 def _team_labels(rows: list[Any]) -> dict[int, str]:

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from analysis.output import neutralise_formula
-
+from .cells import neutralise
 from .frames import Export, long_rows, text_rows
 
 CHUNK_ROWS = 200  # rows per yielded chunk
+Progress = Callable[[int], object]  # told the number of rows written so far
 
 
 @dataclass(frozen=True)
@@ -28,30 +28,50 @@ class CsvOptions:
             raise ValueError("the separator is ',' or ';'")
 
 
-def csv_wide(export: Export, options: CsvOptions = CsvOptions()) -> Iterator[bytes]:
-    return _chunks(export.header, text_rows(export, options.lang), options)
+def csv_wide(export: Export, options: CsvOptions = CsvOptions(),
+             on_rows: Progress | None = None) -> Iterator[bytes]:
+    """One row per response; ``on_rows`` is told the responses written after each chunk."""
+    return _chunks(export.header, text_rows(export, options.lang), options, on_rows)
 
 
-def csv_long(export: Export, options: CsvOptions = CsvOptions()) -> Iterator[bytes]:
-    return _chunks(["response_id", "item", "value"], long_rows(export, options.lang), options)
+def csv_long(export: Export, options: CsvOptions = CsvOptions(),
+             on_rows: Progress | None = None) -> Iterator[bytes]:
+    """One row per answered cell; ``on_rows`` is told the rows written after each chunk."""
+    return _chunks(["response_id", "item", "value"], long_rows(export, options.lang), options,
+                   on_rows)
 
 
-def _chunks(header: list[str], rows: Iterable[list[Any]], options: CsvOptions
-            ) -> Iterator[bytes]:
+def _chunks(header: list[str], rows: Iterable[list[Any]], options: CsvOptions,
+            on_rows: Progress | None = None) -> Iterator[bytes]:
+    """The header, then ``CHUNK_ROWS`` rows at a time, as UTF-8 bytes."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=options.separator, lineterminator="\r\n")
     if options.bom:
         buffer.write("\ufeff")
-    writer.writerow([neutralise_formula(c) for c in header])
+    writer.writerow([neutralise(c) for c in header])
+    yield _drain(buffer)  # the header alone: the download starts before the first row is read
     writerows = writer.writerows
+    written = 0
     batch: list[list[Any]] = []
     for row in rows:
         batch.append(row)
         if len(batch) >= CHUNK_ROWS:
             writerows(batch)
+            written += len(batch)
             batch.clear()
-            yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
-    writerows(batch)
-    yield buffer.getvalue().encode("utf-8")
+            yield _drain(buffer)
+            if on_rows is not None:
+                on_rows(written)
+    if batch:
+        writerows(batch)
+        written += len(batch)
+        yield _drain(buffer)
+    if on_rows is not None:
+        on_rows(written)
+
+
+def _drain(buffer: io.StringIO) -> bytes:
+    data = buffer.getvalue().encode("utf-8")
+    buffer.seek(0)
+    buffer.truncate()
+    return data

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -17,18 +16,8 @@ from analysis.indicators import Indicators, compute_indicators
 from analysis.loading import prepare
 from analysis.report import write_outputs
 
+from .cells import plain_text
 from .frames import Export
-
-
-def plain_text(value: Any) -> str:
-    """A stored value as the analysis library reads a CSV cell (no spreadsheet escaping)."""
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return " ".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return " ".join(f"{k}:{v}" for k, v in sorted(value.items()))
-    return str(value)
 
 
 def analysis_frame(export: Export, set_aside: list[tuple[str, str]] | None = None

@@ -22,6 +22,7 @@ from ..questionnaire import Definition
 from ..questionnaire.codebook import scale_entry
 from ..questionnaire.itemtypes import ItemType
 from ..questionnaire.model import Item
+from .cells import SCALAR_TYPES
 
 # Metadata columns, first in every export, in this order. They include the nine the analysis
 # library requires (``submitted_at`` is when the response was completed).
@@ -58,11 +59,15 @@ class VersionPlan:
     ``keys`` has one stored-answer key per column (``ABSENT`` for columns of other versions):
     most items store exactly their data columns, so a row is ``map(answers.get, keys)`` at C
     speed. Items whose type computes its cells (a ranking's rank columns) are in ``computed``.
+    ``checked``: the positions (among the item columns) whose type in this version stores text
+    or several codes, the only item cells that may need escaping in a spreadsheet
+    (``cells.CellPlan``).
     """
 
     version: StoredVersion
     keys: tuple[str, ...]
     computed: tuple[tuple[Item, ItemType, tuple[int, ...]], ...]
+    checked: tuple[int, ...] = ()
 
 
 @dataclass
@@ -179,15 +184,20 @@ def build_schema(versions: Sequence[StoredVersion]) -> Schema:
     columns = _column_order([v.definition.columns() for v in versions])
     entries: dict[str, dict[str, Any]] = {}
     versions_of: dict[str, list[str]] = {c: [] for c in columns}
+    position = {c: n for n, c in enumerate(columns)}
+    plans = {}
     for version in versions:  # oldest first: newer texts and choices override older ones
         definition = version.definition
+        scalar = set()  # columns whose type, in this version, stores one number, code or date
         for item in definition.items():
             for entry in item.kind.codebook(item, definition.roster(item)):
                 entries[entry["code"]] = _merge(entries.get(entry["code"]), entry)
+                if entry.get("type") in SCALAR_TYPES:
+                    scalar.add(entry["code"])
         for column in definition.columns():
             versions_of[column].append(version.short)
-    position = {c: n for n, c in enumerate(columns)}
-    plans = {v.id: _plan(v, position) for v in versions}
+        checked = tuple(sorted(position[c] for c in definition.columns() if c not in scalar))
+        plans[version.id] = _plan(version, position, checked)
     return Schema(
         questionnaire=newest.code, audience=newest.audience, languages=newest.languages,
         columns=columns, entries=entries, versions_of=versions_of, plans=plans,
@@ -239,7 +249,8 @@ def _scales(versions: Sequence[StoredVersion]) -> list[dict[str, Any]]:
     return list(scales.values())
 
 
-def _plan(version: StoredVersion, position: Mapping[str, int]) -> VersionPlan:
+def _plan(version: StoredVersion, position: Mapping[str, int], checked: tuple[int, ...]
+          ) -> VersionPlan:
     keys = [ABSENT] * len(position)
     computed = []
     for item in version.definition.items():
@@ -252,4 +263,5 @@ def _plan(version: StoredVersion, position: Mapping[str, int]) -> VersionPlan:
                 keys[position[column]] = column
         elif columns:
             computed.append((item, kind, tuple(position[c] for c in columns)))
-    return VersionPlan(version=version, keys=tuple(keys), computed=tuple(computed))
+    return VersionPlan(version=version, keys=tuple(keys), computed=tuple(computed),
+                       checked=checked)

@@ -33,6 +33,7 @@ class ResponseRow(NamedTuple):
     started_at: dt.datetime | None
     completed_at: dt.datetime | None
     campaign_id: int | None = None
+    panel_hash: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,15 +93,15 @@ def response_rows(selection: Selection, version_ids: list[int], batch: int = BAT
     query = (
         select(Response.id, Response.version_id, Response.status, Response.language,
                cast(Response.answers, Text), Response.started_at, Response.completed_at,
-               Response.campaign_id)
+               Response.campaign_id, Response.panel_hash)
         .where(*selection.where(version_ids))
         .order_by(Response.id)
         .execution_options(yield_per=batch))
     loads = orjson.loads
-    for id_, version_id, status, language, answers, started, completed, campaign in (
+    for id_, version_id, status, language, answers, started, completed, campaign, panel in (
             db.session.execute(query)):
         yield ResponseRow(id_, version_id, status, language, loads(answers) if answers else {},
-                          started, completed, campaign)
+                          started, completed, campaign, panel)
 
 
 def count_rows(selection: Selection, version_ids: list[int]) -> int:

@@ -29,8 +29,8 @@ import pyreadstat
 
 from analysis.codebook import CATEGORICAL_TYPES, NUMERIC_TYPES
 
+from .cells import plain_text
 from .frames import Export
-from .indicators import plain_text
 from .schema import EXPORT_METADATA, pick
 
 MISSING_NUMBERS = {"dont_know": -98, "prefer_not": -99}

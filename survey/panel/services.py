@@ -92,10 +92,3 @@ def hash_for_contact(evaluation: Evaluation, contact: Contact | None) -> str | N
             or contact.evaluation_id != evaluation.id):
         return None
     return codes.keyed_hash(_key(evaluation), "contact", str(contact.id))
-
-
-def short_codes(version_ids: Sequence[int]) -> dict[int, str]:
-    """Response id -> printable panel code, for the responses of these versions that have one."""
-    query = select(Response.id, Response.panel_hash).where(
-        Response.version_id.in_(list(version_ids)), Response.panel_hash.is_not(None))
-    return {ident: codes.short_code(h) for ident, h in db.session.execute(query)}
