@@ -102,8 +102,12 @@ class CellPlan:
             cell = cells[n]
             # Most checked cells are whole numbers, empty, or text no spreadsheet would read
             # as a formula: tested inline, cheapest test first; the rest goes through code_text.
-            if not ((kind := cell.__class__) is int or cell is None
-                    or (kind is str and cell[:1] not in first)):
+            if (kind := cell.__class__) is int or cell is None:
+                continue
+            if kind is str:
+                if cell[:1] in first:
+                    cells[n] = "'" + cell  # neutralise_formula, without two calls
+            else:
                 cells[n] = code_text(cell)
         return cells
 

@@ -46,7 +46,14 @@ RANK_LABELS = {"fr": "rang {n}", "en": "rank {n}"}
 TIMES = ("started_at", "submitted_at")
 
 
-def write_sav(export: Export, path: str | Path, lang: str = "fr") -> None:
+PROGRESS_ROWS = 1000  # rows read between two calls of ``on_rows``
+
+
+def write_sav(export: Export, path: str | Path, lang: str = "fr",
+              on_rows: Callable[[int], object] | None = None) -> None:
+    """The ``.sav`` file of the export at ``path``, row-compressed (SPSS's bytecode
+    compression, which every reader of ``.sav`` files reads); ``on_rows`` is told the responses
+    read so far, every ``PROGRESS_ROWS`` rows and once the file is written."""
     schema = export.schema
     missing_labels = MISSING_LABELS.get(lang, MISSING_LABELS["en"])
     coders: list[Callable[[Any], Any]] = [
@@ -89,18 +96,24 @@ def write_sav(export: Export, path: str | Path, lang: str = "fr") -> None:
     # Numeric columns grow as packed doubles (8 bytes a cell, not a Python float in a list).
     columns: list[Any] = [[] if coder in (plain_text, _date, _datetime) else array("d")
                           for coder in coders]
+    read = 0
     for record in export.records():
         for values, coder, value in zip(columns, coders, record, strict=True):
             values.append(coder(value))
+        read += 1
+        if on_rows is not None and read % PROGRESS_ROWS == 0:
+            on_rows(read)
     frame = pd.DataFrame({
         name: (np.frombuffer(values, dtype=float) if isinstance(values, array)
                else _dates(values, DATE_FORMATS[coder]) if coder in DATE_FORMATS
                else pd.Series(values, dtype=object))
         for name, coder, values in zip(export.header, coders, columns, strict=True)})
     del columns
-    pyreadstat.write_sav(frame, str(path), column_labels=column_labels,
+    pyreadstat.write_sav(frame, str(path), column_labels=column_labels, row_compress=True,
                          variable_value_labels=value_labels, missing_ranges=missing,
                          variable_measure=measure, variable_format=formats)
+    if on_rows is not None:
+        on_rows(read)
 
 
 def _label(entry: dict[str, Any], lang: str, column: str) -> str:

@@ -1,34 +1,75 @@
-"""XLSX export: a data sheet and a codebook sheet, in openpyxl's write-only mode (rows go to
-disk as they are appended, so memory stays flat)."""
+"""XLSX export: a data sheet and a codebook sheet (and a rosters sheet with team rosters),
+written by XlsxWriter in ``constant_memory`` mode: each row goes to disk as it is written, so
+memory stays flat whatever the number of responses.
+
+Cells come from ``cells`` (numbers as numbers, text neutralised against formula injection);
+every text is written as text (never read as a formula, number or link), without the control
+characters XML cannot hold, carriage returns as line feeds (as an XML reader reads them).
+"""
 
 from __future__ import annotations
 
+import itertools
+import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+import xlsxwriter
 
 from .codebooks import codebook_rows, roster_rows
 from .frames import Export, text_rows
 
+# Control characters XML 1.0 cannot hold (tab, line feed and carriage return it can), and the
+# carriage return, which XlsxWriter would keep as ``_x000D_``: an XML reader reads it as a line
+# feed, as the text is then written.
+ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+SPECIAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\r]")
+PROGRESS_ROWS = 1000  # rows between two calls of ``on_rows``
+OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+           "strings_to_urls": False, "nan_inf_to_errors": True}
 
-def _clean(row: list[Any]) -> list[Any]:
-    # Control characters a participant may have pasted are not allowed in XLSX: drop them.
-    return [ILLEGAL_CHARACTERS_RE.sub("", c) if isinstance(c, str) else c for c in row]
+
+def write_xlsx(export: Export, path: str | Path, lang: str | None = None,
+               on_rows: Callable[[int], object] | None = None) -> None:
+    """The workbook of the export at ``path``; ``on_rows`` is told the responses written so
+    far, every ``PROGRESS_ROWS`` rows and at the end."""
+    book = xlsxwriter.Workbook(str(path), OPTIONS)
+    try:
+        written = _sheet(book, "data", [export.header], text_rows(export, lang), on_rows)
+        _sheet(book, "codebook", [], codebook_rows(export.schema))
+        if export.schema.team_rosters:  # who the nomination codes of each team name
+            _sheet(book, "rosters", [], roster_rows(export.schema))
+    finally:
+        book.close()
+    if on_rows is not None:
+        on_rows(written)
 
 
-def write_xlsx(export: Export, path: str | Path, lang: str | None = None) -> None:
-    book = Workbook(write_only=True)
-    data = book.create_sheet("data")
-    data.append(_clean(export.header))
-    for row in text_rows(export, lang):
-        data.append(_clean(row))
-    sheet = book.create_sheet("codebook")
-    for row in codebook_rows(export.schema):
-        sheet.append(_clean(row))
-    if export.schema.team_rosters:  # who the nomination codes of each team name
-        rosters = book.create_sheet("rosters")
-        for row in roster_rows(export.schema):
-            rosters.append(_clean(row))
-    book.save(path)
+def _sheet(book: Any, name: str, first: list[list[Any]], rows: Iterable[list[Any]],
+           on_rows: Callable[[int], object] | None = None) -> int:
+    """Write the ``first`` rows (a header) then ``rows`` on a new sheet; the number of
+    ``rows`` written."""
+    sheet = book.add_worksheet(name)
+    write_string, write_number = sheet.write_string, sheet.write_number
+    special = SPECIAL.search
+    written = 0
+    for line, row in enumerate(itertools.chain(first, rows)):
+        for column, cell in enumerate(row):
+            kind = cell.__class__
+            if kind is int or kind is float:
+                write_number(line, column, cell)
+            elif kind is str:
+                if cell:
+                    write_string(line, column, _clean(cell) if special(cell) else cell)
+            elif cell is not None:
+                write_string(line, column, str(cell))
+        if line >= len(first):
+            written += 1
+            if on_rows is not None and written % PROGRESS_ROWS == 0:
+                on_rows(written)
+    return written
+
+
+def _clean(text: str) -> str:
+    return ILLEGAL_CHARACTERS.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
