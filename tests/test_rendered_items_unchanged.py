@@ -31,7 +31,7 @@ def test_rendered_items_are_unchanged(app: Flask, definition: Any) -> None:
             for section in definition.sections:
                 values: dict[str, list[str]] = {}
                 for item in section.items:
-                    itemtype = item.itemtype if hasattr(item, "itemtype") else item.kind
+                    itemtype = item.itemtype
                     values.update(itemtype.form_values(item, answers))
                 errors = {item.code: "ERR" for item in section.items}
                 rosters = definition.roster

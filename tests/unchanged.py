@@ -29,7 +29,7 @@ def typical_answers(definition: Definition) -> dict[str, Any]:
     for item in definition.items():
         if not item.answerable:
             continue
-        itemtype = item.itemtype if hasattr(item, "itemtype") else item.kind
+        itemtype = item.itemtype
         roster = definition.roster(item)
         raw: dict[str, list[str]] = {}
         for name, value in itemtype.example(item, roster):

@@ -60,7 +60,7 @@ class ItemReader(ChoiceReader):
             self.note(msg("'%(type)s' is not collected: %(reason)s", type=base,
                           reason=Text(METADATA[base])), type_place)
             return []
-        if base in REFUSED_TYPES:
+        if base in REFUSED_TYPES and base not in known_types():  # unless a type claims it
             self.refuse(type_place, msg("'%(type)s': %(reason)s", type=kind_text,
                                         reason=Text(REFUSED_TYPES[base])))
             return []
