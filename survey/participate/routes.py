@@ -205,7 +205,8 @@ def consent(code: str) -> HttpResponse | tuple[str, int] | str:
     try:
         response = services.start_response(version, participant_language(definition), token,
                                            resume_code, definition.sections[0].code,
-                                           campaign_id=campaigns.current_id())
+                                           campaign_id=campaigns.current_id(),
+                                           answers=campaigns.link_answers(code))
     except services.TokenSpent:  # a consent form replayed after a withdrawal
         return show(expired, 400, renew=True)
     _remember(code, response, resume_code)

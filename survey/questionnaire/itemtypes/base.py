@@ -22,7 +22,7 @@ from analysis.codebook import MISSING_CODES
 
 from .. import expressions
 from ..messages import N_, Text, msg
-from ..model import Choice, Item
+from ..model import Choice, Expression, Item
 
 SPECIAL_ANSWERS = MISSING_CODES
 RawValues = Mapping[str, Sequence[Any]]  # input name -> posted values (hostile: any type)
@@ -110,6 +110,8 @@ class Reader(Protocol):
     rosters: dict[str, tuple[Choice, ...]]
 
     def problem(self, path: Path, text: Text) -> None: ...
+    def expression(self, entry: dict, path: Path, allow_dot: bool
+                   ) -> Expression | None: ...
     def choices(self, value: Any, path: Path, integer: bool = False) -> tuple[Choice, ...]: ...
     def choice_ref(self, item: dict, path: Path, integer: bool = False
                    ) -> tuple[Choice, ...]: ...
@@ -157,6 +159,7 @@ class ItemType:
     refusals: ClassVar[Mapping[str, Refusal]] = {}  # beyond COMMON_REFUSALS
     free_text: ClassVar[bool] = False  # results list its answers as free text
     scored: ClassVar[bool] = False  # its answers (coded 1..n) may be items of a scale
+    shown: ClassVar[bool] = True  # on the participant's page (a computed value is not)
     answerable: ClassVar[bool] = True
     takes_constraint: ClassVar[bool] = True
     # asks about the entries of a roster: with none (an empty team), nothing is asked
@@ -166,7 +169,7 @@ class ItemType:
     # XLSForm (``survey.questionnaire.xlsform``): the XLSForm types read as this type, what
     # else picks it among types sharing one (an appearance word, an extension column, a list
     # name), and its extension columns: definition key -> kind of value ("int", "number",
-    # "text", "words", "flag").
+    # "text", "words", "flag", "expression").
     xlsform_types: ClassVar[tuple[str, ...]] = ()
     xlsform_appearance: ClassVar[str | None] = None
     xlsform_marker: ClassVar[str | None] = None
@@ -262,6 +265,11 @@ class ItemType:
         the page words itself, like yes and no)."""
         return item.choices
 
+    def link_answers(self, item: Item, args: Mapping[str, str]) -> dict[str, Any]:
+        """Answers a campaign link's query (``/c/<slug>?name=value``) gives this item, kept
+        with the response when it starts (none, unless the type takes some)."""
+        return {}
+
     def partial(self, item: Item, value: Any) -> Any:
         """What of a refused answer to keep when going back or saving for later."""
         return None
@@ -313,7 +321,12 @@ class ItemType:
 
     def xlsform_read_extra(self, cells: Mapping[str, Any], entry: dict[str, Any],
                            languages: Sequence[str]) -> None:
-        """Read back what :meth:`xlsform_extra` wrote."""
+        """Read back what :meth:`xlsform_extra` and :meth:`xlsform_cells` wrote."""
+
+    def xlsform_cells(self, entry: Mapping[str, Any]) -> dict[str, Any]:
+        """Plain cells written for an item of this type beyond ``xlsform_columns`` (column ->
+        value)."""
+        return {}
 
     # -- the codebook --------------------------------------------------------------------
 

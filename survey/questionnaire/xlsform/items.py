@@ -199,7 +199,8 @@ class ItemReader(ChoiceReader):
             value = row.get(key)
             if value is None or not str(value).strip():
                 continue
-            parsed = cell_value(str(value).strip(), value_kind)
+            parsed = (self.expression(str(value)) if value_kind == "expression"
+                      else cell_value(str(value).strip(), value_kind))
             places[(key,)] = sheet.place(index, key)
             if parsed is None:
                 self.refuse(sheet.place(index, key), msg(
