@@ -36,6 +36,8 @@ class ReaderBase:
         self.out = Converted(data={})
         self.languages: list[str] = []
         self.default_code: str | None = None
+        # (sheet, column, language, fallback) -> (cells, first place): see fill_missing
+        self.missing_texts: dict[tuple[str, str, str, str], tuple[int, str]] = {}
         self.unknown_languages: set[str] = set()
         self.renamed: dict[str, str] = {}  # XLSForm name -> code
         self.choice_renamed: dict[str, str] = {}

@@ -156,12 +156,6 @@ class ItemReader(ChoiceReader):
                 places[(key,)] = sheet.place(index, header or "label")
         for lang_key in ("text", "help", "constraint_message"):
             texts = entry.get(lang_key) or {}
-            column = {"text": "label", "help": "hint"}.get(lang_key, lang_key)
-            for lang in self.languages:
-                if texts and lang not in texts:
-                    header = self.language_header(sheet, column, lang)
-                    places[(lang_key,)] = (sheet.place(index, header) if header else
-                                           self.text_place(sheet, index, row, column))
             if any("${" in t for t in texts.values()):
                 self.note(msg("answers are not inserted into texts here: ${...} is shown as "
                               "written"), self.text_place(sheet, index, row, "label"))
