@@ -157,7 +157,8 @@ def test_every_problem_is_placed_at_its_cell():
     (["image", "photo", "Photo", "Photo"], "photos"),
     (["barcode", "code", "Code", "Code"], "barcodes"),
     (["calculate", "total", None, None], "calculations are not evaluated"),
-    (["select_one_from_file places.csv", "place", "Lieu", "Place"], "choices from a file"),
+    (["select_one_from_file places.csv", "place", "Lieu", "Place"],
+     "upload a ZIP file holding the XLSForm and places.csv"),
     (["time", "when", "Quand", "When"], "times of day"),
 ])
 def test_unsupported_features_are_refused_with_their_row_and_reason(row, reason):

@@ -9,7 +9,7 @@ from typing import Any
 from ..itemtypes import TYPES, ItemType
 from ..messages import Text, msg, words
 from ..yamlsource import Path
-from .choices import ChoiceReader
+from .files import EXTERNAL, FROM_FILE, FileChoiceReader
 from .vocabulary import (
     KIND_WORDS,
     METADATA,
@@ -26,7 +26,7 @@ from .vocabulary import (
 from .workbook import Sheet
 
 
-class ItemReader(ChoiceReader):
+class ItemReader(FileChoiceReader):
     def pick_type(self, base: str, row: Mapping[str, str], list_name: str | None
                   ) -> list[ItemType]:
         appearance = set((row.get("appearance") or "").lower().split())
@@ -56,6 +56,13 @@ class ItemReader(ChoiceReader):
                 base = SELECT_ALIASES[alias]
                 parts = [base, *parts[size:]]
                 break
+        if base in FROM_FILE or base in EXTERNAL:
+            found = self.file_list(base, parts[1] if len(parts) >= 2 else None, kind_text,
+                                   type_place)
+            if found is None:
+                return []
+            base = found[0]
+            parts = [base, found[1], *parts[2:]]
         if base in METADATA:
             self.note(msg("'%(type)s' is not collected: %(reason)s", type=base,
                           reason=Text(METADATA[base])), type_place)
