@@ -14,7 +14,7 @@ CORPUS = Path(__file__).parent / "data" / "xlsforms"
 FILES = sorted(CORPUS.glob("*.xlsx"))
 
 IMPORTED = {
-    "pyxform__extra_columns.xlsx", "pyxform__extra_sheet_names.xlsx",
+    "pyxform__extra_columns.xlsx", "pyxform__extra_sheet_names.xlsx", "pyxform__field-list.xlsx",
     "pyxform__specify_other.xlsx", "pyxform__survey_no_name.xlsx",
     "pyxform__text_and_integer.xlsx", "pyxform__xl_date_ambiguous_v1.xlsx",
     "pyxform__yes_or_no_question.xlsx", "xlsformoffline__pyxform-clean.xlsx",
@@ -29,7 +29,6 @@ REFUSED = {
     "pyxform__case_insensitivity.xlsx": "external choices",
     "pyxform__choice_filter_test.xlsx": "cascading selects",
     "pyxform__duplicate_columns.xlsx": "Duplicate column header",
-    "pyxform__field-list.xlsx": "survey!C3: the zh text is missing",
     "pyxform__flat_xlsform_test.xlsx": "pictures in questions",
     "pyxform__group.xlsx": "phone numbers",
     "pyxform__include.xlsx": "including other forms",
