@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response as HttpResponse
 from .. import audit
 from ..auth.forms import ActionForm
 from ..auth.permissions import MANAGE, VIEW, member
+from ..context import show as show_participant
 from ..extensions import csrf, db
 from ..language import language_in_url
 from ..models import Campaign, Evaluation, Questionnaire, QuestionnaireDraft, QuestionnaireVersion
@@ -34,7 +35,7 @@ from ..versions.diff import Change, diff
 from ..versions.drafts import drafts_of, drop_draft, find_draft, save_draft
 from ..versions.upload import MAX_UPLOAD_BYTES, check_upload
 from . import preview
-from .routes import E, _owned, bp
+from .blueprint import E, bp, owned
 
 PREVIEW_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -243,8 +244,7 @@ def _preview(evaluation: Evaluation, definition: Definition, kind: str, content_
     the researcher's own language."""
     if lang not in definition.languages or not 1 <= number <= len(definition.sections):
         abort(404)
-    g.preview_language = lang
-    g.definition = definition
+    show_participant(definition=definition, language=lang)
     section = definition.sections[number - 1]
     step = (preview.submit(definition, section) if request.method == "POST"
             else preview.shown(section, {}, {}))
@@ -337,7 +337,7 @@ def questionnaire_move_campaign(evaluation: Evaluation, content_hash: str, campa
                                 ) -> HttpResponse:
     """Move a campaign to this version: new responses use it, existing ones keep theirs."""
     version = _version(content_hash)
-    campaign = _owned(Campaign, campaign_id, evaluation)
+    campaign = owned(Campaign, campaign_id, evaluation)
     if campaign.version.questionnaire_id != version.questionnaire_id:
         abort(400)
     if not ActionForm().validate_on_submit():
