@@ -31,18 +31,18 @@ class CsvOptions:
 def csv_wide(export: Export, options: CsvOptions = CsvOptions(),
              on_rows: Progress | None = None) -> Iterator[bytes]:
     """One row per response; ``on_rows`` is told the responses written after each chunk."""
-    return _chunks(export.header, text_rows(export, options.lang), options, on_rows)
+    return csv_chunks(export.header, text_rows(export, options.lang), options, on_rows)
 
 
 def csv_long(export: Export, options: CsvOptions = CsvOptions(),
              on_rows: Progress | None = None) -> Iterator[bytes]:
     """One row per answered cell; ``on_rows`` is told the rows written after each chunk."""
-    return _chunks(["response_id", "item", "value"], long_rows(export, options.lang), options,
-                   on_rows)
+    return csv_chunks(["response_id", "item", "value"], long_rows(export, options.lang), options,
+                      on_rows)
 
 
-def _chunks(header: list[str], rows: Iterable[list[Any]], options: CsvOptions,
-            on_rows: Progress | None = None) -> Iterator[bytes]:
+def csv_chunks(header: list[str], rows: Iterable[list[Any]], options: CsvOptions,
+                on_rows: Progress | None = None) -> Iterator[bytes]:
     """The header, then ``CHUNK_ROWS`` rows at a time, as UTF-8 bytes."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=options.separator, lineterminator="\r\n")

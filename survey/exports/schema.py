@@ -190,7 +190,7 @@ def build_schema(versions: Sequence[StoredVersion]) -> Schema:
         definition = version.definition
         scalar = set()  # columns whose type, in this version, stores one number, code or date
         for item in definition.items():
-            for entry in item.kind.codebook(item, definition.roster(item)):
+            for entry in item.itemtype.codebook(item, definition.roster(item)):
                 entries[entry["code"]] = _merge(entries.get(entry["code"]), entry)
                 if entry.get("type") in SCALAR_TYPES:
                     scalar.add(entry["code"])
@@ -254,7 +254,7 @@ def _plan(version: StoredVersion, position: Mapping[str, int], checked: tuple[in
     keys = [ABSENT] * len(position)
     computed = []
     for item in version.definition.items():
-        kind = item.kind
+        kind = item.itemtype
         columns = kind.data_columns(item)
         # The default ``data_values`` reads each column as a stored key: the fast path. A
         # type that overrides it computes its own cells (asked, never switched on by name).
