@@ -15,7 +15,12 @@ the wide CSV export is timed:
   route needs a signed-in member and an evaluation, so the bench mounts the same ``csv_wide``
   generator on a route of its own, in the app.
 
-Then XLSX and SPSS for 100,000 responses x 60 items (SQLite). Each figure is wall-clock seconds,
+Then CSV, XLSX and SPSS for 100,000 responses x 60 items. Before the exports of each size, the
+floor: the same rows dumped by the database's own means (PostgreSQL's ``COPY``, SQLite's rows
+through the C csv writer), answers as stored JSON text; each export says how many times the
+floor it took. On PostgreSQL the tables are analysed after the bulk load and the export query's
+plan is printed (it should read ``response`` through an index in id order, never sort).
+Each figure is wall-clock seconds,
 the CPU seconds of the process doing the export (less sensitive than wall-clock time to other
 jobs on a shared machine) and its peak memory (max RSS, interpreter and libraries included).
 """
@@ -105,7 +110,7 @@ def answers_pool(definition, size: int = 500) -> list[dict]:  # noqa: ANN001
 def fill(url: str, items: int, total: int, code: str) -> None:
     """Bring the database to ``total`` completed responses to the questionnaire ``code``."""
     from flask_migrate import upgrade
-    from sqlalchemy import func, insert, select
+    from sqlalchemy import func, insert, select, text
 
     from survey import create_app
     from survey.extensions import db
@@ -131,6 +136,9 @@ def fill(url: str, items: int, total: int, code: str) -> None:
                     for n in range(start, min(total, start + batch))]
             db.session.execute(insert(Response.__table__), rows)
             db.session.commit()
+        if db.engine.dialect.name == "postgresql":  # statistics for the planner after a bulk load
+            db.session.execute(text("ANALYZE response"))
+            db.session.commit()
         db.engine.dispose()
 
 
@@ -151,6 +159,75 @@ def child_cli(url: str, args: list[str]) -> None:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps({"seconds": seconds, "cpu": time.process_time() - cpu,
                           "peak_mb": peak}), file=sys.stderr)
+
+
+RAW_QUERY = ("SELECT r.id, r.version_id, r.status, r.language, CAST(r.answers AS TEXT), "
+             "r.started_at, r.completed_at, r.campaign_id, r.panel_hash FROM response r "
+             "JOIN questionnaire_version v ON v.id = r.version_id "
+             "JOIN questionnaire q ON q.id = v.questionnaire_id "
+             "WHERE q.code = '{code}' AND r.status = 'completed' ORDER BY r.id")
+
+
+def child_raw(url: str, code: str, out: str) -> None:
+    """The floor: the same rows as the export reads, dumped by the database's own means to a
+    CSV file (PostgreSQL's ``COPY ... TO STDOUT``; SQLite's rows through the C csv writer),
+    answers left as stored JSON text."""
+    import csv
+
+    from sqlalchemy.engine import make_url
+
+    from survey.config import normalise_database_url
+
+    query = RAW_QUERY.format(code=code)
+    started, cpu = time.perf_counter(), time.process_time()
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        connection = sqlite3.connect(make_url(url).database)
+        with open(out, "w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerows(connection.execute(query))
+        connection.close()
+    else:
+        import psycopg
+
+        address = make_url(normalise_database_url(url)).set(drivername="postgresql")
+        with psycopg.connect(address.render_as_string(hide_password=False)) as connection, \
+                open(out, "wb") as handle, \
+                connection.cursor().copy(f"COPY ({query}) TO STDOUT WITH CSV") as copy:
+            for piece in copy:
+                handle.write(piece)
+    print(json.dumps({"seconds": time.perf_counter() - started,
+                      "cpu": time.process_time() - cpu,
+                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}),
+          file=sys.stderr)
+
+
+def measure_raw(url: str, code: str, out: Path) -> dict:
+    done = subprocess.run([sys.executable, __file__, "--child-raw", url, code, str(out)],
+                          capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise SystemExit(done.stderr)
+    return json.loads(done.stderr.strip().splitlines()[-1])
+
+
+def export_plan(url: str, code: str) -> str:
+    """PostgreSQL's plan of the export's query (``survey.exports.source``), first lines."""
+    from sqlalchemy import text
+    from sqlalchemy.dialects import postgresql
+
+    from survey import create_app
+    from survey.exports.source import Selection, export_query, stored_versions
+    from survey.extensions import db
+
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
+    with app.app_context():
+        ids = [v.id for v in stored_versions(code)]
+        statement = export_query(Selection(code), ids)
+        sql = str(statement.compile(dialect=postgresql.dialect(),
+                                    compile_kwargs={"literal_binds": True}))
+        plan = [row[0] for row in db.session.execute(text(f"EXPLAIN {sql}"))]
+        db.engine.dispose()
+    return " / ".join(line.strip() for line in plan[:3])
 
 
 def measure_cli(url: str, args: list[str]) -> dict:
@@ -221,14 +298,16 @@ def measure_http(url: str, code: str) -> dict:
         try:
             wait_for(port, log)
             started, cpu = time.perf_counter(), worker_cpu(server.pid)
-            size = 0
+            size, first = 0, None
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/{code}.csv",
                                         timeout=600) as body:
-                while piece := body.read(65536):
+                while piece := body.read1(65536):
+                    if first is None:
+                        first = time.perf_counter() - started
                     size += len(piece)
             seconds = time.perf_counter() - started
             return {"seconds": seconds, "cpu": worker_cpu(server.pid) - cpu,
-                    "peak_mb": worker_peak(server.pid), "bytes": size}
+                    "peak_mb": worker_peak(server.pid), "bytes": size, "first_byte": first}
         finally:
             server.terminate()
             server.wait()
@@ -248,8 +327,14 @@ def wait_for(port: int, log) -> None:  # noqa: ANN001
     raise SystemExit(f"the server did not start: {log.read()[-3000:].decode()}")
 
 
-def line(label: str, result: dict) -> None:
+def line(label: str, result: dict, floor: float | None = None) -> None:
     extra = f", {result['bytes'] / 1e6:.0f} MB sent" if "bytes" in result else ""
+    if result.get("first_byte") is not None:
+        extra += f", first byte {result['first_byte']:.2f} s"
+    if "file_mb" in result:
+        extra += f", file {result['file_mb']:.0f} MB"
+    if floor:
+        extra += f", {result['seconds'] / floor:.1f} x the raw dump"
     print(f"  {label:<30} {result['seconds']:7.1f} s (CPU {result['cpu']:5.1f} s)  "
           f"peak {result['peak_mb']:6.0f} MB{extra}", flush=True)
 
@@ -257,6 +342,9 @@ def line(label: str, result: dict) -> None:
 def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--child-cli":
         child_cli(sys.argv[2], sys.argv[3:])
+        return
+    if len(sys.argv) > 2 and sys.argv[1] == "--child-raw":
+        child_raw(*sys.argv[2:5])
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
@@ -278,20 +366,29 @@ def main() -> None:
                     fill(url, args.items, size, "bench500")
                     print(f"{kind}, {size:,} responses x {args.items} items "
                           f"(filled in {time.perf_counter() - started:.0f} s):", flush=True)
+                    if kind == "postgresql":
+                        print(f"  plan: {export_plan(url, 'bench500')}", flush=True)
+                    raw = measure_raw(url, "bench500", work / "raw.csv")
+                    line("raw dump (the floor)", raw)
                     out = work / "export.csv"
                     line("wide CSV, CLI", measure_cli(url, ["responses", "bench500", "--out",
-                                                            str(out)]))
+                                                            str(out)]), raw["seconds"])
                     print(f"  {'':<34} {out.stat().st_size / 1e6:.0f} MB written", flush=True)
                     if not args.skip_http:
-                        line("wide CSV, streamed over HTTP", measure_http(url, "bench500"))
-                if kind == "sqlite" and not args.skip_xlsx_sav:
+                        line("wide CSV, streamed over HTTP", measure_http(url, "bench500"),
+                             raw["seconds"])
+                if not args.skip_xlsx_sav:
                     fill(url, args.wide_items, args.wide_size, "bench60")
                     print(f"{kind}, {args.wide_size:,} responses x {args.wide_items} items:",
                           flush=True)
+                    raw = measure_raw(url, "bench60", work / "raw60.csv")
+                    line("raw dump (the floor)", raw)
                     for fmt in ("csv", "xlsx", "sav"):
-                        line(f"{fmt}, CLI", measure_cli(url, [
-                            "responses", "bench60", "--format", fmt, "--out",
-                            str(work / f"export60.{fmt}")]))
+                        target = work / f"export60.{fmt}"
+                        result = measure_cli(url, ["responses", "bench60", "--format", fmt,
+                                                   "--out", str(target)])
+                        result["file_mb"] = target.stat().st_size / 1e6
+                        line(f"{fmt}, CLI", result, raw["seconds"])
             finally:
                 drop()
     finally:

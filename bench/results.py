@@ -8,15 +8,20 @@ collects ``--size`` completed responses to the bundled patients' questionnaire (
 equity descriptors answered at random) through 8 campaigns. Then an evaluator opens its results
 page through the app (Flask's test client, in this process: no network): the first request
 computes the indicators (cold), the next ``--warm`` ones find them in the cache (warm); then
-the same with a wave filter. Each figure is wall-clock seconds of one request.
+the same with a wave filter, and once more after a participant completes one more response (the
+data revision changes: the first view after new answers). Each figure is wall-clock seconds of
+one request. Last, ``survey.results.services.compute_results`` alone for the whole evaluation in
+a fresh process: its time and the process's peak memory (interpreter and libraries included).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -101,17 +106,63 @@ def measure(url: str, evaluation: int, user: int, query: str, warm: int) -> list
         ident = db.session.get(User, user).get_id()
     with client.session_transaction() as session:
         session["_user_id"], session["_fresh"] = ident, True
-    times = []
-    for _ in range(1 + warm):
+    def view() -> float:
         started = time.perf_counter()
         response = client.get(f"/results/e/{evaluation}{query}")
-        times.append(time.perf_counter() - started)
         if response.status_code != 200:
             raise SystemExit(f"status {response.status_code}")
+        return time.perf_counter() - started
+
+    times = [view() for _ in range(1 + warm)]
+    with app.app_context():  # a participant completes a response: the data revision changes
+        one_more_response(evaluation)
+    times.append(view())
     return times
 
 
+def one_more_response(evaluation: int) -> None:
+    from sqlalchemy import insert, select
+
+    from survey.extensions import db
+    from survey.models import Campaign, Response
+    from survey.models.types import utcnow
+
+    campaign, version = db.session.execute(
+        select(Campaign.id, Campaign.version_id).where(Campaign.evaluation_id == evaluation)
+        .order_by(Campaign.id.desc()).limit(1)).one()
+    now, serial = utcnow(), time.time_ns()
+    db.session.execute(insert(Response.__table__), [{
+        "version_id": version, "campaign_id": campaign, "status": "completed",
+        "language": "fr", "answers": {}, "drafts": {}, "revision": 0,
+        "resume_hash": f"new{serial:061d}", "start_hash": f"new{serial:061d}",
+        "started_at": now, "updated_at": now, "completed_at": now}])
+    db.session.commit()
+
+
+def child_compute(url: str, evaluation: int) -> None:
+    """Compute the results of the whole evaluation once in this process (no page): its time
+    and this process's peak memory."""
+    import json
+
+    from survey import create_app
+    from survey.extensions import db
+    from survey.models import Evaluation
+    from survey.results.services import Filters, compute_results
+
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
+    with app.app_context():
+        chosen = db.session.get(Evaluation, evaluation)
+        started, cpu = time.perf_counter(), time.process_time()
+        compute_results(Filters().selection("patients", chosen), min_group=5)
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak}))
+
+
 def main() -> None:
+    if len(sys.argv) > 3 and sys.argv[1] == "--child-compute":
+        child_compute(sys.argv[2], int(sys.argv[3]))
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"],
@@ -128,9 +179,19 @@ def main() -> None:
                 print(f"{kind}, {args.size:,} responses (filled in "
                       f"{time.perf_counter() - started:.0f} s):", flush=True)
                 for name, query in (("all responses", ""), ("wave T1", f"?wave={wave}")):
-                    cold, *warm = measure(url, evaluation, user, query, args.warm)
+                    cold, *warm, after = measure(url, evaluation, user, query, args.warm)
                     print(f"  {name:<14} cold {cold:6.2f} s   warm "
-                          + " ".join(f"{t:.2f}" for t in warm) + " s", flush=True)
+                          + " ".join(f"{t:.2f}" for t in warm)
+                          + f" s   after a new response {after:.2f} s", flush=True)
+                done = subprocess.run([sys.executable, __file__, "--child-compute", url,
+                                       str(evaluation)], capture_output=True, text=True,
+                                      cwd=ROOT)
+                if done.returncode != 0:
+                    raise SystemExit(done.stderr)
+                alone = json.loads(done.stdout.strip().splitlines()[-1])
+                print(f"  compute_results alone, fresh process: {alone['seconds']:.2f} s "
+                      f"(CPU {alone['cpu']:.2f} s), process peak {alone['peak_mb']:.0f} MB",
+                      flush=True)
             finally:
                 drop()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -24,15 +25,50 @@ def analysis_frame(export: Export, set_aside: list[tuple[str, str]] | None = Non
                    ) -> tuple[pd.DataFrame, Codebook]:
     """The checked tidy frame of the export and its codebook (``analysis.loading.prepare``);
     with ``set_aside``, columns that do not match the codebook are left out and listed there
-    instead of refusing everything."""
+    instead of refusing everything.
+
+    The raw frame is built a column at a time from batches of rows, and every column holds one
+    text object per distinct value (a likert column of 100,000 answers holds five)."""
     header = export.header
     columns: list[list[str]] = [[] for _ in header]
+    texts = [TextMemo() for _ in header]
+    batch: list[list[Any]] = []
     for record in export.records():
-        for n, value in enumerate(record):
-            columns[n].append(plain_text(value))
+        batch.append(record)
+        if len(batch) >= FRAME_BATCH:
+            _extend(columns, texts, batch)
+            batch.clear()
+    _extend(columns, texts, batch)
+    del texts, batch
     raw = pd.DataFrame(dict(zip(header, columns, strict=True)), dtype=object)
+    del columns
     codebook = parse_codebook(export.schema.codebook())
     return prepare(raw, codebook, set_aside=set_aside), codebook
+
+
+FRAME_BATCH = 2000  # rows turned into columns at a time
+
+
+class TextMemo(dict):
+    """``plain_text`` of the cells of one column, computed once per distinct value (a column
+    holds numbers of one type, codes or text: never both ``1`` and ``True``, which a dict
+    takes for one key)."""
+
+    def __missing__(self, value: Any) -> str:
+        text = self[value] = plain_text(value)
+        return text
+
+
+def _extend(columns: list[list[str]], texts: list[TextMemo], batch: list[list[Any]]) -> None:
+    if not batch:
+        return
+    for values, memo, cells in zip(columns, texts, zip(*batch, strict=True), strict=True):
+        start = len(values)
+        try:
+            values.extend(map(memo.__getitem__, cells))
+        except TypeError:  # several codes (a list) or rated nominations: not hashable
+            del values[start:]
+            values.extend(map(plain_text, cells))
 
 
 def analysis_frame_where(export: Export, only: tuple[str, str] | None = None,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import orjson
-from sqlalchemy import Text, cast, select
+from sqlalchemy import Select, Text, cast, select
 
 from ..extensions import db
 from ..models import Campaign, Questionnaire, QuestionnaireVersion, Response
@@ -84,19 +84,24 @@ def questionnaire_codes() -> list[str]:
     return list(db.session.scalars(select(Questionnaire.code).order_by(Questionnaire.code)))
 
 
+def export_query(selection: Selection, version_ids: list[int]) -> Select:
+    """The selected responses' exported columns in id order. ``yield_per`` streams it through
+    a server-side cursor (PostgreSQL) and the primary key's order lets the database send the
+    first rows at once (an index scan, no sort)."""
+    return (select(Response.id, Response.version_id, Response.status, Response.language,
+                   cast(Response.answers, Text), Response.started_at, Response.completed_at,
+                   Response.campaign_id, Response.panel_hash)
+            .where(*selection.where(version_ids))
+            .order_by(Response.id))
+
+
 def response_rows(selection: Selection, version_ids: list[int], batch: int = BATCH
                   ) -> Iterator[ResponseRow]:
     """The selected responses in id order, ``batch`` rows in memory at a time.
 
     Answers arrive as JSON text and are decoded one row at a time with orjson (three times
     faster than the standard library's decoder, which dominated the time of large exports)."""
-    query = (
-        select(Response.id, Response.version_id, Response.status, Response.language,
-               cast(Response.answers, Text), Response.started_at, Response.completed_at,
-               Response.campaign_id, Response.panel_hash)
-        .where(*selection.where(version_ids))
-        .order_by(Response.id)
-        .execution_options(yield_per=batch))
+    query = export_query(selection, version_ids).execution_options(yield_per=batch)
     loads = orjson.loads
     for id_, version_id, status, language, answers, started, completed, campaign, panel in (
             db.session.execute(query)):
@@ -112,4 +117,4 @@ def count_rows(selection: Selection, version_ids: list[int]) -> int:
 
 
 __all__ = ["CampaignContext", "ResponseRow", "Selection", "UnknownQuestionnaire",
-           "count_rows", "questionnaire_codes", "response_rows", "stored_versions"]
+           "count_rows", "export_query", "questionnaire_codes", "response_rows", "stored_versions"]

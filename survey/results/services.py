@@ -159,25 +159,44 @@ class Computed:
     count: int  # selected responses (after the equity filter)
 
 
+def compute_results(selection: Selection, min_group: int,
+                    equity: tuple[str, str] | None = None,
+                    comparison_sites: tuple[str, ...] = (),
+                    export: Export | None = None) -> Computed:
+    """The indicators of the selected responses (with ``equity``, of those that gave that
+    answer), as the results page shows them, from the database's current data. A plain
+    function (no request, no cache), so a background job can run it as well as a page."""
+    export = export if export is not None else Export.of(selection)
+    set_aside: list[tuple[str, str]] = []
+    frame, codebook = analysis_frame_where(export, equity, set_aside)
+    if frame.empty:
+        return Computed(None, 0)
+    computed = compute_indicators(frame, codebook, min_group=min_group,
+                                  comparison_sites=comparison_sites)
+    return Computed(with_set_aside(computed, set_aside), len(frame))
+
+
+def results_key(selection: Selection, min_group: int, equity: tuple[str, str] | None = None,
+                comparison_sites: tuple[str, ...] = (), export: Export | None = None
+                ) -> tuple:
+    """What the indicators of a selection depend on, the data revision included: the key they
+    are cached under."""
+    export = export if export is not None else Export.of(selection)
+    return (selection, min_group, equity, comparison_sites, revision(selection, export))
+
+
 def cached_indicators(selection: Selection, min_group: int,
                       equity: tuple[str, str] | None = None,
                       comparison_sites: tuple[str, ...] = ()) -> tuple[Computed, tuple]:
     """The indicators of a selection, computed once per data revision; and the cache key they
     were found under (the key of anything derived from them)."""
     export = Export.of(selection)
-    current = revision(selection, export)
-    key = (selection, min_group, equity, comparison_sites, current)
+    key = results_key(selection, min_group, equity, comparison_sites, export)
 
     def compute() -> Computed:
-        if not current[0]:
+        if not key[-1][0]:  # no selected response
             return Computed(None, 0)
-        set_aside: list[tuple[str, str]] = []
-        frame, codebook = analysis_frame_where(export, equity, set_aside)
-        if frame.empty:
-            return Computed(None, 0)
-        return Computed(with_set_aside(compute_indicators(
-            frame, codebook, min_group=min_group, comparison_sites=comparison_sites),
-            set_aside), len(frame))
+        return compute_results(selection, min_group, equity, comparison_sites, export)
 
     return _cache.get(key, compute), key
 
