@@ -118,7 +118,7 @@ def test_a_plain_bilingual_xlsform_becomes_a_definition_through_the_registry():
     assert age.constraint.source == ". >= 18 and . < 120"
     assert age.constraint_message["en"]  # a standard message where the form has none
     grid = d.item("grid")
-    assert [r.code for r in grid.rows] == ["listens", "explains", "hurries_r"]
+    assert [r.code for r in grid.settings.rows] == ["listens", "explains", "hurries_r"]
     assert [c.code for c in grid.choices] == [1, 2, 3]
     assert [c.code for c in d.item("main").choices][-1] == "other"
     assert d.item("main_other").relevant.source == "selected(${main}, 'other')"
@@ -157,7 +157,8 @@ def test_every_problem_is_placed_at_its_cell():
     (["image", "photo", "Photo", "Photo"], "photos"),
     (["barcode", "code", "Code", "Code"], "barcodes"),
     (["calculate", "total", None, None], "calculations are not evaluated"),
-    (["select_one_from_file places.csv", "place", "Lieu", "Place"], "choices from a file"),
+    (["select_one_from_file places.csv", "place", "Lieu", "Place"],
+     "upload a ZIP file holding the XLSForm and places.csv"),
     (["time", "when", "Quand", "When"], "times of day"),
 ])
 def test_unsupported_features_are_refused_with_their_row_and_reason(row, reason):

@@ -23,10 +23,10 @@ IMPORTED = {
 # file -> a reason that must be among its problems
 REFUSED = {
     "pyxform__ODKValidateWarnings.xlsx": "phone numbers",
-    "pyxform__UCL_Biomass_Plot_Form.xlsx": "choices from a file",
+    "pyxform__UCL_Biomass_Plot_Form.xlsx": "a ZIP file holding the XLSForm and UCL_regions.csv",
     "pyxform__attribute_columns_test.xlsx": "pictures in questions",
     "pyxform__bad_calc.xlsx": "calculations are not evaluated",
-    "pyxform__case_insensitivity.xlsx": "external choices",
+    "pyxform__case_insensitivity.xlsx": "cascading selects",
     "pyxform__choice_filter_test.xlsx": "cascading selects",
     "pyxform__duplicate_columns.xlsx": "Duplicate column header",
     "pyxform__flat_xlsform_test.xlsx": "pictures in questions",
@@ -47,7 +47,7 @@ REFUSED = {
     "xlsform2qgis__survey_flooding_rapid_assessment.xlsx": "cannot tell the language",
     "xlsform2qgis__survey_household_water.xlsx": "photos cannot be collected",
     "xlsform2qgis__survey_individual_assistance_pda.xlsx": "cannot tell the language",
-    "xlsformoffline__external-itemsets.xlsx": "external choices",
+    "xlsformoffline__external-itemsets.xlsx": "cascading selects",
     "xlsformoffline__pyxform-error.xlsx": "'textX' is not an XLSForm type",
     "xlsformoffline__validate-error.xlsx": "calculations are not evaluated",
 }

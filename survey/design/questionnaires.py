@@ -20,7 +20,7 @@ from .. import audit
 from ..auth.forms import ActionForm
 from ..auth.permissions import MANAGE, VIEW, member
 from ..context import show as show_participant
-from ..extensions import db
+from ..extensions import csrf, db
 from ..language import language_in_url
 from ..models import Campaign, Evaluation, Questionnaire, QuestionnaireDraft, QuestionnaireVersion
 from ..participate.rendering import section_items
@@ -33,7 +33,7 @@ from ..versions import store_definition
 from ..versions.answered import StoredAnswers
 from ..versions.diff import MESSAGES, WARNINGS, Change, diff
 from ..versions.drafts import drafts_of, drop_draft, find_draft, save_draft
-from ..versions.upload import check_upload
+from ..versions.upload import MAX_UPLOAD_BYTES, check_upload
 from . import preview
 from .blueprint import E, bp, owned
 
@@ -47,7 +47,8 @@ REQUIRED_STATES = {"required": _("required"), "optional": _("optional")}
 
 
 class UploadForm(FlaskForm):
-    file = FileField(_("YAML definition or XLSForm (.xlsx)"), validators=[FileRequired()])
+    file = FileField(_("YAML definition, XLSForm (.xlsx) or ZIP with an XLSForm and its media"),
+                     validators=[FileRequired()])
 
 
 
@@ -93,12 +94,15 @@ def questionnaires(evaluation: Evaluation) -> str:
 @bp.post(Q + "/upload")
 @member(MANAGE)
 def questionnaire_upload(evaluation: Evaluation) -> HttpResponse | tuple[str, int]:
+    # A ZIP with its media is larger than a page of answers (the app-wide limit): the body is
+    # read here, after the membership check, and the form checks its CSRF token itself.
+    request.max_content_length = MAX_UPLOAD_BYTES + 64 * 1024
     form = UploadForm()
     if not form.validate_on_submit():
         return render_template("design/upload_report.html", evaluation=evaluation,
                                report=None, form=form), 400
     upload = form.file.data
-    report = check_upload(upload.filename, upload.read(5 * 1024 * 1024 + 1))
+    report = check_upload(upload.filename, upload.read(MAX_UPLOAD_BYTES + 1))
     if not report.ok:
         return render_template("design/upload_report.html", evaluation=evaluation,
                                report=report, form=UploadForm()), 422
@@ -111,6 +115,9 @@ def questionnaire_upload(evaluation: Evaluation) -> HttpResponse | tuple[str, in
                  content_hash=draft.content_hash)
     return redirect(url_for("design.questionnaire_draft", evaluation_id=evaluation.id,
                             content_hash=draft.content_hash))
+
+
+csrf.exempt(questionnaire_upload)  # UploadForm.validate_on_submit checks the token
 
 
 @bp.get(Q + "/drafts/<content_hash>")

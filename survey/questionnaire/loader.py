@@ -210,7 +210,7 @@ class _Builder(ChoiceReader, LogicReader, ScaleReader):
             "relevant": self.expression(entry, (*path, "relevant"), allow_dot=False),
         }
         fields.update(self.constraint(entry, path, code))
-        fields.update(item_type.read(self, entry, path, code))
+        fields["settings"] = item_type.read(self, entry, path, code)
         item = Item(**fields)
         self.check_item(item, path)
         return item
@@ -238,7 +238,7 @@ class _Builder(ChoiceReader, LogicReader, ScaleReader):
         return {"constraint": constraint, "constraint_message": message}
 
     def check_item(self, item: Item, path: Path) -> None:
-        item.kind.check(self, item, path)
+        item.itemtype.check(self, item, path)
         if item.equity:
             if item.required:
                 self.problem((*path, "required"), msg("equity descriptor '%(code)s' must stay "
@@ -246,4 +246,3 @@ class _Builder(ChoiceReader, LogicReader, ScaleReader):
             if "prefer_not" not in item.special:
                 self.problem((*path, "special"), msg("equity descriptor '%(code)s' must offer "
                                                      "special: [prefer_not]", code=item.code))
-

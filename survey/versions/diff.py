@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..questionnaire import Choice, Definition, Item
+from ..questionnaire.itemtypes.base import setting_changes, shown
 from ..questionnaire.messages import N_
 
 # The one wording of every change: English here (the command line), translated where a page
@@ -40,6 +41,8 @@ MESSAGES = {
     "item_required": N_("Item '%(code)s' is now %(state)s."),
     "item_special": N_("The special answers of item '%(code)s' changed: %(old)s -> %(new)s."),
     "item_limits": N_("The limits of item '%(code)s' changed (%(what)s: %(old)s -> %(new)s)."),
+    "item_setting": N_("The setting '%(what)s' of item '%(code)s' changed: %(old)s -> "
+                       "%(new)s."),
     "choice_added": N_("Choice '%(choice)s' added to item '%(code)s'."),
     "choice_removed": N_("Choice '%(choice)s' removed from item '%(code)s' (answers with it "
                           "stay in older responses)."),
@@ -69,6 +72,9 @@ WARNINGS = {
     "scale": N_("scores of scale '%(scale)s' are computed differently in the two versions"),
     "choices_scale": N_("scores of scale %(scales)s may not compare across waves"),
 }
+
+
+LIMITS = ("minimum", "maximum", "max_choices", "max_length")  # worded as the item's limits
 
 
 class Answers(Protocol):
@@ -217,12 +223,21 @@ class _Diff:
                      state="required" if new.required else "optional")
         if old.special != new.special:
             self.add("item_special", code=code, old=words(old.special), new=words(new.special))
-        for what in ("minimum", "maximum", "max_choices", "max_length"):
-            if getattr(old, what) != getattr(new, what):
-                self.add("item_limits", code=code, what=what, old=getattr(old, what),
-                         new=getattr(new, what))
-        self.choices(old, new)
-        self.rows(old, new)
+        # every setting the item's type declares: its type says what differs
+        same_type = old.type == new.type
+        changed = (new.itemtype.changes(old, new) if same_type
+                   else setting_changes(old.settings, new.settings))
+        for change in changed:
+            if change.what == "choices":
+                self.choices(old, new)
+            elif change.what == "rows":
+                self.rows(old, new)
+            elif change.what in LIMITS:
+                self.add("item_limits", code=code, what=change.what, old=change.old,
+                         new=change.new)
+            elif same_type:
+                self.add("item_setting", code=code, what=change.what, old=shown(change.old),
+                         new=shown(change.new))
 
     def choices(self, old: Item, new: Item) -> None:
         code = new.code
@@ -257,8 +272,8 @@ class _Diff:
         return "choices_scale" if scales else None
 
     def rows(self, old: Item, new: Item) -> None:
-        before = {r.key: r for r in old.rows}
-        after = {r.key: r for r in new.rows}
+        before = {r.key: r for r in getattr(old.settings, "rows", ())}
+        after = {r.key: r for r in getattr(new.settings, "rows", ())}
         for key, row in after.items():
             if key not in before:
                 self.add("row_added", code=new.code, row=key)

@@ -49,7 +49,7 @@ class ScaleReader(BaseReader):
             if item is None:
                 self.problem((*path, "items"), msg("scale '%(code)s' names '%(name)s', an "
                                                    "unknown item", code=code, name=name))
-            elif item.type not in ("likert", "matrix"):
+            elif not item.itemtype.scored:
                 self.problem((*path, "items"), msg(
                     "scale '%(code)s' names '%(name)s', a %(type)s item: scales take likert "
                     "items and matrix rows", code=code, name=name, type=item.type))

@@ -30,9 +30,12 @@ class ReaderBase:
     readers of each concern (languages, codes, choices, settings, items, groups, scales) are
     mixed into :class:`.reading.Reader` and share this state."""
 
-    def __init__(self, workbook: Workbook, name: str) -> None:
+    def __init__(self, workbook: Workbook, name: str,
+                 files: Mapping[str, bytes] | None = None) -> None:
         self.book = workbook
         self.name = name
+        self.files = dict(files or {})  # a ZIP upload's files by base name (media, CSV)
+        self.loaded_files: dict[str, str] = {}  # file (or external list) -> its list name
         self.out = Converted(data={})
         self.languages: list[str] = []
         self.default_code: str | None = None
