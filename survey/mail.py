@@ -242,7 +242,7 @@ def deliver_queued(app: Flask | None = None, limit: int = 500) -> QueueReport:
         db.session.commit()
         if claimed:
             _deliver_one(db.session.get(QueuedMail, due.id), app, report)
-    db.session.rollback()
+    db.session.commit()  # ends the last read
     return report
 
 
