@@ -157,7 +157,8 @@ def questionnaire_upload(evaluation: Evaluation) -> HttpResponse | tuple[str, in
     if not report.ok:
         return render_template("design/upload_report.html", evaluation=evaluation,
                                report=report, form=UploadForm()), 422
-    draft = save_draft(evaluation.id, report.definition, report.name, report.notes)
+    draft = save_draft(evaluation.id, report.definition, report.name, report.notes,
+                       report.media.values())
     if report.notes:
         flash(ngettext("%(num)s note on the conversion: see below.",
                        "%(num)s notes on the conversion: see below.", len(report.notes)))

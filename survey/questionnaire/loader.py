@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
 
-from . import expressions
+from . import expressions, media
 from .itemtypes import TYPES
 from .messages import N_, Text, msg, words
 from .model import AUDIENCES, SPECIAL_ANSWERS, Choice, Definition, Expression, Item, Scale, Section
@@ -32,7 +32,7 @@ TOP_KEYS = {
 SECTION_KEYS = {"code", "title", "intro", "relevant", "items"}
 COMMON_ITEM_KEYS = {
     "code", "type", "text", "help", "required", "special", "relevant", "constraint",
-    "constraint_message", "equity",
+    "constraint_message", "equity", "image", "audio",
 }
 SCALE_KEYS = {"code", "items", "reverse", "points", "min_answered", "construct", "reference"}
 
@@ -420,12 +420,36 @@ class _Builder:
             "equity": self.flag(entry, path, "equity"),
             "special": self.special(entry, path),
             "relevant": self.expression(entry, (*path, "relevant"), allow_dot=False),
+            "image": self.media(entry, path, "image"),
+            "audio": self.media(entry, path, "audio"),
         }
         fields.update(self.constraint(entry, path, code))
         fields.update(item_type.read(self, entry, path, code))
         item = Item(**fields)
         self.check_item(item, path)
         return item
+
+    def media(self, entry: dict, path: Path, key: str) -> dict[str, str] | None:
+        """A picture or sound per language: stored names (``survey.questionnaire.media``),
+        written by the XLSForm reader from a ZIP's files; any language may lack one."""
+        value = entry.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, dict) or not value:
+            self.problem((*path, key), msg("'%(key)s' must map languages to stored file "
+                                           "names", key=key))
+            return None
+        result = {}
+        for lang, name in value.items():
+            size = media.size_of(str(name))
+            if lang not in self.languages or media.content_type(str(name)) is None or \
+                    (key == "image") != (size is not None):
+                self.problem((*path, key, lang), msg("'%(name)s' is not a stored %(key)s of "
+                                                     "the questionnaire's languages",
+                                                     name=str(name)[:80], key=key))
+                continue
+            result[str(lang)] = str(name)
+        return result or None
 
     def flag(self, entry: dict, path: Path, key: str) -> bool:
         value = entry.get(key, False)

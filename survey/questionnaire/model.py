@@ -54,6 +54,8 @@ class Item:
     constraint: Expression | None = None
     constraint_message: Text | None = None
     equity: bool = False
+    image: Text | None = None  # language -> stored picture name (questionnaire/media.py)
+    audio: Text | None = None  # language -> stored sound name
     choices: tuple[Choice, ...] = ()
     rows: tuple[Choice, ...] = ()
     minimum: float | str | None = None

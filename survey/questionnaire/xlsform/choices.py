@@ -11,7 +11,7 @@ from ..model import SPECIAL_ANSWERS
 from ..yamlsource import Path
 from .codes import CodeReader
 from .languages import LanguageReader
-from .vocabulary import TYPES_YESNO_LIST, is_number
+from .vocabulary import MEDIA_COLUMNS, TYPES_YESNO_LIST, is_number, split_header
 from .workbook import Sheet
 
 
@@ -41,6 +41,9 @@ class ChoiceReader(CodeReader, LanguageReader):
                 continue
             self.check_columns(sheet, row, index, {"list_name", "name", "label", "anchors"},
                                refuse=True)
+            for header, value in row.items():
+                if split_header(header)[0] in MEDIA_COLUMNS and value and str(value).strip():
+                    self.ignored_columns.setdefault(header, sheet.place(index, header))
             if not list_name or not name:
                 self.refuse(sheet.place(index, "list_name" if not list_name else "name"),
                             msg("a choice needs both a list_name and a name"))
