@@ -424,7 +424,7 @@ class _Builder:
             "audio": self.media(entry, path, "audio"),
         }
         fields.update(self.constraint(entry, path, code))
-        fields.update(item_type.read(self, entry, path, code))
+        fields["settings"] = item_type.read(self, entry, path, code)
         item = Item(**fields)
         self.check_item(item, path)
         return item
@@ -528,7 +528,7 @@ class _Builder:
         return value
 
     def check_item(self, item: Item, path: Path) -> None:
-        item.kind.check(self, item, path)
+        item.itemtype.check(self, item, path)
         if item.equity:
             if item.required:
                 self.problem((*path, "required"), msg("equity descriptor '%(code)s' must stay "
@@ -576,7 +576,7 @@ class _Builder:
             if item is None:
                 self.problem((*path, "items"), msg("scale '%(code)s' names '%(name)s', an "
                                                    "unknown item", code=code, name=name))
-            elif item.type not in ("likert", "matrix"):
+            elif not item.itemtype.scored:
                 self.problem((*path, "items"), msg(
                     "scale '%(code)s' names '%(name)s', a %(type)s item: scales take likert "
                     "items and matrix rows", code=code, name=name, type=item.type))
