@@ -275,7 +275,7 @@ def _preview(evaluation: Evaluation, definition: Definition, kind: str, content_
         page = render_template(
             "design/preview.html", section=step.section, errors=step.errors,
             questions=section_items(definition, step.section, step.values, step.errors,
-                                    definition.roster),
+                                    definition.roster, step.answers),
             number=place[0], total=place[1], is_last=place[2], action=page_url(step.section),
             state=step.sealed, state_field=preview.STATE_FIELD,
             prior=navigation.prior_answers(step.section, step.answers), **context)

@@ -32,7 +32,7 @@ TOP_KEYS = {
 SECTION_KEYS = {"code", "title", "intro", "relevant", "items"}
 COMMON_ITEM_KEYS = {
     "code", "type", "text", "help", "required", "special", "relevant", "constraint",
-    "constraint_message", "equity", "image", "audio",
+    "constraint_message", "equity", "image", "audio", "choice_filter",
 }
 SCALE_KEYS = {"code", "items", "reverse", "points", "min_answered", "construct", "reference"}
 
@@ -305,10 +305,23 @@ class _Builder:
                 self.problem(where, msg("choice code %(code)s appears twice in this list",
                                         code=repr(code)))
             seen.add(str(code))
-            label_source = {k: v for k, v in entry.items() if k != "code"}
+            label_source = {k: v for k, v in entry.items() if k not in ("code", "attributes")}
             label = self.language_map(label_source, where)
-            result.append(Choice(code=code, label=label))
+            result.append(Choice(code=code, label=label,
+                                 attributes=self.attributes(entry, (*where, "attributes"))))
         return tuple(result)
+
+    def attributes(self, entry: dict, path: Path) -> tuple[tuple[str, str], ...]:
+        """A choice's columns for choice_filter: names (codes) to texts or numbers."""
+        value = entry.get("attributes")
+        if value is None:
+            return ()
+        if not isinstance(value, dict) or not all(
+                isinstance(k, str) and CODE_RE.match(k) and isinstance(v, str | int | float)
+                and not isinstance(v, bool) for k, v in value.items()):
+            self.problem(path, msg("'attributes' must map column names to texts or numbers"))
+            return ()
+        return tuple(sorted((k, str(v)) for k, v in value.items()))
 
     def choice_ref(self, item: dict, path: Path, integer: bool = False) -> tuple[Choice, ...]:
         value = item.get("choices")
@@ -420,6 +433,8 @@ class _Builder:
             "equity": self.flag(entry, path, "equity"),
             "special": self.special(entry, path),
             "relevant": self.expression(entry, (*path, "relevant"), allow_dot=False),
+            "choice_filter": self.expression(entry, (*path, "choice_filter"), allow_dot=False,
+                                             choice_names=True),
             "image": self.media(entry, path, "image"),
             "audio": self.media(entry, path, "audio"),
         }
@@ -480,7 +495,8 @@ class _Builder:
                                                             "constraint"))
         return {"constraint": constraint, "constraint_message": message}
 
-    def expression(self, entry: dict, path: Path, allow_dot: bool) -> Expression | None:
+    def expression(self, entry: dict, path: Path, allow_dot: bool,
+                   choice_names: bool = False) -> Expression | None:
         source = entry.get(path[-1])
         if source is None:
             return None
@@ -488,13 +504,15 @@ class _Builder:
             self.problem(path, msg("'%(key)s' must be an expression in quotes", key=path[-1]))
             return None
         try:
-            tree = expressions.parse(source, allow_dot=allow_dot)
+            tree = expressions.parse(source, allow_dot=allow_dot, choice_names=choice_names)
         except expressions.ExpressionError as error:
             self.problem(path, msg("%(key)s \"%(source)s\": %(reason)s (at character "
                                    "%(position)s)", key=path[-1], source=source,
                                    reason=error.text, position=error.position + 1))
             return None
         for name in sorted(expressions.references(tree)):
+            if name.startswith(expressions.CHOICE_PREFIX):
+                continue  # a column of the choice (choice_filter): see check_choice_filter
             if name not in self.columns:
                 later = name in self.codes or self.defined_later(name)
                 template = (N_("%(key)s \"%(source)s\" names ${%(name)s}, an item defined "
@@ -529,6 +547,8 @@ class _Builder:
 
     def check_item(self, item: Item, path: Path) -> None:
         item.itemtype.check(self, item, path)
+        if item.choice_filter is not None:
+            self.check_choice_filter(item, (*path, "choice_filter"))
         if item.equity:
             if item.required:
                 self.problem((*path, "required"), msg("equity descriptor '%(code)s' must stay "
@@ -536,6 +556,23 @@ class _Builder:
             if "prefer_not" not in item.special:
                 self.problem((*path, "special"), msg("equity descriptor '%(code)s' must offer "
                                                      "special: [prefer_not]", code=item.code))
+
+    def check_choice_filter(self, item: Item, path: Path) -> None:
+        """A choice_filter filters an item's own choices by their columns (or ``name``)."""
+        if item.itemtype.name not in ("single", "multiple"):
+            self.problem(path, msg("choice_filter filters the choices of a single or multiple "
+                                   "choice item, not of a %(type)s item", type=item.type))
+            return
+        assert item.choice_filter is not None
+        columns = {"name"} | {key for c in item.choices for key, _v in c.attributes}
+        for name in sorted(expressions.references(item.choice_filter.tree)):
+            column = name.removeprefix(expressions.CHOICE_PREFIX)
+            if name.startswith(expressions.CHOICE_PREFIX) and column not in columns:
+                self.problem(path, msg("choice_filter \"%(source)s\" names '%(column)s', which "
+                                       "is not a column of the choices of '%(code)s' (they "
+                                       "have: %(columns)s)", source=item.choice_filter.source,
+                                       column=column, code=item.code,
+                                       columns=words(*sorted(columns))))
 
     # -- scales ----------------------------------------------------------------------------
 

@@ -181,7 +181,7 @@ class ItemReader(FileChoiceReader, MediaReader):
             else:
                 entry[key] = flag
         for key, column in (("relevant", "relevant"), ("relevant", "relevance"),
-                            ("constraint", "constraint")):
+                            ("constraint", "constraint"), ("choice_filter", "choice_filter")):
             value = self.expression(row.get(column))
             if value is not None:
                 entry[key] = value

@@ -64,8 +64,6 @@ METADATA = {
     "audit": N_("Proximité records no device or person identifiers"),
 }
 REFUSED_COLUMNS = {
-    "choice_filter": N_("choices filtered by earlier answers (cascading selects) cannot be "
-                        "expressed here"),
     "calculation": N_("calculations are not evaluated here"),
     "repeat_count": N_("repeats cannot be expressed here"),
     "trigger": N_("triggers are not supported here"),
@@ -73,7 +71,7 @@ REFUSED_COLUMNS = {
 # Columns read here or by the item types; anything else with a value is listed as ignored.
 SURVEY_COLUMNS = {"type", "name", "label", "hint", "required", "relevant", "relevance",
                   "constraint", "constraint_message", "appearance", "special", "equity",
-                  "anchors"} | {"image", "big-image", "audio", "video", "media"}
+                  "anchors", "choice_filter"} | {"image", "big-image", "audio", "video", "media"}
 MEDIA_COLUMNS = {"image", "big-image", "audio", "video", "media"}
 LANGUAGE_NAMES = {
     "english": "en", "anglais": "en", "french": "fr", "français": "fr", "francais": "fr",
