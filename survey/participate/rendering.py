@@ -49,7 +49,7 @@ def section_items(definition: Definition, section: Section, values: dict[str, li
 
 def _render(definition: Definition, section: Section, values: dict[str, list[str]],
             errors: dict[str, str], rosters: Rosters,
-            offered: Mapping[str, tuple[Choice, ...]]) -> Markup:
+            offered: Mapping[str, tuple[Choice, ...]] | None = None) -> Markup:
     return Markup(render_template(TEMPLATE, definition=definition, section=section,
                                   values=values, errors=errors, rosters=rosters,
-                                  offered=offered))
+                                  offered=offered or {}))
