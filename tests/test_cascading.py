@@ -111,3 +111,14 @@ def test_the_same_page_carries_each_choice_columns_for_the_script(app):
     for code in ("n1", "n2", "s1"):  # all offered without the script, checked on submit
         assert f'value="{code}"' in html
     assert '&#34;@region&#34;: &#34;south&#34;' in html or '"@region": "south"' in html
+
+
+@pytest.mark.parametrize("same_page", [False, True])
+def test_a_cascading_form_downloads_as_xlsform_and_back_with_the_same_content(same_page):
+    from survey.questionnaire import load_text
+    from survey.questionnaire.download import as_xlsform, as_yaml
+
+    first = read_xlsform(form(same_page), "f.xlsx").definition
+    back = read_xlsform(as_xlsform(first), "back.xlsx").definition
+    assert back.content_hash == first.content_hash
+    assert load_text(as_yaml(first)).content_hash == first.content_hash
