@@ -16,6 +16,7 @@ from flask import render_template
 from flask_babel import get_locale
 from markupsafe import Markup
 
+from ..caching import Cache
 from ..questionnaire import Definition, cascading
 from ..questionnaire.answers import Rosters
 from ..questionnaire.model import Choice, Section
@@ -23,7 +24,7 @@ from ..questionnaire.model import Choice, Section
 TEMPLATE = "participate/_section_items.html"
 MAX_ENTRIES = 512  # pages x languages x rosters; a few KB each
 
-_BLANK: dict[tuple[Any, ...], Markup] = {}
+_BLANK: Cache[Markup] = Cache(MAX_ENTRIES)
 
 
 def section_items(definition: Definition, section: Section, values: dict[str, list[str]],
@@ -39,12 +40,7 @@ def section_items(definition: Definition, section: Section, values: dict[str, li
                  if getattr(item.settings, "roster", None) == "campaign"
                  for c in rosters(item)),
            tuple((code, tuple(c.key for c in choices)) for code, choices in offered.items()))
-    html = _BLANK.get(key)
-    if html is None:
-        if len(_BLANK) >= MAX_ENTRIES:
-            _BLANK.clear()
-        html = _BLANK[key] = _render(definition, section, {}, {}, rosters, offered)
-    return html
+    return _BLANK.get(key, lambda: _render(definition, section, {}, {}, rosters, offered))
 
 
 def _render(definition: Definition, section: Section, values: dict[str, list[str]],
