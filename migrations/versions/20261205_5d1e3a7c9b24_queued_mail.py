@@ -2,14 +2,14 @@
 several instances share one queue (``SURVEY_MAIL_QUEUE``). A new, empty table.
 
 Revision ID: 5d1e3a7c9b24
-Revises: 2ebbd9647973
+Revises: d3f5a7b9c1e4
 Create Date: 2026-12-05
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '5d1e3a7c9b24'
-down_revision = '2ebbd9647973'
+down_revision = 'd3f5a7b9c1e4'
 branch_labels = None
 depends_on = None
 
