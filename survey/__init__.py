@@ -15,6 +15,7 @@ from .context import contact
 from .errors import register_errors
 from .extensions import babel, compress, csrf, db, migrate
 from .language import participant_language, switch_language
+from .reconnect import RetryingFlask, track_commits
 from .storage import configure_sqlite, end_reads_with_commit, prepare_sqlite_file
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -26,7 +27,7 @@ CONTENT_SECURITY_POLICY = (
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True,
+    app = RetryingFlask(__name__, instance_relative_config=True,
                 instance_path=os.environ.get("SURVEY_INSTANCE_PATH") or None)
     load_config(app, config)
     prepare_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
@@ -38,6 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     with app.app_context():
         configure_sqlite(db.engine)
         end_reads_with_commit(app)
+        track_commits(db.engine)
 
     from . import models  # noqa: F401  (register the tables with the metadata)
     from .participate import bp as participate_bp
@@ -109,6 +111,7 @@ def _register_template_helpers(app: Flask) -> None:
         language_name,
         other_languages,
         paragraphs,
+        special_label,
         static_url,
         text,
         translated,
@@ -121,7 +124,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["language_name"] = language_name
     app.jinja_env.globals.update(t=text, other_languages=other_languages, static_url=static_url,
                                  language_name=language_name,
-                                 yesno_choices=yesno_choices,
+                                 yesno_choices=yesno_choices, special_answer_label=special_label,
                                  current_locale=lambda: str(get_locale()))
     from .timezones import TEMPLATE_HELPERS
 

@@ -84,8 +84,8 @@ def erase_traces() -> None:
 def end_reads_with_commit(app: Flask) -> None:
     """On PostgreSQL, end a request's transaction that only read with COMMIT rather than the
     ROLLBACK the session would send: psycopg forgets every prepared statement on a rollback (in
-    case it undid a table change), so the participant pages' read, run on every page, was
-    parsed and planned again each time (PostgreSQL throughput +15%, bench/throughput.py).
+    case it undid a table change), so the participant pages' read would be parsed and planned
+    again on every page (measured in docs/performance.md).
 
     Only a transaction that sent nothing but SELECTs is committed: any other statement (an
     INSERT, an UPDATE, anything unknown) marks it, and it rolls back as before; so do pending
@@ -102,7 +102,8 @@ def end_reads_with_commit(app: Flask) -> None:
     @event.listens_for(engine, "commit")
     @event.listens_for(engine, "rollback")
     def _transaction_ended(connection) -> None:  # noqa: ANN001
-        connection.info.pop(_WROTE, None)
+        if not connection.invalidated:  # a cut connection's flag goes with it
+            connection.info.pop(_WROTE, None)
 
     @app.teardown_request
     def _commit_reads(error: BaseException | None) -> None:

@@ -38,6 +38,7 @@ RULES: dict[str, object] = {
     "participate.resume": PUBLIC,
     "participate.campaign_link": PUBLIC,
     "participate.panel": PUBLIC,
+    "participate.media_file": PUBLIC,
     "auth.login": PUBLIC,
     "auth.logout": PUBLIC,
     "auth.reset_request": PUBLIC,
@@ -141,7 +142,7 @@ def _url(app: Flask, endpoint: str, world: World, target: str) -> str:
         "section_code": "role", "resume_code": "x" * 32, "secret": "y" * 32,
         "filename": "survey.css", "content_hash": "0" * 64, "language": "fr", "number": 1,
         "fmt": "codebook" if endpoint == "results.download" else "yaml", "token": "z" * 32,
-        "invitation_id": 1, "mailing_id": 1, "name": "x.eml", "kind": "waves", "ident": part.wave,
+        "invitation_id": 1, "mailing_id": 1, "name": "x.eml", "parts": "waves", "ident": part.wave,
     }
     with app.test_request_context():
         from flask import url_for

@@ -99,8 +99,8 @@ def response_rows(selection: Selection, version_ids: list[int], batch: int = BAT
                   ) -> Iterator[ResponseRow]:
     """The selected responses in id order, ``batch`` rows in memory at a time.
 
-    Answers arrive as JSON text and are decoded one row at a time with orjson (three times
-    faster than the standard library's decoder, which dominated the time of large exports)."""
+    Answers arrive as JSON text and are decoded one row at a time with orjson (the decoder's
+    time dominates large exports: docs/performance.md)."""
     query = export_query(selection, version_ids).execution_options(yield_per=batch)
     loads = orjson.loads
     for id_, version_id, status, language, answers, started, completed, campaign, panel in (

@@ -6,9 +6,10 @@ import datetime as dt
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..caching import Cache
 from ..extensions import db
 from ..questionnaire import Definition, load_data, rebuild
 from .types import JsonDocument, UtcDateTime, utcnow
@@ -71,19 +72,27 @@ class QuestionnaireDraft(db.Model):
         return load_data(self.definition_data, self.source_name)
 
 
-_DEFINITIONS: dict[str, Definition] = {}
+class QuestionnaireMedia(db.Model):
+    """A picture or sound shown with questions, stored once under its content-addressed name
+    (``survey.questionnaire.media``): drafts and versions name it, any number of them."""
+
+    __tablename__ = "questionnaire_media"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(40))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    stored_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+DEFINITIONS: Cache[Definition] = Cache(256)  # content hash -> its Definition
 
 
 def known_definition(content_hash: str) -> Definition | None:
     """The Definition this process already built for a version's content, if any."""
-    return _DEFINITIONS.get(content_hash)
+    return DEFINITIONS.find(content_hash)
 
 
 def version_definition(content_hash: str, data: dict[str, Any]) -> Definition:
     """Versions never change, so each process builds a version's Definition once, not per page."""
-    definition = _DEFINITIONS.get(content_hash)
-    if definition is None:
-        if len(_DEFINITIONS) >= 256:
-            _DEFINITIONS.clear()
-        definition = _DEFINITIONS[content_hash] = rebuild(data, f"version {content_hash[:12]}")
-    return definition
+    return DEFINITIONS.get(content_hash,
+                           lambda: rebuild(data, f"version {content_hash[:12]}"))

@@ -17,6 +17,10 @@ Tree (tuples here, the same shape as lists from :func:`to_json`)::
     ["not", x]  ["neg", x]
     ["fn", name, [args]]  name in: selected count-selected string-length
 
+In a ``choice_filter`` (cascading choices), a bare name is a column of the choice being tested
+and ``name`` its code: ``region = ${region}`` is ``["=", ["ref", "@region"], ["ref",
+"region"]]``, evaluated with the choice's columns among the answers (:func:`choice_context`).
+
 A minus before a number is folded into it (``-3`` is ``["num", -3]``). Any problem in the text,
 including hostile sizes (over MAX_LENGTH characters, MAX_DEPTH nested levels, MAX_HEIGHT levels of
 tree, numbers over MAX_DIGITS digits), is an :class:`ExpressionError` with its position.
@@ -45,6 +49,7 @@ MAX_LENGTH = 2000  # characters
 MAX_DEPTH = 50  # nested parentheses, functions and unary minus
 MAX_HEIGHT = 100  # levels of the tree (a chain of n ``or`` is n levels)
 MAX_DIGITS = 15  # digits in a number literal: exact both here and in JavaScript
+CHOICE_PREFIX = "@"  # ``${@region}``: the region column of the choice a choice_filter tests
 
 Node = tuple  # see the module docstring
 
@@ -83,7 +88,7 @@ class ExpressionError(ValueError):
 
 # -- tokens --------------------------------------------------------------------------------
 
-Token = tuple[str, Any, int]  # kind, value, position
+Token = tuple[str, Any, int]  # tag, value, position
 
 
 def tokenize(source: str) -> list[Token]:
@@ -94,9 +99,9 @@ def tokenize(source: str) -> list[Token]:
         match = TOKEN_RE.match(source, position)
         if match is None:
             _bad_token(source, position)
-        kind = match.lastgroup if match.lastgroup != "code" else "ref"
-        if kind != "space":
-            tokens.append(_token(kind, match, position))
+        tag = match.lastgroup if match.lastgroup != "code" else "ref"
+        if tag != "space":
+            tokens.append(_token(tag, match, position))
         position = match.end()
     tokens.append(("end", None, len(source)))
     return tokens
@@ -117,17 +122,17 @@ def _bad_token(source: str, position: int) -> NoReturn:
     raise ExpressionError(msg("unexpected character %(char)s", char=repr(char)), position)
 
 
-def _token(kind: str, match: re.Match[str], position: int) -> Token:
+def _token(tag: str, match: re.Match[str], position: int) -> Token:
     text = match.group()
-    if kind == "num":
+    if tag == "num":
         digits = sum(c.isdigit() for c in text)
         if digits > MAX_DIGITS:
             raise ExpressionError(msg("number with more than %(count)s digits",
                                       count=MAX_DIGITS), position)
         return ("num", _normal(float(text)), position)
-    if kind == "str":
+    if tag == "str":
         return ("str", text[1:-1], position)
-    if kind == "ref":
+    if tag == "ref":
         code = match.group("code")
         if not code:
             raise ExpressionError(msg("empty reference '${}': write ${code}"), position)
@@ -135,16 +140,17 @@ def _token(kind: str, match: re.Match[str], position: int) -> Token:
             raise ExpressionError(msg("invalid item code in '${%(code)s}'", code=code),
                                   position + 2)
         return ("ref", code, position)
-    return (kind, text, position)
+    return (tag, text, position)
 
 
 # -- parser --------------------------------------------------------------------------------
 
 class _Parser:
-    def __init__(self, source: str, allow_dot: bool) -> None:
+    def __init__(self, source: str, allow_dot: bool, choice_names: bool = False) -> None:
         self.tokens = tokenize(source)
         self.index = 0
         self.allow_dot = allow_dot
+        self.choice_names = choice_names
 
     def peek(self) -> Token:
         return self.tokens[self.index]
@@ -155,10 +161,10 @@ class _Parser:
         return token
 
     def expect(self, text: str, what: Text) -> None:
-        kind, value, position = self.take()
-        if kind != "op" or value != text:
+        tag, value, position = self.take()
+        if tag != "op" or value != text:
             raise ExpressionError(msg("expected %(what)s, found %(found)s", what=what,
-                                      found=_describe(kind, value)), position)
+                                      found=_describe(tag, value)), position)
 
     def expression(self, power: int, depth: int) -> tuple[Node, int]:
         """Parse operators binding tighter than ``power``: (node, tree depth)."""
@@ -166,8 +172,8 @@ class _Parser:
             raise ExpressionError(msg("expression nested too deeply"), self.peek()[2])
         left, height = self.prefix(depth)
         while True:
-            kind, value, position = self.peek()
-            strength = BINARY.get(value) if kind in ("op", "name") else None
+            tag, value, position = self.peek()
+            strength = BINARY.get(value) if tag in ("op", "name") else None
             if strength is None or strength <= power:
                 return left, height
             self.take()
@@ -178,30 +184,32 @@ class _Parser:
             left = (value, left, right)
 
     def prefix(self, depth: int) -> tuple[Node, int]:
-        kind, value, position = self.take()
-        if kind in ("num", "str", "ref"):
-            return (kind, value), 1
-        if kind == "op" and value == ".":
+        tag, value, position = self.take()
+        if tag in ("num", "str", "ref"):
+            return (tag, value), 1
+        if tag == "op" and value == ".":
             if not self.allow_dot:
                 raise ExpressionError(msg("'.' (the answer itself) is only allowed in a "
                                           "constraint"), position)
             return ("dot",), 1
-        if kind == "op" and value == "(":
+        if tag == "op" and value == "(":
             node, height = self.expression(0, depth + 1)
             self.expect(")", msg("')' to close the '(' at character %(position)s",
                                  position=position + 1))
             return node, height
-        if kind == "op" and value == "-":
+        if tag == "op" and value == "-":
             node, height = self.expression(UNARY_POWER, depth + 1)
             if node[0] == "num":
                 return ("num", _normal(-node[1])), height
             if height + 1 > MAX_HEIGHT:
                 raise ExpressionError(msg("expression nested too deeply"), position)
             return ("neg", node), height + 1
-        if kind == "name" and value not in KEYWORDS:
+        if tag == "name" and value not in KEYWORDS:
+            if self.choice_names and self.peek()[:2] != ("op", "("):
+                return ("ref", CHOICE_PREFIX + value), 1  # a column of the choice
             return self.call(value, position, depth)
         raise ExpressionError(msg("expected a value, found %(found)s",
-                                  found=_describe(kind, value)), position)
+                                  found=_describe(tag, value)), position)
 
     def call(self, name: str, position: int, depth: int) -> tuple[Node, int]:
         if self.peek()[:2] != ("op", "("):
@@ -237,18 +245,20 @@ class _Parser:
         return ("fn", name, tuple(args)), height + 1
 
 
-def _describe(kind: str, value: Any) -> Text | str:
-    if kind == "end":
+def _describe(tag: str, value: Any) -> Text | str:
+    if tag == "end":
         return msg("the end of the expression")
-    if kind == "str":
+    if tag == "str":
         return msg("the string %(value)s", value=repr(value))
-    if kind == "ref":
+    if tag == "ref":
         return f"${{{value}}}"
     return f"'{value}'"
 
 
-def parse(source: str, *, allow_dot: bool) -> Node:
-    """Parse ``source`` into a tree; raise :class:`ExpressionError` on any problem."""
+def parse(source: str, *, allow_dot: bool, choice_names: bool = False) -> Node:
+    """Parse ``source`` into a tree; raise :class:`ExpressionError` on any problem. With
+    ``choice_names`` (a ``choice_filter``), a bare name is a column of the choice being
+    tested (``name``: its code), read as the reference ``${@name}``."""
     if not isinstance(source, str):
         raise ExpressionError(msg("an expression must be text"), 0)
     if len(source) > MAX_LENGTH:
@@ -256,12 +266,12 @@ def parse(source: str, *, allow_dot: bool) -> Node:
                                   count=MAX_LENGTH), MAX_LENGTH)
     if not source.strip():
         raise ExpressionError(msg("empty expression"), 0)
-    parser = _Parser(source, allow_dot)
+    parser = _Parser(source, allow_dot, choice_names)
     node, _height = parser.expression(0, 0)
-    kind, value, position = parser.peek()
-    if kind != "end":
+    tag, value, position = parser.peek()
+    if tag != "end":
         raise ExpressionError(msg("unexpected %(found)s after a complete expression",
-                                  found=_describe(kind, value)), position)
+                                  found=_describe(tag, value)), position)
     return node
 
 
@@ -363,30 +373,39 @@ def truthy(value: Any) -> bool:
 
 # -- evaluation ----------------------------------------------------------------------------
 
+def choice_context(answers: Mapping[str, Any], code: Any,
+                   attributes: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers with one choice's code and columns, to evaluate a choice_filter."""
+    context = dict(answers)
+    context[CHOICE_PREFIX + "name"] = code
+    context.update({CHOICE_PREFIX + key: value for key, value in attributes.items()})
+    return context
+
+
 def evaluate(node: Node, answers: Mapping[str, Any], dot: Any = None) -> Any:
     """The value of ``node`` given the answers (item code -> value); never raises on data."""
-    kind = node[0]
-    if kind in ("num", "str"):
+    head = node[0]
+    if head in ("num", "str"):
         return node[1]
-    if kind == "ref":
+    if head == "ref":
         return _value(answers.get(node[1]) if isinstance(answers, Mapping) else None)
-    if kind == "dot":
+    if head == "dot":
         return _value(dot)
-    if kind == "and":
+    if head == "and":
         return truthy(evaluate(node[1], answers, dot)) and truthy(evaluate(node[2], answers, dot))
-    if kind == "or":
+    if head == "or":
         return truthy(evaluate(node[1], answers, dot)) or truthy(evaluate(node[2], answers, dot))
-    if kind == "not":
+    if head == "not":
         return not truthy(evaluate(node[1], answers, dot))
-    if kind == "neg":
+    if head == "neg":
         number = _number(evaluate(node[1], answers, dot))
         return None if number is None else _normal(-number)
-    if kind == "fn":
+    if head == "fn":
         return FUNCTION_VALUES[node[1]](*(evaluate(arg, answers, dot) for arg in node[2]))
     left, right = evaluate(node[1], answers, dot), evaluate(node[2], answers, dot)
-    if kind in ARITHMETIC:
-        return _arithmetic(kind, left, right)
-    return _compare(kind, left, right)
+    if head in ARITHMETIC:
+        return _arithmetic(head, left, right)
+    return _compare(head, left, right)
 
 
 def _comparable(value: Any) -> Any:

@@ -10,14 +10,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from analysis.codebook import AUDIENCES as _AUDIENCES
-from analysis.codebook import MISSING_CODES
+from analysis.codebook import AUDIENCES  # noqa: F401  (the one list, read from here)
+
+from .special import SPECIAL_ANSWERS  # noqa: F401  (read from here by the loader)
 
 if TYPE_CHECKING:
     from .itemtypes import ItemType
 
-SPECIAL_ANSWERS = MISSING_CODES  # answers analysis treats as missing, not as values
-AUDIENCES = tuple(sorted(_AUDIENCES, key=("patient", "professional", "citizen").index))
 
 Text = Mapping[str, str]
 ChoiceCode = str | int
@@ -27,6 +26,8 @@ ChoiceCode = str | int
 class Choice:
     code: ChoiceCode
     label: Text
+    # columns a choice_filter reads (XLSForm choice columns): (name, value) pairs
+    attributes: tuple[tuple[str, str], ...] = ()
 
     @property
     def key(self) -> str:
@@ -54,6 +55,10 @@ class Item:
     constraint: Expression | None = None
     constraint_message: Text | None = None
     equity: bool = False
+    image: Text | None = None  # language -> stored picture name (questionnaire/media.py)
+    audio: Text | None = None  # language -> stored sound name
+    # which of its choices are offered, from earlier answers (cascading choices)
+    choice_filter: Expression | None = None
     # what its type adds (a frozen dataclass of the type's ``settings_type``): choices,
     # limits, rows, roster...
     settings: Any = None

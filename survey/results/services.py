@@ -6,19 +6,16 @@ suppressed below the privacy threshold for partners, complete for researchers an
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from sqlalchemy import func, select
 
 from analysis.i18n import Note
-from analysis.indicators import Indicators, compute_indicators, public_tables
-from analysis.report import build_charts, table_html
 
+from ..caching import Cache
 from ..exports import Export, Schema, Selection, build_schema
 from ..exports.indicators import analysis_frame_where, with_set_aside
 from ..exports.schema import pick
@@ -36,6 +33,9 @@ from ..models import (
 from ..models.response import COMPLETED
 from ..versions import latest_version
 from .free_text import FreeTexts, free_texts
+
+if TYPE_CHECKING:  # analysis.indicators loads scipy: imported where it is used
+    from analysis.indicators import Indicators
 
 MAX_TABLE_ROWS = 60  # rows of a chart's data table shown under it
 CACHE_SIZE = 32
@@ -119,38 +119,8 @@ def revision(selection: Selection, export: Export) -> tuple[int, int, str]:
     return count, last or 0, str(latest)
 
 
-class Cache:
-    """A small in-process LRU cache (one per worker process), safe across threads. Not
-    ``functools.lru_cache``: the key (with the data revision, read per request) is not the
-    arguments of the computation (the export, which is not hashable)."""
-
-    def __init__(self, size: int = CACHE_SIZE) -> None:
-        self.size = size
-        self.entries: OrderedDict[Hashable, Any] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
-        with self.lock:
-            if key in self.entries:
-                self.entries.move_to_end(key)
-                return self.entries[key]
-        value = compute()
-        with self.lock:
-            self.entries[key] = value
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-        return value
-
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-
-    def __len__(self) -> int:
-        return len(self.entries)
-
-
-_cache = Cache()  # indicators per (selection, settings, data revision)
-_views = Cache()  # what a page shows of them, per language and reader
+_cache: Cache = Cache(CACHE_SIZE)  # indicators per (selection, settings, data revision)
+_views: Cache = Cache(CACHE_SIZE)  # what a page shows of them, per language and reader
 
 
 @dataclass(frozen=True)
@@ -166,6 +136,8 @@ def compute_results(selection: Selection, min_group: int,
     """The indicators of the selected responses (with ``equity``, of those that gave that
     answer), as the results page shows them, from the database's current data. A plain
     function (no request, no cache), so a background job can run it as well as a page."""
+    from analysis.indicators import compute_indicators  # scipy and more: loaded when used
+
     export = export if export is not None else Export.of(selection)
     set_aside: list[tuple[str, str]] = []
     frame, codebook = analysis_frame_where(export, equity, set_aside)
@@ -257,6 +229,9 @@ class View:
 def sections(indicators: Indicators, lang: str, full: bool) -> View:
     """The charts and tables of each section (scales, impact, shared leadership), from the
     suppressed tables (or the full ones: :func:`for_reader`)."""
+    from analysis.indicators import public_tables
+    from analysis.report import build_charts, table_html  # plotly: loaded when used
+
     shown = for_reader(indicators, full)
     public = public_tables(shown)
     suppressed = not full and all_suppressed(public)
@@ -264,7 +239,7 @@ def sections(indicators: Indicators, lang: str, full: bool) -> View:
     charts: dict[str, list[ChartView]] = {key: [] for key in SECTIONS}
     for n, chart in enumerate([] if suppressed else build_charts(shown, public, lang)):
         columns, rows = figure_table(chart.figure)
-        charts[CHART_SECTION.get(chart.kind, "scales")].append(ChartView(
+        charts[CHART_SECTION.get(chart.chart_type, "scales")].append(ChartView(
             f"chart-{n}", chart.section, chart.title, chart.figure.to_json(), columns, rows))
     return View([Section(key, charts[key], [
         table_html(name, public[name], lang, min_n, codebook)
