@@ -3,6 +3,7 @@
 from .account import AccountLink, Membership, User
 from .audit import AuditEvent
 from .invitation import Contact, Delivery, Invitation, Mailing
+from .job import Job
 from .questionnaire import Questionnaire, QuestionnaireDraft, QuestionnaireVersion
 from .response import Response, SpentToken
 from .workspace import Campaign, Evaluation, Site, Team, TeamMember, Wave
@@ -11,3 +12,4 @@ __all__ = ["AccountLink", "AuditEvent", "Campaign", "Evaluation", "Membership", 
            "QuestionnaireDraft", "QuestionnaireVersion", "Response", "Site", "SpentToken", "Team",
            "TeamMember", "User", "Wave"]
 __all__ += ["Contact", "Delivery", "Invitation", "Mailing"]
+__all__ += ["Job"]
