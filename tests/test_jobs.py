@@ -467,3 +467,46 @@ def test_a_worker_killed_while_sending_never_sends_an_email_twice(
         db.session.execute(update(Job).values(state=DONE))  # nothing left for other tests
         db.session.commit()
     shutil.rmtree(tmp_path / "outbox", ignore_errors=True)
+
+
+# -- results: stale-while-revalidate -------------------------------------------------------------
+
+
+def results_page(client, world: World) -> str:  # noqa: ANN001
+    response = client.get(f"/results/e/{world.a.evaluation}?q=professionals")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_results_show_the_last_figures_while_newer_answers_are_counted(
+        app: Flask, world: World, database_url: str) -> None:
+    from survey.jobs.kinds import refresh_stale_results
+
+    fill(app, world.a.campaign, 6)
+    client = evaluator(app, world)
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    html = results_page(client, world)
+    assert "6 completed responses" in html and "Figures computed on" in html
+    assert "Updating" not in html
+    fill(app, world.a.campaign, 4)  # new answers arrive
+    make_app(database_url, JOBS_IMMEDIATE=False)  # a queue whose worker is not running yet
+    try:
+        html = results_page(client, world)
+        assert "6 completed responses" in html  # at once: the last figures...
+        assert "Updating: newer answers are being counted" in html  # ...said to be updating
+        results_page(client, world)  # asked again meanwhile: still one job
+        with app.app_context():
+            job = db.session.scalars(select(Job).where(Job.kind == "results")).one()
+            assert job.state == QUEUED
+            runner.execute(job.id)  # the worker's turn
+    finally:
+        make_app("sqlite://")  # the process's queue back to immediate
+    html = results_page(client, world)
+    assert "10 completed responses" in html and "Updating" not in html
+    fill(app, world.a.campaign, 2)
+    with app.app_context():
+        assert len(refresh_stale_results()) == 1  # the minute's round sees the new answers
+        assert refresh_stale_results() == []  # and then nothing more to do
+    html = results_page(client, world)
+    assert "12 completed responses" in html and "Updating" not in html

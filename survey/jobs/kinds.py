@@ -90,3 +90,43 @@ def start_due_mailings() -> list[Job]:
 
     return [start_mailing(db.session.get(Mailing, ident), None)
             for ident in due_mailings(utcnow())]
+
+
+# -- results ---------------------------------------------------------------------------------
+
+RESULTS = "results"
+
+
+def start_results(spec: Any, evaluation_id: int | None) -> Job:
+    """Recompute a results page's indicators (a :class:`survey.results.snapshots.Spec`) in a
+    worker; one job per spec at a time."""
+    return start(RESULTS, spec.to_json(), evaluation_id=evaluation_id,
+                 key=f"results:{spec.digest}")
+
+
+@handler(RESULTS)
+def run_results(job: Job, progress: Progress) -> Outcome:
+    from ..results.services import refresh
+    from ..results.snapshots import Spec
+
+    computed = refresh(Spec.from_json(job.params))
+    return Outcome({"count": computed.count})
+
+
+def refresh_stale_results() -> list[Job]:
+    """A job for every results snapshot whose data changed since (new or withdrawn answers):
+    the next reader finds the new figures (the minute's round)."""
+    from ..exports import Export
+    from ..results import snapshots
+    from ..results.services import revision
+
+    started = []
+    for spec in snapshots.known():
+        last = snapshots.load(spec)
+        try:
+            current = revision(spec.selection, Export.of(spec.selection))
+        except LookupError:  # its questionnaire is gone
+            continue
+        if last is None or last.revision != current:
+            started.append(start_results(spec, spec.selection.evaluation_id))
+    return started

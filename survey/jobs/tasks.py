@@ -52,9 +52,10 @@ def every_minute() -> None:
 
 def minute_round() -> None:
     """What a worker checks every minute (and once when it starts)."""
-    from .kinds import start_due_mailings
+    from .kinds import refresh_stale_results, start_due_mailings
     from .runner import clean_up, recover
 
     recover()
     start_due_mailings()
+    refresh_stale_results()
     clean_up()
