@@ -11,6 +11,7 @@ from flask_babel import get_locale
 
 from . import keep, ratelimit
 from .config import load_config
+from .context import contact
 from .errors import register_errors
 from .extensions import babel, compress, csrf, db, migrate
 from .language import participant_language, switch_language
@@ -65,7 +66,6 @@ def _register_workspace(app: Flask) -> None:
     from .auth import init_auth
     from .design import bp as design_bp
     from .design.labels import HELPERS
-    from .participate.campaigns import contact
 
     init_auth(app)
     app.register_blueprint(design_bp)
@@ -112,6 +112,7 @@ def _register_template_helpers(app: Flask) -> None:
         language_name,
         other_languages,
         paragraphs,
+        special_label,
         static_url,
         text,
         translated,
@@ -124,7 +125,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["language_name"] = language_name
     app.jinja_env.globals.update(t=text, other_languages=other_languages, static_url=static_url,
                                  language_name=language_name,
-                                 yesno_choices=yesno_choices,
+                                 yesno_choices=yesno_choices, special_answer_label=special_label,
                                  current_locale=lambda: str(get_locale()))
     from .timezones import TEMPLATE_HELPERS
 

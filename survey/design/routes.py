@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,8 +13,9 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth import accounts
 from ..auth.forms import ActionForm
+from ..auth.mailing import send_account_link
+from ..auth.messages import account_error_message
 from ..auth.permissions import MANAGE, OPERATE, VIEW, member, signed_in
-from ..auth.routes import account_error_message, send_account_link
 from ..extensions import db
 from ..links import external_url
 from ..models import (
@@ -27,8 +28,11 @@ from ..models import (
     Wave,
 )
 from ..models.workspace import CLOSED, OPEN, SITE_KINDS
+from ..options import SelectChoice, options
 from ..questionnaire.model import AUDIENCES
+from ..refusals import refusal
 from . import services
+from .blueprint import E, Model, Page, bp, form_status, owned
 from .forms import (
     CampaignEditForm,
     CampaignForm,
@@ -40,31 +44,8 @@ from .forms import (
     TeamForm,
     WaveForm,
 )
-from .labels import audience_name, design_error, role_name, site_kind_name
+from .labels import audience_name, design_refusal, role_name, site_kind_name
 from .rosters import RosterEntry, from_json, roster_text
-
-bp = Blueprint("design", __name__, url_prefix="/design", template_folder="templates")
-
-Page = HttpResponse | str | tuple[str, int]
-Model = TypeVar("Model")
-E = "/e/<int:evaluation_id>"
-
-
-def _owned(model: type[Model], ident: int, evaluation: Evaluation) -> Model:
-    """A part of this evaluation by id; 404 for another evaluation's (ids are not secrets,
-    membership is what guards them)."""
-    item = db.session.get(model, ident)
-    owner = getattr(item, "evaluation_id", None)
-    if isinstance(item, Team):
-        owner = item.site.evaluation_id
-    if item is None or owner != evaluation.id:
-        abort(404)
-    return item
-
-
-def _status(error: str | None) -> int:
-    return 422 if error else 200
-
 
 # -- evaluations ----------------------------------------------------------------------------
 
@@ -84,15 +65,13 @@ def evaluation_new() -> Page:
     form = EvaluationForm()
     error = None
     if form.validate_on_submit():
-        try:
+        with refusal(services.DesignError, design_refusal) as outcome:
             evaluation = services.create_evaluation(current_user, **_evaluation_fields(form))
-        except services.DesignError as refused:
-            db.session.rollback()
-            error = design_error(str(refused))
-        else:
+        error = outcome.error
+        if error is None:
             return redirect(url_for(".evaluation", evaluation_id=evaluation.id))
     return render_template("design/evaluation_form.html", form=form, evaluation=None,
-                           error=error), _status(error)
+                           error=error), form_status(error)
 
 
 def _evaluation_fields(form: EvaluationForm) -> dict[str, str]:
@@ -103,11 +82,11 @@ def _evaluation_fields(form: EvaluationForm) -> dict[str, str]:
 @bp.get(E)
 @member(VIEW)
 def evaluation(evaluation: Evaluation) -> str:
-    kinds = [(k, site_kind_name(k)) for k in SITE_KINDS]
+    kinds = options((k, site_kind_name(k)) for k in SITE_KINDS)
     site_form = SiteForm(prefix="site")
     site_form.kind.choices = kinds
     team_form = TeamForm(prefix="team")
-    team_form.site.choices = [(str(s.id), s.name) for s in evaluation.sites]
+    team_form.site.choices = options([(str(s.id), s.name) for s in evaluation.sites])
     members = db.session.scalars(select(Membership).filter_by(evaluation_id=evaluation.id)
                                  .order_by(Membership.role, Membership.id)).all()
     return render_template(
@@ -129,16 +108,14 @@ def evaluation_edit(evaluation: Evaluation) -> Page:
     form = EvaluationForm(obj=evaluation if request.method == "GET" else None)
     error = None
     if form.validate_on_submit():
-        try:
+        with refusal(services.DesignError, design_refusal) as outcome:
             services.update_evaluation(evaluation, current_user, **_evaluation_fields(form))
-        except services.DesignError as refused:
-            db.session.rollback()
-            error = design_error(str(refused))
-        else:
+        error = outcome.error
+        if error is None:
             flash(gettext("Saved."))
             return redirect(url_for(".evaluation", evaluation_id=evaluation.id))
     return render_template("design/evaluation_form.html", form=form, evaluation=evaluation,
-                           error=error), _status(error)
+                           error=error), form_status(error)
 
 
 # -- sites, waves, teams ---------------------------------------------------------------------
@@ -152,29 +129,27 @@ def site_add(evaluation: Evaluation) -> Page:
 @bp.route(E + "/sites/<int:site_id>", methods=["GET", "POST"])
 @member(MANAGE)
 def site_edit(evaluation: Evaluation, site_id: int) -> Page:
-    site = _owned(Site, site_id, evaluation)
+    site = owned(Site, site_id, evaluation)
     return _site(evaluation, site, SiteForm(prefix="site",
                                             obj=site if request.method == "GET" else None))
 
 
 def _site(evaluation: Evaluation, site: Site | None, form: SiteForm) -> Page:
-    form.kind.choices = [(k, site_kind_name(k)) for k in SITE_KINDS]
+    form.kind.choices = options([(k, site_kind_name(k)) for k in SITE_KINDS])
     error = None
     if form.validate_on_submit():
-        try:
+        with refusal(services.DesignError, design_refusal) as outcome:
             services.save_site(evaluation, site, name=form.name.data or "",
                                kind=form.kind.data or "", is_comparison=form.is_comparison.data)
-        except services.DesignError as refused:
-            db.session.rollback()
-            error = design_error(str(refused))
-        else:
+        error = outcome.error
+        if error is None:
             flash(gettext("Saved."))
             return redirect(url_for(".evaluation", evaluation_id=evaluation.id) + "#sites")
     elif request.method == "POST":
         error = gettext("Please check the form.")
     return render_template("design/part_form.html", evaluation=evaluation, form=form,
                            title=gettext("Site"), error=error, action_form=ActionForm(),
-                           delete=_delete_link(evaluation, "sites", site)), _status(error)
+                           delete=_delete_link(evaluation, "sites", site)), form_status(error)
 
 
 @bp.post(E + "/waves")
@@ -186,7 +161,7 @@ def wave_add(evaluation: Evaluation) -> Page:
 @bp.route(E + "/waves/<int:wave_id>", methods=["GET", "POST"])
 @member(MANAGE)
 def wave_edit(evaluation: Evaluation, wave_id: int) -> Page:
-    wave = _owned(Wave, wave_id, evaluation)
+    wave = owned(Wave, wave_id, evaluation)
     return _wave(evaluation, wave, WaveForm(prefix="wave",
                                             obj=wave if request.method == "GET" else None))
 
@@ -194,48 +169,44 @@ def wave_edit(evaluation: Evaluation, wave_id: int) -> Page:
 def _wave(evaluation: Evaluation, wave: Wave | None, form: WaveForm) -> Page:
     error = None
     if form.validate_on_submit():
-        try:
+        with refusal(services.DesignError, design_refusal) as outcome:
             services.save_wave(evaluation, wave, code=form.code.data or "",
                                label=form.label.data or "", starts_on=form.starts_on.data,
                                ends_on=form.ends_on.data)
-        except services.DesignError as refused:
-            db.session.rollback()
-            error = design_error(str(refused))
-        else:
+        error = outcome.error
+        if error is None:
             flash(gettext("Saved."))
             return redirect(url_for(".evaluation", evaluation_id=evaluation.id) + "#waves")
     elif request.method == "POST":
         error = gettext("Please check the form.")
     return render_template("design/part_form.html", evaluation=evaluation, form=form,
                            title=gettext("Wave"), error=error, action_form=ActionForm(),
-                           delete=_delete_link(evaluation, "waves", wave)), _status(error)
+                           delete=_delete_link(evaluation, "waves", wave)), form_status(error)
 
 
 @bp.post(E + "/teams")
 @member(MANAGE)
 def team_add(evaluation: Evaluation) -> Page:
     form = TeamForm(prefix="team")
-    form.site.choices = [(str(s.id), s.name) for s in evaluation.sites]
+    form.site.choices = options([(str(s.id), s.name) for s in evaluation.sites])
     error = None
     if form.validate_on_submit():
-        site = _owned(Site, int(form.site.data), evaluation)
-        try:
+        site = owned(Site, int(form.site.data), evaluation)
+        with refusal(services.DesignError, design_refusal) as outcome:
             team = services.save_team(site, None, name=form.name.data or "")
-        except services.DesignError as refused:
-            db.session.rollback()
-            error = design_error(str(refused))
-        else:
+        error = outcome.error
+        if error is None:
             return redirect(url_for(".team", evaluation_id=evaluation.id, team_id=team.id))
     else:
         error = gettext("Please check the form.")
     return render_template("design/part_form.html", evaluation=evaluation, form=form,
-                           title=gettext("Team"), error=error), _status(error)
+                           title=gettext("Team"), error=error), form_status(error)
 
 
 @bp.route(E + "/teams/<int:team_id>", methods=["GET", "POST"])
 @member(MANAGE)
 def team(evaluation: Evaluation, team_id: int) -> Page:
-    team = _owned(Team, team_id, evaluation)
+    team = owned(Team, team_id, evaluation)
     form = RosterForm()
     error = None
     if request.method == "GET":
@@ -243,24 +214,22 @@ def team(evaluation: Evaluation, team_id: int) -> Page:
         form.roster.data = roster_text(
             RosterEntry(m.code, m.display_name, m.retired) for m in team.members)
     elif form.validate_on_submit():
-        try:
+        with refusal(services.DesignError, design_refusal) as outcome:
             services.save_team(team.site, team, name=form.name.data or "")
             services.set_team_roster(team, form.roster.data or "")
-        except services.DesignError as refused:
-            db.session.rollback()
-            error = design_error(str(refused))
-        else:
+        error = outcome.error
+        if error is None:
             flash(gettext("Saved."))
             return redirect(url_for(".team", evaluation_id=evaluation.id, team_id=team.id))
     else:
         error = gettext("Please check the form.")
     return render_template("design/team.html", evaluation=evaluation, team=team, form=form,
                            action_form=ActionForm(), delete=_delete_link(evaluation, "teams", team),
-                           error=error), _status(error)
+                           error=error), form_status(error)
 
 
-def _delete_link(evaluation: Evaluation, kind: str, part: Any) -> str | None:
-    return (url_for(".part_delete", evaluation_id=evaluation.id, kind=kind, ident=part.id)
+def _delete_link(evaluation: Evaluation, parts: str, part: Any) -> str | None:
+    return (url_for(".part_delete", evaluation_id=evaluation.id, parts=parts, ident=part.id)
             if part is not None else None)
 
 
@@ -269,18 +238,17 @@ PARTS: dict[str, tuple[type[Site | Wave | Team | Campaign], str]] = {
     "campaigns": (Campaign, "#campaigns")}
 
 
-@bp.post(E + "/<any(sites, waves, teams, campaigns):kind>/<int:ident>/delete")
+@bp.post(E + "/<any(sites, waves, teams, campaigns):parts>/<int:ident>/delete")
 @member(MANAGE)
-def part_delete(evaluation: Evaluation, kind: str, ident: int) -> HttpResponse:
+def part_delete(evaluation: Evaluation, parts: str, ident: int) -> HttpResponse:
     """Delete a site, wave, team or campaign set up by mistake (refused once it is used)."""
-    model, anchor = PARTS[kind]
-    part = _owned(model, ident, evaluation)
+    model, anchor = PARTS[parts]
+    part = owned(model, ident, evaluation)
     if ActionForm().validate_on_submit():
-        try:
+        with refusal(services.DesignError, design_refusal) as outcome:
             services.delete_part(part, current_user)
-        except services.DesignError as refused:
-            db.session.rollback()
-            flash(design_error(str(refused)), "error")
+        if outcome.error:
+            flash(outcome.error, "error")
         else:
             flash(gettext("Deleted."))
     return redirect(url_for(".evaluation", evaluation_id=evaluation.id) + anchor)
@@ -292,19 +260,17 @@ def part_delete(evaluation: Evaluation, kind: str, ident: int) -> HttpResponse:
 @member(MANAGE)
 def members(evaluation: Evaluation) -> Page:
     form = MemberForm()
-    form.role.choices = [(r, role_name(r)) for r, _ in form.role.choices]
+    form.role.choices = options((c.value, role_name(c.value)) for c in form.role.choices)
     error = link = None
     if form.validate_on_submit():
         user = accounts.find_user(form.email.data or "")
-        try:
+        with refusal(accounts.AccountError, account_error_message) as outcome:
             if user is None:
                 user = accounts.create_user(form.email.data or "", actor=current_user)
                 link = send_account_link(user, current_user)
             accounts.set_role(user, evaluation, form.role.data, actor=current_user)
-        except accounts.AccountError as refused:
-            db.session.rollback()
-            error = account_error_message(refused)
-        else:
+        error = outcome.error
+        if error is None:
             flash(gettext("%(email)s is now %(role)s.", email=user.email,
                           role=role_name(form.role.data or "")))
             if link is None:
@@ -314,30 +280,27 @@ def members(evaluation: Evaluation) -> Page:
     rows = db.session.scalars(select(Membership).filter_by(evaluation_id=evaluation.id)
                               .order_by(Membership.role, Membership.id)).all()
     return render_template("design/members.html", evaluation=evaluation, form=form, rows=rows,
-                           role_form=_role_form, error=error, link=link), _status(error)
+                           role_form=_role_form, error=error, link=link), form_status(error)
 
 
 def _role_form(membership: Membership) -> RoleForm:
     form = RoleForm(prefix=f"m{membership.id}", role=membership.role)
-    form.role.choices = [(r, role_name(r)) for r in ("researcher", "evaluator", "partner")] + [
-        ("", gettext("Remove from the evaluation"))]
+    form.role.choices = options(
+        [(r, role_name(r)) for r in ("researcher", "evaluator", "partner")]
+        + [("", gettext("Remove from the evaluation"))])
     return form
 
 
 @bp.post(E + "/members/<int:membership_id>")
 @member(MANAGE)
 def member_role(evaluation: Evaluation, membership_id: int) -> HttpResponse:
-    membership = _owned(Membership, membership_id, evaluation)
+    membership = owned(Membership, membership_id, evaluation)
     form = _role_form(membership)
     if form.validate_on_submit():
-        try:
+        with refusal(accounts.AccountError, account_error_message) as outcome:
             accounts.set_role(membership.user, evaluation, form.role.data or None,
                               actor=current_user)
-        except accounts.AccountError as refused:
-            db.session.rollback()
-            flash(account_error_message(refused))
-        else:
-            flash(gettext("Saved."))
+        flash(outcome.error or gettext("Saved."))
     return redirect(url_for(".members", evaluation_id=evaluation.id))
 
 
@@ -361,9 +324,9 @@ def _locale() -> str:
     return str(get_locale())
 
 
-def _team_choices(evaluation: Evaluation) -> list[tuple[str, str]]:
-    return [("", gettext("No team"))] + [(str(t.id), f"{s.name} · {t.name}")
-                                      for s in evaluation.sites for t in s.teams]
+def _team_choices(evaluation: Evaluation) -> list[SelectChoice]:
+    return options([("", gettext("No team"))] + [(str(t.id), f"{s.name} · {t.name}")
+                                              for s in evaluation.sites for t in s.teams])
 
 
 @bp.route(E + "/campaigns/new", methods=["GET", "POST"])
@@ -371,44 +334,42 @@ def _team_choices(evaluation: Evaluation) -> list[tuple[str, str]]:
 def campaign_new(evaluation: Evaluation) -> Page:
     form = CampaignForm()
     versions = _versions()
-    form.version.choices = [(str(v.id), _version_label(v)) for v in versions]
-    form.audience.choices = [("", gettext("The questionnaire's own"))] + [
-        (a, audience_name(a)) for a in AUDIENCES]
-    form.site.choices = [("", gettext("No site"))] + [(str(s.id), s.name)
-                                                      for s in evaluation.sites]
-    form.wave.choices = [("", gettext("No wave"))] + [(str(w.id), w.code)
-                                                      for w in evaluation.waves]
+    form.version.choices = options([(str(v.id), _version_label(v)) for v in versions])
+    form.audience.choices = options([("", gettext("The questionnaire's own"))] + [
+        (a, audience_name(a)) for a in AUDIENCES])
+    form.site.choices = options([("", gettext("No site"))] + [(str(s.id), s.name)
+                                                      for s in evaluation.sites])
+    form.wave.choices = options([("", gettext("No wave"))] + [(str(w.id), w.code)
+                                                      for w in evaluation.waves])
     form.team.choices = _team_choices(evaluation)
     error = None
     if form.validate_on_submit():
         version = db.session.get(QuestionnaireVersion, int(form.version.data))
-        try:
+        with refusal(services.DesignError, design_refusal) as outcome:
             campaign = services.create_campaign(
                 evaluation, current_user, version=version, audience=form.audience.data or None,
                 site=_optional(Site, form.site.data, evaluation),
                 wave=_optional(Wave, form.wave.data, evaluation),
                 team=_optional(Team, form.team.data, evaluation),
                 name=form.name.data or "", roster=form.roster.data or "")
-        except services.DesignError as refused:
-            db.session.rollback()
-            error = design_error(str(refused))
-        else:
+        error = outcome.error
+        if error is None:
             return redirect(url_for(".campaign", evaluation_id=evaluation.id,
                                     campaign_id=campaign.id))
     elif request.method == "POST":
         error = gettext("Please check the form.")
     return render_template("design/campaign_form.html", evaluation=evaluation, form=form,
-                           campaign=None, error=error), _status(error)
+                           campaign=None, error=error), form_status(error)
 
 
 def _optional(model: type[Model], value: str | None, evaluation: Evaluation) -> Model | None:
-    return _owned(model, int(value), evaluation) if value and value.isdigit() else None
+    return owned(model, int(value), evaluation) if value and value.isdigit() else None
 
 
 @bp.get(E + "/campaigns/<int:campaign_id>")
 @member(VIEW)
 def campaign(evaluation: Evaluation, campaign_id: int) -> str:
-    campaign = _owned(Campaign, campaign_id, evaluation)
+    campaign = owned(Campaign, campaign_id, evaluation)
     counts = services.response_counts(evaluation).get(campaign.id, (0, 0))
     return render_template("design/campaign.html", evaluation=evaluation, campaign=campaign,
                            link=external_url("participate.campaign_link", slug=campaign.slug),
@@ -419,7 +380,7 @@ def campaign(evaluation: Evaluation, campaign_id: int) -> str:
 @bp.route(E + "/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
 @member(MANAGE)
 def campaign_edit(evaluation: Evaluation, campaign_id: int) -> Page:
-    campaign = _owned(Campaign, campaign_id, evaluation)
+    campaign = owned(Campaign, campaign_id, evaluation)
     form = CampaignEditForm()
     form.team.choices = _team_choices(evaluation)
     error = None
@@ -428,27 +389,25 @@ def campaign_edit(evaluation: Evaluation, campaign_id: int) -> Page:
         form.team.data = str(campaign.team_id or "")
         form.roster.data = roster_text(from_json(campaign.roster))
     elif form.validate_on_submit():
-        try:
+        with refusal(services.DesignError, design_refusal) as outcome:
             services.update_campaign(campaign, current_user, name=form.name.data or "",
                                      roster=form.roster.data or "",
                                      team=_optional(Team, form.team.data, evaluation))
-        except services.DesignError as refused:
-            db.session.rollback()
-            error = design_error(str(refused))
-        else:
+        error = outcome.error
+        if error is None:
             flash(gettext("Saved."))
             return redirect(url_for(".campaign", evaluation_id=evaluation.id,
                                     campaign_id=campaign.id))
     else:
         error = gettext("Please check the form.")
     return render_template("design/campaign_form.html", evaluation=evaluation, form=form,
-                           campaign=campaign, error=error), _status(error)
+                           campaign=campaign, error=error), form_status(error)
 
 
 @bp.post(E + "/campaigns/<int:campaign_id>/status")
 @member(OPERATE)
 def campaign_status(evaluation: Evaluation, campaign_id: int) -> HttpResponse:
-    campaign = _owned(Campaign, campaign_id, evaluation)
+    campaign = owned(Campaign, campaign_id, evaluation)
     wanted = request.form.get("status")
     if (ActionForm().validate_on_submit() and wanted in (OPEN, CLOSED)
             and services.set_campaign_status(campaign, wanted, current_user)):

@@ -10,7 +10,6 @@ from ..exports import Selection
 from ..exports.schema import pick
 from ..exports.source import response_rows, stored_versions
 
-FREE_TEXT_TYPES = ("text", "textarea")
 SHOWN = 50  # the most recent answers listed per question
 
 
@@ -29,7 +28,7 @@ def free_texts(selection: Selection, lang: str) -> list[FreeTexts]:
     questions: dict[str, str] = {}
     for version in versions:
         for item in version.definition.items():
-            if item.type in FREE_TEXT_TYPES:
+            if item.itemtype.free_text:  # the type says whether it is free text
                 questions[item.code] = pick(item.text, lang, item.code)
     if not questions:
         return []

@@ -27,7 +27,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..audit import record
-from ..auth.permissions import OPERATE, VIEW, may, member
+from ..auth.permissions import OPERATE, VIEW, may, member, reads_every_group
 from ..exports import Export, csv_long, csv_wide, files
 from ..exports.codebooks import codebook_json
 from ..jobs.kinds import start_export
@@ -55,7 +55,7 @@ def _questionnaire(evaluation: Evaluation) -> tuple[list[str], str | None]:
 def evaluation(evaluation: Evaluation) -> str:
     codes, code = _questionnaire(evaluation)
     min_group = current_app.config["MIN_GROUP_SIZE"]
-    full = may(OPERATE)  # researchers and evaluators: every number; partners: suppressed
+    full = reads_every_group()
     shown = _page(evaluation, code, full, min_group) if code is not None else None
     return render_template(
         "results/evaluation.html", evaluation=evaluation, codes=codes, code=code, page=shown,

@@ -30,12 +30,17 @@ class ReaderBase:
     readers of each concern (languages, codes, choices, settings, items, groups, scales) are
     mixed into :class:`.reading.Reader` and share this state."""
 
-    def __init__(self, workbook: Workbook, name: str) -> None:
+    def __init__(self, workbook: Workbook, name: str,
+                 files: Mapping[str, bytes] | None = None) -> None:
         self.book = workbook
         self.name = name
+        self.files = dict(files or {})  # a ZIP upload's files by base name (media, CSV)
+        self.loaded_files: dict[str, str] = {}  # file (or external list) -> its list name
         self.out = Converted(data={})
         self.languages: list[str] = []
         self.default_code: str | None = None
+        # (sheet, column, language, fallback) -> (cells, first place): see fill_missing
+        self.missing_texts: dict[tuple[str, str, str, str], tuple[int, str]] = {}
         self.unknown_languages: set[str] = set()
         self.renamed: dict[str, str] = {}  # XLSForm name -> code
         self.choice_renamed: dict[str, str] = {}

@@ -12,16 +12,29 @@ from ..yamlsource import Path
 from .codes import CodeReader
 from .languages import LanguageReader
 from .vocabulary import TYPES_YESNO_LIST, is_number
+from .workbook import Sheet
 
 
 class ChoiceReader(CodeReader, LanguageReader):
     def read_choices(self) -> None:
         sheet = self.book.get("choices")
-        if sheet is None:
-            return
+        if sheet is not None:
+            self.read_choice_rows(sheet)
+        if self.list_special:
+            self.note(msg("choices named dont_know or prefer_not become the special answers "
+                          "of the items using their list (labels are the app's own)"))
+
+    def read_choice_rows(self, sheet: Sheet, only: str | None = None,
+                         into: str | None = None) -> None:
+        """The choices of a sheet (the choices sheet, external_choices, a CSV file); with
+        ``only``, the rows of that list; with ``into``, kept under that list name."""
         for index, row in enumerate(sheet.rows):
             row = {("list_name" if k in ("list name", "list_name") else
                     "name" if k == "value" else k): v for k, v in row.items()}
+            if into is not None:
+                if only is not None and (row.get("list_name") or "").strip() != only:
+                    continue
+                row["list_name"] = into
             list_name = (row.get("list_name") or "").strip()
             name = (row.get("name") or "").strip()
             if not list_name and not name:
@@ -45,9 +58,6 @@ class ChoiceReader(CodeReader, LanguageReader):
             labels = self.texts(sheet, row, index, "label") or {}
             self.lists.setdefault(list_name, []).append(
                 (index, {"code": code, **labels, "_place": sheet.place(index, "name")}))
-        if self.list_special:
-            self.note(msg("choices named dont_know or prefer_not become the special answers "
-                          "of the items using their list (labels are the app's own)"))
 
     def list_choices(self, list_name: str, place: str) -> list[dict[str, Any]] | None:
         if list_name not in self.lists:

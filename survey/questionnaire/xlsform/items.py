@@ -9,7 +9,7 @@ from typing import Any
 from ..itemtypes import TYPES, ItemType
 from ..messages import Text, msg, words
 from ..yamlsource import Path
-from .choices import ChoiceReader
+from .files import EXTERNAL, FROM_FILE, FileChoiceReader
 from .vocabulary import (
     KIND_WORDS,
     METADATA,
@@ -26,7 +26,7 @@ from .vocabulary import (
 from .workbook import Sheet
 
 
-class ItemReader(ChoiceReader):
+class ItemReader(FileChoiceReader):
     def pick_type(self, base: str, row: Mapping[str, str], list_name: str | None
                   ) -> list[ItemType]:
         appearance = set((row.get("appearance") or "").lower().split())
@@ -56,11 +56,18 @@ class ItemReader(ChoiceReader):
                 base = SELECT_ALIASES[alias]
                 parts = [base, *parts[size:]]
                 break
+        if base in FROM_FILE or base in EXTERNAL:
+            found = self.file_list(base, parts[1] if len(parts) >= 2 else None, kind_text,
+                                   type_place)
+            if found is None:
+                return []
+            base = found[0]
+            parts = [base, found[1], *parts[2:]]
         if base in METADATA:
             self.note(msg("'%(type)s' is not collected: %(reason)s", type=base,
                           reason=Text(METADATA[base])), type_place)
             return []
-        if base in REFUSED_TYPES:
+        if base in REFUSED_TYPES and base not in known_types():  # unless a type claims it
             self.refuse(type_place, msg("'%(type)s': %(reason)s", type=kind_text,
                                         reason=Text(REFUSED_TYPES[base])))
             return []
@@ -156,12 +163,6 @@ class ItemReader(ChoiceReader):
                 places[(key,)] = sheet.place(index, header or "label")
         for lang_key in ("text", "help", "constraint_message"):
             texts = entry.get(lang_key) or {}
-            column = {"text": "label", "help": "hint"}.get(lang_key, lang_key)
-            for lang in self.languages:
-                if texts and lang not in texts:
-                    header = self.language_header(sheet, column, lang)
-                    places[(lang_key,)] = (sheet.place(index, header) if header else
-                                           self.text_place(sheet, index, row, column))
             if any("${" in t for t in texts.values()):
                 self.note(msg("answers are not inserted into texts here: ${...} is shown as "
                               "written"), self.text_place(sheet, index, row, "label"))
@@ -199,7 +200,8 @@ class ItemReader(ChoiceReader):
             value = row.get(key)
             if value is None or not str(value).strip():
                 continue
-            parsed = cell_value(str(value).strip(), value_kind)
+            parsed = (self.expression(str(value)) if value_kind == "expression"
+                      else cell_value(str(value).strip(), value_kind))
             places[(key,)] = sheet.place(index, key)
             if parsed is None:
                 self.refuse(sheet.place(index, key), msg(

@@ -70,11 +70,38 @@ class LanguageReader(ReaderBase):
             return None
         if path is not None:
             self.out.places[path] = first_place or sheet.place(index)
-            for lang in self.languages:
-                if lang not in result:
-                    self.out.places[path] = sheet.place(index, self.language_header(sheet, base,
-                                                                                   lang))
+        self.fill_missing(sheet, index, base, result, first_place or sheet.place(index))
         return result
+
+    def fill_missing(self, sheet: Sheet, index: int, base: str, result: dict[str, str],
+                     written: str) -> None:
+        """A text missing in one of the form's languages takes another language's text (the
+        default language's first) and is noted, counted per column: field teams often leave a
+        translation for later, which must not stop the import."""
+        present = [lang for lang in self.languages if lang in result] or list(result)
+        for lang in self.languages:
+            if lang in result:
+                continue
+            fallback = present[0]
+            result[lang] = result[fallback]
+            header = self.language_header(sheet, base, lang)
+            place = sheet.place(index, header) if header else written
+            key = (sheet.name, header or base, lang, fallback)
+            count, first = self.missing_texts.get(key, (0, place))
+            self.missing_texts[key] = (count + 1, first)
+
+    def note_missing_texts(self) -> None:
+        for (_sheet, column, lang, fallback), (count, place) in self.missing_texts.items():
+            if count == 1:
+                text = msg("the %(lang)s text is missing: the %(fallback)s text is shown in "
+                           "its place; translate it before publishing", lang=lang,
+                           fallback=fallback)
+            else:
+                text = msg("the %(lang)s text is missing in %(count)s cells of column "
+                           "%(column)s (the first is here): the %(fallback)s text is shown in "
+                           "their place; translate them before publishing", lang=lang,
+                           count=count, column=column, fallback=fallback)
+            self.note(text, place)
 
     def language_header(self, sheet: Sheet, base: str, lang: str) -> str | None:
         for header in sheet.headers:

@@ -60,6 +60,7 @@ class Reader(GroupReader, SettingsReader, ScaleReader):
         scales = self.read_scales()
         if scales:
             data["scales"] = scales
+        self.note_missing_texts()
         for column, place in self.ignored_columns.items():
             self.note(msg("column '%(column)s' is not used here; its values are ignored",
                           column=column), place)

@@ -40,12 +40,6 @@ REFUSED_TYPES = {
     "hidden": N_("hidden values are not kept here"),
     "xml-external": N_("external data cannot be used here"),
     "csv-external": N_("external data cannot be used here"),
-    "select_one_from_file": N_("choices from a file cannot be used here: copy them into "
-                               "the choices sheet and use select_one"),
-    "select_multiple_from_file": N_("choices from a file cannot be used here: copy them into "
-                                    "the choices sheet and use select_multiple"),
-    "select_one_external": N_("external choices cannot be used here: copy them into the "
-                              "choices sheet and use select_one"),
     "time": N_("times of day are not supported (only dates)"),
     "datetime": N_("times of day are not supported (only dates)"),
     "range": N_("range sliders are not supported: use an integer with min and max, or a "
