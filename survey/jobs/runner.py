@@ -68,7 +68,9 @@ def setting(name: str) -> Any:
 
 
 def jobs_folder() -> Path:
-    return Path(current_app.instance_path) / "jobs"
+    """Where prepared files and results snapshots live: ``JOBS_FOLDER`` (a folder every
+    machine sees, when workers and servers run on several), else ``instance/jobs``."""
+    return Path(current_app.config.get("JOBS_FOLDER") or Path(current_app.instance_path) / "jobs")
 
 
 def start(kind: str, params: dict[str, Any], *, evaluation_id: int | None = None,

@@ -26,12 +26,10 @@ def set_worker_app(app: Flask) -> None:
 def job_context() -> Iterator[None]:
     if has_app_context():
         app = current_app._get_current_object()
-    else:
-        if _worker_app is None:
-            from .. import create_app
-
-            set_worker_app(create_app())
+    elif _worker_app is not None:
         app = _worker_app
+    else:
+        raise RuntimeError("no app to run the task with: `survey worker` sets it")
     with app.app_context():
         yield
 
