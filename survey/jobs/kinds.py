@@ -122,6 +122,10 @@ def refresh_stale_results() -> list[Job]:
 
     started = []
     for spec in snapshots.known():
+        evaluation = spec.selection.evaluation_id
+        if evaluation is not None and db.session.get(Evaluation, evaluation) is None:
+            snapshots.forget(spec)  # its evaluation was deleted
+            continue
         last = snapshots.load(spec)
         try:
             current = revision(spec.selection, Export.of(spec.selection))

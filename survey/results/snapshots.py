@@ -91,6 +91,11 @@ def known() -> list[Spec]:
     return out
 
 
+def forget(spec: Spec) -> None:
+    for suffix in (".json", ".pickle"):
+        (folder() / f"{spec.digest}{suffix}").unlink(missing_ok=True)
+
+
 def touch(spec: Spec) -> None:
     path = folder() / f"{spec.digest}.json"
     if path.exists():
