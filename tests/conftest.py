@@ -132,10 +132,12 @@ def reset_postgres(url: str, definitions: dict[str, Definition]) -> None:
     keep = tuple(d.content_hash for d in definitions.values())
     with engine.begin() as connection:
         connection.execute(text("DELETE FROM job"))  # background jobs
-        for table in ("delivery", "mailing", "invitation", "contact"):  # invitations
+        for table in ("delivery", "mailing", "invitation", "contact",  # invitations
+                      "queued_mail"):
             connection.execute(text(f"DELETE FROM {table}"))
         connection.execute(text("DELETE FROM response"))
         connection.execute(text("DELETE FROM questionnaire_draft"))
+        connection.execute(text("DELETE FROM questionnaire_media"))
         for table in ("audit_event", "account_link", "membership", "user_account", "campaign",
                       "team_member", "team", "wave", "site", "evaluation"):
             connection.execute(text(f"DELETE FROM {table}"))

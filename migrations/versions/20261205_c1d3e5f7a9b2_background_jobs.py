@@ -3,14 +3,14 @@
 A new table: existing data is untouched.
 
 Revision ID: c1d3e5f7a9b2
-Revises: 2ebbd9647973
+Revises: 5d1e3a7c9b24
 Create Date: 2026-12-05
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = 'c1d3e5f7a9b2'
-down_revision = '2ebbd9647973'
+down_revision = '5d1e3a7c9b24'
 branch_labels = None
 depends_on = None
 

@@ -106,7 +106,8 @@ def questionnaire_upload(evaluation: Evaluation) -> HttpResponse | tuple[str, in
     if not report.ok:
         return render_template("design/upload_report.html", evaluation=evaluation,
                                report=report, form=UploadForm()), 422
-    draft = save_draft(evaluation.id, report.definition, report.name, report.notes)
+    draft = save_draft(evaluation.id, report.definition, report.name, report.notes,
+                       report.media.values())
     if report.notes:
         flash(ngettext("%(num)s note on the conversion: see below.",
                        "%(num)s notes on the conversion: see below.", len(report.notes)))
@@ -221,7 +222,7 @@ def _preview(evaluation: Evaluation, definition: Definition, source: str, conten
         page = render_template(
             "design/preview.html", section=step.section, errors=step.errors,
             questions=section_items(definition, step.section, step.values, step.errors,
-                                    definition.roster),
+                                    definition.roster, step.answers),
             number=place[0], total=place[1], is_last=place[2], action=page_url(step.section),
             state=step.sealed, state_field=preview.STATE_FIELD,
             prior=navigation.prior_answers(step.section, step.answers), **context)

@@ -55,5 +55,18 @@ def minute_round() -> None:
 
     recover()
     start_due_mailings()
+    deliver_mail_queue()
     refresh_stale_results()
     clean_up()
+
+
+def deliver_mail_queue() -> None:
+    """Messages queued in the database (several instances) go to the mail server."""
+    from ..mail import MailError, deliver_queued
+
+    if not current_app.config.get("MAIL_SERVER"):
+        return  # no mail server: messages are outbox files, nothing is queued
+    try:
+        deliver_queued()
+    except MailError:
+        current_app.logger.warning("queued mail: delivery failed", exc_info=True)

@@ -4,12 +4,18 @@ from .account import AccountLink, Membership, User
 from .audit import AuditEvent
 from .invitation import Contact, Delivery, Invitation, Mailing
 from .job import Job
-from .questionnaire import Questionnaire, QuestionnaireDraft, QuestionnaireVersion
+from .mail import QueuedMail
+from .questionnaire import (
+    Questionnaire,
+    QuestionnaireDraft,
+    QuestionnaireMedia,
+    QuestionnaireVersion,
+)
 from .response import Response, SpentToken
 from .workspace import Campaign, Evaluation, Site, Team, TeamMember, Wave
 
 __all__ = ["AccountLink", "AuditEvent", "Campaign", "Evaluation", "Membership", "Questionnaire",
            "QuestionnaireDraft", "QuestionnaireVersion", "Response", "Site", "SpentToken", "Team",
            "TeamMember", "User", "Wave"]
-__all__ += ["Contact", "Delivery", "Invitation", "Mailing"]
+__all__ += ["Contact", "Delivery", "Invitation", "Mailing", "QuestionnaireMedia", "QueuedMail"]
 __all__ += ["Job"]

@@ -85,7 +85,8 @@ def _page(definition: Definition, section: Section, response: ResponseState, ros
           ) -> tuple[str, int]:
     where = navigation.position(definition, section, response.answers)
     resumed = session.pop("resumed", None) == definition.code
-    questions = section_items(definition, section, values, errors, rosters)
+    questions = section_items(definition, section, values, errors, rosters,
+                              response.answers)
     return render_template(
         "participate/page.html", definition=definition, section=section, errors=errors,
         number=where.number, total=where.total, questions=questions, is_last=where.is_last,

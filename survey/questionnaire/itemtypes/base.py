@@ -55,6 +55,8 @@ COMMON_REFUSALS: dict[str, Refusal] = {
     "unreadable": Refusal(N_("This answer could not be read as text: please type it again.")),
     "invalid": Refusal(N_("This answer is not one of the choices offered: please choose "
                           "again.")),
+    "filtered": Refusal(N_("This choice does not fit your earlier answers: please choose "
+                           "again.")),
 }
 
 
@@ -75,6 +77,8 @@ class SettingChange:
 
 def shown(value: Any) -> Any:
     """A setting's value in a change's words: choices by code, a flag as true/false."""
+    if isinstance(value, Expression):
+        return value.source
     if isinstance(value, tuple) and value and all(isinstance(v, Choice) for v in value):
         return ", ".join(c.key for c in value)
     if isinstance(value, tuple):
@@ -157,7 +161,8 @@ class ItemType:
     refusals: ClassVar[Mapping[str, Refusal]] = {}  # beyond COMMON_REFUSALS
     free_text: ClassVar[bool] = False  # results list its answers as free text
     scored: ClassVar[bool] = False  # its answers (coded 1..n) may be items of a scale
-    shown: ClassVar[bool] = True  # on the participant's page (a computed value is not)
+    # on the participant's page (a computed value is not, and needs no text)
+    shown: ClassVar[bool] = True
     answerable: ClassVar[bool] = True
     takes_constraint: ClassVar[bool] = True
     # asks about the entries of a roster: with none (an empty team), nothing is asked
