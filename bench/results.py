@@ -10,7 +10,7 @@ page through the app (Flask's test client, in this process: no network): the fir
 computes the indicators (cold), the next ``--warm`` ones find them in the cache (warm); then
 the same with a wave filter, and once more after a participant completes one more response (the
 data revision changes: the first view after new answers). Each figure is wall-clock seconds of
-one request. Last, ``survey.results.services.compute_results`` alone for the whole evaluation in
+one request. Last, ``survey.results.services.compute`` alone for the whole evaluation in
 a fresh process: its time and the process's peak memory (interpreter and libraries included).
 """
 
@@ -147,13 +147,14 @@ def child_compute(url: str, evaluation: int) -> None:
     from survey import create_app
     from survey.extensions import db
     from survey.models import Evaluation
-    from survey.results.services import Filters, compute_results
+    from survey.results.services import Filters, compute
+    from survey.results.snapshots import Spec
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
     with app.app_context():
         chosen = db.session.get(Evaluation, evaluation)
         started, cpu = time.perf_counter(), time.process_time()
-        compute_results(Filters().selection("patients", chosen), min_group=5)
+        compute(Spec(Filters().selection("patients", chosen), min_group=5))
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak}))
@@ -189,7 +190,7 @@ def main() -> None:
                 if done.returncode != 0:
                     raise SystemExit(done.stderr)
                 alone = json.loads(done.stdout.strip().splitlines()[-1])
-                print(f"  compute_results alone, fresh process: {alone['seconds']:.2f} s "
+                print(f"  results.services.compute alone, fresh process: {alone['seconds']:.2f} s "
                       f"(CPU {alone['cpu']:.2f} s), process peak {alone['peak_mb']:.0f} MB",
                       flush=True)
             finally:

@@ -115,30 +115,6 @@ def test_filters_and_the_indicator_cache(app: Flask, world: World) -> None:
     page(app, world, "researcher", f"?site={world.b.site}")  # not of this evaluation: ignored
 
 
-def test_compute_results_is_what_the_page_caches_and_follows_new_answers(
-        app: Flask, world: World) -> None:
-    # The plain function a background job runs gives the page's indicators, and a new
-    # response (a new data revision) changes both its key and its figures.
-    from survey.models import Evaluation
-    from survey.results import services
-
-    fill(app, world, 6)
-    services._cache.clear()
-    with app.app_context():
-        selection = services.Filters().selection(
-            "professionals", db.session.get(Evaluation, world.a.evaluation))
-        computed = services.compute_results(selection, min_group=5)
-        cached, key = services.cached_indicators(selection, 5)
-        assert computed.count == cached.count == 6
-        assert (computed.indicators.tables["scale_summary"].equals(
-            cached.indicators.tables["scale_summary"]))
-        assert key == services.results_key(selection, 5)
-    fill(app, world, 1)
-    with app.app_context():
-        assert services.results_key(selection, 5) != key
-        assert services.compute_results(selection, min_group=5).count == 7
-
-
 def test_plotly_is_served_by_the_app(app: Flask) -> None:
     response = app.test_client().get("/results/plotly.min.js")
     assert response.status_code == 200 and b"plotly" in response.data[:2000].lower()
