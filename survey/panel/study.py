@@ -160,7 +160,7 @@ def answers(rng: random.Random, person: Person, habits: dict[str, Habit]) -> dic
 
 def real_slip(rng: random.Random, raw: dict[str, str], code: str) -> None:
     """Make one answer really different (in place)."""
-    if QUESTIONS[code].kind == LETTER:
+    if QUESTIONS[code].answer_form == LETTER:
         text = raw[code].lstrip()
         first = unicodedata.normalize("NFD", text)[0].lower()
         wrong = rng.choice(NEIGHBOURS.get(first, "x"))
