@@ -3,6 +3,8 @@
 from .account import AccountLink, Membership, User
 from .audit import AuditEvent
 from .invitation import Contact, Delivery, Invitation, Mailing
+from .job import Job
+from .mail import QueuedMail
 from .questionnaire import (
     Questionnaire,
     QuestionnaireDraft,
@@ -15,4 +17,5 @@ from .workspace import Campaign, Evaluation, Site, Team, TeamMember, Wave
 __all__ = ["AccountLink", "AuditEvent", "Campaign", "Evaluation", "Membership", "Questionnaire",
            "QuestionnaireDraft", "QuestionnaireVersion", "Response", "Site", "SpentToken", "Team",
            "TeamMember", "User", "Wave"]
-__all__ += ["Contact", "Delivery", "Invitation", "Mailing", "QuestionnaireMedia"]
+__all__ += ["Contact", "Delivery", "Invitation", "Mailing", "QuestionnaireMedia", "QueuedMail"]
+__all__ += ["Job"]
