@@ -7,6 +7,9 @@ import csv
 import io
 import json
 import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html import unescape
 
 import pytest
@@ -19,6 +22,7 @@ from survey.models.response import COMPLETED
 from survey.models.types import utcnow
 from survey.secrets import digest, new_secret
 
+from .conftest import _prepare, fresh_postgres, make_app
 from .workspace import World, build_world, sign_in
 
 SCALE = ("sl_shared", "sl_situation", "sl_together", "sl_encourage", "sl_partners", "sl_one_r",
@@ -161,12 +165,59 @@ def two_sites_two_waves(app: Flask, world: World, per_campaign: int = 6) -> dict
     return {"equity": equity}
 
 
-def test_response_counts_by_audience_site_and_wave(app: Flask, world: World) -> None:
+# -- worlds built once for this module: their tests only read (each has a database of its own,
+# so the function-scoped databases of the other tests never see them) ------------------------
+
+
+@contextmanager
+def module_database(request: pytest.FixtureRequest, name: str) -> Iterator[str]:
+    """A database of its own for one module-scoped world, on SQLite or PostgreSQL."""
+    if request.param == "sqlite":
+        path = request.getfixturevalue("tmp_path_factory").mktemp(name) / "survey.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    suffix = f"{request.getfixturevalue('worker_id')}_{name}"
+    with fresh_postgres(suffix) as url:
+        _prepare(make_app(url), request.getfixturevalue("bundled"))
+        yield url
+
+
+@contextmanager
+def built_once(request: pytest.FixtureRequest, name: str, per_campaign: int,
+               professionals: int = 0) -> Iterator[tuple[Flask, World]]:
+    with module_database(request, name) as url:
+        app = make_app(url)
+        world = build_world(app, passwords=False)
+        two_sites_two_waves(app, world, per_campaign=per_campaign)
+        if professionals:
+            fill(app, world, professionals)  # at Alpha clinic in T0
+        yield app, world
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def small_groups(request: pytest.FixtureRequest) -> Iterator[tuple[Flask, World]]:
+    """Patients at two sites in two waves, 3 per campaign (4 at the comparison site), and two
+    professionals at Alpha clinic in T0: every site x wave group under 5."""
+    with built_once(request, "small", per_campaign=3, professionals=2) as built:
+        yield built
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def tiny_groups(request: pytest.FixtureRequest) -> Iterator[tuple[Flask, World]]:
+    """As :func:`small_groups` with one patient per campaign (two at the comparison site)."""
+    with built_once(request, "tiny", per_campaign=1) as built:
+        yield built
+
+
+def test_response_counts_by_audience_site_and_wave(
+        small_groups: tuple[Flask, World]) -> None:
     from survey.models import Evaluation
     from survey.results import services
 
-    two_sites_two_waves(app, world, per_campaign=3)
-    fill(app, world, 2)  # professionals at Alpha clinic in T0
+    app, world = small_groups
     with app.app_context():
         counts = services.response_counts(db.session.get(Evaluation, world.a.evaluation))
     assert counts.waves == ["T0", "T1"]
@@ -210,9 +261,9 @@ def test_sections_impact_and_leadership_with_the_equity_filter(app: Flask,
         assert partner.sections is not page.sections and len(services._cache) == 2
 
 
-def test_partners_see_suppressed_groups_researchers_see_them_all(app: Flask,
-                                                                world: World) -> None:
-    two_sites_two_waves(app, world, per_campaign=3)  # every site x wave group under 5
+def test_partners_see_suppressed_groups_researchers_see_them_all(
+        small_groups: tuple[Flask, World]) -> None:
+    app, world = small_groups  # every site x wave group under 5
     researcher = page(app, world, "researcher", "?q=patients", lang="en")
     partner = page(app, world, "partner", "?q=patients", lang="en")
     assert "You see every number" in researcher and "You see every number" not in partner
@@ -256,8 +307,10 @@ def test_free_text_answers_are_escaped_newest_first_for_researchers_only(
     assert "section-free-text" not in page(app, world, "partner", "?q=patients", lang="en")
 
 
-def test_downloads_say_the_equity_filter_is_the_pages_only(app: Flask, world: World) -> None:
-    equity = two_sites_two_waves(app, world, per_campaign=3)["equity"]
+def test_downloads_say_the_equity_filter_is_the_pages_only(
+        small_groups: tuple[Flask, World]) -> None:
+    app, world = small_groups
+    equity = "gender"
     note = "the equity filter applies to this page only"
     assert note not in page(app, world, "researcher", "?q=patients", lang="en")
     filtered = page(app, world, "researcher", f"?q=patients&equity={equity}:woman", lang="en")
@@ -265,8 +318,8 @@ def test_downloads_say_the_equity_filter_is_the_pages_only(app: Flask, world: Wo
 
 
 def test_a_partner_whose_groups_are_all_small_reads_a_sentence_not_empty_charts(
-        app: Flask, world: World) -> None:
-    two_sites_two_waves(app, world, per_campaign=1)  # 6 patients, 3 per wave
+        tiny_groups: tuple[Flask, World]) -> None:
+    app, world = tiny_groups  # 6 patients, 3 per wave
     html = page(app, world, "partner", "?q=patients", lang="en")
     assert "Every group of these responses (by audience and wave, site or team) has fewer" in html
     assert "data-figure" not in html
@@ -275,8 +328,8 @@ def test_a_partner_whose_groups_are_all_small_reads_a_sentence_not_empty_charts(
 
 
 def test_filters_name_questionnaires_and_waves_and_downloads_have_distinct_names(
-        app: Flask, world: World) -> None:
-    two_sites_two_waves(app, world, per_campaign=1)
+        tiny_groups: tuple[Flask, World]) -> None:
+    app, world = tiny_groups
     html = page(app, world, "evaluator", lang="en")
     assert ">Working together in a proximity-care team</option>" in html
     assert ">T1 · Follow-up</option>" in html
