@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
 
-from . import expressions
+from . import expressions, repeats
 from .itemtypes import TYPES
 from .messages import N_, Text, msg, words
 from .model import AUDIENCES, SPECIAL_ANSWERS, Choice, Definition, Expression, Item, Scale, Section
@@ -29,7 +29,7 @@ TOP_KEYS = {
     "format", "code", "version", "audience", "languages", "minutes", "title", "introduction",
     "consent", "choice_lists", "rosters", "sections", "scales",
 }
-SECTION_KEYS = {"code", "title", "intro", "relevant", "items"}
+SECTION_KEYS = {"code", "title", "intro", "relevant", "items", "repeat"}
 COMMON_ITEM_KEYS = {
     "code", "type", "text", "help", "required", "special", "relevant", "constraint",
     "constraint_message", "equity",
@@ -134,6 +134,8 @@ class _Builder:
         self.rosters: dict[str, tuple[Choice, ...]] = {}
         self.columns: dict[str, Item] = {}  # answer key -> its item, in file order
         self.codes: set[str] = set()  # every item, row and section code seen
+        self.repeated: dict[str, str] = {}  # answer key of a repeated item -> its section
+        self.in_repeat: str | None = None  # the repeated section being read
 
     # -- reporting -------------------------------------------------------------------------
 
@@ -364,9 +366,14 @@ class _Builder:
             title = self.text(entry, (*path, "title")) or {}
             intro = self.text(entry, (*path, "intro"), required=False)
             relevant = self.expression(entry, (*path, "relevant"), allow_dot=False)
+            repeat = repeats.read_repeat(self, entry, path)
+            self.in_repeat = code if repeat is not None else None
             items = self.read_items(entry, path, code)
-            sections.append(Section(code=code, title=title, items=tuple(items), intro=intro,
-                                    relevant=relevant))
+            self.in_repeat = None
+            section = Section(code=code, title=title, items=tuple(items), intro=intro,
+                              relevant=relevant, repeat=repeat)
+            repeats.check_repeated(self, section, path)
+            sections.append(section)
         return sections
 
     def unique_code(self, data: dict, path: Path, what: Text) -> str:
@@ -478,6 +485,11 @@ class _Builder:
                             N_("%(key)s \"%(source)s\" names ${%(name)s}, an unknown item"))
                 self.problem(path, Text(template, {"key": path[-1], "source": source,
                                                    "name": name}))
+            elif self.repeated.get(name, self.in_repeat) != self.in_repeat:
+                self.problem(path, msg(
+                    "%(key)s \"%(source)s\" names ${%(name)s}, a question of the repeated "
+                    "page '%(page)s': only questions of that page may use it", key=path[-1],
+                    source=source, name=name, page=self.repeated[name]))
         return Expression(source=source, tree=tree, json=expressions.to_json(tree))
 
     def defined_later(self, name: str) -> bool:
@@ -552,6 +564,11 @@ class _Builder:
             if item is None:
                 self.problem((*path, "items"), msg("scale '%(code)s' names '%(name)s', an "
                                                    "unknown item", code=code, name=name))
+            elif name in self.repeated:
+                self.problem((*path, "items"), msg(
+                    "scale '%(code)s' names '%(name)s', a question of the repeated page "
+                    "'%(page)s': scales are built from questions answered once per "
+                    "respondent", code=code, name=name, page=self.repeated[name]))
             elif item.type not in ("likert", "matrix"):
                 self.problem((*path, "items"), msg(
                     "scale '%(code)s' names '%(name)s', a %(type)s item: scales take likert "
