@@ -1,5 +1,5 @@
-"""XLSX export: a data sheet and a codebook sheet, in openpyxl's write-only mode (rows go to
-disk as they are appended, so memory stays flat)."""
+"""XLSX export: a data sheet, a codebook sheet and one sheet per repeated page, in openpyxl's
+write-only mode (rows go to disk as they are appended, so memory stays flat)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .codebooks import codebook_rows, roster_rows
 from .frames import Export, text_rows
+from .repeats import repeat_tables, sheet_name, table_rows
 
 
 def _clean(row: list[Any]) -> list[Any]:
@@ -27,6 +28,10 @@ def write_xlsx(export: Export, path: str | Path, lang: str | None = None) -> Non
     sheet = book.create_sheet("codebook")
     for row in codebook_rows(export.schema):
         sheet.append(_clean(row))
+    for table in repeat_tables(export.schema.versions):  # one sheet per repeated page
+        sheet = book.create_sheet(sheet_name(table))
+        for row in table_rows(export, table):
+            sheet.append(_clean(row))
     if export.schema.team_rosters:  # who the nomination codes of each team name
         rosters = book.create_sheet("rosters")
         for row in roster_rows(export.schema):

@@ -311,7 +311,7 @@ def flatten(answers: Mapping[str, Any]) -> dict[str, Any]:
     return flat
 
 
-def occurrence_rows(definition: Definition, section: Section, answers: Mapping[str, Any]
+def occurrence_rows(section: Section, answers: Mapping[str, Any]
                     ) -> Iterator[tuple[int, dict[str, Any]]]:
     """(occurrence number, its cells by data column) for the long export."""
     for n, occurrence in enumerate(stored(section, answers), start=1):

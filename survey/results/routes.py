@@ -28,13 +28,16 @@ from ..audit import record
 from ..auth.permissions import OPERATE, VIEW, may, member
 from ..exports import CsvOptions, Export, csv_long, csv_wide
 from ..exports.codebooks import codebook_json
+from ..exports.repeats import csv_repeats
 from ..models import Evaluation
-from . import free_text, services
+from ..versions import newest_facts
+from . import free_text, repeats, services
 
 bp = Blueprint("results", __name__, url_prefix="/results", template_folder="templates")
 E = "/e/<int:evaluation_id>"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-DOWNLOADS = ("csv", "csv-fr", "long", "xlsx", "sav", "codebook", "indicators", "report")
+DOWNLOADS = ("csv", "csv-fr", "long", "repeats", "xlsx", "sav", "codebook", "indicators",
+             "report")
 
 
 def _lang() -> str:
@@ -54,13 +57,17 @@ def evaluation(evaluation: Evaluation) -> str:
     min_group = current_app.config["MIN_GROUP_SIZE"]
     full = may(OPERATE)  # researchers and evaluators: every number; partners: suppressed
     shown = _page(evaluation, code, full, min_group) if code is not None else None
+    repeated = (repeats.summaries(shown.filters.selection(code, evaluation), _lang(), min_group,
+                                  full, _special_words())
+                if shown is not None and _repeated(code) else [])
     return render_template(
         "results/evaluation.html", evaluation=evaluation, codes=codes, code=code, page=shown,
         titles=services.questionnaire_titles(codes, _lang()),
         filters=shown.filters if shown else services.Filters(), full=full,
         counts=services.response_counts(evaluation), min_group=min_group,
-        downloads=may(OPERATE), formats=DOWNLOADS, download_names=_download_names(),
-        section_names=_section_names(), free_text_shown=free_text.SHOWN,
+        downloads=may(OPERATE), download_names=_download_names(),
+        formats=[f for f in DOWNLOADS if f != "repeats" or _repeated(code)],
+        section_names=_section_names(), free_text_shown=free_text.SHOWN, repeated=repeated,
         audiences=sorted({c.audience for c in evaluation.campaigns}))
 
 
@@ -78,6 +85,17 @@ def _page(evaluation: Evaluation, code: str, full: bool, min_group: int) -> serv
             "responses still work."),))
 
 
+def _repeated(code: str | None) -> bool:
+    """Whether the questionnaire's newest version has a repeated page (its long table)."""
+    facts = newest_facts(code) if code is not None else None
+    return facts is not None and any(s.repeat is not None for s in facts.definition.sections)
+
+
+def _special_words() -> dict[str, str]:
+    return {"yes": gettext("Yes"), "no": gettext("No"), "dont_know": gettext("I don't know"),
+            "prefer_not": gettext("I prefer not to answer")}
+
+
 def _section_names() -> dict[str, str]:
     return {"scales": gettext("Scales"), "impact": gettext("Impact"),
             "leadership": gettext("Shared leadership")}
@@ -87,6 +105,7 @@ def _download_names() -> dict[str, str]:
     return {"csv": gettext("Responses, CSV"),
             "csv-fr": gettext("Responses, CSV for Excel in French (;)"),
             "long": gettext("Responses, long CSV (one row per answer)"),
+            "repeats": gettext("Repeated pages, long CSV (one row per occurrence)"),
             "xlsx": gettext("Responses and codebook, Excel (XLSX)"),
             "sav": gettext("Responses, SPSS (.sav)"),
             "codebook": gettext("Codebook (JSON)"),
@@ -108,11 +127,12 @@ def download(evaluation: Evaluation, fmt: str) -> HttpResponse:
            evaluation_id=evaluation.id, questionnaire=code, format=fmt,
            site=filters.site, wave=filters.wave, audience=filters.audience)
     name = f"{code}-{evaluation.id}"
-    if fmt in ("csv", "csv-fr", "long"):
+    if fmt in ("csv", "csv-fr", "long", "repeats"):
         options = (CsvOptions(lang="fr", bom=True, separator=";") if fmt == "csv-fr"
                    else CsvOptions())
-        stream = (csv_long if fmt == "long" else csv_wide)(export, options)
-        suffix = {"csv": "", "csv-fr": "-excel-fr", "long": "-long"}[fmt]
+        writer = {"long": csv_long, "repeats": csv_repeats}.get(fmt, csv_wide)
+        stream = writer(export, options)
+        suffix = {"csv": "", "csv-fr": "-excel-fr", "long": "-long", "repeats": "-repeats"}[fmt]
         return _attachment(stream_with_context(stream), f"{name}{suffix}.csv",
                            "text/csv; charset=utf-8")
     if fmt == "codebook":
