@@ -19,6 +19,7 @@ from ..loader import CODE_RE, LANG_RE, Problem
 from ..messages import N_, Note, Text, msg, words
 from ..model import SPECIAL_ANSWERS
 from ..yamlsource import Path
+from . import repeats
 from .workbook import Sheet, Workbook
 
 GROUP_BEGIN = {"begin_group", "begin group"}
@@ -88,7 +89,7 @@ REFUSED_COLUMNS = {
     "choice_filter": N_("choices filtered by earlier answers (cascading selects) cannot be "
                         "expressed here"),
     "calculation": N_("calculations are not evaluated here"),
-    "repeat_count": N_("repeats cannot be expressed here"),
+    "repeat_count": N_("a count is read on a begin repeat row only"),
     "trigger": N_("triggers are not supported here"),
 }
 # Columns read here or by the item types; anything else with a value is listed as ignored.
@@ -506,10 +507,9 @@ class Reader:
                 if group.get("page"):
                     current = None
                 continue
-            if lowered.startswith(tuple(REPEAT)):
-                self.refuse(sheet.place(index, "type"), msg(
-                    "'%(type)s': %(reason)s", type=kind_text,
-                    reason=Text(REFUSED_TYPES["repeat"])))
+            if lowered.startswith(tuple(REPEAT)):  # a repeated page (xlsform/repeats.py)
+                current = repeats.read_row(self, sheet, index, row, lowered, stack, sections,
+                                           rows, position, current)
                 continue
             entries = self.read_item(sheet, index, row, base, kind_text, stack)
             if not entries:
