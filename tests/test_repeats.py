@@ -270,3 +270,18 @@ def test_a_smaller_household_drops_the_members_beyond_it_on_completion(
     [response] = responses(app)
     assert response.status == "completed"
     assert response.answers["members"] == [{"age": 41}]
+
+
+def test_the_diff_says_how_a_page_repeats_differently(household: Definition) -> None:
+    from survey.versions.diff import diff
+
+    changed = load_text(TEXT.replace("      max: 6\n", "      max: 8\n")
+                        .replace('''    repeat:
+      max: 3''', '''    repeat:
+      count: "${household_size}"
+      max: 3'''))
+    found = [str(c) for c in diff(household, changed)]
+    assert "How page 'members' repeats changed: 'count ${household_size}, max 6' -> " \
+        "'count ${household_size}, max 8'." in found
+    assert "How page 'visits' repeats changed: 'max 3' -> 'count ${household_size}, max 3'." \
+        in found

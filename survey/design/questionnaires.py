@@ -53,6 +53,7 @@ CHANGE_TEXTS = {
     "page_removed": _("Page '%(page)s' removed."),
     "page_retitled": _("Page '%(page)s' retitled (%(languages)s)."),
     "page_logic": _("When page '%(page)s' is shown changed: '%(old)s' -> '%(new)s'."),
+    "page_repeat": _("How page '%(page)s' repeats changed: '%(old)s' -> '%(new)s'."),
     "item_added": _("Item '%(code)s' added on page '%(page)s'."),
     "item_removed": _("Item '%(code)s' removed (its answers stay in older responses)."),
     "item_type": _("Item '%(code)s' changed type: %(old)s -> %(new)s."),

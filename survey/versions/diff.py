@@ -25,6 +25,7 @@ MESSAGES = {
     "page_removed": "Page '{page}' removed.",
     "page_retitled": "Page '{page}' retitled ({languages}).",
     "page_logic": "When page '{page}' is shown changed: '{old}' -> '{new}'.",
+    "page_repeat": "How page '{page}' repeats changed: '{old}' -> '{new}'.",
     "item_added": "Item '{code}' added on page '{page}'.",
     "item_removed": "Item '{code}' removed (its answers stay in older responses).",
     "item_type": "Item '{code}' changed type: {old} -> {new}.",
@@ -170,6 +171,9 @@ class _Diff:
             if source(before.relevant) != source(section.relevant):
                 self.add("page_logic", page=code, old=source(before.relevant),
                          new=source(section.relevant))
+            if repeating(before) != repeating(section):
+                self.add("page_repeat", page=code, old=repeating(before),
+                         new=repeating(section))
         for code in old:
             if code not in new:
                 self.add("page_removed", page=code)
@@ -294,3 +298,13 @@ def diff(old: Definition, new: Definition, answered: Answers | None = None) -> l
     """The changes from ``old`` to ``new``. ``answered``: what older responses hold (None when
     unknown: a removed choice is then flagged as possibly breaking)."""
     return _Diff(old, new, answered).run()
+
+
+def repeating(section: Any) -> str:
+    """How a page repeats, in words a diff can compare: ``count ${n}, max 6``, ``max 3`` (added
+    one by one), or ``-`` (answered once). The occurrence label is wording, not structure."""
+    repeat = section.repeat
+    if repeat is None:
+        return "-"
+    counted = f"count {repeat.count.source}, " if repeat.count is not None else ""
+    return f"{counted}max {repeat.maximum}"
