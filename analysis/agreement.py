@@ -13,6 +13,14 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+__all__ = [
+    "uniform_null_variance",
+    "rwg_j",
+    "rwg_j_by_group",
+    "icc1",
+    "icc2",
+]
+
 
 def uniform_null_variance(n_options: int) -> float:
     """Expected variance of a uniform (no agreement) response on A options: (A^2 - 1) / 12."""

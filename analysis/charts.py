@@ -17,6 +17,26 @@ import plotly.graph_objects as go
 
 from analysis.i18n import label
 
+__all__ = [
+    "PALETTE",
+    "OKABE_ITO",
+    "PUOR",
+    "SUPPRESSED_GREY",
+    "FONT",
+    "esc",
+    "wrap",
+    "diverging_colours",
+    "likert_bars",
+    "score_distribution",
+    "dumbbell",
+    "equity_chart",
+    "radar",
+    "circular_layout",
+    "network",
+    "with_interval",
+    "reliability_table",
+]
+
 # Okabe & Ito's hues, darkened where needed so every colour has at least 3:1 contrast on white
 # (WCAG 2.1, 1.4.11 non-text contrast): blue, vermillion, bluish green, reddish purple, amber,
 # black, grey, wine. tests/analysis/test_report.py checks the ratios.

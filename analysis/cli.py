@@ -22,6 +22,15 @@ from analysis.loading import ExportError, read_export
 from analysis.reliability import BOOTSTRAP_SAMPLES, MISSING_POLICIES, OMEGA_METHODS
 from analysis.report import PLOTLYJS_CHOICES, write_outputs
 
+__all__ = [
+    "PROG",
+    "build_parser",
+    "progress",
+    "draft_main",
+    "summary_lines",
+    "main",
+]
+
 PROG = "python -m analysis"
 
 

@@ -15,6 +15,27 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+__all__ = [
+    "CODEBOOK_FORMAT",
+    "METADATA_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "MISSING_CODES",
+    "MISSING_MARKERS",
+    "ITEM_TYPES",
+    "CATEGORICAL_TYPES",
+    "NUMERIC_TYPES",
+    "AUDIENCES",
+    "YESNO_CODES",
+    "CodebookError",
+    "Text",
+    "Choice",
+    "Item",
+    "Scale",
+    "Codebook",
+    "load_codebook",
+    "parse_codebook",
+]
+
 CODEBOOK_FORMAT = 1
 
 METADATA_COLUMNS: tuple[str, ...] = (

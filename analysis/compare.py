@@ -14,6 +14,20 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+__all__ = [
+    "TwoGroups",
+    "Paired",
+    "KGroups",
+    "Categorical",
+    "hedges_g",
+    "two_groups",
+    "paired",
+    "k_groups",
+    "kruskal_samples",
+    "categorical",
+    "adjust",
+]
+
 
 @dataclass(frozen=True)
 class TwoGroups:

@@ -35,6 +35,16 @@ from analysis.codebook import (
 )
 from analysis.files import FileError, read_table
 
+__all__ = [
+    "ID_NAMES",
+    "TEAM_NAMES",
+    "MAX_LIKERT",
+    "MAX_CHOICES",
+    "DraftError",
+    "draft_codebook",
+    "write_draft",
+]
+
 ID_NAMES = ("response_id", "id", "respondent", "respondent_id", "participant", "subject", "subj",
             "case", "caseid", "row", "rownames")
 # Names that say a column holds the respondent's team (multilevel's data sets use GRP, COMPID).

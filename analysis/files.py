@@ -17,6 +17,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+__all__ = [
+    "STATISTICAL",
+    "SPREADSHEETS",
+    "SEPARATORS",
+    "FileError",
+    "Table",
+    "read_table",
+]
+
 STATISTICAL = (".sav", ".zsav", ".dta")
 SPREADSHEETS = (".xlsx", ".xlsm")
 SEPARATORS = (",", ";", "\t")

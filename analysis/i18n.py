@@ -5,6 +5,20 @@ A small dict rather than gettext: the app's Flask-Babel is deliberately not avai
 
 from __future__ import annotations
 
+__all__ = [
+    "LANGUAGES",
+    "LABELS",
+    "DESCRIPTORS",
+    "YES_NO",
+    "TABLE_TITLES",
+    "AUDIENCE_NAMES",
+    "COLUMN_LABELS",
+    "column_label",
+    "audience_name",
+    "Note",
+    "label",
+]
+
 LANGUAGES = ("fr", "en")
 
 LABELS: dict[str, dict[str, str]] = {

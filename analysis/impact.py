@@ -16,6 +16,16 @@ from scipy import stats
 from analysis.codebook import Codebook
 from analysis.compare import kruskal_samples, paired, two_groups
 
+__all__ = [
+    "PAIRED",
+    "INDEPENDENT",
+    "wave_pairs",
+    "wave_changes",
+    "difference_in_differences",
+    "equity_means",
+    "equity_gaps",
+]
+
 PAIRED = "paired"
 INDEPENDENT = "independent"
 

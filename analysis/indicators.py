@@ -29,6 +29,19 @@ from analysis.scoring import (
 from analysis.suppression import DEFAULT_MIN_N, suppress
 from analysis.teams import team_aggregation, team_scales, without_rwg
 
+__all__ = [
+    "ALL",
+    "Settings",
+    "Indicators",
+    "group_keys",
+    "compute_indicators",
+    "GROUP_COLUMNS",
+    "RELIABILITY_COLUMNS",
+    "OMEGA_FACTORS",
+    "SUPPRESSION_VALUES",
+    "public_tables",
+]
+
 ALL = "(all)"
 
 

@@ -16,6 +16,17 @@ import pandas as pd
 
 from analysis.codebook import Codebook, Item
 
+__all__ = [
+    "NetworkIndicators",
+    "gini",
+    "network_indicators",
+    "parse_nominations",
+    "first_tokens",
+    "sender_codes",
+    "team_networks",
+    "roster_members",
+]
+
 
 @dataclass(frozen=True)
 class NetworkIndicators:

@@ -27,6 +27,15 @@ from analysis.codebook import (
 )
 from analysis.files import FileError, read_table
 
+__all__ = [
+    "MAX_LISTED",
+    "ONE_SITE",
+    "ONE_WAVE",
+    "ExportError",
+    "read_export",
+    "prepare",
+]
+
 MAX_LISTED = 5
 ONE_SITE = "1"
 ONE_WAVE = "1"

@@ -11,6 +11,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+__all__ = [
+    "FORMULA_PREFIXES",
+    "neutralise_formula",
+    "safe_frame",
+    "write_csv",
+    "jsonable",
+    "write_json",
+]
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 

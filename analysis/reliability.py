@@ -30,6 +30,33 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+__all__ = [
+    "Missing",
+    "MISSING_POLICIES",
+    "OMEGA_METHODS",
+    "BOOTSTRAP_SAMPLES",
+    "BOOTSTRAP_SEED",
+    "Estimate",
+    "Alpha",
+    "NAN_ESTIMATE",
+    "Screen",
+    "screen_items",
+    "pairwise_moments",
+    "standardised_alpha",
+    "duhachek_ase",
+    "feldt_interval",
+    "cronbach_alpha",
+    "minres_loadings",
+    "one_factor_loadings",
+    "mcdonald_omega",
+    "item_statistics",
+    "Hierarchical",
+    "minres_factors",
+    "varimax",
+    "oblimin",
+    "omega_hierarchical",
+]
+
 Missing = Literal["pairwise", "listwise"]
 MISSING_POLICIES: tuple[str, ...] = ("pairwise", "listwise")
 OMEGA_METHODS: tuple[str, ...] = ("minres", "ml")

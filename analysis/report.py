@@ -29,6 +29,23 @@ from analysis.i18n import (
 from analysis.indicators import ALL, Indicators, public_tables
 from analysis.output import jsonable, write_csv, write_json
 
+__all__ = [
+    "MAX_HTML_ROWS",
+    "MAX_NETWORKS",
+    "PLOTLYJS_CHOICES",
+    "PLOTLYJS_FILE",
+    "HTML_TABLES",
+    "Chart",
+    "build_charts",
+    "table_html",
+    "figure_data",
+    "reliability_html",
+    "STYLE",
+    "reliability_method",
+    "render_html",
+    "write_outputs",
+]
+
 MAX_HTML_ROWS = 300
 MAX_NETWORKS = 12
 PLOTLYJS_CHOICES = ("embed", "external")

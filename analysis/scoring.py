@@ -16,6 +16,17 @@ from scipy import stats
 
 from analysis.codebook import Codebook, Scale
 
+__all__ = [
+    "keyed_items",
+    "scale_score",
+    "scale_scores",
+    "top_box_threshold",
+    "mean_ci",
+    "summarise_scores",
+    "item_distribution",
+    "score_quantiles",
+]
+
 
 def keyed_items(frame: pd.DataFrame, scale: Scale) -> pd.DataFrame:
     """The scale's item columns with reverse-keyed items flipped (first + last - answer:

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+__all__ = ["DEFAULT_MIN_N", "PRIMARY", "COMPLEMENTARY", "suppress"]
+
 DEFAULT_MIN_N = 5
 PRIMARY = "primary"
 COMPLEMENTARY = "complementary"

@@ -16,6 +16,8 @@ import pandas as pd
 
 from analysis.codebook import Codebook, Item
 
+__all__ = ["TEXT_SAMPLES", "generate"]
+
 TEXT_SAMPLES = (
     "Très bon accueil",
     "Plus d'heures le soir, s'il vous plaît",

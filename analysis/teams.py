@@ -15,6 +15,8 @@ from analysis.agreement import icc1, icc2, rwg_j_by_group
 from analysis.codebook import Codebook, Scale
 from analysis.scoring import keyed_items, mean_ci
 
+__all__ = ["team_scales", "team_aggregation", "without_rwg"]
+
 
 def team_scales(frame: pd.DataFrame, scores: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """Per team and scale: n, mean, sd, 95% CI and rwg(j) of the (reverse-keyed) items

@@ -11,6 +11,7 @@ from flask_babel import get_locale
 
 from . import keep, ratelimit
 from .config import load_config
+from .context import contact
 from .errors import register_errors
 from .extensions import babel, compress, csrf, db, migrate
 from .language import participant_language, switch_language
@@ -62,7 +63,6 @@ def _register_workspace(app: Flask) -> None:
     from .auth import init_auth
     from .design import bp as design_bp
     from .design.labels import HELPERS
-    from .participate.campaigns import contact
 
     init_auth(app)
     app.register_blueprint(design_bp)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import current_app, g, request, session
+from flask import current_app, request, session
 
+from . import context
 from .questionnaire.model import Definition
 
 View = TypeVar("View", bound=Callable)
@@ -32,11 +33,12 @@ def participant_language(definition: Definition | None = None) -> str:
     """The language chosen on this visit if the questionnaire offers it, else the
     questionnaire's first language; outside a questionnaire, among the app's languages.
 
-    The definition is the one given, else the one the current request shows (``g.definition``,
-    set by the participant blueprint before anything is rendered).
+    The definition is the one given, else the one the current request shows
+    (:func:`survey.context.shown`, set before anything is rendered).
     """
-    definition = definition or g.get("definition")
-    chosen = g.get("preview_language") or session.get("lang")  # a preview shows one language
+    shown = context.shown()
+    definition = definition or shown.definition
+    chosen = shown.language or session.get("lang")  # a preview shows one language
     if definition is not None:
         return chosen if chosen in definition.languages else definition.default_language
     languages = list(current_app.config["LANGUAGES"])

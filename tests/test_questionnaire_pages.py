@@ -21,7 +21,8 @@ from survey.questionnaire.xlsform import read_xlsform
 
 EVERY_TYPE = Path(__file__).parent / "data" / "every_type.yaml"
 COOP = '          - {code: coop, fr: "Coopérative", en: "Cooperative"}\n'
-BROKEN_XLSX = Path(__file__).parent / "data" / "xlsforms" / "pyxform__field-list.xlsx"
+BROKEN_XLSX = (Path(__file__).parent / "data" / "xlsforms"
+               / "xlsform2qgis__survey_flooding_rapid_assessment.xlsx")
 
 
 def sign_in(client, app: Flask, email: str, role: str | None, evaluation_id: int) -> None:  # noqa: ANN001
@@ -69,12 +70,12 @@ def count(model) -> int:  # noqa: ANN001
 def test_a_broken_spreadsheet_gets_a_report_with_sheet_row_and_column(app, client,
                                                                       evaluation_id):
     sign_in(client, app, "r@example.org", RESEARCHER, evaluation_id)
-    page = upload(client, evaluation_id, "field-list.xlsx", BROKEN_XLSX.read_bytes())
+    page = upload(client, evaluation_id, "flooding.xlsx", BROKEN_XLSX.read_bytes())
     assert page.status_code == 422
     # placed at its cell and said in the researcher's language (French by default)
-    assert "<code>survey!C3</code>" in page.text
-    assert "Il manque le texte de la langue «\u00a0zh\u00a0»" in page.text
-    assert "the zh text is missing" not in page.text
+    assert "<code>survey!P1</code>" in page.text
+    assert "Impossible de savoir la langue de la colonne" in page.text
+    assert "cannot tell the language" not in page.text
     plain = Path(__file__).parent / "data" / "xlsforms" / "pyxform__text_and_integer.xlsx"
     page = upload(client, evaluation_id, "plain.xlsx", plain.read_bytes())
     assert page.status_code == 302
@@ -86,8 +87,8 @@ def test_a_broken_spreadsheet_gets_a_report_with_sheet_row_and_column(app, clien
     assert page.status_code == 422 and "Ce n’est pas un classeur" in page.text
     assert "<td>Tout le fichier</td>" in page.text and "<td>ligne 1</td>" not in page.text
     assert "a standard consent text" in client.get(draft_url + "?lang=en").text
-    page = upload(client, evaluation_id, "field-list.xlsx", BROKEN_XLSX.read_bytes())
-    assert "<code>survey!C3</code>" in page.text and "The zh text is missing" in page.text
+    page = upload(client, evaluation_id, "flooding.xlsx", BROKEN_XLSX.read_bytes())
+    assert "<code>survey!P1</code>" in page.text and "Cannot tell the language" in page.text
 
 
 def test_a_broken_yaml_gets_a_report_by_line_in_the_researchers_language(app, client,

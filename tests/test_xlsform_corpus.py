@@ -14,7 +14,7 @@ CORPUS = Path(__file__).parent / "data" / "xlsforms"
 FILES = sorted(CORPUS.glob("*.xlsx"))
 
 IMPORTED = {
-    "pyxform__extra_columns.xlsx", "pyxform__extra_sheet_names.xlsx",
+    "pyxform__extra_columns.xlsx", "pyxform__extra_sheet_names.xlsx", "pyxform__field-list.xlsx",
     "pyxform__specify_other.xlsx", "pyxform__survey_no_name.xlsx",
     "pyxform__text_and_integer.xlsx", "pyxform__xl_date_ambiguous_v1.xlsx",
     "pyxform__yes_or_no_question.xlsx", "xlsformoffline__pyxform-clean.xlsx",
@@ -23,13 +23,12 @@ IMPORTED = {
 # file -> a reason that must be among its problems
 REFUSED = {
     "pyxform__ODKValidateWarnings.xlsx": "phone numbers",
-    "pyxform__UCL_Biomass_Plot_Form.xlsx": "choices from a file",
+    "pyxform__UCL_Biomass_Plot_Form.xlsx": "a ZIP file holding the XLSForm and UCL_regions.csv",
     "pyxform__attribute_columns_test.xlsx": "pictures in questions",
     "pyxform__bad_calc.xlsx": "calculations are not evaluated",
-    "pyxform__case_insensitivity.xlsx": "external choices",
+    "pyxform__case_insensitivity.xlsx": "cascading selects",
     "pyxform__choice_filter_test.xlsx": "cascading selects",
     "pyxform__duplicate_columns.xlsx": "Duplicate column header",
-    "pyxform__field-list.xlsx": "survey!C3: the zh text is missing",
     "pyxform__flat_xlsform_test.xlsx": "pictures in questions",
     "pyxform__group.xlsx": "phone numbers",
     "pyxform__include.xlsx": "including other forms",
@@ -48,7 +47,7 @@ REFUSED = {
     "xlsform2qgis__survey_flooding_rapid_assessment.xlsx": "cannot tell the language",
     "xlsform2qgis__survey_household_water.xlsx": "photos cannot be collected",
     "xlsform2qgis__survey_individual_assistance_pda.xlsx": "cannot tell the language",
-    "xlsformoffline__external-itemsets.xlsx": "external choices",
+    "xlsformoffline__external-itemsets.xlsx": "cascading selects",
     "xlsformoffline__pyxform-error.xlsx": "'textX' is not an XLSForm type",
     "xlsformoffline__validate-error.xlsx": "calculations are not evaluated",
 }

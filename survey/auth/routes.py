@@ -20,9 +20,8 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as HttpResponse
 
-from .. import audit, mail
+from .. import audit
 from ..extensions import db
-from ..links import external_url
 from ..models import Evaluation, User
 from ..models.account import ACCOUNT_INVITATION, FIRST_ADMIN, PASSWORD_RESET
 from . import accounts
@@ -37,6 +36,8 @@ from .forms import (
     UserCreateForm,
     UserEditForm,
 )
+from .mailing import send_account_link, send_reset_link
+from .messages import account_error_message, weakness_message
 from .passwords import verify, weakness
 from .permissions import admin_only, signed_in
 
@@ -45,21 +46,8 @@ bp = Blueprint("auth", __name__, template_folder="templates")
 Page = HttpResponse | str | tuple[str, int]
 
 
-def weakness_message(reason: str | None) -> str | None:
-    return {
-        "short": gettext("Choose a password of at least 10 characters."),
-        "long": gettext("This password is too long."),
-        "email": gettext("Your password may not be your email address."),
-    }.get(reason or "")
 
 
-def account_error_message(error: accounts.AccountError) -> str:
-    return {
-        "invalid-email": gettext("This email address is not valid."),
-        "email-taken": gettext("An account already uses this email address."),
-        "last-admin": gettext("The instance needs at least one active administrator."),
-        "invalid-role": gettext("This role does not exist."),
-    }.get(str(error), gettext("This change was refused."))
 
 
 def _safe_next(target: str | None) -> str:
@@ -149,21 +137,8 @@ def reset_request() -> Page:
     return render_template("auth/reset_request.html", form=form)
 
 
-def send_reset_link(user: User) -> None:
-    secret = accounts.issue_link(PASSWORD_RESET, user)
-    link = external_url("auth.one_time", secret=secret)
-    audit.record("password-reset-requested", user.email, actor=user)
-    mail.send(user.email, gettext("Proximité: choose a new password"),
-              render_template("auth/mail_reset.txt", link=link, user=user))
 
 
-def send_account_link(user: User, actor: User | None) -> str:
-    """Mail a new account its one-time link to choose a password; returns the link."""
-    secret = accounts.issue_link(ACCOUNT_INVITATION, user)
-    link = external_url("auth.one_time", secret=secret)
-    mail.send(user.email, gettext("Proximité: your account"),
-              render_template("auth/mail_account.txt", link=link, user=user, actor=actor))
-    return link
 
 
 @bp.route("/welcome/<secret>", methods=["GET", "POST"])

@@ -33,7 +33,7 @@ from ..models import Campaign, Evaluation, Invitation, Mailing
 from ..models.types import utcnow
 from ..templating import text
 from ..timezones import format_local, to_utc, zone_of
-from .routes import E, Page, _owned, bp
+from .blueprint import E, Page, bp, owned
 
 C = E + "/campaigns/<int:campaign_id>"
 PAGE_SIZE = 500  # invitations listed on the page; the CSV export has them all
@@ -70,14 +70,14 @@ def _page(evaluation: Evaluation, campaign: Campaign, report=None, status: int =
 @bp.get(C + "/invitations")
 @member(OPERATE)
 def invitations(evaluation: Evaluation, campaign_id: int) -> Page:
-    campaign = _owned(Campaign, campaign_id, evaluation)
+    campaign = owned(Campaign, campaign_id, evaluation)
     return _page(evaluation, campaign, report=_import_report(campaign))
 
 
 @bp.post(C + "/invitations/generate")
 @member(OPERATE)
 def invitations_generate(evaluation: Evaluation, campaign_id: int) -> Page:
-    campaign = _owned(Campaign, campaign_id, evaluation)
+    campaign = owned(Campaign, campaign_id, evaluation)
     form = GenerateForm()
     if not form.validate_on_submit():
         return _page(evaluation, campaign, generate=form, status=422)
@@ -89,7 +89,7 @@ def invitations_generate(evaluation: Evaluation, campaign_id: int) -> Page:
 @bp.post(C + "/invitations/import")
 @member(OPERATE)
 def invitations_import(evaluation: Evaluation, campaign_id: int) -> Page:
-    campaign = _owned(Campaign, campaign_id, evaluation)
+    campaign = owned(Campaign, campaign_id, evaluation)
     # The file may be larger than a page of answers (the app-wide limit), within reason: so the
     # body is read here, after the membership check, and the form checks its CSRF token itself
     # (the global check, before the view, would read it with the app-wide limit).
@@ -123,7 +123,7 @@ def _import_report(campaign: Campaign) -> dict[str, Any] | None:
 @bp.get(C + "/invitations/links.csv")
 @member(OPERATE)
 def invitations_csv(evaluation: Evaluation, campaign_id: int) -> HttpResponse:
-    campaign = _owned(Campaign, campaign_id, evaluation)
+    campaign = owned(Campaign, campaign_id, evaluation)
     body = services.links_csv(campaign)
     audit.record("invitation-links-exported", f"campaign {campaign.id}", actor=current_user,
                  evaluation_id=evaluation.id)
@@ -136,7 +136,7 @@ def invitations_csv(evaluation: Evaluation, campaign_id: int) -> HttpResponse:
 @member(OPERATE)
 def invitation_revoke(evaluation: Evaluation, campaign_id: int,
                       invitation_id: int) -> HttpResponse:
-    campaign = _owned(Campaign, campaign_id, evaluation)
+    campaign = owned(Campaign, campaign_id, evaluation)
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None or invitation.campaign_id != campaign.id:
         abort(404)
@@ -151,7 +151,7 @@ def invitation_revoke(evaluation: Evaluation, campaign_id: int,
 def mailing_new(evaluation: Evaluation, campaign_id: int) -> Page:
     """Send now or schedule, in the evaluation's time zone; a time in the past is refused, and
     another mailing pending for the campaign is pointed out (the minimum interval holds)."""
-    campaign = _owned(Campaign, campaign_id, evaluation)
+    campaign = owned(Campaign, campaign_id, evaluation)
     form = MailingForm()
     if not form.validate_on_submit():
         return _page(evaluation, campaign, send=form, status=422)
@@ -197,7 +197,7 @@ def mailing_new(evaluation: Evaluation, campaign_id: int) -> Page:
 def mailing_cancel(evaluation: Evaluation, campaign_id: int, mailing_id: int) -> HttpResponse:
     """Cancel a pending mailing (scheduled, or waiting for some contacts): nothing more goes
     out from it; what it already sent stays sent."""
-    campaign = _owned(Campaign, campaign_id, evaluation)
+    campaign = owned(Campaign, campaign_id, evaluation)
     pending = db.session.get(Mailing, mailing_id)
     if pending is None or pending.campaign_id != campaign.id:
         abort(404)
@@ -227,7 +227,7 @@ csrf.exempt(invitations_import)  # ImportForm.validate_on_submit checks the toke
 @bp.get(C + "/qr.png")
 @member(VIEW)
 def campaign_qr_png(evaluation: Evaluation, campaign_id: int) -> HttpResponse:
-    campaign = _owned(Campaign, campaign_id, evaluation)
+    campaign = owned(Campaign, campaign_id, evaluation)
     return HttpResponse(qr_png(_open_link(campaign)), mimetype="image/png", headers={
         "Content-Disposition": f'inline; filename="campaign-{campaign.id}.png"'})
 
@@ -235,7 +235,7 @@ def campaign_qr_png(evaluation: Evaluation, campaign_id: int) -> HttpResponse:
 @bp.get(C + "/qr.svg")
 @member(VIEW)
 def campaign_qr_svg(evaluation: Evaluation, campaign_id: int) -> HttpResponse:
-    campaign = _owned(Campaign, campaign_id, evaluation)
+    campaign = owned(Campaign, campaign_id, evaluation)
     title = text(campaign.version.definition.title)
     return HttpResponse(qr_svg(_open_link(campaign), title=title), mimetype="image/svg+xml",
                         headers={"Content-Disposition":
@@ -245,7 +245,7 @@ def campaign_qr_svg(evaluation: Evaluation, campaign_id: int) -> HttpResponse:
 @bp.get(C + "/poster")
 @member(VIEW)
 def campaign_poster(evaluation: Evaluation, campaign_id: int) -> str:
-    campaign = _owned(Campaign, campaign_id, evaluation)
+    campaign = owned(Campaign, campaign_id, evaluation)
     definition = campaign.version.definition
     responsible = ", ".join(p for p in (evaluation.responsible_name, evaluation.contact_email
                                         or evaluation.contact_phone) if p)

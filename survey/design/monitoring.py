@@ -20,7 +20,7 @@ from ..monitoring import (
 )
 from ..templating import text
 from ..timezones import zone_of
-from .routes import E, _owned, bp
+from .blueprint import E, bp, owned
 
 
 def _render(evaluation: Evaluation, campaigns: list[Campaign], campaign: Campaign | None) -> str:
@@ -52,7 +52,7 @@ def _render(evaluation: Evaluation, campaigns: list[Campaign], campaign: Campaig
 @bp.get(E + "/campaigns/<int:campaign_id>/monitoring")
 @member(VIEW)
 def campaign_monitoring(evaluation: Evaluation, campaign_id: int) -> str:
-    campaign = _owned(Campaign, campaign_id, evaluation)
+    campaign = owned(Campaign, campaign_id, evaluation)
     return _render(evaluation, [campaign], campaign)
 
 

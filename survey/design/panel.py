@@ -13,9 +13,9 @@ from ..models import Evaluation
 from ..models.workspace import PANEL_MODES, PANEL_SELF
 from ..panel import services as panel
 from ..panel.questions import DEFAULT, MIN_CHOSEN, QUESTIONS
+from .blueprint import E, Page, bp, form_status
 from .forms import PanelForm
 from .labels import design_error, panel_mode_name
-from .routes import E, Page, _status, bp
 
 
 @bp.route(E + "/panel", methods=["GET", "POST"])
@@ -42,4 +42,4 @@ def evaluation_panel(evaluation: Evaluation) -> Page:
         error = gettext("Please check the form.")
     return render_template("design/panel.html", evaluation=evaluation, form=form, error=error,
                            collected=panel.collected(evaluation), self_mode=PANEL_SELF,
-                           minimum=MIN_CHOSEN), _status(error)
+                           minimum=MIN_CHOSEN), form_status(error)

@@ -19,7 +19,8 @@ from werkzeug.wrappers import Response as HttpResponse
 from .. import audit
 from ..auth.forms import ActionForm
 from ..auth.permissions import MANAGE, VIEW, member
-from ..extensions import db
+from ..context import show as show_participant
+from ..extensions import csrf, db
 from ..language import language_in_url
 from ..models import Campaign, Evaluation, Questionnaire, QuestionnaireDraft, QuestionnaireVersion
 from ..participate.rendering import section_items
@@ -33,9 +34,9 @@ from ..versions import store_definition
 from ..versions.answered import StoredAnswers
 from ..versions.diff import Change, diff
 from ..versions.drafts import drafts_of, drop_draft, find_draft, save_draft
-from ..versions.upload import check_upload
+from ..versions.upload import MAX_UPLOAD_BYTES, check_upload
 from . import preview
-from .routes import E, _owned, bp
+from .blueprint import E, bp, owned
 
 PREVIEW_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -99,7 +100,8 @@ REQUIRED_STATES = {"required": _("required"), "optional": _("optional")}
 
 
 class UploadForm(FlaskForm):
-    file = FileField(_("YAML definition or XLSForm (.xlsx)"), validators=[FileRequired()])
+    file = FileField(_("YAML definition, XLSForm (.xlsx) or ZIP with an XLSForm and its media"),
+                     validators=[FileRequired()])
 
 
 
@@ -145,12 +147,15 @@ def questionnaires(evaluation: Evaluation) -> str:
 @bp.post(Q + "/upload")
 @member(MANAGE)
 def questionnaire_upload(evaluation: Evaluation) -> HttpResponse | tuple[str, int]:
+    # A ZIP with its media is larger than a page of answers (the app-wide limit): the body is
+    # read here, after the membership check, and the form checks its CSRF token itself.
+    request.max_content_length = MAX_UPLOAD_BYTES + 64 * 1024
     form = UploadForm()
     if not form.validate_on_submit():
         return render_template("design/upload_report.html", evaluation=evaluation,
                                report=None, form=form), 400
     upload = form.file.data
-    report = check_upload(upload.filename, upload.read(5 * 1024 * 1024 + 1))
+    report = check_upload(upload.filename, upload.read(MAX_UPLOAD_BYTES + 1))
     if not report.ok:
         return render_template("design/upload_report.html", evaluation=evaluation,
                                report=report, form=UploadForm()), 422
@@ -163,6 +168,9 @@ def questionnaire_upload(evaluation: Evaluation) -> HttpResponse | tuple[str, in
                  content_hash=draft.content_hash)
     return redirect(url_for("design.questionnaire_draft", evaluation_id=evaluation.id,
                             content_hash=draft.content_hash))
+
+
+csrf.exempt(questionnaire_upload)  # UploadForm.validate_on_submit checks the token
 
 
 @bp.get(Q + "/drafts/<content_hash>")
@@ -238,8 +246,7 @@ def _preview(evaluation: Evaluation, definition: Definition, kind: str, content_
     the researcher's own language."""
     if lang not in definition.languages or not 1 <= number <= len(definition.sections):
         abort(404)
-    g.preview_language = lang
-    g.definition = definition
+    show_participant(definition=definition, language=lang)
     section = definition.sections[number - 1]
     step = (preview.submit(definition, section) if request.method == "POST"
             else preview.shown(section, {}, {}))
@@ -335,7 +342,7 @@ def questionnaire_move_campaign(evaluation: Evaluation, content_hash: str, campa
                                 ) -> HttpResponse:
     """Move a campaign to this version: new responses use it, existing ones keep theirs."""
     version = _version(content_hash)
-    campaign = _owned(Campaign, campaign_id, evaluation)
+    campaign = owned(Campaign, campaign_id, evaluation)
     if campaign.version.questionnaire_id != version.questionnaire_id:
         abort(400)
     if not ActionForm().validate_on_submit():

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,8 +13,9 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth import accounts
 from ..auth.forms import ActionForm
+from ..auth.mailing import send_account_link
+from ..auth.messages import account_error_message
 from ..auth.permissions import MANAGE, OPERATE, VIEW, member, signed_in
-from ..auth.routes import account_error_message, send_account_link
 from ..extensions import db
 from ..links import external_url
 from ..models import (
@@ -29,6 +30,7 @@ from ..models import (
 from ..models.workspace import CLOSED, OPEN, SITE_KINDS
 from ..questionnaire.model import AUDIENCES
 from . import services
+from .blueprint import E, Model, Page, bp, form_status, owned
 from .forms import (
     CampaignEditForm,
     CampaignForm,
@@ -42,29 +44,6 @@ from .forms import (
 )
 from .labels import audience_name, design_error, role_name, site_kind_name
 from .rosters import RosterEntry, from_json, roster_text
-
-bp = Blueprint("design", __name__, url_prefix="/design", template_folder="templates")
-
-Page = HttpResponse | str | tuple[str, int]
-Model = TypeVar("Model")
-E = "/e/<int:evaluation_id>"
-
-
-def _owned(model: type[Model], ident: int, evaluation: Evaluation) -> Model:
-    """A part of this evaluation by id; 404 for another evaluation's (ids are not secrets,
-    membership is what guards them)."""
-    item = db.session.get(model, ident)
-    owner = getattr(item, "evaluation_id", None)
-    if isinstance(item, Team):
-        owner = item.site.evaluation_id
-    if item is None or owner != evaluation.id:
-        abort(404)
-    return item
-
-
-def _status(error: str | None) -> int:
-    return 422 if error else 200
-
 
 # -- evaluations ----------------------------------------------------------------------------
 
@@ -92,7 +71,7 @@ def evaluation_new() -> Page:
         else:
             return redirect(url_for(".evaluation", evaluation_id=evaluation.id))
     return render_template("design/evaluation_form.html", form=form, evaluation=None,
-                           error=error), _status(error)
+                           error=error), form_status(error)
 
 
 def _evaluation_fields(form: EvaluationForm) -> dict[str, str]:
@@ -138,7 +117,7 @@ def evaluation_edit(evaluation: Evaluation) -> Page:
             flash(gettext("Saved."))
             return redirect(url_for(".evaluation", evaluation_id=evaluation.id))
     return render_template("design/evaluation_form.html", form=form, evaluation=evaluation,
-                           error=error), _status(error)
+                           error=error), form_status(error)
 
 
 # -- sites, waves, teams ---------------------------------------------------------------------
@@ -152,7 +131,7 @@ def site_add(evaluation: Evaluation) -> Page:
 @bp.route(E + "/sites/<int:site_id>", methods=["GET", "POST"])
 @member(MANAGE)
 def site_edit(evaluation: Evaluation, site_id: int) -> Page:
-    site = _owned(Site, site_id, evaluation)
+    site = owned(Site, site_id, evaluation)
     return _site(evaluation, site, SiteForm(prefix="site",
                                             obj=site if request.method == "GET" else None))
 
@@ -174,7 +153,7 @@ def _site(evaluation: Evaluation, site: Site | None, form: SiteForm) -> Page:
         error = gettext("Please check the form.")
     return render_template("design/part_form.html", evaluation=evaluation, form=form,
                            title=gettext("Site"), error=error, action_form=ActionForm(),
-                           delete=_delete_link(evaluation, "sites", site)), _status(error)
+                           delete=_delete_link(evaluation, "sites", site)), form_status(error)
 
 
 @bp.post(E + "/waves")
@@ -186,7 +165,7 @@ def wave_add(evaluation: Evaluation) -> Page:
 @bp.route(E + "/waves/<int:wave_id>", methods=["GET", "POST"])
 @member(MANAGE)
 def wave_edit(evaluation: Evaluation, wave_id: int) -> Page:
-    wave = _owned(Wave, wave_id, evaluation)
+    wave = owned(Wave, wave_id, evaluation)
     return _wave(evaluation, wave, WaveForm(prefix="wave",
                                             obj=wave if request.method == "GET" else None))
 
@@ -208,7 +187,7 @@ def _wave(evaluation: Evaluation, wave: Wave | None, form: WaveForm) -> Page:
         error = gettext("Please check the form.")
     return render_template("design/part_form.html", evaluation=evaluation, form=form,
                            title=gettext("Wave"), error=error, action_form=ActionForm(),
-                           delete=_delete_link(evaluation, "waves", wave)), _status(error)
+                           delete=_delete_link(evaluation, "waves", wave)), form_status(error)
 
 
 @bp.post(E + "/teams")
@@ -218,7 +197,7 @@ def team_add(evaluation: Evaluation) -> Page:
     form.site.choices = [(str(s.id), s.name) for s in evaluation.sites]
     error = None
     if form.validate_on_submit():
-        site = _owned(Site, int(form.site.data), evaluation)
+        site = owned(Site, int(form.site.data), evaluation)
         try:
             team = services.save_team(site, None, name=form.name.data or "")
         except services.DesignError as refused:
@@ -229,13 +208,13 @@ def team_add(evaluation: Evaluation) -> Page:
     else:
         error = gettext("Please check the form.")
     return render_template("design/part_form.html", evaluation=evaluation, form=form,
-                           title=gettext("Team"), error=error), _status(error)
+                           title=gettext("Team"), error=error), form_status(error)
 
 
 @bp.route(E + "/teams/<int:team_id>", methods=["GET", "POST"])
 @member(MANAGE)
 def team(evaluation: Evaluation, team_id: int) -> Page:
-    team = _owned(Team, team_id, evaluation)
+    team = owned(Team, team_id, evaluation)
     form = RosterForm()
     error = None
     if request.method == "GET":
@@ -256,7 +235,7 @@ def team(evaluation: Evaluation, team_id: int) -> Page:
         error = gettext("Please check the form.")
     return render_template("design/team.html", evaluation=evaluation, team=team, form=form,
                            action_form=ActionForm(), delete=_delete_link(evaluation, "teams", team),
-                           error=error), _status(error)
+                           error=error), form_status(error)
 
 
 def _delete_link(evaluation: Evaluation, kind: str, part: Any) -> str | None:
@@ -274,7 +253,7 @@ PARTS: dict[str, tuple[type[Site | Wave | Team | Campaign], str]] = {
 def part_delete(evaluation: Evaluation, kind: str, ident: int) -> HttpResponse:
     """Delete a site, wave, team or campaign set up by mistake (refused once it is used)."""
     model, anchor = PARTS[kind]
-    part = _owned(model, ident, evaluation)
+    part = owned(model, ident, evaluation)
     if ActionForm().validate_on_submit():
         try:
             services.delete_part(part, current_user)
@@ -314,7 +293,7 @@ def members(evaluation: Evaluation) -> Page:
     rows = db.session.scalars(select(Membership).filter_by(evaluation_id=evaluation.id)
                               .order_by(Membership.role, Membership.id)).all()
     return render_template("design/members.html", evaluation=evaluation, form=form, rows=rows,
-                           role_form=_role_form, error=error, link=link), _status(error)
+                           role_form=_role_form, error=error, link=link), form_status(error)
 
 
 def _role_form(membership: Membership) -> RoleForm:
@@ -327,7 +306,7 @@ def _role_form(membership: Membership) -> RoleForm:
 @bp.post(E + "/members/<int:membership_id>")
 @member(MANAGE)
 def member_role(evaluation: Evaluation, membership_id: int) -> HttpResponse:
-    membership = _owned(Membership, membership_id, evaluation)
+    membership = owned(Membership, membership_id, evaluation)
     form = _role_form(membership)
     if form.validate_on_submit():
         try:
@@ -398,17 +377,17 @@ def campaign_new(evaluation: Evaluation) -> Page:
     elif request.method == "POST":
         error = gettext("Please check the form.")
     return render_template("design/campaign_form.html", evaluation=evaluation, form=form,
-                           campaign=None, error=error), _status(error)
+                           campaign=None, error=error), form_status(error)
 
 
 def _optional(model: type[Model], value: str | None, evaluation: Evaluation) -> Model | None:
-    return _owned(model, int(value), evaluation) if value and value.isdigit() else None
+    return owned(model, int(value), evaluation) if value and value.isdigit() else None
 
 
 @bp.get(E + "/campaigns/<int:campaign_id>")
 @member(VIEW)
 def campaign(evaluation: Evaluation, campaign_id: int) -> str:
-    campaign = _owned(Campaign, campaign_id, evaluation)
+    campaign = owned(Campaign, campaign_id, evaluation)
     counts = services.response_counts(evaluation).get(campaign.id, (0, 0))
     return render_template("design/campaign.html", evaluation=evaluation, campaign=campaign,
                            link=external_url("participate.campaign_link", slug=campaign.slug),
@@ -419,7 +398,7 @@ def campaign(evaluation: Evaluation, campaign_id: int) -> str:
 @bp.route(E + "/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
 @member(MANAGE)
 def campaign_edit(evaluation: Evaluation, campaign_id: int) -> Page:
-    campaign = _owned(Campaign, campaign_id, evaluation)
+    campaign = owned(Campaign, campaign_id, evaluation)
     form = CampaignEditForm()
     form.team.choices = _team_choices(evaluation)
     error = None
@@ -442,13 +421,13 @@ def campaign_edit(evaluation: Evaluation, campaign_id: int) -> Page:
     else:
         error = gettext("Please check the form.")
     return render_template("design/campaign_form.html", evaluation=evaluation, form=form,
-                           campaign=campaign, error=error), _status(error)
+                           campaign=campaign, error=error), form_status(error)
 
 
 @bp.post(E + "/campaigns/<int:campaign_id>/status")
 @member(OPERATE)
 def campaign_status(evaluation: Evaluation, campaign_id: int) -> HttpResponse:
-    campaign = _owned(Campaign, campaign_id, evaluation)
+    campaign = owned(Campaign, campaign_id, evaluation)
     wanted = request.form.get("status")
     if (ActionForm().validate_on_submit() and wanted in (OPEN, CLOSED)
             and services.set_campaign_status(campaign, wanted, current_user)):

@@ -291,12 +291,6 @@ def set_campaign_status(campaign: Campaign, status: str, actor: User | None) -> 
     return True
 
 
-def campaign_by_slug(slug: str) -> Campaign | None:
-    if not isinstance(slug, str) or not 8 <= len(slug) <= 64:
-        return None
-    return db.session.scalar(select(Campaign).filter_by(slug=slug))
-
-
 def response_counts(evaluation: Evaluation) -> dict[int, tuple[int, int]]:
     """Campaign id -> (started, completed)."""
     from ..models import Response

@@ -12,7 +12,7 @@ from typing import Any
 
 from analysis.output import neutralise_formula
 
-from .delimited import CsvOptions, _chunks
+from .delimited import CsvOptions, csv_chunks
 from .repeats import codebook as repeat_codebook
 from .repeats import repeat_tables
 from .schema import EXPORT_METADATA, Schema, pick
@@ -62,7 +62,7 @@ def roster_rows(schema: Schema, header: bool = True) -> Iterator[list[Any]]:
 
 def codebook_csv(schema: Schema, options: CsvOptions | None = None) -> Iterator[bytes]:
     rows = codebook_rows(schema)
-    return _chunks(next(rows), rows, options or CsvOptions())
+    return csv_chunks(next(rows), rows, options or CsvOptions())
 
 
 def codebook_json(schema: Schema) -> str:

@@ -29,14 +29,14 @@ class CsvOptions:
 
 
 def csv_wide(export: Export, options: CsvOptions = CsvOptions()) -> Iterator[bytes]:
-    return _chunks(export.header, text_rows(export, options.lang), options)
+    return csv_chunks(export.header, text_rows(export, options.lang), options)
 
 
 def csv_long(export: Export, options: CsvOptions = CsvOptions()) -> Iterator[bytes]:
-    return _chunks(["response_id", "item", "value"], long_rows(export, options.lang), options)
+    return csv_chunks(["response_id", "item", "value"], long_rows(export, options.lang), options)
 
 
-def _chunks(header: list[str], rows: Iterable[list[Any]], options: CsvOptions
+def csv_chunks(header: list[str], rows: Iterable[list[Any]], options: CsvOptions
             ) -> Iterator[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=options.separator, lineterminator="\r\n")

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..questionnaire import loader, repeats
 from ..questionnaire.model import Definition, Section
-from .delimited import CsvOptions, _chunks
+from .delimited import CsvOptions, csv_chunks
 from .frames import Export, code_text
 from .schema import StoredVersion, _column_order, _merge, pick
 from .source import response_rows
@@ -114,7 +114,7 @@ def table_rows(export: Export, table: RepeatTable) -> Iterator[list[Any]]:
 def csv_repeats(export: Export, options: CsvOptions | None = None) -> Iterator[bytes]:
     """The long CSV of every repeated page (codes; labels are in the codebook)."""
     tables = repeat_tables(export.schema.versions)
-    return _chunks(header(tables), rows(export, tables), options or CsvOptions())
+    return csv_chunks(header(tables), rows(export, tables), options or CsvOptions())
 
 
 def codebook(tables: Sequence[RepeatTable]) -> list[dict[str, Any]]:

@@ -12,20 +12,20 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    g,
     render_template,
     request,
 )
 from flask_babel import gettext
 from werkzeug.wrappers import Response as HttpResponse
 
+from .. import context
 from ..language import participant_language
 from ..models import Invitation
 from ..panel.services import hash_for_contact
 from ..participate import services as responses
 from ..participate.campaigns import closed_page
+from ..participate.device import open_response
 from ..participate.forms import ActionForm, StartForm
-from ..participate.routes import open_response
 from . import services
 
 bp = Blueprint("invite", __name__, template_folder="templates")
@@ -35,15 +35,16 @@ def _invitation(token: str) -> Invitation:
     invitation = services.find(token)
     if invitation is None:
         abort(404)
-    g.campaign = invitation.campaign  # the responsible person's contact on every page
-    g.definition = invitation.campaign.version.definition
+    # The responsible person's contact on every page.
+    context.show(version=invitation.campaign.version, campaign=invitation.campaign)
     return invitation
 
 
 def _unavailable(invitation: Invitation) -> tuple[str, int] | None:
     """A polite page when the link cannot be used (revoked, or the campaign is closed)."""
     if invitation.revoked_at is not None:
-        return render_template("invitations/unavailable.html", definition=g.definition), 410
+        return render_template("invitations/unavailable.html",
+                               definition=invitation.campaign.version.definition), 410
     if not invitation.campaign.is_open:
         return closed_page(invitation.campaign)
     return None
@@ -76,7 +77,8 @@ def welcome(token: str) -> HttpResponse | tuple[str, int] | str:
     elsewhere = _elsewhere(invitation)
     if elsewhere is not None:
         return elsewhere
-    return render_template("invitations/welcome.html", definition=g.definition,
+    return render_template("invitations/welcome.html",
+                           definition=invitation.campaign.version.definition,
                            evaluation=invitation.campaign.evaluation, token=token)
 
 
@@ -86,7 +88,7 @@ def consent(token: str) -> HttpResponse | tuple[str, int] | str:
     elsewhere = _elsewhere(invitation)
     if elsewhere is not None:
         return elsewhere
-    definition = g.definition
+    definition = invitation.campaign.version.definition
     form = StartForm()
     start_token = services.start_token_for(invitation)
     form.start_token.data = start_token  # never what was posted: the invitation decides
@@ -119,6 +121,7 @@ def unsubscribe(token: str) -> HttpResponse | tuple[str, int] | str:
     """A page asking to confirm (mail scanners open links); mail programs may also POST
     ``List-Unsubscribe=One-Click`` (RFC 8058), which the token alone authorises."""
     invitation = _invitation(token)
+    definition = invitation.campaign.version.definition
     form = ActionForm()
     one_click = (request.method == "POST"
                  and request.form.get("List-Unsubscribe") == "One-Click")
@@ -126,7 +129,7 @@ def unsubscribe(token: str) -> HttpResponse | tuple[str, int] | str:
         services.unsubscribe(invitation)
         if one_click:
             return HttpResponse(status=204)
-        return render_template("invitations/unsubscribed.html", definition=g.definition)
+        return render_template("invitations/unsubscribed.html", definition=definition)
     if invitation.unsubscribed_at is not None:
-        return render_template("invitations/unsubscribed.html", definition=g.definition)
-    return render_template("invitations/unsubscribe.html", definition=g.definition, form=form)
+        return render_template("invitations/unsubscribed.html", definition=definition)
+    return render_template("invitations/unsubscribe.html", definition=definition, form=form)

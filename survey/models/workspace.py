@@ -14,6 +14,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -179,3 +180,10 @@ class Campaign(db.Model):
             return [(m.code, m.display_name, m.retired) for m in self.team.members]
         return [(str(e.get("code", "")), str(e.get("name", "")), bool(e.get("retired")))
                 for e in self.roster or [] if isinstance(e, dict)]
+
+
+def campaign_by_slug(slug: str) -> Campaign | None:
+    """The campaign of a participant link's slug (``None`` for anything not shaped as one)."""
+    if not isinstance(slug, str) or not 8 <= len(slug) <= 64:
+        return None
+    return db.session.scalar(select(Campaign).filter_by(slug=slug))

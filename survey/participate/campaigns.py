@@ -15,13 +15,13 @@ from flask import g, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response as HttpResponse
 
-from ..design.services import campaign_by_slug
+from .. import context
 from ..extensions import db
 from ..models import Campaign, Evaluation
-from ..models.workspace import OPEN
+from ..models.workspace import OPEN, campaign_by_slug
 from ..questionnaire.model import Choice
-from .routes import bp
-from .services import ResponseState, response_by_id
+from .blueprint import bp
+from .services import response_by_id
 
 CLOSED_ENDPOINTS = {"participate.welcome", "participate.consent", "participate.page",
                     "participate.panel"}
@@ -36,8 +36,7 @@ def campaign_link(slug: str) -> HttpResponse | tuple[str, int]:
     campaign = campaign_by_slug(slug)
     if campaign is None:
         return render_template("errors/404.html"), 404
-    g.campaign = campaign
-    g.definition = campaign.version.definition
+    context.show(version=campaign.version, campaign=campaign)
     if not campaign.is_open:
         return closed_page(campaign)
     remember(campaign)
@@ -63,24 +62,17 @@ def attach(code: str) -> None:
     campaign = campaign_by_slug(slug) if isinstance(slug, str) else None
     if campaign is None or campaign.version.questionnaire.code != code:
         return
-    g.campaign = campaign
-    g.version = campaign.version
-    g.definition = campaign.version.definition
-
-
-def follow(response: ResponseState) -> None:
-    """A response in progress belongs to the campaign that started it (or to none)."""
-    g.campaign = response.campaign
+    context.show(version=campaign.version, campaign=campaign)
 
 
 def current_id() -> int | None:
-    campaign = g.get("campaign")
+    campaign = context.shown().campaign
     return campaign.id if campaign is not None else None
 
 
 def roster() -> tuple[Choice, ...] | None:
     """The entries of ``roster: campaign`` items: the campaign's team, else its own list."""
-    campaign = g.get("campaign")
+    campaign = context.shown().campaign
     if campaign is None:
         return None
     language = _language()
@@ -99,7 +91,7 @@ def _closed_campaign() -> Any:
     thank-you, withdrawal and private-link pages keep working)."""
     if request.endpoint not in CLOSED_ENDPOINTS:
         return None
-    campaign = g.get("campaign")
+    campaign = context.shown().campaign
     if request.endpoint in RESPONSE_ENDPOINTS:
         code = (request.view_args or {}).get("code")
         entry = session.get("active", {}).get(code) if isinstance(code, str) else None
@@ -119,20 +111,15 @@ def _closed_campaign() -> Any:
 def _through_a_link() -> Any:
     """``/q/<code>`` without a campaign: a polite page instead of the questionnaire, in the
     visitor's language (the app's default, French, when none was chosen)."""
-    if request.endpoint not in LINKED_ENDPOINTS or g.get("campaign") is not None:
+    if request.endpoint not in LINKED_ENDPOINTS or context.shown().campaign is not None:
         return None
     code = (request.view_args or {}).get("code")
     entry = session.get("active", {}).get(code) if isinstance(code, str) else None
     if request.endpoint == "participate.welcome" and isinstance(entry, dict):
         return None  # their own response: the welcome page offers to continue it
-    g.pop("definition", None)  # the page speaks the visitor's language, not the questionnaire's
+    context.show(definition=None)  # the page speaks the visitor's language, not the
+    # questionnaire's
     return render_template("participate/by_link.html"), 403
-
-
-def contact() -> Evaluation | None:
-    """The evaluation whose responsible person the page shows, if any."""
-    campaign = g.get("campaign")
-    return campaign.evaluation if campaign is not None else None
 
 
 def public_campaigns() -> list[Campaign]:

@@ -13,26 +13,10 @@ from werkzeug.wrappers import Response as HttpResponse
 from ..panel.questions import MAX_INPUT, Question
 from ..panel.services import asks_questions, hash_answers, questions_of
 from . import services
+from .blueprint import bp
+from .device import bookmark, in_progress
 from .forms import ActionForm
-from .routes import _bookmark, bp, in_progress
 from .services import ResponseState
-
-
-def needs_code(response: ResponseState) -> bool:
-    """Whether to ask the questions before the first page: a new response of a campaign whose
-    evaluation uses self-generated codes, without one yet."""
-    campaign = response.campaign
-    return (campaign is not None and asks_questions(campaign.evaluation)
-            and response.panel_hash is None and not response.completed and not response.answers)
-
-
-def first_stop(response: ResponseState) -> str:
-    """Where a response goes after consent or a private link: the panel page when it asks
-    for a code, else its bookmark."""
-    code = response.version.code
-    if needs_code(response):
-        return url_for("participate.panel", code=code)
-    return url_for("participate.page", code=code, section_code=_bookmark(response).code)
 
 
 def _options(question: Question) -> list[tuple[str, str]]:
@@ -48,7 +32,7 @@ def _options(question: Question) -> list[tuple[str, str]]:
 def panel(response: ResponseState) -> HttpResponse | tuple[str, int]:
     definition = response.version.definition
     code = definition.code
-    onward = url_for(".page", code=code, section_code=_bookmark(response).code)
+    onward = url_for(".page", code=code, section_code=bookmark(response).code)
     evaluation = response.campaign.evaluation if response.campaign is not None else None
     if not asks_questions(evaluation) or response.panel_hash is not None:
         return redirect(onward)

@@ -7,15 +7,11 @@ Views are thin: answers are checked in :mod:`survey.questionnaire.answers` and s
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
-    g,
     redirect,
     render_template,
     request,
@@ -25,30 +21,37 @@ from flask import (
 from flask_babel import gettext
 from werkzeug.wrappers import Response as HttpResponse
 
+from .. import context
 from ..language import participant_language
 from ..links import absolute_url
-from ..models import QuestionnaireVersion
 from ..questionnaire import navigation
 from ..questionnaire.answers import Issue, Rosters, check_page, missing_required
 from ..questionnaire.itemtypes.base import as_text
 from ..questionnaire.model import Definition, Section
-from ..secrets import digest, new_secret, same
+from ..secrets import same
 from ..templating import text
-from ..versions import VersionFacts, newest_facts
-from . import presentation, repeats, services
+from ..versions import newest_facts
+from . import campaigns, repeats, services
+from .blueprint import bp
+from .device import (
+    active_entry,
+    bookmark,
+    current_response,
+    drop_start_token,
+    first_stop,
+    forget,
+    in_progress,
+    open_response,
+    remember,
+    start_token,
+)
 from .forms import ActionForm, StartForm, page_post
 from .messages import issue_message
 from .rendering import section_items
 from .services import ResponseState
 
-bp = Blueprint("participate", __name__, template_folder="templates")
-
-from . import campaigns  # noqa: E402  (per-campaign links, on this blueprint)
-
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 NAVIGATION = ("next", "back", "later")
-View = Callable[..., Any]
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -60,7 +63,7 @@ def _load_questionnaire(endpoint: str | None, values: dict[str, Any] | None) -> 
     code = (values or {}).get("code")
     if code is None:
         return
-    if endpoint == "participate.page" and isinstance(code, str) and _active(code):
+    if endpoint == "participate.page" and isinstance(code, str) and active_entry(code):
         # A page of a response in progress shows the response's own version, and the view
         # checks the code against it: the newest version is not needed (one query fewer on
         # the most frequent request).
@@ -68,89 +71,13 @@ def _load_questionnaire(endpoint: str | None, values: dict[str, Any] | None) -> 
     version = newest_facts(code) if isinstance(code, str) and CODE_RE.match(code) else None
     if version is None:
         abort(404)
-    g.version = version
-    g.definition = version.definition
+    context.show(version=version, campaign=None)
     campaigns.attach(code)
 
 
 def _rosters(definition: Definition) -> Rosters:
     campaign_roster = campaigns.roster()
     return lambda item: definition.roster(item, campaign_roster)
-
-
-def _active(code: str) -> dict[str, Any] | None:
-    entry = session.get("active", {}).get(code)
-    return entry if isinstance(entry, dict) else None
-
-
-def _remember(code: str, response: ResponseState, resume_code: str) -> None:
-    active = dict(session.get("active", {}))
-    active[code] = {"id": response.id, "resume": resume_code}
-    session["active"] = active
-
-
-def _forget(code: str) -> None:
-    active = dict(session.get("active", {}))
-    active.pop(code, None)
-    session["active"] = active
-
-
-def _start_token(code: str, renew: bool = False) -> str:
-    """The consent form's start token for this questionnaire on this device, issued by the
-    server and kept in the signed session: a client can neither choose it nor post another
-    device's. Two tabs share it, so they start one response."""
-    tokens = dict(session.get("start", {}))
-    token = tokens.get(code)
-    if renew or not isinstance(token, str) or not TOKEN_RE.match(token):
-        token = tokens[code] = new_secret()
-        session["start"] = tokens
-    return token
-
-
-def _drop_start_token(code: str) -> None:
-    tokens = dict(session.get("start", {}))
-    tokens.pop(code, None)
-    session["start"] = tokens
-
-
-def _current_response(code: str) -> ResponseState | None:
-    """This device's response to the questionnaire: the id the session holds, trusted only
-    with its resume code, checked against the stored hash on every request."""
-    entry = _active(code)
-    if not entry:
-        return None
-    response_id, resume = entry.get("id"), entry.get("resume")
-    response = None
-    if isinstance(response_id, int) and isinstance(resume, str):
-        held = g.get("session_response")  # read by the closed-campaign check, if it ran
-        response = held if held is not None and held.id == response_id else (
-            services.response_by_id(response_id))
-    if (response is None or response.version.code != code
-            or not same(response.resume_hash, digest(resume))):
-        _forget(code)
-        return None
-    g.definition = response.version.definition
-    campaigns.follow(response)
-    return response
-
-
-def in_progress(view: View) -> View:
-    """For the pages of a response being answered: none on this device -> the welcome page;
-    completed -> the thank-you page; else the view gets the response."""
-    @wraps(view)
-    def wrapper(code: str, **kwargs: Any) -> Any:
-        response = _current_response(code)
-        if response is None:
-            return redirect(url_for(".welcome", code=code))
-        if response.completed:
-            return redirect(url_for(".done", code=code))
-        return view(presentation.keep(response), **kwargs)
-    return wrapper
-
-
-def _bookmark(response: ResponseState) -> Section:
-    return navigation.bookmark(response.version.definition, response.answers,
-                               response.current_section)
 
 
 def _page(definition: Definition, section: Section, response: ResponseState, rosters: Rosters,
@@ -180,28 +107,29 @@ def index() -> str:
 
 @bp.get("/q/<code>")
 def welcome(code: str) -> str:
-    response = _current_response(code)
-    bookmark = _bookmark(response) if response is not None and not response.completed else None
-    return render_template("participate/welcome.html", definition=g.version.definition,
-                           bookmark=bookmark)
+    response = current_response(code)
+    resumes = bookmark(response) if response is not None and not response.completed else None
+    return render_template("participate/welcome.html", definition=context.shown().definition,
+                           bookmark=resumes)
 
 
 @bp.route("/q/<code>/consent", methods=["GET", "POST"])
 def consent(code: str) -> HttpResponse | tuple[str, int] | str:
-    version: VersionFacts | QuestionnaireVersion = g.version  # a campaign's, or the newest
+    version = context.shown().version  # a campaign's, or the newest
+    assert version is not None  # set before every /q/<code> view
     definition = version.definition
     form = StartForm()
 
     def show(error: str | None = None, status: int = 200, renew: bool = False
              ) -> tuple[str, int]:
-        form.start_token.data = _start_token(code, renew)
+        form.start_token.data = start_token(code, renew)
         return render_template("participate/consent.html", definition=definition, form=form,
                                error=error), status
 
     if request.method != "POST":
         return show()
     expired = gettext("This page had expired. Please tick the box and continue again.")
-    token = _start_token(code)
+    token = start_token(code)
     posted = form.start_token.data
     if not form.validate_on_submit() or not isinstance(posted, str) or not same(posted, token):
         return show(expired, 400)
@@ -214,10 +142,10 @@ def consent(code: str) -> HttpResponse | tuple[str, int] | str:
                                            campaign_id=campaigns.current_id())
     except services.TokenSpent:  # a consent form replayed after a withdrawal
         return show(expired, 400, renew=True)
-    _remember(code, response, resume_code)
+    remember(code, response, resume_code)
     if response.completed:
         return redirect(url_for(".done", code=code))
-    return redirect(panel.first_stop(response))
+    return redirect(first_stop(response))
 
 
 @bp.route("/q/<code>/p/<section_code>", methods=["GET", "POST"])
@@ -227,7 +155,7 @@ def page(response: ResponseState, section_code: str) -> HttpResponse | tuple[str
     code = definition.code
     section = definition.section(section_code)
     if not navigation.may_open(definition, section, response.answers, response.current_section):
-        return redirect(url_for(".page", code=code, section_code=_bookmark(response).code))
+        return redirect(url_for(".page", code=code, section_code=bookmark(response).code))
     rosters = _rosters(definition)
     if request.method != "POST":
         values = navigation.form_values(section, response.answers, response.drafts)
@@ -311,28 +239,28 @@ def _messages(issues: dict[str, Issue]) -> dict[str, str]:
 @bp.get("/q/<code>/later")
 @in_progress
 def later(response: ResponseState) -> HttpResponse | str:
-    entry = _active(response.version.code) or {}
+    entry = active_entry(response.version.code) or {}
     link = absolute_url(".resume", resume_code=entry["resume"])
-    return render_template("participate/later.html", definition=g.version.definition,
-                           link=link, bookmark=_bookmark(response))
+    return render_template("participate/later.html", definition=context.shown().definition,
+                           link=link, bookmark=bookmark(response))
 
 
 @bp.get("/q/<code>/done")
 def done(code: str) -> HttpResponse | str:
-    response = _current_response(code)
+    response = current_response(code)
     if response is not None and not response.completed:
-        return redirect(url_for(".page", code=code, section_code=_bookmark(response).code))
-    entry = _active(code) if response is not None else None
+        return redirect(url_for(".page", code=code, section_code=bookmark(response).code))
+    entry = active_entry(code) if response is not None else None
     link = absolute_url(".resume", resume_code=entry["resume"]) if entry else None
-    return render_template("participate/done.html", definition=g.version.definition, link=link,
-                           min_group=current_app.config["MIN_GROUP_SIZE"])
+    return render_template("participate/done.html", definition=context.shown().definition,
+                           link=link, min_group=current_app.config["MIN_GROUP_SIZE"])
 
 
 @bp.route("/q/<code>/withdraw", methods=["GET", "POST"])
 def withdraw(code: str) -> HttpResponse | str:
     """Delete this participant's response, after a confirmation (consent promises it)."""
-    definition = g.version.definition
-    response = _current_response(code)
+    definition = context.shown().definition
+    response = current_response(code)
     form = ActionForm()
     if response is None:
         if request.method == "POST":
@@ -340,11 +268,11 @@ def withdraw(code: str) -> HttpResponse | str:
         return redirect(url_for(".welcome", code=code))
     if form.validate_on_submit():
         services.withdraw(response.id)
-        _forget(code)
-        _drop_start_token(code)
+        forget(code)
+        drop_start_token(code)
         return render_template("participate/withdrawn.html", definition=definition)
     back = (url_for(".done", code=code) if response.completed else
-            url_for(".page", code=code, section_code=_bookmark(response).code))
+            url_for(".page", code=code, section_code=bookmark(response).code))
     return render_template("participate/withdraw.html", definition=definition, form=form,
                            back=back)
 
@@ -358,8 +286,8 @@ def resume(resume_code: str) -> HttpResponse | str:
     if response is None:
         abort(404)
     code = response.version.code
-    g.definition = response.version.definition
-    here = _current_response(code)
+    context.show(definition=response.version.definition)
+    here = current_response(code)
     if here is not None and here.id != response.id and not here.completed:
         form = ActionForm()
         keep = request.form.get("keep")
@@ -368,28 +296,5 @@ def resume(resume_code: str) -> HttpResponse | str:
                                    definition=response.version.definition,
                                    resume_code=resume_code)
         if keep == "device":
-            return redirect(url_for(".page", code=code, section_code=_bookmark(here).code))
+            return redirect(url_for(".page", code=code, section_code=bookmark(here).code))
     return open_response(response, resume_code, notice=True)
-
-
-def open_response(response: ResponseState, resume_code: str, notice: bool) -> HttpResponse:
-    """Make a response this device's, with its presentation choices and its campaign, and go
-    to where it stands. ``notice``: the next page says plainly that these answers were started
-    elsewhere (a private link, which anyone may have sent); never for the participant's own
-    invitation."""
-    code = response.version.code
-    g.definition = response.version.definition
-    _remember(code, response, resume_code)
-    presentation.restore(response)
-    if response.campaign is not None:
-        campaigns.remember(response.campaign)  # "Start my own answers" stays in the campaign
-    if response.completed:
-        return redirect(url_for("participate.done", code=code))
-    if notice:
-        session["resumed"] = code
-    else:
-        session.pop("resumed", None)
-    return redirect(panel.first_stop(response))
-
-
-from . import panel  # noqa: E402  (the panel-code page, on this blueprint; uses in_progress)

@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 
 from ..questionnaire import Definition, DefinitionError, Problem, load_text
 from ..questionnaire.messages import Note, msg
-from ..questionnaire.xlsform import read_xlsform
+from ..questionnaire.xlsform import read_upload
+from ..questionnaire.xlsform.archive import MAX_ZIP_BYTES, is_zip_upload
 from ..questionnaire.xlsform.workbook import MAX_BYTES
+
+MAX_UPLOAD_BYTES = MAX_ZIP_BYTES  # a ZIP with its media; a lone file is held to MAX_BYTES
 
 SAFE_NAME = re.compile(r"[^\w.\- ]+")
 
@@ -30,7 +33,7 @@ class Report:
     @property
     def spreadsheet(self) -> bool:
         """An XLSForm: its problems are placed by cell (``survey!C14``), not by line."""
-        return self.name.lower().endswith(".xlsx")
+        return self.name.lower().endswith((".xlsx", ".zip"))
 
     @property
     def ok(self) -> bool:
@@ -46,12 +49,13 @@ def clean_name(filename: str | None) -> str:
 def check_upload(filename: str | None, content: bytes) -> Report:
     name = clean_name(filename)
     lowered = name.lower()
-    if len(content) > MAX_BYTES:
+    limit = MAX_UPLOAD_BYTES if is_zip_upload(name) else MAX_BYTES
+    if len(content) > limit:
         return Report(name, problems=[Problem(name, 0, msg(
-            "the file is larger than %(size)s MB", size=MAX_BYTES // (1024 * 1024)))])
+            "the file is larger than %(size)s MB", size=limit // (1024 * 1024)))])
     try:
-        if lowered.endswith(".xlsx"):
-            imported = read_xlsform(content, name)
+        if lowered.endswith((".xlsx", ".zip")):
+            imported = read_upload(content, name)
             return Report(name, imported.definition, notes=imported.notes)
         if lowered.endswith((".yaml", ".yml")):
             try:
@@ -63,4 +67,5 @@ def check_upload(filename: str | None, content: bytes) -> Report:
     except DefinitionError as error:
         return Report(name, problems=list(error.problems))
     return Report(name, problems=[Problem(name, 0, msg(
-        "upload a YAML definition (.yaml) or an XLSForm spreadsheet (.xlsx)"))])
+        "upload a YAML definition (.yaml), an XLSForm spreadsheet (.xlsx) or a ZIP file "
+        "holding an XLSForm and its media (.zip)"))])

@@ -37,7 +37,7 @@ PASSWORD = "a long pass phrase"
 
 
 def spreadsheet(which_en: str = "Which service?", coop: bool = True,
-                drop_english_of: str | None = None) -> bytes:
+                unknown_in_relevant_of: str | None = None) -> bytes:
     """A small bilingual XLSForm: a question shown only after a "yes", a likert, a text."""
     survey = [
         ["type", "name", FR, EN, "required", "relevant", "appearance"],
@@ -51,9 +51,9 @@ def spreadsheet(which_en: str = "Which service?", coop: bool = True,
         ["text", "comment", "Commentaire", "Comment"],
         ["end group"],
     ]
-    if drop_english_of:
-        row = next(r for r in survey if len(r) > 1 and r[1] == drop_english_of)
-        row[3] = None
+    if unknown_in_relevant_of:
+        row = next(r for r in survey if len(r) > 1 and r[1] == unknown_in_relevant_of)
+        row[5] = "${nowhere} = 1"
     choices = [["list_name", "name", FR, EN],
                ["yes_no", "yes", "Oui", "Yes"], ["yes_no", "no", "Non", "No"],
                ["services", "clinic", "Clinique", "Clinic"],
@@ -128,13 +128,14 @@ def test_a_researcher_uploads_previews_publishes_changes_and_downloads(
     shot(page, "01-questionnaires")
 
     # a broken spreadsheet: its report names the cell to correct, nothing is kept
-    upload(page, tmp_path, "broken.xlsx", spreadsheet(drop_english_of="which"))
+    upload(page, tmp_path, "broken.xlsx", spreadsheet(unknown_in_relevant_of="which"))
     expect(page.get_by_role("heading", name="Validation report")).to_be_visible()
     expect(page.get_by_role("alert")).to_contain_text("broken.xlsx was not kept: 1 problem")
     problem = page.locator("#problems tbody tr")
     expect(problem).to_have_count(1)
-    expect(problem.locator("td").first).to_have_text("survey!D4")
-    expect(problem.locator("td").last).to_have_text("The en text is missing")
+    expect(problem.locator("td").first).to_have_text("survey!F4")
+    expect(problem.locator("td").last).to_have_text(
+        'Relevant "${nowhere} = 1" names ${nowhere}, an unknown item')
     accessible(axe, page)
     shot(page, "02-report")
 
@@ -291,14 +292,16 @@ def test_the_validation_report_speaks_the_researchers_language_and_places_by_lin
         assert not any("sections[" in w for w in words)
         shot(page, f"report-yaml-{lang}")
         path = tmp_path / "visite.xlsx"
-        path.write_bytes(spreadsheet(drop_english_of="which"))
+        path.write_bytes(spreadsheet(unknown_in_relevant_of="which"))
         page.locator('input[type="file"]').set_input_files(str(path))
         with page.expect_navigation():
             page.locator('form[enctype] button[type="submit"]').click()
         expect(rows).to_have_count(1)
-        expect(rows.locator("td").first).to_have_text("survey!D4")
-        expect(rows.locator("td").last).to_have_text(
-            "Il manque le texte de la langue «\u00a0en\u00a0»" if lang == "fr"
-            else "The en text is missing")
+        expect(rows.locator("td").first).to_have_text("survey!F4")
+        if lang == "fr":
+            expect(rows.locator("td").last).to_contain_text("une question inconnue")
+        else:
+            expect(rows.locator("td").last).to_have_text(
+                'Relevant "${nowhere} = 1" names ${nowhere}, an unknown item')
         shot(page, f"report-xlsform-{lang}")
     context.close()
