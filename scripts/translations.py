@@ -20,10 +20,10 @@ def pybabel(*args: str) -> None:
 
 def main() -> None:
     pot = str(CATALOGUES / "messages.pot")
-    # msg and N_: questionnaire problems and notes (survey.questionnaire.messages), which
-    # the web layer translates when it shows them
+    # msg, N_ and NP_ (with a plural): questionnaire problems, notes and refusals
+    # (survey.questionnaire.messages), which the web layer translates when it shows them
     pybabel("extract", "-F", "babel.cfg", "-k", "lazy_gettext", "-k", "_l", "-k", "msg",
-            "-k", "N_", "-o", pot,
+            "-k", "N_", "-k", "NP_:1,2", "-o", pot,
             "--no-location",
             "--sort-output", "--project", "Proximite", "--omit-header", ".")
     for lang in ("fr", "en"):

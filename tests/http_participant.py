@@ -113,7 +113,7 @@ def typical_pairs(definition: Definition, section_code: str) -> Pairs:
     assert section is not None, section_code
     pairs: Pairs = []
     for item in section.items:
-        pairs += item.kind.example(item, definition.roster(item))
+        pairs += item.itemtype.example(item, definition.roster(item))
     return pairs
 
 

@@ -139,7 +139,7 @@ class Participant:
 
 def typical_answer(definition: Definition, item: Item) -> Pairs:
     """A valid, unremarkable answer to any item (yes to yes/no, to open the follow-ups)."""
-    return item.kind.example(item, definition.roster(item))
+    return item.itemtype.example(item, definition.roster(item))
 
 
 TEST_EVALUATION = "Évaluation des tests"

@@ -287,7 +287,7 @@ def test_the_preview_finishes_as_a_participant_would(app: Flask, client: FlaskCl
             break
         section = next(s for s in definition.sections if s.title["en"] == section_title)
         pairs = [pair for item in section.items
-                 for pair in item.kind.example(item, definition.roster(item))]
+                 for pair in item.itemtype.example(item, definition.roster(item))]
         page = _preview_post(client, draft_url, page.text, pairs)
         assert page.status_code == 200, page.text[:2000]
     assert "a participant would now see the thank-you page" in page.text

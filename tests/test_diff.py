@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from survey.questionnaire import load_text
@@ -128,3 +129,57 @@ def test_cli_diff_prints_the_changes_and_the_warnings(tmp_path):
     assert "2 change(s), 2 breaking comparability across waves." in result.output
     same = CliRunner().invoke(questionnaire_group, ["diff", str(old), str(old)])
     assert same.output.strip() == "No change."
+
+
+def test_removing_a_nominations_rating_is_a_change():
+    """The defect of issue 23: dropping ``rating`` once showed no change at all."""
+    found = sentences(ORIGINAL, changed(("max: 2, rating: reliance5,", "max: 2,")))
+    assert found == ["The setting 'rating' of item 'leaders' changed: 1, 2, 3, 4, 5 -> none."]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("roster: team, max: 2, rating: reliance5", "roster: team, max: 2, rating: agree5",
+     "The setting 'rating' of item 'leaders' changed: 1, 2, 3, 4, 5 -> 1, 2, 3, 4, 5."),
+    ("roster: team, self: true, max: 1", "roster: team, max: 1",
+     "The setting 'self_pick' of item 'me' changed: true -> false."),
+    ("{code: me, type: nomination, roster: team,",
+     "{code: me, type: nomination, roster: campaign, roster_fallback: team,",
+     "The setting 'roster' of item 'me' changed: team -> campaign."),
+    ("        exclusive: [none]\n", "        exclusive: [cost]\n",
+     "The setting 'exclusive' of item 'barriers' changed: none -> cost."),
+    ("        max: 2\n        exclusive", "        exclusive",
+     "The limits of item 'barriers' changed (max_choices: 2 -> None)."),
+    ("anchors: {fr: [Difficile, Facile], en: [Hard, Easy]}",
+     "anchors: {fr: [Difficile, Aisé], en: [Hard, Easy]}",
+     "The setting 'anchors' of item 'ease' changed: fr: Difficile, Facile; en: Hard, Easy -> "
+     "fr: Difficile, Aisé; en: Hard, Easy."),
+    ('min: "2020-01-01"', 'min: "2021-01-01"',
+     "The limits of item 'since' changed (minimum: 2020-01-01 -> 2021-01-01)."),
+    ("type: decimal, min: 0,", "type: decimal, min: 1,",
+     "The limits of item 'cost' changed (minimum: 0 -> 1)."),
+    ("        min: 0\n        max: 99\n", "        min: 0\n        max: 98\n",
+     "The limits of item 'visits' changed (maximum: 99 -> 98)."),
+    ("type: textarea, max_length: 500", "type: textarea, max_length: 400",
+     "The limits of item 'comment' changed (max_length: 500 -> 400)."),
+    ('{code: label, type: text,', '{code: label, type: text, max_length: 20,',
+     "The limits of item 'label' changed (max_length: 200 -> 20)."),
+    ('{code: exp3, fr: "On m\'a expliqué"', '{code: exp3, fr: "On m\'a tout expliqué"',
+     "Row 'exp3' of matrix 'exp' reworded (fr). WARNING: scores of scale experience may not "
+     "compare across waves."),
+])
+def test_every_setting_of_every_type_shows_in_the_diff(old: str, new: str, expected: str):
+    found = sentences(ORIGINAL, changed((old, new)))
+    assert expected in found, found
+
+
+def test_every_settings_field_of_every_type_is_compared():
+    """A type's ``changes`` names every field of its settings that differs."""
+    from dataclasses import fields
+
+    from survey.questionnaire.itemtypes import TYPES
+    from survey.questionnaire.itemtypes.base import setting_changes
+
+    for itemtype in TYPES.values():
+        for f in fields(itemtype.settings_type):
+            a, b = itemtype.settings_type(), itemtype.settings_type(**{f.name: object()})
+            assert [c.what for c in setting_changes(a, b)] == [f.name], (itemtype.name, f.name)

@@ -124,7 +124,7 @@ def check_stored(definition: Definition, answers: dict[str, Any]) -> None:
     json.dumps(answers).encode("utf-8")  # storable: no lone surrogate anywhere
     assert "\\u0000" not in json.dumps(answers)
     for item in {id(owner[k]): owner[k] for k in answers}.values():
-        kind, roster = item.kind, definition.roster(item)
+        kind, roster = item.itemtype, definition.roster(item)
         mine = {k: answers[k] for k in item.answer_keys if k in answers}
         raw = kind.form_values(item, mine)
         value, issue = kind.parse(item, raw, roster)
@@ -141,7 +141,7 @@ def page_names(definition: Definition, section_code: str) -> list[str]:
     names: list[str] = []
     for item in section.items:
         if item.answerable:
-            names += item.kind.input_names(item, definition.roster(item))
+            names += item.itemtype.input_names(item, definition.roster(item))
     return names
 
 

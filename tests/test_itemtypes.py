@@ -76,10 +76,24 @@ def check(definition: Definition, pairs: list[tuple[str, str]], required: bool =
 
 # -- the registry -------------------------------------------------------------------------------
 
-def test_every_type_has_its_macro_in_the_page_template() -> None:
-    template = ITEMS_TEMPLATE.read_text(encoding="utf-8")
-    for kind in TYPES.values():
-        assert f"{{% macro {kind.macro}(item, values, err, rosters)" in template, kind.name
+def test_every_type_has_its_partial_and_the_page_never_names_a_type() -> None:
+    templates = ITEMS_TEMPLATE.parent
+    for itemtype in TYPES.values():
+        assert (templates.parent / itemtype.partial_template).is_file(), itemtype.name
+    shared = ITEMS_TEMPLATE.read_text(encoding="utf-8") + (
+        templates / "_section_items.html").read_text(encoding="utf-8")
+    for name in TYPES:
+        assert f'"{name}"' not in shared and f"'{name}'" not in shared, name
+
+
+def test_each_types_refusals_have_words() -> None:
+    """Every refusal a type gives is worded by the type (the page only translates it)."""
+    from survey.questionnaire.itemtypes.base import COMMON_REFUSALS
+
+    for itemtype in TYPES.values():
+        for reason, refusal in {**COMMON_REFUSALS, **itemtype.refusals}.items():
+            assert itemtype.refusal(reason) is refusal and refusal.template, reason
+        assert itemtype.refusal("constraint") is None
 
 
 @pytest.mark.parametrize("code", ["patients", "professionals", "citizens"])
@@ -94,7 +108,7 @@ def test_each_types_example_is_accepted_and_fills_its_data_columns(
         result = check_page(definition, section, raw, {}, definition.roster, strict=True)
         assert result.ok, (section.code, result.issues)
         for item in section.items:
-            cells = item.kind.data_values(item, result.answers)
+            cells = item.itemtype.data_values(item, result.answers)
             assert list(cells) == list(item.data_columns)
 
 
@@ -118,7 +132,7 @@ def test_gaps_close_up_and_empty_ranks_are_not_ranked(ranked: Definition) -> Non
 def test_a_shared_rank_is_refused_naming_both_choices(ranked: Definition) -> None:
     result = check(ranked, [("prio__a", "1"), ("prio__b", "2"), ("prio__c", "2")])
     issue = result.issues["prio"]
-    assert issue.kind == "rank_shared" and issue.params["rank"] == 2
+    assert issue.reason == "rank_shared" and issue.params["rank"] == 2
     assert [label["en"] for label in issue.params["choices"]] == ["Beta", "Gamma"]
 
 
@@ -131,17 +145,17 @@ def test_a_shared_rank_is_refused_naming_both_choices(ranked: Definition) -> Non
 ])
 def test_impossible_ranks_are_refused(ranked: Definition, pairs: list[tuple[str, str]]) -> None:
     result = check(ranked, pairs)
-    assert result.issues["prio"].kind == "invalid" and "prio" not in result.answers
+    assert result.issues["prio"].reason == "invalid" and "prio" not in result.answers
 
 
 def test_a_special_answer_or_ranks_not_both(ranked: Definition) -> None:
     assert check(ranked, [("prio", "dont_know")]).answers["prio"] == "dont_know"
-    assert check(ranked, [("prio", "dont_know"), ("prio__a", "1")]).issues["prio"].kind == "both"
+    assert check(ranked, [("prio", "dont_know"), ("prio__a", "1")]).issues["prio"].reason == "both"
 
 
 def test_a_required_ranking_needs_every_rank(ranked: Definition) -> None:
     result = check(ranked, [("prio__a", "1"), ("prio__b", "2")], required=True)
-    assert result.issues["prio"].kind == "rank_incomplete"
+    assert result.issues["prio"].reason == "rank_incomplete"
     assert result.issues["prio"].params["count"] == 3
     assert check(ranked, [("prio__a", "1"), ("prio__b", "2"), ("prio__c", "3")],
                  required=True).ok
@@ -161,9 +175,9 @@ def test_expressions_see_the_ranked_list(ranked: Definition) -> None:
 def test_one_data_column_per_rank_in_data_and_codebook(ranked: Definition) -> None:
     item = ranked.item("prio")
     assert ranked.columns() == ["prio_1", "prio_2", "prio_3", "why_a"]
-    assert item.kind.data_values(item, {"prio": ["c", "a"]}) == {
+    assert item.itemtype.data_values(item, {"prio": ["c", "a"]}) == {
         "prio_1": "c", "prio_2": "a", "prio_3": None}
-    assert item.kind.data_values(item, {"prio": "dont_know"}) == dict.fromkeys(
+    assert item.itemtype.data_values(item, {"prio": "dont_know"}) == dict.fromkeys(
         ("prio_1", "prio_2", "prio_3"), "dont_know")
     entries = codebook(ranked)["items"][:3]
     assert [(e["code"], e["type"], e["rank"]) for e in entries] == [
@@ -173,7 +187,7 @@ def test_one_data_column_per_rank_in_data_and_codebook(ranked: Definition) -> No
 
 def test_the_form_shows_stored_ranks_again(ranked: Definition) -> None:
     item = ranked.item("prio")
-    assert item.kind.form_values(item, {"prio": ["c", "a"]}) == {
+    assert item.itemtype.form_values(item, {"prio": ["c", "a"]}) == {
         "prio__c": ["1"], "prio__a": ["2"]}
 
 

@@ -128,9 +128,10 @@ def expected_answers(definition: Definition, section_code: str,
     for item in section.items:
         if not item.answerable or not navigation.relevant(item.relevant, final):
             continue
-        value, issue = item.kind.parse(item, raw, definition.roster(item))
+        value, issue = item.itemtype.parse(item, raw, definition.roster(item))
         assert issue is None, (item.code, issue)
-        expected.update({k: v for k, v in item.kind.store(item, value).items() if v is not None})
+        stored = item.itemtype.store(item, value)
+        expected.update({k: v for k, v in stored.items() if v is not None})
     return expected
 
 

@@ -118,7 +118,7 @@ def test_a_plain_bilingual_xlsform_becomes_a_definition_through_the_registry():
     assert age.constraint.source == ". >= 18 and . < 120"
     assert age.constraint_message["en"]  # a standard message where the form has none
     grid = d.item("grid")
-    assert [r.code for r in grid.rows] == ["listens", "explains", "hurries_r"]
+    assert [r.code for r in grid.settings.rows] == ["listens", "explains", "hurries_r"]
     assert [c.code for c in grid.choices] == [1, 2, 3]
     assert [c.code for c in d.item("main").choices][-1] == "other"
     assert d.item("main_other").relevant.source == "selected(${main}, 'other')"

@@ -64,8 +64,9 @@ class Step:
         return seal(self.answers, self.drafts)
 
 
-def _messages(issues: dict[str, Any]) -> dict[str, str]:
-    return {code: issue_message(issue, text) for code, issue in issues.items()}
+def _messages(definition: Definition, issues: dict[str, Any]) -> dict[str, str]:
+    return {code: issue_message(definition.item(code), issue, text)
+            for code, issue in issues.items()}
 
 
 def shown(section: Section, answers: dict[str, Any], drafts: dict[str, Any]) -> Step:
@@ -89,7 +90,7 @@ def submit(definition: Definition, section: Section) -> Step:
     if not result.ok:
         values = {name: [v for v in values if isinstance(v, str)]
                   for name, values in post.raw.items()}
-        return Step(section, answers, drafts, values, _messages(result.issues), 422)
+        return Step(section, answers, drafts, values, _messages(definition, result.issues), 422)
     merged = _merge(answers, result.answers)
     drafts = _merge(drafts, result.drafts)
     target = navigation.neighbour(definition, section, merged, -1 if nav == "back" else 1)
@@ -99,5 +100,5 @@ def submit(definition: Definition, section: Section) -> Step:
             return Step(None, merged, {}, {}, {})
         values = navigation.form_values(gap, merged, drafts)
         check = check_page(definition, gap, values, merged, rosters)
-        return Step(gap, merged, drafts, values, _messages(check.issues))
+        return Step(gap, merged, drafts, values, _messages(definition, check.issues))
     return shown(target or section, merged, drafts)

@@ -67,6 +67,8 @@ CHANGE_TEXTS = {
     "item_required": _("Item '%(code)s' is now %(state)s."),
     "item_special": _("The special answers of item '%(code)s' changed: %(old)s -> %(new)s."),
     "item_limits": _("The limits of item '%(code)s' changed (%(what)s: %(old)s -> %(new)s)."),
+    "item_setting": _("The setting '%(what)s' of item '%(code)s' changed: %(old)s -> "
+                      "%(new)s."),
     "choice_added": _("Choice '%(choice)s' added to item '%(code)s'."),
     "choice_removed": _("Choice '%(choice)s' removed from item '%(code)s' (answers with it "
                          "stay in older responses)."),

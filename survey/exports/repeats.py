@@ -67,7 +67,7 @@ def repeat_tables(versions: Sequence[StoredVersion]) -> list[RepeatTable]:
             table.sections[version.id] = section
             columns = []
             for item in section.items:
-                for entry in item.kind.codebook(item, definition.roster(item)):
+                for entry in item.itemtype.codebook(item, definition.roster(item)):
                     table.entries[entry["code"]] = _merge(table.entries.get(entry["code"]),
                                                           entry)
                 columns += item.data_columns

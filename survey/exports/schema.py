@@ -182,7 +182,7 @@ def build_schema(versions: Sequence[StoredVersion]) -> Schema:
     for version in versions:  # oldest first: newer texts and choices override older ones
         definition = version.definition
         for item in definition.items():
-            for entry in item.kind.codebook(item, definition.roster(item)):
+            for entry in item.itemtype.codebook(item, definition.roster(item)):
                 entries[entry["code"]] = _merge(entries.get(entry["code"]), entry)
         for column in definition.columns():
             versions_of[column].append(version.short)
@@ -243,7 +243,7 @@ def _plan(version: StoredVersion, position: Mapping[str, int]) -> VersionPlan:
     keys = [ABSENT] * len(position)
     computed = []
     for item in version.definition.items():
-        kind = item.kind
+        kind = item.itemtype
         columns = kind.data_columns(item)
         # The default ``data_values`` reads each column as a stored key: the fast path. A
         # type that overrides it computes its own cells (asked, never switched on by name).

@@ -40,6 +40,7 @@ def campaign_link(slug: str) -> HttpResponse | tuple[str, int]:
     if not campaign.is_open:
         return closed_page(campaign)
     remember(campaign)
+    keep_link_answers(campaign)
     return redirect(url_for("participate.welcome", code=campaign.version.questionnaire.code))
 
 
@@ -48,6 +49,30 @@ def remember(campaign: Campaign) -> None:
     chosen = dict(session.get("campaigns", {}))
     chosen[campaign.version.questionnaire.code] = campaign.slug
     session["campaigns"] = chosen
+
+
+def keep_link_answers(campaign: Campaign) -> None:
+    """What the link's query gives the items that take it (``ItemType.link_answers``: a hidden
+    item with ``link: true``), kept for the response this visitor starts; other names are
+    ignored."""
+    code = campaign.version.questionnaire.code
+    kept = dict(session.get("link_answers", {}))
+    given = {key: value for item in campaign.version.definition.items()
+             for key, value in item.itemtype.link_answers(item, request.args).items()
+             } if request.args else {}
+    if given:
+        kept[code] = given
+    elif code not in kept:
+        return
+    else:
+        kept.pop(code)
+    session["link_answers"] = kept
+
+
+def link_answers(code: str) -> dict[str, Any]:
+    """The answers the campaign link gave for this questionnaire (see keep_link_answers)."""
+    kept = session.get("link_answers", {}).get(code)
+    return dict(kept) if isinstance(kept, dict) else {}
 
 
 def closed_page(campaign: Campaign) -> tuple[str, int]:

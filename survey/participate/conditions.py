@@ -38,9 +38,9 @@ def _words(definition: Definition, item: Item) -> str:
         owner = next((i for i in definition.items() if key in i.answer_keys), None)
         if owner is None:
             return None
-        row = next((r for r in owner.rows if r.key == key), None)
+        row = next((r for r in getattr(owner.settings, "rows", ()) if r.key == key), None)
         question = text(row.label if row is not None else owner.text)
-        offered = owner.kind.offered(owner, definition.roster(owner))
+        offered = owner.itemtype.offered(owner, definition.roster(owner))
         labels = {c.key: text(c.label) or fixed.get(c.key, c.key) for c in offered}
         labels |= {code: fixed[code] for code in owner.special if code in fixed}
         return Subject(question=question, labels=labels, previous=owner is before)

@@ -114,5 +114,5 @@ def page_post(section: Section, rosters: Rosters) -> PagePost:
         token_ok = False
     names = (repeated_names(section, rosters) if section.repeat is not None else
              (name for item in section.items if item.answerable
-              for name in item.kind.input_names(item, rosters(item))))
+              for name in item.itemtype.input_names(item, rosters(item))))
     return PagePost(token_ok, {name: data.getlist(name) for name in names})

@@ -32,7 +32,8 @@ def section_items(definition: Definition, section: Section, values: dict[str, li
         return _render(definition, section, values, errors, rosters)
     key = (definition.content_hash, section.code, str(get_locale()),
            tuple((c.code, *sorted(c.label.items())) for item in section.items
-                 if item.roster == "campaign" for c in rosters(item)))
+                 if getattr(item.settings, "roster", None) == "campaign"
+                 for c in rosters(item)))
     html = _BLANK.get(key)
     if html is None:
         if len(_BLANK) >= MAX_ENTRIES:

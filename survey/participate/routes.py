@@ -139,7 +139,8 @@ def consent(code: str) -> HttpResponse | tuple[str, int] | str:
     try:
         response = services.start_response(version, participant_language(definition), token,
                                            resume_code, definition.sections[0].code,
-                                           campaign_id=campaigns.current_id())
+                                           campaign_id=campaigns.current_id(),
+                                           answers=campaigns.link_answers(code))
     except services.TokenSpent:  # a consent form replayed after a withdrawal
         return show(expired, 400, renew=True)
     remember(code, response, resume_code)
@@ -162,7 +163,7 @@ def page(response: ResponseState, section_code: str) -> HttpResponse | tuple[str
         errors = {}
         if request.args.get("check"):  # sent back here by "Finish": say what is missing
             result = check_page(definition, section, values, response.answers, rosters)
-            errors = _messages(result.issues)
+            errors = _messages(definition, result.issues)
         return _page(definition, section, response, rosters, values, errors)
     post = page_post(section, rosters)
     if not post.token_ok:
@@ -177,7 +178,7 @@ def page(response: ResponseState, section_code: str) -> HttpResponse | tuple[str
     result = post.check(definition, section, response.answers, rosters, strict=nav == "next")
     if not result.ok:
         return _page(definition, section, response, rosters, _shown(post.raw),
-                     _messages(result.issues), 422)
+                     _messages(definition, result.issues), 422)
     return _move(definition, section, response, result.answers, result.drafts, nav)
 
 
@@ -232,8 +233,9 @@ def _move(definition: Definition, section: Section, response: ResponseState,
     return redirect(url_for(".page", code=code, section_code=(target or section).code))
 
 
-def _messages(issues: dict[str, Issue]) -> dict[str, str]:
-    return {code: issue_message(issue, text) for code, issue in issues.items()}
+def _messages(definition: Definition, issues: dict[str, Issue]) -> dict[str, str]:
+    return {code: issue_message(definition.item(code), issue, text)
+            for code, issue in issues.items()}
 
 
 @bp.get("/q/<code>/later")

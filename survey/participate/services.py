@@ -139,18 +139,21 @@ def resume_code_for(start_token: str, key: str) -> str:
 
 def start_response(version: QuestionnaireVersion | VersionFacts, language: str, start_token: str,
                    resume_code: str, first_section: str, campaign_id: int | None = None,
-                   panel_hash: str | None = None) -> ResponseState:
+                   panel_hash: str | None = None, answers: Mapping[str, Any] | None = None
+                   ) -> ResponseState:
     """Create the response for a consent form, once per start token (a double tap reuses it).
 
     Raises :class:`TokenSpent` for the token of a withdrawn response: a replayed consent form
-    never brings it back. ``panel_hash`` is the panel code an invitation carries."""
+    never brings it back. ``panel_hash`` is the panel code an invitation carries; ``answers``
+    what the campaign link gave (``ItemType.link_answers``)."""
     start_hash = digest(start_token)
     if _core(_SPENT, {"digest": start_hash}).first() is not None:
         raise TokenSpent()
     try:  # Core, as the reads: the ORM's unit of work cost a third of a consent post
         _core(_INSERT, {
             "version_id": version.id, "campaign_id": campaign_id, "language": language,
-            "status": STARTED, "answers": {}, "drafts": {}, "panel_hash": panel_hash,
+            "status": STARTED, "answers": dict(answers or {}), "drafts": {},
+            "panel_hash": panel_hash,
             "current_section": first_section, "resume_hash": digest(resume_code),
             "start_hash": start_hash})
         db.session.commit()

@@ -1,7 +1,7 @@
 """Check one posted page against the definition; prune and find gaps in a response's answers.
 
 Pure functions: the participate blueprint gives the raw values of one page and the answers
-already saved; it gets back the answers to store and the problems to show. Problems are kinds
+already saved; it gets back the answers to store and the problems to show. Problems are reasons
 with parameters, translated by the view, so this module stays free of Flask and languages. What
 each kind of question accepts lives with its type, in :mod:`survey.questionnaire.itemtypes`.
 """
@@ -44,27 +44,27 @@ def check_page(definition: Definition, section: Section, raw: RawValues,
     context = dict(saved)
     result = PageResult(answers={}, issues={})
     for item in section.items:
-        kind = item.kind
-        if not kind.answerable:
+        itemtype = item.itemtype
+        if not itemtype.answerable:
             continue
         roster = rosters(item)
-        if not relevant(item.relevant, context) or (kind.needs_roster and not roster):
-            stored = kind.store(item, None)
+        if not relevant(item.relevant, context) or (itemtype.needs_roster and not roster):
+            stored = itemtype.store(item, None)
         else:
-            value, issue = kind.parse(item, raw, roster)
+            value, issue = itemtype.answer(item, raw, roster, context)
             if issue is None:
-                issue = kind.check_answer(item, value, context)
+                issue = itemtype.check_answer(item, value, context)
             if issue is not None:
                 if strict:
                     result.issues[item.code] = issue
                     continue
-                result.drafts[item.code] = _typed(kind.input_names(item, roster), raw)
-                value = kind.partial(item, value)
+                result.drafts[item.code] = _typed(itemtype.input_names(item, roster), raw)
+                value = itemtype.partial(item, value)
                 if value is None:
                     continue
             else:
                 result.drafts[item.code] = None
-            stored = kind.store(item, value)
+            stored = itemtype.store(item, value)
         result.answers.update(stored)
         context.update(stored)
     return result
@@ -91,9 +91,9 @@ def missing_required(definition: Definition, answers: Mapping[str, Any],
         for item in section.items:
             if not item.required or not relevant(item.relevant, answers):
                 continue
-            if item.kind.needs_roster and not rosters(item):
+            if item.itemtype.needs_roster and not rosters(item):
                 continue
-            if not item.kind.answered(item, answers):
+            if not item.itemtype.answered(item, answers):
                 return section
     return None
 

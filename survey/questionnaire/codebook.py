@@ -24,7 +24,7 @@ def scale_entry(scale: Scale) -> dict[str, Any]:
 def codebook(definition: Definition) -> dict[str, Any]:
     """The codebook of one questionnaire version, as a JSON-ready dict."""
     items = [entry for item in definition.items()
-             for entry in item.kind.codebook(item, definition.roster(item))]
+             for entry in item.itemtype.codebook(item, definition.roster(item))]
     document = {
         "codebook_format": CODEBOOK_FORMAT,
         "questionnaire": definition.code,

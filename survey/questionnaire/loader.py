@@ -429,7 +429,7 @@ class _Builder:
             "relevant": self.expression(entry, (*path, "relevant"), allow_dot=False),
         }
         fields.update(self.constraint(entry, path, code))
-        fields.update(item_type.read(self, entry, path, code))
+        fields["settings"] = item_type.read(self, entry, path, code)
         item = Item(**fields)
         self.check_item(item, path)
         return item
@@ -516,7 +516,7 @@ class _Builder:
         return value
 
     def check_item(self, item: Item, path: Path) -> None:
-        item.kind.check(self, item, path)
+        item.itemtype.check(self, item, path)
         if item.equity:
             if item.required:
                 self.problem((*path, "required"), msg("equity descriptor '%(code)s' must stay "
@@ -569,7 +569,7 @@ class _Builder:
                     "scale '%(code)s' names '%(name)s', a question of the repeated page "
                     "'%(page)s': scales are built from questions answered once per "
                     "respondent", code=code, name=name, page=self.repeated[name]))
-            elif item.type not in ("likert", "matrix"):
+            elif not item.itemtype.scored:
                 self.problem((*path, "items"), msg(
                     "scale '%(code)s' names '%(name)s', a %(type)s item: scales take likert "
                     "items and matrix rows", code=code, name=name, type=item.type))

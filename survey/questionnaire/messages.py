@@ -21,6 +21,12 @@ def N_(template: str) -> str:  # noqa: N802  (gettext's customary name for a no-
     return template
 
 
+def NP_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802  (as N_)
+    """Mark a message with its plural for extraction (translated with ``ngettext`` where it is
+    shown)."""
+    return singular, plural
+
+
 @dataclass(frozen=True)
 class Text:
     template: str

@@ -54,39 +54,35 @@ class Item:
     constraint: Expression | None = None
     constraint_message: Text | None = None
     equity: bool = False
-    choices: tuple[Choice, ...] = ()
-    rows: tuple[Choice, ...] = ()
-    minimum: float | str | None = None
-    maximum: float | str | None = None
-    max_choices: int | None = None
-    max_length: int | None = None
-    exclusive: tuple[str, ...] = ()
-    anchors: Mapping[str, tuple[str, str]] | None = None
-    roster: str | None = None
-    roster_fallback: str | None = None
-    rating: tuple[Choice, ...] = ()
-    self_pick: bool = False
+    # what its type adds (a frozen dataclass of the type's ``settings_type``): choices,
+    # limits, rows, roster...
+    settings: Any = None
 
     @property
-    def kind(self) -> ItemType:
+    def itemtype(self) -> ItemType:
         """This item's type: everything about reading, checking, showing and exporting it."""
         from .itemtypes import TYPES
 
         return TYPES[self.type]
 
     @property
+    def choices(self) -> tuple[Choice, ...]:
+        """The choices it offers, for the types that have some (else none)."""
+        return getattr(self.settings, "choices", ())
+
+    @property
     def answerable(self) -> bool:
-        return self.kind.answerable
+        return self.itemtype.answerable
 
     @property
     def answer_keys(self) -> tuple[str, ...]:
         """Keys of the stored answers it fills (a matrix: one per row; a note: none)."""
-        return self.kind.answer_keys(self)
+        return self.itemtype.answer_keys(self)
 
     @property
     def data_columns(self) -> tuple[str, ...]:
         """Its columns in exports and codebooks (a ranking: one per rank position)."""
-        return self.kind.data_columns(self)
+        return self.itemtype.data_columns(self)
 
     def choice(self, key: str) -> Choice | None:
         return next((c for c in self.choices if c.key == key), None)
@@ -164,8 +160,9 @@ class Definition:
     def roster(self, item: Item, campaign_roster: tuple[Choice, ...] | None = None
                ) -> tuple[Choice, ...]:
         """The entries a nomination item offers: the campaign's list, else the definition's."""
-        if item.roster == "campaign":
+        roster = getattr(item.settings, "roster", None)
+        if roster == "campaign":
             if campaign_roster:
                 return campaign_roster
-            return self.rosters.get(item.roster_fallback or "", ())
-        return self.rosters.get(item.roster or "", ())
+            return self.rosters.get(item.settings.roster_fallback or "", ())
+        return self.rosters.get(roster or "", ())

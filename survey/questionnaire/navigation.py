@@ -86,7 +86,7 @@ def form_values(section: Section, answers: Mapping[str, Any],
             values.update({name: list(typed) for name, typed in draft.items()
                            if isinstance(typed, list)})
         else:
-            values.update(item.kind.form_values(item, answers))
+            values.update(item.itemtype.form_values(item, answers))
     return values
 
 

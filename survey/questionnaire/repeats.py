@@ -16,7 +16,7 @@ Pure functions: no Flask, no database.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -141,9 +141,17 @@ def renamed(section: Section, item: Item, n: int) -> Item:
     if relevant is not None:
         relevant = Expression(relevant.source, relevant.tree,
                               _numbered_refs(relevant.json, own, n))
-    return replace(item, code=name(item.code, n),
-                   rows=tuple(replace(r, code=name(str(r.code), n)) for r in item.rows),
+    return replace(item, code=name(item.code, n), settings=_rows_renamed(item, name, n),
                    relevant=relevant)
+
+
+def _rows_renamed(item: Item, rename: Callable[[str, int], str], n: int) -> Any:
+    """The item's settings with its matrix rows (their own answer keys) renamed too."""
+    rows = getattr(item.settings, "rows", None)
+    if not rows:
+        return item.settings
+    return replace(item.settings, rows=tuple(replace(r, code=rename(str(r.code), n))
+                                             for r in rows))
 
 
 def _numbered_refs(node: Any, own: set[str], n: int) -> Any:
@@ -172,8 +180,8 @@ def _name_pairs(section: Section, item: Item, n: int, rosters: Rosters
     """(input name of the item, input name in block ``n``), in the same order."""
     roster = rosters(item)
     shown_item = renamed(section, item, n)
-    return list(zip(item.kind.input_names(item, roster),
-                    shown_item.kind.input_names(shown_item, roster), strict=True))
+    return list(zip(item.itemtype.input_names(item, roster),
+                    shown_item.itemtype.input_names(shown_item, roster), strict=True))
 
 
 def check(definition: Definition, section: Section, raw: Mapping[str, Any],
@@ -217,7 +225,7 @@ def form_values(section: Section, answers: Mapping[str, Any],
             if isinstance(draft, dict):
                 values.update({k: list(v) for k, v in draft.items() if isinstance(v, list)})
             else:
-                values.update(item.kind.form_values(item, numbered))
+                values.update(item.itemtype.form_values(item, numbered))
     return values
 
 
@@ -230,9 +238,9 @@ def missing(section: Section, answers: Mapping[str, Any], rosters: Rosters) -> b
         for item in section.items:
             if not item.required or not _relevant(item.relevant, seen):
                 continue
-            if item.kind.needs_roster and not rosters(item):
+            if item.itemtype.needs_roster and not rosters(item):
                 continue
-            if not item.kind.answered(item, occurrence):
+            if not item.itemtype.answered(item, occurrence):
                 return True
     return False
 
@@ -271,7 +279,7 @@ def _occurrence_item(item: Item, n: int) -> Item:
     """A repeated item as occurrence ``n``'s own column(s) in the wide export."""
     return replace(item, code=numbered(item.code, n),
                    text={lang: f"{text} ({n})" for lang, text in item.text.items()},
-                   rows=tuple(replace(r, code=numbered(str(r.code), n)) for r in item.rows),
+                   settings=_rows_renamed(item, numbered, n),
                    relevant=None)
 
 
@@ -317,5 +325,5 @@ def occurrence_rows(section: Section, answers: Mapping[str, Any]
     for n, occurrence in enumerate(stored(section, answers), start=1):
         cells: dict[str, Any] = {}
         for item in section.items:
-            cells.update(item.kind.data_values(item, occurrence))
+            cells.update(item.itemtype.data_values(item, occurrence))
         yield n, cells

@@ -11,7 +11,6 @@ from ..exports.repeats import original
 from ..exports.schema import pick
 from ..exports.source import response_rows, stored_versions
 
-FREE_TEXT_TYPES = ("text", "textarea")
 SHOWN = 50  # the most recent answers listed per question
 
 
@@ -33,7 +32,7 @@ def free_texts(selection: Selection, lang: str) -> list[FreeTexts]:
     for version in versions:
         for section in original(version.definition).sections:
             for item in section.items:
-                if item.type in FREE_TEXT_TYPES:
+                if item.itemtype.free_text:  # the type says whether it is free text
                     questions[item.code] = pick(item.text, lang, item.code)
                     if section.repeat is not None:
                         repeated[item.code] = section.code

@@ -49,7 +49,7 @@ def summaries(selection: Selection, lang: str, min_group: int, full: bool,
         for section in definition.sections:
             if section.repeat is not None:
                 for item in section.items:
-                    if item.answerable and not item.rows:
+                    if item.answerable and not getattr(item.settings, "rows", ()):
                         newest[item.code] = (section, item)
     values: dict[str, list] = {code: [] for code in newest}
     answered_by: dict[str, set[int]] = {code: set() for code in newest}

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..questionnaire import Choice, Definition, Item
+from ..questionnaire.itemtypes.base import setting_changes, shown
 
 MESSAGES = {
     "title": "The title changed ({languages}).",
@@ -37,6 +38,7 @@ MESSAGES = {
     "item_required": "Item '{code}' is now {state}.",
     "item_special": "The special answers of item '{code}' changed: {old} -> {new}.",
     "item_limits": "The limits of item '{code}' changed ({what}: {old} -> {new}).",
+    "item_setting": "The setting '{what}' of item '{code}' changed: {old} -> {new}.",
     "choice_added": "Choice '{choice}' added to item '{code}'.",
     "choice_removed": "Choice '{choice}' removed from item '{code}' (answers with it stay in "
                       "older responses).",
@@ -65,6 +67,9 @@ WARNINGS = {
     "scale": "scores of scale '{scale}' are computed differently in the two versions",
     "choices_scale": "scores of scale {scales} may not compare across waves",
 }
+
+
+LIMITS = ("minimum", "maximum", "max_choices", "max_length")  # worded as the item's limits
 
 
 class Answers(Protocol):
@@ -216,12 +221,21 @@ class _Diff:
                      state="required" if new.required else "optional")
         if old.special != new.special:
             self.add("item_special", code=code, old=words(old.special), new=words(new.special))
-        for what in ("minimum", "maximum", "max_choices", "max_length"):
-            if getattr(old, what) != getattr(new, what):
-                self.add("item_limits", code=code, what=what, old=getattr(old, what),
-                         new=getattr(new, what))
-        self.choices(old, new)
-        self.rows(old, new)
+        # every setting the item's type declares: its type says what differs
+        same_type = old.type == new.type
+        changed = (new.itemtype.changes(old, new) if same_type
+                   else setting_changes(old.settings, new.settings))
+        for change in changed:
+            if change.what == "choices":
+                self.choices(old, new)
+            elif change.what == "rows":
+                self.rows(old, new)
+            elif change.what in LIMITS:
+                self.add("item_limits", code=code, what=change.what, old=change.old,
+                         new=change.new)
+            elif same_type:
+                self.add("item_setting", code=code, what=change.what, old=shown(change.old),
+                         new=shown(change.new))
 
     def choices(self, old: Item, new: Item) -> None:
         code = new.code
@@ -256,8 +270,8 @@ class _Diff:
         return "choices_scale" if scales else None
 
     def rows(self, old: Item, new: Item) -> None:
-        before = {r.key: r for r in old.rows}
-        after = {r.key: r for r in new.rows}
+        before = {r.key: r for r in getattr(old.settings, "rows", ())}
+        after = {r.key: r for r in getattr(new.settings, "rows", ())}
         for key, row in after.items():
             if key not in before:
                 self.add("row_added", code=new.code, row=key)

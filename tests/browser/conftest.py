@@ -205,8 +205,8 @@ def stored(definition: Definition, item: Item, pairs: Pairs) -> dict[str, Any]:
     if item.type == "decimal" and values[0] not in item.special:
         return {item.code: float(values[0])}
     if item.type == "nomination":
-        if item.rating:
-            ratings = {c.key: c.code for c in item.rating}
+        if item.settings.rating:
+            ratings = {c.key: c.code for c in item.settings.rating}
             rated = dict(pairs)
             return {item.code: {v: ratings[rated[f"{item.code}__{v}"]] for v in values}}
         return {item.code: values}

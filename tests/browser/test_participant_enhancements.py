@@ -127,11 +127,11 @@ def test_rating_options_keep_the_order_of_the_scale_on_a_phone(
     professionals = bundled["professionals"]
     phone.goto(private_link(live_server, professionals, "leadership_network"))
     leaders = professionals.item("leaders")
-    assert leaders is not None and leaders.rating
+    assert leaders is not None and leaders.settings.rating
     first = professionals.roster(leaders)[0].key
     phone.give(leaders, "leaders", first)
     boxes = [phone.page.locator(f'label[for="leaders__{first}-{n}"]').bounding_box()
-             for n in range(1, len(leaders.rating) + 1)]
+             for n in range(1, len(leaders.settings.rating) + 1)]
     tops = [box["y"] for box in boxes]
     assert tops == sorted(tops) and len(set(tops)) == len(tops), tops  # one per row, in order
     assert len({round(box["x"]) for box in boxes}) == 1, boxes
@@ -144,11 +144,11 @@ def test_each_matrix_card_repeats_the_lead_in(
     professionals = bundled["professionals"]
     phone.goto(private_link(live_server, professionals, "shared_leadership"))
     matrix = next(i for s in professionals.sections for i in s.items
-                  if s.code == "shared_leadership" and i.rows)
+                  if s.code == "shared_leadership" and i.itemtype.name == "matrix")
     cards = phone.page.locator(f"#q-{matrix.code} .row-card")
-    assert cards.count() == len(matrix.rows)
+    assert cards.count() == len(matrix.settings.rows)
     expect(cards.nth(0).locator(".lead-in")).to_have_count(0)  # the question is just above
-    for n in range(1, len(matrix.rows)):
+    for n in range(1, len(matrix.settings.rows)):
         expect(cards.nth(n).locator(".lead-in")).to_have_text(matrix.text["fr"])
         expect(cards.nth(n).locator(".lead-in")).to_be_visible()
     phone.check_phone_layout()

@@ -1,14 +1,13 @@
 """The item types, one class each: the single home of everything a kind of question needs.
 
-``TYPES`` maps a definition's ``type:`` to its :class:`ItemType`; :func:`kind` gives the type
-of an item. To add a type: write its class (see ``base.ItemType`` for what it owns), register it
-here, add its macro to ``participate/_items.html`` and document it in
+``TYPES`` maps a definition's ``type:`` to its :class:`ItemType` (``item.itemtype`` gives an
+item's). To add a type: write its class (see ``base.ItemType`` for what it owns), register it
+here, add its partial ``participate/templates/participate/items/<name>.html`` and document it in
 ``docs/questionnaire-format.md``.
 """
 
 from __future__ import annotations
 
-from ..model import Item
 from .base import Issue, ItemType, Pairs, RawValues, Reader, Rosters, is_special, posted
 from .choice import Likert, MultipleChoice, SingleChoice, YesNo
 from .matrix import Matrix
@@ -22,11 +21,7 @@ TYPES: dict[str, ItemType] = {t.name: t for t in (
 )}
 
 
-def kind(item: Item) -> ItemType:
-    return TYPES[item.type]
-
-
 __all__ = [
     "TYPES", "Issue", "ItemType", "Pairs", "RawValues", "Reader", "Rosters", "is_special",
-    "kind", "posted", "rank_name", "rating_name",
+    "posted", "rank_name", "rating_name",
 ]

@@ -1,16 +1,19 @@
 """What every item type shares: the reader interface, refusals, posted values, the base class.
 
 An item type is one class in this package that owns everything about that kind of question:
-the definition keys it accepts and their validation (``read``), where its answer is stored
-(``answer_keys``), its data columns in exports and codebooks (``data_columns``,
-``data_values``, ``codebook``), the inputs of its form and how a post becomes an answer
-(``input_names``, ``parse``, ``check_answer``, ``partial``), the values shown back in a form
-(``form_values``), a typical valid post for tests and benchmarks (``example``), and the name of
-the template macro that renders it (``macro``, in ``participate/_items.html``).
+its settings (``settings_type``, a frozen dataclass the loader fills through ``read``), where
+its answer is stored (``answer_keys``), its data columns in exports and codebooks
+(``data_columns``, ``data_values``, ``codebook``), the inputs of its form and how a post
+becomes an answer (``input_names``, ``answer``, ``parse``, ``check_answer``, ``partial``), the
+words of its refusals (``refusals``), the values shown back in a form (``form_values``), a
+typical valid post for tests and benchmarks (``example``), how two versions of an item differ
+(``changes``), what results make of it (``free_text``), its XLSForm columns, and the template
+partial that renders it (``participate/templates/participate/items/<name>.html``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
@@ -18,8 +21,8 @@ from typing import Any, ClassVar, Protocol
 from analysis.codebook import MISSING_CODES
 
 from .. import expressions
-from ..messages import Text, msg
-from ..model import Choice, Item
+from ..messages import N_, Text, msg
+from ..model import Choice, Expression, Item
 
 SPECIAL_ANSWERS = MISSING_CODES
 RawValues = Mapping[str, Sequence[Any]]  # input name -> posted values (hostile: any type)
@@ -30,10 +33,73 @@ Path = tuple[str | int, ...]
 
 @dataclass(frozen=True)
 class Issue:
-    """Why an answer was refused: ``kind`` names the message, ``params`` fill it."""
+    """Why an answer was refused: ``reason`` names the type's refusal, ``params`` fill it."""
 
-    kind: str
+    reason: str
     params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """The words of one refusal: an English template marked with ``N_`` (translated where it
+    is shown), or with ``NP_`` its singular and plural, ``count`` naming the parameter that
+    chooses; ``numbers`` are parameters shown as numbers of the participant's language."""
+
+    template: str | tuple[str, str]  # N_("...") or NP_("...", "..."): singular and plural
+    count: str | None = None
+    numbers: tuple[str, ...] = ()
+
+
+# Refusals any type may give; ``constraint`` shows the definition's own message.
+COMMON_REFUSALS: dict[str, Refusal] = {
+    "required": Refusal(N_("Please answer this question.")),
+    "both": Refusal(N_("Please either give an answer or tick the box below it, not both.")),
+    "unreadable": Refusal(N_("This answer could not be read as text: please type it again.")),
+    "invalid": Refusal(N_("This answer is not one of the choices offered: please choose "
+                          "again.")),
+}
+
+
+@dataclass(frozen=True)
+class NoSettings:
+    """The settings of a type that has none beyond the common keys."""
+
+
+@dataclass(frozen=True)
+class SettingChange:
+    """One setting that differs between two versions of an item: its name and both values
+    (as words)."""
+
+    what: str
+    old: Any
+    new: Any
+
+
+def shown(value: Any) -> Any:
+    """A setting's value in a change's words: choices by code, a flag as true/false."""
+    if isinstance(value, tuple) and value and all(isinstance(v, Choice) for v in value):
+        return ", ".join(c.key for c in value)
+    if isinstance(value, tuple):
+        return ", ".join(map(str, value)) or "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k}: {shown(tuple(v)) if isinstance(v, tuple | list) else v}"
+                         for k, v in value.items()) or "none"
+    return value
+
+
+def setting_changes(old: Any, new: Any) -> list[SettingChange]:
+    """Every field of two settings objects that differs (a field one of them lacks counts as
+    None), in the order the settings declare them."""
+    names = [f.name for s in (old, new) if dataclasses.is_dataclass(s)
+             for f in dataclasses.fields(s)]
+    changes = []
+    for name in dict.fromkeys(names):
+        before, after = getattr(old, name, None), getattr(new, name, None)
+        if before != after:
+            changes.append(SettingChange(name, before, after))
+    return changes
 
 
 class Reader(Protocol):
@@ -44,6 +110,8 @@ class Reader(Protocol):
     rosters: dict[str, tuple[Choice, ...]]
 
     def problem(self, path: Path, text: Text) -> None: ...
+    def expression(self, entry: dict, path: Path, allow_dot: bool
+                   ) -> Expression | None: ...
     def choices(self, value: Any, path: Path, integer: bool = False) -> tuple[Choice, ...]: ...
     def choice_ref(self, item: dict, path: Path, integer: bool = False
                    ) -> tuple[Choice, ...]: ...
@@ -87,7 +155,11 @@ class ItemType:
 
     name: ClassVar[str]
     keys: ClassVar[frozenset[str]] = frozenset()  # definition keys beyond the common ones
-    macro: ClassVar[str]
+    settings_type: ClassVar[type] = NoSettings
+    refusals: ClassVar[Mapping[str, Refusal]] = {}  # beyond COMMON_REFUSALS
+    free_text: ClassVar[bool] = False  # results list its answers as free text
+    scored: ClassVar[bool] = False  # its answers (coded 1..n) may be items of a scale
+    shown: ClassVar[bool] = True  # on the participant's page (a computed value is not)
     answerable: ClassVar[bool] = True
     takes_constraint: ClassVar[bool] = True
     # asks about the entries of a roster: with none (an empty team), nothing is asked
@@ -97,7 +169,7 @@ class ItemType:
     # XLSForm (``survey.questionnaire.xlsform``): the XLSForm types read as this type, what
     # else picks it among types sharing one (an appearance word, an extension column, a list
     # name), and its extension columns: definition key -> kind of value ("int", "number",
-    # "text", "words", "flag").
+    # "text", "words", "flag", "expression").
     xlsform_types: ClassVar[tuple[str, ...]] = ()
     xlsform_appearance: ClassVar[str | None] = None
     xlsform_marker: ClassVar[str | None] = None
@@ -108,9 +180,25 @@ class ItemType:
 
     # -- the definition ------------------------------------------------------------------
 
-    def read(self, reader: Reader, entry: dict, path: Path, code: str) -> dict[str, Any]:
-        """Validate this type's own keys; return the :class:`Item` fields they give."""
-        return {}
+    def read(self, reader: Reader, entry: dict, path: Path, code: str) -> Any:
+        """Validate this type's own keys; return its settings (a ``settings_type``)."""
+        return self.settings_type()
+
+    @property
+    def partial_template(self) -> str:
+        """The template that renders an item of this type on a participant's page."""
+        return f"participate/items/{self.name}.html"
+
+    def refusal(self, reason: str) -> Refusal | None:
+        """The words of a refusal (None: the definition's constraint message)."""
+        if reason == "constraint":
+            return None
+        return self.refusals.get(reason) or COMMON_REFUSALS.get(reason) or \
+            COMMON_REFUSALS["invalid"]
+
+    def changes(self, old: Item, new: Item) -> list[SettingChange]:
+        """The settings that differ between two versions of an item of this type."""
+        return setting_changes(old.settings, new.settings)
 
     def check(self, reader: Reader, item: Item, path: Path) -> None:
         """Checks that need the whole item (after the common keys are read)."""
@@ -134,6 +222,12 @@ class ItemType:
 
     def input_names(self, item: Item, roster: tuple[Choice, ...]) -> list[str]:
         return [item.code]
+
+    def answer(self, item: Item, raw: RawValues, roster: tuple[Choice, ...],
+               context: Mapping[str, Any]) -> tuple[Any, Issue | None]:
+        """The answer of a posted page (``context``: the answers before it): what the inputs
+        carry, for most types."""
+        return self.parse(item, raw, roster)
 
     def parse(self, item: Item, raw: RawValues, roster: tuple[Choice, ...]
               ) -> tuple[Any, Issue | None]:
@@ -170,6 +264,11 @@ class ItemType:
         """The answers this item offers, for words about them (an empty label: a fixed answer
         the page words itself, like yes and no)."""
         return item.choices
+
+    def link_answers(self, item: Item, args: Mapping[str, str]) -> dict[str, Any]:
+        """Answers a campaign link's query (``/c/<slug>?name=value``) gives this item, kept
+        with the response when it starts (none, unless the type takes some)."""
+        return {}
 
     def partial(self, item: Item, value: Any) -> Any:
         """What of a refused answer to keep when going back or saving for later."""
@@ -222,7 +321,12 @@ class ItemType:
 
     def xlsform_read_extra(self, cells: Mapping[str, Any], entry: dict[str, Any],
                            languages: Sequence[str]) -> None:
-        """Read back what :meth:`xlsform_extra` wrote."""
+        """Read back what :meth:`xlsform_extra` and :meth:`xlsform_cells` wrote."""
+
+    def xlsform_cells(self, entry: Mapping[str, Any]) -> dict[str, Any]:
+        """Plain cells written for an item of this type beyond ``xlsform_columns`` (column ->
+        value)."""
+        return {}
 
     # -- the codebook --------------------------------------------------------------------
 

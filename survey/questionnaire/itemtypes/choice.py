@@ -7,17 +7,20 @@ Posted values are choice codes as text (``Choice.key``); stored values are the c
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from ..messages import msg
+from ..messages import N_, NP_, msg
 from ..model import Choice, Item
 from .base import (
     Issue,
     ItemType,
+    NoSettings,
     Pairs,
     Path,
     RawValues,
     Reader,
+    Refusal,
     codebook_base,
     codebook_choices,
     posted,
@@ -39,7 +42,34 @@ def pick_one(item: Item, values: list[str] | None, codes: Mapping[str, Any]
     return codes[value], None
 
 
-def pick_many(item: Item, values: list[str] | None, allowed: Mapping[str, Any]
+@dataclass(frozen=True)
+class ChoiceSettings:
+    choices: tuple[Choice, ...] = ()
+
+
+@dataclass(frozen=True)
+class LikertSettings:
+    choices: tuple[Choice, ...] = ()
+    anchors: Mapping[str, tuple[str, str]] | None = None  # language -> (low, high)
+
+
+@dataclass(frozen=True)
+class MultipleSettings:
+    choices: tuple[Choice, ...] = ()
+    max_choices: int | None = None
+    exclusive: tuple[str, ...] = ()
+
+
+MANY_REFUSALS = {
+    "too_many": Refusal(NP_("Please choose at most %(num)s answer.",
+                            "Please choose at most %(num)s answers."), count="max"),
+    "exclusive": Refusal(N_("This answer cannot be combined with others: please choose "
+                            "again.")),
+}
+
+
+def pick_many(item: Item, values: list[str] | None, allowed: Mapping[str, Any],
+              maximum: int | None = None, exclusive: Sequence[str] = ()
               ) -> tuple[Any, Issue | None]:
     """Several ticked boxes: a special answer alone, or known codes within the limits, in the
     order they are offered."""
@@ -53,10 +83,10 @@ def pick_many(item: Item, values: list[str] | None, allowed: Mapping[str, Any]
         return (special[0], None) if len(values) == 1 else (None, Issue("exclusive"))
     if any(v not in allowed for v in values):
         return None, Issue("invalid")
-    if len(values) > 1 and any(v in item.exclusive for v in values):
+    if len(values) > 1 and any(v in exclusive for v in values):
         return None, Issue("exclusive")
-    if item.max_choices and len(values) > item.max_choices:
-        return None, Issue("too_many", {"max": item.max_choices})
+    if maximum and len(values) > maximum:
+        return None, Issue("too_many", {"max": maximum})
     return [allowed[key] for key in allowed if key in values], None
 
 
@@ -80,12 +110,12 @@ def integer_scale(reader: Reader, entry: dict, path: Path, code: str) -> tuple[C
 class SingleChoice(ItemType):
     name = "single"
     keys = frozenset({"choices"})
-    macro = "choice_item"
+    settings_type = ChoiceSettings
     codebook_type = "single"
     xlsform_types = ("select_one",)
 
-    def read(self, reader: Reader, entry: dict, path: Path, code: str) -> dict[str, Any]:
-        return {"choices": reader.choice_ref(entry, path)}
+    def read(self, reader: Reader, entry: dict, path: Path, code: str) -> Any:
+        return ChoiceSettings(reader.choice_ref(entry, path))
 
     def parse(self, item: Item, raw: RawValues, roster: tuple[Choice, ...]
               ) -> tuple[Any, Issue | None]:
@@ -105,6 +135,8 @@ class Likert(SingleChoice):
 
     name = "likert"
     keys = frozenset({"choices", "points", "anchors"})
+    settings_type = LikertSettings
+    scored = True
     codebook_type = "likert"
     xlsform_appearance = "likert"
     xlsform_scale = True
@@ -128,18 +160,18 @@ class Likert(SingleChoice):
             entry["anchors"] = {lang: [part.strip() for part in str(text).split("|")]
                                 for lang, text in anchors.items()}
 
-    def read(self, reader: Reader, entry: dict, path: Path, code: str) -> dict[str, Any]:
+    def read(self, reader: Reader, entry: dict, path: Path, code: str) -> Any:
         if "choices" in entry:
             if "points" in entry or "anchors" in entry:
                 reader.problem(path, msg("likert item '%(code)s' takes either choices or "
                                          "points with anchors, not both", code=code))
-            return {"choices": integer_scale(reader, entry, path, code)}
+            return LikertSettings(integer_scale(reader, entry, path, code))
         points = reader.count(entry, path, "points")
         anchors = entry.get("anchors")
         if points is None or points < 2 or points > 11:
             reader.problem(path, msg("likert item '%(code)s' needs choices, or points (2 to "
                                      "11) with anchors", code=code))
-            return {}
+            return LikertSettings()
         parsed: dict[str, tuple[str, str]] = {}
         if not isinstance(anchors, dict):
             reader.problem((*path, "anchors"), msg("likert item '%(code)s' needs anchors: "
@@ -162,7 +194,7 @@ class Likert(SingleChoice):
 
         choices = tuple(Choice(code=n, label={lang: label(n, lang) for lang in reader.languages})
                         for n in range(1, points + 1))
-        return {"choices": choices, "anchors": parsed}
+        return LikertSettings(choices, parsed)
 
     def codebook(self, item: Item, roster: tuple[Choice, ...]) -> list[dict[str, Any]]:
         [entry] = super().codebook(item, roster)
@@ -172,12 +204,13 @@ class Likert(SingleChoice):
 class YesNo(SingleChoice):
     name = "yesno"
     keys = frozenset()
+    settings_type = NoSettings
     codebook_type = "yesno"
     xlsform_list = "yesno"  # ``select_one yesno``: the app's own yes/no labels
     CODES = ("yes", "no")
 
-    def read(self, reader: Reader, entry: dict, path: Path, code: str) -> dict[str, Any]:
-        return {}
+    def read(self, reader: Reader, entry: dict, path: Path, code: str) -> Any:
+        return NoSettings()
 
     def parse(self, item: Item, raw: RawValues, roster: tuple[Choice, ...]
               ) -> tuple[Any, Issue | None]:
@@ -196,11 +229,13 @@ class YesNo(SingleChoice):
 class MultipleChoice(SingleChoice):
     name = "multiple"
     keys = frozenset({"choices", "max", "exclusive"})
+    settings_type = MultipleSettings
+    refusals = MANY_REFUSALS
     codebook_type = "multiple"
     xlsform_types = ("select_multiple",)
     xlsform_columns = {"max": "int", "exclusive": "words"}
 
-    def read(self, reader: Reader, entry: dict, path: Path, code: str) -> dict[str, Any]:
+    def read(self, reader: Reader, entry: dict, path: Path, code: str) -> Any:
         choices = reader.choice_ref(entry, path)
         exclusive = entry.get("exclusive", [])
         if isinstance(exclusive, str | int):
@@ -210,16 +245,17 @@ class MultipleChoice(SingleChoice):
             reader.problem((*path, "exclusive"), msg("'exclusive' of '%(code)s' must list "
                                                      "codes of its choices", code=code))
             exclusive = []
-        return {"choices": choices, "max_choices": reader.count(entry, path, "max"),
-                "exclusive": tuple(str(e) for e in exclusive)}
+        return MultipleSettings(choices, reader.count(entry, path, "max"),
+                                tuple(str(e) for e in exclusive))
 
     def parse(self, item: Item, raw: RawValues, roster: tuple[Choice, ...]
               ) -> tuple[Any, Issue | None]:
-        return pick_many(item, posted(raw, item.code), {c.key: c.code for c in item.choices})
+        return pick_many(item, posted(raw, item.code), {c.key: c.code for c in item.choices},
+                         item.settings.max_choices, item.settings.exclusive)
 
     def form_values(self, item: Item, answers: Mapping[str, Any]) -> dict[str, list[str]]:
         return list_values(item, answers)
 
     def example(self, item: Item, roster: tuple[Choice, ...]) -> Pairs:
-        usable = [c for c in item.choices if c.key not in item.exclusive]
+        usable = [c for c in item.choices if c.key not in item.settings.exclusive]
         return [(item.code, usable[0].key)]

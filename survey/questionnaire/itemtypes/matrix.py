@@ -7,9 +7,10 @@ inputs are named by row code too.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from ..messages import msg
+from ..messages import N_, msg
 from ..model import Choice, Item
 from .base import (
     Issue,
@@ -18,6 +19,7 @@ from .base import (
     Path,
     RawValues,
     Reader,
+    Refusal,
     codebook_base,
     codebook_choices,
     posted,
@@ -25,16 +27,24 @@ from .base import (
 from .choice import integer_scale, pick_one
 
 
+@dataclass(frozen=True)
+class MatrixSettings:
+    choices: tuple[Choice, ...] = ()  # the shared scale, coded 1..n
+    rows: tuple[Choice, ...] = ()  # each row: its code (a data column) and its label
+
+
 class Matrix(ItemType):
     name = "matrix"
     keys = frozenset({"choices", "rows"})
-    macro = "matrix_item"
+    settings_type = MatrixSettings
+    scored = True
+    refusals = {"rows_required": Refusal(N_("Please answer every line. Missing: %(rows)s."))}
     takes_constraint = False
     codebook_type = "likert"
     xlsform_group = True  # a table-list group of selects sharing one list coded 1..n
     xlsform_scale = True
 
-    def read(self, reader: Reader, entry: dict, path: Path, code: str) -> dict[str, Any]:
+    def read(self, reader: Reader, entry: dict, path: Path, code: str) -> Any:
         choices = integer_scale(reader, entry, path, code)
         rows = reader.choices(entry.get("rows"), (*path, "rows"))
         for n, row in enumerate(rows):
@@ -43,10 +53,10 @@ class Matrix(ItemType):
                                                        "%(code)s", code=row.code))
                 continue
             reader.unique_code({"code": row.code}, (*path, "rows", n, "code"), msg("row code"))
-        return {"choices": choices, "rows": rows}
+        return MatrixSettings(choices, rows)
 
     def answer_keys(self, item: Item) -> tuple[str, ...]:
-        return tuple(row.key for row in item.rows)
+        return tuple(row.key for row in item.settings.rows)
 
     def input_names(self, item: Item, roster: tuple[Choice, ...]) -> list[str]:
         return list(self.answer_keys(item))
@@ -56,14 +66,14 @@ class Matrix(ItemType):
         codes = {c.key: c.code for c in item.choices}
         answers: dict[str, Any] = {}
         refused = False
-        for row in item.rows:
+        for row in item.settings.rows:
             value, issue = pick_one(item, posted(raw, row.key), codes)
             refused = refused or issue is not None
             answers[row.key] = value
         return answers, (Issue("invalid") if refused else None)
 
     def check_answer(self, item: Item, value: Any, context: Mapping[str, Any]) -> Issue | None:
-        missing = [r for r in item.rows if value.get(r.key) is None]
+        missing = [r for r in item.settings.rows if value.get(r.key) is None]
         if item.required and missing:
             return Issue("rows_required", {"rows": [r.label for r in missing]})
         return None
@@ -83,9 +93,9 @@ class Matrix(ItemType):
                 if answers.get(key) is not None}
 
     def example(self, item: Item, roster: tuple[Choice, ...]) -> Pairs:
-        return [(row.key, item.choices[-2].key) for row in item.rows]
+        return [(row.key, item.choices[-2].key) for row in item.settings.rows]
 
     def codebook(self, item: Item, roster: tuple[Choice, ...]) -> list[dict[str, Any]]:
         return [{**codebook_base(item), "code": row.key, "type": self.codebook_type,
                  "text": dict(row.label), "choices": codebook_choices(item.choices),
-                 "points": len(item.choices), "matrix": item.code} for row in item.rows]
+                 "points": len(item.choices), "matrix": item.code} for row in item.settings.rows]

@@ -9,12 +9,32 @@ a participant to pick themselves (one entry), so their own nominations can be le
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from ..messages import msg, words
+from ..messages import N_, msg, words
 from ..model import Choice, Item
-from .base import Issue, ItemType, Pairs, Path, RawValues, Reader, codebook_base, posted
-from .choice import list_values, pick_many
+from .base import (
+    Issue,
+    ItemType,
+    Pairs,
+    Path,
+    RawValues,
+    Reader,
+    Refusal,
+    codebook_base,
+    posted,
+)
+from .choice import MANY_REFUSALS, list_values, pick_many
+
+
+@dataclass(frozen=True)
+class NominationSettings:
+    roster: str | None = None  # "campaign" or a definition roster's name
+    roster_fallback: str | None = None  # the definition roster a campaign without one uses
+    rating: tuple[Choice, ...] = ()  # how much, for each chosen entry (none: not rated)
+    self_pick: bool = False  # the participant picks themselves (one entry)
+    max_choices: int | None = None
 
 
 def rating_name(item: Item, entry: Choice) -> str:
@@ -25,7 +45,9 @@ def rating_name(item: Item, entry: Choice) -> str:
 class Nomination(ItemType):
     name = "nomination"
     keys = frozenset({"roster", "roster_fallback", "max", "rating", "self"})
-    macro = "nomination_item"
+    settings_type = NominationSettings
+    refusals = {**MANY_REFUSALS, "rating_required": Refusal(N_(
+        "Please say how much for each choice. Missing: %(entries)s."))}
     codebook_type = "nomination"
     needs_roster = True
     xlsform_types = ("select_multiple",)
@@ -33,7 +55,7 @@ class Nomination(ItemType):
     xlsform_columns = {"roster": "text", "roster_fallback": "text", "max": "int",
                        "rating": "text", "self": "flag"}
 
-    def read(self, reader: Reader, entry: dict, path: Path, code: str) -> dict[str, Any]:
+    def read(self, reader: Reader, entry: dict, path: Path, code: str) -> Any:
         roster = entry.get("roster")
         fallback = entry.get("roster_fallback")
         if roster != "campaign" and roster not in reader.rosters:
@@ -62,11 +84,10 @@ class Nomination(ItemType):
         if self_pick and rating:
             reader.problem(path, msg("'%(code)s' has self: true, so it cannot be rated",
                                      code=code))
-        return {"roster": roster, "roster_fallback": fallback, "rating": rating,
-                "self_pick": self_pick, "max_choices": maximum}
+        return NominationSettings(roster, fallback, rating, self_pick, maximum)
 
     def input_names(self, item: Item, roster: tuple[Choice, ...]) -> list[str]:
-        if item.rating:
+        if item.settings.rating:
             return [item.code, *(rating_name(item, entry) for entry in roster)]
         return [item.code]
 
@@ -74,16 +95,18 @@ class Nomination(ItemType):
               ) -> tuple[Any, Issue | None]:
         """The chosen entries (rated: entry -> rating). Too many choices and missing ratings
         are reported together, so one try shows every problem."""
+        settings = item.settings
         entries = {e.key: e for e in roster}
         ticked = posted(raw, item.code)
-        chosen, issue = pick_many(item, ticked, {key: key for key in entries})
+        chosen, issue = pick_many(item, ticked, {key: key for key in entries},
+                                  settings.max_choices)
         problems = []
-        if issue is not None and issue.kind == "too_many" and item.rating:
+        if issue is not None and issue.reason == "too_many" and settings.rating:
             problems.append(issue)
             chosen = [key for key in entries if key in (ticked or ())]
-        elif issue is not None or not isinstance(chosen, list) or not item.rating:
+        elif issue is not None or not isinstance(chosen, list) or not settings.rating:
             return chosen, issue
-        ratings = {c.key: c.code for c in item.rating}
+        ratings = {c.key: c.code for c in settings.rating}
         rated: dict[str, Any] = {}
         missing = []
         for key in chosen:
@@ -114,21 +137,23 @@ class Nomination(ItemType):
         return list_values(item, answers)
 
     def example(self, item: Item, roster: tuple[Choice, ...]) -> Pairs:
-        count = 1 if item.self_pick else min(2, item.max_choices or 2)
+        settings = item.settings
+        count = 1 if settings.self_pick else min(2, settings.max_choices or 2)
         pairs = [(item.code, e.key) for e in roster[:count]]
-        if item.rating:
-            pairs += [(rating_name(item, e), item.rating[-1].key) for e in roster[:count]]
+        if settings.rating:
+            pairs += [(rating_name(item, e), settings.rating[-1].key) for e in roster[:count]]
         return pairs
 
     def codebook(self, item: Item, roster: tuple[Choice, ...]) -> list[dict[str, Any]]:
+        settings = item.settings
         entry: dict[str, Any] = {
             **codebook_base(item), "code": item.code, "type": self.codebook_type,
             "roster": [{"code": c.code, "label": dict(c.label)} for c in roster],
-            "self": item.self_pick, "rated": bool(item.rating)}
-        if item.max_choices is not None:
-            entry["max"] = item.max_choices
-        if item.roster == "campaign":  # each team's roster: the export adds them
+            "self": settings.self_pick, "rated": bool(settings.rating)}
+        if settings.max_choices is not None:
+            entry["max"] = settings.max_choices
+        if settings.roster == "campaign":  # each team's roster: the export adds them
             entry["roster_by_team"] = True
-        if item.rating:
-            entry["rating_max"] = max(int(c.code) for c in item.rating)
+        if settings.rating:
+            entry["rating_max"] = max(int(c.code) for c in settings.rating)
         return [entry]

@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from ..messages import msg
+from ..messages import N_, NP_, msg
 from ..model import Choice, Item
 from .base import (
     Issue,
@@ -25,6 +26,7 @@ from .base import (
     Path,
     RawValues,
     Reader,
+    Refusal,
     codebook_base,
     codebook_choices,
     posted,
@@ -38,20 +40,32 @@ def rank_name(item: Item, choice: Choice) -> str:
     return f"{item.code}__{choice.key}"
 
 
+@dataclass(frozen=True)
+class RankingSettings:
+    choices: tuple[Choice, ...] = ()
+    max_choices: int | None = None  # how many to rank (None: all)
+
+
 def positions(item: Item) -> int:
     """How many ranks there are: ``max``, or every choice."""
-    return min(item.max_choices or len(item.choices), len(item.choices))
+    return min(item.settings.max_choices or len(item.choices), len(item.choices))
 
 
 class Ranking(ItemType):
     name = "ranking"
     keys = frozenset({"choices", "max"})
-    macro = "ranking_item"
+    settings_type = RankingSettings
+    refusals = {
+        "rank_shared": Refusal(N_("Please give each rank to one choice only: %(choices)s share "
+                                  "rank %(rank)s.")),
+        "rank_incomplete": Refusal(NP_("Please rank %(num)s choice.",
+                                       "Please rank %(num)s choices."), count="count"),
+    }
     codebook_type = "single"  # each rank position holds one choice code
     xlsform_types = ("rank",)
     xlsform_columns = {"max": "int"}
 
-    def read(self, reader: Reader, entry: dict, path: Path, code: str) -> dict[str, Any]:
+    def read(self, reader: Reader, entry: dict, path: Path, code: str) -> Any:
         choices = reader.choice_ref(entry, path)
         maximum = reader.count(entry, path, "max")
         if choices and len(choices) < 2:
@@ -60,7 +74,7 @@ class Ranking(ItemType):
         if maximum is not None and choices and maximum > len(choices):
             reader.problem((*path, "max"), msg("'max' of '%(code)s' is more than its %(count)s "
                                                "choices", code=code, count=len(choices)))
-        return {"choices": choices, "max_choices": maximum}
+        return RankingSettings(choices, maximum)
 
     def data_columns(self, item: Item) -> tuple[str, ...]:
         return tuple(f"{item.code}_{n}" for n in range(1, positions(item) + 1))

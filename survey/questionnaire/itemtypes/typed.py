@@ -8,27 +8,49 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from dataclasses import dataclass
 from typing import Any
 
-from ..messages import msg
+from ..messages import N_, msg
 from ..model import Choice, Item
-from .base import Issue, ItemType, Pairs, Path, Reader
+from .base import Issue, ItemType, Pairs, Path, Reader, Refusal
 
 INTEGER_RE = re.compile(r"^[+-]?\d{1,15}$")
 DECIMAL_RE = re.compile(r"^[+-]?(\d{1,15}([.,]\d{0,10})?|[.,]\d{1,10})$")
 SPACES = str.maketrans("", "", " \u00a0\u202f")  # thousands separators people type
 
 
+@dataclass(frozen=True)
+class Limits:
+    """A number's or a date's bounds (a date as YYYY-MM-DD)."""
+
+    minimum: float | str | None = None
+    maximum: float | str | None = None
+
+
+@dataclass(frozen=True)
+class TextSettings:
+    max_length: int | None = None
+
+
+NUMBER_LIMITS = {
+    "min": Refusal(N_("Please enter a number of at least %(min)s."), numbers=("min",)),
+    "max": Refusal(N_("Please enter a number of at most %(max)s."), numbers=("max",)),
+}
+
+
 class Integer(ItemType):
     name = "integer"
     keys = frozenset({"min", "max"})
-    macro = "typed_item"
+    settings_type = Limits
+    refusals = {"integer": Refusal(N_("Please enter a whole number, for example 3.")),
+                **NUMBER_LIMITS}
     codebook_type = "integer"
     number_type: type = int
     xlsform_types = ("integer",)
     xlsform_columns = {"min": "int", "max": "int"}
 
-    def read(self, reader: Reader, entry: dict, path: Path, code: str) -> dict[str, Any]:
+    def read(self, reader: Reader, entry: dict, path: Path, code: str) -> Any:
         result: dict[str, Any] = {}
         for key, field in (("min", "minimum"), ("max", "maximum")):
             value = entry.get(key)
@@ -43,7 +65,7 @@ class Integer(ItemType):
                 result[field] = value
         if "minimum" in result and "maximum" in result and result["minimum"] > result["maximum"]:
             reader.problem(path, msg("'min' of '%(code)s' is above its 'max'", code=code))
-        return result
+        return Limits(**result)
 
     def parse_text(self, item: Item, text: str) -> tuple[Any, Issue | None]:
         text = text.translate(SPACES)
@@ -52,19 +74,23 @@ class Integer(ItemType):
         return self.within(item, int(text))
 
     def within(self, item: Item, number: float) -> tuple[Any, Issue | None]:
-        if item.minimum is not None and number < item.minimum:
-            return None, Issue("min", {"min": item.minimum})
-        if item.maximum is not None and number > item.maximum:
-            return None, Issue("max", {"max": item.maximum})
+        limits = item.settings
+        if limits.minimum is not None and number < limits.minimum:
+            return None, Issue("min", {"min": limits.minimum})
+        if limits.maximum is not None and number > limits.maximum:
+            return None, Issue("max", {"max": limits.maximum})
         return number, None
 
     def example(self, item: Item, roster: tuple[Choice, ...]) -> Pairs:
-        low = item.minimum if item.minimum is not None else 0
-        return [(item.code, str(int(max(low, min(2, item.maximum or 2)))))]
+        limits = item.settings
+        low = limits.minimum if limits.minimum is not None else 0
+        return [(item.code, str(int(max(low, min(2, limits.maximum or 2)))))]
 
 
 class Decimal(Integer):
     name = "decimal"
+    refusals = {"decimal": Refusal(N_("Please enter a number, for example 2.5.")),
+                **NUMBER_LIMITS}
     codebook_type = "decimal"
     number_type = float
     xlsform_types = ("decimal",)
@@ -83,23 +109,26 @@ class Decimal(Integer):
 class Text(ItemType):
     name = "text"
     keys = frozenset({"max_length"})
-    macro = "typed_item"
+    settings_type = TextSettings
+    refusals = {"too_long": Refusal(N_("Please shorten your answer to %(max)s characters (it "
+                                       "has %(length)s)."))}
+    free_text = True
     codebook_type = "text"
     limit = 200
     xlsform_types = ("text",)
     xlsform_columns = {"max_length": "int"}
 
-    def read(self, reader: Reader, entry: dict, path: Path, code: str) -> dict[str, Any]:
+    def read(self, reader: Reader, entry: dict, path: Path, code: str) -> Any:
         value = entry.get("max_length", self.limit)
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= self.limit:
             reader.problem((*path, "max_length"), msg("'max_length' of '%(code)s' must be 1 "
                                                       "to %(limit)s", code=code,
                                                       limit=self.limit))
             value = self.limit
-        return {"max_length": value}
+        return TextSettings(value)
 
     def parse_text(self, item: Item, text: str) -> tuple[Any, Issue | None]:
-        limit = item.max_length or self.limit
+        limit = item.settings.max_length or self.limit
         if len(text) > limit:
             return None, Issue("too_long", {"max": limit, "length": len(text)})
         return text, None
@@ -118,12 +147,17 @@ class LongText(Text):
 class Date(ItemType):
     name = "date"
     keys = frozenset({"min", "max"})
-    macro = "typed_item"
+    settings_type = Limits
+    refusals = {
+        "date": Refusal(N_("Please enter a date as year-month-day, for example 2026-03-31.")),
+        "date_min": Refusal(N_("Please enter a date on or after %(min)s.")),
+        "date_max": Refusal(N_("Please enter a date on or before %(max)s.")),
+    }
     codebook_type = "date"
     xlsform_types = ("date",)
     xlsform_columns = {"min": "text", "max": "text"}
 
-    def read(self, reader: Reader, entry: dict, path: Path, code: str) -> dict[str, Any]:
+    def read(self, reader: Reader, entry: dict, path: Path, code: str) -> Any:
         result: dict[str, Any] = {}
         for key, field in (("min", "minimum"), ("max", "maximum")):
             value = entry.get(key)
@@ -134,7 +168,7 @@ class Date(ItemType):
             except ValueError:
                 reader.problem((*path, key), msg("'%(key)s' of '%(code)s' must be a date "
                                                  "YYYY-MM-DD", key=key, code=code))
-        return result
+        return Limits(**result)
 
     def parse_text(self, item: Item, text: str) -> tuple[Any, Issue | None]:
         if len(text) != 10:
@@ -143,21 +177,21 @@ class Date(ItemType):
             value = dt.date.fromisoformat(text).isoformat()
         except ValueError:
             return None, Issue("date")
-        if item.minimum is not None and value < str(item.minimum):
-            return None, Issue("date_min", {"min": item.minimum})
-        if item.maximum is not None and value > str(item.maximum):
-            return None, Issue("date_max", {"max": item.maximum})
+        limits = item.settings
+        if limits.minimum is not None and value < str(limits.minimum):
+            return None, Issue("date_min", {"min": limits.minimum})
+        if limits.maximum is not None and value > str(limits.maximum):
+            return None, Issue("date_max", {"max": limits.maximum})
         return value, None
 
     def example(self, item: Item, roster: tuple[Choice, ...]) -> Pairs:
-        return [(item.code, str(item.minimum or dt.date.today().isoformat()))]
+        return [(item.code, str(item.settings.minimum or dt.date.today().isoformat()))]
 
 
 class Note(ItemType):
     """Text only: no answer, no data column."""
 
     name = "note"
-    macro = "note_item"
     answerable = False
     xlsform_types = ("note",)
     takes_constraint = False

@@ -67,7 +67,7 @@ class ItemReader(FileChoiceReader):
             self.note(msg("'%(type)s' is not collected: %(reason)s", type=base,
                           reason=Text(METADATA[base])), type_place)
             return []
-        if base in REFUSED_TYPES:
+        if base in REFUSED_TYPES and base not in known_types():  # unless a type claims it
             self.refuse(type_place, msg("'%(type)s': %(reason)s", type=kind_text,
                                         reason=Text(REFUSED_TYPES[base])))
             return []
@@ -200,7 +200,8 @@ class ItemReader(FileChoiceReader):
             value = row.get(key)
             if value is None or not str(value).strip():
                 continue
-            parsed = cell_value(str(value).strip(), value_kind)
+            parsed = (self.expression(str(value)) if value_kind == "expression"
+                      else cell_value(str(value).strip(), value_kind))
             places[(key,)] = sheet.place(index, key)
             if parsed is None:
                 self.refuse(sheet.place(index, key), msg(

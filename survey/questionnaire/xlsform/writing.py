@@ -131,6 +131,7 @@ class _Writer:
             row[key] = value
         for key, value in kind.xlsform_extra(entry, self.languages).items():
             self.texts(row, key, value)
+        row.update(kind.xlsform_cells(entry))
         return [row]
 
     def sheets(self) -> dict[str, list[dict[str, Any]]]:
