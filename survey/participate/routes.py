@@ -28,6 +28,7 @@ from ..questionnaire import navigation
 from ..questionnaire.answers import Issue, Rosters, check_page, missing_required
 from ..questionnaire.itemtypes.base import as_text
 from ..questionnaire.model import Definition, Section
+from ..questionnaire.repeats import item_code
 from ..secrets import same
 from ..templating import text
 from ..versions import newest_facts
@@ -234,7 +235,7 @@ def _move(definition: Definition, section: Section, response: ResponseState,
 
 
 def _messages(definition: Definition, issues: dict[str, Issue]) -> dict[str, str]:
-    return {code: issue_message(definition.item(code), issue, text)
+    return {code: issue_message(definition.item(item_code(code)), issue, text)
             for code, issue in issues.items()}
 
 

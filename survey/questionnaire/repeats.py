@@ -132,6 +132,11 @@ def name(code: str, n: int) -> str:
     return f"{code}-{n}"
 
 
+def item_code(code: str) -> str:
+    """The item a code shown on a page names: ``age-2`` (block 2) -> ``age``."""
+    return code.split("-", 1)[0]
+
+
 def renamed(section: Section, item: Item, n: int) -> Item:
     """``item`` as shown in block ``n``: its code, matrix rows and, for the page's script, the
     names its relevance reads on this page, all numbered. Its expression tree keeps the
