@@ -33,7 +33,7 @@ REFUSED = {
     "pyxform__group.xlsx": "phone numbers",
     "pyxform__include.xlsx": "including other forms",
     "pyxform__include_json.xlsx": "including other forms",
-    "pyxform__loop.xlsx": "repeats",
+    "pyxform__loop.xlsx": "loops over a list of choices",
     "pyxform__or_other.xlsx": "cascading selects",
     "pyxform__pull_data.xlsx": "calculations are not evaluated",
     "pyxform__xl_date_ambiguous.xlsx": "cascading selects",
@@ -42,7 +42,7 @@ REFUSED = {
     "xlsform2lstsv__mitwirken_umfrage.xlsx": "unknown function 'regex'",
     "xlsform2lstsv__testA.xlsx": "range sliders",
     "xlsform2lstsv__testB.xlsx": "calculations are not evaluated",
-    "xlsform2qgis__repeat_over_selected.xlsx": "repeats",
+    "xlsform2qgis__repeat_over_selected.xlsx": "calculations are not evaluated",  # its repeat reads
     "xlsform2qgis__service_rating.xlsx": "GPS locations",
     "xlsform2qgis__survey_flooding_rapid_assessment.xlsx": "cannot tell the language",
     "xlsform2qgis__survey_household_water.xlsx": "photos cannot be collected",

@@ -18,7 +18,7 @@ from ..questionnaire import loader, repeats
 from ..questionnaire.model import Definition, Section
 from .delimited import CsvOptions, csv_chunks
 from .frames import Export, code_text
-from .schema import StoredVersion, _column_order, _merge, pick
+from .schema import StoredVersion, column_order, merged_entry, pick
 from .source import response_rows
 
 HEADER = ("response_id", "repeat", "occurrence")
@@ -68,12 +68,12 @@ def repeat_tables(versions: Sequence[StoredVersion]) -> list[RepeatTable]:
             columns = []
             for item in section.items:
                 for entry in item.itemtype.codebook(item, definition.roster(item)):
-                    table.entries[entry["code"]] = _merge(table.entries.get(entry["code"]),
+                    table.entries[entry["code"]] = merged_entry(table.entries.get(entry["code"]),
                                                           entry)
                 columns += item.data_columns
             orders.setdefault(section.code, []).append(columns)
     for code, table in tables.items():
-        table.columns = _column_order(orders[code])
+        table.columns = column_order(orders[code])
     newest = [s.code for s in repeats.repeated_sections(original(versions[-1].definition))]
     return sorted(tables.values(), key=lambda t: (t.code not in newest,
                                                   newest.index(t.code) if t.code in newest
