@@ -70,7 +70,7 @@ ITEM_TYPES = frozenset(
 )
 CATEGORICAL_TYPES = frozenset({"single", "yesno"})
 NUMERIC_TYPES = frozenset({"integer", "decimal"})
-AUDIENCES = frozenset({"patient", "professional", "citizen"})
+AUDIENCES: tuple[str, ...] = ("patient", "professional", "citizen")  # in the order shown
 YESNO_CODES: tuple[str, ...] = ("yes", "no")
 # Item codes: any column name without spaces at either end (data sets name their items A1,
 # Q3_2...); the app's own definitions keep their stricter rule in survey/questionnaire.
@@ -389,19 +389,19 @@ def _parse_item(raw: Any, where: str, problems: list[str]) -> Item | None:
     if not isinstance(raw, dict):
         problems.append(f"{where} must be an object")
         return None
-    code, kind = raw.get("code"), raw.get("type")
+    code, item_type = raw.get("code"), raw.get("type")
     if not isinstance(code, str) or not _CODE_RE.match(code):
         problems.append(f"{where}: code must be a non-empty column name (no space at its ends),"
                         f" not {code!r}")
         return None
     where = f"{where} ({code})"
-    if kind not in ITEM_TYPES:
-        problems.append(f"{where}: type must be one of {sorted(ITEM_TYPES)}, not {kind!r}")
+    if item_type not in ITEM_TYPES:
+        problems.append(f"{where}: type must be one of {sorted(ITEM_TYPES)}, not {item_type!r}")
         return None
     choices = _parse_choices(raw.get("choices"), f"{where}.choices", problems)
     points = raw.get("points")
     first = 1
-    if kind == "likert":
+    if item_type == "likert":
         # Any consecutive integer range: 1..5, 0..4, 0..10 (the lowest code is "first").
         first = raw.get("first", choices[0].code if choices else 1)
         if isinstance(first, bool) or not isinstance(first, int):
@@ -415,11 +415,11 @@ def _parse_item(raw: Any, where: str, problems: list[str]) -> Item | None:
         if not isinstance(points, int) or codes != list(range(first, first + points)):
             problems.append(f"{where}: likert choices must be consecutive integers "
                             "(first..first + points - 1, e.g. 1..5 or 0..4)")
-    elif kind in ("single", "multiple") and not choices:
-        problems.append(f"{where}: a {kind} item needs choices")
+    elif item_type in ("single", "multiple") and not choices:
+        problems.append(f"{where}: a {item_type} item needs choices")
     roster: tuple[Choice, ...] = ()
     rating_max = raw.get("rating_max")
-    if kind == "nomination":
+    if item_type == "nomination":
         roster = _parse_choices(raw.get("roster"), f"{where}.roster", problems)
         if not roster and not raw.get("roster_by_team"):
             problems.append(f"{where}: a nomination item needs a non-empty roster")
@@ -427,11 +427,11 @@ def _parse_item(raw: Any, where: str, problems: list[str]) -> Item | None:
             problems.append(f"{where}: rating_max must be a positive integer")
     return Item(
         code=code,
-        type=kind,
+        type=item_type,
         section=str(raw.get("section", "")),
         text=dict(raw.get("text") or {}),
         choices=choices,
-        points=points if kind == "likert" else None,
+        points=points if item_type == "likert" else None,
         first=first,
         matrix=raw.get("matrix"),
         equity=bool(raw.get("equity", False)),
@@ -439,7 +439,7 @@ def _parse_item(raw: Any, where: str, problems: list[str]) -> Item | None:
         rated=bool(raw.get("rated", False)),
         rating_max=rating_max,
         self_report=bool(raw.get("self", False)),
-        roster_by_team=kind == "nomination" and bool(raw.get("roster_by_team", False)),
+        roster_by_team=item_type == "nomination" and bool(raw.get("roster_by_team", False)),
     )
 
 

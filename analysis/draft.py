@@ -173,6 +173,6 @@ def write_draft(data: Path, out: Path) -> list[str]:
                 choice["label"] = {"en": name, "fr": name}
     parse_codebook(book)
     out.write_text(json.dumps(book, ensure_ascii=False, indent=1), encoding="utf-8")
-    kind = {"csv2": "CSV with semicolons and decimal commas", "sav": "SPSS file",
-            "dta": "Stata file", "xlsx": "Excel workbook"}.get(table.kind, "CSV")
-    return [f"{len(raw)} lines, {len(raw.columns)} columns ({kind})", *notes]
+    described = {"csv2": "CSV with semicolons and decimal commas", "sav": "SPSS file",
+                 "dta": "Stata file", "xlsx": "Excel workbook"}.get(table.file_format, "CSV")
+    return [f"{len(raw)} lines, {len(raw.columns)} columns ({described})", *notes]

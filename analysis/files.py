@@ -42,12 +42,12 @@ class Table:
     """Cells as text (``""`` when missing), with what the file says about its columns.
 
     ``value_labels``: per column, the label of each code (SPSS and Stata); ``column_labels``:
-    the variable labels (the question texts); ``kind``: ``csv``, ``csv2`` (semicolons and decimal
-    commas), ``sav``, ``dta`` or ``xlsx``.
+    the variable labels (the question texts); ``file_format``: ``csv``, ``csv2`` (semicolons and
+    decimal commas), ``sav``, ``dta`` or ``xlsx``.
     """
 
     frame: pd.DataFrame
-    kind: str
+    file_format: str
     value_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     column_labels: dict[str, str] = field(default_factory=dict)
 

@@ -252,10 +252,12 @@ TABLE_TITLES: dict[str, dict[str, str]] = {
 }
 
 
+# The one home of the audiences' names: reports, results and the workspace show these.
 AUDIENCE_NAMES: dict[str, dict[str, str]] = {
-    "patient": {"fr": "patients", "en": "patients"},
-    "professional": {"fr": "professionnels", "en": "professionals"},
-    "citizen": {"fr": "citoyens", "en": "citizens"},
+    "patient": {"fr": "Patients et usagers", "en": "Patients and service users"},
+    "professional": {"fr": "Professionnels", "en": "Professionals"},
+    "citizen": {"fr": "Citoyennes, citoyens et partenaires de la communauté",
+                "en": "Citizens and community partners"},
 }
 
 # Column headings of the report's tables, in words (the CSV files keep the column names).

@@ -60,7 +60,7 @@ class Chart:
     section: str
     title: str
     figure: go.Figure
-    kind: str = ""  # radar, likert, distribution, change, equity or network
+    chart_type: str = ""  # radar, likert, distribution, change, equity or network
 
 
 def _scale_label(codebook: Codebook, code: str, lang: str) -> str:
@@ -273,29 +273,29 @@ def figure_data(figure: go.Figure, lang: str) -> pd.DataFrame:
     """The numbers a chart shows, as a table (its text alternative): one row per point."""
     rows = []
     for trace in figure.data:
-        kind = trace.type
+        trace_type = trace.type
         name = html.unescape(str(trace.name)) if trace.name else ""
         if getattr(trace, "hoverinfo", None) == "skip":
             continue
-        if kind == "box":
+        if trace_type == "box":
             for q1, median, q3, low, high in zip(trace.q1, trace.median, trace.q3,
                                                  trace.lowerfence, trace.upperfence, strict=True):
                 rows.append({"": name, column_label("p05", lang): low,
                              column_label("q1", lang): q1, column_label("median", lang): median,
                              column_label("q3", lang): q3, column_label("p95", lang): high})
-        elif kind == "bar" and trace.showlegend is not False:
+        elif trace_type == "bar" and trace.showlegend is not False:
             values = trace.customdata if trace.customdata is not None else trace.x
             for category, value in zip(trace.y, values, strict=True):
                 rows.append({"": html.unescape(str(category)), label("group", lang): name,
                              column_label("pct", lang): value})
-        elif kind == "scatterpolar":
+        elif trace_type == "scatterpolar":
             for theta, r in zip(trace.theta[:-1], trace.r[:-1], strict=True):
                 rows.append({"": name, label("scale", lang): html.unescape(str(theta)),
                              label("mean", lang): r})
-        elif kind == "scatter" and trace.text is not None and trace.customdata is not None:
+        elif trace_type == "scatter" and trace.text is not None and trace.customdata is not None:
             for text, value in zip(trace.text, trace.customdata, strict=True):
                 rows.append({"": html.unescape(str(text)), label("in_degree", lang): value})
-        elif kind == "scatter" and trace.x is not None:
+        elif trace_type == "scatter" and trace.x is not None:
             for x, y in zip(trace.x, trace.y, strict=True):
                 if x is None or (isinstance(x, float) and pd.isna(x)):
                     continue

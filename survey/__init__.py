@@ -109,6 +109,7 @@ def _register_template_helpers(app: Flask) -> None:
         language_name,
         other_languages,
         paragraphs,
+        special_label,
         static_url,
         text,
         translated,
@@ -121,7 +122,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["language_name"] = language_name
     app.jinja_env.globals.update(t=text, other_languages=other_languages, static_url=static_url,
                                  language_name=language_name,
-                                 yesno_choices=yesno_choices,
+                                 yesno_choices=yesno_choices, special_answer_label=special_label,
                                  current_locale=lambda: str(get_locale()))
     from .timezones import TEMPLATE_HELPERS
 

@@ -79,8 +79,8 @@ LIMITS: dict[str, tuple[Callable[[], str], dict[str, Any]]] = {
 
 class ViewLimiter(Limiter):
     """Flask-Limiter with no check before every request: every limit of this app sits on its
-    view (:data:`LIMITS`) and is checked in the view's wrapper, so the global hook only spent
-    time finding no limit for the other requests (4% of a participant page, py-spy)."""
+    view (:data:`LIMITS`) and is checked in the view's wrapper, so the global hook would only
+    spend time finding no limit for the other requests."""
 
     def _check_request_limit(self, callable_name: str | None = None,
                              in_middleware: bool = True) -> None:

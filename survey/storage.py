@@ -84,8 +84,8 @@ def erase_traces() -> None:
 def end_reads_with_commit(app: Flask) -> None:
     """On PostgreSQL, end a request's transaction that only read with COMMIT rather than the
     ROLLBACK the session would send: psycopg forgets every prepared statement on a rollback (in
-    case it undid a table change), so the participant pages' read, run on every page, was
-    parsed and planned again each time (PostgreSQL throughput +15%, bench/throughput.py).
+    case it undid a table change), so the participant pages' read would be parsed and planned
+    again on every page (measured in docs/performance.md).
 
     Only a transaction that sent nothing but SELECTs is committed: any other statement (an
     INSERT, an UPDATE, anything unknown) marks it, and it rolls back as before; so do pending

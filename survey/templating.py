@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from .links import same_page
 from .questionnaire.messages import Text
 from .questionnaire.model import Choice
+from .questionnaire.special import PARTICIPANT_LABELS
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
@@ -73,7 +74,7 @@ def _digest(folder: str | None, filename: str) -> str:
 def translations() -> Any:
     """Flask-Babel's translations for this request's language, looked up once per request and
     language: Flask-Babel finds its context, the locale and the catalogue again for every
-    message, 10% of a participant page (about ten messages). The language is read from
+    message (docs/performance.md). The language is read from
     Flask-Babel's own context on every call, so ``force_locale`` (emails in the contact's
     language) is followed; without that context, Flask-Babel answers as usual."""
     locale = getattr(g.get("_flask_babel"), "babel_locale", None)
@@ -101,6 +102,11 @@ def install_translations(app: Flask) -> None:
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
         newstyle=True)
+
+
+def special_label(code: str) -> str:
+    """A special answer's words for the participant, in the page's language."""
+    return translations().ugettext(PARTICIPANT_LABELS[code]) if code in PARTICIPANT_LABELS else code
 
 
 def yesno_choices() -> tuple[Choice, Choice]:

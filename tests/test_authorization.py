@@ -141,7 +141,7 @@ def _url(app: Flask, endpoint: str, world: World, target: str) -> str:
         "section_code": "role", "resume_code": "x" * 32, "secret": "y" * 32,
         "filename": "survey.css", "content_hash": "0" * 64, "language": "fr", "number": 1,
         "fmt": "codebook" if endpoint == "results.download" else "yaml", "token": "z" * 32,
-        "invitation_id": 1, "mailing_id": 1, "name": "x.eml", "kind": "waves", "ident": part.wave,
+        "invitation_id": 1, "mailing_id": 1, "name": "x.eml", "parts": "waves", "ident": part.wave,
     }
     with app.test_request_context():
         from flask import url_for

@@ -8,13 +8,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from survey.caching import Cache
 from survey.models import questionnaire as stored_versions
 from survey.questionnaire import DefinitionError, load_text
-from survey.questionnaire import loader as loader_module
 from survey.questionnaire.answers import check_page
 from survey.questionnaire.codebook import codebook
 from survey.questionnaire.expressions import evaluate, parse
 from survey.questionnaire.itemtypes import TYPES
+from survey.questionnaire.loading import reader as loader_reader
 from survey.questionnaire.model import Definition
 
 from .participant import Participant, responses, typical_answer
@@ -237,8 +238,8 @@ def test_a_version_stored_before_a_rule_was_tightened_still_serves_its_pages(
     import re
 
     # a new rule: codes may no longer contain "_" (every bundled questionnaire breaks it)
-    monkeypatch.setattr(loader_module, "CODE_RE", re.compile(r"^[a-z][a-z0-9]{0,63}$"))
-    monkeypatch.setattr(stored_versions, "_DEFINITIONS", {})
+    monkeypatch.setattr(loader_reader, "CODE_RE", re.compile(r"^[a-z][a-z0-9]{0,63}$"))
+    monkeypatch.setattr(stored_versions, "DEFINITIONS", Cache(256))
     with pytest.raises(DefinitionError):
         load_text(Path("questionnaires/patients.yaml").read_text(encoding="utf-8"))
     participant.start("patients")

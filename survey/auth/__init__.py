@@ -15,8 +15,8 @@ from ..models import User
 def init_auth(app: Flask) -> None:
     login_manager.init_app(app)
     # Templates get ``current_user`` as the lazy proxy rather than through Flask-Login's context
-    # processor, which loaded the user for every page rendered, participants' too (2% of a
-    # participant page): the same object, looked up only by the pages that show it.
+    # processor, which loads the user for every page rendered, participants' too: the same
+    # object, looked up only by the pages that show it.
     processors = app.template_context_processors[None]
     processors[:] = [p for p in processors if p is not _user_context_processor]
     app.jinja_env.globals["current_user"] = current_user

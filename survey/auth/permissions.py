@@ -72,3 +72,10 @@ def member(roles: tuple[str, ...]) -> Callable[[View], View]:
 def may(roles: tuple[str, ...]) -> bool:
     """In a template or view of the current evaluation: does the user's role allow this?"""
     return g.get("role") in roles
+
+
+def reads_every_group() -> bool:
+    """Whether the current reader sees the figures of every group, however small (researchers
+    and evaluators), or figures suppressed below the privacy threshold ``MIN_GROUP_SIZE``
+    (partners). The one home of that rule: counts, monitoring and results ask it."""
+    return may(OPERATE)

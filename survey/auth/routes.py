@@ -24,6 +24,8 @@ from .. import audit
 from ..extensions import db
 from ..models import Evaluation, User
 from ..models.account import ACCOUNT_INVITATION, FIRST_ADMIN, PASSWORD_RESET
+from ..options import options
+from ..refusals import refusal
 from . import accounts
 from .forms import (
     ActionForm,
@@ -204,13 +206,11 @@ def user(user_id: int) -> Page:
     form = UserEditForm(obj=account if request.method == "GET" else None)
     error = None
     if form.validate_on_submit():
-        try:
+        with refusal(accounts.AccountError, account_error_message) as outcome:
             accounts.set_admin(account, form.admin.data, actor=current_user)
             accounts.set_active(account, form.active.data, actor=current_user)
-        except accounts.AccountError as refused:
-            db.session.rollback()
-            error = account_error_message(refused)
-        else:
+        error = outcome.error
+        if error is None:
             flash(gettext("Saved."))
             return redirect(url_for("auth.user", user_id=account.id))
     return render_template("auth/user.html", account=account, form=form,
@@ -235,9 +235,10 @@ def user_reset(user_id: int) -> HttpResponse:
 @admin_only
 def audit_log() -> str:
     form = AuditFilterForm(request.args)
-    form.action.choices = [("", gettext("Any"))] + [(a, a) for a in audit.ACTIONS]
+    form.action.choices = options([("", gettext("Any"))] + [(a, a) for a in audit.ACTIONS])
     evaluations = db.session.scalars(select(Evaluation).order_by(Evaluation.name)).all()
-    form.evaluation.choices = [("", gettext("Any"))] + [(str(e.id), e.name) for e in evaluations]
+    form.evaluation.choices = options([("", gettext("Any"))]
+                                      + [(str(e.id), e.name) for e in evaluations])
     form.validate()  # a bad date or choice is shown beside its field and not used
     action = form.action.data if form.action.data in audit.ACTIONS else None
     evaluation = form.evaluation.data

@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..models.account import ROLES
+from ..options import options
 from ..timezones import is_zone
 
 
@@ -69,11 +70,11 @@ class RosterForm(FlaskForm):
 
 class MemberForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
-    role = SelectField(_l("Role"), choices=[(r, r) for r in ROLES])
+    role = SelectField(_l("Role"), choices=options([(r, r) for r in ROLES]))
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[(r, r) for r in (*ROLES, "")])
+    role = SelectField(_l("Role"), choices=options([(r, r) for r in (*ROLES, "")]))
 
 
 class CampaignForm(FlaskForm):

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import gettext, ngettext
+
+from analysis.i18n import audience_name as analysis_audience_name
+
+from ..auth.permissions import reads_every_group
+from ..templating import locale_code
 
 
 def role_name(role: str) -> str:
@@ -17,9 +23,8 @@ def site_kind_name(kind: str) -> str:
 
 
 def audience_name(audience: str) -> str:
-    return {"patient": gettext("Patients and service users"),
-            "professional": gettext("Professionals"),
-            "citizen": gettext("Citizens and community partners")}.get(audience, audience)
+    """An audience's name in the reader's language (:data:`analysis.i18n.AUDIENCE_NAMES`)."""
+    return analysis_audience_name(audience, locale_code())
 
 
 def status_name(status: str) -> str:
@@ -69,10 +74,8 @@ def panel_mode_name(mode: str) -> str:
 
 def count_shown(count: int) -> str:
     """A count as the reader may see it: partners see "< 5" under the privacy threshold."""
-    from flask import current_app, g
-
     threshold = int(current_app.config["MIN_GROUP_SIZE"])
-    if g.get("role") == "partner" and count < threshold:
+    if not reads_every_group() and count < threshold:
         return f"< {threshold}"
     return str(count)
 
@@ -80,12 +83,15 @@ def count_shown(count: int) -> str:
 def responses_shown(count: int) -> str:
     """How many responses a chart rests on, in words: "n = 1 response", "n = 12 responses",
     or, for a partner under the privacy threshold, "fewer than 5 responses"."""
-    from flask import current_app, g
-
     threshold = int(current_app.config["MIN_GROUP_SIZE"])
-    if g.get("role") == "partner" and count < threshold:
+    if not reads_every_group() and count < threshold:
         return ngettext("fewer than %(num)s response", "fewer than %(num)s responses", threshold)
     return ngettext("n = %(num)s response", "n = %(num)s responses", count)
+
+
+def design_refusal(refused: Exception) -> str:
+    """A service's refusal (its reason code) in the reader's words."""
+    return design_error(str(refused))
 
 
 HELPERS = {"role_name": role_name, "site_kind_name": site_kind_name,

@@ -3,11 +3,10 @@ small counts as "< 5")."""
 
 from __future__ import annotations
 
-from flask import current_app, g, render_template
+from flask import current_app, render_template
 
-from ..auth.permissions import VIEW, member
+from ..auth.permissions import VIEW, member, reads_every_group
 from ..models import Campaign, Evaluation
-from ..models.account import PARTNER
 from ..models.types import utcnow
 from ..monitoring import (
     CHART_HEIGHT,
@@ -40,12 +39,12 @@ def _render(evaluation: Evaluation, campaigns: list[Campaign], campaign: Campaig
                 titles[section.code] = text(section.title) or section.code
     monitor = summarise(rows, invited=invited if invited else None, sections=sections,
                         min_group=int(current_app.config["MIN_GROUP_SIZE"]),
-                        restricted=g.get("role") == PARTNER,
+                        restricted=not reads_every_group(),
                         today=now.astimezone(zone).date(), span=span, zone=zone)
     return render_template("monitoring/page.html", evaluation=evaluation, campaign=campaign,
                            monitor=monitor, titles=titles, bars=bars(monitor.by_day),
                            width=CHART_WIDTH, height=CHART_HEIGHT,
-                           restricted=g.get("role") == PARTNER,
+                           restricted=not reads_every_group(),
                            min_group=current_app.config["MIN_GROUP_SIZE"])
 
 

@@ -8,34 +8,33 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from ..auth.permissions import MANAGE, member
-from ..extensions import db
 from ..models import Evaluation
 from ..models.workspace import PANEL_MODES, PANEL_SELF
+from ..options import options
 from ..panel import services as panel
 from ..panel.questions import DEFAULT, MIN_CHOSEN, QUESTIONS
+from ..refusals import refusal
 from .blueprint import E, Page, bp, form_status
 from .forms import PanelForm
-from .labels import design_error, panel_mode_name
+from .labels import design_refusal, panel_mode_name
 
 
 @bp.route(E + "/panel", methods=["GET", "POST"])
 @member(MANAGE)
 def evaluation_panel(evaluation: Evaluation) -> Page:
     form = PanelForm()
-    form.mode.choices = [(m, panel_mode_name(m)) for m in PANEL_MODES]
-    form.questions.choices = [(q.code, str(q.label)) for q in QUESTIONS.values()]
+    form.mode.choices = options([(m, panel_mode_name(m)) for m in PANEL_MODES])
+    form.questions.choices = options([(q.code, str(q.label)) for q in QUESTIONS.values()])
     error = None
     if request.method == "GET":
         form.mode.data = evaluation.panel_mode
         form.questions.data = list(evaluation.panel_questions or DEFAULT)
     elif form.validate_on_submit():
-        try:
+        with refusal(panel.PanelError, design_refusal) as outcome:
             panel.configure(evaluation, form.mode.data or "", form.questions.data or [],
                             actor=current_user)
-        except panel.PanelError as refused:
-            db.session.rollback()
-            error = design_error(str(refused))
-        else:
+        error = outcome.error
+        if error is None:
             flash(gettext("Saved."))
             return redirect(url_for(".evaluation_panel", evaluation_id=evaluation.id))
     else:

@@ -32,7 +32,7 @@ from ..questionnaire.model import Section
 from ..templating import language_name
 from ..versions import store_definition
 from ..versions.answered import StoredAnswers
-from ..versions.diff import Change, diff
+from ..versions.diff import MESSAGES, WARNINGS, Change, diff
 from ..versions.drafts import drafts_of, drop_draft, find_draft, save_draft
 from ..versions.upload import MAX_UPLOAD_BYTES, check_upload
 from . import preview
@@ -44,60 +44,6 @@ PREVIEW_POLICY = (
 )
 Q = E + "/questionnaires"
 
-CHANGE_TEXTS = {
-    "title": _("The title changed (%(languages)s)."),
-    "introduction": _("The introduction changed (%(languages)s)."),
-    "consent": _("The consent text changed (%(languages)s)."),
-    "language_added": _("Language %(language)s added."),
-    "language_removed": _("Language %(language)s removed."),
-    "page_added": _("Page '%(page)s' added."),
-    "page_removed": _("Page '%(page)s' removed."),
-    "page_retitled": _("Page '%(page)s' retitled (%(languages)s)."),
-    "page_logic": _("When page '%(page)s' is shown changed: '%(old)s' -> '%(new)s'."),
-    "page_repeat": _("How page '%(page)s' repeats changed: '%(old)s' -> '%(new)s'."),
-    "item_added": _("Item '%(code)s' added on page '%(page)s'."),
-    "item_removed": _("Item '%(code)s' removed (its answers stay in older responses)."),
-    "item_type": _("Item '%(code)s' changed type: %(old)s -> %(new)s."),
-    "item_reworded": _("Item '%(code)s' reworded (%(languages)s)."),
-    "item_help": _("The help of item '%(code)s' changed (%(languages)s)."),
-    "item_moved": _("Item '%(code)s' moved from page '%(old)s' to page '%(new)s'."),
-    "item_logic": _("When item '%(code)s' is shown changed: '%(old)s' -> '%(new)s'."),
-    "item_constraint": _("The constraint of item '%(code)s' changed: '%(old)s' -> "
-                          "'%(new)s'."),
-    "item_required": _("Item '%(code)s' is now %(state)s."),
-    "item_special": _("The special answers of item '%(code)s' changed: %(old)s -> %(new)s."),
-    "item_limits": _("The limits of item '%(code)s' changed (%(what)s: %(old)s -> %(new)s)."),
-    "item_setting": _("The setting '%(what)s' of item '%(code)s' changed: %(old)s -> "
-                      "%(new)s."),
-    "choice_added": _("Choice '%(choice)s' added to item '%(code)s'."),
-    "choice_removed": _("Choice '%(choice)s' removed from item '%(code)s' (answers with it "
-                         "stay in older responses)."),
-    "choice_reworded": _("Choice '%(choice)s' of item '%(code)s' reworded (%(languages)s)."),
-    "row_added": _("Row '%(row)s' added to matrix '%(code)s'."),
-    "row_removed": _("Row '%(row)s' removed from matrix '%(code)s' (its answers stay in "
-                      "older responses)."),
-    "row_reworded": _("Row '%(row)s' of matrix '%(code)s' reworded (%(languages)s)."),
-    "scale_added": _("Scale '%(scale)s' added."),
-    "scale_removed": _("Scale '%(scale)s' removed."),
-    "scale_items": _("The items of scale '%(scale)s' changed: %(old)s -> %(new)s."),
-    "scale_reverse": _("The reverse-keyed items of scale '%(scale)s' changed: %(old)s -> "
-                        "%(new)s."),
-    "scale_points": _("The points of scale '%(scale)s' changed: %(old)s -> %(new)s."),
-    "scale_min_answered": _("The minimum of answered items of scale '%(scale)s' changed: "
-                             "%(old)s -> %(new)s."),
-}
-WARNING_TEXTS = {
-    "reworded_scale_item": _("scores of scale %(scales)s may not compare across waves"),
-    "chosen_choice": _("choice '%(choice)s' was chosen in older responses: waves will not "
-                       "offer the same choices"),
-    "answered_choice": _("item '%(code)s' already has answers: waves will not offer the same "
-                          "choices"),
-    "possibly_answered_choice": _("if item '%(code)s' already has answers, waves will not "
-                                   "offer the same choices"),
-    "type": _("answers of the two versions are not the same kind of data"),
-    "scale": _("scores of scale '%(scale)s' are computed differently in the two versions"),
-    "choices_scale": _("scores of scale %(scales)s may not compare across waves"),
-}
 REQUIRED_STATES = {"required": _("required"), "optional": _("optional")}
 
 
@@ -114,8 +60,8 @@ def describe(change: Change) -> tuple[str, str | None, tuple[tuple[str, str, str
     params = dict(change.params)
     if "state" in params:
         params["state"] = str(REQUIRED_STATES.get(params["state"], params["state"]))
-    message = str(CHANGE_TEXTS[change.kind]) % params
-    warning = (str(WARNING_TEXTS[change.warning]) % dict(change.warning_params)
+    message = gettext(MESSAGES[change.kind]) % params
+    warning = (gettext(WARNINGS[change.warning]) % dict(change.warning_params)
                if change.warning else None)
     return message, warning, tuple(change.params.get("wording", ()))
 
@@ -239,7 +185,7 @@ def questionnaire_drop(evaluation: Evaluation, content_hash: str) -> HttpRespons
     return redirect(url_for("design.questionnaires", evaluation_id=evaluation.id))
 
 
-def _preview(evaluation: Evaluation, definition: Definition, kind: str, content_hash: str,
+def _preview(evaluation: Evaluation, definition: Definition, source: str, content_hash: str,
              lang: str, number: int) -> HttpResponse:
     """One page exactly as a participant sees it and answers it, in one language: posting it
     checks required answers, constraints and skip logic as the participant's page does
@@ -252,7 +198,7 @@ def _preview(evaluation: Evaluation, definition: Definition, kind: str, content_
     section = definition.sections[number - 1]
     step = (preview.submit(definition, section) if request.method == "POST"
             else preview.shown(section, {}, {}))
-    endpoint = f"design.questionnaire_{kind}_preview"
+    endpoint = f"design.questionnaire_{source}_preview"
 
     def page_url(target: Section, language: str = lang) -> str:
         return url_for(endpoint, evaluation_id=evaluation.id, content_hash=content_hash,

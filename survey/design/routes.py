@@ -28,7 +28,9 @@ from ..models import (
     Wave,
 )
 from ..models.workspace import CLOSED, OPEN, SITE_KINDS
+from ..options import SelectChoice, options
 from ..questionnaire.model import AUDIENCES
+from ..refusals import refusal
 from . import services
 from .blueprint import E, Model, Page, bp, form_status, owned
 from .forms import (
@@ -42,7 +44,7 @@ from .forms import (
     TeamForm,
     WaveForm,
 )
-from .labels import audience_name, design_error, role_name, site_kind_name
+from .labels import audience_name, design_refusal, role_name, site_kind_name
 from .rosters import RosterEntry, from_json, roster_text
 
 # -- evaluations ----------------------------------------------------------------------------
@@ -63,12 +65,10 @@ def evaluation_new() -> Page:
     form = EvaluationForm()
     error = None
     if form.validate_on_submit():
-        try:
+        with refusal(services.DesignError, design_refusal) as outcome:
             evaluation = services.create_evaluation(current_user, **_evaluation_fields(form))
-        except services.DesignError as refused:
-            db.session.rollback()
-            error = design_error(str(refused))
-        else:
+        error = outcome.error
+        if error is None:
             return redirect(url_for(".evaluation", evaluation_id=evaluation.id))
     return render_template("design/evaluation_form.html", form=form, evaluation=None,
                            error=error), form_status(error)
@@ -82,11 +82,11 @@ def _evaluation_fields(form: EvaluationForm) -> dict[str, str]:
 @bp.get(E)
 @member(VIEW)
 def evaluation(evaluation: Evaluation) -> str:
-    kinds = [(k, site_kind_name(k)) for k in SITE_KINDS]
+    kinds = options((k, site_kind_name(k)) for k in SITE_KINDS)
     site_form = SiteForm(prefix="site")
     site_form.kind.choices = kinds
     team_form = TeamForm(prefix="team")
-    team_form.site.choices = [(str(s.id), s.name) for s in evaluation.sites]
+    team_form.site.choices = options([(str(s.id), s.name) for s in evaluation.sites])
     members = db.session.scalars(select(Membership).filter_by(evaluation_id=evaluation.id)
                                  .order_by(Membership.role, Membership.id)).all()
     return render_template(
@@ -108,12 +108,10 @@ def evaluation_edit(evaluation: Evaluation) -> Page:
     form = EvaluationForm(obj=evaluation if request.method == "GET" else None)
     error = None
     if form.validate_on_submit():
-        try:
+        with refusal(services.DesignError, design_refusal) as outcome:
             services.update_evaluation(evaluation, current_user, **_evaluation_fields(form))
-        except services.DesignError as refused:
-            db.session.rollback()
-            error = design_error(str(refused))
-        else:
+        error = outcome.error
+        if error is None:
             flash(gettext("Saved."))
             return redirect(url_for(".evaluation", evaluation_id=evaluation.id))
     return render_template("design/evaluation_form.html", form=form, evaluation=evaluation,
@@ -137,16 +135,14 @@ def site_edit(evaluation: Evaluation, site_id: int) -> Page:
 
 
 def _site(evaluation: Evaluation, site: Site | None, form: SiteForm) -> Page:
-    form.kind.choices = [(k, site_kind_name(k)) for k in SITE_KINDS]
+    form.kind.choices = options([(k, site_kind_name(k)) for k in SITE_KINDS])
     error = None
     if form.validate_on_submit():
-        try:
+        with refusal(services.DesignError, design_refusal) as outcome:
             services.save_site(evaluation, site, name=form.name.data or "",
                                kind=form.kind.data or "", is_comparison=form.is_comparison.data)
-        except services.DesignError as refused:
-            db.session.rollback()
-            error = design_error(str(refused))
-        else:
+        error = outcome.error
+        if error is None:
             flash(gettext("Saved."))
             return redirect(url_for(".evaluation", evaluation_id=evaluation.id) + "#sites")
     elif request.method == "POST":
@@ -173,14 +169,12 @@ def wave_edit(evaluation: Evaluation, wave_id: int) -> Page:
 def _wave(evaluation: Evaluation, wave: Wave | None, form: WaveForm) -> Page:
     error = None
     if form.validate_on_submit():
-        try:
+        with refusal(services.DesignError, design_refusal) as outcome:
             services.save_wave(evaluation, wave, code=form.code.data or "",
                                label=form.label.data or "", starts_on=form.starts_on.data,
                                ends_on=form.ends_on.data)
-        except services.DesignError as refused:
-            db.session.rollback()
-            error = design_error(str(refused))
-        else:
+        error = outcome.error
+        if error is None:
             flash(gettext("Saved."))
             return redirect(url_for(".evaluation", evaluation_id=evaluation.id) + "#waves")
     elif request.method == "POST":
@@ -194,16 +188,14 @@ def _wave(evaluation: Evaluation, wave: Wave | None, form: WaveForm) -> Page:
 @member(MANAGE)
 def team_add(evaluation: Evaluation) -> Page:
     form = TeamForm(prefix="team")
-    form.site.choices = [(str(s.id), s.name) for s in evaluation.sites]
+    form.site.choices = options([(str(s.id), s.name) for s in evaluation.sites])
     error = None
     if form.validate_on_submit():
         site = owned(Site, int(form.site.data), evaluation)
-        try:
+        with refusal(services.DesignError, design_refusal) as outcome:
             team = services.save_team(site, None, name=form.name.data or "")
-        except services.DesignError as refused:
-            db.session.rollback()
-            error = design_error(str(refused))
-        else:
+        error = outcome.error
+        if error is None:
             return redirect(url_for(".team", evaluation_id=evaluation.id, team_id=team.id))
     else:
         error = gettext("Please check the form.")
@@ -222,13 +214,11 @@ def team(evaluation: Evaluation, team_id: int) -> Page:
         form.roster.data = roster_text(
             RosterEntry(m.code, m.display_name, m.retired) for m in team.members)
     elif form.validate_on_submit():
-        try:
+        with refusal(services.DesignError, design_refusal) as outcome:
             services.save_team(team.site, team, name=form.name.data or "")
             services.set_team_roster(team, form.roster.data or "")
-        except services.DesignError as refused:
-            db.session.rollback()
-            error = design_error(str(refused))
-        else:
+        error = outcome.error
+        if error is None:
             flash(gettext("Saved."))
             return redirect(url_for(".team", evaluation_id=evaluation.id, team_id=team.id))
     else:
@@ -238,8 +228,8 @@ def team(evaluation: Evaluation, team_id: int) -> Page:
                            error=error), form_status(error)
 
 
-def _delete_link(evaluation: Evaluation, kind: str, part: Any) -> str | None:
-    return (url_for(".part_delete", evaluation_id=evaluation.id, kind=kind, ident=part.id)
+def _delete_link(evaluation: Evaluation, parts: str, part: Any) -> str | None:
+    return (url_for(".part_delete", evaluation_id=evaluation.id, parts=parts, ident=part.id)
             if part is not None else None)
 
 
@@ -248,18 +238,17 @@ PARTS: dict[str, tuple[type[Site | Wave | Team | Campaign], str]] = {
     "campaigns": (Campaign, "#campaigns")}
 
 
-@bp.post(E + "/<any(sites, waves, teams, campaigns):kind>/<int:ident>/delete")
+@bp.post(E + "/<any(sites, waves, teams, campaigns):parts>/<int:ident>/delete")
 @member(MANAGE)
-def part_delete(evaluation: Evaluation, kind: str, ident: int) -> HttpResponse:
+def part_delete(evaluation: Evaluation, parts: str, ident: int) -> HttpResponse:
     """Delete a site, wave, team or campaign set up by mistake (refused once it is used)."""
-    model, anchor = PARTS[kind]
+    model, anchor = PARTS[parts]
     part = owned(model, ident, evaluation)
     if ActionForm().validate_on_submit():
-        try:
+        with refusal(services.DesignError, design_refusal) as outcome:
             services.delete_part(part, current_user)
-        except services.DesignError as refused:
-            db.session.rollback()
-            flash(design_error(str(refused)), "error")
+        if outcome.error:
+            flash(outcome.error, "error")
         else:
             flash(gettext("Deleted."))
     return redirect(url_for(".evaluation", evaluation_id=evaluation.id) + anchor)
@@ -271,19 +260,17 @@ def part_delete(evaluation: Evaluation, kind: str, ident: int) -> HttpResponse:
 @member(MANAGE)
 def members(evaluation: Evaluation) -> Page:
     form = MemberForm()
-    form.role.choices = [(r, role_name(r)) for r, _ in form.role.choices]
+    form.role.choices = options((c.value, role_name(c.value)) for c in form.role.choices)
     error = link = None
     if form.validate_on_submit():
         user = accounts.find_user(form.email.data or "")
-        try:
+        with refusal(accounts.AccountError, account_error_message) as outcome:
             if user is None:
                 user = accounts.create_user(form.email.data or "", actor=current_user)
                 link = send_account_link(user, current_user)
             accounts.set_role(user, evaluation, form.role.data, actor=current_user)
-        except accounts.AccountError as refused:
-            db.session.rollback()
-            error = account_error_message(refused)
-        else:
+        error = outcome.error
+        if error is None:
             flash(gettext("%(email)s is now %(role)s.", email=user.email,
                           role=role_name(form.role.data or "")))
             if link is None:
@@ -298,8 +285,9 @@ def members(evaluation: Evaluation) -> Page:
 
 def _role_form(membership: Membership) -> RoleForm:
     form = RoleForm(prefix=f"m{membership.id}", role=membership.role)
-    form.role.choices = [(r, role_name(r)) for r in ("researcher", "evaluator", "partner")] + [
-        ("", gettext("Remove from the evaluation"))]
+    form.role.choices = options(
+        [(r, role_name(r)) for r in ("researcher", "evaluator", "partner")]
+        + [("", gettext("Remove from the evaluation"))])
     return form
 
 
@@ -309,14 +297,10 @@ def member_role(evaluation: Evaluation, membership_id: int) -> HttpResponse:
     membership = owned(Membership, membership_id, evaluation)
     form = _role_form(membership)
     if form.validate_on_submit():
-        try:
+        with refusal(accounts.AccountError, account_error_message) as outcome:
             accounts.set_role(membership.user, evaluation, form.role.data or None,
                               actor=current_user)
-        except accounts.AccountError as refused:
-            db.session.rollback()
-            flash(account_error_message(refused))
-        else:
-            flash(gettext("Saved."))
+        flash(outcome.error or gettext("Saved."))
     return redirect(url_for(".members", evaluation_id=evaluation.id))
 
 
@@ -340,9 +324,9 @@ def _locale() -> str:
     return str(get_locale())
 
 
-def _team_choices(evaluation: Evaluation) -> list[tuple[str, str]]:
-    return [("", gettext("No team"))] + [(str(t.id), f"{s.name} · {t.name}")
-                                      for s in evaluation.sites for t in s.teams]
+def _team_choices(evaluation: Evaluation) -> list[SelectChoice]:
+    return options([("", gettext("No team"))] + [(str(t.id), f"{s.name} · {t.name}")
+                                              for s in evaluation.sites for t in s.teams])
 
 
 @bp.route(E + "/campaigns/new", methods=["GET", "POST"])
@@ -350,28 +334,26 @@ def _team_choices(evaluation: Evaluation) -> list[tuple[str, str]]:
 def campaign_new(evaluation: Evaluation) -> Page:
     form = CampaignForm()
     versions = _versions()
-    form.version.choices = [(str(v.id), _version_label(v)) for v in versions]
-    form.audience.choices = [("", gettext("The questionnaire's own"))] + [
-        (a, audience_name(a)) for a in AUDIENCES]
-    form.site.choices = [("", gettext("No site"))] + [(str(s.id), s.name)
-                                                      for s in evaluation.sites]
-    form.wave.choices = [("", gettext("No wave"))] + [(str(w.id), w.code)
-                                                      for w in evaluation.waves]
+    form.version.choices = options([(str(v.id), _version_label(v)) for v in versions])
+    form.audience.choices = options([("", gettext("The questionnaire's own"))] + [
+        (a, audience_name(a)) for a in AUDIENCES])
+    form.site.choices = options([("", gettext("No site"))] + [(str(s.id), s.name)
+                                                      for s in evaluation.sites])
+    form.wave.choices = options([("", gettext("No wave"))] + [(str(w.id), w.code)
+                                                      for w in evaluation.waves])
     form.team.choices = _team_choices(evaluation)
     error = None
     if form.validate_on_submit():
         version = db.session.get(QuestionnaireVersion, int(form.version.data))
-        try:
+        with refusal(services.DesignError, design_refusal) as outcome:
             campaign = services.create_campaign(
                 evaluation, current_user, version=version, audience=form.audience.data or None,
                 site=_optional(Site, form.site.data, evaluation),
                 wave=_optional(Wave, form.wave.data, evaluation),
                 team=_optional(Team, form.team.data, evaluation),
                 name=form.name.data or "", roster=form.roster.data or "")
-        except services.DesignError as refused:
-            db.session.rollback()
-            error = design_error(str(refused))
-        else:
+        error = outcome.error
+        if error is None:
             return redirect(url_for(".campaign", evaluation_id=evaluation.id,
                                     campaign_id=campaign.id))
     elif request.method == "POST":
@@ -407,14 +389,12 @@ def campaign_edit(evaluation: Evaluation, campaign_id: int) -> Page:
         form.team.data = str(campaign.team_id or "")
         form.roster.data = roster_text(from_json(campaign.roster))
     elif form.validate_on_submit():
-        try:
+        with refusal(services.DesignError, design_refusal) as outcome:
             services.update_campaign(campaign, current_user, name=form.name.data or "",
                                      roster=form.roster.data or "",
                                      team=_optional(Team, form.team.data, evaluation))
-        except services.DesignError as refused:
-            db.session.rollback()
-            error = design_error(str(refused))
-        else:
+        error = outcome.error
+        if error is None:
             flash(gettext("Saved."))
             return redirect(url_for(".campaign", evaluation_id=evaluation.id,
                                     campaign_id=campaign.id))

@@ -89,10 +89,10 @@ def response_rows(selection: Selection, version_ids: list[int], batch: int = BAT
                   flat: bool = True) -> Iterator[ResponseRow]:
     """The selected responses in id order, ``batch`` rows in memory at a time.
 
-    Answers arrive as JSON text and are decoded one row at a time with orjson (three times
-    faster than the standard library's decoder, which dominated the time of large exports).
-    A repeated page's occurrences become numbered keys (``repeats.flatten``; ``flat=False``
-    keeps them as stored); only answers holding a list of mappings (``[{``) need it."""
+    Answers arrive as JSON text and are decoded one row at a time with orjson (the decoder's
+    time dominates large exports: docs/performance.md). A repeated page's occurrences become
+    numbered keys (``repeats.flatten``; ``flat=False`` keeps them as stored); only answers
+    holding a list of mappings (``[{``) need it."""
     query = (
         select(Response.id, Response.version_id, Response.status, Response.language,
                cast(Response.answers, Text), Response.started_at, Response.completed_at,

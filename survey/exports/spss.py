@@ -29,13 +29,13 @@ import pyreadstat
 
 from analysis.codebook import CATEGORICAL_TYPES, NUMERIC_TYPES
 
+from ..questionnaire.special import DATA_LABELS
 from .frames import Export
 from .indicators import plain_text
 from .schema import EXPORT_METADATA, pick
 
 MISSING_NUMBERS = {"dont_know": -98, "prefer_not": -99}
-MISSING_LABELS = {"fr": {"dont_know": "Ne sais pas", "prefer_not": "Préfère ne pas répondre"},
-                  "en": {"dont_know": "Don't know", "prefer_not": "Prefer not to say"}}
+MISSING_LABELS = DATA_LABELS
 METADATA_LABELS = {
     "response_id": "Response id", "questionnaire": "Questionnaire", "version": "Version",
     "audience": "Audience", "evaluation": "Evaluation", "site": "Site", "wave": "Wave",

@@ -8,6 +8,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateTimeLocalField, IntegerField, RadioField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from ..options import options
 from .services import MAX_GENERATE
 
 
@@ -21,9 +22,9 @@ class ImportForm(FlaskForm):
 
 
 class MailingForm(FlaskForm):
-    kind = RadioField(_l("Message"), choices=[("invitation", _l("Invitation")),
-                                              ("reminder", _l("Reminder"))],
+    kind = RadioField(_l("Message"), choices=options([("invitation", _l("Invitation")),
+                                                      ("reminder", _l("Reminder"))]),
                       default="invitation", validators=[InputRequired()])
-    when = RadioField(_l("When"), choices=[("now", _l("Now")), ("later", _l("Later"))],
+    when = RadioField(_l("When"), choices=options([("now", _l("Now")), ("later", _l("Later"))]),
                       default="now", validators=[InputRequired()])
     due_at = DateTimeLocalField(_l("Date and time"), validators=[Optional()])

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..caching import Cache
 from ..extensions import db
 from ..questionnaire import Definition, load_data, rebuild
 from .types import JsonDocument, UtcDateTime, utcnow
@@ -71,19 +72,15 @@ class QuestionnaireDraft(db.Model):
         return load_data(self.definition_data, self.source_name)
 
 
-_DEFINITIONS: dict[str, Definition] = {}
+DEFINITIONS: Cache[Definition] = Cache(256)  # content hash -> its Definition
 
 
 def known_definition(content_hash: str) -> Definition | None:
     """The Definition this process already built for a version's content, if any."""
-    return _DEFINITIONS.get(content_hash)
+    return DEFINITIONS.find(content_hash)
 
 
 def version_definition(content_hash: str, data: dict[str, Any]) -> Definition:
     """Versions never change, so each process builds a version's Definition once, not per page."""
-    definition = _DEFINITIONS.get(content_hash)
-    if definition is None:
-        if len(_DEFINITIONS) >= 256:
-            _DEFINITIONS.clear()
-        definition = _DEFINITIONS[content_hash] = rebuild(data, f"version {content_hash[:12]}")
-    return definition
+    return DEFINITIONS.get(content_hash,
+                           lambda: rebuild(data, f"version {content_hash[:12]}"))

@@ -22,7 +22,7 @@ MAX_INPUT = 100  # characters read of a typed answer
 @dataclass(frozen=True)
 class Question:
     code: str
-    kind: str
+    answer_form: str  # LETTER, NUMBER or CHOICE
     label: object  # a lazy translated string
     hint: object
     options: tuple[str, ...] = ()  # CHOICE: the stored values, in order
@@ -31,7 +31,7 @@ class Question:
         """The normalised part of the code for a posted value; None when empty or invalid."""
         if not isinstance(raw, str) or len(raw) > MAX_INPUT:
             return None
-        if self.kind == LETTER:
+        if self.answer_form == LETTER:
             return first_letter(raw) or None
         value = raw.strip()
         return value if value in self.options else None

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from flask_babel import get_locale, gettext
 
+from ..caching import Cache
 from ..questionnaire.describe import Subject, describe, generic
 from ..questionnaire.model import Definition, Item
-from ..templating import text
+from ..questionnaire.special import SPECIAL_ANSWERS
+from ..templating import special_label, text
 
 
 def condition_text(definition: Definition, item: Item) -> str:
@@ -17,22 +19,18 @@ def condition_text(definition: Definition, item: Item) -> str:
     return _condition(definition, item, str(get_locale()))
 
 
-_CACHE: dict[tuple[str, str, str, str], str] = {}  # (questionnaire, version, item, language)
+_CACHE: Cache[str] = Cache(2000)  # (questionnaire, version, item, language) -> words
 
 
 def _condition(definition: Definition, item: Item, locale: str) -> str:
     key = (definition.code, definition.content_hash, item.code, locale)
-    if key not in _CACHE:
-        if len(_CACHE) > 2000:
-            _CACHE.clear()
-        _CACHE[key] = _words(definition, item)
-    return _CACHE[key]
+    return _CACHE.get(key, lambda: _words(definition, item))
 
 
 def _words(definition: Definition, item: Item) -> str:
     before = _previous(definition, item)
-    fixed = {"yes": gettext("Yes"), "no": gettext("No"), "dont_know": gettext("I don't know"),
-             "prefer_not": gettext("I prefer not to answer")}
+    fixed = {"yes": gettext("Yes"), "no": gettext("No"),
+             **{code: special_label(code) for code in SPECIAL_ANSWERS}}
 
     def subject(key: str) -> Subject | None:
         owner = next((i for i in definition.items() if key in i.answer_keys), None)

@@ -9,12 +9,11 @@ each time. (Jinja has no fragment cache of its own; this one is a bounded dict.)
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import render_template
 from flask_babel import get_locale
 from markupsafe import Markup
 
+from ..caching import Cache
 from ..questionnaire import Definition
 from ..questionnaire.answers import Rosters
 from ..questionnaire.model import Section
@@ -22,7 +21,7 @@ from ..questionnaire.model import Section
 TEMPLATE = "participate/_section_items.html"
 MAX_ENTRIES = 512  # pages x languages x rosters; a few KB each
 
-_BLANK: dict[tuple[Any, ...], Markup] = {}
+_BLANK: Cache[Markup] = Cache(MAX_ENTRIES)
 
 
 def section_items(definition: Definition, section: Section, values: dict[str, list[str]],
@@ -34,12 +33,7 @@ def section_items(definition: Definition, section: Section, values: dict[str, li
            tuple((c.code, *sorted(c.label.items())) for item in section.items
                  if getattr(item.settings, "roster", None) == "campaign"
                  for c in rosters(item)))
-    html = _BLANK.get(key)
-    if html is None:
-        if len(_BLANK) >= MAX_ENTRIES:
-            _BLANK.clear()
-        html = _BLANK[key] = _render(definition, section, {}, {}, rosters)
-    return html
+    return _BLANK.get(key, lambda: _render(definition, section, {}, {}, rosters))
 
 
 def _render(definition: Definition, section: Section, values: dict[str, list[str]],

@@ -83,7 +83,7 @@ class ExpressionError(ValueError):
 
 # -- tokens --------------------------------------------------------------------------------
 
-Token = tuple[str, Any, int]  # kind, value, position
+Token = tuple[str, Any, int]  # tag, value, position
 
 
 def tokenize(source: str) -> list[Token]:
@@ -94,9 +94,9 @@ def tokenize(source: str) -> list[Token]:
         match = TOKEN_RE.match(source, position)
         if match is None:
             _bad_token(source, position)
-        kind = match.lastgroup if match.lastgroup != "code" else "ref"
-        if kind != "space":
-            tokens.append(_token(kind, match, position))
+        tag = match.lastgroup if match.lastgroup != "code" else "ref"
+        if tag != "space":
+            tokens.append(_token(tag, match, position))
         position = match.end()
     tokens.append(("end", None, len(source)))
     return tokens
@@ -117,17 +117,17 @@ def _bad_token(source: str, position: int) -> NoReturn:
     raise ExpressionError(msg("unexpected character %(char)s", char=repr(char)), position)
 
 
-def _token(kind: str, match: re.Match[str], position: int) -> Token:
+def _token(tag: str, match: re.Match[str], position: int) -> Token:
     text = match.group()
-    if kind == "num":
+    if tag == "num":
         digits = sum(c.isdigit() for c in text)
         if digits > MAX_DIGITS:
             raise ExpressionError(msg("number with more than %(count)s digits",
                                       count=MAX_DIGITS), position)
         return ("num", _normal(float(text)), position)
-    if kind == "str":
+    if tag == "str":
         return ("str", text[1:-1], position)
-    if kind == "ref":
+    if tag == "ref":
         code = match.group("code")
         if not code:
             raise ExpressionError(msg("empty reference '${}': write ${code}"), position)
@@ -135,7 +135,7 @@ def _token(kind: str, match: re.Match[str], position: int) -> Token:
             raise ExpressionError(msg("invalid item code in '${%(code)s}'", code=code),
                                   position + 2)
         return ("ref", code, position)
-    return (kind, text, position)
+    return (tag, text, position)
 
 
 # -- parser --------------------------------------------------------------------------------
@@ -155,10 +155,10 @@ class _Parser:
         return token
 
     def expect(self, text: str, what: Text) -> None:
-        kind, value, position = self.take()
-        if kind != "op" or value != text:
+        tag, value, position = self.take()
+        if tag != "op" or value != text:
             raise ExpressionError(msg("expected %(what)s, found %(found)s", what=what,
-                                      found=_describe(kind, value)), position)
+                                      found=_describe(tag, value)), position)
 
     def expression(self, power: int, depth: int) -> tuple[Node, int]:
         """Parse operators binding tighter than ``power``: (node, tree depth)."""
@@ -166,8 +166,8 @@ class _Parser:
             raise ExpressionError(msg("expression nested too deeply"), self.peek()[2])
         left, height = self.prefix(depth)
         while True:
-            kind, value, position = self.peek()
-            strength = BINARY.get(value) if kind in ("op", "name") else None
+            tag, value, position = self.peek()
+            strength = BINARY.get(value) if tag in ("op", "name") else None
             if strength is None or strength <= power:
                 return left, height
             self.take()
@@ -178,30 +178,30 @@ class _Parser:
             left = (value, left, right)
 
     def prefix(self, depth: int) -> tuple[Node, int]:
-        kind, value, position = self.take()
-        if kind in ("num", "str", "ref"):
-            return (kind, value), 1
-        if kind == "op" and value == ".":
+        tag, value, position = self.take()
+        if tag in ("num", "str", "ref"):
+            return (tag, value), 1
+        if tag == "op" and value == ".":
             if not self.allow_dot:
                 raise ExpressionError(msg("'.' (the answer itself) is only allowed in a "
                                           "constraint"), position)
             return ("dot",), 1
-        if kind == "op" and value == "(":
+        if tag == "op" and value == "(":
             node, height = self.expression(0, depth + 1)
             self.expect(")", msg("')' to close the '(' at character %(position)s",
                                  position=position + 1))
             return node, height
-        if kind == "op" and value == "-":
+        if tag == "op" and value == "-":
             node, height = self.expression(UNARY_POWER, depth + 1)
             if node[0] == "num":
                 return ("num", _normal(-node[1])), height
             if height + 1 > MAX_HEIGHT:
                 raise ExpressionError(msg("expression nested too deeply"), position)
             return ("neg", node), height + 1
-        if kind == "name" and value not in KEYWORDS:
+        if tag == "name" and value not in KEYWORDS:
             return self.call(value, position, depth)
         raise ExpressionError(msg("expected a value, found %(found)s",
-                                  found=_describe(kind, value)), position)
+                                  found=_describe(tag, value)), position)
 
     def call(self, name: str, position: int, depth: int) -> tuple[Node, int]:
         if self.peek()[:2] != ("op", "("):
@@ -237,12 +237,12 @@ class _Parser:
         return ("fn", name, tuple(args)), height + 1
 
 
-def _describe(kind: str, value: Any) -> Text | str:
-    if kind == "end":
+def _describe(tag: str, value: Any) -> Text | str:
+    if tag == "end":
         return msg("the end of the expression")
-    if kind == "str":
+    if tag == "str":
         return msg("the string %(value)s", value=repr(value))
-    if kind == "ref":
+    if tag == "ref":
         return f"${{{value}}}"
     return f"'{value}'"
 
@@ -258,10 +258,10 @@ def parse(source: str, *, allow_dot: bool) -> Node:
         raise ExpressionError(msg("empty expression"), 0)
     parser = _Parser(source, allow_dot)
     node, _height = parser.expression(0, 0)
-    kind, value, position = parser.peek()
-    if kind != "end":
+    tag, value, position = parser.peek()
+    if tag != "end":
         raise ExpressionError(msg("unexpected %(found)s after a complete expression",
-                                  found=_describe(kind, value)), position)
+                                  found=_describe(tag, value)), position)
     return node
 
 
@@ -365,28 +365,28 @@ def truthy(value: Any) -> bool:
 
 def evaluate(node: Node, answers: Mapping[str, Any], dot: Any = None) -> Any:
     """The value of ``node`` given the answers (item code -> value); never raises on data."""
-    kind = node[0]
-    if kind in ("num", "str"):
+    head = node[0]
+    if head in ("num", "str"):
         return node[1]
-    if kind == "ref":
+    if head == "ref":
         return _value(answers.get(node[1]) if isinstance(answers, Mapping) else None)
-    if kind == "dot":
+    if head == "dot":
         return _value(dot)
-    if kind == "and":
+    if head == "and":
         return truthy(evaluate(node[1], answers, dot)) and truthy(evaluate(node[2], answers, dot))
-    if kind == "or":
+    if head == "or":
         return truthy(evaluate(node[1], answers, dot)) or truthy(evaluate(node[2], answers, dot))
-    if kind == "not":
+    if head == "not":
         return not truthy(evaluate(node[1], answers, dot))
-    if kind == "neg":
+    if head == "neg":
         number = _number(evaluate(node[1], answers, dot))
         return None if number is None else _normal(-number)
-    if kind == "fn":
+    if head == "fn":
         return FUNCTION_VALUES[node[1]](*(evaluate(arg, answers, dot) for arg in node[2]))
     left, right = evaluate(node[1], answers, dot), evaluate(node[2], answers, dot)
-    if kind in ARITHMETIC:
-        return _arithmetic(kind, left, right)
-    return _compare(kind, left, right)
+    if head in ARITHMETIC:
+        return _arithmetic(head, left, right)
+    return _compare(head, left, right)
 
 
 def _comparable(value: Any) -> Any:

@@ -10,14 +10,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from analysis.codebook import AUDIENCES as _AUDIENCES
-from analysis.codebook import MISSING_CODES
+from analysis.codebook import AUDIENCES  # noqa: F401  (the one list, read from here)
+
+from .special import SPECIAL_ANSWERS  # noqa: F401  (read from here by the loader)
 
 if TYPE_CHECKING:
     from .itemtypes import ItemType
 
-SPECIAL_ANSWERS = MISSING_CODES  # answers analysis treats as missing, not as values
-AUDIENCES = tuple(sorted(_AUDIENCES, key=("patient", "professional", "citizen").index))
 
 Text = Mapping[str, str]
 ChoiceCode = str | int

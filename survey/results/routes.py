@@ -25,7 +25,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..audit import record
-from ..auth.permissions import OPERATE, VIEW, may, member
+from ..auth.permissions import OPERATE, VIEW, may, member, reads_every_group
 from ..exports import CsvOptions, Export, csv_long, csv_wide
 from ..exports.codebooks import codebook_json
 from ..exports.repeats import csv_repeats
@@ -55,7 +55,7 @@ def _questionnaire(evaluation: Evaluation) -> tuple[list[str], str | None]:
 def evaluation(evaluation: Evaluation) -> str:
     codes, code = _questionnaire(evaluation)
     min_group = current_app.config["MIN_GROUP_SIZE"]
-    full = may(OPERATE)  # researchers and evaluators: every number; partners: suppressed
+    full = reads_every_group()
     shown = _page(evaluation, code, full, min_group) if code is not None else None
     repeated = (repeats.summaries(shown.filters.selection(code, evaluation), _lang(), min_group,
                                   full, _special_words())

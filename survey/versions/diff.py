@@ -15,57 +15,63 @@ from typing import Any, Protocol
 
 from ..questionnaire import Choice, Definition, Item
 from ..questionnaire.itemtypes.base import setting_changes, shown
+from ..questionnaire.messages import N_
 
+# The one wording of every change: English here (the command line), translated where a page
+# shows it (gettext templates, marked with N_ for extraction).
 MESSAGES = {
-    "title": "The title changed ({languages}).",
-    "introduction": "The introduction changed ({languages}).",
-    "consent": "The consent text changed ({languages}).",
-    "language_added": "Language {language} added.",
-    "language_removed": "Language {language} removed.",
-    "page_added": "Page '{page}' added.",
-    "page_removed": "Page '{page}' removed.",
-    "page_retitled": "Page '{page}' retitled ({languages}).",
-    "page_logic": "When page '{page}' is shown changed: '{old}' -> '{new}'.",
-    "page_repeat": "How page '{page}' repeats changed: '{old}' -> '{new}'.",
-    "item_added": "Item '{code}' added on page '{page}'.",
-    "item_removed": "Item '{code}' removed (its answers stay in older responses).",
-    "item_type": "Item '{code}' changed type: {old} -> {new}.",
-    "item_reworded": "Item '{code}' reworded ({languages}).",
-    "item_help": "The help of item '{code}' changed ({languages}).",
-    "item_moved": "Item '{code}' moved from page '{old}' to page '{new}'.",
-    "item_logic": "When item '{code}' is shown changed: '{old}' -> '{new}'.",
-    "item_constraint": "The constraint of item '{code}' changed: '{old}' -> '{new}'.",
-    "item_required": "Item '{code}' is now {state}.",
-    "item_special": "The special answers of item '{code}' changed: {old} -> {new}.",
-    "item_limits": "The limits of item '{code}' changed ({what}: {old} -> {new}).",
-    "item_setting": "The setting '{what}' of item '{code}' changed: {old} -> {new}.",
-    "choice_added": "Choice '{choice}' added to item '{code}'.",
-    "choice_removed": "Choice '{choice}' removed from item '{code}' (answers with it stay in "
-                      "older responses).",
-    "choice_reworded": "Choice '{choice}' of item '{code}' reworded ({languages}).",
-    "row_added": "Row '{row}' added to matrix '{code}'.",
-    "row_removed": "Row '{row}' removed from matrix '{code}' (its answers stay in older "
-                   "responses).",
-    "row_reworded": "Row '{row}' of matrix '{code}' reworded ({languages}).",
-    "scale_added": "Scale '{scale}' added.",
-    "scale_removed": "Scale '{scale}' removed.",
-    "scale_items": "The items of scale '{scale}' changed: {old} -> {new}.",
-    "scale_reverse": "The reverse-keyed items of scale '{scale}' changed: {old} -> {new}.",
-    "scale_points": "The points of scale '{scale}' changed: {old} -> {new}.",
-    "scale_min_answered": "The minimum of answered items of scale '{scale}' changed: "
-                          "{old} -> {new}.",
+    "title": N_("The title changed (%(languages)s)."),
+    "introduction": N_("The introduction changed (%(languages)s)."),
+    "consent": N_("The consent text changed (%(languages)s)."),
+    "language_added": N_("Language %(language)s added."),
+    "language_removed": N_("Language %(language)s removed."),
+    "page_added": N_("Page '%(page)s' added."),
+    "page_removed": N_("Page '%(page)s' removed."),
+    "page_retitled": N_("Page '%(page)s' retitled (%(languages)s)."),
+    "page_logic": N_("When page '%(page)s' is shown changed: '%(old)s' -> '%(new)s'."),
+    "page_repeat": N_("How page '%(page)s' repeats changed: '%(old)s' -> '%(new)s'."),
+    "item_added": N_("Item '%(code)s' added on page '%(page)s'."),
+    "item_removed": N_("Item '%(code)s' removed (its answers stay in older responses)."),
+    "item_type": N_("Item '%(code)s' changed type: %(old)s -> %(new)s."),
+    "item_reworded": N_("Item '%(code)s' reworded (%(languages)s)."),
+    "item_help": N_("The help of item '%(code)s' changed (%(languages)s)."),
+    "item_moved": N_("Item '%(code)s' moved from page '%(old)s' to page '%(new)s'."),
+    "item_logic": N_("When item '%(code)s' is shown changed: '%(old)s' -> '%(new)s'."),
+    "item_constraint": N_("The constraint of item '%(code)s' changed: '%(old)s' -> "
+                           "'%(new)s'."),
+    "item_required": N_("Item '%(code)s' is now %(state)s."),
+    "item_special": N_("The special answers of item '%(code)s' changed: %(old)s -> %(new)s."),
+    "item_limits": N_("The limits of item '%(code)s' changed (%(what)s: %(old)s -> %(new)s)."),
+    "item_setting": N_("The setting '%(what)s' of item '%(code)s' changed: %(old)s -> "
+                       "%(new)s."),
+    "choice_added": N_("Choice '%(choice)s' added to item '%(code)s'."),
+    "choice_removed": N_("Choice '%(choice)s' removed from item '%(code)s' (answers with it "
+                          "stay in older responses)."),
+    "choice_reworded": N_("Choice '%(choice)s' of item '%(code)s' reworded (%(languages)s)."),
+    "row_added": N_("Row '%(row)s' added to matrix '%(code)s'."),
+    "row_removed": N_("Row '%(row)s' removed from matrix '%(code)s' (its answers stay in "
+                       "older responses)."),
+    "row_reworded": N_("Row '%(row)s' of matrix '%(code)s' reworded (%(languages)s)."),
+    "scale_added": N_("Scale '%(scale)s' added."),
+    "scale_removed": N_("Scale '%(scale)s' removed."),
+    "scale_items": N_("The items of scale '%(scale)s' changed: %(old)s -> %(new)s."),
+    "scale_reverse": N_("The reverse-keyed items of scale '%(scale)s' changed: %(old)s -> "
+                         "%(new)s."),
+    "scale_points": N_("The points of scale '%(scale)s' changed: %(old)s -> %(new)s."),
+    "scale_min_answered": N_("The minimum of answered items of scale '%(scale)s' changed: "
+                              "%(old)s -> %(new)s."),
 }
 WARNINGS = {
-    "reworded_scale_item": "scores of scale {scales} may not compare across waves",
-    "chosen_choice": "choice '{choice}' was chosen in older responses: waves will not offer "
-                     "the same choices",
-    "answered_choice": "item '{code}' already has answers: waves will not offer the same "
-                       "choices",
-    "possibly_answered_choice": "if item '{code}' already has answers, waves will not offer "
-                                "the same choices",
-    "type": "answers of the two versions are not the same kind of data",
-    "scale": "scores of scale '{scale}' are computed differently in the two versions",
-    "choices_scale": "scores of scale {scales} may not compare across waves",
+    "reworded_scale_item": N_("scores of scale %(scales)s may not compare across waves"),
+    "chosen_choice": N_("choice '%(choice)s' was chosen in older responses: waves will not "
+                        "offer the same choices"),
+    "answered_choice": N_("item '%(code)s' already has answers: waves will not offer the same "
+                           "choices"),
+    "possibly_answered_choice": N_("if item '%(code)s' already has answers, waves will not "
+                                    "offer the same choices"),
+    "type": N_("answers of the two versions are not the same kind of data"),
+    "scale": N_("scores of scale '%(scale)s' are computed differently in the two versions"),
+    "choices_scale": N_("scores of scale %(scales)s may not compare across waves"),
 }
 
 
@@ -96,11 +102,11 @@ class Change:
 
     @property
     def message(self) -> str:
-        return MESSAGES[self.kind].format(**self.params)
+        return MESSAGES[self.kind] % self.params
 
     @property
     def warning_text(self) -> str | None:
-        return WARNINGS[self.warning].format(**self.warning_params) if self.warning else None
+        return WARNINGS[self.warning] % self.warning_params if self.warning else None
 
     def __str__(self) -> str:
         if self.warning:

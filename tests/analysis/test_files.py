@@ -16,7 +16,7 @@ def test_french_excel_csv_semicolons_decimal_commas_and_windows_1252(tmp_path):
     path.write_text("id;âge;score;remarque\n1;34;3,5;bien, merci\n2;51;NA;ok\n"
                     "3;;dont_know;2,5 fois\n4;28;4;x\n", encoding="cp1252")
     table = read_table(path)
-    assert table.kind == "csv2"
+    assert table.file_format == "csv2"
     assert list(table.frame.columns) == ["id", "âge", "score", "remarque"]
     assert list(table.frame["score"]) == ["3.5", "NA", "dont_know", "4"]
     # Text keeps its commas, even a number inside a sentence.
@@ -27,7 +27,7 @@ def test_comma_csv_is_read_as_before(tmp_path):
     path = tmp_path / "export.csv"
     path.write_text("\ufeffid,score,note\n1,3.5,\"a; b\"\n", encoding="utf-8")
     table = read_table(path)
-    assert table.kind == "csv"
+    assert table.file_format == "csv"
     assert table.frame.iloc[0].tolist() == ["1", "3.5", "a; b"]
 
 

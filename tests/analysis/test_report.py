@@ -61,12 +61,12 @@ def test_tables_use_words_and_labels_not_column_names_and_codes(reports):
     equity = report[report.index("Equity gaps</h3>"):]
     equity = equity[:equity.index("</table>")]
     assert "woman" in equity.lower() and ">woman<" not in equity
-    assert "(patients)" in report
+    assert "(Patients and service users)" in report  # the audience's name, as the app shows it
 
 
 def test_french_report_translates_the_audience(reports):
     report = (reports["fr"] / "report.html").read_text(encoding="utf-8")
-    assert "(patients)" in report and "(patient)" not in report
+    assert "(Patients et usagers)" in report and "(patient)" not in report
     assert "Moyenne" in report and "IC 95 % bas" in report
 
 

@@ -18,13 +18,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
-from analysis.codebook import MISSING_CODES
-
 from .. import expressions
 from ..messages import N_, Text, msg
 from ..model import Choice, Expression, Item
+from ..special import SPECIAL_ANSWERS
 
-SPECIAL_ANSWERS = MISSING_CODES
 RawValues = Mapping[str, Sequence[Any]]  # input name -> posted values (hostile: any type)
 Rosters = Callable[[Item], tuple[Choice, ...]]
 Pairs = list[tuple[str, str]]
