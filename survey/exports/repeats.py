@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..caching import Cache
 from ..questionnaire import loader, repeats
 from ..questionnaire.model import Definition, Section
 from .delimited import CsvOptions, csv_chunks
@@ -22,7 +23,7 @@ from .schema import StoredVersion, column_order, merged_entry, pick
 from .source import response_rows
 
 HEADER = ("response_id", "repeat", "occurrence")
-_ORIGINALS: dict[str, Definition] = {}  # content hash -> the definition with its repeats
+_ORIGINALS: Cache[Definition] = Cache(256)  # content hash -> the definition with its repeats
 
 
 @dataclass
@@ -44,12 +45,7 @@ def original(definition: Definition) -> Definition:
     if not isinstance(sections, list) or not any(
             isinstance(s, Mapping) and "repeat" in s for s in sections):
         return definition
-    key = definition.content_hash
-    if key not in _ORIGINALS:
-        if len(_ORIGINALS) > 256:
-            _ORIGINALS.clear()
-        _ORIGINALS[key] = loader.rebuild(definition.raw)
-    return _ORIGINALS[key]
+    return _ORIGINALS.get(definition.content_hash, lambda: loader.rebuild(definition.raw))
 
 
 def repeat_tables(versions: Sequence[StoredVersion]) -> list[RepeatTable]:

@@ -30,6 +30,7 @@ from ..exports import CsvOptions, Export, csv_long, csv_wide
 from ..exports.codebooks import codebook_json
 from ..exports.repeats import csv_repeats
 from ..models import Evaluation
+from ..questionnaire.special import PARTICIPANT_LABELS
 from ..versions import newest_facts
 from . import free_text, repeats, services
 
@@ -92,8 +93,9 @@ def _repeated(code: str | None) -> bool:
 
 
 def _special_words() -> dict[str, str]:
-    return {"yes": gettext("Yes"), "no": gettext("No"), "dont_know": gettext("I don't know"),
-            "prefer_not": gettext("I prefer not to answer")}
+    """Words of the answers a repeated question's counts may hold beyond its choices."""
+    return {"yes": gettext("Yes"), "no": gettext("No"),
+            **{code: gettext(words) for code, words in PARTICIPANT_LABELS.items()}}
 
 
 def _section_names() -> dict[str, str]:
