@@ -135,6 +135,7 @@ def reset_postgres(url: str, definitions: dict[str, Definition]) -> None:
             connection.execute(text(f"DELETE FROM {table}"))
         connection.execute(text("DELETE FROM response"))
         connection.execute(text("DELETE FROM questionnaire_draft"))
+        connection.execute(text("DELETE FROM questionnaire_media"))
         for table in ("audit_event", "account_link", "membership", "user_account", "campaign",
                       "team_member", "team", "wave", "site", "evaluation"):
             connection.execute(text(f"DELETE FROM {table}"))

@@ -38,6 +38,7 @@ RULES: dict[str, object] = {
     "participate.resume": PUBLIC,
     "participate.campaign_link": PUBLIC,
     "participate.panel": PUBLIC,
+    "participate.media_file": PUBLIC,
     "auth.login": PUBLIC,
     "auth.logout": PUBLIC,
     "auth.reset_request": PUBLIC,

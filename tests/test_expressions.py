@@ -15,6 +15,7 @@ import pytest
 from survey.questionnaire.expressions import (
     MAX_LENGTH,
     ExpressionError,
+    choice_context,
     evaluate,
     parse,
     references,
@@ -386,6 +387,40 @@ CASES: list[tuple[str, dict[str, Any], Any, Any]] = [
 ]
 
 
+# choice_filter cases: (filter, answers, the choice's code, its columns, offered?)
+CHOICE_CASES: list[tuple[str, dict[str, Any], Any, dict[str, Any], bool]] = [
+    ("region = ${region}", {"region": "north"}, "n1", {"region": "north"}, True),
+    ("region = ${region}", {"region": "south"}, "n1", {"region": "north"}, False),
+    ("region = ${region}", {}, "n1", {"region": "north"}, False),
+    ("region=${region} and size >= ${min}", {"region": "n", "min": 3}, "x", {"region": "n",
+                                                                             "size": "10"}, True),
+    ("selected(${wanted}, name)", {"wanted": ["a", "b"]}, "b", {}, True),
+    ("selected(${wanted}, name)", {"wanted": ["a"]}, "b", {}, False),
+    ("name != ${first}", {"first": 2}, 2, {}, False),
+    ("filter = ${region} or filter = 'all'", {"region": "s"}, "x", {"filter": "all"}, True),
+]
+
+
+def choice_tree(source: str) -> Any:
+    return to_json(parse(source, allow_dot=False, choice_names=True))
+
+
+@pytest.mark.parametrize(("source", "answers", "code", "columns", "expected"), CHOICE_CASES)
+def test_choice_filters_read_the_columns_of_each_choice(source, answers, code, columns,
+                                                        expected) -> None:
+    node = parse(source, allow_dot=False, choice_names=True)
+    assert {r for r in references(node) if r.startswith("@")} <= {"@name", *(
+        "@" + c for c in columns)} | {"@size", "@region", "@filter"}
+    got = truthy(evaluate(node, choice_context(answers, code, columns)))
+    assert got is expected, source
+
+
+def test_a_bare_name_outside_a_choice_filter_is_still_an_error() -> None:
+    with pytest.raises(ExpressionError, match="unknown name 'region'"):
+        parse("region = ${region}", allow_dot=False)
+    assert choice_tree("region = ${region}") == ["=", ["ref", "@region"], ["ref", "region"]]
+
+
 @pytest.mark.parametrize(("source", "answers", "dot", "expected"), CASES)
 def test_evaluate(source: str, answers: dict[str, Any], dot: Any, expected: Any) -> None:
     got = evaluate(parse(source, allow_dot=True), answers, dot)
@@ -400,12 +435,18 @@ def test_javascript_agrees_on_every_case(tmp_path: Path) -> None:
         value = evaluate(parse(source, allow_dot=True), answers, dot)
         cases.append({"source": source, "tree": tree(source), "answers": answers, "dot": dot,
                       "expected": expected, "truthy": truthy(value)})
+    for source, answers, code, columns, expected in CHOICE_CASES:  # as the page filters
+        context = choice_context(answers, code, columns)
+        value = evaluate(parse(source, allow_dot=False, choice_names=True), context)
+        assert truthy(value) is expected
+        cases.append({"source": source, "tree": choice_tree(source), "answers": context,
+                      "dot": None, "expected": value, "truthy": expected})
     path = tmp_path / "cases.json"
     path.write_text(json.dumps(cases, ensure_ascii=False), encoding="utf-8")
     run = subprocess.run([node, str(JS_DIR / "relevance_check.mjs"), str(path)],
                          capture_output=True, text=True, timeout=30, check=False)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert f"{len(CASES)}/{len(CASES)} cases agree" in run.stdout
+    assert f"{len(cases)}/{len(cases)} cases agree" in run.stdout
 
 
 def test_javascript_page_wiring() -> None:

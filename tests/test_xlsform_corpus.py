@@ -1,17 +1,22 @@
-"""Real XLSForms written by others (tests/data/xlsforms, licences in LICENSES.md): plain ones
-import, the others are refused with the place and the reason, none crashes."""
+"""The XLSForm corpus (tests/data/xlsforms): real forms written by others (licences in
+LICENSES.md) and forms written as field teams write them (fieldteam.py, the fieldteam__
+files): those we can express import, the others are refused with the place and the reason,
+none crashes; the README states how many import."""
 
 from __future__ import annotations
 
+import re
+import sys
 from pathlib import Path
 
 import pytest
 
 from survey.questionnaire import DefinitionError
-from survey.questionnaire.xlsform import read_xlsform
+from survey.questionnaire.xlsform import read_upload
 
+ROOT = Path(__file__).parent.parent
 CORPUS = Path(__file__).parent / "data" / "xlsforms"
-FILES = sorted(CORPUS.glob("*.xlsx"))
+FILES = sorted([*CORPUS.glob("*.xlsx"), *CORPUS.glob("*.zip")])
 
 IMPORTED = {
     "pyxform__extra_columns.xlsx", "pyxform__extra_sheet_names.xlsx", "pyxform__field-list.xlsx",
@@ -19,25 +24,29 @@ IMPORTED = {
     "pyxform__text_and_integer.xlsx", "pyxform__xl_date_ambiguous_v1.xlsx",
     "pyxform__yes_or_no_question.xlsx", "xlsformoffline__pyxform-clean.xlsx",
     "xlsformoffline__pyxform-warning.xlsx",
+    "fieldteam__cascading_locations.xlsx", "fieldteam__chw_household_visit.xlsx",
+    "fieldteam__clinic_exit_interview.xlsx",
+    "fieldteam__pharmacy_access_en.xlsx", "fieldteam__vaccination_outreach.zip",
+    "fieldteam__youth_wellbeing_fr.xlsx",
 }
 # file -> a reason that must be among its problems
 REFUSED = {
     "pyxform__ODKValidateWarnings.xlsx": "phone numbers",
     "pyxform__UCL_Biomass_Plot_Form.xlsx": "a ZIP file holding the XLSForm and UCL_regions.csv",
-    "pyxform__attribute_columns_test.xlsx": "pictures in questions",
+    "pyxform__attribute_columns_test.xlsx": "GPS locations",
     "pyxform__bad_calc.xlsx": "calculations are not evaluated",
-    "pyxform__case_insensitivity.xlsx": "cascading selects",
-    "pyxform__choice_filter_test.xlsx": "cascading selects",
+    "pyxform__case_insensitivity.xlsx": "maps are not supported",
+    "pyxform__choice_filter_test.xlsx": "appears twice in this list",
     "pyxform__duplicate_columns.xlsx": "Duplicate column header",
-    "pyxform__flat_xlsform_test.xlsx": "pictures in questions",
+    "pyxform__flat_xlsform_test.xlsx": "GPS locations",
     "pyxform__group.xlsx": "phone numbers",
     "pyxform__include.xlsx": "including other forms",
     "pyxform__include_json.xlsx": "including other forms",
     "pyxform__loop.xlsx": "loops over a list of choices",
-    "pyxform__or_other.xlsx": "cascading selects",
+    "pyxform__or_other.xlsx": "not a column of the choices",
     "pyxform__pull_data.xlsx": "calculations are not evaluated",
-    "pyxform__xl_date_ambiguous.xlsx": "cascading selects",
-    "pyxform__xlsform_spec_test.xlsx": "pictures in questions",
+    "pyxform__xl_date_ambiguous.xlsx": "unexpected character ':'",
+    "pyxform__xlsform_spec_test.xlsx": "GPS locations",
     "xlsform2lstsv__all_types_survey.xlsx": "times of day",
     "xlsform2lstsv__mitwirken_umfrage.xlsx": "unknown function 'regex'",
     "xlsform2lstsv__testA.xlsx": "range sliders",
@@ -47,9 +56,15 @@ REFUSED = {
     "xlsform2qgis__survey_flooding_rapid_assessment.xlsx": "cannot tell the language",
     "xlsform2qgis__survey_household_water.xlsx": "photos cannot be collected",
     "xlsform2qgis__survey_individual_assistance_pda.xlsx": "cannot tell the language",
-    "xlsformoffline__external-itemsets.xlsx": "cascading selects",
+    "xlsformoffline__external-itemsets.xlsx": "appears twice in this list",
     "xlsformoffline__pyxform-error.xlsx": "'textX' is not an XLSForm type",
     "xlsformoffline__validate-error.xlsx": "calculations are not evaluated",
+    "fieldteam__community_meeting_feedback.xlsx": "range sliders",
+    "fieldteam__eligibility_screener.xlsx": "unknown function 'today'",
+    "fieldteam__nutrition_screening.xlsx": "calculations are not evaluated",
+    "fieldteam__social_prescribing_followup.xlsx": "repeats",
+    "fieldteam__time_use_diary.xlsx": "times of day",
+    "fieldteam__water_point_mapping.xlsx": "GPS locations",
 }
 
 
@@ -62,7 +77,7 @@ def test_the_corpus_is_the_one_described():
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_each_real_form_imports_or_is_refused_with_place_and_reason(path):
     try:
-        imported = read_xlsform(path.read_bytes(), path.name)
+        imported = read_upload(path.read_bytes(), path.name)
     except DefinitionError as error:
         assert path.name in REFUSED, f"{path.name} should import:\n{error}"
         text = str(error)
@@ -78,3 +93,18 @@ def test_each_real_form_imports_or_is_refused_with_place_and_reason(path):
     definition = imported.definition
     assert definition.sections and any(i.answerable for i in definition.items())
     assert definition.content_hash
+
+
+def test_the_readme_states_how_many_forms_of_the_corpus_import():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from xlsform_corpus import corpus_files, read
+
+    files = corpus_files()
+    imported = sum(1 for path in files if not read(path))
+    assert imported == len(IMPORTED)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    stated = re.search(r"Of the (\d+) XLSForms of the corpus.*?,\s+(\d+) import", readme,
+                       re.DOTALL)
+    assert stated, "the README gives the corpus count"
+    assert (int(stated[1]), int(stated[2])) == (len(files), imported), \
+        "run `python scripts/xlsform_corpus.py` and update the README's count"

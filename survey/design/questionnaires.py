@@ -107,7 +107,8 @@ def questionnaire_upload(evaluation: Evaluation) -> HttpResponse | tuple[str, in
     if not report.ok:
         return render_template("design/upload_report.html", evaluation=evaluation,
                                report=report, form=UploadForm()), 422
-    draft = save_draft(evaluation.id, report.definition, report.name, report.notes)
+    draft = save_draft(evaluation.id, report.definition, report.name, report.notes,
+                       report.media.values())
     if report.notes:
         flash(ngettext("%(num)s note on the conversion: see below.",
                        "%(num)s notes on the conversion: see below.", len(report.notes)))
@@ -225,7 +226,7 @@ def _preview(evaluation: Evaluation, definition: Definition, source: str, conten
                                          step.errors, definition.roster)[0]
                        if step.section.repeat is not None else
                        section_items(definition, step.section, step.values, step.errors,
-                                     definition.roster)),
+                                     definition.roster, step.answers)),
             number=place[0], total=place[1], is_last=place[2], action=page_url(step.section),
             state=step.sealed, state_field=preview.STATE_FIELD,
             prior=navigation.prior_answers(step.section, step.answers), **context)

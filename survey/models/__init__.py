@@ -3,11 +3,16 @@
 from .account import AccountLink, Membership, User
 from .audit import AuditEvent
 from .invitation import Contact, Delivery, Invitation, Mailing
-from .questionnaire import Questionnaire, QuestionnaireDraft, QuestionnaireVersion
+from .questionnaire import (
+    Questionnaire,
+    QuestionnaireDraft,
+    QuestionnaireMedia,
+    QuestionnaireVersion,
+)
 from .response import Response, SpentToken
 from .workspace import Campaign, Evaluation, Site, Team, TeamMember, Wave
 
 __all__ = ["AccountLink", "AuditEvent", "Campaign", "Evaluation", "Membership", "Questionnaire",
            "QuestionnaireDraft", "QuestionnaireVersion", "Response", "Site", "SpentToken", "Team",
            "TeamMember", "User", "Wave"]
-__all__ += ["Contact", "Delivery", "Invitation", "Mailing"]
+__all__ += ["Contact", "Delivery", "Invitation", "Mailing", "QuestionnaireMedia"]

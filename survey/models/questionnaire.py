@@ -6,7 +6,7 @@ import datetime as dt
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..caching import Cache
@@ -70,6 +70,18 @@ class QuestionnaireDraft(db.Model):
     @cached_property
     def definition(self) -> Definition:
         return load_data(self.definition_data, self.source_name)
+
+
+class QuestionnaireMedia(db.Model):
+    """A picture or sound shown with questions, stored once under its content-addressed name
+    (``survey.questionnaire.media``): drafts and versions name it, any number of them."""
+
+    __tablename__ = "questionnaire_media"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(40))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    stored_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 DEFINITIONS: Cache[Definition] = Cache(256)  # content hash -> its Definition

@@ -9,14 +9,17 @@ each time. (Jinja has no fragment cache of its own; this one is a bounded dict.)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask import render_template
 from flask_babel import get_locale
 from markupsafe import Markup
 
 from ..caching import Cache
-from ..questionnaire import Definition
+from ..questionnaire import Definition, cascading
 from ..questionnaire.answers import Rosters
-from ..questionnaire.model import Section
+from ..questionnaire.model import Choice, Section
 
 TEMPLATE = "participate/_section_items.html"
 MAX_ENTRIES = 512  # pages x languages x rosters; a few KB each
@@ -25,18 +28,24 @@ _BLANK: Cache[Markup] = Cache(MAX_ENTRIES)
 
 
 def section_items(definition: Definition, section: Section, values: dict[str, list[str]],
-                  errors: dict[str, str], rosters: Rosters) -> Markup:
-    """The page's questions, with these values and errors."""
+                  errors: dict[str, str], rosters: Rosters,
+                  answers: Mapping[str, Any] | None = None) -> Markup:
+    """The page's questions, with these values and errors; ``answers`` (the response's)
+    choose the choices of cascading items filtered by other pages."""
+    offered = cascading.page_choices(section, answers or {})
     if errors or any(values.values()):
-        return _render(definition, section, values, errors, rosters)
+        return _render(definition, section, values, errors, rosters, offered)
     key = (definition.content_hash, section.code, str(get_locale()),
            tuple((c.code, *sorted(c.label.items())) for item in section.items
                  if getattr(item.settings, "roster", None) == "campaign"
-                 for c in rosters(item)))
-    return _BLANK.get(key, lambda: _render(definition, section, {}, {}, rosters))
+                 for c in rosters(item)),
+           tuple((code, tuple(c.key for c in choices)) for code, choices in offered.items()))
+    return _BLANK.get(key, lambda: _render(definition, section, {}, {}, rosters, offered))
 
 
 def _render(definition: Definition, section: Section, values: dict[str, list[str]],
-            errors: dict[str, str], rosters: Rosters) -> Markup:
+            errors: dict[str, str], rosters: Rosters,
+            offered: Mapping[str, tuple[Choice, ...]] | None = None) -> Markup:
     return Markup(render_template(TEMPLATE, definition=definition, section=section,
-                                  values=values, errors=errors, rosters=rosters))
+                                  values=values, errors=errors, rosters=rosters,
+                                  offered=offered or {}))

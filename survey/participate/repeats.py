@@ -72,6 +72,7 @@ def page_items(definition: Definition, section: Section, answers: dict[str, Any]
                for item in items]
     html = render_template(TEMPLATE, definition=definition, section=section, blocks=blocks,
                            titles=titles, values=values, errors=errors, rosters=rosters,
+                           offered={},
                            adding=adding, can_add=adding and count < section.repeat.maximum,
                            can_remove=adding and count > 1)
     return Markup(html), summary

@@ -91,7 +91,8 @@ def _page(definition: Definition, section: Section, response: ResponseState, ros
         questions, summary = repeats.page_items(definition, section, response.answers, values,
                                                 errors, rosters)
     else:
-        questions = section_items(definition, section, values, errors, rosters)
+        questions = section_items(definition, section, values, errors, rosters,
+                                  response.answers)
     return render_template(
         "participate/page.html", definition=definition, section=section, errors=errors,
         number=where.number, total=where.total, questions=questions, is_last=where.is_last,

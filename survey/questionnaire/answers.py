@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import repeats
+from . import cascading, repeats
 from .itemtypes import Issue, RawValues, Rosters, is_special
 from .itemtypes.base import as_text
 from .model import Definition, Section
@@ -54,6 +54,8 @@ def check_page(definition: Definition, section: Section, raw: RawValues,
             value, issue = itemtype.answer(item, raw, roster, context)
             if issue is None:
                 issue = itemtype.check_answer(item, value, context)
+            if issue is None and cascading.refused(item, value, context):
+                issue = Issue("filtered")
             if issue is not None:
                 if strict:
                     result.issues[item.code] = issue

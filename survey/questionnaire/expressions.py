@@ -17,6 +17,10 @@ Tree (tuples here, the same shape as lists from :func:`to_json`)::
     ["not", x]  ["neg", x]
     ["fn", name, [args]]  name in: selected count-selected string-length
 
+In a ``choice_filter`` (cascading choices), a bare name is a column of the choice being tested
+and ``name`` its code: ``region = ${region}`` is ``["=", ["ref", "@region"], ["ref",
+"region"]]``, evaluated with the choice's columns among the answers (:func:`choice_context`).
+
 A minus before a number is folded into it (``-3`` is ``["num", -3]``). Any problem in the text,
 including hostile sizes (over MAX_LENGTH characters, MAX_DEPTH nested levels, MAX_HEIGHT levels of
 tree, numbers over MAX_DIGITS digits), is an :class:`ExpressionError` with its position.
@@ -45,6 +49,7 @@ MAX_LENGTH = 2000  # characters
 MAX_DEPTH = 50  # nested parentheses, functions and unary minus
 MAX_HEIGHT = 100  # levels of the tree (a chain of n ``or`` is n levels)
 MAX_DIGITS = 15  # digits in a number literal: exact both here and in JavaScript
+CHOICE_PREFIX = "@"  # ``${@region}``: the region column of the choice a choice_filter tests
 
 Node = tuple  # see the module docstring
 
@@ -141,10 +146,11 @@ def _token(tag: str, match: re.Match[str], position: int) -> Token:
 # -- parser --------------------------------------------------------------------------------
 
 class _Parser:
-    def __init__(self, source: str, allow_dot: bool) -> None:
+    def __init__(self, source: str, allow_dot: bool, choice_names: bool = False) -> None:
         self.tokens = tokenize(source)
         self.index = 0
         self.allow_dot = allow_dot
+        self.choice_names = choice_names
 
     def peek(self) -> Token:
         return self.tokens[self.index]
@@ -199,6 +205,8 @@ class _Parser:
                 raise ExpressionError(msg("expression nested too deeply"), position)
             return ("neg", node), height + 1
         if tag == "name" and value not in KEYWORDS:
+            if self.choice_names and self.peek()[:2] != ("op", "("):
+                return ("ref", CHOICE_PREFIX + value), 1  # a column of the choice
             return self.call(value, position, depth)
         raise ExpressionError(msg("expected a value, found %(found)s",
                                   found=_describe(tag, value)), position)
@@ -247,8 +255,10 @@ def _describe(tag: str, value: Any) -> Text | str:
     return f"'{value}'"
 
 
-def parse(source: str, *, allow_dot: bool) -> Node:
-    """Parse ``source`` into a tree; raise :class:`ExpressionError` on any problem."""
+def parse(source: str, *, allow_dot: bool, choice_names: bool = False) -> Node:
+    """Parse ``source`` into a tree; raise :class:`ExpressionError` on any problem. With
+    ``choice_names`` (a ``choice_filter``), a bare name is a column of the choice being
+    tested (``name``: its code), read as the reference ``${@name}``."""
     if not isinstance(source, str):
         raise ExpressionError(msg("an expression must be text"), 0)
     if len(source) > MAX_LENGTH:
@@ -256,7 +266,7 @@ def parse(source: str, *, allow_dot: bool) -> Node:
                                   count=MAX_LENGTH), MAX_LENGTH)
     if not source.strip():
         raise ExpressionError(msg("empty expression"), 0)
-    parser = _Parser(source, allow_dot)
+    parser = _Parser(source, allow_dot, choice_names)
     node, _height = parser.expression(0, 0)
     tag, value, position = parser.peek()
     if tag != "end":
@@ -362,6 +372,15 @@ def truthy(value: Any) -> bool:
 
 
 # -- evaluation ----------------------------------------------------------------------------
+
+def choice_context(answers: Mapping[str, Any], code: Any,
+                   attributes: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers with one choice's code and columns, to evaluate a choice_filter."""
+    context = dict(answers)
+    context[CHOICE_PREFIX + "name"] = code
+    context.update({CHOICE_PREFIX + key: value for key, value in attributes.items()})
+    return context
+
 
 def evaluate(node: Node, answers: Mapping[str, Any], dot: Any = None) -> Any:
     """The value of ``node`` given the answers (item code -> value); never raises on data."""

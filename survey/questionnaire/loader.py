@@ -16,6 +16,7 @@ from . import repeats
 from .itemtypes import TYPES
 from .loading.choices import ChoiceReader
 from .loading.logic import LogicReader
+from .loading.media import MediaReader
 from .loading.problems import DefinitionError, Problem
 from .loading.reader import CODE_RE, LANG_RE
 from .loading.scales import ScaleReader
@@ -38,7 +39,7 @@ TOP_KEYS = {
 SECTION_KEYS = {"code", "title", "intro", "relevant", "items", "repeat"}
 COMMON_ITEM_KEYS = {
     "code", "type", "text", "help", "required", "special", "relevant", "constraint",
-    "constraint_message", "equity",
+    "constraint_message", "equity", "image", "audio", "choice_filter",
 }
 
 
@@ -96,7 +97,7 @@ def content_hash(data: Any) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-class _Builder(ChoiceReader, LogicReader, ScaleReader):
+class _Builder(ChoiceReader, LogicReader, MediaReader, ScaleReader):
     """One reading of a definition: the top level, its sections and their items (each item
     type reads its own keys); the other parts come from :mod:`.loading`."""
 
@@ -214,6 +215,10 @@ class _Builder(ChoiceReader, LogicReader, ScaleReader):
             "equity": self.flag(entry, path, "equity"),
             "special": self.special(entry, path),
             "relevant": self.expression(entry, (*path, "relevant"), allow_dot=False),
+            "choice_filter": self.expression(entry, (*path, "choice_filter"), allow_dot=False,
+                                             choice_names=True),
+            "image": self.media(entry, path, "image"),
+            "audio": self.media(entry, path, "audio"),
         }
         fields.update(self.constraint(entry, path, code))
         fields["settings"] = item_type.read(self, entry, path, code)
@@ -245,6 +250,8 @@ class _Builder(ChoiceReader, LogicReader, ScaleReader):
 
     def check_item(self, item: Item, path: Path) -> None:
         item.itemtype.check(self, item, path)
+        if item.choice_filter is not None:
+            self.check_choice_filter(item, (*path, "choice_filter"))
         if item.equity:
             if item.required:
                 self.problem((*path, "required"), msg("equity descriptor '%(code)s' must stay "

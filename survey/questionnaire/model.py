@@ -26,6 +26,8 @@ ChoiceCode = str | int
 class Choice:
     code: ChoiceCode
     label: Text
+    # columns a choice_filter reads (XLSForm choice columns): (name, value) pairs
+    attributes: tuple[tuple[str, str], ...] = ()
 
     @property
     def key(self) -> str:
@@ -53,6 +55,10 @@ class Item:
     constraint: Expression | None = None
     constraint_message: Text | None = None
     equity: bool = False
+    image: Text | None = None  # language -> stored picture name (questionnaire/media.py)
+    audio: Text | None = None  # language -> stored sound name
+    # which of its choices are offered, from earlier answers (cascading choices)
+    choice_filter: Expression | None = None
     # what its type adds (a frozen dataclass of the type's ``settings_type``): choices,
     # limits, rows, roster...
     settings: Any = None

@@ -91,10 +91,12 @@ def form_values(section: Section, answers: Mapping[str, Any],
 
 
 def prior_answers(section: Section, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """Earlier pages' answers that this page's relevance expressions read, for the script."""
+    """Earlier pages' answers that this page's relevance expressions and choice filters read,
+    for the script."""
     names: set[str] = set()
     for item in section.items:
-        if item.relevant is not None:
-            names |= expressions.references(item.relevant.tree)
+        for expression in (item.relevant, item.choice_filter):
+            if expression is not None:
+                names |= expressions.references(expression.tree)
     own = {key for item in section.items for key in item.answer_keys}
     return {k: answers[k] for k in sorted(names - own) if k in answers}

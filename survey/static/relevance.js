@@ -122,7 +122,30 @@
     // the conditions in words are for pages without this script: it shows and hides instead
     for (const el of form.querySelectorAll('[data-condition]')) el.hidden = true;
     const items = Array.from(form.querySelectorAll('[data-item]'), (el) => [el, parseTree(el)]);
+    // cascading choices filtered by an answer of this page: each option carries its columns
+    const filtered = Array.from(form.querySelectorAll('[data-choice-filter]'), (el) => {
+      let tree = null;
+      try { tree = JSON.parse(el.getAttribute('data-choice-filter')); } catch (e) { tree = null; }
+      const options = Array.from(el.querySelectorAll('[data-choice]'), (option) => {
+        let data = {};
+        try { data = JSON.parse(option.getAttribute('data-choice')) || {}; } catch (e) { data = {}; }
+        return [option, data];
+      });
+      return [tree, options];
+    });
+    const filter = (answers) => {
+      for (const [tree, options] of filtered) {
+        if (!tree) continue;
+        for (const [option, data] of options) {
+          let show = true;
+          try { show = truthy(evaluate(tree, Object.assign({}, answers, data))); } catch (e) { show = true; }
+          option.hidden = !show;
+          if (!show) for (const input of option.querySelectorAll('input')) input.checked = false;
+        }
+      }
+    };
     const update = () => {
+      if (filtered.length) filter(Object.assign({}, prior, pageAnswers(form)));
       const answers = Object.assign({}, prior, pageAnswers(form));
       for (const [el, tree] of items) {
         let show = true;

@@ -13,6 +13,7 @@ from ..questionnaire import DefinitionError
 from ..questionnaire.codebook import codebook
 from ..questionnaire.xlsform import load_path
 from . import store_definition
+from .media import store_media
 
 
 @click.group("questionnaire", cls=AppGroup)
@@ -63,7 +64,9 @@ def load_command(paths: tuple[str, ...]) -> None:
     version)."""
     for path in paths:
         try:
-            stored = store_definition(load_path(path).definition, Path(path).name)
+            imported = load_path(path)
+            store_media(imported.media.values())
+            stored = store_definition(imported.definition, Path(path).name)
         except DefinitionError as error:
             raise click.ClickException(str(error)) from None
         state = "new version" if stored.created else "unchanged"

@@ -9,6 +9,7 @@ be replaced or dropped freely, and publishing stores it as a version.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -17,14 +18,19 @@ from ..extensions import db
 from ..models import QuestionnaireDraft
 from ..models.types import utcnow
 from ..questionnaire import Definition
+from ..questionnaire.media import MediaFile
 from ..questionnaire.messages import Note
+from .media import store_media
 
 HASH_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
 def save_draft(evaluation_id: int, definition: Definition, source_name: str,
-               notes: list[Note] | tuple[Note, ...] = ()) -> QuestionnaireDraft:
-    """The draft of this content in the evaluation, created or refreshed (race-safe)."""
+               notes: list[Note] | tuple[Note, ...] = (),
+               media: Iterable[MediaFile] = ()) -> QuestionnaireDraft:
+    """The draft of this content in the evaluation, created or refreshed (race-safe), with
+    the pictures and sounds it names."""
+    store_media(media)
     for _attempt in range(2):
         draft = find_draft(evaluation_id, definition.content_hash)
         try:

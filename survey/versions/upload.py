@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..questionnaire import Definition, DefinitionError, Problem, load_text
+from ..questionnaire.media import MediaFile
 from ..questionnaire.messages import Note, msg
 from ..questionnaire.xlsform import read_upload
 from ..questionnaire.xlsform.archive import MAX_ZIP_BYTES, is_zip_upload
@@ -29,6 +30,7 @@ class Report:
     definition: Definition | None = None
     problems: list[Problem] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    media: dict[str, MediaFile] = field(default_factory=dict)  # to store with the draft
 
     @property
     def spreadsheet(self) -> bool:
@@ -56,7 +58,8 @@ def check_upload(filename: str | None, content: bytes) -> Report:
     try:
         if lowered.endswith((".xlsx", ".zip")):
             imported = read_upload(content, name)
-            return Report(name, imported.definition, notes=imported.notes)
+            return Report(name, imported.definition, notes=imported.notes,
+                          media=imported.media)
         if lowered.endswith((".yaml", ".yml")):
             try:
                 text = content.decode("utf-8-sig")

@@ -153,7 +153,7 @@ def test_a_whole_evaluation_runs_end_to_end(
     page = sign_up(browser, researcher_link)
     page.goto(evaluation_url + "/questionnaires")
     shot(page, "02-questionnaires")
-    page.get_by_label(re.compile("Définition YAML ou XLSForm")).set_input_files(str(FIXTURE))
+    page.get_by_label(re.compile("Définition YAML, XLSForm")).set_input_files(str(FIXTURE))
     with page.expect_navigation():
         page.get_by_role("button", name=re.compile("Vérifier")).click()
     expect(page.get_by_role("heading", name=re.compile("team_network"))).to_be_visible()

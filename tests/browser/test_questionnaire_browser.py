@@ -80,7 +80,7 @@ def accessible(axe: Axe, page: Page) -> None:
 def upload(page: Page, tmp_path: Path, name: str, content: bytes) -> None:
     path = tmp_path / name
     path.write_bytes(content)
-    page.get_by_label("YAML definition or XLSForm (.xlsx)").set_input_files(str(path))
+    page.get_by_label(re.compile("YAML definition, XLSForm")).set_input_files(str(path))
     button = page.get_by_role("button", name=re.compile("Check and keep as a draft|Check again"))
     with page.expect_navigation():
         button.click()

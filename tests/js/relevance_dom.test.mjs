@@ -21,6 +21,9 @@ class Element {
     if (selector === '[data-item]') return all.filter((e) => 'data-item' in e.attrs);
     if (selector === '[name]') return all.filter((e) => e.name);
     if (selector === '[data-condition]') return all.filter((e) => 'data-condition' in e.attrs);
+    if (selector === '[data-choice-filter]') return all.filter((e) => 'data-choice-filter' in e.attrs);
+    if (selector === '[data-choice]') return all.filter((e) => 'data-choice' in e.attrs);
+    if (selector === 'input') return all.filter((e) => e.tagName === 'input');
     throw new Error(`fake DOM: unsupported selector ${selector}`);
   }
   get elements() { return [...this.walk()].filter((e) => ['input', 'textarea', 'button'].includes(e.tagName)); }
@@ -108,6 +111,26 @@ assert.ok(items.big.hidden, 'text is not more than 1000');
 
 act(() => { rows[1].checked = true; });
 assert.ok(!items.follow.hidden, 'matrix rows are answers of their own');
+
+// Cascading choices on one page: the districts of the region ticked, a hidden one unticked.
+const regions = ['north', 'south'].map((c) => input('region', c));
+const option = (code, region) => new Element('div', {
+  'data-choice': JSON.stringify({ '@name': code, '@region': region }) }, [input('district', code)]);
+const districts = [option('n1', 'north'), option('n2', 'north'), option('s1', 'south')];
+const cascade = new Element('form', { 'data-live-relevance': '' }, [
+  item('region', undefined, ...regions),
+  new Element('div', { 'data-item': 'district', 'data-choice-filter': JSON.stringify(
+    ['=', ref('@region'), ref('region')]) }, districts),
+]);
+const offered = () => districts.filter((d) => !d.hidden).map((d) => JSON.parse(d.attrs['data-choice'])['@name']);
+load(cascade);
+assert.deepEqual(offered(), [], 'no region yet: no district');
+regions[0].checked = true; cascade.fire('change');
+assert.deepEqual(offered(), ['n1', 'n2'], 'north: its districts');
+districts[1].children[0].checked = true; cascade.fire('change');
+regions[0].checked = false; regions[1].checked = true; cascade.fire('change');
+assert.deepEqual(offered(), ['s1'], 'south: its district');
+assert.ok(!districts[1].children[0].checked, 'a district of another region is unticked');
 
 // No prior answers: earlier pages' items are empty.
 const other = new Element('form', {}, [item('senior', ['>=', ref('age'), ['num', 65]]),

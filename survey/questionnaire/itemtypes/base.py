@@ -55,6 +55,8 @@ COMMON_REFUSALS: dict[str, Refusal] = {
     "unreadable": Refusal(N_("This answer could not be read as text: please type it again.")),
     "invalid": Refusal(N_("This answer is not one of the choices offered: please choose "
                           "again.")),
+    "filtered": Refusal(N_("This choice does not fit your earlier answers: please choose "
+                           "again.")),
 }
 
 

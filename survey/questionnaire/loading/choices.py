@@ -48,10 +48,24 @@ class ChoiceReader(BaseReader):
                 self.problem(where, msg("choice code %(code)s appears twice in this list",
                                         code=repr(code)))
             seen.add(str(code))
-            label_source = {k: v for k, v in entry.items() if k != "code"}
+            label_source = {k: v for k, v in entry.items() if k not in ("code", "attributes")}
             label = self.language_map(label_source, where)
-            result.append(Choice(code=code, label=label))
+            result.append(Choice(code=code, label=label,
+                                 attributes=self.attributes(entry, (*where, "attributes"))))
         return tuple(result)
+
+    def attributes(self, entry: dict, path: Path) -> tuple[tuple[str, str], ...]:
+        """A choice's columns for choice_filter: names (codes) to texts or numbers."""
+        value = entry.get("attributes")
+        if value is None:
+            return ()
+        if not isinstance(value, dict) or not all(
+                isinstance(k, str) and reader.CODE_RE.match(k)
+                and isinstance(v, str | int | float) and not isinstance(v, bool)
+                for k, v in value.items()):
+            self.problem(path, msg("'attributes' must map column names to texts or numbers"))
+            return ()
+        return tuple(sorted((k, str(v)) for k, v in value.items()))
 
     def choice_ref(self, item: dict, path: Path, integer: bool = False) -> tuple[Choice, ...]:
         value = item.get("choices")

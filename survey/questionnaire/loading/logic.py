@@ -1,17 +1,19 @@
-"""Relevance and constraint expressions: parsed once, and naming only earlier items."""
+"""Relevance, constraint and choice_filter expressions: parsed once, and naming only earlier
+items (a choice_filter also the columns of its choices)."""
 
 from __future__ import annotations
 
 from .. import expressions
-from ..messages import N_, Text, msg
-from ..model import Expression
+from ..messages import N_, Text, msg, words
+from ..model import Expression, Item
 from ..yamlsource import Path
 from .reader import BaseReader
 
 
 class LogicReader(BaseReader):
 
-    def expression(self, entry: dict, path: Path, allow_dot: bool) -> Expression | None:
+    def expression(self, entry: dict, path: Path, allow_dot: bool,
+                   choice_names: bool = False) -> Expression | None:
         source = entry.get(path[-1])
         if source is None:
             return None
@@ -19,13 +21,15 @@ class LogicReader(BaseReader):
             self.problem(path, msg("'%(key)s' must be an expression in quotes", key=path[-1]))
             return None
         try:
-            tree = expressions.parse(source, allow_dot=allow_dot)
+            tree = expressions.parse(source, allow_dot=allow_dot, choice_names=choice_names)
         except expressions.ExpressionError as error:
             self.problem(path, msg("%(key)s \"%(source)s\": %(reason)s (at character "
                                    "%(position)s)", key=path[-1], source=source,
                                    reason=error.text, position=error.position + 1))
             return None
         for name in sorted(expressions.references(tree)):
+            if name.startswith(expressions.CHOICE_PREFIX):
+                continue  # a column of the choice (choice_filter): see check_choice_filter
             if name not in self.columns:
                 later = name in self.codes or self.defined_later(name)
                 template = (N_("%(key)s \"%(source)s\" names ${%(name)s}, an item defined "
@@ -39,6 +43,22 @@ class LogicReader(BaseReader):
                     "page '%(page)s': only questions of that page may use it", key=path[-1],
                     source=source, name=name, page=self.repeated[name]))
         return Expression(source=source, tree=tree, json=expressions.to_json(tree))
+
+    def check_choice_filter(self, item: Item, path: Path) -> None:
+        """A choice_filter filters an item's own choices by their columns (or ``name``)."""
+        if item.itemtype.name not in ("single", "multiple") or item.choice_filter is None:
+            self.problem(path, msg("choice_filter filters the choices of a single or multiple "
+                                   "choice item, not of a %(type)s item", type=item.type))
+            return
+        columns = {"name"} | {key for c in item.choices for key, _v in c.attributes}
+        for name in sorted(expressions.references(item.choice_filter.tree)):
+            column = name.removeprefix(expressions.CHOICE_PREFIX)
+            if name.startswith(expressions.CHOICE_PREFIX) and column not in columns:
+                self.problem(path, msg("choice_filter \"%(source)s\" names '%(column)s', which "
+                                       "is not a column of the choices of '%(code)s' (they "
+                                       "have: %(columns)s)", source=item.choice_filter.source,
+                                       column=column, code=item.code,
+                                       columns=words(*sorted(columns))))
 
     def defined_later(self, name: str) -> bool:
         sections = self.source.data.get("sections")

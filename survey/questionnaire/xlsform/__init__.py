@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
 from ..loader import DefinitionError, Problem, load_data, load_file
+from ..media import MediaFile
 from ..messages import Note, msg
 from ..model import Definition
 from .archive import ArchiveError, is_zip_upload, read_archive
@@ -22,6 +23,7 @@ XLSX_SUFFIXES = (".xlsx", ".zip")
 class Imported:
     definition: Definition
     notes: list[Note] = field(default_factory=list)  # what was assumed or ignored
+    media: dict[str, MediaFile] = field(default_factory=dict)  # pictures and sounds to store
 
 
 def convert(content: bytes, name: str = "<xlsform>",
@@ -70,7 +72,7 @@ def read_xlsform(content: bytes, name: str = "<xlsform>",
         raise DefinitionError(problems) from None
     if problems:
         raise DefinitionError(problems)
-    return Imported(definition, converted.notes)
+    return Imported(definition, converted.notes, converted.media)
 
 
 def load_path(path: str | FsPath) -> Imported:

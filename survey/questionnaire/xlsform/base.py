@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..loader import Problem
+from ..media import MediaFile
 from ..messages import Note, Text, msg
 from ..yamlsource import Path
 from .vocabulary import REFUSED_COLUMNS, SURVEY_COLUMNS_ALL, split_header
@@ -23,6 +24,7 @@ class Converted:
     places: dict[Path, str] = field(default_factory=dict)
     refusals: list[Problem] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    media: dict[str, MediaFile] = field(default_factory=dict)  # stored name -> file to store
 
 
 class ReaderBase:
@@ -36,6 +38,8 @@ class ReaderBase:
         self.name = name
         self.files = dict(files or {})  # a ZIP upload's files by base name (media, CSV)
         self.loaded_files: dict[str, str] = {}  # file (or external list) -> its list name
+        self.prepared: dict[tuple[str, str], str | None] = {}  # (kind, file) -> stored name
+        self.filter_columns: set[str] = set()  # choice columns that choice_filters read
         self.out = Converted(data={})
         self.languages: list[str] = []
         self.default_code: str | None = None

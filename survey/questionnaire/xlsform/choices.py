@@ -5,17 +5,33 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import expressions
 from ..loader import CODE_RE
 from ..messages import msg
 from ..model import SPECIAL_ANSWERS
 from ..yamlsource import Path
 from .codes import CodeReader
 from .languages import LanguageReader
-from .vocabulary import TYPES_YESNO_LIST, is_number
+from .vocabulary import MEDIA_COLUMNS, TYPES_YESNO_LIST, is_number, split_header
 from .workbook import Sheet
 
 
 class ChoiceReader(CodeReader, LanguageReader):
+    def find_filter_columns(self, survey: Sheet) -> None:
+        """The choice columns the survey's choice_filters read (kept on the choices; other
+        extra columns of the choices sheet, such as Kobo's ``$kuid``, are ignored)."""
+        for row in survey.rows:
+            source = str(row.get("choice_filter") or "").strip()
+            if not source:
+                continue
+            try:
+                tree = expressions.parse(source, allow_dot=False, choice_names=True)
+            except expressions.ExpressionError:
+                continue  # refused at its cell when the item is read
+            self.filter_columns |= {name.removeprefix(expressions.CHOICE_PREFIX) for name in
+                                    expressions.references(tree)
+                                    if name.startswith(expressions.CHOICE_PREFIX)} - {"name"}
+
     def read_choices(self) -> None:
         sheet = self.book.get("choices")
         if sheet is not None:
@@ -39,8 +55,11 @@ class ChoiceReader(CodeReader, LanguageReader):
             name = (row.get("name") or "").strip()
             if not list_name and not name:
                 continue
-            self.check_columns(sheet, row, index, {"list_name", "name", "label", "anchors"},
-                               refuse=True)
+            self.check_columns(sheet, row, index, {"list_name", "name", "label", "anchors",
+                                                   *self.filter_columns}, refuse=True)
+            for header, value in row.items():
+                if split_header(header)[0] in MEDIA_COLUMNS and value and str(value).strip():
+                    self.ignored_columns.setdefault(header, sheet.place(index, header))
             if not list_name or not name:
                 self.refuse(sheet.place(index, "list_name" if not list_name else "name"),
                             msg("a choice needs both a list_name and a name"))
@@ -56,8 +75,12 @@ class ChoiceReader(CodeReader, LanguageReader):
                 self.list_special.setdefault(list_name, []).append(str(code))
                 continue
             labels = self.texts(sheet, row, index, "label") or {}
+            attributes = {column: str(row[column]).strip() for column in sorted(
+                self.filter_columns) if row.get(column) is not None and str(row[column]).strip()}
             self.lists.setdefault(list_name, []).append(
-                (index, {"code": code, **labels, "_place": sheet.place(index, "name")}))
+                (index, {"code": code, **labels, **({"attributes": attributes} if attributes
+                                                    else {}),
+                         "_place": sheet.place(index, "name")}))
 
     def list_choices(self, list_name: str, place: str) -> list[dict[str, Any]] | None:
         if list_name not in self.lists:

@@ -10,6 +10,7 @@ from ..itemtypes import TYPES, ItemType
 from ..messages import Text, msg, words
 from ..yamlsource import Path
 from .files import EXTERNAL, FROM_FILE, FileChoiceReader
+from .media import MediaReader
 from .vocabulary import (
     KIND_WORDS,
     METADATA,
@@ -26,7 +27,7 @@ from .vocabulary import (
 from .workbook import Sheet
 
 
-class ItemReader(FileChoiceReader):
+class ItemReader(FileChoiceReader, MediaReader):
     def pick_type(self, base: str, row: Mapping[str, str], list_name: str | None
                   ) -> list[ItemType]:
         appearance = set((row.get("appearance") or "").lower().split())
@@ -150,7 +151,8 @@ class ItemReader(FileChoiceReader):
     def common(self, sheet: Sheet, index: int, row: dict[str, str], entry: dict[str, Any],
                places: dict[Path, str]) -> None:
         """The keys every item shares: text, help, required, relevant, constraint, special,
-        equity."""
+        equity, pictures and sounds."""
+        self.media_cells(sheet, index, row, entry, places)
         for key, column in (("text", "label"), ("help", "hint"),
                             ("constraint_message", "constraint_message")):
             value = self.texts(sheet, row, index, column)
@@ -179,7 +181,7 @@ class ItemReader(FileChoiceReader):
             else:
                 entry[key] = flag
         for key, column in (("relevant", "relevant"), ("relevant", "relevance"),
-                            ("constraint", "constraint")):
+                            ("constraint", "constraint"), ("choice_filter", "choice_filter")):
             value = self.expression(row.get(column))
             if value is not None:
                 entry[key] = value

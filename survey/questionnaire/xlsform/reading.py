@@ -38,6 +38,7 @@ class Reader(GroupReader, SettingsReader, ScaleReader):
         if settings is not None and settings.rows:
             self.settings = {k.strip(): v for k, v in settings.rows[0].items()}
         self.read_languages()
+        self.find_filter_columns(survey)
         self.read_choices()
         self.collect_names(survey)
         data = self.out.data

@@ -64,13 +64,6 @@ METADATA = {
     "audit": N_("Proximité records no device or person identifiers"),
 }
 REFUSED_COLUMNS = {
-    "image": N_("pictures in questions are not shown here"),
-    "big-image": N_("pictures in questions are not shown here"),
-    "audio": N_("sounds in questions are not played here"),
-    "video": N_("videos in questions are not shown here"),
-    "media": N_("pictures and sounds in questions are not shown here"),
-    "choice_filter": N_("choices filtered by earlier answers (cascading selects) cannot be "
-                        "expressed here"),
     "calculation": N_("calculations are not evaluated here"),
     "repeat_count": N_("a count is read on a begin repeat row only"),
     "trigger": N_("triggers are not supported here"),
@@ -78,7 +71,8 @@ REFUSED_COLUMNS = {
 # Columns read here or by the item types; anything else with a value is listed as ignored.
 SURVEY_COLUMNS = {"type", "name", "label", "hint", "required", "relevant", "relevance",
                   "constraint", "constraint_message", "appearance", "special", "equity",
-                  "anchors"}
+                  "anchors", "choice_filter"} | {"image", "big-image", "audio", "video", "media"}
+MEDIA_COLUMNS = {"image", "big-image", "audio", "video", "media"}
 LANGUAGE_NAMES = {
     "english": "en", "anglais": "en", "french": "fr", "français": "fr", "francais": "fr",
     "spanish": "es", "español": "es", "espanol": "es", "german": "de", "deutsch": "de",

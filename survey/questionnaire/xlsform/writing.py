@@ -57,7 +57,9 @@ class _Writer:
     def add_list(self, name: str, choices: Sequence[Mapping[str, Any]]) -> None:
         for choice in choices:
             row: dict[str, Any] = {"list_name": name, "name": choice.get("code")}
-            self.texts(row, "label", {k: v for k, v in choice.items() if k != "code"})
+            self.texts(row, "label", {k: v for k, v in choice.items()
+                                      if k not in ("code", "attributes")})
+            row.update(choice.get("attributes") or {})  # the columns a choice_filter reads
             self.choices.append(row)
 
     def list_of(self, entry: Mapping[str, Any]) -> str:
@@ -75,7 +77,7 @@ class _Writer:
         for key in ("required", "equity"):
             if key in entry:
                 row[key] = flag(entry[key])
-        for key in ("relevant", "constraint"):
+        for key in ("relevant", "constraint", "choice_filter"):
             if key in entry:
                 row[key] = entry[key]
         if entry.get("special"):

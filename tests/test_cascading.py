@@ -1,0 +1,124 @@
+"""Cascading choices (XLSForm choice_filter): read from the choices sheet's columns, offered
+on the next page from earlier answers without JavaScript, filtered on the same page by the
+page's script (tests/js, tests/browser), and a choice that does not fit refused on submit."""
+
+from __future__ import annotations
+
+import pytest
+from flask_babel import force_locale
+
+from survey.participate.messages import issue_message
+from survey.participate.rendering import section_items
+from survey.questionnaire import DefinitionError, cascading
+from survey.questionnaire.answers import check_page
+from survey.questionnaire.xlsform import read_xlsform
+from survey.templating import text
+
+from .test_xlsform import workbook
+
+FR, EN = "label::Français (fr)", "label::English (en)"
+CHOICES = [["list_name", "name", FR, EN, "region", "$kuid"],
+           ["region", "north", "Nord", "North", None, "k1"],
+           ["region", "south", "Sud", "South", None, "k2"],
+           ["district", "n1", "Rive", "Riverside", "north", "k3"],
+           ["district", "n2", "Colline", "Hilltop", "north", "k4"],
+           ["district", "s1", "Port", "Harbour", "south", "k5"]]
+SETTINGS = [["form_id", "default_language"], ["places", "Français (fr)"]]
+
+
+def form(same_page: bool, choice_filter: str = "region=${region}") -> bytes:
+    region = [["select_one region", "region", "Région", "Region", None]]
+    district = [["select_multiple district", "district", "Quartiers", "Districts",
+                 choice_filter]]
+    header = [["type", "name", FR, EN, "choice_filter"]]
+    if same_page:
+        rows = [["begin group", "p1", "Lieu", "Place"], *region, *district, ["end group"]]
+    else:
+        rows = [["begin group", "p1", "Région", "Region"], *region, ["end group"],
+                ["begin group", "p2", "Quartier", "District"], *district, ["end group"]]
+    return workbook({"survey": header + rows, "choices": CHOICES, "settings": SETTINGS})
+
+
+def test_choice_columns_read_by_a_filter_are_kept_others_are_not():
+    d = read_xlsform(form(same_page=False), "f.xlsx").definition
+    district = d.item("district")
+    assert district.choice_filter.source == "region=${region}"
+    assert [(c.code, c.attributes) for c in district.choices] == [
+        ("n1", (("region", "north"),)), ("n2", (("region", "north"),)),
+        ("s1", (("region", "south"),))]
+    assert [c.attributes for c in d.item("region").choices] == [(), ()]  # no $kuid kept
+    assert [c.code for c in cascading.offered(district, {"region": "south"})] == ["s1"]
+
+
+@pytest.mark.parametrize(("choice_filter", "reason"), [
+    ("county=${region}", "names 'county', which is not a column of the choices of "
+                         "'district' (they have: name)"),
+    ("region=${nowhere}", "names ${nowhere}, an unknown item"),
+    ("region=", "expected a value"),
+])
+def test_a_filter_that_cannot_work_is_refused_at_its_cell(choice_filter, reason):
+    with pytest.raises(DefinitionError) as caught:
+        read_xlsform(form(same_page=False, choice_filter=choice_filter), "f.xlsx")
+    places = {p.place: p.message for p in caught.value.problems}
+    assert reason in places["survey!E6"], places
+
+
+def test_a_filter_on_a_question_without_choices_is_refused():
+    rows = [["type", "name", "label", "choice_filter"], ["text", "t", "T", "name = 'x'"]]
+    with pytest.raises(DefinitionError) as caught:
+        read_xlsform(workbook({"survey": rows}), "f.xlsx")
+    assert "choice_filter filters the choices of a single or multiple choice item, not of a " \
+           "text item" in str(caught.value)
+
+
+@pytest.mark.parametrize("same_page", [False, True])
+def test_a_choice_that_does_not_fit_the_earlier_answer_is_refused(app, same_page):
+    d = read_xlsform(form(same_page), "f.xlsx").definition
+    page = d.sections[-1]
+    saved = {} if same_page else {"region": "north"}
+    raw = {"district": ["n1", "s1"]} | ({"region": ["north"]} if same_page else {})
+    result = check_page(d, page, raw, saved, lambda item: ())
+    issue = result.issues["district"]
+    assert issue.reason == "filtered"
+    fine = check_page(d, page, {**raw, "district": ["n1", "n2"]}, saved, lambda item: ())
+    assert fine.ok and fine.answers["district"] == ["n1", "n2"]
+    with app.test_request_context(), force_locale("fr"):
+        assert issue_message(d.item("district"), issue, text) == (
+            "Ce choix ne correspond pas à vos réponses précédentes\u00a0: choisissez de "
+            "nouveau.")
+    with app.test_request_context(), force_locale("en"):
+        assert issue_message(d.item("district"), issue, text) == (
+            "This choice does not fit your earlier answers: please choose again.")
+
+
+def test_the_next_page_offers_the_fitting_choices_without_javascript(app):
+    d = read_xlsform(form(same_page=False), "f.xlsx").definition
+    page = d.sections[1]
+    with app.test_request_context("/?lang=en"):
+        north = str(section_items(d, page, {}, {}, lambda item: (), {"region": "north"}))
+        south = str(section_items(d, page, {}, {}, lambda item: (), {"region": "south"}))
+    assert 'value="n1"' in north and 'value="n2"' in north and 'value="s1"' not in north
+    assert 'value="s1"' in south and 'value="n1"' not in south  # not the cached north page
+    assert "data-choice-filter" not in north  # decided by the server
+
+
+def test_the_same_page_carries_each_choice_columns_for_the_script(app):
+    d = read_xlsform(form(same_page=True), "f.xlsx").definition
+    with app.test_request_context("/?lang=en"):
+        html = str(section_items(d, d.sections[0], {}, {}, lambda item: (), {}))
+    assert "data-choice-filter='[&#34;=&#34;, [&#34;ref&#34;, &#34;@region&#34;]" in html or \
+        'data-choice-filter=\'["=", ["ref", "@region"]' in html
+    for code in ("n1", "n2", "s1"):  # all offered without the script, checked on submit
+        assert f'value="{code}"' in html
+    assert '&#34;@region&#34;: &#34;south&#34;' in html or '"@region": "south"' in html
+
+
+@pytest.mark.parametrize("same_page", [False, True])
+def test_a_cascading_form_downloads_as_xlsform_and_back_with_the_same_content(same_page):
+    from survey.questionnaire import load_text
+    from survey.questionnaire.download import as_xlsform, as_yaml
+
+    first = read_xlsform(form(same_page), "f.xlsx").definition
+    back = read_xlsform(as_xlsform(first), "back.xlsx").definition
+    assert back.content_hash == first.content_hash
+    assert load_text(as_yaml(first)).content_hash == first.content_hash
