@@ -28,6 +28,7 @@ IMPORTED = {
     "fieldteam__clinic_exit_interview.xlsx",
     "fieldteam__pharmacy_access_en.xlsx", "fieldteam__vaccination_outreach.zip",
     "fieldteam__youth_wellbeing_fr.xlsx",
+    "fieldteam__social_prescribing_followup.xlsx",  # a repeat (issue 23)
 }
 # file -> a reason that must be among its problems
 REFUSED = {
@@ -51,7 +52,7 @@ REFUSED = {
     "xlsform2lstsv__mitwirken_umfrage.xlsx": "unknown function 'regex'",
     "xlsform2lstsv__testA.xlsx": "range sliders",
     "xlsform2lstsv__testB.xlsx": "calculations are not evaluated",
-    "xlsform2qgis__repeat_over_selected.xlsx": "calculations are not evaluated",  # its repeat reads
+    "xlsform2qgis__repeat_over_selected.xlsx": "calculations are not evaluated",
     "xlsform2qgis__service_rating.xlsx": "GPS locations",
     "xlsform2qgis__survey_flooding_rapid_assessment.xlsx": "cannot tell the language",
     "xlsform2qgis__survey_household_water.xlsx": "photos cannot be collected",
@@ -62,7 +63,6 @@ REFUSED = {
     "fieldteam__community_meeting_feedback.xlsx": "range sliders",
     "fieldteam__eligibility_screener.xlsx": "unknown function 'today'",
     "fieldteam__nutrition_screening.xlsx": "calculations are not evaluated",
-    "fieldteam__social_prescribing_followup.xlsx": "repeats",
     "fieldteam__time_use_diary.xlsx": "times of day",
     "fieldteam__water_point_mapping.xlsx": "GPS locations",
 }
