@@ -156,7 +156,7 @@ def test_every_problem_is_placed_at_its_cell():
     (["geopoint", "where", "Où", "Where"], "GPS locations"),
     (["image", "photo", "Photo", "Photo"], "photos"),
     (["barcode", "code", "Code", "Code"], "barcodes"),
-    (["calculate", "total", None, None], "calculations are not evaluated"),
+    (["calculate", "total", None, None], "calculate 'total' needs a calculation"),
     (["select_one_from_file places.csv", "place", "Lieu", "Place"],
      "upload a ZIP file holding the XLSForm and places.csv"),
     (["time", "when", "Quand", "When"], "times of day"),

@@ -55,18 +55,14 @@ def keep_link_answers(campaign: Campaign) -> None:
     """What the link's query gives the items that take it (``ItemType.link_answers``: a hidden
     item with ``link: true``), kept for the response this visitor starts; other names are
     ignored."""
-    code = campaign.version.questionnaire.code
-    kept = dict(session.get("link_answers", {}))
-    given = {key: value for item in campaign.version.definition.items()
-             for key, value in item.itemtype.link_answers(item, request.args).items()
-             } if request.args else {}
-    if given:
-        kept[code] = given
-    elif code not in kept:
+    if not request.args:
         return
-    else:
-        kept.pop(code)
-    session["link_answers"] = kept
+    given = {key: value for item in campaign.version.definition.items()
+             for key, value in item.itemtype.link_answers(item, request.args).items()}
+    if given:  # the same link opened again without them keeps them
+        kept = dict(session.get("link_answers", {}))
+        kept[campaign.version.questionnaire.code] = given
+        session["link_answers"] = kept
 
 
 def link_answers(code: str) -> dict[str, Any]:

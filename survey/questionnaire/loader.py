@@ -209,7 +209,7 @@ class _Builder(ChoiceReader, LogicReader, MediaReader, ScaleReader):
                           msg("for a %(type)s item ('%(code)s')", type=kind, code=code))
         fields: dict[str, Any] = {
             "code": code, "type": kind, "section": section_code,
-            "text": self.text(entry, (*path, "text")) or {},
+            "text": self.text(entry, (*path, "text"), required=item_type.shown) or {},
             "help": self.text(entry, (*path, "help"), required=False),
             "required": self.flag(entry, path, "required"),
             "equity": self.flag(entry, path, "equity"),

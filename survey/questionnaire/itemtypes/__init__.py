@@ -8,16 +8,21 @@ here, add its partial ``participate/templates/participate/items/<name>.html`` an
 
 from __future__ import annotations
 
+from .acknowledge import Acknowledge
 from .base import Issue, ItemType, Pairs, RawValues, Reader, Rosters, is_special, posted
+from .calculate import Calculate
 from .choice import Likert, MultipleChoice, SingleChoice, YesNo
+from .hidden import Hidden
 from .matrix import Matrix
 from .nomination import Nomination, rating_name
+from .range import Range
 from .ranking import Ranking, rank_name
 from .typed import Date, Decimal, Integer, LongText, Note, Text
 
 TYPES: dict[str, ItemType] = {t.name: t for t in (
     SingleChoice(), MultipleChoice(), Likert(), Matrix(), YesNo(), Integer(), Decimal(),
-    Text(), LongText(), Date(), Note(), Nomination(), Ranking(),
+    Text(), LongText(), Date(), Note(), Nomination(), Ranking(), Range(), Acknowledge(),
+    Calculate(), Hidden(),
 )}
 
 

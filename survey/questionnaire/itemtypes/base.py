@@ -77,6 +77,8 @@ class SettingChange:
 
 def shown(value: Any) -> Any:
     """A setting's value in a change's words: choices by code, a flag as true/false."""
+    if isinstance(value, Expression):
+        return value.source
     if isinstance(value, tuple) and value and all(isinstance(v, Choice) for v in value):
         return ", ".join(c.key for c in value)
     if isinstance(value, tuple):
@@ -159,7 +161,8 @@ class ItemType:
     refusals: ClassVar[Mapping[str, Refusal]] = {}  # beyond COMMON_REFUSALS
     free_text: ClassVar[bool] = False  # results list its answers as free text
     scored: ClassVar[bool] = False  # its answers (coded 1..n) may be items of a scale
-    shown: ClassVar[bool] = True  # on the participant's page (a computed value is not)
+    # on the participant's page (a computed value is not, and needs no text)
+    shown: ClassVar[bool] = True
     answerable: ClassVar[bool] = True
     takes_constraint: ClassVar[bool] = True
     # asks about the entries of a roster: with none (an empty team), nothing is asked
