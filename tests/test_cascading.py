@@ -122,3 +122,25 @@ def test_a_cascading_form_downloads_as_xlsform_and_back_with_the_same_content(sa
     back = read_xlsform(as_xlsform(first), "back.xlsx").definition
     assert back.content_hash == first.content_hash
     assert load_text(as_yaml(first)).content_hash == first.content_hash
+
+
+def test_the_diff_shows_a_changed_filter_changed_columns_and_changed_pictures():
+    from dataclasses import replace
+
+    from survey.versions.diff import diff
+
+    old = read_xlsform(form(same_page=False), "f.xlsx").definition
+    new = read_xlsform(form(same_page=False, choice_filter="region=${region} or name='s1'"),
+                       "g.xlsx").definition
+    messages = [c.message for c in diff(old, new)]
+    assert ("Which choices of item 'district' are offered changed: 'region=${region}' -> "
+            "'region=${region} or name='s1''.") in messages
+    district = new.item("district")
+    moved = replace(district.choices[2], attributes=(("region", "north"),))
+    changed = replace(district, settings=replace(district.settings, choices=(
+        *district.choices[:2], moved)), image={"fr": "0" * 64 + "-1x1.webp"})
+    pages = [replace(new.sections[0]), replace(new.sections[1], items=(changed,))]
+    messages = [c.message for c in diff(new, replace(new, sections=tuple(pages)))]
+    assert "The columns of choice 's1' of item 'district' changed: region=south -> " \
+           "region=north." in messages
+    assert "The picture of item 'district' changed (fr)." in messages

@@ -44,6 +44,12 @@ MESSAGES = {
     "item_limits": N_("The limits of item '%(code)s' changed (%(what)s: %(old)s -> %(new)s)."),
     "item_setting": N_("The setting '%(what)s' of item '%(code)s' changed: %(old)s -> "
                        "%(new)s."),
+    "item_filter": N_("Which choices of item '%(code)s' are offered changed: '%(old)s' -> "
+                      "'%(new)s'."),
+    "item_picture": N_("The picture of item '%(code)s' changed (%(languages)s)."),
+    "item_sound": N_("The sound of item '%(code)s' changed (%(languages)s)."),
+    "choice_columns": N_("The columns of choice '%(choice)s' of item '%(code)s' changed: "
+                         "%(old)s -> %(new)s."),
     "choice_added": N_("Choice '%(choice)s' added to item '%(code)s'."),
     "choice_removed": N_("Choice '%(choice)s' removed from item '%(code)s' (answers with it "
                           "stay in older responses)."),
@@ -112,6 +118,10 @@ class Change:
         if self.warning:
             return f"{self.message} WARNING: {self.warning_text}."
         return self.message
+
+
+def columns(choice: Choice) -> str:
+    return ", ".join(f"{name}={value}" for name, value in choice.attributes) or "-"
 
 
 def languages_differing(old: Mapping[str, str] | None, new: Mapping[str, str] | None,
@@ -219,6 +229,13 @@ class _Diff:
             self.add("item_moved", code=code, old=old.section, new=new.section)
         if source(old.relevant) != source(new.relevant):
             self.add("item_logic", code=code, old=source(old.relevant), new=source(new.relevant))
+        if source(old.choice_filter) != source(new.choice_filter):
+            self.add("item_filter", code=code, old=source(old.choice_filter),
+                     new=source(new.choice_filter))
+        for key, kind in (("image", "item_picture"), ("audio", "item_sound")):
+            differing = languages_differing(getattr(old, key), getattr(new, key))
+            if differing:
+                self.add(kind, code=code, languages=words(differing))
         if source(old.constraint) != source(new.constraint):
             self.add("item_constraint", code=code, old=source(old.constraint),
                      new=source(new.constraint))
@@ -254,6 +271,9 @@ class _Diff:
                          {"scales": words(dict.fromkeys(scales))}, code=code, choice=key)
         for key in before:
             if key in after:
+                if before[key].attributes != after[key].attributes:
+                    self.add("choice_columns", code=code, choice=key,
+                             old=columns(before[key]), new=columns(after[key]))
                 differing = languages_differing(before[key].label, after[key].label)
                 if differing:
                     self.add("choice_reworded", "choices_scale" if scales else None,
