@@ -61,6 +61,7 @@ def measure(kind: str, cycles: int, work: Path) -> None:
     instance.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SURVEY_")}
     env.update(SURVEY_INSTANCE_PATH=str(instance), SURVEY_DATABASE_URL=url,
+               SURVEY_SECRET_KEY="bench",  # PostgreSQL needs the instances' shared key
                SURVEY_RATELIMIT_CONSENT="1000000 per minute")  # one client address
     port = free_port()
     server = start([sys.executable, "-m", "survey", "run", "--port", str(port), "--workers",

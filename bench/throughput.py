@@ -211,6 +211,7 @@ def bench(database: str, args: argparse.Namespace, folder: Path) -> tuple[float,
     # All simulated participants share one address: the consent limit (meant for one person or
     # one care home's wifi) would stop them after a few dozen starts.
     env.update(SURVEY_INSTANCE_PATH=str(instance), SURVEY_DATABASE_URL=url,
+               SURVEY_SECRET_KEY="bench",  # PostgreSQL needs the instances' shared key
                SURVEY_RATELIMIT_CONSENT="1000000 per minute")
     log = instance / "server.log"
     servers = []

@@ -15,6 +15,7 @@ from .context import contact
 from .errors import register_errors
 from .extensions import babel, compress, csrf, db, migrate
 from .language import participant_language, switch_language
+from .reconnect import RetryingFlask, track_commits
 from .storage import configure_sqlite, end_reads_with_commit, prepare_sqlite_file
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -26,7 +27,7 @@ CONTENT_SECURITY_POLICY = (
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True,
+    app = RetryingFlask(__name__, instance_relative_config=True,
                 instance_path=os.environ.get("SURVEY_INSTANCE_PATH") or None)
     load_config(app, config)
     prepare_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
@@ -38,6 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     with app.app_context():
         configure_sqlite(db.engine)
         end_reads_with_commit(app)
+        track_commits(db.engine)
 
     from . import models  # noqa: F401  (register the tables with the metadata)
     from .participate import bp as participate_bp

@@ -11,12 +11,15 @@ from flask.cli import FlaskGroup, routes_command, shell_command
 
 from . import create_app
 from .auth.cli import users_group
+from .config import ConfigurationError
 from .design.cli import campaigns_group, evaluations_group
 from .exports.cli import export_group
+from .extensions import db
 from .invitations.cli import invitations_group, send_due_command
 from .links import forget_server, record_server
 from .questionnaire import DefinitionError
 from .server import serve
+from .startup import setup_lock
 from .versions.cli import questionnaire_group
 
 
@@ -38,7 +41,11 @@ cli.add_command(export_group)
 
 
 def main() -> None:
-    cli.main(prog_name="survey")
+    try:
+        cli.main(prog_name="survey", standalone_mode=True)
+    except ConfigurationError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
 
 
 @cli.command("run")
@@ -47,13 +54,15 @@ def main() -> None:
 @click.option("--workers", default=2, show_default=True, type=int, help="Worker processes.")
 def run_command(host: str, port: int, workers: int) -> None:
     """Upgrade the database, load the bundled questionnaires and serve the app with gunicorn."""
-    upgrade_database()
-    load_bundled()
     configured = current_app.config.get("BASE_URL")
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     base_url = configured or f"http://{shown}:{port}"
     current_app.config["BASE_URL"] = base_url  # the links printed below, and the workers'
-    first_run()
+    with setup_lock():  # instances started together set up one after the other
+        upgrade_database()
+        load_bundled()
+        first_run()
+    db.engine.dispose()  # the workers open their own connections
     click.echo(f"Proximité is served on {base_url}/ (Ctrl+C to stop)")
     if not configured:
         click.echo("Private links start with this address: set SURVEY_BASE_URL to the public "
@@ -89,7 +98,7 @@ def load_bundled() -> None:
 def first_run() -> None:
     """The demonstration evaluation (bundled questionnaires answerable at once) and, while no
     admin exists, a one-time link to create the first one in the browser."""
-    from .auth.accounts import first_admin_link
+    from .auth.accounts import first_admin_link, outstanding_first_admin_link
     from .design.services import ensure_demo
     from .links import external_url
 
@@ -101,6 +110,30 @@ def first_run() -> None:
         click.echo("No administrator yet. Create the first one in your browser (one-time "
                    "link, valid 24 hours):")
         click.echo(f"    {external_url('auth.one_time', secret=secret)}")
+    elif (outstanding := outstanding_first_admin_link()) is not None:
+        until = outstanding.expires_at.strftime("%Y-%m-%d %H:%M UTC")
+        click.echo(f"No administrator yet. The one-time link printed earlier is valid until "
+                   f"{until}; `survey users first-admin-link` prints a new one.")
+
+
+@cli.command("deliver-mail")
+@click.option("--limit", default=500, show_default=True, type=click.IntRange(1),
+              help="Messages sent at most in this run.")
+def deliver_mail_command(limit: int) -> None:
+    """Send the messages queued in the database (SURVEY_MAIL_QUEUE) to the mail server.
+
+    Run it every minute from cron, on any one instance or several: a message is sent once.
+    Exits with status 1 when the server refused a message (it is tried again later)."""
+    from .mail import MailError, deliver_queued
+
+    try:
+        report = deliver_queued(limit=limit)
+    except MailError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{report.sent} sent, {report.failed} refused (tried again later), "
+               f"{report.given_up} given up")
+    if report.failed or report.given_up:
+        sys.exit(1)
 
 
 @cli.command("analyze", with_appcontext=False, add_help_option=False,

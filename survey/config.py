@@ -57,7 +57,20 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         app.config["SESSION_COOKIE_SECURE"] = True
     app.config["TIME_ZONE"] = check_setting(app.config.get("TIME_ZONE"))
     if not app.config.get("SECRET_KEY"):
+        if not database_url.startswith("sqlite"):
+            raise ConfigurationError(SHARED_SECRET_NEEDED)
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
+
+
+class ConfigurationError(RuntimeError):
+    """A setting the instance cannot start without (``survey`` prints it and exits)."""
+
+
+SHARED_SECRET_NEEDED = (
+    "SURVEY_SECRET_KEY is not set. On a database server every instance must sign sessions, "
+    "links, rate limits and panel codes with the same key, so none is generated in the instance "
+    "folder: set SURVEY_SECRET_KEY to one random value shared by every instance (for example "
+    "the output of: python3 -c \"import secrets; print(secrets.token_hex(32))\").")
 
 
 def normalise_database_url(url: str) -> str:

@@ -7,7 +7,11 @@ Two backends, chosen by configuration:
   can read what would have gone out on the outbox page;
 * with ``SURVEY_MAIL_SERVER`` set, messages go by SMTP (``MAIL_PORT``, ``MAIL_USE_TLS`` for
   STARTTLS, ``MAIL_USE_SSL`` for implicit TLS, ``MAIL_USERNAME``, ``MAIL_PASSWORD``,
-  ``MAIL_SENDER``).
+  ``MAIL_SENDER``);
+* with ``SURVEY_MAIL_QUEUE`` on as well (several instances), each message is a row of
+  ``queued_mail``, committed with the caller's transaction, and :func:`deliver_queued` hands the
+  queue to the SMTP server (``survey deliver-mail``): every instance shares the queue, none needs
+  the others' folders, and a request never waits for the mail server.
 
 :func:`send` sends a simple message (account links); :func:`render_mail` and :func:`deliver`
 a message in the participant's language from ``mail/<name>`` templates.
@@ -34,6 +38,11 @@ from pathlib import Path
 
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale
+from sqlalchemy import select, update
+
+from .extensions import db
+from .models.mail import QueuedMail
+from .models.types import utcnow
 
 OUTBOX = "outbox"
 DEFAULT_SENDER = "Proximité <no-reply@localhost>"
@@ -113,13 +122,19 @@ class Sent:
 
 def send(to: str, subject: str, text: str, html: str | None = None) -> Path | None:
     """Send a simple message (account links); returns its outbox file, if written there."""
-    return deliver(Mail(to=to, subject=single_line(subject), text=text, html=html)).path
+    sent = deliver(Mail(to=to, subject=single_line(subject), text=text, html=html))
+    if current_app.config.get("MAIL_QUEUE"):
+        db.session.commit()  # a queued message is sent once its row is committed
+    return sent.path
 
 
 def deliver(mail: Mail, app: Flask | None = None) -> Sent:
     """Send one message with the configured backend. Raises :class:`MailError`."""
     app = app or current_app
     message = encode(mail, sender(app))
+    if app.config.get("MAIL_QUEUE"):
+        _enqueue(message)
+        return Sent(message_id=str(message["Message-ID"]))
     if app.config.get("MAIL_SERVER"):
         _send_smtp(message, app)
         return Sent(message_id=str(message["Message-ID"]))
@@ -170,6 +185,84 @@ def _send_smtp(message: EmailMessage, app: Flask) -> None:
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as error:
         raise MailError(f"{host}:{port}: {error.__class__.__name__}: {error}") from error
+
+
+# -- the queue shared by several instances ------------------------------------------------------
+
+#: attempts before a message the server keeps refusing is given up (left in the table)
+MAX_ATTEMPTS = 8
+#: how long a deliverer holds the message it is sending before another may take it
+CLAIM = dt.timedelta(minutes=10)
+
+
+def _enqueue(message: EmailMessage) -> None:
+    """Add the message to the queue, in the caller's transaction: a mailing marks a delivery
+    sent and queues its message in one commit."""
+    db.session.add(QueuedMail(message=message.as_bytes(), queued_at=utcnow(),
+                              next_attempt_at=utcnow(), attempts=0))
+
+
+@dataclass
+class QueueReport:
+    """What one :func:`deliver_queued` did."""
+
+    sent: int = 0
+    failed: int = 0  # refused this time: tried again later
+    given_up: int = 0  # refused MAX_ATTEMPTS times: left in the table, not tried again
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """Wait before the next attempt: 1, 2, 4... minutes, at most 6 hours."""
+    return dt.timedelta(minutes=min(2 ** (attempts - 1), 360))
+
+
+def deliver_queued(app: Flask | None = None, limit: int = 500) -> QueueReport:
+    """Hand the due queued messages to the SMTP server, each at most once.
+
+    Each message is first claimed by a conditional update that moves its next attempt
+    ``CLAIM`` later (one deliverer wins it: instances, workers and cron may run this at the
+    same moment on either database), then sent outside any transaction and deleted. A process
+    killed in between sends it again once the claim has lapsed: SMTP offers nothing better.
+    Raises :class:`MailError` when no mail server is configured."""
+    app = app or current_app
+    if not app.config.get("MAIL_SERVER"):
+        raise MailError("SURVEY_MAIL_SERVER is not set: queued messages need a mail server")
+    report = QueueReport()
+    for _ in range(limit):
+        now = utcnow()
+        due = db.session.execute(
+            select(QueuedMail.id, QueuedMail.next_attempt_at)
+            .where(QueuedMail.next_attempt_at <= now).order_by(QueuedMail.id).limit(1)).first()
+        if due is None:
+            break
+        claimed = db.session.execute(
+            update(QueuedMail).where(QueuedMail.id == due.id,
+                                     QueuedMail.next_attempt_at == due.next_attempt_at)
+            .values(next_attempt_at=now + CLAIM)).rowcount
+        db.session.commit()
+        if claimed:
+            _deliver_one(db.session.get(QueuedMail, due.id), app, report)
+    db.session.commit()  # ends the last read
+    return report
+
+
+def _deliver_one(row: QueuedMail, app: Flask, report: QueueReport) -> None:
+    message = BytesParser(policy=policy.SMTP).parsebytes(row.message)
+    db.session.commit()  # no transaction stays open while the server answers
+    try:
+        _send_smtp(message, app)
+    except MailError as error:
+        row.attempts += 1
+        row.last_error = str(error)[:500]
+        given_up = row.attempts >= MAX_ATTEMPTS
+        row.next_attempt_at = None if given_up else utcnow() + retry_delay(row.attempts)
+        report.given_up += given_up
+        report.failed += not given_up
+        app.logger.warning("queued message %s: %s", row.id, error)
+    else:
+        db.session.delete(row)
+        report.sent += 1
+    db.session.commit()
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,8 @@ def end_reads_with_commit(app: Flask) -> None:
     @event.listens_for(engine, "commit")
     @event.listens_for(engine, "rollback")
     def _transaction_ended(connection) -> None:  # noqa: ANN001
-        connection.info.pop(_WROTE, None)
+        if not connection.invalidated:  # a cut connection's flag goes with it
+            connection.info.pop(_WROTE, None)
 
     @app.teardown_request
     def _commit_reads(error: BaseException | None) -> None:

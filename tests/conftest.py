@@ -131,7 +131,8 @@ def reset_postgres(url: str, definitions: dict[str, Definition]) -> None:
     engine = create_engine(url)
     keep = tuple(d.content_hash for d in definitions.values())
     with engine.begin() as connection:
-        for table in ("delivery", "mailing", "invitation", "contact"):  # invitations
+        for table in ("delivery", "mailing", "invitation", "contact",  # invitations
+                      "queued_mail"):
             connection.execute(text(f"DELETE FROM {table}"))
         connection.execute(text("DELETE FROM response"))
         connection.execute(text("DELETE FROM questionnaire_draft"))

@@ -22,6 +22,7 @@ def test_instance_config_then_environment_then_defaults(tmp_path: Path,
     assert app.config["MAX_CONTENT_LENGTH"] == 1024 * 1024  # a default nobody overrode
     monkeypatch.setenv("SURVEY_MIN_GROUP_SIZE", "10")
     monkeypatch.setenv("SURVEY_DATABASE_URL", "postgresql://postgres@db.example/survey")
+    monkeypatch.setenv("SURVEY_SECRET_KEY", "shared")  # required on PostgreSQL
     app = create_app()
     assert app.config["MIN_GROUP_SIZE"] == 10
     assert app.config["SQLALCHEMY_DATABASE_URI"] == (

@@ -52,7 +52,8 @@ class Server:
     def __init__(self, instance: Path, database: str) -> None:
         self.port = free_port()
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("SURVEY_")}
-        self.env.update(SURVEY_INSTANCE_PATH=str(instance), SURVEY_DATABASE_URL=database)
+        self.env.update(SURVEY_INSTANCE_PATH=str(instance), SURVEY_DATABASE_URL=database,
+                        SURVEY_SECRET_KEY="test-kill")  # needed on PostgreSQL
         self.log = instance / "server.log"
         self.process: subprocess.Popen[bytes] | None = None
 

@@ -126,11 +126,22 @@ def spend_link(link: AccountLink) -> None:
     link.used_at = utcnow()
 
 
-def first_admin_link() -> str | None:
-    """The one-time link that creates the first admin, when no admin exists yet."""
-    if has_admin():
+def first_admin_link(*, again: bool = False) -> str | None:
+    """A new one-time link that creates the first admin, when no admin exists yet.
+
+    Unless ``again``, none is issued while an earlier one is still valid: instances started
+    together, or restarted, would otherwise each spend the link another one printed."""
+    if has_admin() or (not again and outstanding_first_admin_link() is not None):
         return None
     return issue_link(FIRST_ADMIN)
+
+
+def outstanding_first_admin_link() -> AccountLink | None:
+    """The valid, unused first-administrator link, if one was issued (only its digest is
+    kept, so it cannot be printed again)."""
+    return db.session.scalar(select(AccountLink).where(
+        AccountLink.purpose == FIRST_ADMIN, AccountLink.used_at.is_(None),
+        AccountLink.expires_at > utcnow()).order_by(AccountLink.created_at.desc()).limit(1))
 
 
 def create_first_admin(link: AccountLink, email: str, password: str,

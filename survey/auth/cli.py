@@ -113,6 +113,17 @@ def reset_link_command(email: str) -> None:
     click.echo(external_url("auth.one_time", secret=accounts.issue_link(purpose, user)))
 
 
+@users_group.command("first-admin-link")
+def first_admin_link_command() -> None:
+    """Print a new one-time link that creates the first administrator (valid 24 hours); any
+    earlier one stops working. ``survey run`` prints one only while none is outstanding."""
+    if accounts.has_admin():
+        raise click.ClickException("an administrator exists: sign in, or use "
+                                   "`survey users create --role admin EMAIL`")
+    secret = accounts.first_admin_link(again=True)
+    click.echo(external_url("auth.one_time", secret=secret))
+
+
 def _message(error: accounts.AccountError) -> str:
     return {"invalid-email": "this email address is not valid",
             "email-taken": "an account already uses this email address",

@@ -7,17 +7,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from analysis.codebook import Codebook, parse_codebook
 from analysis.i18n import Note
-from analysis.indicators import Indicators, compute_indicators
 from analysis.loading import prepare
-from analysis.report import write_outputs
 
 from .frames import Export
+
+if TYPE_CHECKING:  # analysis.indicators loads scipy: imported where it is used
+    from analysis.indicators import Indicators
 
 
 def plain_text(value: Any) -> str:
@@ -63,6 +64,8 @@ def indicators(export: Export, by: str | None = None, min_group: int = 5,
                only: tuple[str, str] | None = None) -> Indicators:
     """The indicators of an export. A column whose answers do not match the codebook never
     takes the others down: it is set aside, with a note saying which and why."""
+    from analysis.indicators import compute_indicators  # scipy and more: loaded when used
+
     set_aside: list[tuple[str, str]] = []
     frame, codebook = analysis_frame_where(export, only, set_aside)
     computed = compute_indicators(frame, codebook, by=by, min_group=min_group,
@@ -83,5 +86,7 @@ def write_analysis(export: Export, out_dir: str | Path, lang: str = "fr", by: st
                    min_group: int = 5, comparison_sites: Sequence[str] = (),
                    with_charts: bool = True) -> dict[str, Path]:
     """indicators.json, one CSV per table and report.html, as ``survey analyze`` writes them."""
+    from analysis.report import write_outputs  # plotly: loaded when used
+
     computed = indicators(export, by=by, min_group=min_group, comparison_sites=comparison_sites)
     return write_outputs(computed, out_dir, lang=lang, with_charts=with_charts)

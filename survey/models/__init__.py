@@ -3,6 +3,7 @@
 from .account import AccountLink, Membership, User
 from .audit import AuditEvent
 from .invitation import Contact, Delivery, Invitation, Mailing
+from .mail import QueuedMail
 from .questionnaire import (
     Questionnaire,
     QuestionnaireDraft,
@@ -15,4 +16,4 @@ from .workspace import Campaign, Evaluation, Site, Team, TeamMember, Wave
 __all__ = ["AccountLink", "AuditEvent", "Campaign", "Evaluation", "Membership", "Questionnaire",
            "QuestionnaireDraft", "QuestionnaireVersion", "Response", "Site", "SpentToken", "Team",
            "TeamMember", "User", "Wave"]
-__all__ += ["Contact", "Delivery", "Invitation", "Mailing", "QuestionnaireMedia"]
+__all__ += ["Contact", "Delivery", "Invitation", "Mailing", "QuestionnaireMedia", "QueuedMail"]

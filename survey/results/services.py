@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from sqlalchemy import func, select
 
 from analysis.i18n import Note
-from analysis.indicators import Indicators, compute_indicators, public_tables
-from analysis.report import build_charts, table_html
 
 from ..caching import Cache
 from ..exports import Export, Schema, Selection, build_schema
@@ -35,6 +33,9 @@ from ..models import (
 from ..models.response import COMPLETED
 from ..versions import latest_version
 from .free_text import FreeTexts, free_texts
+
+if TYPE_CHECKING:  # analysis.indicators loads scipy: imported where it is used
+    from analysis.indicators import Indicators
 
 MAX_TABLE_ROWS = 60  # rows of a chart's data table shown under it
 CACHE_SIZE = 32
@@ -140,6 +141,8 @@ def cached_indicators(selection: Selection, min_group: int,
     def compute() -> Computed:
         if not current[0]:
             return Computed(None, 0)
+        from analysis.indicators import compute_indicators  # scipy and more: loaded when used
+
         set_aside: list[tuple[str, str]] = []
         frame, codebook = analysis_frame_where(export, equity, set_aside)
         if frame.empty:
@@ -207,6 +210,9 @@ class View:
 def sections(indicators: Indicators, lang: str, full: bool) -> View:
     """The charts and tables of each section (scales, impact, shared leadership), from the
     suppressed tables (or the full ones: :func:`for_reader`)."""
+    from analysis.indicators import public_tables
+    from analysis.report import build_charts, table_html  # plotly: loaded when used
+
     shown = for_reader(indicators, full)
     public = public_tables(shown)
     suppressed = not full and all_suppressed(public)
