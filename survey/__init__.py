@@ -51,6 +51,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(participate_bp)
     _register_workspace(app)
     _register_invitations(app)
+    from . import jobs
+
+    jobs.init_app(app)
     ratelimit.init_app(app)  # after every blueprint: it wraps their views
     _register_language_switch(app)
     register_errors(app)

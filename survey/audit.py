@@ -22,7 +22,7 @@ ACTIONS = (
     # invitations (survey/invitations/)
     "invitations-generated", "invitations-imported", "invitation-revoked", "mailing-scheduled",
     "invitations-sent", "mailing-cancelled", "invitation-links-exported",
-    "export-downloaded",
+    "export-downloaded", "export-prepared",  # a large download made by a background job
 )
 
 

@@ -16,6 +16,7 @@ from .design.cli import campaigns_group, evaluations_group
 from .exports.cli import export_group
 from .extensions import db
 from .invitations.cli import invitations_group, send_due_command
+from .jobs.cli import start_embedded, stop_embedded, worker_command
 from .links import forget_server, record_server
 from .questionnaire import DefinitionError
 from .server import serve
@@ -38,6 +39,7 @@ cli.add_command(campaigns_group)
 cli.add_command(send_due_command)
 cli.add_command(invitations_group)
 cli.add_command(export_group)
+cli.add_command(worker_command)
 
 
 def main() -> None:
@@ -53,7 +55,8 @@ def main() -> None:
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--workers", default=2, show_default=True, type=int, help="Worker processes.")
 def run_command(host: str, port: int, workers: int) -> None:
-    """Upgrade the database, load the bundled questionnaires and serve the app with gunicorn."""
+    """Upgrade the database, load the bundled questionnaires and serve the app with gunicorn,
+    with a worker for background jobs beside it (unless SURVEY_EMBEDDED_WORKER=false)."""
     configured = current_app.config.get("BASE_URL")
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     base_url = configured or f"http://{shown}:{port}"
@@ -69,9 +72,11 @@ def run_command(host: str, port: int, workers: int) -> None:
                    "address participants use.")
     instance = Path(current_app.instance_path)
     record_server(instance, base_url)  # the address the other commands print links with
+    worker = start_embedded(base_url)
     try:
         serve(host, port, workers, instance, {"BASE_URL": base_url})
     finally:
+        stop_embedded(worker)
         forget_server(instance)
 
 

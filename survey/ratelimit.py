@@ -2,8 +2,9 @@
 
 Flask-Limiter counts requests per client in a window. The counters live in memory by default
 (per worker process: with 4 workers, a client may do up to 4 times the limit) and in Redis
-when ``SURVEY_RATELIMIT_STORAGE_URI`` is set (``redis://127.0.0.1:6379/0``): then every worker
-and every server share them. A client is known by a keyed digest of its address, so neither
+when ``SURVEY_REDIS_URL`` is set (``redis://127.0.0.1:6379/0``; ``SURVEY_RATELIMIT_STORAGE_URI``
+is its older name): then every worker and every server share them, as they share the
+background jobs' queue. A client is known by a keyed digest of its address, so neither
 the memory nor Redis ever holds an IP address. Behind a reverse proxy, set
 ``SURVEY_PROXY_COUNT`` to the number of proxies in front, or every participant shares one key.
 
@@ -92,8 +93,13 @@ def init_app(app: Flask) -> Limiter:
     """A limiter of this app's own (the tests make many apps in one process; they must not
     share counters), with the limits of :data:`LIMITS`; call after the blueprints are
     registered."""
+    from .jobs.queue import redis_url
+
+    shared = redis_url(app.config)  # SURVEY_REDIS_URL: the jobs' Redis counts the limits too
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
+    if shared:
+        app.config["RATELIMIT_STORAGE_URI"] = shared
     proxies = int(app.config["PROXY_COUNT"] or 0)
     if proxies > 0:
         # only the client's address is taken from the proxy's header, for the limits

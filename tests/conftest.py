@@ -131,6 +131,7 @@ def reset_postgres(url: str, definitions: dict[str, Definition]) -> None:
     engine = create_engine(url)
     keep = tuple(d.content_hash for d in definitions.values())
     with engine.begin() as connection:
+        connection.execute(text("DELETE FROM job"))  # background jobs
         for table in ("delivery", "mailing", "invitation", "contact",  # invitations
                       "queued_mail"):
             connection.execute(text(f"DELETE FROM {table}"))

@@ -100,6 +100,10 @@ RULES: dict[str, object] = {
     "results.evaluation": VIEW,
     "results.download": OPERATE,  # row-level data: never partners
     "results.plotly_js": PUBLIC,
+    # background jobs (survey/jobs/routes.py): a job of the evaluation in the URL only
+    "jobs.page": OPERATE,
+    "jobs.state": OPERATE,
+    "jobs.download": OPERATE,  # row-level data: never partners
 }
 
 # Least rights first: what an allowed identity changes cannot hide a refusal to the next.
@@ -143,6 +147,7 @@ def _url(app: Flask, endpoint: str, world: World, target: str) -> str:
         "filename": "survey.css", "content_hash": "0" * 64, "language": "fr", "number": 1,
         "fmt": "codebook" if endpoint == "results.download" else "yaml", "token": "z" * 32,
         "invitation_id": 1, "mailing_id": 1, "name": "x.eml", "parts": "waves", "ident": part.wave,
+        "job_id": part.job,
     }
     with app.test_request_context():
         from flask import url_for

@@ -28,7 +28,7 @@ def _found(pattern: str) -> set[str]:
     ("a view never rolls back by hand: survey/refusals.py does",
      r"db\.session\.rollback\(\)",
      {"survey/refusals.py", "survey/storage.py", "survey/participate/services.py",
-      "survey/invitations/mailing.py", "survey/versions/__init__.py",
+      "survey/invitations/mailing.py", "survey/versions/__init__.py", "survey/jobs/runner.py",
       "survey/versions/drafts.py", "survey/reconnect.py"}),
     ("special answers are worded in one place",
      r"I don't know|I prefer not to answer|Ne sais pas",

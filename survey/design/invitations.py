@@ -27,6 +27,7 @@ from ..invitations.contacts import MAX_BYTES, Problem, parse_contacts
 from ..invitations.forms import GenerateForm, ImportForm, MailingForm
 from ..invitations.poster import render_poster
 from ..invitations.qr import qr_png, qr_svg
+from ..jobs.kinds import mailing_jobs, start_mailing
 from ..links import external_url
 from ..mail import outbox_messages, read_outbox
 from ..models import Campaign, Evaluation, Invitation, Mailing
@@ -58,6 +59,7 @@ def _page(evaluation: Evaluation, campaign: Campaign, report=None, status: int =
     return render_template(
         "invitations/campaign.html", evaluation=evaluation, campaign=campaign,
         invitations=invitations, total=total, status_of=services.status, mailings=mailings,
+        sending=mailing_jobs([m.id for m in mailings]),
         link=_open_link(campaign), report=report, max_reminders=mailing.max_reminders(),
         generate_form=generate or GenerateForm(), import_form=upload or ImportForm(),
         mailing_form=send or MailingForm(), action_form=ActionForm(),
@@ -177,18 +179,24 @@ def mailing_new(evaluation: Evaluation, campaign_id: int) -> Page:
     if due is not None:
         flash(gettext("Scheduled: the messages go out on %(when)s (survey send-due).",
                       when=format_local(due, zone)))
-    else:
-        report = mailing.run(scheduled)
-        flash(gettext("%(sent)s, %(refused)s.", sent=ngettext(
-            "%(num)s message sent", "%(num)s messages sent", report.sent), refused=ngettext(
-            "%(num)s refused by the mail server", "%(num)s refused by the mail server",
-            report.failed)))
-        if report.waiting:
-            flash(ngettext("%(num)s contact had a message less than %(days)s days ago: theirs "
-                           "waits until %(when)s.",
-                           "%(num)s contacts had a message less than %(days)s days ago: theirs "
-                           "wait until %(when)s.", report.waiting, days=_days(interval),
-                           when=format_local(report.resume_at, zone)), "warning")
+        return redirect(url_for(".invitations", evaluation_id=evaluation.id,
+                                campaign_id=campaign.id))
+    # Sent by a background job: its page shows the sending as it goes
+    job = start_mailing(scheduled, current_user.id)
+    if job.active:
+        return redirect(url_for("jobs.page", evaluation_id=evaluation.id, job_id=job.id), 303)
+    report = job.result  # already sent (a queue in immediate mode)
+    flash(gettext("%(sent)s, %(refused)s.", sent=ngettext(
+        "%(num)s message sent", "%(num)s messages sent", report.get("sent", 0)),
+        refused=ngettext("%(num)s refused by the mail server",
+                         "%(num)s refused by the mail server", report.get("failed", 0))))
+    if report.get("waiting") and report.get("resume_at"):
+        flash(ngettext("%(num)s contact had a message less than %(days)s days ago: theirs "
+                       "waits until %(when)s.",
+                       "%(num)s contacts had a message less than %(days)s days ago: theirs "
+                       "wait until %(when)s.", report["waiting"], days=_days(interval),
+                       when=format_local(dt.datetime.fromisoformat(report["resume_at"]),
+                                         zone)), "warning")
     return redirect(url_for(".invitations", evaluation_id=evaluation.id, campaign_id=campaign.id))
 
 

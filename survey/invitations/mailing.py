@@ -12,6 +12,7 @@ waits, and the mailing stays pending until ``resume_at``, when ``send-due`` runs
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
@@ -182,9 +183,11 @@ class Report:
     resume_at: dt.datetime | None = None
 
 
-def run(mailing: Mailing, now: dt.datetime | None = None) -> Report:
+def run(mailing: Mailing, now: dt.datetime | None = None,
+        progress: Callable[[int, int], None] | None = None) -> Report:
     """Send what a due mailing still owes; safe to run again or twice at once. ``now`` (the
-    tests' clock) stamps the messages and decides who must still wait."""
+    tests' clock) stamps the messages and decides who must still wait; ``progress(done,
+    total)`` hears of each contact handled (a background job's progress bar)."""
     now = now or utcnow()
     report = Report(mailing.id, mailing.kind)
     mailing_id = mailing.id
@@ -192,7 +195,10 @@ def run(mailing: Mailing, now: dt.datetime | None = None) -> Report:
         mailing.started_at = now
         db.session.commit()
     waiting: list[int] = []
-    for invitation_id, contact_id in recipients(mailing):
+    todo = recipients(mailing)
+    for done, (invitation_id, contact_id) in enumerate(todo):
+        if progress is not None:
+            progress(done, len(todo))
         mailing = db.session.get(Mailing, mailing_id)
         if db.session.scalar(select(Mailing.cancelled).where(Mailing.id == mailing_id)):
             break
@@ -242,7 +248,11 @@ def send_due(now: dt.datetime | None = None) -> list[Report]:
     """Run every mailing that is due and not finished, and every waiting one whose contacts
     may now be written to (what cron, or a background job, calls)."""
     now = now or utcnow()
-    due = list(db.session.scalars(select(Mailing.id).where(
+    return [run(db.session.get(Mailing, mailing_id), now) for mailing_id in due_mailings(now)]
+
+
+def due_mailings(now: dt.datetime) -> list[int]:
+    """Mailings due and not finished, and waiting ones whose contacts may now be written to."""
+    return list(db.session.scalars(select(Mailing.id).where(
         Mailing.due_at <= now, Mailing.finished_at.is_(None),
         Mailing.resume_at.is_(None) | (Mailing.resume_at <= now)).order_by(Mailing.due_at)))
-    return [run(db.session.get(Mailing, mailing_id), now) for mailing_id in due]

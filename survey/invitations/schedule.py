@@ -1,6 +1,6 @@
 """When a message may go: the rules of scheduling invitations and reminders, apart from any view.
 
-``survey send-due``, the pages and a future background job all ask here:
+``survey send-due``, the pages and the background worker (survey/jobs) all ask here:
 
 * a contact gets at most one email every ``MIN_DAYS_BETWEEN_MESSAGES`` days, whatever the
   mailings (two reminders scheduled together reach a contact once; the second waits);

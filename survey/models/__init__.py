@@ -3,6 +3,7 @@
 from .account import AccountLink, Membership, User
 from .audit import AuditEvent
 from .invitation import Contact, Delivery, Invitation, Mailing
+from .job import Job
 from .mail import QueuedMail
 from .questionnaire import (
     Questionnaire,
@@ -17,3 +18,4 @@ __all__ = ["AccountLink", "AuditEvent", "Campaign", "Evaluation", "Membership", 
            "QuestionnaireDraft", "QuestionnaireVersion", "Response", "Site", "SpentToken", "Team",
            "TeamMember", "User", "Wave"]
 __all__ += ["Contact", "Delivery", "Invitation", "Mailing", "QuestionnaireMedia", "QueuedMail"]
+__all__ += ["Job"]

@@ -15,10 +15,12 @@ from flask import (
     Response,
     abort,
     current_app,
+    redirect,
     render_template,
     request,
     send_file,
     stream_with_context,
+    url_for,
 )
 from flask_babel import get_locale, gettext
 from flask_login import current_user
@@ -26,9 +28,9 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from ..audit import record
 from ..auth.permissions import OPERATE, VIEW, may, member, reads_every_group
-from ..exports import CsvOptions, Export, csv_long, csv_wide
+from ..exports import Export, csv_long, csv_wide, files
 from ..exports.codebooks import codebook_json
-from ..exports.repeats import csv_repeats
+from ..jobs.kinds import start_export
 from ..models import Evaluation
 from ..questionnaire.special import PARTICIPANT_LABELS
 from ..versions import newest_facts
@@ -37,8 +39,7 @@ from . import free_text, repeats, services
 bp = Blueprint("results", __name__, url_prefix="/results", template_folder="templates")
 E = "/e/<int:evaluation_id>"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-DOWNLOADS = ("csv", "csv-fr", "long", "repeats", "xlsx", "sav", "codebook", "indicators",
-             "report")
+DOWNLOADS = files.FORMATS
 
 
 def _lang() -> str:
@@ -118,58 +119,38 @@ def _download_names() -> dict[str, str]:
 @bp.get(E + "/download/<fmt>")
 @member(OPERATE)
 def download(evaluation: Evaluation, fmt: str) -> HttpResponse:
-    """Row-level and report downloads (never for partners), streamed, in the audit log."""
+    """Row-level and report downloads (never for partners), in the audit log: streamed, or,
+    beyond ``EXPORT_JOB_CELLS`` (weighed by the format's cost), prepared by a background job
+    whose page shows the progress and then the file."""
     codes, code = _questionnaire(evaluation)
     if fmt not in DOWNLOADS or code is None:
         abort(404)
     filters = services.Filters.parse(evaluation, request.args)
     # Row-level data: panel codes included (OPERATE only, never partners).
     export = Export.of(filters.selection(code, evaluation), panel_codes=True)
-    record("export-downloaded", f"{code} {fmt}", actor=current_user,
-           evaluation_id=evaluation.id, questionnaire=code, format=fmt,
-           site=filters.site, wave=filters.wave, audience=filters.audience)
     name = f"{code}-{evaluation.id}"
-    if fmt in ("csv", "csv-fr", "long", "repeats"):
-        options = (CsvOptions(lang="fr", bom=True, separator=";") if fmt == "csv-fr"
-                   else CsvOptions())
-        writer = {"long": csv_long, "repeats": csv_repeats}.get(fmt, csv_wide)
-        stream = writer(export, options)
-        suffix = {"csv": "", "csv-fr": "-excel-fr", "long": "-long", "repeats": "-repeats"}[fmt]
-        return _attachment(stream_with_context(stream), f"{name}{suffix}.csv",
-                           "text/csv; charset=utf-8")
+    filename = name + files.FORMAT[fmt].suffix
+    details = {"evaluation_id": evaluation.id, "questionnaire": code, "format": fmt,
+               "site": filters.site, "wave": filters.wave, "audience": filters.audience}
+    if fmt != "codebook" and export.count is not None and files.weight(
+            fmt, export.count(), export) > current_app.config["EXPORT_JOB_CELLS"]:
+        job = start_export(evaluation, current_user.id, {
+            "questionnaire": code, "fmt": fmt, "lang": _lang(), "filename": filename,
+            "site": filters.site, "wave": filters.wave, "audience": filters.audience})
+        record("export-prepared", f"{code} {fmt}", actor=current_user, job=job.id, **details)
+        return redirect(url_for("jobs.page", evaluation_id=evaluation.id, job_id=job.id), 303)
+    record("export-downloaded", f"{code} {fmt}", actor=current_user, **details)
+    mimetype = files.FORMAT[fmt].mimetype
+    if fmt in ("csv", "csv-fr", "long"):
+        stream = (csv_long if fmt == "long" else csv_wide)(export, files.csv_options(fmt))
+        return _attachment(stream_with_context(stream), filename, mimetype)
     if fmt == "codebook":
-        return _attachment([codebook_json(export.schema).encode()], f"{name}.codebook.json",
-                           "application/json")
-    return _file(export, fmt, name)
-
-
-def _file(export: Export, fmt: str, name: str) -> HttpResponse:
-    """Formats written to a file first (XLSX, SPSS, report), sent, then deleted."""
+        return _attachment([codebook_json(export.schema).encode()], filename, mimetype)
+    # XLSX, SPSS and the report cannot be streamed: written to a file first, sent, deleted
     folder = Path(tempfile.mkdtemp(prefix="export-"))
-    lang = _lang()
-    if fmt == "xlsx":
-        from ..exports.workbook import write_xlsx
-
-        path = folder / f"{name}.xlsx"
-        write_xlsx(export, path)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    elif fmt == "sav":
-        from ..exports.spss import write_sav
-
-        path = folder / f"{name}.sav"
-        write_sav(export, path, lang=lang)
-        mimetype = "application/x-spss-sav"
-    else:
-        from ..exports.indicators import write_analysis
-
-        written = write_analysis(export, folder, lang=lang,
-                                 min_group=current_app.config["MIN_GROUP_SIZE"])
-        key = "indicators.json" if fmt == "indicators" else "report.html"
-        path = written[key]
-        mimetype = "application/json" if fmt == "indicators" else "text/html"
-        name = f"{name}-{key}"
-    return _attachment(_then_delete(path, folder), path.name if fmt in ("xlsx", "sav") else
-                       name, mimetype)
+    path = folder / filename
+    files.write(export, fmt, path, _lang(), current_app.config["MIN_GROUP_SIZE"])
+    return _attachment(_then_delete(path, folder), filename, mimetype)
 
 
 def _then_delete(path: Path, folder: Path) -> Iterator[bytes]:

@@ -6,6 +6,7 @@ suppressed below the privacy threshold for partners, complete for researchers an
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -31,8 +32,11 @@ from ..models import (
     Wave,
 )
 from ..models.response import COMPLETED
+from ..models.types import utcnow
 from ..versions import latest_version
+from . import snapshots
 from .free_text import FreeTexts, free_texts
+from .snapshots import Spec
 
 if TYPE_CHECKING:  # analysis.indicators loads scipy: imported where it is used
     from analysis.indicators import Indicators
@@ -127,31 +131,69 @@ _views: Cache = Cache(CACHE_SIZE)  # what a page shows of them, per language and
 class Computed:
     indicators: Indicators | None  # None when no response is selected
     count: int  # selected responses (after the equity filter)
+    revision: tuple = ()  # of the data they were computed from
+    computed_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The indicators a page shows, the cache key of what is derived from them, and whether
+    newer answers are being counted meanwhile (the page says so, with the figures' time)."""
+
+    computed: Computed
+    key: tuple
+    updating: bool = False
+
+
+def compute(spec: Spec, current: tuple | None = None) -> Computed:
+    """The indicators of a spec, computed now (in a view the first time, else in a job)."""
+    export = Export.of(spec.selection)
+    current = current if current is not None else revision(spec.selection, export)
+    now = utcnow()
+    if not current[0]:
+        return Computed(None, 0, current, now)
+    from analysis.indicators import compute_indicators  # scipy and more: loaded when used
+
+    set_aside: list[tuple[str, str]] = []
+    frame, codebook = analysis_frame_where(export, spec.equity, set_aside)
+    if frame.empty:
+        return Computed(None, 0, current, now)
+    return Computed(with_set_aside(compute_indicators(
+        frame, codebook, min_group=spec.min_group, comparison_sites=spec.comparison_sites),
+        set_aside), len(frame), current, now)
+
+
+def refresh(spec: Spec) -> Computed:
+    """Compute a spec's indicators and keep them for every process (the results job)."""
+    computed = compute(spec)
+    snapshots.save(spec, computed)
+    return computed
 
 
 def cached_indicators(selection: Selection, min_group: int,
                       equity: tuple[str, str] | None = None,
-                      comparison_sites: tuple[str, ...] = ()) -> tuple[Computed, tuple]:
-    """The indicators of a selection, computed once per data revision; and the cache key they
-    were found under (the key of anything derived from them)."""
-    export = Export.of(selection)
-    current = revision(selection, export)
-    key = (selection, min_group, equity, comparison_sites, current)
+                      comparison_sites: tuple[str, ...] = ()) -> Figures:
+    """The indicators of a selection, stale-while-revalidate: the figures of the current data
+    revision when known (this process's cache, or the snapshot another process saved);
+    otherwise the last figures, while a background job computes the new ones; computed here
+    only the first time a selection is asked for."""
+    spec = Spec(selection, min_group, equity, comparison_sites)
+    current = revision(selection, Export.of(selection))
+    key = (spec, current)
+    hit = _cache.find(key)
+    if hit is not None:
+        return Figures(hit, key)
+    last = snapshots.load(spec)
+    if last is not None and last.revision != current:
+        from ..jobs.kinds import start_results
 
-    def compute() -> Computed:
-        if not current[0]:
-            return Computed(None, 0)
-        from analysis.indicators import compute_indicators  # scipy and more: loaded when used
-
-        set_aside: list[tuple[str, str]] = []
-        frame, codebook = analysis_frame_where(export, equity, set_aside)
-        if frame.empty:
-            return Computed(None, 0)
-        return Computed(with_set_aside(compute_indicators(
-            frame, codebook, min_group=min_group, comparison_sites=comparison_sites),
-            set_aside), len(frame))
-
-    return _cache.get(key, compute), key
+        snapshots.touch(spec)
+        if start_results(spec, selection.evaluation_id).active:
+            return Figures(last, (spec, last.revision), updating=True)
+        last = snapshots.load(spec)  # recomputed already (a queue in immediate mode)
+    if last is None or last.revision != current:
+        last = refresh(spec) if last is None else compute(spec, current)
+    return Figures(_cache.get(key, lambda: last), key)
 
 
 @dataclass(frozen=True)
@@ -268,6 +310,8 @@ class Page:
     notes: tuple[str, ...]
     free_texts: list[FreeTexts] = field(default_factory=list)  # researchers and evaluators
     suppressed: bool = False  # a partner's page whose groups are all too small to show
+    computed_at: dt.datetime | None = None  # when its figures were computed
+    updating: bool = False  # newer answers are being counted in the background
 
 
 def page(evaluation: Evaluation, code: str, args: Any, lang: str, full: bool,
@@ -278,17 +322,19 @@ def page(evaluation: Evaluation, code: str, args: Any, lang: str, full: bool,
     descriptors = equity_descriptors(schema, lang)
     filters = Filters.parse(evaluation, args, descriptors)
     comparison = tuple(sorted(s.name for s in evaluation.sites if s.is_comparison))
-    computed, key = cached_indicators(filters.selection(code, evaluation), min_group,
-                                      filters.equity, comparison)
+    figures = cached_indicators(filters.selection(code, evaluation), min_group,
+                                filters.equity, comparison)
+    computed, key = figures.computed, figures.key
     if computed.indicators is None:
-        return Page(filters, descriptors, 0, [], ())
+        return Page(filters, descriptors, 0, [], (), computed_at=computed.computed_at,
+                    updating=figures.updating)
     view = _views.get((key, lang, full), lambda: sections(computed.indicators, lang, full))
     notes = tuple(n.in_language(lang) if isinstance(n, Note) else n
                   for n in computed.indicators.notes)
     texts = (_views.get((key, lang, "free-text"), lambda: free_texts(filters.selection(
         code, evaluation), lang)) if full else [])
     return Page(filters, descriptors, computed.count, view.sections, notes, texts,
-                view.suppressed)
+                view.suppressed, computed.computed_at, figures.updating)
 
 
 def figure_table(figure: Any) -> tuple[list[str], list[list[str]]]:
