@@ -28,7 +28,7 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from ..audit import record
 from ..auth.permissions import OPERATE, VIEW, may, member, reads_every_group
-from ..exports import Export, csv_long, csv_wide, files
+from ..exports import Export, files
 from ..exports.codebooks import codebook_json
 from ..jobs.kinds import start_export
 from ..models import Evaluation
@@ -141,8 +141,8 @@ def download(evaluation: Evaluation, fmt: str) -> HttpResponse:
         return redirect(url_for("jobs.page", evaluation_id=evaluation.id, job_id=job.id), 303)
     record("export-downloaded", f"{code} {fmt}", actor=current_user, **details)
     mimetype = files.FORMAT[fmt].mimetype
-    if fmt in ("csv", "csv-fr", "long"):
-        stream = (csv_long if fmt == "long" else csv_wide)(export, files.csv_options(fmt))
+    if fmt in files.CSV:
+        stream = files.CSV[fmt](export, files.csv_options(fmt))
         return _attachment(stream_with_context(stream), filename, mimetype)
     if fmt == "codebook":
         return _attachment([codebook_json(export.schema).encode()], filename, mimetype)
