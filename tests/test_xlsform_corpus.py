@@ -29,6 +29,7 @@ IMPORTED = {
     "fieldteam__pharmacy_access_en.xlsx", "fieldteam__vaccination_outreach.zip",
     "fieldteam__youth_wellbeing_fr.xlsx", "fieldteam__community_meeting_feedback.xlsx",
     "fieldteam__nutrition_screening.xlsx", "xlsform2lstsv__testA.xlsx",
+    "fieldteam__social_prescribing_followup.xlsx",  # a repeat (issue 23)
 }
 # file -> a reason that must be among its problems
 REFUSED = {
@@ -43,7 +44,7 @@ REFUSED = {
     "pyxform__group.xlsx": "phone numbers",
     "pyxform__include.xlsx": "including other forms",
     "pyxform__include_json.xlsx": "including other forms",
-    "pyxform__loop.xlsx": "repeats",
+    "pyxform__loop.xlsx": "loops over a list of choices",
     "pyxform__or_other.xlsx": "not a column of the choices",
     "pyxform__pull_data.xlsx": "unknown function 'pulldata'",
     "pyxform__xl_date_ambiguous.xlsx": "unexpected character ':'",
@@ -51,7 +52,7 @@ REFUSED = {
     "xlsform2lstsv__all_types_survey.xlsx": "times of day",
     "xlsform2lstsv__mitwirken_umfrage.xlsx": "unknown function 'regex'",
     "xlsform2lstsv__testB.xlsx": "unknown function 'if'",
-    "xlsform2qgis__repeat_over_selected.xlsx": "repeats",
+    "xlsform2qgis__repeat_over_selected.xlsx": "unknown function 'pulldata'",
     "xlsform2qgis__service_rating.xlsx": "GPS locations",
     "xlsform2qgis__survey_flooding_rapid_assessment.xlsx": "cannot tell the language",
     "xlsform2qgis__survey_household_water.xlsx": "photos cannot be collected",
@@ -60,7 +61,6 @@ REFUSED = {
     "xlsformoffline__pyxform-error.xlsx": "'textX' is not an XLSForm type",
     "xlsformoffline__validate-error.xlsx": "calculations are not evaluated",
     "fieldteam__eligibility_screener.xlsx": "unknown function 'today'",
-    "fieldteam__social_prescribing_followup.xlsx": "repeats",
     "fieldteam__time_use_diary.xlsx": "times of day",
     "fieldteam__water_point_mapping.xlsx": "GPS locations",
 }

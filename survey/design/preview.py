@@ -17,6 +17,7 @@ from ..participate.messages import issue_message
 from ..questionnaire import navigation
 from ..questionnaire.answers import check_page, missing_required
 from ..questionnaire.model import Definition, Section
+from ..questionnaire.repeats import item_code
 from ..templating import text
 
 STATE_FIELD = "preview_state"
@@ -65,7 +66,7 @@ class Step:
 
 
 def _messages(definition: Definition, issues: dict[str, Any]) -> dict[str, str]:
-    return {code: issue_message(definition.item(code), issue, text)
+    return {code: issue_message(definition.item(item_code(code)), issue, text)
             for code, issue in issues.items()}
 
 

@@ -24,6 +24,7 @@ from ..extensions import csrf, db
 from ..language import language_in_url
 from ..models import Campaign, Evaluation, Questionnaire, QuestionnaireDraft, QuestionnaireVersion
 from ..participate.rendering import section_items
+from ..participate.repeats import page_items as repeat_page_items
 from ..questionnaire import Definition, navigation
 from ..questionnaire.download import as_xlsform, as_yaml
 from ..questionnaire.messages import Note
@@ -221,8 +222,11 @@ def _preview(evaluation: Evaluation, definition: Definition, source: str, conten
                      len(definition.sections), step.section is definition.sections[-1])
         page = render_template(
             "design/preview.html", section=step.section, errors=step.errors,
-            questions=section_items(definition, step.section, step.values, step.errors,
-                                    definition.roster, step.answers),
+            questions=(repeat_page_items(definition, step.section, step.answers, step.values,
+                                         step.errors, definition.roster)[0]
+                       if step.section.repeat is not None else
+                       section_items(definition, step.section, step.values, step.errors,
+                                     definition.roster, step.answers)),
             number=place[0], total=place[1], is_last=place[2], action=page_url(step.section),
             state=step.sealed, state_field=preview.STATE_FIELD,
             prior=navigation.prior_answers(step.section, step.answers), **context)

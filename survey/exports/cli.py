@@ -18,10 +18,11 @@ from ..models.response import COMPLETED, STARTED
 from .codebooks import codebook_csv, codebook_html, codebook_json
 from .delimited import CsvOptions, csv_long, csv_wide
 from .frames import Export
+from .repeats import csv_repeats
 from .source import Selection, UnknownQuestionnaire
 
-FORMATS = ("csv", "long", "xlsx", "sav")
-SUFFIX = {"csv": ".csv", "long": ".csv", "xlsx": ".xlsx", "sav": ".sav"}
+FORMATS = ("csv", "long", "repeats", "xlsx", "sav")
+SUFFIX = {"csv": ".csv", "long": ".csv", "repeats": ".csv", "xlsx": ".xlsx", "sav": ".sav"}
 
 
 @click.group("export", cls=AppGroup)
@@ -46,7 +47,8 @@ def _export(questionnaire: str, everything: bool = False, evaluation_id: int | N
 @export_group.command("responses")
 @click.argument("questionnaire")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
-              help="csv: one row per response; long: one row per answer; xlsx; sav (SPSS).")
+              help="csv: one row per response; long: one row per answer; repeats: one row "
+                   "per occurrence of a repeated page; xlsx; sav (SPSS).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (its codebook is written beside it as .codebook.json); "
                    "CSV goes to the standard output without it.")
@@ -67,15 +69,16 @@ def responses_command(questionnaire: str, fmt: str, out: Path | None, labels: st
     if out is None and fmt in ("xlsx", "sav"):
         raise click.UsageError(f"--format {fmt} needs --out FILE")
     options = CsvOptions(lang=labels, bom=bom, separator=";" if semicolon else ",")
+    writer = {"long": csv_long, "repeats": csv_repeats}.get(fmt, csv_wide)
     if out is None:
         stream = sys.stdout.buffer
-        for chunk in (csv_long if fmt == "long" else csv_wide)(export, options):
+        for chunk in writer(export, options):
             stream.write(chunk)
         stream.flush()
         return
-    if fmt in ("csv", "long"):
+    if fmt in ("csv", "long", "repeats"):
         with out.open("wb") as file:
-            for chunk in (csv_long if fmt == "long" else csv_wide)(export, options):
+            for chunk in writer(export, options):
                 file.write(chunk)
     elif fmt == "xlsx":
         from .workbook import write_xlsx

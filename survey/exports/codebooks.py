@@ -13,6 +13,8 @@ from typing import Any
 from analysis.output import neutralise_formula
 
 from .delimited import CsvOptions, csv_chunks
+from .repeats import codebook as repeat_codebook
+from .repeats import repeat_tables
 from .schema import EXPORT_METADATA, Schema, pick
 
 
@@ -64,7 +66,28 @@ def codebook_csv(schema: Schema, options: CsvOptions | None = None) -> Iterator[
 
 
 def codebook_json(schema: Schema) -> str:
-    return json.dumps(schema.codebook(), ensure_ascii=False, indent=2) + "\n"
+    """The analysis codebook, with ``repeats``: each repeated page's long table and wide block
+    (an addition the library ignores)."""
+    document = schema.codebook()
+    tables = repeat_tables(schema.versions)
+    if tables:
+        document["repeats"] = repeat_codebook(tables)
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def repeat_rows(schema: Schema, header: bool = True) -> Iterator[list[Any]]:
+    """The long table of each repeated page: page, its column, text, where it is in the wide
+    export."""
+    if header:
+        yield ["repeat", "column", "text", "type", "wide_columns"]
+    lang = schema.languages[0]
+    for table in repeat_tables(schema.versions):
+        for column in table.columns:
+            entry = table.entries.get(column, {})
+            wide = f"{column}_1 … {column}_{table.maximum}"
+            yield [neutralise_formula(v) for v in (
+                table.code, column, pick(entry.get("text") or {}, lang, ""),
+                entry.get("type", ""), wide)]
 
 
 def codebook_html(schema: Schema, lang: str = "fr") -> str:
@@ -74,6 +97,13 @@ def codebook_html(schema: Schema, lang: str = "fr") -> str:
     body = "\n".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>"
                      for row in rows)
     title = escape(pick(schema.title, lang, schema.questionnaire))
+    repeated = list(repeat_rows(schema))
+    if len(repeated) > 1:  # the repeated pages' long tables
+        body += ("\n</tbody></table><h2>repeats</h2><table><thead><tr>" + "".join(
+            f"<th scope='col'>{escape(str(c))}</th>" for c in repeated[0])
+            + "</tr></thead><tbody>\n" + "\n".join(
+                "<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>"
+                for row in repeated[1:]))
     if schema.team_rosters:
         rosters = roster_rows(schema)
         head_r = "".join(f"<th scope='col'>{escape(str(c))}</th>" for c in next(rosters))

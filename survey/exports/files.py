@@ -14,9 +14,10 @@ from pathlib import Path
 
 from .delimited import CsvOptions, csv_long, csv_wide
 from .frames import Export
+from .repeats import csv_repeats
 from .source import ResponseRow
 
-FORMATS = ("csv", "csv-fr", "long", "xlsx", "sav", "codebook", "indicators", "report")
+FORMATS = ("csv", "csv-fr", "long", "repeats", "xlsx", "sav", "codebook", "indicators", "report")
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ FORMAT = {
     "csv": Format(".csv", "text/csv; charset=utf-8", 1),
     "csv-fr": Format("-excel-fr.csv", "text/csv; charset=utf-8", 1.2),
     "long": Format("-long.csv", "text/csv; charset=utf-8", 1.5),
+    "repeats": Format("-repeats.csv", "text/csv; charset=utf-8", 1.5),
     "xlsx": Format(".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    10),
     "sav": Format(".sav", "application/x-spss-sav", 4),
@@ -37,6 +39,9 @@ FORMAT = {
     "indicators": Format("-indicators.json", "application/json", 8),
     "report": Format("-report.html", "text/html", 10),
 }
+
+
+CSV = {"csv": csv_wide, "csv-fr": csv_wide, "long": csv_long, "repeats": csv_repeats}
 
 
 def csv_options(fmt: str) -> CsvOptions:
@@ -62,8 +67,8 @@ def counting(export: Export, on_row: Callable[[int], None]) -> Export:
 
 def write(export: Export, fmt: str, path: Path, lang: str, min_group: int) -> None:
     """Write the export as ``fmt`` to ``path`` (the caller renames it when complete)."""
-    if fmt in ("csv", "csv-fr", "long"):
-        stream = (csv_long if fmt == "long" else csv_wide)(export, csv_options(fmt))
+    if fmt in CSV:
+        stream = CSV[fmt](export, csv_options(fmt))
         with path.open("wb") as file:
             for chunk in stream:
                 file.write(chunk)

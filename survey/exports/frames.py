@@ -23,6 +23,7 @@ class Export:
     rows: Callable[[], Iterable[ResponseRow]]  # called once per pass over the responses
     context: CampaignContext = field(default_factory=CampaignContext)
     count: Callable[[], int] | None = None
+    selection: Selection | None = None  # what was selected (the long table of repeats reads it)
 
     @classmethod
     def of(cls, selection: Selection, panel_codes: bool = False) -> Export:
@@ -33,7 +34,7 @@ class Export:
                                   evaluation_id=selection.evaluation_id)
         schema.team_rosters = context.team_rosters
         return cls(schema=schema, rows=lambda: response_rows(selection, ids), context=context,
-                   count=lambda: count_rows(selection, ids))
+                   count=lambda: count_rows(selection, ids), selection=selection)
 
     @property
     def header(self) -> list[str]:

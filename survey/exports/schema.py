@@ -181,7 +181,7 @@ def build_schema(versions: Sequence[StoredVersion]) -> Schema:
     if not versions:
         raise ValueError("a questionnaire without versions has nothing to export")
     newest = versions[-1].definition
-    columns = _column_order([v.definition.columns() for v in versions])
+    columns = column_order([v.definition.columns() for v in versions])
     entries: dict[str, dict[str, Any]] = {}
     versions_of: dict[str, list[str]] = {c: [] for c in columns}
     position = {c: n for n, c in enumerate(columns)}
@@ -191,7 +191,7 @@ def build_schema(versions: Sequence[StoredVersion]) -> Schema:
         scalar = set()  # columns whose type, in this version, stores one number, code or date
         for item in definition.items():
             for entry in item.itemtype.codebook(item, definition.roster(item)):
-                entries[entry["code"]] = _merge(entries.get(entry["code"]), entry)
+                entries[entry["code"]] = merged_entry(entries.get(entry["code"]), entry)
                 if entry.get("type") in SCALAR_TYPES:
                     scalar.add(entry["code"])
         for column in definition.columns():
@@ -204,7 +204,7 @@ def build_schema(versions: Sequence[StoredVersion]) -> Schema:
         versions=list(versions), scales=_scales(versions), title=dict(newest.title))
 
 
-def _column_order(orders: Sequence[Sequence[str]]) -> list[str]:
+def column_order(orders: Sequence[Sequence[str]]) -> list[str]:
     """The newest version's order; a column only older versions have goes after the column
     that preceded it there, so a removed item stays beside its old neighbours."""
     columns: list[str] = []
@@ -219,7 +219,7 @@ def _column_order(orders: Sequence[Sequence[str]]) -> list[str]:
     return columns
 
 
-def _merge(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
+def merged_entry(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
     """A newer codebook entry of the same column: newer texts win, older choices stay."""
     if old is None:
         return dict(new)

@@ -18,6 +18,7 @@ from sqlalchemy import Select, Text, cast, select
 from ..extensions import db
 from ..models import Campaign, Questionnaire, QuestionnaireVersion, Response
 from ..models.response import COMPLETED
+from ..questionnaire.repeats import flatten, wide
 from .campaign import CampaignContext
 from .schema import StoredVersion
 
@@ -70,14 +71,15 @@ class UnknownQuestionnaire(LookupError):
 
 
 def stored_versions(code: str) -> list[StoredVersion]:
-    """Every version of a questionnaire, oldest first."""
+    """Every version of a questionnaire, oldest first; a repeated page's items as their wide
+    block of numbered columns (``age_1``, ``age_2`` ...: ``repeats.wide``)."""
     versions = db.session.scalars(
         select(QuestionnaireVersion).join(Questionnaire).where(Questionnaire.code == code)
         .order_by(QuestionnaireVersion.id)).all()
     if not versions:
         raise UnknownQuestionnaire(code)
     return [StoredVersion(id=v.id, content_hash=v.content_hash, label=v.label,
-                          created_at=v.created_at, definition=v.definition) for v in versions]
+                          created_at=v.created_at, definition=wide(v.definition)) for v in versions]
 
 
 def questionnaire_codes() -> list[str]:
@@ -95,18 +97,23 @@ def export_query(selection: Selection, version_ids: list[int]) -> Select:
             .order_by(Response.id))
 
 
-def response_rows(selection: Selection, version_ids: list[int], batch: int = BATCH
-                  ) -> Iterator[ResponseRow]:
+def response_rows(selection: Selection, version_ids: list[int], batch: int = BATCH,
+                  flat: bool = True) -> Iterator[ResponseRow]:
     """The selected responses in id order, ``batch`` rows in memory at a time.
 
     Answers arrive as JSON text and are decoded one row at a time with orjson (the decoder's
-    time dominates large exports: docs/performance.md)."""
+    time dominates large exports: docs/performance.md). A repeated page's occurrences become
+    numbered keys (``repeats.flatten``; ``flat=False`` keeps them as stored); only answers
+    holding a list of mappings (``[{``) need it."""
     query = export_query(selection, version_ids).execution_options(yield_per=batch)
     loads = orjson.loads
     for id_, version_id, status, language, answers, started, completed, campaign, panel in (
             db.session.execute(query)):
-        yield ResponseRow(id_, version_id, status, language, loads(answers) if answers else {},
-                          started, completed, campaign, panel)
+        values = loads(answers) if answers else {}
+        if flat and answers and "[{" in answers:
+            values = flatten(values)
+        yield ResponseRow(id_, version_id, status, language, values, started, completed,
+                          campaign, panel)
 
 
 def count_rows(selection: Selection, version_ids: list[int]) -> int:

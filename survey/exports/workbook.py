@@ -1,4 +1,5 @@
-"""XLSX export: a data sheet and a codebook sheet (and a rosters sheet with team rosters),
+"""XLSX export: a data sheet, a codebook sheet, one sheet per repeated page (and a rosters sheet
+with team rosters),
 written by XlsxWriter in ``constant_memory`` mode: each row goes to disk as it is written, so
 memory stays flat whatever the number of responses.
 
@@ -19,6 +20,7 @@ import xlsxwriter
 
 from .codebooks import codebook_rows, roster_rows
 from .frames import Export, text_rows
+from .repeats import repeat_tables, sheet_name, table_rows
 
 # Control characters XML 1.0 cannot hold (tab, line feed and carriage return it can), and the
 # carriage return, which XlsxWriter would keep as ``_x000D_``: an XML reader reads it as a line
@@ -38,6 +40,8 @@ def write_xlsx(export: Export, path: str | Path, lang: str | None = None,
     try:
         written = _sheet(book, "data", [export.header], text_rows(export, lang), on_rows)
         _sheet(book, "codebook", [], codebook_rows(export.schema))
+        for table in repeat_tables(export.schema.versions):  # one sheet per repeated page
+            _sheet(book, sheet_name(table), [], table_rows(export, table))
         if export.schema.team_rosters:  # who the nomination codes of each team name
             _sheet(book, "rosters", [], roster_rows(export.schema))
     finally:

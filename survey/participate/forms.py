@@ -21,6 +21,7 @@ from wtforms.validators import ValidationError
 from ..questionnaire.answers import PageResult, RawValues, Rosters, check_page
 from ..questionnaire.itemtypes.base import as_text
 from ..questionnaire.model import Definition, Section
+from ..questionnaire.repeats import input_names as repeated_names
 
 
 def posted_data() -> MultiDict[str, Any] | None:
@@ -111,6 +112,7 @@ def page_post(section: Section, rosters: Rosters) -> PagePost:
         token_ok = True
     except ValidationError:
         token_ok = False
-    names = (name for item in section.items if item.answerable
-             for name in item.itemtype.input_names(item, rosters(item)))
+    names = (repeated_names(section, rosters) if section.repeat is not None else
+             (name for item in section.items if item.answerable
+              for name in item.itemtype.input_names(item, rosters(item))))
     return PagePost(token_ok, {name: data.getlist(name) for name in names})

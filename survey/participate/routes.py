@@ -28,10 +28,11 @@ from ..questionnaire import navigation
 from ..questionnaire.answers import Issue, Rosters, check_page, missing_required
 from ..questionnaire.itemtypes.base import as_text
 from ..questionnaire.model import Definition, Section
+from ..questionnaire.repeats import item_code
 from ..secrets import same
 from ..templating import text
 from ..versions import newest_facts
-from . import campaigns, services
+from . import campaigns, repeats, services
 from .blueprint import bp
 from .device import (
     active_entry,
@@ -85,12 +86,18 @@ def _page(definition: Definition, section: Section, response: ResponseState, ros
           ) -> tuple[str, int]:
     where = navigation.position(definition, section, response.answers)
     resumed = session.pop("resumed", None) == definition.code
-    questions = section_items(definition, section, values, errors, rosters,
-                              response.answers)
+    summary: list[tuple[str, str]] = []
+    if section.repeat is not None:
+        questions, summary = repeats.page_items(definition, section, response.answers, values,
+                                                errors, rosters)
+    else:
+        questions = section_items(definition, section, values, errors, rosters,
+                                  response.answers)
     return render_template(
         "participate/page.html", definition=definition, section=section, errors=errors,
         number=where.number, total=where.total, questions=questions, is_last=where.is_last,
-        prior=navigation.prior_answers(section, response.answers), resumed=resumed), status
+        prior=navigation.prior_answers(section, response.answers), resumed=resumed,
+        repeat_summary=summary), status
 
 
 # -- pages -----------------------------------------------------------------------------------
@@ -166,12 +173,36 @@ def page(response: ResponseState, section_code: str) -> HttpResponse | tuple[str
                                    "check your answers and continue again.")}
         return _page(definition, section, response, rosters, _shown(post.raw), errors, 400)
     nav = request.form.get("nav", "next")
+    editing = repeats.editing(section, nav)
+    if editing is not None:
+        return _edit_repeat(definition, section, response, post, rosters, *editing)
     nav = nav if nav in NAVIGATION else "next"
     result = post.check(definition, section, response.answers, rosters, strict=nav == "next")
     if not result.ok:
         return _page(definition, section, response, rosters, _shown(post.raw),
                      _messages(definition, result.issues), 422)
     return _move(definition, section, response, result.answers, result.drafts, nav)
+
+
+def _edit_repeat(definition: Definition, section: Section, response: ResponseState,
+                 post: Any, rosters: Rosters, edit: repeats.Edit, block: int) -> HttpResponse:
+    """"Add another" or "Remove" on a repeated page: keep the page as "Previous" would, edit
+    its occurrences, and show it again at the block concerned."""
+    result = post.check(definition, section, response.answers, rosters, strict=False)
+    answers = repeats.edited(section, result.answers, edit)
+    drafts = {**repeats.cleared_drafts(section), **(result.drafts if block else {})}
+    try:
+        saved = services.save_answers(response.id, answers, section.code,
+                                      [s.code for s in definition.sections], drafts,
+                                      read=response)
+    except services.ResponseClosed:
+        return redirect(url_for(".done", code=definition.code))
+    shown = len(answers[section.code] or [None])
+    # The revision makes the address new each time: the page's script opens it, and an
+    # address differing only by its fragment would merely scroll.
+    return redirect(url_for(".page", code=definition.code, section_code=section.code,
+                            edit=saved.revision,
+                            _anchor=f"occurrence-{min(block or shown, shown)}"))
 
 
 def _shown(posted: dict[str, list[Any]]) -> dict[str, list[str]]:
@@ -205,7 +236,7 @@ def _move(definition: Definition, section: Section, response: ResponseState,
 
 
 def _messages(definition: Definition, issues: dict[str, Issue]) -> dict[str, str]:
-    return {code: issue_message(definition.item(code), issue, text)
+    return {code: issue_message(definition.item(item_code(code)), issue, text)
             for code, issue in issues.items()}
 
 

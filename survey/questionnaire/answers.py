@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import cascading
+from . import cascading, repeats
 from .itemtypes import Issue, RawValues, Rosters, is_special
 from .itemtypes.base import as_text
 from .model import Definition, Section
@@ -39,6 +39,8 @@ class PageResult:
 def check_page(definition: Definition, section: Section, raw: RawValues,
                saved: Mapping[str, Any], rosters: Rosters, strict: bool = True) -> PageResult:
     """Check one page. With ``strict=False`` (going back), keep what is valid, ignore the rest."""
+    if section.repeat is not None:
+        return repeats.check(definition, section, raw, saved, rosters, strict)
     context = dict(saved)
     result = PageResult(answers={}, issues={})
     for item in section.items:
@@ -84,6 +86,10 @@ def missing_required(definition: Definition, answers: Mapping[str, Any],
                      rosters: Rosters) -> Section | None:
     """The first relevant section with an unanswered required item, to catch up before the end."""
     for section in relevant_sections(definition, answers):
+        if section.repeat is not None:
+            if repeats.missing(section, answers, rosters):
+                return section
+            continue
         for item in section.items:
             if not item.required or not relevant(item.relevant, answers):
                 continue
@@ -99,6 +105,11 @@ def prune_irrelevant(definition: Definition, answers: Mapping[str, Any]) -> dict
     kept: dict[str, Any] = {}
     for section in definition.sections:
         if not relevant(section.relevant, kept):
+            continue
+        if section.repeat is not None:
+            occurrences = repeats.pruned(section, answers, kept)
+            if occurrences:
+                kept[section.code] = occurrences
             continue
         for item in section.items:
             if relevant(item.relevant, kept):

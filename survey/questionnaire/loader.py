@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path as FsPath
 from typing import Any
 
+from . import repeats
 from .itemtypes import TYPES
 from .loading.choices import ChoiceReader
 from .loading.logic import LogicReader
@@ -35,7 +36,7 @@ TOP_KEYS = {
     "format", "code", "version", "audience", "languages", "minutes", "title", "introduction",
     "consent", "choice_lists", "rosters", "sections", "scales",
 }
-SECTION_KEYS = {"code", "title", "intro", "relevant", "items"}
+SECTION_KEYS = {"code", "title", "intro", "relevant", "items", "repeat"}
 COMMON_ITEM_KEYS = {
     "code", "type", "text", "help", "required", "special", "relevant", "constraint",
     "constraint_message", "equity", "image", "audio", "choice_filter",
@@ -161,9 +162,14 @@ class _Builder(ChoiceReader, LogicReader, MediaReader, ScaleReader):
             title = self.text(entry, (*path, "title")) or {}
             intro = self.text(entry, (*path, "intro"), required=False)
             relevant = self.expression(entry, (*path, "relevant"), allow_dot=False)
+            repeat = repeats.read_repeat(self, entry, path)
+            self.in_repeat = code if repeat is not None else None
             items = self.read_items(entry, path, code)
-            sections.append(Section(code=code, title=title, items=tuple(items), intro=intro,
-                                    relevant=relevant))
+            self.in_repeat = None
+            section = Section(code=code, title=title, items=tuple(items), intro=intro,
+                              relevant=relevant, repeat=repeat)
+            repeats.check_repeated(self, section, path)
+            sections.append(section)
         return sections
 
     def read_items(self, section: dict, path: Path, section_code: str) -> list[Item]:

@@ -94,12 +94,24 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Repeat:
+    """A page answered once per occurrence (household member, child, visit): as many times as
+    ``count`` says (an expression on earlier answers), or as the participant adds with "Add
+    another"; never more than ``maximum``. See :mod:`survey.questionnaire.repeats`."""
+
+    maximum: int
+    count: Expression | None = None
+    label: Text | None = None  # "Member" -> "Member 2 of 3"
+
+
+@dataclass(frozen=True)
 class Section:
     code: str
     title: Text
     items: tuple[Item, ...]
     intro: Text | None = None
     relevant: Expression | None = None
+    repeat: Repeat | None = None
 
 
 @dataclass(frozen=True)

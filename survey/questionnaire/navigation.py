@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import expressions
+from . import expressions, repeats
 from .model import Definition, Expression, Section
 
 
@@ -17,8 +17,10 @@ def relevant(expression: Expression | None, answers: Mapping[str, Any]) -> bool:
 
 
 def relevant_sections(definition: Definition, answers: Mapping[str, Any]) -> list[Section]:
-    """Sections to show, given the answers so far (a section's relevance names earlier items)."""
-    return [s for s in definition.sections if relevant(s.relevant, answers)]
+    """Sections to show, given the answers so far (a section's relevance names earlier items;
+    a repeated page whose count is 0 asks nothing)."""
+    return [s for s in definition.sections if relevant(s.relevant, answers)
+            and (s.repeat is None or repeats.shown(s, answers) > 0)]
 
 
 def bookmark(definition: Definition, answers: Mapping[str, Any],
@@ -75,6 +77,8 @@ def form_values(section: Section, answers: Mapping[str, Any],
                 drafts: Mapping[str, Any] | None = None) -> dict[str, list[str]]:
     """The stored answers of a page as its inputs' values, to fill the page again; an item
     left half-finished shows its draft (what was typed) instead of its stored answer."""
+    if section.repeat is not None:
+        return repeats.form_values(section, answers, drafts)
     values: dict[str, list[str]] = {}
     for item in section.items:
         draft = (drafts or {}).get(item.code)

@@ -7,6 +7,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from ..exports import Selection
+from ..exports.repeats import original
 from ..exports.schema import pick
 from ..exports.source import response_rows, stored_versions
 
@@ -23,22 +24,34 @@ class FreeTexts:
 
 def free_texts(selection: Selection, lang: str) -> list[FreeTexts]:
     """The text answers of the selected responses, per text question of any version, in the
-    questionnaire's order."""
+    questionnaire's order; a question of a repeated page once, with the answers of all its
+    occurrences."""
     versions = stored_versions(selection.questionnaire)
     questions: dict[str, str] = {}
+    repeated: dict[str, str] = {}  # question -> its repeated page
     for version in versions:
-        for item in version.definition.items():
-            if item.itemtype.free_text:  # the type says whether it is free text
-                questions[item.code] = pick(item.text, lang, item.code)
+        for section in original(version.definition).sections:
+            for item in section.items:
+                if item.itemtype.free_text:  # the type says whether it is free text
+                    questions[item.code] = pick(item.text, lang, item.code)
+                    if section.repeat is not None:
+                        repeated[item.code] = section.code
     if not questions:
         return []
     latest: dict[str, deque[str]] = {code: deque(maxlen=SHOWN) for code in questions}
     totals = dict.fromkeys(questions, 0)
-    for row in response_rows(selection, [v.id for v in versions]):
+    for row in response_rows(selection, [v.id for v in versions], flat=False):
         for code, recent in latest.items():
-            value = row.answers.get(code)
-            if isinstance(value, str) and value.strip():
-                recent.append(value)
-                totals[code] += 1
+            page = repeated.get(code)
+            if page is None:
+                given = [row.answers.get(code)]
+            else:
+                occurrences = row.answers.get(page)
+                given = [o.get(code) for o in (occurrences if isinstance(occurrences, list)
+                                               else []) if isinstance(o, dict)]
+            for value in given:
+                if isinstance(value, str) and value.strip():
+                    recent.append(value)
+                    totals[code] += 1
     return [FreeTexts(code, questions[code], list(reversed(latest[code])), totals[code])
             for code in questions if totals[code]]

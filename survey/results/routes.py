@@ -28,11 +28,13 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from ..audit import record
 from ..auth.permissions import OPERATE, VIEW, may, member, reads_every_group
-from ..exports import Export, csv_long, csv_wide, files
+from ..exports import Export, files
 from ..exports.codebooks import codebook_json
 from ..jobs.kinds import start_export
 from ..models import Evaluation
-from . import free_text, services
+from ..questionnaire.special import PARTICIPANT_LABELS
+from ..versions import newest_facts
+from . import free_text, repeats, services
 
 bp = Blueprint("results", __name__, url_prefix="/results", template_folder="templates")
 E = "/e/<int:evaluation_id>"
@@ -57,13 +59,17 @@ def evaluation(evaluation: Evaluation) -> str:
     min_group = current_app.config["MIN_GROUP_SIZE"]
     full = reads_every_group()
     shown = _page(evaluation, code, full, min_group) if code is not None else None
+    repeated = (repeats.summaries(shown.filters.selection(code, evaluation), _lang(), min_group,
+                                  full, _special_words())
+                if shown is not None and _repeated(code) else [])
     return render_template(
         "results/evaluation.html", evaluation=evaluation, codes=codes, code=code, page=shown,
         titles=services.questionnaire_titles(codes, _lang()),
         filters=shown.filters if shown else services.Filters(), full=full,
         counts=services.response_counts(evaluation), min_group=min_group,
-        downloads=may(OPERATE), formats=DOWNLOADS, download_names=_download_names(),
-        section_names=_section_names(), free_text_shown=free_text.SHOWN,
+        downloads=may(OPERATE), download_names=_download_names(),
+        formats=[f for f in DOWNLOADS if f != "repeats" or _repeated(code)],
+        section_names=_section_names(), free_text_shown=free_text.SHOWN, repeated=repeated,
         audiences=sorted({c.audience for c in evaluation.campaigns}))
 
 
@@ -81,6 +87,18 @@ def _page(evaluation: Evaluation, code: str, full: bool, min_group: int) -> serv
             "responses still work."),))
 
 
+def _repeated(code: str | None) -> bool:
+    """Whether the questionnaire's newest version has a repeated page (its long table)."""
+    facts = newest_facts(code) if code is not None else None
+    return facts is not None and any(s.repeat is not None for s in facts.definition.sections)
+
+
+def _special_words() -> dict[str, str]:
+    """Words of the answers a repeated question's counts may hold beyond its choices."""
+    return {"yes": gettext("Yes"), "no": gettext("No"),
+            **{code: gettext(words) for code, words in PARTICIPANT_LABELS.items()}}
+
+
 def _section_names() -> dict[str, str]:
     return {"scales": gettext("Scales"), "impact": gettext("Impact"),
             "leadership": gettext("Shared leadership")}
@@ -90,6 +108,7 @@ def _download_names() -> dict[str, str]:
     return {"csv": gettext("Responses, CSV"),
             "csv-fr": gettext("Responses, CSV for Excel in French (;)"),
             "long": gettext("Responses, long CSV (one row per answer)"),
+            "repeats": gettext("Repeated pages, long CSV (one row per occurrence)"),
             "xlsx": gettext("Responses and codebook, Excel (XLSX)"),
             "sav": gettext("Responses, SPSS (.sav)"),
             "codebook": gettext("Codebook (JSON)"),
@@ -122,8 +141,8 @@ def download(evaluation: Evaluation, fmt: str) -> HttpResponse:
         return redirect(url_for("jobs.page", evaluation_id=evaluation.id, job_id=job.id), 303)
     record("export-downloaded", f"{code} {fmt}", actor=current_user, **details)
     mimetype = files.FORMAT[fmt].mimetype
-    if fmt in ("csv", "csv-fr", "long"):
-        stream = (csv_long if fmt == "long" else csv_wide)(export, files.csv_options(fmt))
+    if fmt in files.CSV:
+        stream = files.CSV[fmt](export, files.csv_options(fmt))
         return _attachment(stream_with_context(stream), filename, mimetype)
     if fmt == "codebook":
         return _attachment([codebook_json(export.schema).encode()], filename, mimetype)

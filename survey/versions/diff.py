@@ -29,6 +29,7 @@ MESSAGES = {
     "page_removed": N_("Page '%(page)s' removed."),
     "page_retitled": N_("Page '%(page)s' retitled (%(languages)s)."),
     "page_logic": N_("When page '%(page)s' is shown changed: '%(old)s' -> '%(new)s'."),
+    "page_repeat": N_("How page '%(page)s' repeats changed: '%(old)s' -> '%(new)s'."),
     "item_added": N_("Item '%(code)s' added on page '%(page)s'."),
     "item_removed": N_("Item '%(code)s' removed (its answers stay in older responses)."),
     "item_type": N_("Item '%(code)s' changed type: %(old)s -> %(new)s."),
@@ -191,6 +192,9 @@ class _Diff:
             if source(before.relevant) != source(section.relevant):
                 self.add("page_logic", page=code, old=source(before.relevant),
                          new=source(section.relevant))
+            if repeating(before) != repeating(section):
+                self.add("page_repeat", page=code, old=repeating(before),
+                         new=repeating(section))
         for code in old:
             if code not in new:
                 self.add("page_removed", page=code)
@@ -334,3 +338,13 @@ def diff(old: Definition, new: Definition, answered: Answers | None = None) -> l
     """The changes from ``old`` to ``new``. ``answered``: what older responses hold (None when
     unknown: a removed choice is then flagged as possibly breaking)."""
     return _Diff(old, new, answered).run()
+
+
+def repeating(section: Any) -> str:
+    """How a page repeats, in words a diff can compare: ``count ${n}, max 6``, ``max 3`` (added
+    one by one), or ``-`` (answered once). The occurrence label is wording, not structure."""
+    repeat = section.repeat
+    if repeat is None:
+        return "-"
+    counted = f"count {repeat.count.source}, " if repeat.count is not None else ""
+    return f"{counted}max {repeat.maximum}"

@@ -37,6 +37,11 @@ class LogicReader(BaseReader):
                             N_("%(key)s \"%(source)s\" names ${%(name)s}, an unknown item"))
                 self.problem(path, Text(template, {"key": path[-1], "source": source,
                                                    "name": name}))
+            elif self.repeated.get(name, self.in_repeat) != self.in_repeat:
+                self.problem(path, msg(
+                    "%(key)s \"%(source)s\" names ${%(name)s}, a question of the repeated "
+                    "page '%(page)s': only questions of that page may use it", key=path[-1],
+                    source=source, name=name, page=self.repeated[name]))
         return Expression(source=source, tree=tree, json=expressions.to_json(tree))
 
     def check_choice_filter(self, item: Item, path: Path) -> None:

@@ -30,6 +30,8 @@ class BaseReader:
         self.rosters: dict[str, tuple[Choice, ...]] = {}
         self.columns: dict[str, Item] = {}  # answer key -> its item, in file order
         self.codes: set[str] = set()  # every item, row and section code seen
+        self.repeated: dict[str, str] = {}  # answer key of a repeated item -> its section
+        self.in_repeat: str | None = None  # the repeated section being read
 
     def problem(self, path: Path, text: Text) -> None:
         """A problem at ``path``, placed at its line or cell (never shown as a path)."""

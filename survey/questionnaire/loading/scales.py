@@ -49,6 +49,11 @@ class ScaleReader(BaseReader):
             if item is None:
                 self.problem((*path, "items"), msg("scale '%(code)s' names '%(name)s', an "
                                                    "unknown item", code=code, name=name))
+            elif name in self.repeated:
+                self.problem((*path, "items"), msg(
+                    "scale '%(code)s' names '%(name)s', a question of the repeated page "
+                    "'%(page)s': scales are built from questions answered once per "
+                    "respondent", code=code, name=name, page=self.repeated[name]))
             elif not item.itemtype.scored:
                 self.problem((*path, "items"), msg(
                     "scale '%(code)s' names '%(name)s', a %(type)s item: scales take likert "

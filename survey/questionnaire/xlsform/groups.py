@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from ..itemtypes import TYPES
-from ..messages import Text, msg
+from ..messages import msg
 from ..yamlsource import Path
+from . import repeats
 from .items import ItemReader
 from .vocabulary import (
     GROUP_BEGIN,
     GROUP_END,
-    REFUSED_TYPES,
     REPEAT,
     SELECT_ALIASES,
     SURVEY_COLUMNS,
@@ -68,10 +68,9 @@ class GroupReader(ItemReader):
                 if group.get("page"):
                     current = None
                 continue
-            if lowered.startswith(tuple(REPEAT)):
-                self.refuse(sheet.place(index, "type"), msg(
-                    "'%(type)s': %(reason)s", type=kind_text,
-                    reason=Text(REFUSED_TYPES["repeat"])))
+            if lowered.startswith(tuple(REPEAT)):  # a repeated page (xlsform/repeats.py)
+                current = repeats.read_row(self, sheet, index, row, lowered, stack, sections,
+                                           rows, position, current)
                 continue
             entries = self.read_item(sheet, index, row, base, kind_text, stack)
             if not entries:

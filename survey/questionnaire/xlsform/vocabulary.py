@@ -65,7 +65,7 @@ METADATA = {
 }
 REFUSED_COLUMNS = {
     "calculation": N_("calculations are not evaluated here"),
-    "repeat_count": N_("repeats cannot be expressed here"),
+    "repeat_count": N_("a count is read on a begin repeat row only"),
     "trigger": N_("triggers are not supported here"),
 }
 # Columns read here or by the item types; anything else with a value is listed as ignored.

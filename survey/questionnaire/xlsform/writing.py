@@ -16,6 +16,7 @@ from openpyxl.styles import Font
 
 from ..itemtypes import TYPES
 from ..model import Definition
+from . import repeats
 
 LANGUAGE_LABELS = {"fr": "Français", "en": "English", "es": "Español", "de": "Deutsch",
                    "pt": "Português", "it": "Italiano", "ar": "العربية"}
@@ -144,10 +145,11 @@ class _Writer:
             self.texts(group, "hint", section.get("intro"))
             if "relevant" in section:
                 group["relevant"] = section["relevant"]
+            end = repeats.write_columns(section, group, self.texts)
             self.survey.append(group)
             for entry in section.get("items") or []:
                 self.survey.extend(self.item_rows(entry))
-            self.survey.append({"type": "end_group", "name": section.get("code")})
+            self.survey.append({"type": end, "name": section.get("code")})
         for name, choices in (data.get("choice_lists") or {}).items():
             self.add_list(str(name), choices)
         for name, entries in (data.get("rosters") or {}).items():

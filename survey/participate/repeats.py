@@ -1,0 +1,78 @@
+"""A repeated page as the participant sees it: one block per occurrence ("Person 2 of 3"),
+and, for an "add another" page, its "Add another" and "Remove" buttons. Both are submit buttons
+(the page works without JavaScript): the page is kept as "Previous" keeps it, the occurrence is
+added or removed, and the same page is shown again. The answers themselves are checked in
+:mod:`survey.questionnaire.repeats`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from flask import render_template
+from flask_babel import gettext
+from markupsafe import Markup
+
+from ..questionnaire import repeats
+from ..questionnaire.answers import Rosters
+from ..questionnaire.model import Definition, Section
+from ..templating import text
+
+TEMPLATE = "participate/_repeat_items.html"
+REMOVE_RE = re.compile(r"^remove-([1-9][0-9]?)$")
+Edit = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
+
+
+def editing(section: Section, nav: Any) -> tuple[Edit, int] | None:
+    """What an "Add another" or "Remove" button does to the page's occurrences, and the block
+    to show afterwards; None for any other button (and on pages whose count is set)."""
+    repeat = section.repeat
+    if repeat is None or repeat.count is not None or not isinstance(nav, str):
+        return None
+    if nav == "add":
+        return (lambda occurrences: (occurrences + [{}])[:repeat.maximum]), 0
+    match = REMOVE_RE.match(nav)
+    if match is None:
+        return None
+    n = int(match.group(1))
+    return (lambda occurrences: occurrences[:n - 1] + occurrences[n:]), max(1, n - 1)
+
+
+def edited(section: Section, answers: dict[str, Any], edit: Edit) -> dict[str, Any]:
+    """The page's answers after the edit; every draft of its blocks cleared (blocks move)."""
+    assert section.repeat is not None
+    occurrences = edit(list(answers.get(section.code) or [{}]))
+    return {section.code: occurrences or None}
+
+
+def cleared_drafts(section: Section) -> dict[str, None]:
+    assert section.repeat is not None
+    return {repeats.name(item.code, n): None for item in section.items
+            for n in range(1, section.repeat.maximum + 1)}
+
+
+def title(section: Section, n: int, total: int) -> str:
+    """"Person 2 of 3" (or "Entry 2 of 3" when the page names no label)."""
+    assert section.repeat is not None
+    label = text(section.repeat.label) if section.repeat.label else gettext("Entry")
+    return gettext("%(label)s %(number)s of %(total)s", label=label, number=n, total=total)
+
+
+def page_items(definition: Definition, section: Section, answers: dict[str, Any],
+               values: dict[str, list[str]], errors: dict[str, str], rosters: Rosters
+               ) -> tuple[Markup, list[tuple[str, str]]]:
+    """The page's blocks as HTML, and (anchor, words) of each question for the error summary."""
+    assert section.repeat is not None
+    count = repeats.shown(section, answers)
+    blocks = repeats.blocks(section, count)
+    adding = section.repeat.count is None
+    titles = {n: title(section, n, count) for n, _ in blocks}
+    summary = [(item.code, f"{titles[n]}: {text(item.text)}") for n, items in blocks
+               for item in items]
+    html = render_template(TEMPLATE, definition=definition, section=section, blocks=blocks,
+                           titles=titles, values=values, errors=errors, rosters=rosters,
+                           offered={},
+                           adding=adding, can_add=adding and count < section.repeat.maximum,
+                           can_remove=adding and count > 1)
+    return Markup(html), summary
