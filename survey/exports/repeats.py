@@ -17,8 +17,9 @@ from typing import Any
 from ..caching import Cache
 from ..questionnaire import loader, repeats
 from ..questionnaire.model import Definition, Section
+from .cells import code_text
 from .delimited import CsvOptions, csv_chunks
-from .frames import Export, code_text
+from .frames import Export
 from .schema import StoredVersion, column_order, merged_entry, pick
 from .source import response_rows
 
