@@ -172,13 +172,15 @@ def describe(violations: list[dict[str, Any]]) -> str:
 
 def test_the_section_pages_cover_every_item_type(bundled: dict[str, Definition]) -> None:
     """Every type the bundled questionnaires use is checked here; every type the app registers
-    is used by them or by the flow tests' questionnaire."""
+    is used by them, by the flow tests' questionnaire or by the new types' questionnaire, whose
+    pages test_new_itemtypes_browser checks with axe."""
     present = {item.type for d in bundled.values() for item in d.items()}
     covered = {item.type for code, section in SECTIONS
                for item in (bundled[code].section(section) or pytest.fail(section)).items}
     assert present <= covered, present - covered
     fixture = load_file(Path(__file__).parent.parent / "data" / "every_type.yaml")
-    assert set(TYPES) <= present | {item.type for item in fixture.items()}
+    new_types = load_file(Path(__file__).parent.parent / "data" / "new_types.yaml")
+    assert set(TYPES) <= present | {item.type for d in (fixture, new_types) for item in d.items()}
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from survey.questionnaire import load_file
@@ -16,10 +17,18 @@ from survey.versions import store_definition
 
 from ..participant import responses
 from .conftest import LiveServer, Phone
+from .test_accessibility import BLOCKING, describe
 
 pytestmark = pytest.mark.browser
 
 SOURCE = Path(__file__).parent.parent / "data" / "new_types.yaml"
+
+
+def accessible(phone: Phone) -> None:
+    """No serious or critical axe violation on the page as it is now."""
+    violations = Axe().run(phone.page).response["violations"]
+    blocking = [v for v in violations if v.get("impact") in BLOCKING]
+    assert not blocking, f"{phone.page.url}\n{describe(blocking)}"
 
 
 def shot(phone: Phone, name: str) -> None:
@@ -47,6 +56,7 @@ def test_range_and_acknowledge_on_a_phone(phone: Phone, live_server: LiveServer,
     expect(page.locator("#q-hours .hint")).to_be_visible()
     assert page.locator("#q-source, #q-double_pain").count() == 0  # never shown
     phone.check_phone_layout()
+    accessible(phone)
     shot(phone, f"range-acknowledge-{lang}")
     page.locator('label[for="pain-8"]').click()  # the eighth value: 7
     page.locator("#i-hours").fill("7.3")
@@ -54,6 +64,7 @@ def test_range_and_acknowledge_on_a_phone(phone: Phone, live_server: LiveServer,
     phone.submit()
     expect(page.locator("#e-hours")).to_contain_text(refused)
     phone.check_phone_layout()
+    accessible(phone)
     shot(phone, f"range-refused-{lang}")
     page.locator("#i-hours").fill("7,5" if lang == "fr" else "7.5")
     if not page.locator("#agree-ok").is_checked():
