@@ -100,7 +100,9 @@ RULES: dict[str, object] = {
     "results.evaluation": VIEW,
     "results.download": OPERATE,  # row-level data: never partners
     "results.plotly_js": PUBLIC,
+    "results.computing": VIEW,  # a results job's progress: no figures, partners poll it too
     # background jobs (survey/jobs/routes.py): a job of the evaluation in the URL only
+    "jobs.evaluation": OPERATE,  # the evaluation's jobs: its members who see its data
     "jobs.page": OPERATE,
     "jobs.state": OPERATE,
     "jobs.download": OPERATE,  # row-level data: never partners

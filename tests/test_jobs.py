@@ -508,3 +508,84 @@ def test_results_show_the_last_figures_while_newer_answers_are_counted(
         assert refresh_stale_results() == []  # and then nothing more to do
     html = results_page(client, world)
     assert "12 completed responses" in html and "Updating" not in html
+
+
+def test_a_first_view_is_not_computed_in_the_request_the_page_says_so_and_then_shows_them(
+        app: Flask, world: World, database_url: str) -> None:
+    with app.app_context():  # no snapshot left by an earlier test of the same instance folder
+        shutil.rmtree(runner.jobs_folder() / "results", ignore_errors=True)
+    fill(app, world.a.campaign, 6)
+    client = evaluator(app, world)
+    partner = app.test_client()
+    sign_in(partner, app, world.users["partner"])
+    for reader in (client, partner):
+        with reader.session_transaction() as session:
+            session["lang"] = "en"
+    make_app(database_url, JOBS_IMMEDIATE=False)  # a queue whose worker is not running yet
+    try:
+        html = results_page(client, world)
+        assert "The indicators are being computed" in html
+        assert "Completed responses by audience, site and wave" in html  # counts meanwhile
+        assert "Responses, CSV" in html  # and the downloads
+        assert "Reliability" not in html and "Figures computed on" not in html
+        assert "Show the figures when they are ready: reload this page" in html  # without JS
+        assert "results-computing.js" in html
+        assert "Background jobs" in html
+        partner_html = results_page(partner, world)  # the same job, polled by a partner too
+        assert "The indicators are being computed" in partner_html
+        assert "Responses, CSV" not in partner_html
+        with app.app_context():
+            job = db.session.scalars(select(Job).where(Job.kind == "results",
+                                                       Job.state == QUEUED)).one()
+            job_id = job.id
+        status = partner.get(f"/results/e/{world.a.evaluation}/computing/{job_id}").get_json()
+        assert status["finished"] is False and status["percent"] == 0
+        assert "being computed" in status["message"]
+        assert client.get(f"/results/e/{world.b.evaluation}/computing/{job_id}").status_code \
+            in (403, 404)  # another evaluation's: not found there
+        jobs_list = client.get(f"/jobs/e/{world.a.evaluation}").get_data(as_text=True)
+        assert "Indicators of professionals" in jobs_list and "Waiting for a worker" in jobs_list
+        assert partner.get(f"/jobs/e/{world.a.evaluation}").status_code == 403
+        with app.app_context():
+            runner.execute(job_id)  # the worker's turn
+    finally:
+        make_app("sqlite://")  # the process's queue back to immediate
+    status = client.get(f"/results/e/{world.a.evaluation}/computing/{job_id}").get_json()
+    assert status == {"finished": True, "failed": False, "percent": 100,
+                      "message": "The indicators are ready."}
+    html = results_page(client, world)
+    assert "6 completed responses" in html and "Figures computed on" in html
+    assert "being computed" not in html
+    partner_html = results_page(partner, world)
+    assert "being computed" not in partner_html
+    assert "Groups under 5 responses are suppressed" in partner_html
+
+
+def test_the_jobs_page_lists_downloads_mailings_and_results_of_its_evaluation_only(
+        app: Flask, world: World) -> None:
+    fill(app, world.a.campaign, 6)
+    client = evaluator(app, world)
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    results_page(client, world)  # a results computation (immediate queue: done)
+    with app.app_context():
+        from survey.jobs.kinds import start_export
+        from survey.models import Evaluation
+
+        export = start_export(db.session.get(Evaluation, world.a.evaluation),
+                              world.users["evaluator"], {
+                                  "questionnaire": "professionals", "fmt": "csv", "lang": "en",
+                                  "filename": "professionals.csv"})
+        assert export.state == DONE
+    html = client.get(f"/jobs/e/{world.a.evaluation}").get_data(as_text=True)
+    assert "Download being prepared: professionals.csv" in html
+    assert f"/jobs/e/{world.a.evaluation}/{export.id}/file" in html  # kept: downloadable
+    assert "Indicators of professionals" in html and "Ready." in html
+    other = client.get(f"/jobs/e/{world.b.evaluation}")
+    assert other.status_code == 403  # not a member of B
+    with client.session_transaction() as session:
+        session["lang"] = "fr"
+    french = client.get(f"/jobs/e/{world.a.evaluation}").get_data(as_text=True)
+    assert "Travaux en arrière-plan" in french
+    evaluation_page = client.get(f"/design/e/{world.a.evaluation}")
+    assert f"/jobs/e/{world.a.evaluation}" in evaluation_page.get_data(as_text=True)

@@ -109,7 +109,7 @@ def run_results(job: Job, progress: Progress) -> Outcome:
     from ..results.services import refresh
     from ..results.snapshots import Spec
 
-    computed = refresh(Spec.from_json(job.params))
+    computed = refresh(Spec.from_json(job.params), progress=progress)
     return Outcome({"count": computed.count})
 
 

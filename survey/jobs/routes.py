@@ -19,11 +19,12 @@ from ..exports.files import FORMAT
 from ..extensions import db
 from ..models import Evaluation, Job
 from ..models.job import DONE, EXPIRED, FAILED, QUEUED
-from .kinds import EXPORT, MAILING
-from .runner import result_path
+from .kinds import EXPORT, MAILING, RESULTS
+from .runner import recent, result_path
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs", template_folder="templates")
 J = "/e/<int:evaluation_id>/<int:job_id>"
+RECENT = 50  # jobs the evaluation's list shows, newest first
 
 
 def _job(evaluation: Evaluation, job_id: int) -> Job:
@@ -38,6 +39,9 @@ def title(job: Job) -> str:
         return gettext("Download being prepared: %(name)s", name=job.params.get("filename", ""))
     if job.kind == MAILING:
         return gettext("Sending the emails")
+    if job.kind == RESULTS:
+        return gettext("Indicators of %(name)s", name=job.params.get("selection", {}).get(
+            "questionnaire", ""))
     return gettext("Background work")
 
 
@@ -62,6 +66,9 @@ def status(job: Job) -> dict[str, Any]:
     elif job.kind == MAILING:
         message = gettext("%(done)s of %(total)s contacts handled.", done=job.done,
                           total=job.total)
+    elif job.kind == RESULTS:
+        message = gettext("Computing the indicators: step %(done)s of %(total)s.",
+                          done=job.done + 1, total=max(job.total, job.done + 1))
     else:
         message = gettext("%(done)s of %(total)s responses written.", done=job.done,
                           total=job.total)
@@ -71,12 +78,25 @@ def status(job: Job) -> dict[str, Any]:
             "message": message, "download": download, "finished": not job.active}
 
 
+@bp.get("/e/<int:evaluation_id>")
+@member(OPERATE)
+def evaluation(evaluation: Evaluation) -> str:
+    """The evaluation's recent jobs: downloads (with their file while kept), mailings (with
+    what was sent), results computations."""
+    jobs = recent(evaluation.id, RECENT)
+    return render_template("jobs/list.html", evaluation=evaluation, jobs=[
+        (job, title(job), status(job)) for job in jobs], recent=RECENT)
+
+
 @bp.get(J)
 @member(OPERATE)
 def page(evaluation: Evaluation, job_id: int) -> str:
     job = _job(evaluation, job_id)
     back = (url_for("results.evaluation", evaluation_id=evaluation.id,
                     q=job.params.get("questionnaire", "")) if job.kind == EXPORT
+            else url_for("results.evaluation", evaluation_id=evaluation.id,
+                         q=job.params.get("selection", {}).get("questionnaire", ""))
+            if job.kind == RESULTS
             else url_for("design.evaluation", evaluation_id=evaluation.id))
     if job.kind == MAILING and job.params.get("campaign"):
         back = url_for("design.invitations", evaluation_id=evaluation.id,

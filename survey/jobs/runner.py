@@ -246,6 +246,12 @@ def result_path(job: Job) -> Path | None:
     return path if path.is_file() else None
 
 
+def recent(evaluation_id: int, limit: int) -> list[Job]:
+    """An evaluation's newest jobs, newest first (its jobs page)."""
+    return list(db.session.scalars(select(Job).where(Job.evaluation_id == evaluation_id)
+                                   .order_by(Job.id.desc()).limit(limit)))
+
+
 def recover(now: dt.datetime | None = None) -> list[int]:
     """Enqueue again the jobs whose worker died (running, heartbeat too old) or whose message
     the queue lost (queued for as long); their claim decides who runs them."""

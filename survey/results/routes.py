@@ -15,6 +15,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -30,8 +31,10 @@ from ..audit import record
 from ..auth.permissions import OPERATE, VIEW, may, member, reads_every_group
 from ..exports import Export, files
 from ..exports.codebooks import codebook_json
-from ..jobs.kinds import start_export
-from ..models import Evaluation
+from ..extensions import db
+from ..jobs.kinds import RESULTS, start_export
+from ..models import Evaluation, Job
+from ..models.job import FAILED
 from ..questionnaire.special import PARTICIPANT_LABELS
 from ..versions import newest_facts
 from . import free_text, repeats, services
@@ -85,6 +88,29 @@ def _page(evaluation: Evaluation, code: str, full: bool, min_group: int) -> serv
             "The indicators of this questionnaire could not be computed; the cause is in the "
             "server's log, for the administrator. The counts above and the downloads of "
             "responses still work."),))
+
+
+@bp.get(E + "/computing/<int:job_id>")
+@member(VIEW)
+def computing(evaluation: Evaluation, job_id: int) -> HttpResponse:
+    """Where the computation of a results page's indicators is (read by static/results.js,
+    which reloads the page when they are ready): no figures, only the job's progress, so
+    partners ask it too."""
+    job = db.session.get(Job, job_id)
+    if job is None or job.evaluation_id != evaluation.id or job.kind != RESULTS:
+        abort(404)
+    if job.state == FAILED:
+        message = gettext("The indicators could not be computed; the cause is in the "
+                          "server's log, for the administrator.")
+    elif job.active:
+        message = gettext("The indicators are being computed (%(percent)s %%)…",
+                          percent=job.percent)
+    else:
+        message = gettext("The indicators are ready.")
+    response = jsonify({"finished": not job.active, "failed": job.state == FAILED,
+                        "percent": job.percent, "message": message})
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _repeated(code: str | None) -> bool:

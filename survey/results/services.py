@@ -7,7 +7,7 @@ suppressed below the privacy threshold for partners, complete for researchers an
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +31,7 @@ from ..models import (
     Site,
     Wave,
 )
+from ..models.job import FAILED
 from ..models.response import COMPLETED
 from ..models.types import utcnow
 from ..versions import latest_version
@@ -140,13 +141,23 @@ class Figures:
     """The indicators a page shows, the cache key of what is derived from them, and whether
     newer answers are being counted meanwhile (the page says so, with the figures' time)."""
 
-    computed: Computed
+    computed: Computed | None  # None: never computed yet, a job is computing them
     key: tuple
     updating: bool = False
+    job_id: int | None = None  # the job computing them (the page polls its status)
 
 
-def compute(spec: Spec, current: tuple | None = None) -> Computed:
-    """The indicators of a spec, computed now (in a view the first time, else in a job)."""
+class IndicatorsFailed(Exception):
+    """The job computing a selection's first figures failed (its cause is in the log)."""
+
+
+def compute(spec: Spec, current: tuple | None = None,
+            progress: Callable[[int, int], None] | None = None) -> Computed:
+    """The indicators of a spec, computed now (by the results job: never in a page's request
+    but when the queue is immediate, under ``TESTING``). ``progress(step, STEPS)`` hears of
+    its steps: responses counted, read, indicators computed."""
+    step = progress or (lambda _done, _total: None)
+    step(0, STEPS)
     export = Export.of(spec.selection)
     current = current if current is not None else revision(spec.selection, export)
     now = utcnow()
@@ -154,18 +165,23 @@ def compute(spec: Spec, current: tuple | None = None) -> Computed:
         return Computed(None, 0, current, now)
     from analysis.indicators import compute_indicators  # scipy and more: loaded when used
 
+    step(1, STEPS)
     set_aside: list[tuple[str, str]] = []
     frame, codebook = analysis_frame_where(export, spec.equity, set_aside)
     if frame.empty:
         return Computed(None, 0, current, now)
+    step(2, STEPS)
     return Computed(with_set_aside(compute_indicators(
         frame, codebook, min_group=spec.min_group, comparison_sites=spec.comparison_sites),
         set_aside), len(frame), current, now)
 
 
-def refresh(spec: Spec) -> Computed:
+STEPS = 3  # of :func:`compute`, as a job's progress
+
+
+def refresh(spec: Spec, progress: Callable[[int, int], None] | None = None) -> Computed:
     """Compute a spec's indicators and keep them for every process (the results job)."""
-    computed = compute(spec)
+    computed = compute(spec, progress=progress)
     snapshots.save(spec, computed)
     return computed
 
@@ -173,10 +189,15 @@ def refresh(spec: Spec) -> Computed:
 def cached_indicators(selection: Selection, min_group: int,
                       equity: tuple[str, str] | None = None,
                       comparison_sites: tuple[str, ...] = ()) -> Figures:
-    """The indicators of a selection, stale-while-revalidate: the figures of the current data
-    revision when known (this process's cache, or the snapshot another process saved);
-    otherwise the last figures, while a background job computes the new ones; computed here
-    only the first time a selection is asked for."""
+    """The indicators of a selection, stale-while-revalidate, never computed in the request:
+    the figures of the current data revision when known (this process's cache, or the
+    snapshot another process saved); otherwise the last figures, while a background job
+    computes the new ones; the first time a selection is asked for, no figures but the job
+    computing them (the page says so and shows them when they are ready). With an immediate
+    queue (tests) the job has run when this returns. Raises :class:`IndicatorsFailed` when
+    that job failed."""
+    from ..jobs.kinds import start_results
+
     spec = Spec(selection, min_group, equity, comparison_sites)
     current = revision(selection, Export.of(selection))
     key = (spec, current)
@@ -184,15 +205,19 @@ def cached_indicators(selection: Selection, min_group: int,
     if hit is not None:
         return Figures(hit, key)
     last = snapshots.load(spec)
-    if last is not None and last.revision != current:
-        from ..jobs.kinds import start_results
-
-        snapshots.touch(spec)
-        if start_results(spec, selection.evaluation_id).active:
-            return Figures(last, (spec, last.revision), updating=True)
-        last = snapshots.load(spec)  # recomputed already (a queue in immediate mode)
     if last is None or last.revision != current:
-        last = refresh(spec) if last is None else compute(spec, current)
+        snapshots.touch(spec)
+        job = start_results(spec, selection.evaluation_id)
+        if job.active:
+            return Figures(last, (spec, last.revision) if last else key, updating=True,
+                           job_id=job.id)
+        if last is None and job.state == FAILED:
+            raise IndicatorsFailed(job.id)
+        last = snapshots.load(spec)  # computed already (a queue in immediate mode)
+        if last is None:
+            raise IndicatorsFailed(job.id)
+    if last.revision != current:  # newer answers arrived while it computed: the next job's
+        return Figures(last, (spec, last.revision))
     return Figures(_cache.get(key, lambda: last), key)
 
 
@@ -312,6 +337,12 @@ class Page:
     suppressed: bool = False  # a partner's page whose groups are all too small to show
     computed_at: dt.datetime | None = None  # when its figures were computed
     updating: bool = False  # newer answers are being counted in the background
+    job_id: int | None = None  # the job computing them (the page follows its progress)
+
+    @property
+    def computing(self) -> bool:
+        """No figures yet: the first ones are being computed (the page says so)."""
+        return self.updating and self.computed_at is None
 
 
 def page(evaluation: Evaluation, code: str, args: Any, lang: str, full: bool,
@@ -325,16 +356,18 @@ def page(evaluation: Evaluation, code: str, args: Any, lang: str, full: bool,
     figures = cached_indicators(filters.selection(code, evaluation), min_group,
                                 filters.equity, comparison)
     computed, key = figures.computed, figures.key
+    if computed is None:  # the first figures of this selection, being computed
+        return Page(filters, descriptors, 0, [], (), updating=True, job_id=figures.job_id)
     if computed.indicators is None:
         return Page(filters, descriptors, 0, [], (), computed_at=computed.computed_at,
-                    updating=figures.updating)
+                    updating=figures.updating, job_id=figures.job_id)
     view = _views.get((key, lang, full), lambda: sections(computed.indicators, lang, full))
     notes = tuple(n.in_language(lang) if isinstance(n, Note) else n
                   for n in computed.indicators.notes)
     texts = (_views.get((key, lang, "free-text"), lambda: free_texts(filters.selection(
         code, evaluation), lang)) if full else [])
     return Page(filters, descriptors, computed.count, view.sections, notes, texts,
-                view.suppressed, computed.computed_at, figures.updating)
+                view.suppressed, computed.computed_at, figures.updating, figures.job_id)
 
 
 def figure_table(figure: Any) -> tuple[list[str], list[list[str]]]:
