@@ -60,7 +60,7 @@ def describe(change: Change) -> tuple[str, str | None, tuple[tuple[str, str, str
     params = dict(change.params)
     if "state" in params:
         params["state"] = str(REQUIRED_STATES.get(params["state"], params["state"]))
-    message = gettext(MESSAGES[change.kind]) % params
+    message = gettext(MESSAGES[change.what]) % params
     warning = (gettext(WARNINGS[change.warning]) % dict(change.warning_params)
                if change.warning else None)
     return message, warning, tuple(change.params.get("wording", ()))
