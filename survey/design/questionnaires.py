@@ -60,7 +60,7 @@ def describe(change: Change) -> tuple[str, str | None, tuple[tuple[str, str, str
     params = dict(change.params)
     if "state" in params:
         params["state"] = str(REQUIRED_STATES.get(params["state"], params["state"]))
-    message = gettext(MESSAGES[change.kind]) % params
+    message = gettext(MESSAGES[change.what]) % params
     warning = (gettext(WARNINGS[change.warning]) % dict(change.warning_params)
                if change.warning else None)
     return message, warning, tuple(change.params.get("wording", ()))
@@ -220,13 +220,16 @@ def _preview(evaluation: Evaluation, definition: Definition, source: str, conten
         else:  # opened by its address although skipped: its place among all pages
             place = (definition.section_index(step.section.code) + 1,
                      len(definition.sections), step.section is definition.sections[-1])
+        summary: list[tuple[str, str]] = []
+        if step.section.repeat is not None:
+            questions, summary = repeat_page_items(definition, step.section, step.answers,
+                                                   step.values, step.errors, definition.roster)
+        else:
+            questions = section_items(definition, step.section, step.values, step.errors,
+                                      definition.roster, step.answers)
         page = render_template(
             "design/preview.html", section=step.section, errors=step.errors,
-            questions=(repeat_page_items(definition, step.section, step.answers, step.values,
-                                         step.errors, definition.roster)[0]
-                       if step.section.repeat is not None else
-                       section_items(definition, step.section, step.values, step.errors,
-                                     definition.roster, step.answers)),
+            questions=questions, repeat_summary=summary,
             number=place[0], total=place[1], is_last=place[2], action=page_url(step.section),
             state=step.sealed, state_field=preview.STATE_FIELD,
             prior=navigation.prior_answers(step.section, step.answers),

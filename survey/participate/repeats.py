@@ -15,7 +15,7 @@ from flask_babel import gettext
 from markupsafe import Markup
 
 from ..questionnaire import repeats
-from ..questionnaire.answers import Rosters
+from ..questionnaire.answers import PageResult, Rosters
 from ..questionnaire.model import Definition, Section
 from ..templating import text
 
@@ -50,6 +50,17 @@ def cleared_drafts(section: Section) -> dict[str, None]:
     assert section.repeat is not None
     return {repeats.name(item.code, n): None for item in section.items
             for n in range(1, section.repeat.maximum + 1)}
+
+
+def apply(section: Section, kept: PageResult, edit: Edit, block: int
+          ) -> tuple[dict[str, Any], dict[str, Any], int]:
+    """An "Add another" or "Remove" applied to the page as "Previous" keeps it (``kept``): the
+    answers and drafts to keep (a ``None`` clears), and the block to show. The participant's
+    page stores them; the preview signs them into the page."""
+    answers = edited(section, kept.answers, edit)
+    drafts = {**cleared_drafts(section), **(kept.drafts if block else {})}
+    shown = len(answers[section.code] or [None])
+    return answers, drafts, min(block or shown, shown)
 
 
 def title(section: Section, n: int, total: int) -> str:

@@ -37,10 +37,10 @@ class MediaError(ValueError):
     """The file cannot be shown (not a picture or sound we read)."""
 
 
-def prepare(kind: str, filename: str, data: bytes) -> MediaFile:
-    """The stored form of an uploaded picture (``kind`` image) or sound (audio)."""
+def prepare(medium: str, filename: str, data: bytes) -> MediaFile:
+    """The stored form of an uploaded picture (``medium`` image) or sound (audio)."""
     suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if kind == "image":
+    if medium == "image":
         if suffix not in IMAGE_SUFFIXES:
             raise MediaError(filename)
         return prepare_image(data)
