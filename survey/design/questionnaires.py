@@ -25,7 +25,7 @@ from ..language import language_in_url
 from ..models import Campaign, Evaluation, Questionnaire, QuestionnaireDraft, QuestionnaireVersion
 from ..participate.rendering import section_items
 from ..participate.repeats import page_items as repeat_page_items
-from ..questionnaire import Definition, navigation
+from ..questionnaire import Definition, expressions, navigation
 from ..questionnaire.download import as_xlsform, as_yaml
 from ..questionnaire.messages import Note
 from ..questionnaire.model import Section
@@ -232,7 +232,8 @@ def _preview(evaluation: Evaluation, definition: Definition, source: str, conten
             questions=questions, repeat_summary=summary,
             number=place[0], total=place[1], is_last=place[2], action=page_url(step.section),
             state=step.sealed, state_field=preview.STATE_FIELD,
-            prior=navigation.prior_answers(step.section, step.answers), **context)
+            prior=navigation.prior_answers(step.section, step.answers),
+            today=expressions.today(), **context)
     response = current_app.make_response((page, step.status))
     response.headers["Content-Security-Policy"] = PREVIEW_POLICY
     response.headers["Cache-Control"] = "no-store"

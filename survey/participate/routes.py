@@ -24,7 +24,7 @@ from werkzeug.wrappers import Response as HttpResponse
 from .. import context
 from ..language import participant_language
 from ..links import absolute_url
-from ..questionnaire import navigation
+from ..questionnaire import expressions, navigation
 from ..questionnaire.answers import Issue, Rosters, check_page, missing_required
 from ..questionnaire.itemtypes.base import as_text
 from ..questionnaire.model import Definition, Section
@@ -97,6 +97,7 @@ def _page(definition: Definition, section: Section, response: ResponseState, ros
         "participate/page.html", definition=definition, section=section, errors=errors,
         number=where.number, total=where.total, questions=questions, is_last=where.is_last,
         prior=navigation.prior_answers(section, response.answers), resumed=resumed,
+        today=expressions.today(),
         repeat_summary=summary), status
 
 
