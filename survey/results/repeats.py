@@ -4,20 +4,24 @@ household member, every visit of every response), never per occurrence number.
 Choices are counted (a multiple choice: each code chosen), numbers summarised (answers, mean,
 median, lowest, highest; special answers apart), other answers counted. Partners see a summary
 only when at least ``min_group`` responses answered the question, and no count under it.
-Scales are never built from repeated questions (the loader refuses them).
+Scales are never built from repeated questions (the loader refuses them). The results page
+reads them through :func:`cached_summaries`.
 """
 
 from __future__ import annotations
 
 import statistics
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..exports import Selection
+from ..caching import Cache
+from ..exports import Export, Selection
 from ..exports.repeats import original, repeat_tables
-from ..exports.schema import pick
+from ..exports.schema import StoredVersion, pick
 from ..exports.source import response_rows, stored_versions
 from ..questionnaire.model import Item, Section
+from .services import CACHE_SIZE, revision
 
 NUMERIC = ("integer", "decimal")
 
@@ -35,11 +39,28 @@ class Summary:
     suppressed: bool = False  # fewer than min_group responses: a partner sees nothing more
 
 
+_cache: Cache[list[Summary]] = Cache(CACHE_SIZE)  # per selection, revision and reader
+
+
+def cached_summaries(selection: Selection, lang: str, min_group: int, full: bool,
+                     specials: dict[str, str]) -> list[Summary]:
+    """:func:`summaries`, computed once per selection, data revision (a response added,
+    completed or withdrawn makes a new one: ``services.revision``), versions, language and
+    reader; this process's LRU keeps them, as it keeps the indicators."""
+    export = Export.of(selection)
+    key = (selection, revision(selection, export), tuple(export.schema.plans), lang, min_group,
+           full, tuple(sorted(specials.items())))
+    return _cache.get(key, lambda: summaries(selection, lang, min_group, full, specials,
+                                             export.schema.versions))
+
+
 def summaries(selection: Selection, lang: str, min_group: int, full: bool,
-              specials: dict[str, str]) -> list[Summary]:
+              specials: dict[str, str], versions: Sequence[StoredVersion] | None = None
+              ) -> list[Summary]:
     """Every repeated question of the questionnaire, over every row of the selection.
-    ``specials``: the words of the special answers in ``lang``."""
-    versions = stored_versions(selection.questionnaire)
+    ``specials``: the words of the special answers in ``lang``; ``versions``: the
+    questionnaire's, when already read."""
+    versions = stored_versions(selection.questionnaire) if versions is None else versions
     tables = repeat_tables(versions)
     if not tables:
         return []
