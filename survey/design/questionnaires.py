@@ -26,7 +26,7 @@ from ..models import Campaign, Evaluation, Questionnaire, QuestionnaireDraft, Qu
 from ..participate.rendering import section_items
 from ..participate.repeats import page_items as repeat_page_items
 from ..questionnaire import Definition, expressions, navigation
-from ..questionnaire.download import as_xlsform, as_yaml
+from ..questionnaire.download import as_xlsform, as_xlsform_zip, as_yaml, media_names
 from ..questionnaire.messages import Note
 from ..questionnaire.model import Section
 from ..templating import language_name
@@ -34,6 +34,7 @@ from ..versions import store_definition
 from ..versions.answered import StoredAnswers
 from ..versions.diff import MESSAGES, WARNINGS, Change, diff
 from ..versions.drafts import drafts_of, drop_draft, find_draft, save_draft
+from ..versions.media import media_contents
 from ..versions.upload import MAX_UPLOAD_BYTES, check_upload
 from . import preview
 from .blueprint import E, bp, owned
@@ -87,9 +88,16 @@ def _latest(code: str) -> QuestionnaireVersion | None:
 @bp.get(Q)
 @member(VIEW)
 def questionnaires(evaluation: Evaluation) -> str:
+    versions = _versions()
     return render_template("design/questionnaires.html", evaluation=evaluation,
-                           versions=_versions(), drafts=drafts_of(evaluation.id),
-                           form=UploadForm(), manage=g.role in MANAGE)
+                           versions=versions, drafts=drafts_of(evaluation.id),
+                           form=UploadForm(), manage=g.role in MANAGE,
+                           xlsform_fmt={v.content_hash: _xlsform_fmt(v) for v in versions})
+
+
+def _xlsform_fmt(version: QuestionnaireVersion) -> str:
+    """How a version downloads as XLSForm: a ZIP with its pictures and sounds, or the .xlsx."""
+    return "zip" if media_names(version.definition_data) else "xlsx"
 
 
 @bp.post(Q + "/upload")
@@ -267,7 +275,8 @@ def questionnaire_version(evaluation: Evaluation, content_hash: str) -> str:
                  if c.version.questionnaire_id == version.questionnaire_id]
     return render_template("design/version.html", evaluation=evaluation, version=version,
                            definition=version.definition, campaigns=campaigns,
-                           form=ActionForm(), manage=g.role in MANAGE)
+                           form=ActionForm(), manage=g.role in MANAGE,
+                           xlsform_fmt=_xlsform_fmt(version))
 
 
 @bp.get(Q + "/versions/<content_hash>/download.<fmt>")
@@ -282,6 +291,10 @@ def questionnaire_download(evaluation: Evaluation, content_hash: str, fmt: str
     elif fmt == "xlsx":
         body = as_xlsform(version.definition_data)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "zip":  # the XLSForm with its pictures and sounds, to upload back as it is
+        body = as_xlsform_zip(version.definition_data, name,
+                              media_contents(media_names(version.definition_data)))
+        mimetype = "application/zip"
     else:
         abort(404)
     response = current_app.response_class(body, mimetype=mimetype)

@@ -2,7 +2,9 @@
 household member, every visit of every response), never per occurrence number.
 
 Choices are counted (a multiple choice: each code chosen), numbers summarised (answers, mean,
-median, lowest, highest; special answers apart), other answers counted. Partners see a summary
+median, lowest, highest; special answers apart: integer, decimal, range, a calculation giving a
+number), other answers that are not free text counted (acknowledge, hidden values, a
+calculation giving text). Partners see a summary
 only when at least ``min_group`` responses answered the question, and no count under it.
 Scales are never built from repeated questions (the loader refuses them). The results page
 reads them through :func:`cached_summaries`.
@@ -99,7 +101,11 @@ def summaries(selection: Selection, lang: str, min_group: int, full: bool,
 
 def _summarised(summary: Summary, item: Item, given: list, lang: str, min_group: int,
                 full: bool, specials: dict[str, str]) -> Summary:
-    if item.type in NUMERIC:
+    """Numbers as numbers (integer, decimal, range, a calculation giving a number), choices
+    counted by code, other values that are not free text (acknowledge, hidden, a calculation
+    giving text, dates) counted as given; free text only as its number of answers."""
+    [entry, *_rest] = item.itemtype.codebook(item, ())
+    if entry.get("type") in NUMERIC:
         numbers = [float(v) for v in given if isinstance(v, int | float)
                    and not isinstance(v, bool)]
         counted = Counter(v for v in given if isinstance(v, str))
@@ -117,6 +123,10 @@ def _summarised(summary: Summary, item: Item, given: list, lang: str, min_group:
         return Summary(**{**summary.__dict__,
                           "counts": _counts(counted, labels, specials, min_group, full,
                                             order=[c.key for c in item.choices])})
+    if not item.itemtype.free_text:
+        counted = Counter(str(v) for v in given if not isinstance(v, list | dict))
+        return Summary(**{**summary.__dict__,
+                          "counts": _counts(counted, {}, specials, min_group, full)})
     return summary
 
 

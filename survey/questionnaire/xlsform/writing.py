@@ -74,6 +74,8 @@ class _Writer:
         self.texts(row, "label", entry.get("text"))
         self.texts(row, "hint", entry.get("help"))
         self.texts(row, "constraint_message", entry.get("constraint_message"))
+        for medium in ("image", "audio"):  # stored names: the files come in the same ZIP
+            self.texts(row, medium, entry.get(medium))
         for key in ("required", "equity"):
             if key in entry:
                 row[key] = flag(entry[key])
