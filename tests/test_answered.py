@@ -63,7 +63,7 @@ def test_answers_and_choices_are_found_by_key_and_value(app: Flask, version_id: 
 def warnings(old: str, new: str) -> dict[str, str | None]:
     changes = diff(load_text(old), load_text(new), StoredAnswers("every_type"))
     return {change.params["choice"]: change.warning_text for change in changes
-            if change.kind == "choice_removed"}
+            if change.what == "choice_removed"}
 
 
 def test_the_diff_warns_by_what_older_responses_hold(app: Flask, version_id: int) -> None:

@@ -144,3 +144,68 @@ def test_the_diff_shows_a_changed_filter_changed_columns_and_changed_pictures():
     assert "The columns of choice 's1' of item 'district' changed: region=south -> " \
            "region=north." in messages
     assert "The picture of item 'district' changed (fr)." in messages
+
+
+# -- inside a repeated page: each block filters by its own answers ----------------------------
+
+PLACES = __import__("pathlib").Path(__file__).parent / "data" / "household_places.yaml"
+
+
+def places_page(app, answers, values=None):  # noqa: ANN001, ANN201
+    """The members' page as HTML (English) for these stored answers."""
+    from survey.participate.repeats import page_items
+    from survey.questionnaire import load_file
+
+    definition = load_file(PLACES)
+    section = definition.section("members")
+    with app.test_request_context(), force_locale("en"):
+        html, _ = page_items(definition, section, answers, values or {}, {},
+                             definition.roster)
+    return definition, section, str(html)
+
+
+def offered_names(html: str, name: str) -> list[str]:
+    import re
+    return re.findall(rf'name="{name}" value="([^"]+)"', html)
+
+
+def test_a_filter_on_an_earlier_page_is_applied_in_every_block_by_the_server(app):  # noqa: ANN001
+    _, _, html = places_page(app, {"area": "rural", "members": [{}, {}]})
+    assert offered_names(html, "district-1") == ["farms", "village"]
+    assert offered_names(html, "district-2") == ["farms", "village"]
+    _, _, html = places_page(app, {"area": "urban", "members": [{}]})
+    assert offered_names(html, "district-1") == ["centre"]
+    assert "data-choice-filter" not in html.split('id="q-district-1"')[1].split(">")[0]
+
+
+def test_a_filter_on_the_same_block_reads_that_blocks_answer_in_the_page(app):  # noqa: ANN001
+    import json
+    import re
+
+    _, _, html = places_page(app, {"area": "urban", "members": [{}, {}]})
+    # every city is in the page (no script: all shown), each block's filter reads its own region
+    assert offered_names(html, "city-2") == ["lille", "arras", "nice"]
+    trees = [json.loads(t.replace("&#34;", '"')) for t in re.findall(
+        r"id=\"q-city-\d\"[^>]*data-choice-filter='([^']+)'", html)]
+    assert trees == [["=", ["ref", "@region"], ["ref", "region-1"]],
+                     ["=", ["ref", "@region"], ["ref", "region-2"]]]
+    assert 'data-choice=\'{"@name": "nice", "@region": "south"}\'' in html.replace(
+        "&#34;", '"')
+
+
+def test_a_city_outside_its_blocks_region_is_refused_in_that_block_only(app):  # noqa: ANN001
+    definition, section, _ = places_page(app, {})
+    raw = {"region-1": ["north"], "city-1": ["lille"], "district-1": ["centre"],
+           "region-2": ["south"], "city-2": ["lille"], "district-2": ["centre"]}
+    saved = {"area": "urban", "members": [{}, {}]}
+    result = check_page(definition, section, raw, saved, definition.roster)
+    assert set(result.issues) == {"city-2"} and result.issues["city-2"].reason == "filtered"
+    raw["city-2"] = ["nice"]
+    result = check_page(definition, section, raw, saved, definition.roster)
+    assert result.ok and result.answers["members"] == [
+        {"region": "north", "city": "lille", "district": "centre"},
+        {"region": "south", "city": "nice", "district": "centre"}]
+    # the district filtered by the earlier page's area: refused where it does not fit
+    raw["district-1"] = ["farms"]
+    result = check_page(definition, section, raw, saved, definition.roster)
+    assert set(result.issues) == {"district-1"}

@@ -53,7 +53,7 @@ def test_a_reworded_scale_item_warns_that_waves_may_not_compare():
     [change] = diff(load_text(ORIGINAL), load_text(changed(
         ('en: "I felt judged"', 'en: "I felt judged by staff"'),
         ('fr: "Je me suis senti jugé"', 'fr: "Je me suis senti jugé par le personnel"'))))
-    assert change.kind == "row_reworded" and change.breaks
+    assert change.what == "row_reworded" and change.breaks
     assert str(change) == ("Row 'exp2_r' of matrix 'exp' reworded (fr, en). WARNING: scores "
                            "of scale experience may not compare across waves.")
     # the old and new wording, per language, for the researcher to compare
@@ -112,7 +112,7 @@ def test_choices_added_logic_constraints_and_limits_changed():
 def test_scale_changes_break_comparability():
     new = changed(("    reverse: [exp2_r]\n", "    reverse: []\n"))
     [change] = diff(load_text(ORIGINAL), load_text(new))
-    assert change.kind == "scale_reverse" and change.breaks
+    assert change.what == "scale_reverse" and change.breaks
     assert "exp2_r -> none" in change.message
 
 

@@ -243,3 +243,59 @@ def test_the_preview_language_never_changes_the_researchers_own(app, client, eva
         assert session["lang"] == "fr"
     workspace = client.get(base(evaluation_id))
     assert '<html lang="fr">' in workspace.text and "Téléverser" in workspace.text
+
+
+HOUSEHOLD = Path(__file__).parent / "data" / "household.yaml"
+
+
+def preview_post(client, url: str, page_text: str, data: dict):  # noqa: ANN001, ANN201
+    """Post a preview page as its form does: its token, its signed answers and ``data``."""
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page_text).group(1)
+    state = re.search(r'name="preview_state" type="hidden" value="([^"]*)"', page_text).group(1)
+    return client.post(url, data={"csrf_token": token, "preview_state": state, **data})
+
+
+def blocks(page_text: str) -> list[str]:
+    return re.findall(r'<h2 id="occurrence-\d+-title">([^<]+)</h2>', page_text)
+
+
+def test_the_preview_adds_and_removes_the_blocks_of_a_repeated_page(app, client,  # noqa: ANN001
+                                                                     evaluation_id):
+    """"Add another" and "Remove" work in the preview as on the participant's page (no script
+    needed), the answers travelling signed in the page, and nothing is recorded."""
+    sign_in(client, app, "r@example.org", RESEARCHER, evaluation_id)
+    page = upload(client, evaluation_id, "household.yaml", HOUSEHOLD.read_bytes())
+    draft_url = page.headers["Location"].split("?")[0]
+    with app.app_context():
+        before = (count(Response), count(QuestionnaireVersion))
+    url = f"{draft_url}/preview/en/3"  # the visits, added one by one
+    page = client.get(url)
+    assert blocks(page.text) == ["Visit 1 of 1"]
+    page = preview_post(client, url, page.text, {"nav": "add", "visit_reason-1": "Flu"})
+    assert page.status_code == 200
+    assert blocks(page.text) == ["Visit 1 of 2", "Visit 2 of 2"]
+    assert 'name="visit_reason-1" value="Flu"' in page.text
+    page = preview_post(client, url, page.text, {"nav": "add", "visit_reason-1": "Flu",
+                                                 "visit_reason-2": "Check-up"})
+    assert blocks(page.text) == ["Visit 1 of 3", "Visit 2 of 3", "Visit 3 of 3"]
+    assert ">Add another</button>" not in page.text and "You can give at most 3." in page.text
+    # the third visit is required: the summary names its block
+    refused = preview_post(client, url, page.text, {"nav": "next", "visit_reason-1": "Flu",
+                                                    "visit_reason-2": "Check-up"})
+    assert refused.status_code == 422
+    assert re.search(r'<li><a href="#q-visit_reason-3">Visit 3 of 3: Why did you come\?',
+                     refused.text)
+    page = preview_post(client, url, refused.text, {"nav": "remove-1", "visit_reason-1": "Flu",
+                                                    "visit_reason-2": "Check-up"})
+    assert blocks(page.text) == ["Visit 1 of 2", "Visit 2 of 2"]
+    assert re.search(r'name="visit_reason-1" value="Check-up"', page.text)
+    page = preview_post(client, url, page.text, {"nav": "remove-2",
+                                                 "visit_reason-1": "Check-up"})
+    assert blocks(page.text) == ["Visit 1 of 1"] and ">Remove: " not in page.text
+    page = preview_post(client, url, page.text, {"nav": "next", "visit_reason-1": "Check-up"})
+    assert page.status_code == 200 and "Your opinion" in page.text  # moved on
+    # a count page has no buttons: "add" there is an ordinary "Next"
+    members = client.get(f"{draft_url}/preview/fr/2")
+    assert "En ajouter un autre" not in members.text
+    with app.app_context():
+        assert (count(Response), count(QuestionnaireVersion)) == before

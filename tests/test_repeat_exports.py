@@ -26,7 +26,7 @@ from survey.extensions import db
 from survey.models import Response
 from survey.models.response import COMPLETED
 from survey.models.types import utcnow
-from survey.questionnaire import load_file
+from survey.questionnaire import load_file, load_text
 from survey.secrets import digest, new_secret
 from survey.versions import store_definition
 
@@ -155,3 +155,53 @@ def test_the_command_writes_the_long_table(app: Flask, ids: list[int], tmp_path:
     assert result.exit_code == 0, result.output
     rows = read_csv(out.read_bytes())
     assert len(rows) == 5 and rows[0]["repeat"] == "members"
+
+
+LONG_MEMBERS = "household_members_living_here_now"  # "repeat_" + this: 40 characters
+LONG_VISITS = "household_members_living_here_before"  # the same first 31 with "repeat_"
+
+
+def test_long_repeat_names_get_unique_sheets_that_the_codebook_names(
+        app: Flask, tmp_path: Path) -> None:
+    """Two repeated pages whose sheet names share Excel's 31 characters: each its own sheet,
+    cut with a suffix from its code (the same in every export), and the codebook sheet, the
+    JSON and HTML codebooks say which sheet holds which page."""
+    text = HOUSEHOLD.read_text(encoding="utf-8").replace(
+        "code: members", f"code: {LONG_MEMBERS}").replace("code: visits", f"code: {LONG_VISITS}")
+    with app.app_context():
+        version = store_definition(load_text(text), "household.yaml").version
+        ident = add_response(version.id, {"household_size": 1, LONG_MEMBERS: [{"age": 30}],
+                                  LONG_VISITS: [{"visit_reason": "flu"}]})
+        paths = [tmp_path / "one.xlsx", tmp_path / "two.xlsx"]
+        for path in paths:
+            write_xlsx(exported(), path)
+        document = json.loads(codebook_json(exported().schema))
+        page = codebook_html(exported().schema, "en")
+    names = [openpyxl.load_workbook(path, read_only=True).sheetnames for path in paths]
+    assert names[0] == names[1]  # deterministic
+    members, visits = names[0][2:]
+    assert names[0][:2] == ["data", "codebook"]
+    assert members != visits and len(members) == len(visits) == 31
+    assert members.startswith("repeat_household_members_l~")
+    assert visits.startswith("repeat_household_members_l~")
+    book = openpyxl.load_workbook(paths[0], read_only=True)
+    assert list(book[members].iter_rows(values_only=True))[1][:4] == (ident, LONG_MEMBERS, 1, 30)
+    assert list(book[visits].iter_rows(values_only=True))[1][:3] == (ident, LONG_VISITS, 1)
+    codebook = [row[:6] for row in book["codebook"].iter_rows(values_only=True)]
+    where = {row[0]: row[1] for row in codebook[codebook.index(
+        ("repeat", "sheet", "column", "text", "type", "wide_columns")) + 1:]}
+    assert where == {LONG_MEMBERS: members, LONG_VISITS: visits}
+    assert [r["sheet"] for r in document["repeats"]] == [members, visits]
+    assert f"<td>{LONG_VISITS}</td><td>{visits}</td>" in page
+
+
+def test_a_sheet_name_never_clashes_with_another_sheet() -> None:
+    from survey.exports.repeats import OTHER_SHEETS, RepeatTable, sheet_names
+
+    short = RepeatTable("members", {}, [], {})
+    cut = [RepeatTable("x" * 24 + suffix, {}, [], {}) for suffix in ("a", "b", "")]
+    names = sheet_names([short, *cut])
+    assert names["members"] == "repeat_members"  # short enough: unchanged
+    assert names["x" * 24] == "repeat_" + "x" * 24  # exactly 31: unchanged
+    assert len(set(names.values())) == 4 and all(len(n) <= 31 for n in names.values())
+    assert not {n.lower() for n in names.values()} & set(OTHER_SHEETS)

@@ -154,3 +154,60 @@ def test_the_results_page_summarises_repeated_questions_and_offers_their_table(
     other = client.get(f"/results/e/{world.a.evaluation}?q=professionals").get_data(
         as_text=True)
     assert "long CSV (one row per occurrence)" not in other
+
+
+def test_repeated_results_are_computed_once_per_data_revision(
+        app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second view of the results page reads the repeated questions' summaries from the
+    cache (no pass over the responses); a new response makes them computed again, with it."""
+    from survey.design import services as design
+    from survey.models import Evaluation, User
+    from survey.results import repeats
+
+    from .workspace import build_world, sign_in
+
+    passes: list[Selection] = []
+    reading = repeats.response_rows
+
+    def counted(selection: Selection, *args: Any, **kwargs: Any) -> Any:
+        passes.append(selection)
+        return reading(selection, *args, **kwargs)
+
+    monkeypatch.setattr(repeats, "response_rows", counted)
+    world = build_world(app, passwords=False)
+
+    def add(campaign_id: int, version_id: int, answers: dict[str, Any]) -> None:
+        db.session.add(Response(version_id=version_id, campaign_id=campaign_id,
+                                status=COMPLETED, language="en", answers=answers,
+                                resume_hash=digest(new_secret()),
+                                start_hash=digest(new_secret()), completed_at=utcnow()))
+        db.session.commit()
+
+    with app.app_context():
+        version = store_definition(load_file(HOUSEHOLD), "household.yaml").version
+        evaluation = db.session.get(Evaluation, world.a.evaluation)
+        researcher = db.session.get(User, world.users["researcher"])
+        campaign = design.create_campaign(evaluation, researcher, version=version)
+        ids = (campaign.id, version.id)
+        for one in households(6):
+            add(*ids, one)
+        ages = [m["age"] for a in households(6) for m in a.get("members", [])]
+    client = app.test_client()
+    sign_in(client, app, world.users["researcher"])
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    url = f"/results/e/{world.a.evaluation}?q=household"
+
+    def repeated_section() -> str:
+        return client.get(url).get_data(as_text=True).split('id="section-repeats"')[1]
+
+    first = repeated_section()
+    assert len(passes) == 1 and f">{len(ages)}<" in first  # every member's age counted
+    assert repeated_section() == first
+    assert len(passes) == 1  # the second view: from the cache
+    with app.app_context():
+        add(*ids, {"household_size": 1, "members": [{"age": 101}], "visits": [
+            {"visit_reason": "new"}]})
+    after = repeated_section()
+    assert len(passes) == 2 and after != first  # a new response: computed again
+    assert f">{len(ages) + 1}<" in after and "101" in after

@@ -170,6 +170,12 @@ def test_pruning_drops_what_an_occurrence_no_longer_asks(household: Definition) 
     assert prune_irrelevant(household, answers)["members"] == [{"age": 30}]
 
 
+def test_pruning_keeps_every_occurrence_added_with_add_another(household: Definition) -> None:
+    visits = [{"visit_reason": "flu"}, {"visit_reason": "check-up"}, {"visit_reason": "x"}]
+    answers = {"household_size": 0, "visits": visits}
+    assert prune_irrelevant(household, answers)["visits"] == visits
+
+
 def test_a_missing_required_answer_in_any_block_sends_back_there(household: Definition) -> None:
     done = {"household_size": 2, "members": [{"age": 41}, {"age": 9}],
             "visits": [{"visit_reason": "flu"}]}

@@ -30,6 +30,9 @@ IMPORTED = {
     "fieldteam__youth_wellbeing_fr.xlsx", "fieldteam__community_meeting_feedback.xlsx",
     "fieldteam__nutrition_screening.xlsx", "xlsform2lstsv__testA.xlsx",
     "fieldteam__social_prescribing_followup.xlsx",  # a repeat (issue 23)
+    # the functions if(), today(), regex(), concat(), normalize-space() (issue 23)
+    "fieldteam__eligibility_screener.xlsx", "xlsform2lstsv__mitwirken_umfrage.xlsx",
+    "xlsform2lstsv__testB.xlsx",
 }
 # file -> a reason that must be among its problems
 REFUSED = {
@@ -50,8 +53,6 @@ REFUSED = {
     "pyxform__xl_date_ambiguous.xlsx": "unexpected character ':'",
     "pyxform__xlsform_spec_test.xlsx": "GPS locations",
     "xlsform2lstsv__all_types_survey.xlsx": "times of day",
-    "xlsform2lstsv__mitwirken_umfrage.xlsx": "unknown function 'regex'",
-    "xlsform2lstsv__testB.xlsx": "unknown function 'if'",
     "xlsform2qgis__repeat_over_selected.xlsx": "unknown function 'pulldata'",
     "xlsform2qgis__service_rating.xlsx": "GPS locations",
     "xlsform2qgis__survey_flooding_rapid_assessment.xlsx": "cannot tell the language",
@@ -60,7 +61,6 @@ REFUSED = {
     "xlsformoffline__external-itemsets.xlsx": "appears twice in this list",
     "xlsformoffline__pyxform-error.xlsx": "'textX' is not an XLSForm type",
     "xlsformoffline__validate-error.xlsx": "calculations are not evaluated",
-    "fieldteam__eligibility_screener.xlsx": "unknown function 'today'",
     "fieldteam__time_use_diary.xlsx": "times of day",
     "fieldteam__water_point_mapping.xlsx": "GPS locations",
 }

@@ -1,8 +1,8 @@
 """The researcher's preview of a draft or a version: its pages behave exactly as a
 participant's (required answers, constraints, skip logic, the same messages, "Finish" sending
-back to what is missing), and nothing is stored. The answers given so far travel with the page,
-in a hidden field signed with the instance secret (so a posted value is never trusted), never in
-the database or the session."""
+back to what is missing, a repeated page's "Add another" and "Remove"), and nothing is stored.
+The answers given so far travel with the page, in a hidden field signed with the instance
+secret (so a posted value is never trusted), never in the database or the session."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from ..participate import repeats
 from ..participate.forms import page_post
 from ..participate.messages import issue_message
 from ..questionnaire import navigation
@@ -86,6 +87,11 @@ def submit(definition: Definition, section: Section) -> Step:
     rosters = definition.roster
     post = page_post(section, rosters)
     nav = request.form.get("nav", "next")
+    editing = repeats.editing(section, nav)
+    if editing is not None:  # "Add another" or "Remove": the page again, edited
+        kept = post.check(definition, section, answers, rosters, strict=False)
+        edited, edited_drafts, _ = repeats.apply(section, kept, *editing)
+        return shown(section, _merge(answers, edited), _merge(drafts, edited_drafts))
     nav = nav if nav in NAVIGATION else "next"
     result = post.check(definition, section, answers, rosters, strict=nav == "next")
     if not result.ok:

@@ -25,8 +25,8 @@ from ..language import language_in_url
 from ..models import Campaign, Evaluation, Questionnaire, QuestionnaireDraft, QuestionnaireVersion
 from ..participate.rendering import section_items
 from ..participate.repeats import page_items as repeat_page_items
-from ..questionnaire import Definition, navigation
-from ..questionnaire.download import as_xlsform, as_yaml
+from ..questionnaire import Definition, expressions, navigation
+from ..questionnaire.download import as_xlsform, as_xlsform_zip, as_yaml, media_names
 from ..questionnaire.messages import Note
 from ..questionnaire.model import Section
 from ..templating import language_name
@@ -34,6 +34,7 @@ from ..versions import store_definition
 from ..versions.answered import StoredAnswers
 from ..versions.diff import MESSAGES, WARNINGS, Change, diff
 from ..versions.drafts import drafts_of, drop_draft, find_draft, save_draft
+from ..versions.media import media_contents
 from ..versions.upload import MAX_UPLOAD_BYTES, check_upload
 from . import preview
 from .blueprint import E, bp, owned
@@ -60,7 +61,7 @@ def describe(change: Change) -> tuple[str, str | None, tuple[tuple[str, str, str
     params = dict(change.params)
     if "state" in params:
         params["state"] = str(REQUIRED_STATES.get(params["state"], params["state"]))
-    message = gettext(MESSAGES[change.kind]) % params
+    message = gettext(MESSAGES[change.what]) % params
     warning = (gettext(WARNINGS[change.warning]) % dict(change.warning_params)
                if change.warning else None)
     return message, warning, tuple(change.params.get("wording", ()))
@@ -87,9 +88,16 @@ def _latest(code: str) -> QuestionnaireVersion | None:
 @bp.get(Q)
 @member(VIEW)
 def questionnaires(evaluation: Evaluation) -> str:
+    versions = _versions()
     return render_template("design/questionnaires.html", evaluation=evaluation,
-                           versions=_versions(), drafts=drafts_of(evaluation.id),
-                           form=UploadForm(), manage=g.role in MANAGE)
+                           versions=versions, drafts=drafts_of(evaluation.id),
+                           form=UploadForm(), manage=g.role in MANAGE,
+                           xlsform_fmt={v.content_hash: _xlsform_fmt(v) for v in versions})
+
+
+def _xlsform_fmt(version: QuestionnaireVersion) -> str:
+    """How a version downloads as XLSForm: a ZIP with its pictures and sounds, or the .xlsx."""
+    return "zip" if media_names(version.definition_data) else "xlsx"
 
 
 @bp.post(Q + "/upload")
@@ -220,16 +228,20 @@ def _preview(evaluation: Evaluation, definition: Definition, source: str, conten
         else:  # opened by its address although skipped: its place among all pages
             place = (definition.section_index(step.section.code) + 1,
                      len(definition.sections), step.section is definition.sections[-1])
+        summary: list[tuple[str, str]] = []
+        if step.section.repeat is not None:
+            questions, summary = repeat_page_items(definition, step.section, step.answers,
+                                                   step.values, step.errors, definition.roster)
+        else:
+            questions = section_items(definition, step.section, step.values, step.errors,
+                                      definition.roster, step.answers)
         page = render_template(
             "design/preview.html", section=step.section, errors=step.errors,
-            questions=(repeat_page_items(definition, step.section, step.answers, step.values,
-                                         step.errors, definition.roster)[0]
-                       if step.section.repeat is not None else
-                       section_items(definition, step.section, step.values, step.errors,
-                                     definition.roster, step.answers)),
+            questions=questions, repeat_summary=summary,
             number=place[0], total=place[1], is_last=place[2], action=page_url(step.section),
             state=step.sealed, state_field=preview.STATE_FIELD,
-            prior=navigation.prior_answers(step.section, step.answers), **context)
+            prior=navigation.prior_answers(step.section, step.answers),
+            today=expressions.today(), **context)
     response = current_app.make_response((page, step.status))
     response.headers["Content-Security-Policy"] = PREVIEW_POLICY
     response.headers["Cache-Control"] = "no-store"
@@ -263,7 +275,8 @@ def questionnaire_version(evaluation: Evaluation, content_hash: str) -> str:
                  if c.version.questionnaire_id == version.questionnaire_id]
     return render_template("design/version.html", evaluation=evaluation, version=version,
                            definition=version.definition, campaigns=campaigns,
-                           form=ActionForm(), manage=g.role in MANAGE)
+                           form=ActionForm(), manage=g.role in MANAGE,
+                           xlsform_fmt=_xlsform_fmt(version))
 
 
 @bp.get(Q + "/versions/<content_hash>/download.<fmt>")
@@ -278,6 +291,10 @@ def questionnaire_download(evaluation: Evaluation, content_hash: str, fmt: str
     elif fmt == "xlsx":
         body = as_xlsform(version.definition_data)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "zip":  # the XLSForm with its pictures and sounds, to upload back as it is
+        body = as_xlsform_zip(version.definition_data, name,
+                              media_contents(media_names(version.definition_data)))
+        mimetype = "application/zip"
     else:
         abort(404)
     response = current_app.response_class(body, mimetype=mimetype)

@@ -6,15 +6,15 @@ the XLSX codebook sheet. The JSON codebook (the analysis library's schema) is
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from html import escape
 from typing import Any
 
 from analysis.output import neutralise_formula
 
 from .delimited import CsvOptions, csv_chunks
+from .repeats import RepeatTable, repeat_tables, sheet_names
 from .repeats import codebook as repeat_codebook
-from .repeats import repeat_tables
 from .schema import EXPORT_METADATA, Schema, pick
 
 
@@ -75,18 +75,21 @@ def codebook_json(schema: Schema) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def repeat_rows(schema: Schema, header: bool = True) -> Iterator[list[Any]]:
-    """The long table of each repeated page: page, its column, text, where it is in the wide
-    export."""
+def repeat_rows(schema: Schema, tables: Sequence[RepeatTable] | None = None,
+                header: bool = True) -> Iterator[list[Any]]:
+    """The long table of each repeated page: page, the XLSX sheet holding it, its column,
+    text, where it is in the wide export."""
     if header:
-        yield ["repeat", "column", "text", "type", "wide_columns"]
+        yield ["repeat", "sheet", "column", "text", "type", "wide_columns"]
     lang = schema.languages[0]
-    for table in repeat_tables(schema.versions):
+    tables = repeat_tables(schema.versions) if tables is None else tables
+    sheets = sheet_names(tables)
+    for table in tables:
         for column in table.columns:
             entry = table.entries.get(column, {})
             wide = f"{column}_1 … {column}_{table.maximum}"
             yield [neutralise_formula(v) for v in (
-                table.code, column, pick(entry.get("text") or {}, lang, ""),
+                table.code, sheets[table.code], column, pick(entry.get("text") or {}, lang, ""),
                 entry.get("type", ""), wide)]
 
 

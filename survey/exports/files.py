@@ -8,11 +8,11 @@ weighed to decide whether it runs as a background job (``EXPORT_JOB_CELLS``).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .delimited import CsvOptions, csv_long, csv_wide
+from .delimited import CsvOptions, Progress, csv_long, csv_wide
 from .frames import Export
 from .repeats import csv_repeats
 from .source import ResponseRow
@@ -53,8 +53,13 @@ def weight(fmt: str, rows: int, export: Export) -> float:
     return FORMAT[fmt].cost * rows * len(export.header)
 
 
-def counting(export: Export, on_row: Callable[[int], None]) -> Export:
-    """The export, calling ``on_row(n)`` as its n-th response is read (progress)."""
+# The formats whose writers report the responses they have written (one row per response).
+ROW_WRITERS = frozenset({"csv", "csv-fr", "xlsx", "sav"})
+
+
+def counting(export: Export, on_row: Progress) -> Export:
+    """The export, calling ``on_row(n)`` as its n-th response is read (progress of the formats
+    whose rows are not responses)."""
     rows = export.rows
 
     def counted() -> Iterator[ResponseRow]:
@@ -65,10 +70,17 @@ def counting(export: Export, on_row: Callable[[int], None]) -> Export:
     return dataclasses.replace(export, rows=counted)
 
 
-def write(export: Export, fmt: str, path: Path, lang: str, min_group: int) -> None:
-    """Write the export as ``fmt`` to ``path`` (the caller renames it when complete)."""
+def write(export: Export, fmt: str, path: Path, lang: str, min_group: int,
+          on_rows: Progress | None = None) -> None:
+    """Write the export as ``fmt`` to ``path`` (the caller renames it when complete);
+    ``on_rows`` is told the rows written so far by the writers that write rows (progress,
+    with no extra pass over the responses)."""
+    if on_rows is not None and fmt not in ROW_WRITERS:
+        export = counting(export, on_rows)
+        on_rows = None
     if fmt in CSV:
-        stream = CSV[fmt](export, csv_options(fmt))
+        stream = (csv_wide(export, csv_options(fmt), on_rows=on_rows) if fmt in ROW_WRITERS
+                  else CSV[fmt](export, csv_options(fmt)))
         with path.open("wb") as file:
             for chunk in stream:
                 file.write(chunk)
@@ -79,11 +91,11 @@ def write(export: Export, fmt: str, path: Path, lang: str, min_group: int) -> No
     elif fmt == "xlsx":
         from .workbook import write_xlsx
 
-        write_xlsx(export, path)
+        write_xlsx(export, path, on_rows=on_rows)
     elif fmt == "sav":
         from .spss import write_sav
 
-        write_sav(export, path, lang=lang)
+        write_sav(export, path, lang=lang, on_rows=on_rows)
     else:
         import shutil
         import tempfile

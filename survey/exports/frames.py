@@ -52,7 +52,7 @@ class Export:
         schema, context = self.schema, self.context
         code, audience = schema.questionnaire, schema.audience
         short = {v.id: v.short for v in schema.versions}
-        cells = schema.cells
+        cells = schema.cell_reader()
 
         def record(row: ResponseRow) -> list[Any]:
             return [row.id, code, short[row.version_id], audience, *context(row), row.language,

@@ -10,6 +10,7 @@ numbers as numbers, text neutralised against formula injection.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,9 @@ from .schema import StoredVersion, column_order, merged_entry, pick
 from .source import response_rows
 
 HEADER = ("response_id", "repeat", "occurrence")
+SHEET_PREFIX = "repeat_"
+SHEET_LIMIT = 31  # Excel's longest sheet name
+OTHER_SHEETS = ("data", "codebook", "rosters")  # the workbook's other sheets
 _ORIGINALS: Cache[Definition] = Cache(256)  # content hash -> the definition with its repeats
 
 
@@ -115,8 +119,11 @@ def csv_repeats(export: Export, options: CsvOptions | None = None) -> Iterator[b
 
 
 def codebook(tables: Sequence[RepeatTable]) -> list[dict[str, Any]]:
-    """The codebook's ``repeats``: each page's long table and its wide block."""
+    """The codebook's ``repeats``: each page's long table (and its XLSX sheet) and its wide
+    block."""
+    sheets = sheet_names(tables)
     return [{"code": t.code, "title": dict(t.title), "count": t.count, "max": t.maximum,
+             "sheet": sheets[t.code],
              "long_columns": [*HEADER, *t.columns],
              "wide_columns": {c: [repeats.numbered(c, n) for n in range(1, t.maximum + 1)]
                               for c in t.columns},
@@ -124,9 +131,24 @@ def codebook(tables: Sequence[RepeatTable]) -> list[dict[str, Any]]:
             for t in tables]
 
 
-def sheet_name(table: RepeatTable) -> str:
-    """An XLSX sheet name (31 characters at most) that no other sheet has."""
-    return f"repeat_{table.code}"[:31]
+def sheet_names(tables: Sequence[RepeatTable]) -> dict[str, str]:
+    """Each repeated page's XLSX sheet, by page code: ``repeat_<code>`` when it fits Excel's
+    31 characters, else cut with ``~`` and four characters of a hash of the full code (so a
+    page keeps its sheet name from one export to the next). ``~`` is never in a code, so a cut
+    name never equals a whole one; the names are unique, ignoring case as Excel does, and never
+    those of the workbook's other sheets."""
+    taken = {name.lower() for name in OTHER_SHEETS}
+    names: dict[str, str] = {}
+    for table in tables:
+        whole = SHEET_PREFIX + table.code
+        name, attempt = whole, 0
+        while len(name) > SHEET_LIMIT or name.lower() in taken:
+            tag = hashlib.sha1(f"{table.code}/{attempt}".encode()).hexdigest()[:4]
+            name = f"{whole[:SHEET_LIMIT - 5]}~{tag}"
+            attempt += 1
+        taken.add(name.lower())
+        names[table.code] = name
+    return names
 
 
 def describe(table: RepeatTable, lang: str) -> str:

@@ -107,8 +107,9 @@ def response_rows(selection: Selection, version_ids: list[int], batch: int = BAT
     holding a list of mappings (``[{``) need it."""
     query = export_query(selection, version_ids).execution_options(yield_per=batch)
     loads = orjson.loads
+    # Core rows through the session's connection (the ORM's row handling is not needed here)
     for id_, version_id, status, language, answers, started, completed, campaign, panel in (
-            db.session.execute(query)):
+            db.session.connection().execute(query)):
         values = loads(answers) if answers else {}
         if flat and answers and "[{" in answers:
             values = flatten(values)

@@ -1,7 +1,7 @@
-"""XLSX export: a data sheet, a codebook sheet, one sheet per repeated page (and a rosters sheet
-with team rosters),
-written by XlsxWriter in ``constant_memory`` mode: each row goes to disk as it is written, so
-memory stays flat whatever the number of responses.
+"""XLSX export: a data sheet, a codebook sheet, one sheet per repeated page (named by
+``repeats.sheet_names``; the codebook sheet says which holds which page) and, with team
+rosters, a rosters sheet, written by XlsxWriter in ``constant_memory`` mode: each row goes to
+disk as it is written, so memory stays flat whatever the number of responses.
 
 Cells come from ``cells`` (numbers as numbers, text neutralised against formula injection);
 every text is written as text (never read as a formula, number or link), without the control
@@ -18,9 +18,9 @@ from typing import Any
 
 import xlsxwriter
 
-from .codebooks import codebook_rows, roster_rows
+from .codebooks import codebook_rows, repeat_rows, roster_rows
 from .frames import Export, text_rows
-from .repeats import repeat_tables, sheet_name, table_rows
+from .repeats import repeat_tables, sheet_names, table_rows
 
 # Control characters XML 1.0 cannot hold (tab, line feed and carriage return it can), and the
 # carriage return, which XlsxWriter would keep as ``_x000D_``: an XML reader reads it as a line
@@ -39,9 +39,14 @@ def write_xlsx(export: Export, path: str | Path, lang: str | None = None,
     book = xlsxwriter.Workbook(str(path), OPTIONS)
     try:
         written = _sheet(book, "data", [export.header], text_rows(export, lang), on_rows)
-        _sheet(book, "codebook", [], codebook_rows(export.schema))
-        for table in repeat_tables(export.schema.versions):  # one sheet per repeated page
-            _sheet(book, sheet_name(table), [], table_rows(export, table))
+        tables = repeat_tables(export.schema.versions)
+        codebook = codebook_rows(export.schema)
+        if tables:  # under the columns, a blank row, then which sheet holds which page
+            codebook = itertools.chain(codebook, [[]], repeat_rows(export.schema, tables))
+        _sheet(book, "codebook", [], codebook)
+        sheets = sheet_names(tables)
+        for table in tables:  # one sheet per repeated page
+            _sheet(book, sheets[table.code], [], table_rows(export, table))
         if export.schema.team_rosters:  # who the nomination codes of each team name
             _sheet(book, "rosters", [], roster_rows(export.schema))
     finally:

@@ -30,7 +30,7 @@ def start_export(evaluation: Evaluation, owner_id: int, params: dict[str, Any]) 
 @handler(EXPORT)
 def run_export(job: Job, progress: Progress) -> Outcome:
     from ..exports import Export
-    from ..exports.files import counting, write
+    from ..exports.files import write
     from ..results.services import Filters
 
     p = job.params
@@ -39,11 +39,10 @@ def run_export(job: Job, progress: Progress) -> Outcome:
     export = Export.of(filters.selection(p["questionnaire"], evaluation), panel_codes=True)
     total = export.count() if export.count is not None else 0
     progress(0, total, force=True)
-    export = counting(export, lambda n: progress(n, total))
     final = progress.path(p["filename"])
     part = final.with_name(final.name + ".part")
     write(export, p["fmt"], part, p.get("lang") or "fr",
-          int(current_app.config["MIN_GROUP_SIZE"]))
+          int(current_app.config["MIN_GROUP_SIZE"]), on_rows=lambda n: progress(n, total))
     os.replace(part, final)  # complete, or not there at all
     progress(total, total, force=True)
     return Outcome({"rows": total, "filename": p["filename"]}, final)

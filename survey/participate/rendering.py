@@ -17,7 +17,7 @@ from flask_babel import get_locale
 from markupsafe import Markup
 
 from ..caching import Cache
-from ..questionnaire import Definition, cascading
+from ..questionnaire import Definition, cascading, navigation
 from ..questionnaire.answers import Rosters
 from ..questionnaire.model import Choice, Section
 
@@ -48,4 +48,6 @@ def _render(definition: Definition, section: Section, values: dict[str, list[str
             offered: Mapping[str, tuple[Choice, ...]] | None = None) -> Markup:
     return Markup(render_template(TEMPLATE, definition=definition, section=section,
                                   values=values, errors=errors, rosters=rosters,
-                                  offered=offered or {}))
+                                  offered=offered or {},
+                                  computed={item.code for item in
+                                            navigation.computed_on_page(section)}))

@@ -14,9 +14,9 @@ from flask import render_template
 from flask_babel import gettext
 from markupsafe import Markup
 
-from ..questionnaire import repeats
-from ..questionnaire.answers import Rosters
-from ..questionnaire.model import Definition, Section
+from ..questionnaire import cascading, repeats
+from ..questionnaire.answers import PageResult, Rosters
+from ..questionnaire.model import Choice, Definition, Section
 from ..templating import text
 
 TEMPLATE = "participate/_repeat_items.html"
@@ -52,11 +52,39 @@ def cleared_drafts(section: Section) -> dict[str, None]:
             for n in range(1, section.repeat.maximum + 1)}
 
 
+def apply(section: Section, kept: PageResult, edit: Edit, block: int
+          ) -> tuple[dict[str, Any], dict[str, Any], int]:
+    """An "Add another" or "Remove" applied to the page as "Previous" keeps it (``kept``): the
+    answers and drafts to keep (a ``None`` clears), and the block to show. The participant's
+    page stores them; the preview signs them into the page."""
+    answers = edited(section, kept.answers, edit)
+    drafts = {**cleared_drafts(section), **(kept.drafts if block else {})}
+    shown = len(answers[section.code] or [None])
+    return answers, drafts, min(block or shown, shown)
+
+
 def title(section: Section, n: int, total: int) -> str:
     """"Person 2 of 3" (or "Entry 2 of 3" when the page names no label)."""
     assert section.repeat is not None
     label = text(section.repeat.label) if section.repeat.label else gettext("Entry")
     return gettext("%(label)s %(number)s of %(total)s", label=label, number=n, total=total)
+
+
+def block_choices(section: Section, answers: dict[str, Any], count: int
+                  ) -> dict[str, tuple[Choice, ...]]:
+    """The choices each block offers of its items filtered by answers of other pages only
+    (``district-2`` -> its choices), from those answers and the block's own stored ones. A
+    filter reading the same block is left to the page's script (its names numbered by
+    ``repeats.renamed``) and checked on submit."""
+    occurrences = repeats.stored(section, answers)
+    offered = {}
+    for n in range(1, count + 1):
+        occurrence = occurrences[n - 1] if n <= len(occurrences) else {}
+        seen = repeats.context(answers, occurrence)
+        for item in section.items:
+            if item.choice_filter is not None and not cascading.on_same_page(item, section):
+                offered[repeats.name(item.code, n)] = cascading.offered(item, seen)
+    return offered
 
 
 def page_items(definition: Definition, section: Section, answers: dict[str, Any],
@@ -66,13 +94,14 @@ def page_items(definition: Definition, section: Section, answers: dict[str, Any]
     assert section.repeat is not None
     count = repeats.shown(section, answers)
     blocks = repeats.blocks(section, count)
+    offered = block_choices(section, answers, count)
     adding = section.repeat.count is None
     titles = {n: title(section, n, count) for n, _ in blocks}
     summary = [(item.code, f"{titles[n]}: {text(item.text)}") for n, items in blocks
                for item in items]
     html = render_template(TEMPLATE, definition=definition, section=section, blocks=blocks,
                            titles=titles, values=values, errors=errors, rosters=rosters,
-                           offered={},
+                           offered=offered,
                            adding=adding, can_add=adding and count < section.repeat.maximum,
                            can_remove=adding and count > 1)
     return Markup(html), summary

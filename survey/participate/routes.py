@@ -24,7 +24,7 @@ from werkzeug.wrappers import Response as HttpResponse
 from .. import context
 from ..language import participant_language
 from ..links import absolute_url
-from ..questionnaire import navigation
+from ..questionnaire import expressions, navigation
 from ..questionnaire.answers import Issue, Rosters, check_page, missing_required
 from ..questionnaire.itemtypes.base import as_text
 from ..questionnaire.model import Definition, Section
@@ -97,6 +97,7 @@ def _page(definition: Definition, section: Section, response: ResponseState, ros
         "participate/page.html", definition=definition, section=section, errors=errors,
         number=where.number, total=where.total, questions=questions, is_last=where.is_last,
         prior=navigation.prior_answers(section, response.answers), resumed=resumed,
+        today=expressions.today(),
         repeat_summary=summary), status
 
 
@@ -189,20 +190,18 @@ def _edit_repeat(definition: Definition, section: Section, response: ResponseSta
     """"Add another" or "Remove" on a repeated page: keep the page as "Previous" would, edit
     its occurrences, and show it again at the block concerned."""
     result = post.check(definition, section, response.answers, rosters, strict=False)
-    answers = repeats.edited(section, result.answers, edit)
-    drafts = {**repeats.cleared_drafts(section), **(result.drafts if block else {})}
+    answers, drafts, shown = repeats.apply(section, result, edit, block)
     try:
         saved = services.save_answers(response.id, answers, section.code,
                                       [s.code for s in definition.sections], drafts,
                                       read=response)
     except services.ResponseClosed:
         return redirect(url_for(".done", code=definition.code))
-    shown = len(answers[section.code] or [None])
     # The revision makes the address new each time: the page's script opens it, and an
     # address differing only by its fragment would merely scroll.
     return redirect(url_for(".page", code=definition.code, section_code=section.code,
                             edit=saved.revision,
-                            _anchor=f"occurrence-{min(block or shown, shown)}"))
+                            _anchor=f"occurrence-{shown}"))
 
 
 def _shown(posted: dict[str, list[Any]]) -> dict[str, list[str]]:

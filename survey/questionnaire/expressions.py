@@ -8,14 +8,17 @@ Grammar, loosest first (XPath precedence, all binary operators left associative)
 
     or  <  and  <  = !=  <  < <= > >=  <  + -  <  * div mod  <  unary -  <  primary
     primary: number | 'string' | "string" | ${code} | . | ( expr ) | not(expr)
-           | selected(expr, expr) | count-selected(expr) | string-length(expr)
+           | name(expr, ...)   with name one of FUNCTIONS (below)
 
 Tree (tuples here, the same shape as lists from :func:`to_json`)::
 
     ["num", 3]  ["str", "yes"]  ["ref", "q1"]  ["dot"]
     [op, left, right]     op in: or and = != < <= > >= + - * div mod
     ["not", x]  ["neg", x]
-    ["fn", name, [args]]  name in: selected count-selected string-length
+    ["fn", name, [args]]  name in FUNCTIONS: selected count-selected string-length
+                          if coalesce concat normalize-space int round selected-at today regex
+    ["re", pattern]       the pattern of regex(), checked and compiled when read
+                          (:mod:`survey.questionnaire.patterns`)
 
 In a ``choice_filter`` (cascading choices), a bare name is a column of the choice being tested
 and ``name`` its code: ``region = ${region}`` is ``["=", ["ref", "@region"], ["ref",
@@ -34,15 +37,25 @@ as numbers; when only one side does, they are unequal and unordered; otherwise b
 as text (lists as their codes joined by spaces, as in XLSForm). Arithmetic on anything that is
 not a number, division or ``mod`` by zero and overflow give None. ``and``, ``or`` and ``not``
 use :func:`truthy`. The browser's evaluator follows the same rules; tests check both on one table.
+
+Functions (XLSForm's meaning): ``if(c, a, b)``; ``coalesce(a, b)`` (a unless empty);
+``concat(...)`` (texts joined, empty as ''); ``normalize-space(s)``; ``int(x)`` (towards zero);
+``round(x)`` / ``round(x, d)`` (half up, 0 to 10 decimals); ``selected-at(list, i)`` (the i-th
+code from 0, empty past the end); ``today()`` (the date as YYYY-MM-DD text, compared with date
+answers as text; the page is given the server's date); ``regex(value, 'pattern')`` (true when
+the pattern matches somewhere in the value, a literal pattern of the safe subset of
+:mod:`survey.questionnaire.patterns`, matched in linear time).
 """
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, NoReturn
 
+from . import patterns
 from .messages import N_, Text, msg
 
 MAX_LENGTH = 2000  # characters
@@ -53,7 +66,11 @@ CHOICE_PREFIX = "@"  # ``${@region}``: the region column of the choice a choice_
 
 Node = tuple  # see the module docstring
 
-FUNCTIONS = {"selected": 2, "count-selected": 1, "string-length": 1, "not": 1}
+FUNCTIONS = {  # name -> (fewest, most) arguments
+    "selected": (2, 2), "count-selected": (1, 1), "string-length": (1, 1), "not": (1, 1),
+    "if": (3, 3), "coalesce": (2, 2), "concat": (1, 20), "normalize-space": (1, 1),
+    "int": (1, 1), "round": (1, 2), "selected-at": (2, 2), "today": (0, 0), "regex": (2, 2),
+}
 BINARY = {  # operator -> binding power
     "or": 1, "and": 2, "=": 3, "!=": 3, "<": 4, "<=": 4, ">": 4, ">=": 4,
     "+": 5, "-": 5, "*": 6, "div": 6, "mod": 6,
@@ -232,17 +249,36 @@ class _Parser:
                     break
                 self.take()
         self.expect(")", msg("')' to close %(name)s(", name=name))
-        if len(args) != FUNCTIONS[name]:
-            count = FUNCTIONS[name]
-            template = (N_("%(name)s() takes %(count)s argument, not %(given)s") if count == 1
+        fewest, most = FUNCTIONS[name]
+        if not fewest <= len(args) <= most:
+            if fewest != most:
+                raise ExpressionError(msg("%(name)s() takes from %(low)s to %(high)s "
+                                          "arguments, not %(given)s", name=name, low=fewest,
+                                          high=most, given=len(args)), position)
+            template = (N_("%(name)s() takes %(count)s argument, not %(given)s") if most == 1
                         else N_("%(name)s() takes %(count)s arguments, not %(given)s"))
-            raise ExpressionError(Text(template, {"name": name, "count": count,
+            raise ExpressionError(Text(template, {"name": name, "count": most,
                                                   "given": len(args)}), position)
         if height + 1 > MAX_HEIGHT:
             raise ExpressionError(msg("expression nested too deeply"), position)
         if name == "not":
             return ("not", args[0]), height + 1
+        if name == "regex":
+            args[1] = self.pattern(args[1], position)
         return ("fn", name, tuple(args)), height + 1
+
+    @staticmethod
+    def pattern(node: Node, position: int) -> Node:
+        """regex()'s pattern, read now: a literal text of the safe subset."""
+        if node[0] != "str":
+            raise ExpressionError(msg("the pattern of regex() must be a text in quotes"),
+                                  position)
+        try:
+            return ("re", patterns.compile_pattern(node[1]))
+        except patterns.PatternError as error:
+            raise ExpressionError(msg("regex() pattern %(pattern)s: %(reason)s",
+                                      pattern=repr(node[1]), reason=error.text),
+                                  position) from None
 
 
 def _describe(tag: str, value: Any) -> Text | str:
@@ -280,7 +316,7 @@ def parse(source: str, *, allow_dot: bool, choice_names: bool = False) -> Node:
 def _children(node: Node) -> tuple[Node, ...]:
     if node[0] == "fn":
         return node[2]
-    if node[0] in ("num", "str", "ref", "dot"):
+    if node[0] in ("num", "str", "ref", "dot", "re"):
         return ()
     return node[1:]
 
@@ -299,6 +335,8 @@ def to_json(node: Node) -> Any:
     """The tree as nested lists (see the module docstring), for ``json.dumps`` and the page."""
     if node[0] == "fn":
         return ["fn", node[1], [to_json(arg) for arg in node[2]]]
+    if node[0] == "re":
+        return ["re", patterns.to_json(node[1])]
     if node[0] in ("num", "str", "ref", "dot"):
         return list(node)
     return [node[0], *(to_json(child) for child in node[1:])]
@@ -361,6 +399,11 @@ def _number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def as_number(value: Any) -> float | None:
+    """A value read as a number as expressions read it (numbers, booleans, numeric text)."""
+    return _number(value)
+
+
 def truthy(value: Any) -> bool:
     """XPath truth: None, '', 0, False and empty lists are false."""
     value = _value(value)
@@ -391,6 +434,8 @@ def evaluate(node: Node, answers: Mapping[str, Any], dot: Any = None) -> Any:
         return _value(answers.get(node[1]) if isinstance(answers, Mapping) else None)
     if head == "dot":
         return _value(dot)
+    if head == "re":
+        return node
     if head == "and":
         return truthy(evaluate(node[1], answers, dot)) and truthy(evaluate(node[2], answers, dot))
     if head == "or":
@@ -454,6 +499,61 @@ def _string_length(value: Any) -> int:
     return len(_text(_comparable(value)) or "")
 
 
+def _as_text(value: Any) -> str:
+    """A value as text for the text functions: empty as '', lists joined by spaces."""
+    return "" if _is_empty(value) else (_text(_comparable(value)) or "")
+
+
+def _if(condition: Any, then: Any, otherwise: Any) -> Any:
+    return then if truthy(condition) else otherwise
+
+
+def _coalesce(first: Any, second: Any) -> Any:
+    return second if _is_empty(first) else first
+
+
+def _concat(*values: Any) -> str:
+    return "".join(_as_text(value) for value in values)
+
+
+def _normalize_space(value: Any) -> str:
+    return " ".join(part for part in re.split(r"[ \t\r\n]+", _as_text(value)) if part)
+
+
+def _int(value: Any) -> int | float | None:
+    number = _number(value)
+    return None if number is None else _normal(math.trunc(number))
+
+
+def _round(value: Any, digits: Any = 0) -> int | float | None:
+    number, places = _number(value), _number(digits)
+    if number is None or places is None or not places.is_integer() or not 0 <= places <= 10:
+        return None
+    scale = float(10 ** int(places))
+    shifted = number * scale + 0.5
+    return _normal(math.floor(shifted) / scale) if math.isfinite(shifted) else None
+
+
+def _selected_at(value: Any, index: Any) -> str | None:
+    codes = value if isinstance(value, list) else [
+        code for code in re.split(r"[ \t\r\n]+", _as_text(value)) if code]
+    number = _number(index)
+    if number is None or not number.is_integer() or not 0 <= number < len(codes):
+        return None
+    return codes[int(number)]
+
+
+def today() -> str:
+    """today(): the server's date, YYYY-MM-DD (the page gives it to its script)."""
+    return datetime.date.today().isoformat()
+
+
+def _regex(value: Any, pattern: Any) -> bool:
+    if not (isinstance(pattern, tuple) and pattern[0] == "re"):
+        return False
+    return patterns.search(pattern[1], _as_text(value))
+
+
 COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
     "=": lambda a, b: a == b, "!=": lambda a, b: a != b,
     "<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
@@ -465,4 +565,7 @@ ARITHMETIC: dict[str, Callable[[float, float], float]] = {
 }
 FUNCTION_VALUES: dict[str, Callable[..., Any]] = {
     "selected": _selected, "count-selected": _count_selected, "string-length": _string_length,
+    "if": _if, "coalesce": _coalesce, "concat": _concat, "normalize-space": _normalize_space,
+    "int": _int, "round": _round, "selected-at": _selected_at, "today": lambda: today(),
+    "regex": _regex,
 }

@@ -198,17 +198,17 @@ class _Builder(ChoiceReader, LogicReader, MediaReader, ScaleReader):
             self.problem(path, msg("an item must be a mapping with code, type and text"))
             return None
         code = self.unique_code(entry, (*path, "code"), msg("item code"))
-        kind = entry.get("type")
-        item_type = TYPES.get(kind) if isinstance(kind, str) else None
+        type_name = entry.get("type")
+        item_type = TYPES.get(type_name) if isinstance(type_name, str) else None
         if item_type is None:
             self.problem((*path, "type"), msg("unknown item type %(type)s for '%(code)s' "
-                                              "(known: %(types)s)", type=repr(kind), code=code,
+                                              "(known: %(types)s)", type=repr(type_name), code=code,
                                               types=words(*TYPES)))
             return None
         self.unknown_keys(entry, path, COMMON_ITEM_KEYS | item_type.keys,
-                          msg("for a %(type)s item ('%(code)s')", type=kind, code=code))
+                          msg("for a %(type)s item ('%(code)s')", type=type_name, code=code))
         fields: dict[str, Any] = {
-            "code": code, "type": kind, "section": section_code,
+            "code": code, "type": type_name, "section": section_code,
             "text": self.text(entry, (*path, "text"), required=item_type.shown) or {},
             "help": self.text(entry, (*path, "help"), required=False),
             "required": self.flag(entry, path, "required"),

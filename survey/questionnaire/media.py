@@ -13,7 +13,9 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 MAX_SIDE = 800
 MAX_PIXELS = 40_000_000  # a larger picture is refused before it is decoded (a pixel bomb)
@@ -37,10 +39,16 @@ class MediaError(ValueError):
     """The file cannot be shown (not a picture or sound we read)."""
 
 
-def prepare(kind: str, filename: str, data: bytes) -> MediaFile:
-    """The stored form of an uploaded picture (``kind`` image) or sound (audio)."""
+def prepare(medium: str, filename: str, data: bytes) -> MediaFile:
+    """The stored form of an uploaded picture (``medium`` image) or sound (audio). A file
+    that already is a stored one (its name is its content's SHA-256, as in the ZIP a version
+    downloads as) is kept as it is, so that uploading that ZIP again gives the same names and
+    the same content hash."""
+    stored = already_prepared(medium, filename, data)
+    if stored is not None:
+        return stored
     suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if kind == "image":
+    if medium == "image":
         if suffix not in IMAGE_SUFFIXES:
             raise MediaError(filename)
         return prepare_image(data)
@@ -48,6 +56,40 @@ def prepare(kind: str, filename: str, data: bytes) -> MediaFile:
         raise MediaError(filename)
     digest = hashlib.sha256(data).hexdigest()
     return MediaFile(f"{digest}{suffix}", AUDIO_TYPES[suffix], data)
+
+
+def already_prepared(medium: str, filename: str, data: bytes) -> MediaFile | None:
+    """The file as stored when it is one of ours: named by its SHA-256 and, for a picture, a
+    WebP of the size its name says, within :data:`MAX_SIDE`. None otherwise."""
+    match = NAME_RE.match(filename)
+    if match is None or hashlib.sha256(data).hexdigest() != match["digest"]:
+        return None
+    is_image = match["suffix"] == ".webp"
+    if is_image != (medium == "image"):
+        return None
+    if is_image:
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                if image.format != "WEBP" or image.size != size_of(filename) or \
+                        max(image.size) > MAX_SIDE:
+                    return None
+        except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+            return None
+    return MediaFile(filename, CONTENT_TYPES[match["suffix"]], data)
+
+
+def names_in(data: Mapping[str, Any]) -> set[str]:
+    """The stored names of the pictures and sounds a definition's data shows."""
+    found: set[str] = set()
+    for section in data.get("sections") or []:
+        for entry in (section.get("items") or []) if isinstance(section, Mapping) else []:
+            for kind in KINDS:
+                value = entry.get(kind) if isinstance(entry, Mapping) else None
+                if isinstance(value, Mapping):
+                    found |= {str(name) for name in value.values() if NAME_RE.match(str(name))}
+    return found
 
 
 def prepare_image(data: bytes) -> MediaFile:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import expressions, repeats
-from .model import Definition, Expression, Section
+from .model import Definition, Expression, Item, Section
 
 
 def relevant(expression: Expression | None, answers: Mapping[str, Any]) -> bool:
@@ -90,13 +90,41 @@ def form_values(section: Section, answers: Mapping[str, Any],
     return values
 
 
-def prior_answers(section: Section, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """Earlier pages' answers that this page's relevance expressions and choice filters read,
-    for the script."""
-    names: set[str] = set()
+def computed_on_page(section: Section) -> list[Item]:
+    """The page's never-shown items (``calculate``, ``hidden``) whose values its relevance
+    expressions and choice filters read, directly or through another of them: the page carries
+    them (calculation, fixed value) so that its script computes them as the server does on
+    submit. The others stay out of the page."""
+    by_code = {item.code: item for item in section.items if not item.itemtype.shown
+               and item.itemtype.script_data(item) is not None}
+    wanted: set[str] = set()
     for item in section.items:
-        for expression in (item.relevant, item.choice_filter):
-            if expression is not None:
-                names |= expressions.references(expression.tree)
-    own = {key for item in section.items for key in item.answer_keys}
+        if item.itemtype.shown:
+            for expression in (item.relevant, item.choice_filter):
+                if expression is not None:
+                    wanted |= expressions.references(expression.tree) & by_code.keys()
+    for item in reversed(section.items):  # an item reads only earlier ones: one pass back
+        if item.code in wanted:
+            for expression in (item.relevant, item.itemtype.computation(item)):
+                if expression is not None:
+                    wanted |= expressions.references(expression.tree) & by_code.keys()
+    return [item for item in section.items if item.code in wanted]
+
+
+def prior_answers(section: Section, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Saved answers that this page's relevance expressions, choice filters and carried
+    computations (:func:`computed_on_page`) read, for the script: earlier pages' answers, and
+    the link's value of a hidden item (saved when the response started)."""
+    read: list[Expression | None] = []
+    for item in section.items:
+        if item.itemtype.shown:
+            read += [item.relevant, item.choice_filter]
+    names: set[str] = set()
+    for item in computed_on_page(section):
+        read += [item.relevant, item.itemtype.computation(item)]
+        names.add(item.code)  # a link's value, saved when the response started
+    for expression in read:
+        if expression is not None:
+            names |= expressions.references(expression.tree)
+    own = {key for item in section.items if item.itemtype.shown for key in item.answer_keys}
     return {k: answers[k] for k in sorted(names - own) if k in answers}

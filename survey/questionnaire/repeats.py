@@ -139,15 +139,20 @@ def item_code(code: str) -> str:
 
 def renamed(section: Section, item: Item, n: int) -> Item:
     """``item`` as shown in block ``n``: its code, matrix rows and, for the page's script, the
-    names its relevance reads on this page, all numbered. Its expression tree keeps the
-    original names (the server evaluates it on the occurrence's answers)."""
+    names its relevance and choice filter read on this page, all numbered (a city filtered by
+    the region of the same block reads ``region-2`` in block 2). Its expression trees keep the
+    original names (the server evaluates them on the occurrence's answers)."""
     own = {key for i in section.items for key in i.answer_keys}
-    relevant = item.relevant
-    if relevant is not None:
-        relevant = Expression(relevant.source, relevant.tree,
-                              _numbered_refs(relevant.json, own, n))
+
+    def numbered_json(expression: Expression | None) -> Expression | None:
+        if expression is None:
+            return None
+        return Expression(expression.source, expression.tree,
+                          _numbered_refs(expression.json, own, n))
+
     return replace(item, code=name(item.code, n), settings=_rows_renamed(item, name, n),
-                   relevant=relevant)
+                   relevant=numbered_json(item.relevant),
+                   choice_filter=numbered_json(item.choice_filter))
 
 
 def _rows_renamed(item: Item, rename: Callable[[str, int], str], n: int) -> Any:
@@ -256,7 +261,8 @@ def pruned(section: Section, answers: Mapping[str, Any], kept: Mapping[str, Any]
     of its items that ended up hidden."""
     result = []
     occurrences = stored(section, answers)
-    for occurrence in occurrences[:shown(section, kept)]:
+    # an "add another" page keeps every occurrence added (its number is theirs, not kept's)
+    for occurrence in occurrences[:shown(section, {**kept, section.code: occurrences})]:
         own: dict[str, Any] = {}
         for item in section.items:
             if _relevant(item.relevant, context(kept, own)):

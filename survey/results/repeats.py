@@ -2,22 +2,28 @@
 household member, every visit of every response), never per occurrence number.
 
 Choices are counted (a multiple choice: each code chosen), numbers summarised (answers, mean,
-median, lowest, highest; special answers apart), other answers counted. Partners see a summary
+median, lowest, highest; special answers apart: integer, decimal, range, a calculation giving a
+number), other answers that are not free text counted (acknowledge, hidden values, a
+calculation giving text). Partners see a summary
 only when at least ``min_group`` responses answered the question, and no count under it.
-Scales are never built from repeated questions (the loader refuses them).
+Scales are never built from repeated questions (the loader refuses them). The results page
+reads them through :func:`cached_summaries`.
 """
 
 from __future__ import annotations
 
 import statistics
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..exports import Selection
+from ..caching import Cache
+from ..exports import Export, Selection
 from ..exports.repeats import original, repeat_tables
-from ..exports.schema import pick
+from ..exports.schema import StoredVersion, pick
 from ..exports.source import response_rows, stored_versions
 from ..questionnaire.model import Item, Section
+from .services import CACHE_SIZE, revision
 
 NUMERIC = ("integer", "decimal")
 
@@ -35,11 +41,28 @@ class Summary:
     suppressed: bool = False  # fewer than min_group responses: a partner sees nothing more
 
 
+_cache: Cache[list[Summary]] = Cache(CACHE_SIZE)  # per selection, revision and reader
+
+
+def cached_summaries(selection: Selection, lang: str, min_group: int, full: bool,
+                     specials: dict[str, str]) -> list[Summary]:
+    """:func:`summaries`, computed once per selection, data revision (a response added,
+    completed or withdrawn makes a new one: ``services.revision``), versions, language and
+    reader; this process's LRU keeps them, as it keeps the indicators."""
+    export = Export.of(selection)
+    key = (selection, revision(selection, export), tuple(export.schema.plans), lang, min_group,
+           full, tuple(sorted(specials.items())))
+    return _cache.get(key, lambda: summaries(selection, lang, min_group, full, specials,
+                                             export.schema.versions))
+
+
 def summaries(selection: Selection, lang: str, min_group: int, full: bool,
-              specials: dict[str, str]) -> list[Summary]:
+              specials: dict[str, str], versions: Sequence[StoredVersion] | None = None
+              ) -> list[Summary]:
     """Every repeated question of the questionnaire, over every row of the selection.
-    ``specials``: the words of the special answers in ``lang``."""
-    versions = stored_versions(selection.questionnaire)
+    ``specials``: the words of the special answers in ``lang``; ``versions``: the
+    questionnaire's, when already read."""
+    versions = stored_versions(selection.questionnaire) if versions is None else versions
     tables = repeat_tables(versions)
     if not tables:
         return []
@@ -78,7 +101,11 @@ def summaries(selection: Selection, lang: str, min_group: int, full: bool,
 
 def _summarised(summary: Summary, item: Item, given: list, lang: str, min_group: int,
                 full: bool, specials: dict[str, str]) -> Summary:
-    if item.type in NUMERIC:
+    """Numbers as numbers (integer, decimal, range, a calculation giving a number), choices
+    counted by code, other values that are not free text (acknowledge, hidden, a calculation
+    giving text, dates) counted as given; free text only as its number of answers."""
+    [entry, *_rest] = item.itemtype.codebook(item, ())
+    if entry.get("type") in NUMERIC:
         numbers = [float(v) for v in given if isinstance(v, int | float)
                    and not isinstance(v, bool)]
         counted = Counter(v for v in given if isinstance(v, str))
@@ -96,6 +123,10 @@ def _summarised(summary: Summary, item: Item, given: list, lang: str, min_group:
         return Summary(**{**summary.__dict__,
                           "counts": _counts(counted, labels, specials, min_group, full,
                                             order=[c.key for c in item.choices])})
+    if not item.itemtype.free_text:
+        counted = Counter(str(v) for v in given if not isinstance(v, list | dict))
+        return Summary(**{**summary.__dict__,
+                          "counts": _counts(counted, {}, specials, min_group, full)})
     return summary
 
 

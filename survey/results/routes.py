@@ -62,8 +62,8 @@ def evaluation(evaluation: Evaluation) -> str:
     min_group = current_app.config["MIN_GROUP_SIZE"]
     full = reads_every_group()
     shown = _page(evaluation, code, full, min_group) if code is not None else None
-    repeated = (repeats.summaries(shown.filters.selection(code, evaluation), _lang(), min_group,
-                                  full, _special_words())
+    repeated = (repeats.cached_summaries(shown.filters.selection(code, evaluation), _lang(),
+                                         min_group, full, _special_words())
                 if shown is not None and _repeated(code) else [])
     return render_template(
         "results/evaluation.html", evaluation=evaluation, codes=codes, code=code, page=shown,

@@ -33,7 +33,52 @@
     '+': (a, b) => a + b, '-': (a, b) => a - b, '*': (a, b) => a * b,
     div: (a, b) => (b ? a / b : NaN), mod: (a, b) => (b ? a % b : NaN),
   };
+  const asText = (v) => (empty(v) ? '' : text(joined(v)) || '');
+  const normal = (n) => (isFinite(n) ? n : null);
+  // regex(): the pattern's tree (survey/questionnaire/patterns.py), matched by the positions
+  // it reaches, as on the server: linear time, the same answer
+  const inside = (ranges, c) => ranges.some((r) => r[0] <= c && c <= r[1]);
+  const step = (node, cps, at) => {
+    const k = node[0];
+    if (k === 'set') return new Set([...at].filter((p) => p < cps.length && inside(node[1], cps[p])).map((p) => p + 1));
+    if (k === 'seq') { for (const child of node[1]) { if (!at.size) break; at = step(child, cps, at); } return at; }
+    if (k === 'alt') { const r = new Set(); for (const child of node[1]) for (const p of step(child, cps, at)) r.add(p); return r; }
+    if (k === 'bol') return new Set([...at].filter((p) => p === 0));
+    if (k === 'eol') return new Set([...at].filter((p) => p === cps.length));
+    for (let i = 0; i < node[1]; i++) at = step(node[3], cps, at);
+    const reached = new Set(at);
+    let frontier = at;
+    for (let count = node[1]; frontier.size && (node[2] < 0 || count < node[2]); count++) {
+      frontier = new Set([...step(node[3], cps, frontier)].filter((p) => !reached.has(p)));
+      for (const p of frontier) reached.add(p);
+    }
+    return reached;
+  };
+  let today = null;  // the server's date (the form's data-today), else this device's
   const FN = {
+    if: (c, a, b) => (truthy(c) ? a : b),
+    coalesce: (a, b) => (empty(a) ? b : a),
+    concat: (...vs) => vs.map(asText).join(''),
+    'normalize-space': (v) => asText(v).split(/[ \t\r\n]+/).filter(Boolean).join(' '),
+    int: (v) => { const n = number(v); return n === null ? null : normal(Math.trunc(n)); },
+    round: (v, d = 0) => {
+      const n = number(v), p = number(d);
+      if (n === null || p === null || !Number.isInteger(p) || p < 0 || p > 10) return null;
+      const scale = 10 ** p, shifted = n * scale + 0.5;
+      return isFinite(shifted) ? normal(Math.floor(shifted) / scale) : null;
+    },
+    'selected-at': (v, i) => {
+      const codes = Array.isArray(v) ? v : asText(v).split(/[ \t\r\n]+/).filter(Boolean);
+      const n = number(i);
+      return n !== null && Number.isInteger(n) && n >= 0 && n < codes.length ? codes[n] : null;
+    },
+    today: () => today || new Date(Date.now() - new Date().getTimezoneOffset() * 60000).toISOString().slice(0, 10),
+    regex: (v, re) => {
+      if (!Array.isArray(re) || re[0] !== 're') return false;
+      const cps = Array.from(asText(v), (c) => c.codePointAt(0));
+      if (cps.length > 1000) return false;
+      return step(re[1], cps, new Set(cps.map((c, i) => i).concat([cps.length]))).size > 0;
+    },
     selected: (v, c) => {
       c = text(c);
       if (c === null || empty(v)) return false;
@@ -64,6 +109,7 @@
     if (op === 'num' || op === 'str') return node[1];
     if (op === 'ref') return value(answers && has(answers, node[1]) ? answers[node[1]] : null);
     if (op === 'dot') return value(dot);
+    if (op === 're') return node;
     if (op === 'and') return truthy(ev(node[1])) && truthy(ev(node[2]));
     if (op === 'or') return truthy(ev(node[1])) || truthy(ev(node[2]));
     if (op === 'not') return !truthy(ev(node[1]));
@@ -74,7 +120,21 @@
     return null;
   };
 
-  const api = { evaluate, truthy };
+  // a calculate item's stored value (survey/questionnaire/itemtypes/calculate.py: stored)
+  const stored = (v, result) => {
+    if (Array.isArray(v)) v = v.join(' ');
+    if (typeof v === 'boolean') v = result === 'number' ? +v : String(v);
+    if (result === 'number') return number(v);
+    return v === null || v === undefined || v === '' ? null : String(v);
+  };
+  // hidden: the link's value saved with the response, else the form's
+  const computed = (script, answers, el) => {
+    if (has(script, 'calculate')) return stored(evaluate(script.calculate, answers), script.result);
+    const code = el.getAttribute('data-computed');
+    const linked = script.link && has(answers, code) ? answers[code] : null;
+    return linked !== null && linked !== undefined ? linked : script.fixed;
+  };
+  const api = { evaluate, truthy, stored, setToday: (iso) => { today = iso || null; } };
   if (typeof module === 'object' && module && module.exports) module.exports = api;
   if (typeof document === 'undefined') return;
   window.ProximiteRelevance = api;
@@ -121,7 +181,13 @@
     try { prior = (script && JSON.parse(script.textContent)) || {}; } catch (e) { prior = {}; }
     // the conditions in words are for pages without this script: it shows and hides instead
     for (const el of form.querySelectorAll('[data-condition]')) el.hidden = true;
-    const items = Array.from(form.querySelectorAll('[data-item]'), (el) => [el, parseTree(el)]);
+    api.setToday(form.getAttribute('data-today'));
+    // the questions, and in their order the page's carried calculate and hidden values
+    const items = Array.from(form.querySelectorAll('[data-item], [data-computed]'), (el) => {
+      let script = null;
+      try { script = JSON.parse(el.getAttribute('data-script')); } catch (e) { script = null; }
+      return [el, parseTree(el), script];
+    });
     // cascading choices filtered by an answer of this page: each option carries its columns
     const filtered = Array.from(form.querySelectorAll('[data-choice-filter]'), (el) => {
       let tree = null;
@@ -147,9 +213,13 @@
     const update = () => {
       if (filtered.length) filter(Object.assign({}, prior, pageAnswers(form)));
       const answers = Object.assign({}, prior, pageAnswers(form));
-      for (const [el, tree] of items) {
+      for (const [el, tree, script] of items) {
         let show = true;
         try { show = !tree || truthy(evaluate(tree, answers)); } catch (e) { show = true; }
+        if (script) {  // a value the server computes on submit: the same here, never shown
+          answers[el.getAttribute('data-computed')] = show ? computed(script, answers, el) : null;
+          continue;
+        }
         el.hidden = !show;
         if (!show) {  // a hidden item's answers count as empty for the items after it
           for (const input of el.querySelectorAll('[name]')) answers[input.name] = null;

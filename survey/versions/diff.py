@@ -1,7 +1,7 @@
 """What changed between two versions of a questionnaire, in plain words (no Flask).
 
 Item codes, matrix row codes and choice codes are the identity of the data: an item whose
-code stays is the same column, whatever its wording. Each :class:`Change` has a ``kind`` and
+code stays is the same column, whatever its wording. Each :class:`Change` has a ``what`` and
 ``params`` (so a page can translate it) and reads as an English sentence; ``breaks`` marks the
 changes that break comparability across waves (a reworded scale item, a choice removed from an
 item that has answers, above all one that older responses chose, a changed type or scale).
@@ -97,7 +97,7 @@ class Answers(Protocol):
 
 @dataclass(frozen=True)
 class Change:
-    kind: str
+    what: str  # a MESSAGES key: what changed
     params: Mapping[str, Any] = field(default_factory=dict)
     warning: str | None = None  # a WARNINGS key: comparability across waves breaks
     warning_params: Mapping[str, Any] = field(default_factory=dict)
@@ -108,7 +108,7 @@ class Change:
 
     @property
     def message(self) -> str:
-        return MESSAGES[self.kind] % self.params
+        return MESSAGES[self.what] % self.params
 
     @property
     def warning_text(self) -> str | None:
@@ -153,9 +153,9 @@ class _Diff:
         self.scale_items = {code: [s.code for s in d.scales if code in s.items]
                             for d in (old, new) for s in d.scales for code in s.items}
 
-    def add(self, kind: str, warning: str | None = None,
+    def add(self, what: str, /, warning: str | None = None,
             warning_params: Mapping[str, Any] | None = None, **params: Any) -> None:
-        self.changes.append(Change(kind, params, warning, warning_params or {}))
+        self.changes.append(Change(what, params, warning, warning_params or {}))
 
     def scales_of(self, code: str) -> list[str]:
         names = [s.code for d in (self.old, self.new) for s in d.scales if code in s.items]
@@ -232,10 +232,10 @@ class _Diff:
         if source(old.choice_filter) != source(new.choice_filter):
             self.add("item_filter", code=code, old=source(old.choice_filter),
                      new=source(new.choice_filter))
-        for key, kind in (("image", "item_picture"), ("audio", "item_sound")):
+        for key, what in (("image", "item_picture"), ("audio", "item_sound")):
             differing = languages_differing(getattr(old, key), getattr(new, key))
             if differing:
-                self.add(kind, code=code, languages=words(differing))
+                self.add(what, code=code, languages=words(differing))
         if source(old.constraint) != source(new.constraint):
             self.add("item_constraint", code=code, old=source(old.constraint),
                      new=source(new.constraint))
@@ -321,13 +321,13 @@ class _Diff:
             if before is None:
                 self.add("scale_added", scale=code)
                 continue
-            for what, kind in (("items", "scale_items"), ("reverse", "scale_reverse"),
-                               ("points", "scale_points"),
-                               ("min_answered", "scale_min_answered")):
-                a, b = getattr(before, what), getattr(scale, what)
+            for setting, what in (("items", "scale_items"), ("reverse", "scale_reverse"),
+                                  ("points", "scale_points"),
+                                  ("min_answered", "scale_min_answered")):
+                a, b = getattr(before, setting), getattr(scale, setting)
                 if a != b:
                     shown = (words(a), words(b)) if isinstance(a, tuple) else (a, b)
-                    self.add(kind, "scale", {"scale": code}, scale=code, old=shown[0],
+                    self.add(what, "scale", {"scale": code}, scale=code, old=shown[0],
                              new=shown[1])
         for code in old:
             if code not in new:

@@ -18,9 +18,9 @@ from ..extensions import db
 from ..models import QuestionnaireDraft
 from ..models.types import utcnow
 from ..questionnaire import Definition
-from ..questionnaire.media import MediaFile
+from ..questionnaire.media import MediaFile, names_in
 from ..questionnaire.messages import Note
-from .media import store_media
+from .media import remove_unused, store_media
 
 HASH_RE = re.compile(r"^[0-9a-f]{64}$")
 
@@ -65,8 +65,13 @@ def drafts_of(evaluation_id: int) -> list[QuestionnaireDraft]:
 
 
 def drop_draft(evaluation_id: int, content_hash: str, *, commit: bool = True) -> None:
+    """Drop the draft (discarded, or published as a version), and the pictures and sounds
+    that only it showed: a draft never published leaves no files behind."""
+    draft = find_draft(evaluation_id, content_hash)
+    shown = names_in(draft.definition_data or {}) if draft is not None else set()
     db.session.execute(delete(QuestionnaireDraft).where(
         QuestionnaireDraft.evaluation_id == evaluation_id,
         QuestionnaireDraft.content_hash == content_hash))
+    remove_unused(shown)
     if commit:
         db.session.commit()

@@ -102,3 +102,63 @@ def test_the_next_page_offers_the_districts_of_the_region_without_the_script(
     page.get_by_text("Nord", exact=True).click()
     phone.submit("next")
     expect(page.locator('[data-item="district"] .option')).to_have_text(["Rive", "Colline"])
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["script", "no-script"])
+def test_in_a_repeated_page_each_person_s_cities_follow_their_own_region(
+        new_phone, live_server: LiveServer, javascript: bool) -> None:  # noqa: ANN001
+    """Each block of a repeated page filters its cities by its own region (the script, as the
+    region changes; without it, every city shown and a wrong one refused in its block only),
+    and its districts by the household's area answered on the page before (the server)."""
+    from sqlalchemy import select
+
+    from survey.extensions import db
+    from survey.models import Response
+    from survey.questionnaire import load_file
+
+    from ..test_cascading import PLACES
+    from .test_repeat_browser import tap
+
+    with live_server.app.app_context():
+        store_definition(load_file(PLACES), "household_places.yaml")
+    phone = new_phone(java_script_enabled=javascript, locale="en-GB")
+    page = phone.page
+    phone.enter("household_places", "en")
+    phone.goto("/q/household_places/consent")
+    phone.consent()
+    page.locator("#q-area").get_by_text("Countryside", exact=True).click()
+    tap(phone, "Next")
+    assert phone.section == "members"
+
+    def shown(code: str) -> list[str]:
+        return page.locator(f"#q-{code} .option:visible label").all_inner_texts()
+
+    assert shown("district-1") == ["Farms", "Village"]  # the server, from the area
+    page.locator("#q-region-1").get_by_text("North", exact=True).click()
+    tap(phone, "Add another")
+    expect(page.locator("section.occurrence h2")).to_have_text(["Person 1 of 2",
+                                                                "Person 2 of 2"])
+    assert shown("district-2") == ["Farms", "Village"]
+    page.locator("#q-region-2").get_by_text("South", exact=True).click()
+    if javascript:
+        assert shown("city-1") == ["Lille", "Arras"]
+        assert shown("city-2") == ["Nice"]
+        page.locator("#q-region-2").get_by_text("North", exact=True).click()
+        assert shown("city-2") == ["Lille", "Arras"] and shown("city-1") == ["Lille", "Arras"]
+        page.locator("#q-region-2").get_by_text("South", exact=True).click()
+        page.locator("#q-city-2").get_by_text("Nice", exact=True).click()
+    else:
+        assert shown("city-2") == ["Lille", "Arras", "Nice"]
+        page.locator("#q-city-2").get_by_text("Lille", exact=True).click()
+        tap(phone, "Finish")  # Lille is not in the south: refused in block 2 only
+        expect(page.locator("#error-summary")).to_contain_text("Person 2 of 2")
+        expect(page.locator("#error-summary a")).to_have_count(1)
+        page.locator("#q-city-2").get_by_text("Nice", exact=True).click()
+    page.locator("#q-city-1").get_by_text("Arras", exact=True).click()
+    phone.check_phone_layout()
+    shot(phone, f"repeat-{'js' if javascript else 'nojs'}")
+    tap(phone, "Finish")
+    with live_server.app.app_context():
+        [response] = db.session.scalars(select(Response)).all()
+        assert response.answers["members"] == [{"region": "north", "city": "arras"},
+                                               {"region": "south", "city": "nice"}]

@@ -136,3 +136,46 @@ def test_visits_are_added_and_removed_with_buttons(
     tap(phone, "Next")
     assert phone.section == "opinion"
     assert answers_stored(live_server)["visits"] == [{"visit_reason": "Check-up"}]
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["script", "no-script"])
+def test_the_preview_adds_and_removes_visits_as_the_participant_page_does(
+        new_phone: Callable[..., Phone], live_server: LiveServer, javascript: bool) -> None:
+    """A researcher previews the published household questionnaire on a phone: "Add another"
+    and "Remove" edit the visits in place, and nothing is recorded."""
+    from survey.auth import accounts
+    from survey.design import services
+    from survey.models.account import RESEARCHER
+
+    with live_server.app.app_context():
+        version = store_definition(load_file(HOUSEHOLD), "household.yaml").version
+        evaluation = services.create_evaluation(None, name="Foyers")
+        researcher = accounts.create_user("lea@example.org", name="Léa Roy")
+        accounts.set_password(researcher, "a long pass phrase")
+        accounts.set_role(researcher, evaluation, RESEARCHER)
+        url = (f"/design/e/{evaluation.id}/questionnaires/versions/{version.content_hash}"
+               "/preview/fr/3")
+    phone = new_phone(java_script_enabled=javascript)
+    page = phone.page
+    phone.goto("/login?lang=fr")
+    page.get_by_label("Courriel").fill("lea@example.org")
+    page.get_by_label("Mot de passe").fill("a long pass phrase")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Se connecter").click()
+    phone.goto(url)
+    blocks = page.locator("section.occurrence h2")
+    expect(blocks).to_have_text(["Visite 1 sur 1"])
+    page.locator("#i-visit_reason-1").fill("Grippe")
+    tap(phone, "En ajouter un autre")
+    expect(blocks).to_have_text(["Visite 1 sur 2", "Visite 2 sur 2"])
+    expect(page.locator("#i-visit_reason-1")).to_have_value("Grippe")
+    page.locator("#i-visit_reason-2").fill("Contrôle")
+    phone.check_phone_layout()
+    shot(page, f"preview-visits-fr-{'js' if javascript else 'nojs'}")
+    tap(phone, "Retirer : Visite 1 sur 2")
+    expect(blocks).to_have_text(["Visite 1 sur 1"])
+    expect(page.locator("#i-visit_reason-1")).to_have_value("Contrôle")
+    tap(phone, "Suivant")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Votre avis")
+    with live_server.app.app_context():
+        assert not db.session.scalars(select(Response)).all()

@@ -19,6 +19,9 @@ class Element {
   querySelectorAll(selector) {
     const all = [...this.walk()];
     if (selector === '[data-item]') return all.filter((e) => 'data-item' in e.attrs);
+    if (selector === '[data-item], [data-computed]') {
+      return all.filter((e) => 'data-item' in e.attrs || 'data-computed' in e.attrs);
+    }
     if (selector === '[name]') return all.filter((e) => e.name);
     if (selector === '[data-condition]') return all.filter((e) => 'data-condition' in e.attrs);
     if (selector === '[data-choice-filter]') return all.filter((e) => 'data-choice-filter' in e.attrs);
@@ -131,6 +134,48 @@ districts[1].children[0].checked = true; cascade.fire('change');
 regions[0].checked = false; regions[1].checked = true; cascade.fire('change');
 assert.deepEqual(offered(), ['s1'], 'south: its district');
 assert.ok(!districts[1].children[0].checked, 'a district of another region is unticked');
+
+// Calculate and hidden values of the page, carried for the conditions that read them: worked
+// out in order, as the server does on submit (a link's value from the prior answers).
+const computedItem = (code, script, tree) => new Element('div', {
+  'data-computed': code, 'data-script': JSON.stringify(script),
+  ...(tree ? { 'data-relevant': JSON.stringify(tree) } : {}) });
+const adults = input('adults', '', 'number');
+const kids = input('kids', '', 'number');
+const carried = {
+  wave: computedItem('wave', { fixed: '2', link: false }),
+  site: computedItem('site', { fixed: 'street', link: true }),
+  people: computedItem('people', { calculate: ['+', ref('adults'), ['fn', 'coalesce', [ref('kids'), ['num', 0]]]], result: 'number' }),
+  crowded: computedItem('crowded', { calculate: ['fn', 'if', [['>=', ref('people'), ['num', 5]], ['str', 'yes'], ['str', 'no']]], result: 'text' }),
+  off: computedItem('off', { calculate: ['num', 1], result: 'number' }, ['=', ref('adults'), ['num', 99]]),
+};
+const asked = {
+  adults: item('adults', undefined, adults),
+  kids: item('kids', undefined, kids),
+  rooms: item('rooms', ['=', ref('crowded'), ['str', 'yes']]),
+  second: item('second', ['=', ref('wave'), ['num', 2]]),
+  clinic: item('clinic', ['=', ref('site'), ['str', 'clinic']]),
+  street: item('street', ['=', ref('site'), ['str', 'street']]),
+  never: item('never', ['=', ref('off'), ['num', 1]]),
+};
+const computedForm = new Element('form', { 'data-live-relevance': '', 'data-today': '2026-01-02' }, [
+  carried.wave, carried.site, asked.adults, asked.kids, carried.people, carried.crowded,
+  carried.off, asked.rooms, asked.second, asked.clinic, asked.street, asked.never,
+]);
+const visible = () => Object.keys(asked).filter((code) => !asked[code].hidden);
+const page = load(computedForm, { site: 'clinic' });
+assert.deepEqual(visible(), ['adults', 'kids', 'second', 'clinic'], 'hidden values read');
+assert.ok(Object.values(carried).every((e) => !e.hidden), 'carried values are never shown or hidden');
+act2(() => { adults.value = '2'; kids.value = '3'; });
+assert.ok(!asked.rooms.hidden, '2 + 3 people: crowded');
+act2(() => { kids.value = ''; });
+assert.ok(asked.rooms.hidden, 'coalesce(empty, 0): 2 people');
+act2(() => { adults.value = '99'; });
+assert.ok(!asked.rooms.hidden && !asked.never.hidden, 'a calculation counts once relevant (empty before)');
+assert.equal(page.ProximiteRelevance.evaluate(['fn', 'today', []], {}), '2026-01-02', "the server's date");
+load(new Element('form', { 'data-live-relevance': '' }, [carried.site, asked.clinic, asked.street]));
+assert.ok(asked.clinic.hidden && !asked.street.hidden, "no link value: the form's");
+function act2(change) { change(); computedForm.fire('input'); }
 
 // No prior answers: earlier pages' items are empty.
 const other = new Element('form', {}, [item('senior', ['>=', ref('age'), ['num', 65]]),

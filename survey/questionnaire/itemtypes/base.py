@@ -284,6 +284,16 @@ class ItemType:
     def answered(self, item: Item, answers: Mapping[str, Any]) -> bool:
         return all(answers.get(key) is not None for key in self.answer_keys(item))
 
+    def script_data(self, item: Item) -> dict[str, Any] | None:
+        """For a never-shown item whose value the page's script can work out as the server
+        does on submit (a calculation, a fixed or linked value): the ``data-`` attributes the
+        page carries for it (name -> JSON value); None for the others."""
+        return None
+
+    def computation(self, item: Item) -> Any:
+        """The expression (``model.Expression``) its value is computed from, if any."""
+        return None
+
     def form_values(self, item: Item, answers: Mapping[str, Any]) -> dict[str, list[str]]:
         """The stored answer as the form's input values, to fill the page again."""
         value = answers.get(item.code)

@@ -10,7 +10,6 @@ default, stores the value as text, as XLSForm does. XLSForm: type ``calculate`` 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -75,12 +74,9 @@ class Calculate(ItemType):
             value = " ".join(map(str, value))
         if isinstance(value, bool):
             value = int(value) if settings.result == "number" else str(value).lower()
-        if settings.result == "number":
-            try:
-                number = float(value) if isinstance(value, int | float | str) else math.nan
-            except ValueError:
-                return None
-            if not math.isfinite(number):
+        if settings.result == "number":  # numbers and numeric text, as the page's script reads
+            number = expressions.as_number(value)
+            if number is None:
                 return None
             return int(number) if number.is_integer() and abs(number) <= 2**53 else number
         if isinstance(value, float) and value.is_integer() and abs(value) <= 2**53:
@@ -89,6 +85,15 @@ class Calculate(ItemType):
 
     def check_answer(self, item: Item, value: Any, context: Mapping[str, Any]) -> Issue | None:
         return None  # computed, never refused
+
+    def computation(self, item: Item) -> Expression | None:
+        return item.settings.calculation
+
+    def script_data(self, item: Item) -> dict[str, Any] | None:
+        settings: CalculateSettings = item.settings
+        if settings.calculation is None:
+            return None
+        return {"calculate": settings.calculation.json, "result": settings.result}
 
     def form_values(self, item: Item, answers: Mapping[str, Any]) -> dict[str, list[str]]:
         return {}

@@ -74,6 +74,10 @@ class Hidden(ItemType):
     def check_answer(self, item: Item, value: Any, context: Mapping[str, Any]) -> Issue | None:
         return None
 
+    def script_data(self, item: Item) -> dict[str, Any] | None:
+        settings: HiddenSettings = item.settings
+        return {"fixed": settings.value, "link": settings.link}
+
     def form_values(self, item: Item, answers: Mapping[str, Any]) -> dict[str, list[str]]:
         return {}
 

@@ -38,7 +38,7 @@ class ReaderBase:
         self.name = name
         self.files = dict(files or {})  # a ZIP upload's files by base name (media, CSV)
         self.loaded_files: dict[str, str] = {}  # file (or external list) -> its list name
-        self.prepared: dict[tuple[str, str], str | None] = {}  # (kind, file) -> stored name
+        self.prepared: dict[tuple[str, str], str | None] = {}  # (medium, file) -> stored name
         self.filter_columns: set[str] = set()  # choice columns that choice_filters read
         self.out = Converted(data={})
         self.languages: list[str] = []

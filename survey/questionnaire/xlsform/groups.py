@@ -160,8 +160,8 @@ class GroupReader(ItemReader):
                ) -> tuple[dict[str, Any], int] | None:
         """A table-list or field-list group of selects sharing one list coded 1..n: a matrix
         item (the registry's group type), with the end row's position."""
-        kind = next((t for t in TYPES.values() if t.xlsform_group), None)
-        if kind is None or not appearance & {"table-list", "field-list"}:
+        item_type = next((t for t in TYPES.values() if t.xlsform_group), None)
+        if item_type is None or not appearance & {"table-list", "field-list"}:
             return None
         children: list[tuple[int, dict[str, str], str]] = []
         end = None
@@ -182,7 +182,7 @@ class GroupReader(ItemReader):
             return None
         list_name = children[0][2]
         codes = [entry["code"] for _i, entry in self.lists.get(list_name, [])]
-        if kind.xlsform_scale and codes != list(range(1, len(codes) + 1)):
+        if item_type.xlsform_scale and codes != list(range(1, len(codes) + 1)):
             return None
         if any((c.get("relevant") or c.get("constraint") or c.get("required")) for _i, c, _l
                in children):
@@ -191,7 +191,7 @@ class GroupReader(ItemReader):
         code = self.code(name) if name else f"group_{index + 2}"
         places: dict[Path, str] = {(): sheet.place(index, "type"), ("code",):
                                    sheet.place(index, "name")}
-        entry: dict[str, Any] = {"code": code, "type": kind.name}
+        entry: dict[str, Any] = {"code": code, "type": item_type.name}
         self.common(sheet, index, row, entry, places)
         rows_value = []
         for n, (child_index, child, _l) in enumerate(children):

@@ -14,7 +14,7 @@ from .languages import LanguageReader
 from .vocabulary import language_code, split_header
 from .workbook import Sheet
 
-KIND_OF_COLUMN = {"image": "image", "big-image": "image", "audio": "audio", "video": "video"}
+MEDIUM_OF_COLUMN = {"image": "image", "big-image": "image", "audio": "audio", "video": "video"}
 
 
 class MediaReader(LanguageReader):
@@ -26,16 +26,16 @@ class MediaReader(LanguageReader):
                 continue
             base, rest = split_header(header)
             if base == "media" and rest:
-                kind_text, _, lang = rest.partition("::")
-                kind = KIND_OF_COLUMN.get(kind_text.strip().lower())
+                medium_text, _, lang = rest.partition("::")
+                medium = MEDIUM_OF_COLUMN.get(medium_text.strip().lower())
                 lang = lang.strip() or None
-            elif base in KIND_OF_COLUMN:
-                kind, lang = KIND_OF_COLUMN[base], rest
+            elif base in MEDIUM_OF_COLUMN:
+                medium, lang = MEDIUM_OF_COLUMN[base], rest
             else:
                 continue
             place = sheet.place(index, header)
             code = language_code(lang) if lang else self.default_code
-            if kind is None or kind == "video":
+            if medium is None or medium == "video":
                 self.note(msg("'%(file)s' is not shown: only pictures and sounds are shown "
                               "with questions here", file=str(value).strip()[:100]), place)
                 continue
@@ -43,19 +43,19 @@ class MediaReader(LanguageReader):
                 self.note(msg("column '%(column)s' names no language of the form: its files "
                               "are not shown", column=header), place)
                 continue
-            if code in found.get(kind, {}) and base == "big-image":
+            if code in found.get(medium, {}) and base == "big-image":
                 continue  # the ordinary picture wins
-            name = self.media_file(kind, str(value).strip(), place)
+            name = self.media_file(medium, str(value).strip(), place)
             if name is not None:
-                found.setdefault(kind, {})[code] = name
-                places[(kind,)] = place
-        for kind, by_language in found.items():
-            entry[kind] = by_language
+                found.setdefault(medium, {})[code] = name
+                places[(medium,)] = place
+        for medium, by_language in found.items():
+            entry[medium] = by_language
 
-    def media_file(self, kind: str, file: str, place: str) -> str | None:
+    def media_file(self, medium: str, file: str, place: str) -> str | None:
         """The stored name of a file of the upload, or None after a note saying why it is not
         shown."""
-        key = (kind, file)
+        key = (medium, file)
         if key in self.prepared:
             return self.prepared[key]
         data = self.files.get(file)
@@ -69,7 +69,7 @@ class MediaReader(LanguageReader):
                               "and its pictures and sounds", file=file[:100]), place)
         else:
             try:
-                prepared = media.prepare(kind, file, data)
+                prepared = media.prepare(medium, file, data)
             except media.MediaError:
                 self.note(msg("'%(file)s' is not shown: it is not a picture (PNG, JPEG, GIF, "
                               "WebP) or a sound (MP3, M4A, OGG, WAV) that can be read",

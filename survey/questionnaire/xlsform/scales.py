@@ -20,19 +20,19 @@ class ScaleReader(CodeReader, LanguageReader):
             n = len(scales)
             scale: dict[str, Any] = {"code": row["code"].strip()}
             self.out.places[("scales", n)] = sheet.place(index, "code")
-            for key, kind in (("items", "words"), ("reverse", "words"), ("points", "int"),
+            for key, value_type in (("items", "words"), ("reverse", "words"), ("points", "int"),
                               ("min_answered", "int"), ("reference", "text")):
                 value = (row.get(key) or "").strip()
                 if not value:
                     continue
-                parsed = cell_value(value, kind)
+                parsed = cell_value(value, value_type)
                 self.out.places[("scales", n, key)] = sheet.place(index, key)
                 if parsed is None:
                     self.refuse(sheet.place(index, key), msg(
                         "'%(column)s' must be %(kind)s (got '%(value)s')", column=key,
-                        kind=Text(KIND_WORDS[kind]), value=value))
+                        kind=Text(KIND_WORDS[value_type]), value=value))
                     continue
-                if kind == "words":
+                if value_type == "words":
                     parsed = [self.code(str(v)) for v in parsed]
                 scale[key] = parsed
             construct = self.texts(sheet, row, index, "construct", ("scales", n, "construct"))

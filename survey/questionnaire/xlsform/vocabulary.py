@@ -148,21 +148,21 @@ def yes_no(text: str) -> bool | None:
     return {"1": True, "0": False, "oui": True, "non": False}.get(text.lower())
 
 
-def cell_value(text: str, kind: str) -> Any:
+def cell_value(text: str, value_type: str) -> Any:
     """A cell's text as the definition key wants it, or None when it cannot be."""
-    if kind == "text":
+    if value_type == "text":
         return text
-    if kind == "flag":
+    if value_type == "flag":
         return yes_no(text)
-    if kind == "words":
+    if value_type == "words":
         return [int(w) if is_number(w) else w for w in text.split()]
-    if kind == "int":
+    if value_type == "int":
         return int(text) if is_number(text) else None
-    if kind == "number":
+    if value_type == "number":
         if is_number(text):
             return int(text)
         try:
             return float(text)
         except ValueError:
             return None
-    raise ValueError(kind)
+    raise ValueError(value_type)

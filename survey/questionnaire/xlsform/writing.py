@@ -69,11 +69,13 @@ class _Writer:
         return self.inline_list(str(entry.get("code")), choices or [])
 
     def item_rows(self, entry: Mapping[str, Any]) -> list[dict[str, Any]]:
-        kind = TYPES[entry["type"]]
+        item_type = TYPES[entry["type"]]
         row: dict[str, Any] = {"name": entry.get("code")}
         self.texts(row, "label", entry.get("text"))
         self.texts(row, "hint", entry.get("help"))
         self.texts(row, "constraint_message", entry.get("constraint_message"))
+        for medium in ("image", "audio"):  # stored names: the files come in the same ZIP
+            self.texts(row, medium, entry.get(medium))
         for key in ("required", "equity"):
             if key in entry:
                 row[key] = flag(entry[key])
@@ -83,7 +85,7 @@ class _Writer:
         if entry.get("special"):
             special = entry["special"]
             row["special"] = " ".join(special) if isinstance(special, list) else special
-        if kind.xlsform_group:
+        if item_type.xlsform_group:
             row["type"] = "begin_group"
             row["appearance"] = "table-list"
             list_name = self.list_of(entry)
@@ -95,10 +97,10 @@ class _Writer:
                 rows.append(child)
             rows.append({"type": "end_group", "name": entry.get("code")})
             return rows
-        base = kind.xlsform_types[0]
-        if "choices" in kind.keys and "choices" in entry:
+        base = item_type.xlsform_types[0]
+        if "choices" in item_type.keys and "choices" in entry:
             base = f"{base} {self.list_of(entry)}"
-        elif "choices" in kind.keys and "points" in entry:  # likert on points with anchors
+        elif "choices" in item_type.keys and "points" in entry:  # likert on points with anchors
             anchors = entry.get("anchors") or {}
             points = int(entry["points"])
             generated = [{"code": n, **{lang: (pair[0] if n == 1 else pair[1] if n == points
@@ -107,33 +109,33 @@ class _Writer:
                                         if isinstance(pair, list) and len(pair) == 2}}
                          for n in range(1, points + 1)]
             base = f"{base} {self.inline_list(str(entry.get('code')), generated)}"
-        elif kind.xlsform_list:
-            base = f"{base} {kind.xlsform_list}"
+        elif item_type.xlsform_list:
+            base = f"{base} {item_type.xlsform_list}"
             if not self.yesno_written:
                 self.yesno_written = True
-                self.add_list(kind.xlsform_list, [
+                self.add_list(item_type.xlsform_list, [
                     {"code": code, **{lang: labels.get(lang, labels["en"])
                                       for lang in self.languages}}
                     for code, labels in YESNO_LABELS.items()])
-        elif kind.xlsform_marker:
+        elif item_type.xlsform_marker:
             roster = entry.get("roster_fallback") or entry.get("roster")
             base = f"{base} {roster}"
         row["type"] = base
-        appearance = kind.xlsform_appearance_of(entry)
+        appearance = item_type.xlsform_appearance_of(entry)
         if appearance:
             row["appearance"] = appearance
-        for key, value_kind in kind.xlsform_columns.items():
+        for key, value_type in item_type.xlsform_columns.items():
             if key not in entry:
                 continue
             value = entry[key]
-            if value_kind == "flag":
+            if value_type == "flag":
                 value = flag(value)
-            elif value_kind == "words" and isinstance(value, list):
+            elif value_type == "words" and isinstance(value, list):
                 value = " ".join(str(v) for v in value)
             row[key] = value
-        for key, value in kind.xlsform_extra(entry, self.languages).items():
+        for key, value in item_type.xlsform_extra(entry, self.languages).items():
             self.texts(row, key, value)
-        row.update(kind.xlsform_cells(entry))
+        row.update(item_type.xlsform_cells(entry))
         return [row]
 
     def sheets(self) -> dict[str, list[dict[str, Any]]]:
