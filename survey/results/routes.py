@@ -93,7 +93,7 @@ def _page(evaluation: Evaluation, code: str, full: bool, min_group: int) -> serv
 @bp.get(E + "/computing/<int:job_id>")
 @member(VIEW)
 def computing(evaluation: Evaluation, job_id: int) -> HttpResponse:
-    """Where the computation of a results page's indicators is (read by static/results.js,
+    """Where the computation of a results page's indicators is (read by static/results-computing.js,
     which reloads the page when they are ready): no figures, only the job's progress, so
     partners ask it too."""
     job = db.session.get(Job, job_id)
