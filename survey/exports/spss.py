@@ -13,11 +13,15 @@ and ranks ordinal, numbers scale, the rest nominal); dates and the start and com
 are SPSS dates and date-times.
 
 pyreadstat writes from a whole data frame (ReadStat has no append mode), so this export holds
-the selected responses in memory, one typed column at a time: 8 bytes per numeric cell.
+the selected responses in memory, one column at a time: numbers, dates and times as packed
+doubles (8 bytes a cell; dates and times already in SPSS's seconds since 14 October 1582, so
+pyreadstat needs no converted copy of the frame), text as a list of strings. The frame is built
+on those arrays without copying them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from array import array
 from collections.abc import Callable
 from pathlib import Path
@@ -94,8 +98,8 @@ def write_sav(export: Export, path: str | Path, lang: str = "fr",
         if special:
             missing[column] = [MISSING_NUMBERS[c] for c in special]
     # Numeric columns grow as packed doubles (8 bytes a cell, not a Python float in a list).
-    columns: list[Any] = [[] if coder in (plain_text, _date, _datetime) else array("d")
-                          for coder in coders]
+    columns: list[Any] = [[] if coder is plain_text else array("d") for coder in coders]
+    coders = [_shared_text() if coder is plain_text else coder for coder in coders]
     read = 0
     for record in export.records():
         for values, coder, value in zip(columns, coders, record, strict=True):
@@ -103,11 +107,12 @@ def write_sav(export: Export, path: str | Path, lang: str = "fr",
         read += 1
         if on_rows is not None and read % PROGRESS_ROWS == 0:
             on_rows(read)
+    # copy=False: each column stays its own array (pandas would otherwise copy the numeric
+    # columns into one block)
     frame = pd.DataFrame({
-        name: (np.frombuffer(values, dtype=float) if isinstance(values, array)
-               else _dates(values, DATE_FORMATS[coder]) if coder in DATE_FORMATS
-               else pd.Series(values, dtype=object))
-        for name, coder, values in zip(export.header, coders, columns, strict=True)})
+        name: np.frombuffer(values, dtype=float) if isinstance(values, array)
+        else np.array(values, dtype=object)
+        for name, values in zip(export.header, columns, strict=True)}, copy=False)
     del columns
     pyreadstat.write_sav(frame, str(path), column_labels=column_labels, row_compress=True,
                          variable_value_labels=value_labels, missing_ranges=missing,
@@ -130,24 +135,47 @@ def _one_person(entry: dict[str, Any]) -> bool:
             and not entry.get("rated"))
 
 
-def _date(value: Any) -> str | None:
-    """A date cell as stored (``YYYY-MM-DD``); converted a whole column at once."""
-    return str(value) if value else None
+def _date(value: Any) -> float:
+    """A date cell as stored (``YYYY-MM-DD``) in SPSS's seconds since 14 October 1582; any
+    other value missing."""
+    if isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-":
+        try:
+            return (dt.date.fromisoformat(value).toordinal() - SPSS_EPOCH.toordinal()) * 86400.0
+        except ValueError:
+            pass
+    return np.nan
 
 
-def _datetime(value: Any) -> str | None:
-    """A time cell as exported (``YYYY-MM-DDTHH:MM:SSZ``); converted a whole column at once."""
-    return str(value) if value else None
+def _datetime(value: Any) -> float:
+    """A time cell as exported (``YYYY-MM-DDTHH:MM:SSZ``) in SPSS's seconds since 14 October
+    1582."""
+    if not value:
+        return np.nan
+    return dt.datetime.fromisoformat(value).timestamp() + SPSS_SECONDS
 
 
-DATE_FORMATS = {_date: "%Y-%m-%d", _datetime: "%Y-%m-%dT%H:%M:%SZ"}
+SPSS_EPOCH = dt.date(1582, 10, 14)  # day 0 of SPSS's dates and times
+SPSS_SECONDS = (dt.date(1970, 1, 1) - SPSS_EPOCH).total_seconds()  # SPSS's time at Unix's 0
 
 
-def _dates(values: list[str | None], form: str) -> pd.Series:
-    """A text column as dates (unreadable cells missing), in nanoseconds: pyreadstat reads
-    other units as 1970 (pandas 3)."""
-    return pd.to_datetime(pd.Series(values, dtype=object), format=form,
-                          errors="coerce").astype("datetime64[ns]")
+DISTINCT_TEXTS = 5000  # distinct texts a column remembers (free text rarely repeats)
+
+
+def _shared_text() -> Callable[[Any], str]:
+    """:func:`plain_text` for one column, a text seen before returned as the same string
+    object: a column of repeated texts (several codes, short answers) holds each once."""
+    seen: dict[str, str] = {}
+
+    def text(value: Any) -> str:
+        cell = plain_text(value)
+        kept = seen.get(cell)
+        if kept is None:
+            kept = cell
+            if len(seen) < DISTINCT_TEXTS:
+                seen[cell] = cell
+        return kept
+
+    return text
 
 
 def _recoder(number_of: dict[str, int], special: list[str]) -> Callable[[Any], float]:
