@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +15,14 @@ import pandas as pd
 import pyreadstat
 import pytest
 from flask import Flask
+from sqlalchemy import Integer, cast, literal, select
+from sqlalchemy.exc import DBAPIError
 
 from analysis.codebook import parse_codebook
 from survey.exports import CsvOptions, Export, Selection, csv_long, csv_wide
 from survey.exports.cli import export_group
 from survey.exports.codebooks import codebook_csv, codebook_html
-from survey.exports.source import response_rows
+from survey.exports.source import _prefetched, response_rows
 from survey.exports.spss import write_sav
 from survey.exports.workbook import write_xlsx
 from survey.extensions import db
@@ -269,6 +272,43 @@ def test_rows_are_read_in_batches(app: Flask) -> None:
         assert not isinstance(stream, list)  # a generator: written as it is read
         assert len(read_csv(b"".join(stream))) == 7
     assert [r.answers["visits"] for r in rows] == list(range(7))
+
+
+def test_rows_read_ahead_by_a_thread_are_the_same_rows(app: Flask) -> None:
+    """PostgreSQL: an export's rows come from a reading thread (``prefetch``); they are the
+    rows of the session's own reading, in order; on SQLite the flag changes nothing."""
+    with app.app_context():
+        version = store_definition(load_text(V1)).version.id
+        ids = [add_response(version, {"visits": n, "comment": f"c{n}"}) for n in range(9)]
+        plain = list(response_rows(Selection("every_type"), [version], batch=2))
+        ahead = list(response_rows(Selection("every_type"), [version], batch=2, prefetch=True))
+    assert ahead == plain and [r.id for r in ahead] == ids
+    assert [r.answers["comment"] for r in ahead] == [f"c{n}" for n in range(9)]
+
+
+def test_a_download_closed_early_stops_its_reading_thread(app: Flask) -> None:
+    """A client that goes away mid-download (the generator closed): the reading thread ends
+    and its connection goes back to the pool."""
+    with app.app_context():
+        version = store_definition(load_text(V1)).version.id
+        for n in range(30):
+            add_response(version, {"visits": n})
+        checked_out = db.engine.pool.checkedout()
+        rows = response_rows(Selection("every_type"), [version], batch=2, prefetch=True)
+        assert next(rows).answers == {"visits": 0}
+        rows.close()
+        assert not [t for t in threading.enumerate() if t.name == "export-rows"]
+        assert db.engine.pool.checkedout() <= checked_out + 1  # the session's own connection
+
+
+def test_an_error_of_the_reading_thread_reaches_the_export(app: Flask) -> None:
+    if not app.config["DATABASE_URL"].startswith("postgresql"):
+        missing("the reading thread runs on PostgreSQL only")
+    with app.app_context():
+        failing = select(cast(literal("not a number"), Integer))
+        with pytest.raises(DBAPIError, match="invalid input syntax"):
+            list(_prefetched(db.engine, failing, 2))
+        assert not [t for t in threading.enumerate() if t.name == "export-rows"]
 
 
 def test_export_commands(app: Flask, tmp_path: Path) -> None:

@@ -33,8 +33,8 @@ class Export:
         context = CampaignContext(panel_codes=panel_codes, version_ids=ids,
                                   evaluation_id=selection.evaluation_id)
         schema.team_rosters = context.team_rosters
-        return cls(schema=schema, rows=lambda: response_rows(selection, ids), context=context,
-                   count=lambda: count_rows(selection, ids), selection=selection)
+        return cls(schema=schema, rows=lambda: response_rows(selection, ids, prefetch=True),
+                   context=context, count=lambda: count_rows(selection, ids), selection=selection)
 
     @property
     def header(self) -> list[str]:

@@ -8,12 +8,14 @@ contact details or IP addresses (responses have none).
 from __future__ import annotations
 
 import datetime as dt
+import queue
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import orjson
-from sqlalchemy import Select, Text, cast, select
+from sqlalchemy import Connection, Engine, Row, Select, Text, cast, select
 
 from ..extensions import db
 from ..models import Campaign, Questionnaire, QuestionnaireVersion, Response
@@ -23,6 +25,7 @@ from .campaign import CampaignContext
 from .schema import StoredVersion
 
 BATCH = 500  # rows fetched per round trip (as JSON text: a few MB at most)
+AHEAD = 2  # batches a reading thread may hold ready (``prefetch``)
 
 
 class ResponseRow(NamedTuple):
@@ -98,23 +101,76 @@ def export_query(selection: Selection, version_ids: list[int]) -> Select:
 
 
 def response_rows(selection: Selection, version_ids: list[int], batch: int = BATCH,
-                  flat: bool = True) -> Iterator[ResponseRow]:
+                  flat: bool = True, prefetch: bool = False) -> Iterator[ResponseRow]:
     """The selected responses in id order, ``batch`` rows in memory at a time.
 
     Answers arrive as JSON text and are decoded one row at a time with orjson (the decoder's
     time dominates large exports: docs/performance.md). A repeated page's occurrences become
     numbered keys (``repeats.flatten``; ``flat=False`` keeps them as stored); only answers
-    holding a list of mappings (``[{``) need it."""
-    query = export_query(selection, version_ids).execution_options(yield_per=batch)
+    holding a list of mappings (``[{``) need it.
+
+    ``prefetch`` (PostgreSQL): the rows are read by a thread on a connection of its own while
+    this one writes the previous batches, so the database's work (turning each response's
+    JSONB into text) runs alongside the export's instead of between its batches. Only
+    committed responses are read then."""
+    query = export_query(selection, version_ids)
+    if prefetch and db.session.get_bind().dialect.name == "postgresql":
+        batches = _prefetched(db.engine, query, batch)
+    else:  # Core rows through the session's connection (no ORM row handling needed)
+        batches = _batches(db.session.connection(), query, batch)
     loads = orjson.loads
-    # Core rows through the session's connection (the ORM's row handling is not needed here)
-    for id_, version_id, status, language, answers, started, completed, campaign, panel in (
-            db.session.connection().execute(query)):
-        values = loads(answers) if answers else {}
-        if flat and answers and "[{" in answers:
-            values = flatten(values)
-        yield ResponseRow(id_, version_id, status, language, values, started, completed,
-                          campaign, panel)
+    for rows in batches:
+        for id_, version_id, status, language, answers, started, completed, campaign, panel in (
+                rows):
+            values = loads(answers) if answers else {}
+            if flat and answers and "[{" in answers:
+                values = flatten(values)
+            yield ResponseRow(id_, version_id, status, language, values, started, completed,
+                              campaign, panel)
+
+
+def _batches(connection: Connection, query: Select, batch: int) -> Iterator[list[Row]]:
+    """The rows of ``query`` in lists of ``batch``, through a server-side cursor on
+    PostgreSQL (``yield_per``)."""
+    yield from connection.execute(query.execution_options(yield_per=batch)).partitions()
+
+
+def _prefetched(engine: Engine, query: Select, batch: int) -> Iterator[list[Row]]:
+    """:func:`_batches` read by a thread on its own connection, up to ``AHEAD`` batches ahead.
+    Closing the generator stops the thread and returns its connection; an error of the thread
+    is raised here."""
+    ready: queue.Queue[list[Row] | BaseException | None] = queue.Queue(maxsize=AHEAD)
+    stop = threading.Event()
+
+    def put(item: list[Row] | BaseException | None) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            with engine.connect() as connection:
+                for rows in _batches(connection, query, batch):
+                    if not put(rows):
+                        return
+            put(None)
+        except BaseException as error:  # raised in the reading generator
+            put(error)
+
+    reader = threading.Thread(target=read, name="export-rows", daemon=True)
+    reader.start()
+    try:
+        while (item := ready.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        reader.join()
 
 
 def count_rows(selection: Selection, version_ids: list[int]) -> int:
