@@ -60,7 +60,10 @@ def _sheet(book: Any, name: str, first: list[list[Any]], rows: Iterable[list[Any
     """Write the ``first`` rows (a header) then ``rows`` on a new sheet; the number of
     ``rows`` written."""
     sheet = book.add_worksheet(name)
-    write_string, write_number = sheet.write_string, sheet.write_number
+    # XlsxWriter's undecorated writers: the public ones first test whether the row is given in
+    # A1 notation, a Python call per cell (rows and columns here are always numbers)
+    write_string = getattr(sheet, "_write_string", sheet.write_string)
+    write_number = getattr(sheet, "_write_number", sheet.write_number)
     special = SPECIAL.search
     written = 0
     for line, row in enumerate(itertools.chain(first, rows)):
