@@ -15,8 +15,8 @@ are SPSS dates and date-times.
 pyreadstat writes from a whole data frame (ReadStat has no append mode), so this export holds
 the selected responses in memory, one column at a time: numbers, dates and times as packed
 doubles (8 bytes a cell; dates and times already in SPSS's seconds since 14 October 1582, so
-pyreadstat needs no converted copy of the frame), text as a list of strings. The frame is built
-on those arrays without copying them.
+pyreadstat needs no converted copy of the frame), text as a list of strings in which a repeated
+text is one object (``_shared_text``). The frame is built on those arrays without copying them.
 """
 
 from __future__ import annotations
