@@ -330,3 +330,32 @@ def test_the_admin_queue_lists_account_links_masked(app: Flask, smtp_server: Inb
 def test_mask_address() -> None:
     assert mail.mask_address("Ana <ana.lopez@example.org>") == "a•••@example.org"
     assert mail.mask_address("not an address") == "•••"
+
+
+def test_a_queued_reminder_counts_once_sent_and_is_given_back_when_refused_for_good(
+        app: Flask, smtp_server: Inbox, tmp_path: Path) -> None:
+    app.config.update(MAIL_OUTBOX=str(tmp_path / "outbox"), MIN_DAYS_BETWEEN_MESSAGES=0)
+    world = build_world(app, passwords=False)
+    with app.app_context():
+        campaign = db.session.get(Campaign, world.a.campaign)
+        services.import_contacts(campaign, parse_contacts(CONTACTS.encode(),
+                                                          ["fr", "en"]).contacts)
+        assert mailing.run(mailing.schedule(campaign, "invitation")).sent == 3  # outbox files
+    queue_to(app, smtp_server, tmp_path)
+    smtp_server.refused.add("ben@example.org")
+    with app.app_context():
+        campaign = db.session.get(Campaign, world.a.campaign)
+        report = mailing.run(mailing.schedule(campaign, "reminder"))
+        assert (report.sent, report.queued) == (0, 3)
+        for _ in range(mail.MAX_ATTEMPTS):
+            db.session.execute(update(QueuedMail).values(next_attempt_at=mail.utcnow()))
+            db.session.commit()
+            mail.deliver_queued()
+        reminders = dict(db.session.execute(select(Contact.email, Invitation.reminders_sent)
+                                            .join(Invitation.contact)).all())
+        assert reminders == {"awa@example.org": 1, "ben@example.org": 0,
+                             "cyd@example.org": 1}  # Ben may have a reminder later
+        reminder = db.session.scalar(select(Mailing).where(Mailing.kind == "reminder"))
+        assert (reminder.sent_count, reminder.failed_count) == (2, 1)
+    assert sorted(r for rs in smtp_server.recipients for r in rs) == [
+        "awa@example.org", "cyd@example.org"]
