@@ -18,6 +18,7 @@ from sqlalchemy import CursorResult, Executable, Row, bindparam, delete, insert,
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
+from ..jobs.kinds import answers_arrived
 from ..models import Campaign, Questionnaire, QuestionnaireVersion, Response, SpentToken
 from ..models.response import COMPLETED, STARTED
 from ..models.types import utcnow
@@ -189,14 +190,17 @@ def save_answers(response_id: int, answers: Mapping[str, Any], current_section: 
 
 def complete(response_id: int, answers: Mapping[str, Any],
              read: ResponseState | None = None) -> ResponseState:
-    """Save the last page and complete the response exactly once (idempotent)."""
+    """Save the last page and complete the response exactly once (idempotent); the results
+    of its questionnaire that someone views are then recomputed in a background job."""
     def change(response: ResponseState) -> dict[str, Any]:
         merged = _merge(response.answers, answers)
         return {"answers": prune_irrelevant(response.version.definition, merged),
                 "drafts": {}, "status": COMPLETED, "completed_at": utcnow(),
                 "current_section": None}
 
-    return change_response(response_id, change, read)
+    completed = change_response(response_id, change, read)
+    answers_arrived(completed.campaign_id, completed.version.code)
+    return completed
 
 
 def set_panel_code(response_id: int, panel_hash: str,

@@ -150,6 +150,10 @@ class Figures:
 class IndicatorsFailed(Exception):
     """The job computing a selection's first figures failed (its cause is in the log)."""
 
+    def __init__(self, job_id: int) -> None:
+        super().__init__(job_id)
+        self.job_id = job_id
+
 
 def compute(spec: Spec, current: tuple | None = None,
             progress: Callable[[int, int], None] | None = None) -> Computed:
@@ -192,11 +196,12 @@ def cached_indicators(selection: Selection, min_group: int,
     """The indicators of a selection, stale-while-revalidate, never computed in the request:
     the figures of the current data revision when known (this process's cache, or the
     snapshot another process saved); otherwise the last figures, while a background job
-    computes the new ones; the first time a selection is asked for, no figures but the job
-    computing them (the page says so and shows them when they are ready). With an immediate
-    queue (tests) the job has run when this returns. Raises :class:`IndicatorsFailed` when
-    that job failed."""
-    from ..jobs.kinds import start_results
+    computes the new ones (the job that new answers started, or one of this selection); the
+    first time a selection is asked for, no figures but the job computing them (the page says
+    so and shows them when they are ready). With an immediate queue (tests) the job has run
+    when this returns. Raises :class:`IndicatorsFailed` when that job failed, and, for
+    ``RESULTS_RETRY_MINUTES`` after, without starting it again (:func:`retry` does)."""
+    from ..jobs.kinds import failed_lately, new_answers_job, start_results
 
     spec = Spec(selection, min_group, equity, comparison_sites)
     current = revision(selection, Export.of(selection))
@@ -207,7 +212,13 @@ def cached_indicators(selection: Selection, min_group: int,
     last = snapshots.load(spec)
     if last is None or last.revision != current:
         snapshots.touch(spec)
-        job = start_results(spec, selection.evaluation_id)
+        failed = failed_lately(spec)
+        if failed is not None:
+            if last is None:
+                raise IndicatorsFailed(failed.id)
+            return Figures(last, (spec, last.revision))  # the last figures, with their time
+        job = (new_answers_job(selection.evaluation_id, selection.questionnaire)
+               if last is not None else None) or start_results(spec, selection.evaluation_id)
         if job.active:
             return Figures(last, (spec, last.revision) if last else key, updating=True,
                            job_id=job.id)
@@ -219,6 +230,13 @@ def cached_indicators(selection: Selection, min_group: int,
     if last.revision != current:  # newer answers arrived while it computed: the next job's
         return Figures(last, (spec, last.revision))
     return Figures(_cache.get(key, lambda: last), key)
+
+
+def retry(spec: Spec) -> None:
+    """Start again the job of a selection whose last one failed (the page's retry button)."""
+    from ..jobs.kinds import start_results
+
+    start_results(spec, spec.selection.evaluation_id)
 
 
 @dataclass(frozen=True)
@@ -338,6 +356,7 @@ class Page:
     computed_at: dt.datetime | None = None  # when its figures were computed
     updating: bool = False  # newer answers are being counted in the background
     job_id: int | None = None  # the job computing them (the page follows its progress)
+    failed: bool = False  # the job computing its first figures failed (the page offers a retry)
 
     @property
     def computing(self) -> bool:
@@ -345,16 +364,26 @@ class Page:
         return self.updating and self.computed_at is None
 
 
+def spec_of(evaluation: Evaluation, code: str, args: Any, lang: str,
+            min_group: int) -> tuple[Spec, Filters, list[Descriptor]]:
+    """What a results page's indicators are computed for, from its query (its filters)."""
+    descriptors = equity_descriptors(build_schema(stored_versions(code)), lang)
+    filters = Filters.parse(evaluation, args, descriptors)
+    comparison = tuple(sorted(s.name for s in evaluation.sites if s.is_comparison))
+    return (Spec(filters.selection(code, evaluation), min_group, filters.equity, comparison),
+            filters, descriptors)
+
+
 def page(evaluation: Evaluation, code: str, args: Any, lang: str, full: bool,
          min_group: int) -> Page:
     """The indicators of the filtered responses (cached per data revision) and, cached per
     language and reader, the sections drawn from them."""
-    schema = build_schema(stored_versions(code))
-    descriptors = equity_descriptors(schema, lang)
-    filters = Filters.parse(evaluation, args, descriptors)
-    comparison = tuple(sorted(s.name for s in evaluation.sites if s.is_comparison))
-    figures = cached_indicators(filters.selection(code, evaluation), min_group,
-                                filters.equity, comparison)
+    spec, filters, descriptors = spec_of(evaluation, code, args, lang, min_group)
+    try:
+        figures = cached_indicators(spec.selection, min_group, spec.equity,
+                                    spec.comparison_sites)
+    except IndicatorsFailed as failed:
+        return Page(filters, descriptors, 0, [], (), job_id=failed.job_id, failed=True)
     computed, key = figures.computed, figures.key
     if computed is None:  # the first figures of this selection, being computed
         return Page(filters, descriptors, 0, [], (), updating=True, job_id=figures.job_id)
