@@ -232,10 +232,10 @@ def main() -> None:
                         help="the PostgreSQL database made (and dropped) for the run")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-results-"))
-    os.environ["SURVEY_INSTANCE_PATH"] = str(work / "instance")  # its own queue and snapshots
     os.environ.setdefault("SURVEY_EMBEDDED_WORKER", "false")
     try:
         for kind in args.databases:
+            os.environ["SURVEY_INSTANCE_PATH"] = str(work / kind)  # its queue and snapshots
             url, drop = database(kind, work, args.name)
             try:
                 started = time.perf_counter()

@@ -122,7 +122,8 @@ def run_results(job: Job, progress: Progress) -> Outcome:
     from ..results.services import refresh
     from ..results.snapshots import Spec
 
-    computed = refresh(Spec.from_json(job.params), progress=progress)
+    computed = refresh(Spec.from_json(job.params), progress=progress,
+                       languages=current_app.config["LANGUAGES"])
     return Outcome({"count": computed.count})
 
 
@@ -130,24 +131,21 @@ def new_answers_key(evaluation_id: int, questionnaire: str) -> str:
     return f"new-answers:{evaluation_id}:{questionnaire}"
 
 
-def answers_arrived(campaign_id: int | None, questionnaire: str) -> None:
+def answers_arrived(evaluation_id: int | None, questionnaire: str) -> None:
     """A response was completed: refresh the results of its evaluation and questionnaire
-    that someone viewed, in a job started ``RESULTS_REFRESH_SECONDS`` later (the answers of
-    a burst join the job still queued). Costs the participant a file check, and a job row
-    when none is queued; never fails the participant's request."""
-    from ..models import Campaign
+    that someone viewed, in a job started ``RESULTS_REFRESH_SECONDS`` later; the answers of a
+    burst join the job still queued (a marker file says so). Costs the participant two file
+    checks, and a job row when none is queued; never fails the participant's request."""
     from ..results import snapshots
 
-    if campaign_id is None:
-        return
     try:
-        evaluation_id = db.session.scalar(select(Campaign.evaluation_id)
-                                          .where(Campaign.id == campaign_id))
-        if evaluation_id is None or not snapshots.watched(evaluation_id, questionnaire):
+        if (evaluation_id is None or not snapshots.watched(evaluation_id, questionnaire)
+                or snapshots.pending(evaluation_id, questionnaire)):
             return
         start(NEW_ANSWERS, {"evaluation": evaluation_id, "questionnaire": questionnaire},
               evaluation_id=evaluation_id, key=new_answers_key(evaluation_id, questionnaire),
               joins=(QUEUED,), delay=float(current_app.config["RESULTS_REFRESH_SECONDS"]))
+        snapshots.set_pending(evaluation_id, questionnaire, True)
     except Exception:  # noqa: BLE001 - the minute's round refreshes them anyway
         db.session.rollback()
         current_app.logger.warning("results of new answers: job not started", exc_info=True)
@@ -166,12 +164,15 @@ def new_answers_job(evaluation_id: int | None, questionnaire: str) -> Job | None
 @handler(NEW_ANSWERS)
 def run_new_answers(job: Job, progress: Progress) -> Outcome:
     """Refresh the viewed results of an evaluation's questionnaire whose answers changed."""
+    from ..results import snapshots
     from ..results.services import refresh
 
+    # answers completed from now on start the next job (this one may read the data before them)
+    snapshots.set_pending(job.params["evaluation"], job.params["questionnaire"], False)
     specs = stale_results(job.params["evaluation"], job.params["questionnaire"])
     for done, spec in enumerate(specs):
         progress(done, len(specs), force=True)
-        refresh(spec)
+        refresh(spec, languages=current_app.config["LANGUAGES"])
     progress(len(specs), len(specs), force=True)
     return Outcome({"refreshed": len(specs)})
 

@@ -39,7 +39,8 @@ _STATE_COLUMNS = ("id", "version_id", "campaign_id", "status", "language", "answ
 # each datetime cost more than reading it (SQLite stores text).
 _READ = (select(*(_TABLE.c[name] for name in _STATE_COLUMNS), _VERSION.c.content_hash,
                 Questionnaire.__table__.c.code,
-                Campaign.__table__.c.status.label("campaign_status"))
+                Campaign.__table__.c.status.label("campaign_status"),
+                Campaign.__table__.c.evaluation_id)
          .join(_VERSION, _VERSION.c.id == _TABLE.c.version_id)
          .join(Questionnaire.__table__, Questionnaire.__table__.c.id == _VERSION.c.questionnaire_id)
          .outerjoin(Campaign.__table__, Campaign.__table__.c.id == _TABLE.c.campaign_id))
@@ -69,6 +70,7 @@ class ResponseState:
     panel_hash: str | None
     version: VersionFacts
     campaign_open: bool | None  # None: no campaign
+    evaluation_id: int | None  # its campaign's (None: no campaign)
     # Not read (no page shows them): set on the state a save returns, as written.
     updated_at: dt.datetime | None = None
     completed_at: dt.datetime | None = None
@@ -199,7 +201,7 @@ def complete(response_id: int, answers: Mapping[str, Any],
                 "current_section": None}
 
     completed = change_response(response_id, change, read)
-    answers_arrived(completed.campaign_id, completed.version.code)
+    answers_arrived(completed.evaluation_id, completed.version.code)
     return completed
 
 

@@ -35,7 +35,7 @@ from ..models.job import FAILED
 from ..models.response import COMPLETED
 from ..models.types import utcnow
 from ..versions import latest_version
-from . import snapshots
+from . import free_text, snapshots
 from .free_text import FreeTexts, free_texts
 from .snapshots import Spec
 
@@ -134,6 +134,9 @@ class Computed:
     count: int  # selected responses (after the equity filter)
     revision: tuple = ()  # of the data they were computed from
     computed_at: dt.datetime | None = None
+    # Drawn by the results job too, so that the first view after it draws nothing:
+    views: Mapping[tuple[str, bool], View] = field(default_factory=dict)  # (lang, full)
+    texts: free_text.Answers | None = None  # the free-text answers (any language)
 
 
 @dataclass(frozen=True)
@@ -183,9 +186,16 @@ def compute(spec: Spec, current: tuple | None = None,
 STEPS = 3  # of :func:`compute`, as a job's progress
 
 
-def refresh(spec: Spec, progress: Callable[[int, int], None] | None = None) -> Computed:
-    """Compute a spec's indicators and keep them for every process (the results job)."""
+def refresh(spec: Spec, progress: Callable[[int, int], None] | None = None,
+            languages: Sequence[str] = ("fr", "en")) -> Computed:
+    """Compute a spec's indicators, draw their sections for every language and reader and read
+    the free-text answers, and keep them for every process (the results job)."""
     computed = compute(spec, progress=progress)
+    if computed.indicators is not None:
+        indicators = computed.indicators
+        computed = replace(computed, texts=free_text.text_answers(spec.selection), views={
+            (lang, full): sections(indicators, lang, full)
+            for lang in languages for full in (True, False)})
     snapshots.save(spec, computed)
     return computed
 
@@ -390,11 +400,12 @@ def page(evaluation: Evaluation, code: str, args: Any, lang: str, full: bool,
     if computed.indicators is None:
         return Page(filters, descriptors, 0, [], (), computed_at=computed.computed_at,
                     updating=figures.updating, job_id=figures.job_id)
-    view = _views.get((key, lang, full), lambda: sections(computed.indicators, lang, full))
+    view = computed.views.get((lang, full)) or _views.get(
+        (key, lang, full), lambda: sections(computed.indicators, lang, full))
     notes = tuple(n.in_language(lang) if isinstance(n, Note) else n
                   for n in computed.indicators.notes)
-    texts = (_views.get((key, lang, "free-text"), lambda: free_texts(filters.selection(
-        code, evaluation), lang)) if full else [])
+    texts = (_views.get((key, lang, "free-text"), lambda: free_texts(
+        spec.selection, lang, computed.texts)) if full else [])
     return Page(filters, descriptors, computed.count, view.sections, notes, texts,
                 view.suppressed, computed.computed_at, figures.updating, figures.job_id)
 

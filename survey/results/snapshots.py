@@ -6,7 +6,8 @@ format keeps them whole), written only by this app into its private folder (0700
 back only from there; beside it, a JSON file of what it was computed for (the selection and
 settings), which the minute's round reads to refresh stale snapshots; and, per evaluation
 and questionnaire whose results someone viewed, an empty marker file, which a participant's
-completion checks before starting the job that counts the new answers.
+completion checks before starting the job that counts the new answers, and another while that
+job is queued (the completions of a burst join it).
 """
 
 from __future__ import annotations
@@ -117,6 +118,26 @@ def watched(evaluation_id: int, questionnaire: str) -> bool:
     return age < KEEP_DAYS * 86400
 
 
-def _marker(evaluation_id: int, questionnaire: str) -> Path:
+PENDING_SECONDS = 600  # a pending mark older than this is ignored (its job was lost)
+
+
+def pending(evaluation_id: int, questionnaire: str) -> bool:
+    """Whether a job counting this questionnaire's new answers is queued and not started."""
+    try:
+        age = time.time() - _marker(evaluation_id, questionnaire, "pending").stat().st_mtime
+    except OSError:
+        return False
+    return age < PENDING_SECONDS
+
+
+def set_pending(evaluation_id: int, questionnaire: str, value: bool) -> None:
+    path = _marker(evaluation_id, questionnaire, "pending")
+    if value:
+        path.touch()
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _marker(evaluation_id: int, questionnaire: str, kind: str = "watched") -> Path:
     name = hashlib.sha256(f"{evaluation_id}:{questionnaire}".encode()).hexdigest()[:32]
-    return folder() / f"{name}.watched"
+    return folder() / f"{name}.{kind}"
