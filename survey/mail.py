@@ -11,7 +11,9 @@ Two backends, chosen by configuration:
 * with ``SURVEY_MAIL_QUEUE`` on as well (several instances), each message is a row of
   ``queued_mail``, committed with the caller's transaction, and :func:`deliver_queued` hands the
   queue to the SMTP server (``survey deliver-mail``): every instance shares the queue, none needs
-  the others' folders, and a request never waits for the mail server.
+  the others' folders, and a request never waits for the mail server. A queued invitation or
+  reminder names its ``delivery``, which stays "queued" until the server accepts the message
+  (then "sent") or refuses it for good ("failed", :func:`survey.invitations.mailing.settle`).
 
 :func:`send` sends a simple message (account links); :func:`render_mail` and :func:`deliver`
 a message in the participant's language from ``mail/<name>`` templates.
@@ -41,6 +43,7 @@ from flask_babel import force_locale
 from sqlalchemy import select, update
 
 from .extensions import db
+from .models import Campaign, Delivery, Invitation
 from .models.mail import QueuedMail
 from .models.types import utcnow
 
@@ -118,6 +121,7 @@ class Sent:
 
     message_id: str
     path: Path | None = None
+    queued: bool = False  # waiting in ``queued_mail``: not sent yet
 
 
 def send(to: str, subject: str, text: str, html: str | None = None) -> Path | None:
@@ -128,13 +132,14 @@ def send(to: str, subject: str, text: str, html: str | None = None) -> Path | No
     return sent.path
 
 
-def deliver(mail: Mail, app: Flask | None = None) -> Sent:
-    """Send one message with the configured backend. Raises :class:`MailError`."""
+def deliver(mail: Mail, app: Flask | None = None, delivery_id: int | None = None) -> Sent:
+    """Send one message with the configured backend (queued, it names ``delivery_id``, the
+    invitation or reminder it carries). Raises :class:`MailError`."""
     app = app or current_app
     message = encode(mail, sender(app))
     if app.config.get("MAIL_QUEUE"):
-        _enqueue(message)
-        return Sent(message_id=str(message["Message-ID"]))
+        _enqueue(message, delivery_id)
+        return Sent(message_id=str(message["Message-ID"]), queued=True)
     if app.config.get("MAIL_SERVER"):
         _send_smtp(message, app)
         return Sent(message_id=str(message["Message-ID"]))
@@ -183,6 +188,10 @@ def _send_smtp(message: EmailMessage, app: Flask) -> None:
             if config.get("MAIL_USERNAME"):
                 smtp.login(str(config["MAIL_USERNAME"]), str(config.get("MAIL_PASSWORD") or ""))
             smtp.send_message(message)
+    except smtplib.SMTPRecipientsRefused as error:  # the server's answer, without the address
+        answers = "; ".join(f"{code} {text.decode(errors='replace')}"
+                            for code, text in error.recipients.values())
+        raise MailError(f"{host}:{port}: recipient refused: {answers}") from error
     except (OSError, smtplib.SMTPException) as error:
         raise MailError(f"{host}:{port}: {error.__class__.__name__}: {error}") from error
 
@@ -195,11 +204,11 @@ MAX_ATTEMPTS = 8
 CLAIM = dt.timedelta(minutes=10)
 
 
-def _enqueue(message: EmailMessage) -> None:
+def _enqueue(message: EmailMessage, delivery_id: int | None) -> None:
     """Add the message to the queue, in the caller's transaction: a mailing marks a delivery
-    sent and queues its message in one commit."""
+    queued and queues its message in one commit."""
     db.session.add(QueuedMail(message=message.as_bytes(), queued_at=utcnow(),
-                              next_attempt_at=utcnow(), attempts=0))
+                              next_attempt_at=utcnow(), attempts=0, delivery_id=delivery_id))
 
 
 @dataclass
@@ -247,6 +256,10 @@ def deliver_queued(app: Flask | None = None, limit: int = 500) -> QueueReport:
 
 
 def _deliver_one(row: QueuedMail, app: Flask, report: QueueReport) -> None:
+    """Send one claimed message; its delivery (if any) learns the outcome in the same commit
+    that deletes or reschedules the row."""
+    from .invitations.mailing import settle  # the mailing's rules (which imports this module)
+
     message = BytesParser(policy=policy.SMTP).parsebytes(row.message)
     db.session.commit()  # no transaction stays open while the server answers
     try:
@@ -258,11 +271,54 @@ def _deliver_one(row: QueuedMail, app: Flask, report: QueueReport) -> None:
         row.next_attempt_at = None if given_up else utcnow() + retry_delay(row.attempts)
         report.given_up += given_up
         report.failed += not given_up
+        if row.delivery_id is not None:
+            settle(row.delivery_id, error=row.last_error, final=given_up)
         app.logger.warning("queued message %s: %s", row.id, error)
     else:
+        if row.delivery_id is not None:
+            settle(row.delivery_id)
         db.session.delete(row)
         report.sent += 1
     db.session.commit()
+
+
+@dataclass(frozen=True)
+class QueuedEntry:
+    """One message waiting in the queue, as the outbox page lists it (recipient masked)."""
+
+    to: str
+    subject: str
+    queued_at: dt.datetime
+    attempts: int
+    last_error: str
+    given_up: bool
+
+
+def mask_address(address: str) -> str:
+    """An address as the queue listing shows it: the first letter of the mailbox, then dots,
+    and the domain (``a•••@example.org``): enough to recognise, not to copy."""
+    mailbox, _, domain = parseaddr(address)[1].rpartition("@")
+    return f"{mailbox[:1]}•••@{domain}" if mailbox else "•••"
+
+
+def queued_messages(evaluation_id: int | None = None, limit: int = 200) -> list[QueuedEntry]:
+    """The messages waiting in the queue, oldest first: only the invitations and reminders of
+    this evaluation when ``evaluation_id`` is given, else every one (account links too)."""
+    query = select(QueuedMail.message, QueuedMail.queued_at, QueuedMail.attempts,
+                   QueuedMail.last_error, QueuedMail.next_attempt_at)
+    if evaluation_id is not None:
+        query = (query.join(Delivery, Delivery.id == QueuedMail.delivery_id)
+                 .join(Invitation, Invitation.id == Delivery.invitation_id)
+                 .join(Campaign, Campaign.id == Invitation.campaign_id)
+                 .where(Campaign.evaluation_id == evaluation_id))
+    entries = []
+    for row in db.session.execute(query.order_by(QueuedMail.id).limit(limit)):
+        headers = BytesParser(policy=policy.default).parsebytes(row.message, headersonly=True)
+        entries.append(QueuedEntry(
+            to=mask_address(str(headers["To"] or "")), subject=str(headers["Subject"] or ""),
+            queued_at=row.queued_at, attempts=row.attempts, last_error=row.last_error or "",
+            given_up=row.next_attempt_at is None))
+    return entries
 
 
 @dataclass(frozen=True)

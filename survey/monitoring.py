@@ -26,7 +26,8 @@ from sqlalchemy import func, select
 from analysis.suppression import suppress
 
 from .extensions import db
-from .models import Invitation, Response
+from .models import Delivery, Invitation, Mailing, Response
+from .models.invitation import INVITATION, QUEUED
 from .models.response import COMPLETED
 
 MAX_DAYS = 366  # the chart shows at most the last year
@@ -146,7 +147,8 @@ def _table(cells: Iterable[tuple[object, int]], threshold: int) -> list[tuple]:
 
 def campaign_rows(campaign_ids: Sequence[int]) -> tuple[list[ResponseRow], int]:
     """The responses of some campaigns (each with how it came: an emailed invitation, a link
-    handed out, the open link), and how many invitations (not revoked) were emailed."""
+    handed out, the open link), and how many invitations (not revoked) were emailed (a message
+    still waiting in the mail queue is not)."""
     if not campaign_ids:
         return [], 0
     query = (select(Response.status, Response.started_at, Response.completed_at,
@@ -160,9 +162,12 @@ def campaign_rows(campaign_ids: Sequence[int]) -> tuple[list[ResponseRow], int]:
         source = (OPEN_LINK if invitation is None else
                   INVITED if invited_at is not None and revoked is None else LINK)
         rows.append(ResponseRow(status, started, completed, section, source))
+    queued = (select(Delivery.id).join(Mailing, Mailing.id == Delivery.mailing_id)
+              .where(Delivery.invitation_id == Invitation.id, Delivery.status == QUEUED,
+                     Mailing.kind == INVITATION).exists())
     invited = db.session.scalar(select(func.count(Invitation.id)).where(
         Invitation.campaign_id.in_(campaign_ids), Invitation.revoked_at.is_(None),
-        Invitation.invited_at.is_not(None))) or 0
+        Invitation.invited_at.is_not(None), ~queued)) or 0  # queued: not emailed yet
     return rows, invited
 
 

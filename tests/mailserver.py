@@ -1,7 +1,8 @@
 """A real SMTP server for tests (aiosmtpd), listening on a free local port.
 
 Import the ``smtp_server`` fixture into a test module; it yields a :class:`Inbox` whose
-``messages`` are what the server received, parsed, and ``logins`` the credentials it accepted.
+``messages`` are what the server received, parsed, and ``logins`` the credentials it accepted;
+addresses put in ``refused`` are refused at RCPT (550), as a real server refuses a mailbox.
 """
 
 from __future__ import annotations
@@ -22,8 +23,15 @@ class Inbox:
         self.messages: list[EmailMessage] = []
         self.recipients: list[list[str]] = []
         self.logins: list[tuple[str, str]] = []
+        self.refused: set[str] = set()
         self.host = "127.0.0.1"
         self.port = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, options) -> str:  # noqa: ANN001
+        if address in self.refused:
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001
         message = BytesParser(policy=policy.default).parsebytes(envelope.content)

@@ -546,7 +546,8 @@ def test_a_first_view_is_not_computed_in_the_request_the_page_says_so_and_then_s
         assert client.get(f"/results/e/{world.b.evaluation}/computing/{job_id}").status_code \
             in (403, 404)  # another evaluation's: not found there
         jobs_list = client.get(f"/jobs/e/{world.a.evaluation}").get_data(as_text=True)
-        assert "Indicators of professionals" in jobs_list and "Waiting for a worker" in jobs_list
+        assert "Indicators of Working together in a proximity-care team" in jobs_list
+        assert "Waiting for a worker" in jobs_list
         assert partner.get(f"/jobs/e/{world.a.evaluation}").status_code == 403
         with app.app_context():
             runner.execute(job_id)  # the worker's turn
@@ -582,13 +583,15 @@ def test_the_jobs_page_lists_downloads_mailings_and_results_of_its_evaluation_on
     html = client.get(f"/jobs/e/{world.a.evaluation}").get_data(as_text=True)
     assert "Download being prepared: professionals.csv" in html
     assert f"/jobs/e/{world.a.evaluation}/{export.id}/file" in html  # kept: downloadable
-    assert "Indicators of professionals" in html and "Ready." in html
+    assert "Indicators of Working together in a proximity-care team" in html and "Ready." in html
+    assert "Indicators of professionals" not in html  # the title, not the code
     other = client.get(f"/jobs/e/{world.b.evaluation}")
     assert other.status_code == 403  # not a member of B
     with client.session_transaction() as session:
         session["lang"] = "fr"
     french = client.get(f"/jobs/e/{world.a.evaluation}").get_data(as_text=True)
     assert "Travaux en arrière-plan" in french
+    assert "Indicateurs de Travailler ensemble dans une équipe de proximité" in french
     evaluation_page = client.get(f"/design/e/{world.a.evaluation}")
     assert f"/jobs/e/{world.a.evaluation}" in evaluation_page.get_data(as_text=True)
 

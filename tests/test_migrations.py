@@ -199,3 +199,56 @@ def test_the_message_interval_holds_across_the_upgrade(app: Flask, tmp_path) -> 
         found = {c.email: c.last_message_at for c in db.session.scalars(select(Contact))}
     assert len(sent) == 2 and found["cy@example.org"] is None
     assert sorted(v for k, v in found.items() if k != "cy@example.org") == sorted(sent.values())
+
+
+def test_queued_mail_from_before_deliveries_were_linked_is_still_delivered(
+        app: Flask, tmp_path) -> None:  # noqa: ANN001
+    """Upgrading adds ``queued_mail.delivery_id``: a message queued before it keeps none and
+    still reaches the server once; a delivery left "queued" by a claim cut off mid-send
+    becomes "claimed"."""
+    import datetime as dt
+
+    from sqlalchemy import insert, select, text
+
+    from survey import mail
+    from survey.invitations import mailing, services
+    from survey.invitations.contacts import parse_contacts
+    from survey.models import Campaign, Delivery, QueuedMail
+
+    from .mailserver import Inbox, free_port
+    from .test_invitations import make_campaign
+
+    app.config["MAIL_OUTBOX"] = str(tmp_path / "outbox")
+    campaign_id = make_campaign(app)
+    with app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        services.import_contacts(campaign, parse_contacts(b"email\nawa@example.org\n",
+                                                          ["fr"]).contacts)
+        mailing.run(mailing.schedule(campaign, "invitation"))  # an outbox file: sent
+        delivery_id = db.session.scalar(select(Delivery.id))
+        db.session.remove()
+        downgrade(revision="c1d3e5f7a9b2")
+        with db.engine.begin() as connection:
+            connection.execute(text("UPDATE delivery SET status = 'queued'"))  # cut off
+            before = mail.utcnow() - dt.timedelta(days=1)
+            connection.execute(insert(QueuedMail.__table__).values(  # the columns of then
+                message=b"From: a@example.org\r\nTo: old@example.org\r\nSubject: Old\r\n"
+                        b"\r\nHi\r\n", queued_at=before, next_attempt_at=before, attempts=0))
+        upgrade()
+        assert db.session.get(Delivery, delivery_id).status == "claimed"
+        row = db.session.scalar(select(QueuedMail))
+        assert row.delivery_id is None and row.attempts == 0
+    inbox = Inbox()
+    inbox.port = free_port()
+    from aiosmtpd.controller import Controller
+
+    controller = Controller(inbox, hostname=inbox.host, port=inbox.port)
+    controller.start()
+    try:
+        app.config.update(inbox.config(MAIL_QUEUE=True))
+        with app.app_context():
+            assert mail.deliver_queued().sent == 1
+            assert db.session.scalar(select(QueuedMail)) is None
+    finally:
+        controller.stop()
+    assert [m["Subject"] for m in inbox.messages] == ["Old"]

@@ -19,7 +19,7 @@ from survey.models.response import COMPLETED
 from survey.models.types import utcnow
 from survey.questionnaire import load_file
 from survey.results.free_text import free_texts
-from survey.results.repeats import summaries
+from survey.results.questions import summaries
 from survey.secrets import digest, new_secret
 from survey.versions import store_definition
 
@@ -69,6 +69,11 @@ def members_frame(answers: list[dict[str, Any]]) -> pd.DataFrame:
                          for m in a.get("members", [])])
 
 
+def counted(summary: Any) -> dict[str, int | None]:
+    """A summary's counts by label (its percentages apart)."""
+    return {label: n for label, n, _percent in summary.counts}
+
+
 def test_a_repeated_number_is_summarised_over_every_member(
         app: Flask, stored: list[dict[str, Any]]) -> None:
     with app.app_context():
@@ -91,9 +96,9 @@ def test_repeated_choices_are_counted_over_every_member(
     reference = members_frame(stored)
     expected = reference["relation"].value_counts()
     labels = {"partner": "Partner", "child": "Child", "other": "Other"}
-    assert dict(found["relation"].counts) == {labels[k]: int(v) for k, v in expected.items()}
+    assert counted(found["relation"]) == {labels[k]: int(v) for k, v in expected.items()}
     school = reference["school"].dropna().value_counts()
-    assert dict(found["school"].counts) == {WORDS[k]: int(v) for k, v in school.items()}
+    assert counted(found["school"]) == {WORDS[k]: int(v) for k, v in school.items()}
 
 
 def test_partners_see_no_small_counts_nor_a_summary_of_few_responses(
@@ -103,7 +108,7 @@ def test_partners_see_no_small_counts_nor_a_summary_of_few_responses(
         shown = {s.code: s for s in summaries(Selection("household"), "en", 5, False, WORDS)}
         strict = {s.code: s for s in summaries(Selection("household"), "en", 100, False,
                                                WORDS)}
-    for label, count in shown["relation"].counts:
+    for label, count, _percent in shown["relation"].counts:
         expected = int((reference["relation"] == {"Partner": "partner", "Child": "child",
                                                   "Other": "other"}[label]).sum())
         assert count == (expected if expected >= 5 else None)
@@ -162,18 +167,18 @@ def test_repeated_results_are_computed_once_per_data_revision(
     cache (no pass over the responses); a new response makes them computed again, with it."""
     from survey.design import services as design
     from survey.models import Evaluation, User
-    from survey.results import repeats
+    from survey.results import questions
 
     from .workspace import build_world, sign_in
 
     passes: list[Selection] = []
-    reading = repeats.response_rows
+    reading = questions.response_rows
 
     def counted(selection: Selection, *args: Any, **kwargs: Any) -> Any:
         passes.append(selection)
         return reading(selection, *args, **kwargs)
 
-    monkeypatch.setattr(repeats, "response_rows", counted)
+    monkeypatch.setattr(questions, "response_rows", counted)
     world = build_world(app, passwords=False)
 
     def add(campaign_id: int, version_id: int, answers: dict[str, Any]) -> None:

@@ -22,7 +22,7 @@ from survey.models.response import COMPLETED
 from survey.models.types import utcnow
 from survey.questionnaire import load_file
 from survey.questionnaire.answers import check_page
-from survey.results.repeats import summaries
+from survey.results.questions import OTHER, summaries
 from survey.secrets import digest, new_secret
 from survey.versions import store_definition
 
@@ -66,6 +66,11 @@ def stored(app: Flask) -> list[dict[str, Any]]:
     return answers
 
 
+def counted(summary: Any) -> dict[str, int | None]:
+    """A summary's counts by label (its percentages apart)."""
+    return {label: n for label, n, _percent in summary.counts}
+
+
 def every_visit(answers: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [visit for one in answers for visit in one.get("visits", [])]
 
@@ -83,7 +88,8 @@ def test_range_and_numeric_calculations_are_summarised_like_numbers(
         assert summary.rows == len(numbers) and summary.counts == []
         assert summary.numbers == pytest.approx({
             "n": len(numbers), "mean": statistics.fmean(numbers),
-            "median": statistics.median(numbers), "min": min(numbers), "max": max(numbers)})
+            "sd": statistics.stdev(numbers), "median": statistics.median(numbers),
+            "min": min(numbers), "max": max(numbers)})
     assert found["wait"].question == "Waiting (0 to 10)"
 
 
@@ -95,9 +101,9 @@ def test_acknowledge_text_calculations_and_hidden_values_are_counted(
                                               WORDS)}
     for code in ("seen", "long_wait", "channel"):
         expected = Counter(row[code] for row in rows if row.get(code) is not None)
-        assert dict(found[code].counts) == dict(expected), code
+        assert counted(found[code]) == dict(expected), code
         assert found[code].numbers is None
-    assert dict(found["channel"].counts) == {"clinic": len(rows)}
+    assert counted(found["channel"]) == {"clinic": len(rows)}
     remark = found["remark"]  # free text: how many answered, never the answers here
     assert remark.counts == [] and remark.numbers is None
     assert remark.rows == sum(1 for row in rows if row.get("remark"))
@@ -105,10 +111,16 @@ def test_acknowledge_text_calculations_and_hidden_values_are_counted(
 
 def test_a_partner_sees_no_count_under_the_threshold(app: Flask,
                                                      stored: list[dict[str, Any]]) -> None:
+    """Under the threshold a count is withheld, and a value given too rarely is not named
+    (counted among the other values, withheld too when they are few)."""
     rows = every_visit(stored)
     with app.app_context():
         found = {s.code: s for s in summaries(Selection("visits_new_types"), "en", 5, False,
                                               WORDS)}
     long_wait = Counter(row["long_wait"] for row in rows)
-    for label, n in found["long_wait"].counts:
-        assert n == (long_wait[label] if long_wait[label] >= 5 else None)
+    shown = counted(found["long_wait"])
+    for label, n in long_wait.items():
+        assert shown.get(label) == (n if min(long_wait.values()) >= 5 else None)
+    rare = [label for label, n in long_wait.items() if n < 5]
+    assert not set(rare) & set(shown) and (not rare or shown[OTHER] is None)
+    assert set(shown) <= set(long_wait) | {OTHER}

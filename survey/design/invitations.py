@@ -29,7 +29,7 @@ from ..invitations.poster import render_poster
 from ..invitations.qr import qr_png, qr_svg
 from ..jobs.kinds import mailing_jobs, start_mailing
 from ..links import external_url
-from ..mail import outbox_messages, read_outbox
+from ..mail import outbox_messages, queued_messages, read_outbox
 from ..models import Campaign, Evaluation, Invitation, Mailing
 from ..models.types import utcnow
 from ..templating import text
@@ -54,17 +54,21 @@ def _page(evaluation: Evaluation, campaign: Campaign, report=None, status: int =
         .order_by(Invitation.id).limit(PAGE_SIZE)))
     total = db.session.scalar(select(func.count(Invitation.id)).where(
         Invitation.campaign_id == campaign.id)) or 0
+    queued_invitations = mailing.queued_invitations(campaign.id)
     mailings = list(db.session.scalars(select(Mailing).where(
         Mailing.campaign_id == campaign.id).order_by(Mailing.id.desc()).limit(50)))
     return render_template(
         "invitations/campaign.html", evaluation=evaluation, campaign=campaign,
         invitations=invitations, total=total, status_of=services.status, mailings=mailings,
         sending=mailing_jobs([m.id for m in mailings]),
+        queued=mailing.queued_counts([m.id for m in mailings]),
+        queued_invitations=queued_invitations,
         link=_open_link(campaign), report=report, max_reminders=mailing.max_reminders(),
         generate_form=generate or GenerateForm(), import_form=upload or ImportForm(),
         mailing_form=send or MailingForm(), action_form=ActionForm(),
-        sent=db.session.scalar(select(func.count(Invitation.id)).where(
-            Invitation.campaign_id == campaign.id, Invitation.invited_at.is_not(None))) or 0,
+        sent=(db.session.scalar(select(func.count(Invitation.id)).where(
+            Invitation.campaign_id == campaign.id, Invitation.invited_at.is_not(None))) or 0)
+        - len(queued_invitations),  # a queued invitation is not sent yet
         min_days=rules.min_interval().total_seconds() / 86400,
         max_kb=MAX_BYTES // 1024), status
 
@@ -186,10 +190,7 @@ def mailing_new(evaluation: Evaluation, campaign_id: int) -> Page:
     if job.active:
         return redirect(url_for("jobs.page", evaluation_id=evaluation.id, job_id=job.id), 303)
     report = job.result  # already sent (a queue in immediate mode)
-    flash(gettext("%(sent)s, %(refused)s.", sent=ngettext(
-        "%(num)s message sent", "%(num)s messages sent", report.get("sent", 0)),
-        refused=ngettext("%(num)s refused by the mail server",
-                         "%(num)s refused by the mail server", report.get("failed", 0))))
+    flash(mailing.summary(report) + ".")
     if report.get("waiting") and report.get("resume_at"):
         flash(ngettext("%(num)s contact had a message less than %(days)s days ago: theirs "
                        "waits until %(when)s.",
@@ -269,10 +270,11 @@ def campaign_poster(evaluation: Evaluation, campaign_id: int) -> str:
 @bp.get(E + "/outbox")
 @member(OPERATE)
 def outbox(evaluation: Evaluation) -> str:
-    """The messages this evaluation wrote to the outbox (when no mail server is set)."""
+    """The messages of this evaluation waiting in the mail queue (``SURVEY_MAIL_QUEUE``), and
+    those it wrote to the outbox (when no mail server is set)."""
     messages = [m for m in outbox_messages() if m.evaluation == str(evaluation.id)]
     return render_template("invitations/outbox.html", evaluation=evaluation, messages=messages,
-                           message=None)
+                           message=None, queued=queued_messages(evaluation.id))
 
 
 @bp.get(E + "/outbox/<name>")
@@ -290,7 +292,7 @@ def outbox_message(evaluation: Evaluation, name: str) -> str:
 def outbox_all() -> str:
     """Every message of the outbox, account links included (admins only)."""
     return render_template("invitations/outbox.html", evaluation=None,
-                           messages=outbox_messages(), message=None)
+                           messages=outbox_messages(), message=None, queued=queued_messages())
 
 
 @bp.get("/outbox/<name>")

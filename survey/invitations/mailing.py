@@ -7,6 +7,9 @@ double click never send one contact the same message twice, no contact gets more
 than ``MAX_REMINDERS``, and two messages to one contact are at least
 ``MIN_DAYS_BETWEEN_MESSAGES`` apart (:mod:`.schedule`): a contact written to too recently
 waits, and the mailing stays pending until ``resume_at``, when ``send-due`` runs it again.
+
+With the mail queue (``SURVEY_MAIL_QUEUE``) a message handed over is only *queued*: its delivery
+says so, and :func:`settle` records what the mail server later made of it (``deliver_queued``).
 """
 
 from __future__ import annotations
@@ -14,15 +17,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, update
+from flask_babel import ngettext
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..mail import EVALUATION_HEADER, MailError, deliver, render_mail
 from ..models import Campaign, Contact, Delivery, Invitation, Mailing, Response, User
-from ..models.invitation import FAILED, INVITATION, REMINDER, SENT
+from ..models.invitation import FAILED, INVITATION, QUEUED, REMINDER, SENT
 from ..models.response import COMPLETED
 from ..models.types import utcnow
 from . import schedule as rules
@@ -138,16 +143,21 @@ def _claim(mailing: Mailing, invitation_id: int, contact_id: int,
     return True
 
 
-def _release(mailing: Mailing, invitation_id: int, contact_id: int,
-             previous: dt.datetime | None) -> None:
-    """A message the server refused was not sent: the contact may be written to again."""
+def _unclaim(kind: str, invitation_id: int) -> None:
+    """Give the invitation back what its claim took: not invited, or one reminder less."""
     invitation = Invitation.__table__.c
-    if mailing.kind == INVITATION:
+    if kind == INVITATION:
         change = update(Invitation).where(invitation.id == invitation_id).values(invited_at=None)
     else:
         change = (update(Invitation).where(invitation.id == invitation_id)
                   .values(reminders_sent=invitation.reminders_sent - 1))
     db.session.execute(change)
+
+
+def _release(mailing: Mailing, invitation_id: int, contact_id: int,
+             previous: dt.datetime | None) -> None:
+    """A message the server refused was not sent: the contact may be written to again."""
+    _unclaim(mailing.kind, invitation_id)
     db.session.execute(update(Contact).where(Contact.__table__.c.id == contact_id)
                        .values(last_message_at=previous))
 
@@ -177,7 +187,8 @@ def compose(mailing: Mailing, invitation: Invitation):  # noqa: ANN201  (a surve
 class Report:
     mailing_id: int
     kind: str
-    sent: int = 0
+    sent: int = 0  # accepted by the mail server (or written to the outbox)
+    queued: int = 0  # waiting in the mail queue: sent later by ``survey deliver-mail``
     failed: int = 0
     waiting: int = 0  # contacts written to too recently: the mailing goes on at resume_at
     resume_at: dt.datetime | None = None
@@ -214,15 +225,19 @@ def run(mailing: Mailing, now: dt.datetime | None = None,
             mailing_id=mailing_id, invitation_id=invitation_id))
         invitation = db.session.get(Invitation, invitation_id)
         try:
-            deliver(compose(mailing, invitation))
+            sent = deliver(compose(mailing, invitation), delivery_id=delivery.id)
         except MailError as error:
             delivery.status, delivery.error = FAILED, str(error)[:500]
             _release(mailing, invitation_id, contact_id, previous)
             report.failed += 1
             current_app.logger.warning("mailing %s: %s", mailing_id, error)
         else:
-            delivery.status, delivery.sent_at = SENT, now
-            report.sent += 1
+            if sent.queued:
+                delivery.status = QUEUED
+                report.queued += 1
+            else:
+                delivery.status, delivery.sent_at = SENT, now
+                report.sent += 1
         db.session.commit()
     report.waiting = len(waiting)
     if waiting:
@@ -231,17 +246,68 @@ def run(mailing: Mailing, now: dt.datetime | None = None,
         report.resume_at = rules.next_allowed(lasts, rules.min_interval())
     mailing = db.session.get(Mailing, mailing_id)
     db.session.refresh(mailing)  # cancelled meanwhile?
-    mailing.sent_count += report.sent
-    mailing.failed_count += report.failed
+    # Counted in SQL: a deliverer may settle this mailing's queued messages meanwhile.
+    mailing.sent_count = Mailing.sent_count + report.sent
+    mailing.failed_count = Mailing.failed_count + report.failed
     mailing.waiting_count = report.waiting
     mailing.resume_at = report.resume_at
     mailing.finished_at = mailing.finished_at if mailing.cancelled else (
         None if waiting else now)
     creator = db.session.get(User, mailing.created_by) if mailing.created_by else None
     audit("invitations-sent", mailing.campaign, creator, kind=mailing.kind,
-          mailing=mailing_id, sent=report.sent, failed=report.failed, waiting=report.waiting)
+          mailing=mailing_id, sent=report.sent, queued=report.queued, failed=report.failed,
+          waiting=report.waiting)
     db.session.commit()
     return report
+
+
+def settle(delivery_id: int, error: str | None = None, final: bool = True) -> None:
+    """What the mail server made of a queued message, in the caller's transaction: accepted
+    (``error`` None), the delivery is sent and counted; refused, the reason is kept, and when
+    ``final`` (no more attempts) the delivery fails and the contact may be written to again by
+    a later mailing (the minimum interval still counts from the attempt)."""
+    delivery = db.session.get(Delivery, delivery_id)
+    if delivery is None or delivery.status != QUEUED:
+        return
+    mailing = db.session.get(Mailing, delivery.mailing_id)
+    if error is None:
+        delivery.status, delivery.sent_at, delivery.error = SENT, utcnow(), ""
+        mailing.sent_count = Mailing.sent_count + 1  # in SQL: others count at once
+        return
+    delivery.error = error[:500]
+    if final:
+        delivery.status = FAILED
+        mailing.failed_count = Mailing.failed_count + 1
+        _unclaim(mailing.kind, delivery.invitation_id)
+
+
+def queued_counts(mailing_ids: list[int]) -> dict[int, int]:
+    """How many messages of each mailing still wait in the mail queue (the campaign page)."""
+    return dict(db.session.execute(
+        select(Delivery.mailing_id, func.count(Delivery.id))
+        .where(Delivery.mailing_id.in_(mailing_ids), Delivery.status == QUEUED)
+        .group_by(Delivery.mailing_id)).all())
+
+
+def summary(outcome: dict[str, Any]) -> str:
+    """What a mailing run did, for its flash message and its job's page: sent, queued (only
+    with the mail queue) and refused, never counting a queued message as sent."""
+    parts = [ngettext("%(num)s message sent", "%(num)s messages sent", outcome.get("sent", 0))]
+    if outcome.get("queued"):
+        parts.append(ngettext("%(num)s queued for the mail server (not sent yet)",
+                              "%(num)s queued for the mail server (not sent yet)",
+                              outcome["queued"]))
+    parts.append(ngettext("%(num)s refused by the mail server",
+                          "%(num)s refused by the mail server", outcome.get("failed", 0)))
+    return ", ".join(parts)
+
+
+def queued_invitations(campaign_id: int) -> set[int]:
+    """The campaign's invitations whose invitation email waits in the mail queue."""
+    return set(db.session.scalars(
+        select(Delivery.invitation_id).join(Mailing, Mailing.id == Delivery.mailing_id)
+        .where(Mailing.campaign_id == campaign_id, Mailing.kind == INVITATION,
+               Delivery.status == QUEUED)))
 
 
 def send_due(now: dt.datetime | None = None) -> list[Report]:

@@ -77,9 +77,10 @@ def run_mailing(job: Job, progress: Progress) -> Outcome:
 
     mailing = db.session.get(Mailing, job.params["mailing"])
     if mailing is None:
-        return Outcome({"sent": 0, "failed": 0, "waiting": 0})
+        return Outcome({"sent": 0, "queued": 0, "failed": 0, "waiting": 0})
     report = run(mailing, progress=progress)
-    return Outcome({"sent": report.sent, "failed": report.failed, "waiting": report.waiting,
+    return Outcome({"sent": report.sent, "queued": report.queued, "failed": report.failed,
+                    "waiting": report.waiting,
                     "resume_at": report.resume_at.isoformat() if report.resume_at else None})
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, jsonify, render_template, send_file, url_for
-from flask_babel import gettext, ngettext
+from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response as HttpResponse
 
@@ -17,8 +17,11 @@ from ..audit import record
 from ..auth.permissions import OPERATE, member
 from ..exports.files import FORMAT
 from ..extensions import db
+from ..invitations.mailing import summary
 from ..models import Evaluation, Job
 from ..models.job import DONE, EXPIRED, FAILED, QUEUED
+from ..templating import text
+from ..versions import latest_version
 from .kinds import EXPORT, MAILING, NEW_ANSWERS, RESULTS
 from .runner import recent, result_path
 
@@ -40,12 +43,19 @@ def title(job: Job) -> str:
     if job.kind == MAILING:
         return gettext("Sending the emails")
     if job.kind == RESULTS:
-        return gettext("Indicators of %(name)s", name=job.params.get("selection", {}).get(
-            "questionnaire", ""))
+        return gettext("Indicators of %(name)s", name=questionnaire_title(
+            job.params.get("selection", {}).get("questionnaire", "")))
     if job.kind == NEW_ANSWERS:
         return gettext("Indicators of %(name)s, with the new answers",
-                       name=job.params.get("questionnaire", ""))
+                       name=questionnaire_title(job.params.get("questionnaire", "")))
     return gettext("Background work")
+
+
+def questionnaire_title(code: str) -> str:
+    """The questionnaire's title in the reader's language (its newest version's), else its
+    code (a questionnaire since removed)."""
+    version = latest_version(code) if code else None
+    return text(version.definition.title) or code if version is not None else code
 
 
 def status(job: Job) -> dict[str, Any]:
@@ -53,11 +63,7 @@ def status(job: Job) -> dict[str, Any]:
     if job.state == QUEUED:
         message = gettext("Waiting for a worker to start…")
     elif job.state == DONE and job.kind == MAILING:
-        summary = job.result
-        message = gettext("Done: %(sent)s, %(refused)s.", sent=ngettext(
-            "%(num)s message sent", "%(num)s messages sent", summary.get("sent", 0)),
-            refused=ngettext("%(num)s refused by the mail server",
-                             "%(num)s refused by the mail server", summary.get("failed", 0)))
+        message = gettext("Done: %(summary)s.", summary=summary(job.result))
     elif job.state == DONE:
         message = gettext("Ready.")
     elif job.state == EXPIRED:

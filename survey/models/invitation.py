@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 
 INVITATION = "invitation"
 REMINDER = "reminder"
+# A delivery's status: claimed (reserved, being handed to the mail system), queued (waiting in
+# ``queued_mail`` for the mail server, SURVEY_MAIL_QUEUE), sent (the server accepted it), failed
+# (refused: ``error`` says why).
+CLAIMED = "claimed"
 QUEUED = "queued"
 SENT = "sent"
 FAILED = "failed"
@@ -110,6 +114,6 @@ class Delivery(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     mailing_id: Mapped[int] = mapped_column(ForeignKey("mailing.id"), index=True)
     invitation_id: Mapped[int] = mapped_column(ForeignKey("invitation.id"), index=True)
-    status: Mapped[str] = mapped_column(String(16), default=QUEUED)
-    error: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[str] = mapped_column(String(16), default=CLAIMED)
+    error: Mapped[str] = mapped_column(String(500), default="")  # the last refusal, if any
     sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)

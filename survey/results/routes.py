@@ -37,7 +37,7 @@ from ..models import Evaluation, Job
 from ..models.job import FAILED
 from ..questionnaire.special import PARTICIPANT_LABELS
 from ..versions import newest_facts
-from . import free_text, repeats, services
+from . import free_text, questions, services
 
 bp = Blueprint("results", __name__, url_prefix="/results", template_folder="templates")
 E = "/e/<int:evaluation_id>"
@@ -70,9 +70,9 @@ def evaluation(evaluation: Evaluation) -> str:
     min_group = current_app.config["MIN_GROUP_SIZE"]
     full = reads_every_group()
     shown = _page(evaluation, code, full, min_group) if code is not None else None
-    repeated = (repeats.cached_summaries(shown.filters.selection(code, evaluation), _lang(),
-                                         min_group, full, _special_words())
-                if shown is not None and _repeated(code) else [])
+    summaries = (questions.cached_summaries(
+        shown.filters.selection(code, evaluation), _lang(), min_group, full, _special_words(),
+        shown.filters.equity) if shown is not None else [])
     return render_template(
         "results/evaluation.html", evaluation=evaluation, codes=codes, code=code, page=shown,
         titles=services.questionnaire_titles(codes, _lang()),
@@ -80,7 +80,10 @@ def evaluation(evaluation: Evaluation) -> str:
         counts=services.response_counts(evaluation), min_group=min_group,
         downloads=may(OPERATE), download_names=_download_names(),
         formats=[f for f in DOWNLOADS if f != "repeats" or _repeated(code)],
-        section_names=_section_names(), free_text_shown=free_text.SHOWN, repeated=repeated,
+        section_names=_section_names(), free_text_shown=free_text.SHOWN,
+        questions=[q for q in summaries if q.page is None],
+        repeated=[q for q in summaries if q.page is not None], other=questions.OTHER,
+        decimal_mark="," if _lang() == "fr" else ".",
         audiences=sorted({c.audience for c in evaluation.campaigns}), query=_query(),
         retry_minutes=round(float(current_app.config["RESULTS_RETRY_MINUTES"])))
 
@@ -144,7 +147,7 @@ def _repeated(code: str | None) -> bool:
 
 
 def _special_words() -> dict[str, str]:
-    """Words of the answers a repeated question's counts may hold beyond its choices."""
+    """Words of the answers a question's counts may hold beyond its choices."""
     return {"yes": gettext("Yes"), "no": gettext("No"),
             **{code: gettext(words) for code, words in PARTICIPANT_LABELS.items()}}
 

@@ -53,3 +53,31 @@ def _refused(message: ConsoleMessage) -> bool:
     """A script the CSP refused. (plotly.js also injects its base rules as a <style> element,
     which the CSP refuses too: workspace.css carries those rules.)"""
     return message.type == "error" and "script-src" in message.text
+
+
+def test_question_summaries_at_desktop_width_in_both_languages(
+        browser: Browser, live_server: LiveServer, tmp_path) -> None:  # noqa: ANN001
+    """The per-question summaries of an evaluator's and a partner's results page at 1280 px,
+    in English and French: every table within the page's width (screenshots in tmp_path)."""
+    from ..test_question_summaries import stored_with_campaign
+
+    app = live_server.app
+    world = build_world(app)
+    stored_with_campaign(app, world)
+    for role, lang, heading in (("evaluator", "en", "Questions"), ("partner", "fr", "Questions"),
+                                ("evaluator", "fr", "Questions")):
+        context = browser.new_context(**{**DESKTOP, "locale": "fr-FR" if lang == "fr"
+                                         else "en-GB"})
+        context.set_default_navigation_timeout(120_000)
+        page = context.new_page()
+        page.goto(f"{live_server.url}/login?lang={lang}")
+        page.locator("input[type=email]").fill(f"{role}@example.org")
+        page.locator("input[type=password]").fill(PASSWORD)
+        page.locator("form button[type=submit]").click()
+        page.goto(f"{live_server.url}/results/e/{world.a.evaluation}?q=question_summaries")
+        section = page.locator("section[aria-labelledby=section-questions]")
+        expect(section.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+        expect(section.locator("table.question-numbers").first).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+        section.screenshot(path=str(tmp_path / f"questions-{role}-{lang}.png"))
+        context.close()

@@ -16,6 +16,7 @@ OK = "OK"
 class Acknowledge(ItemType):
     name = "acknowledge"
     codebook_type = "single"
+    summarised_as = "choices"
     xlsform_types = ("acknowledge", "trigger")
 
     def parse_text(self, item: Item, text: str) -> tuple[Any, Issue | None]:

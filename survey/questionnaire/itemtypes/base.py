@@ -7,8 +7,8 @@ its answer is stored (``answer_keys``), its data columns in exports and codebook
 becomes an answer (``input_names``, ``answer``, ``parse``, ``check_answer``, ``partial``), the
 words of its refusals (``refusals``), the values shown back in a form (``form_values``), a
 typical valid post for tests and benchmarks (``example``), how two versions of an item differ
-(``changes``), what results make of it (``free_text``), its XLSForm columns, and the template
-partial that renders it (``participate/templates/participate/items/<name>.html``).
+(``changes``), what results make of it (``free_text``, ``summary``), its XLSForm columns,
+and the template partial that renders it (``participate/templates/participate/items/<name>.html``).
 """
 
 from __future__ import annotations
@@ -160,6 +160,10 @@ class ItemType:
     settings_type: ClassVar[type] = NoSettings
     refusals: ClassVar[Mapping[str, Refusal]] = {}  # beyond COMMON_REFUSALS
     free_text: ClassVar[bool] = False  # results list its answers as free text
+    # how the results page summarises its answers, per question: "choices" (counted per
+    # choice), "numbers" (n, mean, SD, median, lowest, highest), "values" (the most frequent
+    # values counted) or None (not summarised: free text, scales, networks, rankings)
+    summarised_as: ClassVar[str | None] = None
     scored: ClassVar[bool] = False  # its answers (coded 1..n) may be items of a scale
     # on the participant's page (a computed value is not, and needs no text)
     shown: ClassVar[bool] = True
@@ -283,6 +287,10 @@ class ItemType:
 
     def answered(self, item: Item, answers: Mapping[str, Any]) -> bool:
         return all(answers.get(key) is not None for key in self.answer_keys(item))
+
+    def summary(self, item: Item) -> str | None:
+        """How the results page summarises this item's answers (see ``summarised_as``)."""
+        return self.summarised_as if self.answerable else None
 
     def script_data(self, item: Item) -> dict[str, Any] | None:
         """For a never-shown item whose value the page's script can work out as the server

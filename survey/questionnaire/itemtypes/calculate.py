@@ -86,6 +86,10 @@ class Calculate(ItemType):
     def check_answer(self, item: Item, value: Any, context: Mapping[str, Any]) -> Issue | None:
         return None  # computed, never refused
 
+    def summary(self, item: Item) -> str | None:
+        """A number summarised as numbers; text counted by value, as categories."""
+        return "numbers" if item.settings.result == "number" else "values"
+
     def computation(self, item: Item) -> Expression | None:
         return item.settings.calculation
 

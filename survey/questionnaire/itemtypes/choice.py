@@ -112,6 +112,7 @@ class SingleChoice(ItemType):
     keys = frozenset({"choices"})
     settings_type = ChoiceSettings
     codebook_type = "single"
+    summarised_as = "choices"  # yes/no, likert and multiple choices too
     xlsform_types = ("select_one",)
 
     def read(self, reader: Reader, entry: dict, path: Path, code: str) -> Any:

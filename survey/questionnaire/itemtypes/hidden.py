@@ -31,6 +31,7 @@ class Hidden(ItemType):
     takes_constraint = False
     shown = False
     codebook_type = "text"
+    summarised_as = "values"
     xlsform_types = ("hidden",)
     xlsform_columns = {"default": "text", "link": "flag"}
 

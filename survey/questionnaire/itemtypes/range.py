@@ -52,6 +52,7 @@ class Range(ItemType):
                                  "%(step)s."), numbers=("start", "end", "step")),
     }
     codebook_type = "decimal"  # "integer" when start and step are whole (see codebook)
+    summarised_as = "numbers"
     xlsform_types = ("range",)
     xlsform_columns = {"parameters": "text"}
 

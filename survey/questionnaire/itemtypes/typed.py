@@ -46,6 +46,7 @@ class Integer(ItemType):
     refusals = {"integer": Refusal(N_("Please enter a whole number, for example 3.")),
                 **NUMBER_LIMITS}
     codebook_type = "integer"
+    summarised_as = "numbers"  # decimal too
     number_type: type = int
     xlsform_types = ("integer",)
     xlsform_columns = {"min": "int", "max": "int"}
@@ -154,6 +155,7 @@ class Date(ItemType):
         "date_max": Refusal(N_("Please enter a date on or before %(max)s.")),
     }
     codebook_type = "date"
+    summarised_as = "values"
     xlsform_types = ("date",)
     xlsform_columns = {"min": "text", "max": "text"}
 
