@@ -1,23 +1,28 @@
-"""Benchmark of the results page of a large evaluation, cold and warm.
+"""Benchmark of the results page of a large evaluation: first view, warm, after new answers.
 
     python bench/results.py [--size 100000] [--databases sqlite postgresql] [--warm 5]
+                            [--name proximite_bench_results]
 
 For each database (a temporary SQLite file; a temporary database on the local PostgreSQL,
 ``SURVEY_BENCH_POSTGRES_URL``), an evaluation with 4 sites (one a comparison site) and 2 waves
 collects ``--size`` completed responses to the bundled patients' questionnaire (its scales and
 equity descriptors answered at random) through 8 campaigns. Then an evaluator opens its results
-page through the app (Flask's test client, in this process: no network): the first request
-computes the indicators (cold), the next ``--warm`` ones find them in the cache (warm); then
-the same with a wave filter, and once more after a participant completes one more response (the
-data revision changes: the first view after new answers). Each figure is wall-clock seconds of
-one request. Last, ``survey.results.services.compute`` alone for the whole evaluation in
-a fresh process: its time and the process's peak memory (interpreter and libraries included).
+page through the app (Flask's test client, in this process: no network; a queue no worker
+serves, whose jobs this process runs as a worker would): the first request starts the results
+job and says the indicators are being computed; the job (timed); the next ``--warm`` views find
+them in the cache (warm); participants complete 5 responses as the app does without the job
+that counts them (``complete``'s time before), then 5 with it (after); a view then (the last
+figures, "updating"); the job the completions started; the next view (the refreshed figures).
+The same with a wave filter. Each figure is wall-clock seconds of one request or job. Last,
+``survey.results.services.compute`` alone for the whole evaluation in a fresh process: its
+time and the process's peak memory (interpreter and libraries included).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import shutil
@@ -25,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,48 +101,101 @@ def fill(url: str, total: int) -> tuple[int, int, int]:
     return ids
 
 
-def measure(url: str, evaluation: int, user: int, query: str, warm: int) -> list[float]:
+@dataclass
+class Views:
+    """Wall-clock seconds of one selection's views and jobs (see the module's docstring)."""
+
+    first: float  # the first view: the page says the indicators are being computed
+    job: float  # the results job computing them (in the worker)
+    warm: list[float]
+    updating: float  # a view after new answers, before their job ran: the last figures
+    refresh: float  # the job the completion started (new answers counted)
+    after: float  # the next view after new answers: the refreshed figures
+    complete: float  # the participant's completion, the job included (median)
+    complete_before: float  # the same without starting the job (median): the cost before
+
+
+def measure(url: str, evaluation: int, user: int, query: str, warm: int) -> Views:
+    from sqlalchemy import select
+
     from survey import create_app
     from survey.extensions import db
-    from survey.models import User
+    from survey.jobs import runner
+    from survey.models import Job, User
+    from survey.models.job import QUEUED
 
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "JOBS_IMMEDIATE": False})
     client = app.test_client()
     with app.app_context():
         ident = db.session.get(User, user).get_id()
     with client.session_transaction() as session:
         session["_user_id"], session["_fresh"] = ident, True
-    def view() -> float:
+
+    def view(computing: bool, figures: bool) -> float:
+        """One view, which follows a job (``computing``) and shows figures, or not."""
         started = time.perf_counter()
         response = client.get(f"/results/e/{evaluation}{query}")
         if response.status_code != 200:
             raise SystemExit(f"status {response.status_code}")
+        html = response.get_data(as_text=True)
+        if ("data-job-status" in html, "figures-time" in html) != (computing, figures):
+            raise SystemExit(f"unexpected page (job {computing}, figures {figures} wanted)")
         return time.perf_counter() - started
 
-    times = [view() for _ in range(1 + warm)]
-    with app.app_context():  # a participant completes a response: the data revision changes
-        one_more_response(evaluation)
-    times.append(view())
-    return times
+    def run_queued() -> float:
+        """What the worker does: every queued job, one after the other."""
+        started = time.perf_counter()
+        with app.app_context():
+            for job_id in db.session.scalars(select(Job.id).where(Job.state == QUEUED)).all():
+                runner.execute(job_id)
+        return time.perf_counter() - started
+
+    first = view(computing=True, figures=False)
+    job = run_queued()
+    warms = [view(computing=False, figures=True) for _ in range(warm)]
+    with app.app_context():  # participants complete responses: the data revision changes
+        before = completions(evaluation, 5, hook=False)
+        after = completions(evaluation, 5, hook=True)
+    updating = view(computing=True, figures=True)
+    refresh = run_queued()
+    return Views(first, job, warms, updating, refresh, view(computing=False, figures=True),
+                 after, before)
 
 
-def one_more_response(evaluation: int) -> None:
+def completions(evaluation: int, n: int, hook: bool) -> float:
+    """The median time of ``participate.services.complete`` over ``n`` responses (their last
+    page), with the job it starts, or (``hook=False``) as before it started one."""
+    import statistics
+
     from sqlalchemy import insert, select
 
     from survey.extensions import db
     from survey.models import Campaign, Response
     from survey.models.types import utcnow
+    from survey.participate import services
 
     campaign, version = db.session.execute(
         select(Campaign.id, Campaign.version_id).where(Campaign.evaluation_id == evaluation)
         .order_by(Campaign.id.desc()).limit(1)).one()
-    now, serial = utcnow(), time.time_ns()
-    db.session.execute(insert(Response.__table__), [{
-        "version_id": version, "campaign_id": campaign, "status": "completed",
-        "language": "fr", "answers": {}, "drafts": {}, "revision": 0,
-        "resume_hash": f"new{serial:061d}", "start_hash": f"new{serial:061d}",
-        "started_at": now, "updated_at": now, "completed_at": now}])
-    db.session.commit()
+    times = []
+    for _ in range(n):
+        now, serial = utcnow(), time.time_ns()
+        ident = db.session.execute(insert(Response.__table__).returning(Response.id), [{
+            "version_id": version, "campaign_id": campaign, "status": "started",
+            "language": "fr", "answers": {}, "drafts": {}, "revision": 0,
+            "resume_hash": f"new{serial:061d}", "start_hash": f"new{serial:061d}",
+            "started_at": now, "updated_at": now}]).scalar_one()
+        db.session.commit()
+        arrived = services.answers_arrived
+        if not hook:
+            services.answers_arrived = lambda *_args: None  # type: ignore[assignment]
+        try:
+            started = time.perf_counter()
+            services.complete(ident, {})
+            times.append(time.perf_counter() - started)
+        finally:
+            services.answers_arrived = arrived
+    return statistics.median(times)
 
 
 def child_compute(url: str, evaluation: int) -> None:
@@ -169,21 +228,28 @@ def main() -> None:
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"],
                         choices=["sqlite", "postgresql"])
     parser.add_argument("--warm", type=int, default=5)
+    parser.add_argument("--name", default="proximite_bench_results",
+                        help="the PostgreSQL database made (and dropped) for the run")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-results-"))
+    os.environ.setdefault("SURVEY_EMBEDDED_WORKER", "false")
     try:
         for kind in args.databases:
-            url, drop = database(kind, work, "proximite_bench_results")
+            os.environ["SURVEY_INSTANCE_PATH"] = str(work / kind)  # its queue and snapshots
+            url, drop = database(kind, work, args.name)
             try:
                 started = time.perf_counter()
                 evaluation, user, wave = fill(url, args.size)
                 print(f"{kind}, {args.size:,} responses (filled in "
                       f"{time.perf_counter() - started:.0f} s):", flush=True)
                 for name, query in (("all responses", ""), ("wave T1", f"?wave={wave}")):
-                    cold, *warm, after = measure(url, evaluation, user, query, args.warm)
-                    print(f"  {name:<14} cold {cold:6.2f} s   warm "
-                          + " ".join(f"{t:.2f}" for t in warm)
-                          + f" s   after a new response {after:.2f} s", flush=True)
+                    v = measure(url, evaluation, user, query, args.warm)
+                    print(f"  {name}: first view {v.first:.2f} s (job {v.job:.2f} s), warm "
+                          + " ".join(f"{t:.2f}" for t in v.warm)
+                          + f" s; after new answers {v.updating:.2f} s (updating), job "
+                          f"{v.refresh:.2f} s, next view {v.after:.2f} s; participant's "
+                          f"completion {v.complete * 1000:.1f} ms (before: "
+                          f"{v.complete_before * 1000:.1f} ms)", flush=True)
                 done = subprocess.run([sys.executable, __file__, "--child-compute", url,
                                        str(evaluation)], capture_output=True, text=True,
                                       cwd=ROOT)

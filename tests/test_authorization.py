@@ -101,6 +101,7 @@ RULES: dict[str, object] = {
     "results.download": OPERATE,  # row-level data: never partners
     "results.plotly_js": PUBLIC,
     "results.computing": VIEW,  # a results job's progress: no figures, partners poll it too
+    "results.retry": VIEW,  # start a failed results job again (POST): partners view the page too
     # background jobs (survey/jobs/routes.py): a job of the evaluation in the URL only
     "jobs.evaluation": OPERATE,  # the evaluation's jobs: its members who see its data
     "jobs.page": OPERATE,

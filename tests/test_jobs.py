@@ -531,7 +531,7 @@ def test_a_first_view_is_not_computed_in_the_request_the_page_says_so_and_then_s
         assert "Responses, CSV" in html  # and the downloads
         assert "Reliability" not in html and "Figures computed on" not in html
         assert "Show the figures when they are ready: reload this page" in html  # without JS
-        assert "results-computing.js" in html
+        assert "jobs.js" in html and "data-job-status" in html
         assert "Background jobs" in html
         partner_html = results_page(partner, world)  # the same job, polled by a partner too
         assert "The indicators are being computed" in partner_html
@@ -594,3 +594,109 @@ def test_the_jobs_page_lists_downloads_mailings_and_results_of_its_evaluation_on
     assert "Indicateurs de Travailler ensemble dans une équipe de proximité" in french
     evaluation_page = client.get(f"/design/e/{world.a.evaluation}")
     assert f"/jobs/e/{world.a.evaluation}" in evaluation_page.get_data(as_text=True)
+
+
+def started_response(app: Flask, campaign_id: int) -> int:
+    """A response in progress to the campaign, its scales answered (the last page to post)."""
+    with app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        now = utcnow()
+        row = db.session.execute(insert(Response).returning(Response.id), [{
+            "version_id": campaign.version_id, "campaign_id": campaign.id, "status": "started",
+            "language": "fr", "resume_hash": digest(new_secret()),
+            "start_hash": digest(new_secret()), "started_at": now,
+            "answers": {code: 3 for code in SCALE}}]).scalar_one()
+        db.session.commit()
+        return row
+
+
+def test_a_completed_response_starts_the_job_that_refreshes_the_viewed_results(
+        app: Flask, world: World, database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from survey.jobs.kinds import NEW_ANSWERS
+    from survey.participate import services as participate
+    from survey.results import services as results
+
+    with app.app_context():  # no snapshot left by an earlier test of the same instance folder
+        shutil.rmtree(runner.jobs_folder() / "results", ignore_errors=True)
+    fill(app, world.a.campaign, 6)
+    client = evaluator(app, world)
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    assert "6 completed responses" in results_page(client, world)  # viewed: watched from now
+    responses = [started_response(app, world.a.campaign) for _ in range(3)]
+    unwatched = started_response(app, world.b.campaign)  # nobody views B's results
+    make_app(database_url, JOBS_IMMEDIATE=False)  # a queue whose worker is not running yet
+    try:
+        with app.app_context():
+            for ident in [*responses, unwatched]:  # a burst of completions...
+                participate.complete(ident, {})
+            jobs = db.session.scalars(select(Job).where(Job.kind == NEW_ANSWERS)).all()
+            assert [(j.state, j.evaluation_id) for j in jobs] == [(QUEUED, world.a.evaluation)]
+        html = results_page(client, world)  # ...before the worker's turn: the last figures
+        assert "6 completed responses" in html and "Updating" in html
+        with app.app_context():  # the view follows that job rather than starting its own
+            assert db.session.scalar(select(func.count()).select_from(Job).where(
+                Job.kind == "results", Job.state == QUEUED)) == 0
+            runner.execute(jobs[0].id)  # the worker's turn
+            assert db.session.get(Job, jobs[0].id).result == {"refreshed": 1}
+    finally:
+        make_app("sqlite://")  # the process's queue back to immediate
+
+    def never(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the view computed the indicators")
+
+    monkeypatch.setattr(results, "compute", never)
+    with app.app_context():
+        before = db.session.scalar(select(func.count()).select_from(Job))
+    html = results_page(client, world)  # the evaluator's next view: the refreshed snapshot
+    assert "9 completed responses" in html and "Updating" not in html
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Job)) == before  # no job
+
+
+def test_a_failed_first_view_is_not_started_again_at_every_view_and_may_be_retried(
+        app: Flask, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from survey.models.job import FAILED
+    from survey.results import services as results
+
+    with app.app_context():  # no snapshot left by an earlier test of the same instance folder
+        shutil.rmtree(runner.jobs_folder() / "results", ignore_errors=True)
+    fill(app, world.a.campaign, 6)
+    client = evaluator(app, world)
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    compute = results.compute
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("the analysis broke")
+
+    monkeypatch.setattr(results, "compute", broken)
+
+    def states() -> list[str]:
+        with app.app_context():
+            return list(db.session.scalars(select(Job.state).where(Job.kind == "results")
+                                           .order_by(Job.id)))
+
+    page = client.get(f"/results/e/{world.a.evaluation}?q=professionals&wave=")
+    html = page.get_data(as_text=True)
+    assert "The indicators could not be computed" in html and "the analysis broke" not in html
+    assert "you may try again now" in html and "Compute the indicators again" in html
+    assert "Completed responses by audience, site and wave" in html  # the counts still shown
+    for _ in range(3):
+        assert "could not be computed" in results_page(client, world)
+    assert states() == [FAILED]  # views within the next minutes do not start it again
+    with app.app_context():
+        db.session.execute(update(Job).values(finished_at=utcnow() - dt.timedelta(minutes=6)))
+        db.session.commit()
+    assert "could not be computed" in results_page(client, world)
+    assert states() == [FAILED, FAILED]  # after RESULTS_RETRY_MINUTES, a view tries again
+    monkeypatch.setattr(results, "compute", compute)  # the cause is mended
+    retry = f"/results/e/{world.a.evaluation}/retry?q=professionals"
+    assert client.post(retry).status_code == 400  # without its CSRF token: refused
+    assert states() == [FAILED, FAILED]
+    done = client.post(retry, data={"csrf_token": csrf(page)})
+    assert done.status_code == 303 and done.headers["Location"].endswith(
+        f"/results/e/{world.a.evaluation}?q=professionals")
+    assert states() == [FAILED, FAILED, DONE]
+    html = results_page(client, world)
+    assert "6 completed responses" in html and "could not be computed" not in html

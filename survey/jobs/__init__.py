@@ -24,6 +24,8 @@ def init_app(app: Flask) -> None:
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
     app.config.setdefault("EXPORT_JOB_CELLS", 5_000_000)
+    app.config.setdefault("RESULTS_REFRESH_SECONDS", 5.0)  # new answers: their job waits so long
+    app.config.setdefault("RESULTS_RETRY_MINUTES", 5.0)  # a failed results job: views wait so long
     app.config.setdefault("EMBEDDED_WORKER", True)
     private_folder(Path(app.instance_path))
     configure(app)

@@ -3,6 +3,7 @@ handlers that run them (:func:`survey.jobs.runner.handler`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from typing import Any
 
@@ -11,8 +12,9 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Evaluation, Job, Mailing
+from ..models.job import ACTIVE, FAILED, QUEUED
 from ..models.types import utcnow
-from .runner import Outcome, Progress, handler, start
+from .runner import Outcome, Progress, handler, last_of, start
 
 EXPORT = "export"
 MAILING = "mailing"
@@ -64,8 +66,6 @@ def mailing_key(mailing_id: int) -> str:
 
 def mailing_jobs(mailing_ids: list[int]) -> dict[int, Job]:
     """The job sending each of these mailings now, if any (the campaign page links to it)."""
-    from ..models.job import ACTIVE
-
     keys = {mailing_key(ident): ident for ident in mailing_ids}
     jobs = db.session.scalars(select(Job).where(Job.key.in_(keys), Job.state.in_(ACTIVE)))
     return {keys[job.key]: job for job in jobs}
@@ -95,13 +95,27 @@ def start_due_mailings() -> list[Job]:
 # -- results ---------------------------------------------------------------------------------
 
 RESULTS = "results"
+NEW_ANSWERS = "new-answers"
+
+
+def results_key(spec: Any) -> str:
+    return f"results:{spec.digest}"
 
 
 def start_results(spec: Any, evaluation_id: int | None) -> Job:
     """Recompute a results page's indicators (a :class:`survey.results.snapshots.Spec`) in a
     worker; one job per spec at a time."""
-    return start(RESULTS, spec.to_json(), evaluation_id=evaluation_id,
-                 key=f"results:{spec.digest}")
+    return start(RESULTS, spec.to_json(), evaluation_id=evaluation_id, key=results_key(spec))
+
+
+def failed_lately(spec: Any) -> Job | None:
+    """The last job of this spec, if it failed less than ``RESULTS_RETRY_MINUTES`` ago: views
+    do not start it again before (the page offers to retry)."""
+    job = last_of(results_key(spec))
+    if job is None or job.state != FAILED or job.finished_at is None:
+        return None
+    wait = dt.timedelta(minutes=float(current_app.config["RESULTS_RETRY_MINUTES"]))
+    return job if utcnow() - job.finished_at < wait else None
 
 
 @handler(RESULTS)
@@ -109,20 +123,75 @@ def run_results(job: Job, progress: Progress) -> Outcome:
     from ..results.services import refresh
     from ..results.snapshots import Spec
 
-    computed = refresh(Spec.from_json(job.params), progress=progress)
+    computed = refresh(Spec.from_json(job.params), progress=progress,
+                       languages=current_app.config["LANGUAGES"])
     return Outcome({"count": computed.count})
 
 
-def refresh_stale_results() -> list[Job]:
-    """A job for every results snapshot whose data changed since (new or withdrawn answers):
-    the next reader finds the new figures (the minute's round)."""
+def new_answers_key(evaluation_id: int, questionnaire: str) -> str:
+    return f"new-answers:{evaluation_id}:{questionnaire}"
+
+
+def answers_arrived(evaluation_id: int | None, questionnaire: str) -> None:
+    """A response was completed: refresh the results of its evaluation and questionnaire
+    that someone viewed, in a job started ``RESULTS_REFRESH_SECONDS`` later; the answers of a
+    burst join the job still queued (a marker file says so). Costs the participant two file
+    checks, and a job row when none is queued; never fails the participant's request."""
+    from ..results import snapshots
+
+    try:
+        if (evaluation_id is None or not snapshots.watched(evaluation_id, questionnaire)
+                or snapshots.pending(evaluation_id, questionnaire)):
+            return
+        start(NEW_ANSWERS, {"evaluation": evaluation_id, "questionnaire": questionnaire},
+              evaluation_id=evaluation_id, key=new_answers_key(evaluation_id, questionnaire),
+              joins=(QUEUED,), delay=float(current_app.config["RESULTS_REFRESH_SECONDS"]))
+        snapshots.set_pending(evaluation_id, questionnaire, True)
+    except Exception:  # noqa: BLE001 - the minute's round refreshes them anyway
+        db.session.rollback()
+        current_app.logger.warning("results of new answers: job not started", exc_info=True)
+
+
+def new_answers_job(evaluation_id: int | None, questionnaire: str) -> Job | None:
+    """The job counting new answers of this evaluation and questionnaire, if queued or
+    running (a view waits for it rather than starting its own)."""
+    if evaluation_id is None:
+        return None
+    return db.session.scalar(select(Job).where(
+        Job.key == new_answers_key(evaluation_id, questionnaire), Job.state.in_(ACTIVE))
+        .order_by(Job.id.desc()).limit(1))
+
+
+@handler(NEW_ANSWERS)
+def run_new_answers(job: Job, progress: Progress) -> Outcome:
+    """Refresh the viewed results of an evaluation's questionnaire whose answers changed."""
+    from ..results import snapshots
+    from ..results.services import refresh
+
+    # answers completed from now on start the next job (this one may read the data before them)
+    snapshots.set_pending(job.params["evaluation"], job.params["questionnaire"], False)
+    specs = stale_results(job.params["evaluation"], job.params["questionnaire"])
+    for done, spec in enumerate(specs):
+        progress(done, len(specs), force=True)
+        refresh(spec, languages=current_app.config["LANGUAGES"])
+    progress(len(specs), len(specs), force=True)
+    return Outcome({"refreshed": len(specs)})
+
+
+def stale_results(evaluation_id: int | None = None, questionnaire: str | None = None
+                  ) -> list[Any]:
+    """The specs of the results snapshots (of this evaluation and questionnaire, or all) whose
+    data changed since they were computed (new or withdrawn answers)."""
     from ..exports import Export
     from ..results import snapshots
     from ..results.services import revision
 
-    started = []
+    stale = []
     for spec in snapshots.known():
         evaluation = spec.selection.evaluation_id
+        if evaluation_id is not None and (evaluation != evaluation_id
+                                          or spec.selection.questionnaire != questionnaire):
+            continue
         if evaluation is not None and db.session.get(Evaluation, evaluation) is None:
             snapshots.forget(spec)  # its evaluation was deleted
             continue
@@ -132,5 +201,11 @@ def refresh_stale_results() -> list[Job]:
         except LookupError:  # its questionnaire is gone
             continue
         if last is None or last.revision != current:
-            started.append(start_results(spec, spec.selection.evaluation_id))
-    return started
+            stale.append(spec)
+    return stale
+
+
+def refresh_stale_results() -> list[Job]:
+    """A job for every results snapshot whose data changed since (the minute's round): the
+    next reader finds the new figures."""
+    return [start_results(spec, spec.selection.evaluation_id) for spec in stale_results()]

@@ -22,7 +22,7 @@ from ..models import Evaluation, Job
 from ..models.job import DONE, EXPIRED, FAILED, QUEUED
 from ..templating import text
 from ..versions import latest_version
-from .kinds import EXPORT, MAILING, RESULTS
+from .kinds import EXPORT, MAILING, NEW_ANSWERS, RESULTS
 from .runner import recent, result_path
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs", template_folder="templates")
@@ -45,6 +45,9 @@ def title(job: Job) -> str:
     if job.kind == RESULTS:
         return gettext("Indicators of %(name)s", name=questionnaire_title(
             job.params.get("selection", {}).get("questionnaire", "")))
+    if job.kind == NEW_ANSWERS:
+        return gettext("Indicators of %(name)s, with the new answers",
+                       name=questionnaire_title(job.params.get("questionnaire", "")))
     return gettext("Background work")
 
 
@@ -72,7 +75,7 @@ def status(job: Job) -> dict[str, Any]:
     elif job.kind == MAILING:
         message = gettext("%(done)s of %(total)s contacts handled.", done=job.done,
                           total=job.total)
-    elif job.kind == RESULTS:
+    elif job.kind in (RESULTS, NEW_ANSWERS):
         message = gettext("Computing the indicators: step %(done)s of %(total)s.",
                           done=job.done + 1, total=max(job.total, job.done + 1))
     else:
@@ -99,7 +102,7 @@ def evaluation(evaluation: Evaluation) -> str:
 def page(evaluation: Evaluation, job_id: int) -> str:
     job = _job(evaluation, job_id)
     back = (url_for("results.evaluation", evaluation_id=evaluation.id,
-                    q=job.params.get("questionnaire", "")) if job.kind == EXPORT
+                    q=job.params.get("questionnaire", "")) if job.kind in (EXPORT, NEW_ANSWERS)
             else url_for("results.evaluation", evaluation_id=evaluation.id,
                          q=job.params.get("selection", {}).get("questionnaire", ""))
             if job.kind == RESULTS

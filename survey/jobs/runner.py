@@ -74,11 +74,13 @@ def jobs_folder() -> Path:
 
 
 def start(kind: str, params: dict[str, Any], *, evaluation_id: int | None = None,
-          owner_id: int | None = None, key: str = "") -> Job:
-    """A new job, enqueued; with a ``key``, the job of that key still queued or running if
-    there is one (a double click, or the minute's check finding a mailing already sent)."""
+          owner_id: int | None = None, key: str = "", joins: tuple[str, ...] = ACTIVE,
+          delay: float = 0.0) -> Job:
+    """A new job, enqueued (``delay`` seconds later); with a ``key``, the job of that key
+    in a state of ``joins`` (queued or running) if there is one (a double click, or the
+    minute's check finding a mailing already sent)."""
     if key:
-        running = db.session.scalar(select(Job).where(Job.key == key, Job.state.in_(ACTIVE))
+        running = db.session.scalar(select(Job).where(Job.key == key, Job.state.in_(joins))
                                     .order_by(Job.id))
         if running is not None:
             return running
@@ -87,15 +89,19 @@ def start(kind: str, params: dict[str, Any], *, evaluation_id: int | None = None
     db.session.add(job)
     db.session.commit()
     job_id = job.id
-    enqueue(job_id)
+    enqueue(job_id, delay)
     db.session.expire_all()  # an immediate run (tests) changed it meanwhile
     return db.session.get(Job, job_id)
 
 
-def enqueue(job_id: int) -> None:
+def enqueue(job_id: int, delay: float = 0.0) -> None:
+    from .queue import huey
     from .tasks import run_job
 
-    run_job(job_id)
+    if delay > 0 and not huey.immediate:
+        run_job.schedule((job_id,), delay=delay)
+    else:
+        run_job(job_id)
 
 
 def _claim(job_id: int) -> int | None:
@@ -236,6 +242,11 @@ def _forget_attempts(job_id: int, keep: int) -> None:
         for attempt in folder.iterdir():
             if attempt.name != str(keep):
                 shutil.rmtree(attempt, ignore_errors=True)
+
+
+def last_of(key: str) -> Job | None:
+    """The newest job of a key, whatever its state."""
+    return db.session.scalar(select(Job).where(Job.key == key).order_by(Job.id.desc()).limit(1))
 
 
 def result_path(job: Job) -> Path | None:

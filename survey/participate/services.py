@@ -18,6 +18,7 @@ from sqlalchemy import CursorResult, Executable, Row, bindparam, delete, insert,
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
+from ..jobs.kinds import answers_arrived
 from ..models import Campaign, Questionnaire, QuestionnaireVersion, Response, SpentToken
 from ..models.response import COMPLETED, STARTED
 from ..models.types import utcnow
@@ -38,7 +39,8 @@ _STATE_COLUMNS = ("id", "version_id", "campaign_id", "status", "language", "answ
 # each datetime cost more than reading it (SQLite stores text).
 _READ = (select(*(_TABLE.c[name] for name in _STATE_COLUMNS), _VERSION.c.content_hash,
                 Questionnaire.__table__.c.code,
-                Campaign.__table__.c.status.label("campaign_status"))
+                Campaign.__table__.c.status.label("campaign_status"),
+                Campaign.__table__.c.evaluation_id)
          .join(_VERSION, _VERSION.c.id == _TABLE.c.version_id)
          .join(Questionnaire.__table__, Questionnaire.__table__.c.id == _VERSION.c.questionnaire_id)
          .outerjoin(Campaign.__table__, Campaign.__table__.c.id == _TABLE.c.campaign_id))
@@ -68,6 +70,7 @@ class ResponseState:
     panel_hash: str | None
     version: VersionFacts
     campaign_open: bool | None  # None: no campaign
+    evaluation_id: int | None  # its campaign's (None: no campaign)
     # Not read (no page shows them): set on the state a save returns, as written.
     updated_at: dt.datetime | None = None
     completed_at: dt.datetime | None = None
@@ -189,14 +192,17 @@ def save_answers(response_id: int, answers: Mapping[str, Any], current_section: 
 
 def complete(response_id: int, answers: Mapping[str, Any],
              read: ResponseState | None = None) -> ResponseState:
-    """Save the last page and complete the response exactly once (idempotent)."""
+    """Save the last page and complete the response exactly once (idempotent); the results
+    of its questionnaire that someone views are then recomputed in a background job."""
     def change(response: ResponseState) -> dict[str, Any]:
         merged = _merge(response.answers, answers)
         return {"answers": prune_irrelevant(response.version.definition, merged),
                 "drafts": {}, "status": COMPLETED, "completed_at": utcnow(),
                 "current_section": None}
 
-    return change_response(response_id, change, read)
+    completed = change_response(response_id, change, read)
+    answers_arrived(completed.evaluation_id, completed.version.code)
+    return completed
 
 
 def set_panel_code(response_id: int, panel_hash: str,

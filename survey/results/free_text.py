@@ -22,22 +22,42 @@ class FreeTexts:
     total: int  # answers given (not empty) in the selection
 
 
-def free_texts(selection: Selection, lang: str) -> list[FreeTexts]:
+Answers = dict[str, tuple[list[str], int]]  # question -> its newest answers (newest first), total
+
+
+def free_texts(selection: Selection, lang: str, answers: Answers | None = None
+               ) -> list[FreeTexts]:
     """The text answers of the selected responses, per text question of any version, in the
-    questionnaire's order; a question of a repeated page once, with the answers of all its
-    occurrences."""
-    versions = stored_versions(selection.questionnaire)
+    questionnaire's order (with ``answers`` as :func:`text_answers` read them, or read now)."""
+    questions, _repeated = _questions(selection, lang)
+    answers = answers if answers is not None else text_answers(selection)
+    return [FreeTexts(code, questions[code], *answers[code])
+            for code in questions if code in answers]
+
+
+def _questions(selection: Selection, lang: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The text questions of every version (their newest wording) and, for those of a
+    repeated page, that page."""
     questions: dict[str, str] = {}
     repeated: dict[str, str] = {}  # question -> its repeated page
-    for version in versions:
+    for version in stored_versions(selection.questionnaire):
         for section in original(version.definition).sections:
             for item in section.items:
                 if item.itemtype.free_text:  # the type says whether it is free text
                     questions[item.code] = pick(item.text, lang, item.code)
                     if section.repeat is not None:
                         repeated[item.code] = section.code
+    return questions, repeated
+
+
+def text_answers(selection: Selection) -> Answers:
+    """The newest :data:`SHOWN` answers and the number of answers of each text question
+    answered (a question of a repeated page once, with the answers of all its occurrences):
+    one read of the selected responses, in any language (the results job does it)."""
+    questions, repeated = _questions(selection, "fr")
     if not questions:
-        return []
+        return {}
+    versions = stored_versions(selection.questionnaire)
     latest: dict[str, deque[str]] = {code: deque(maxlen=SHOWN) for code in questions}
     totals = dict.fromkeys(questions, 0)
     for row in response_rows(selection, [v.id for v in versions], flat=False):
@@ -53,5 +73,5 @@ def free_texts(selection: Selection, lang: str) -> list[FreeTexts]:
                 if isinstance(value, str) and value.strip():
                     recent.append(value)
                     totals[code] += 1
-    return [FreeTexts(code, questions[code], list(reversed(latest[code])), totals[code])
-            for code in questions if totals[code]]
+    return {code: (list(reversed(latest[code])), totals[code])
+            for code in questions if totals[code]}

@@ -32,7 +32,7 @@ from ..auth.permissions import OPERATE, VIEW, may, member, reads_every_group
 from ..exports import Export, files
 from ..exports.codebooks import codebook_json
 from ..extensions import db
-from ..jobs.kinds import RESULTS, start_export
+from ..jobs.kinds import NEW_ANSWERS, RESULTS, start_export
 from ..models import Evaluation, Job
 from ..models.job import FAILED
 from ..questionnaire.special import PARTICIPANT_LABELS
@@ -47,6 +47,14 @@ DOWNLOADS = files.FORMATS
 
 def _lang() -> str:
     return str(get_locale() or "fr")[:2]
+
+
+FILTERS = ("q", "site", "wave", "audience", "equity")  # a results page's query
+
+
+def _query() -> dict[str, str]:
+    """The page's filters as given (the retry form's address, and back to the page)."""
+    return {name: request.args[name] for name in FILTERS if name in request.args}
 
 
 def _questionnaire(evaluation: Evaluation) -> tuple[list[str], str | None]:
@@ -76,7 +84,8 @@ def evaluation(evaluation: Evaluation) -> str:
         questions=[q for q in summaries if q.page is None],
         repeated=[q for q in summaries if q.page is not None], other=questions.OTHER,
         decimal_mark="," if _lang() == "fr" else ".",
-        audiences=sorted({c.audience for c in evaluation.campaigns}))
+        audiences=sorted({c.audience for c in evaluation.campaigns}), query=_query(),
+        retry_minutes=round(float(current_app.config["RESULTS_RETRY_MINUTES"])))
 
 
 def _page(evaluation: Evaluation, code: str, full: bool, min_group: int) -> services.Page:
@@ -93,14 +102,29 @@ def _page(evaluation: Evaluation, code: str, full: bool, min_group: int) -> serv
             "responses still work."),))
 
 
+@bp.post(E + "/retry")
+@member(VIEW)
+def retry(evaluation: Evaluation) -> HttpResponse:
+    """Compute again the indicators whose job failed (the failure's button; CSRF-checked like
+    every form), then back to the page, which follows the new job."""
+    codes, code = _questionnaire(evaluation)
+    if code is None:
+        abort(404)
+    spec, _filters, _descriptors = services.spec_of(
+        evaluation, code, request.args, _lang(), current_app.config["MIN_GROUP_SIZE"])
+    services.retry(spec)
+    return redirect(url_for(".evaluation", evaluation_id=evaluation.id, **_query()), 303)
+
+
 @bp.get(E + "/computing/<int:job_id>")
 @member(VIEW)
 def computing(evaluation: Evaluation, job_id: int) -> HttpResponse:
-    """Where the computation of a results page's indicators is (read by static/results-computing.js,
-    which reloads the page when they are ready): no figures, only the job's progress, so
+    """Where the computation of a results page's indicators is (read by static/jobs.js, which
+    reloads the page when the first ones are ready): no figures, only the job's progress, so
     partners ask it too."""
     job = db.session.get(Job, job_id)
-    if job is None or job.evaluation_id != evaluation.id or job.kind != RESULTS:
+    if job is None or job.evaluation_id != evaluation.id or job.kind not in (RESULTS,
+                                                                              NEW_ANSWERS):
         abort(404)
     if job.state == FAILED:
         message = gettext("The indicators could not be computed; the cause is in the "

@@ -35,7 +35,7 @@ from ..models.job import FAILED
 from ..models.response import COMPLETED
 from ..models.types import utcnow
 from ..versions import latest_version
-from . import snapshots
+from . import free_text, snapshots
 from .free_text import FreeTexts, free_texts
 from .snapshots import Spec
 
@@ -134,6 +134,9 @@ class Computed:
     count: int  # selected responses (after the equity filter)
     revision: tuple = ()  # of the data they were computed from
     computed_at: dt.datetime | None = None
+    # Drawn by the results job too, so that the first view after it draws nothing:
+    views: Mapping[tuple[str, bool], View] = field(default_factory=dict)  # (lang, full)
+    texts: free_text.Answers | None = None  # the free-text answers (any language)
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,10 @@ class Figures:
 
 class IndicatorsFailed(Exception):
     """The job computing a selection's first figures failed (its cause is in the log)."""
+
+    def __init__(self, job_id: int) -> None:
+        super().__init__(job_id)
+        self.job_id = job_id
 
 
 def compute(spec: Spec, current: tuple | None = None,
@@ -179,9 +186,16 @@ def compute(spec: Spec, current: tuple | None = None,
 STEPS = 3  # of :func:`compute`, as a job's progress
 
 
-def refresh(spec: Spec, progress: Callable[[int, int], None] | None = None) -> Computed:
-    """Compute a spec's indicators and keep them for every process (the results job)."""
+def refresh(spec: Spec, progress: Callable[[int, int], None] | None = None,
+            languages: Sequence[str] = ("fr", "en")) -> Computed:
+    """Compute a spec's indicators, draw their sections for every language and reader and read
+    the free-text answers, and keep them for every process (the results job)."""
     computed = compute(spec, progress=progress)
+    if computed.indicators is not None:
+        indicators = computed.indicators
+        computed = replace(computed, texts=free_text.text_answers(spec.selection), views={
+            (lang, full): sections(indicators, lang, full)
+            for lang in languages for full in (True, False)})
     snapshots.save(spec, computed)
     return computed
 
@@ -192,11 +206,12 @@ def cached_indicators(selection: Selection, min_group: int,
     """The indicators of a selection, stale-while-revalidate, never computed in the request:
     the figures of the current data revision when known (this process's cache, or the
     snapshot another process saved); otherwise the last figures, while a background job
-    computes the new ones; the first time a selection is asked for, no figures but the job
-    computing them (the page says so and shows them when they are ready). With an immediate
-    queue (tests) the job has run when this returns. Raises :class:`IndicatorsFailed` when
-    that job failed."""
-    from ..jobs.kinds import start_results
+    computes the new ones (the job that new answers started, or one of this selection); the
+    first time a selection is asked for, no figures but the job computing them (the page says
+    so and shows them when they are ready). With an immediate queue (tests) the job has run
+    when this returns. Raises :class:`IndicatorsFailed` when that job failed, and, for
+    ``RESULTS_RETRY_MINUTES`` after, without starting it again (:func:`retry` does)."""
+    from ..jobs.kinds import failed_lately, new_answers_job, start_results
 
     spec = Spec(selection, min_group, equity, comparison_sites)
     current = revision(selection, Export.of(selection))
@@ -207,7 +222,13 @@ def cached_indicators(selection: Selection, min_group: int,
     last = snapshots.load(spec)
     if last is None or last.revision != current:
         snapshots.touch(spec)
-        job = start_results(spec, selection.evaluation_id)
+        failed = failed_lately(spec)
+        if failed is not None:
+            if last is None:
+                raise IndicatorsFailed(failed.id)
+            return Figures(last, (spec, last.revision))  # the last figures, with their time
+        job = (new_answers_job(selection.evaluation_id, selection.questionnaire)
+               if last is not None else None) or start_results(spec, selection.evaluation_id)
         if job.active:
             return Figures(last, (spec, last.revision) if last else key, updating=True,
                            job_id=job.id)
@@ -219,6 +240,13 @@ def cached_indicators(selection: Selection, min_group: int,
     if last.revision != current:  # newer answers arrived while it computed: the next job's
         return Figures(last, (spec, last.revision))
     return Figures(_cache.get(key, lambda: last), key)
+
+
+def retry(spec: Spec) -> None:
+    """Start again the job of a selection whose last one failed (the page's retry button)."""
+    from ..jobs.kinds import start_results
+
+    start_results(spec, spec.selection.evaluation_id)
 
 
 @dataclass(frozen=True)
@@ -338,6 +366,7 @@ class Page:
     computed_at: dt.datetime | None = None  # when its figures were computed
     updating: bool = False  # newer answers are being counted in the background
     job_id: int | None = None  # the job computing them (the page follows its progress)
+    failed: bool = False  # the job computing its first figures failed (the page offers a retry)
 
     @property
     def computing(self) -> bool:
@@ -345,27 +374,38 @@ class Page:
         return self.updating and self.computed_at is None
 
 
+def spec_of(evaluation: Evaluation, code: str, args: Any, lang: str,
+            min_group: int) -> tuple[Spec, Filters, list[Descriptor]]:
+    """What a results page's indicators are computed for, from its query (its filters)."""
+    descriptors = equity_descriptors(build_schema(stored_versions(code)), lang)
+    filters = Filters.parse(evaluation, args, descriptors)
+    comparison = tuple(sorted(s.name for s in evaluation.sites if s.is_comparison))
+    return (Spec(filters.selection(code, evaluation), min_group, filters.equity, comparison),
+            filters, descriptors)
+
+
 def page(evaluation: Evaluation, code: str, args: Any, lang: str, full: bool,
          min_group: int) -> Page:
     """The indicators of the filtered responses (cached per data revision) and, cached per
     language and reader, the sections drawn from them."""
-    schema = build_schema(stored_versions(code))
-    descriptors = equity_descriptors(schema, lang)
-    filters = Filters.parse(evaluation, args, descriptors)
-    comparison = tuple(sorted(s.name for s in evaluation.sites if s.is_comparison))
-    figures = cached_indicators(filters.selection(code, evaluation), min_group,
-                                filters.equity, comparison)
+    spec, filters, descriptors = spec_of(evaluation, code, args, lang, min_group)
+    try:
+        figures = cached_indicators(spec.selection, min_group, spec.equity,
+                                    spec.comparison_sites)
+    except IndicatorsFailed as failed:
+        return Page(filters, descriptors, 0, [], (), job_id=failed.job_id, failed=True)
     computed, key = figures.computed, figures.key
     if computed is None:  # the first figures of this selection, being computed
         return Page(filters, descriptors, 0, [], (), updating=True, job_id=figures.job_id)
     if computed.indicators is None:
         return Page(filters, descriptors, 0, [], (), computed_at=computed.computed_at,
                     updating=figures.updating, job_id=figures.job_id)
-    view = _views.get((key, lang, full), lambda: sections(computed.indicators, lang, full))
+    view = computed.views.get((lang, full)) or _views.get(
+        (key, lang, full), lambda: sections(computed.indicators, lang, full))
     notes = tuple(n.in_language(lang) if isinstance(n, Note) else n
                   for n in computed.indicators.notes)
-    texts = (_views.get((key, lang, "free-text"), lambda: free_texts(filters.selection(
-        code, evaluation), lang)) if full else [])
+    texts = (_views.get((key, lang, "free-text"), lambda: free_texts(
+        spec.selection, lang, computed.texts)) if full else [])
     return Page(filters, descriptors, computed.count, view.sections, notes, texts,
                 view.suppressed, computed.computed_at, figures.updating, figures.job_id)
 

@@ -4,7 +4,10 @@
 A snapshot is a pickle of :class:`survey.results.services.Computed` (DataFrames: no text
 format keeps them whole), written only by this app into its private folder (0700), and read
 back only from there; beside it, a JSON file of what it was computed for (the selection and
-settings), which the minute's round reads to refresh stale snapshots.
+settings), which the minute's round reads to refresh stale snapshots; and, per evaluation
+and questionnaire whose results someone viewed, an empty marker file, which a participant's
+completion checks before starting the job that counts the new answers, and another while that
+job is queued (the completions of a burst join it).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import hashlib
 import json
 import os
 import pickle
+import time
 from pathlib import Path
 from typing import Any
 
@@ -78,8 +82,6 @@ def save(spec: Spec, computed: Any) -> None:
 def known() -> list[Spec]:
     """The specs of the snapshots asked for within :data:`KEEP_DAYS` (their JSON is touched
     at each view)."""
-    import time
-
     out = []
     for path in folder().glob("*.json"):
         try:
@@ -97,6 +99,45 @@ def forget(spec: Spec) -> None:
 
 
 def touch(spec: Spec) -> None:
+    """A reader asked for this spec: keep refreshing it, and its questionnaire's new answers
+    start a job (:func:`watched`)."""
     path = folder() / f"{spec.digest}.json"
     if path.exists():
         os.utime(path)
+    if spec.selection.evaluation_id is not None:
+        _marker(spec.selection.evaluation_id, spec.selection.questionnaire).touch()
+
+
+def watched(evaluation_id: int, questionnaire: str) -> bool:
+    """Whether a reader asked for results of this evaluation and questionnaire within
+    :data:`KEEP_DAYS`."""
+    try:
+        age = time.time() - _marker(evaluation_id, questionnaire).stat().st_mtime
+    except OSError:
+        return False
+    return age < KEEP_DAYS * 86400
+
+
+PENDING_SECONDS = 600  # a pending mark older than this is ignored (its job was lost)
+
+
+def pending(evaluation_id: int, questionnaire: str) -> bool:
+    """Whether a job counting this questionnaire's new answers is queued and not started."""
+    try:
+        age = time.time() - _marker(evaluation_id, questionnaire, "pending").stat().st_mtime
+    except OSError:
+        return False
+    return age < PENDING_SECONDS
+
+
+def set_pending(evaluation_id: int, questionnaire: str, value: bool) -> None:
+    path = _marker(evaluation_id, questionnaire, "pending")
+    if value:
+        path.touch()
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _marker(evaluation_id: int, questionnaire: str, kind: str = "watched") -> Path:
+    name = hashlib.sha256(f"{evaluation_id}:{questionnaire}".encode()).hexdigest()[:32]
+    return folder() / f"{name}.{kind}"
