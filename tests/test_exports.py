@@ -33,7 +33,7 @@ from survey.questionnaire import load_text
 from survey.secrets import digest, new_secret
 from survey.versions import store_definition
 
-from .conftest import missing
+from .conftest import make_app, missing
 
 EVERY_TYPE = Path(__file__).parent / "data" / "every_type.yaml"
 V1 = EVERY_TYPE.read_text(encoding="utf-8")
@@ -301,14 +301,15 @@ def test_a_download_closed_early_stops_its_reading_thread(app: Flask) -> None:
         assert db.engine.pool.checkedout() <= checked_out + 1  # the session's own connection
 
 
-def test_an_error_of_the_reading_thread_reaches_the_export(app: Flask) -> None:
-    if not app.config["DATABASE_URL"].startswith("postgresql"):
-        missing("the reading thread runs on PostgreSQL only")
+def test_an_error_of_the_reading_thread_reaches_the_export(postgres_database: str) -> None:
+    """The reading thread runs on PostgreSQL only: its error is raised by the export."""
+    app = make_app(postgres_database)
     with app.app_context():
         failing = select(cast(literal("not a number"), Integer))
         with pytest.raises(DBAPIError, match="invalid input syntax"):
             list(_prefetched(db.engine, failing, 2))
         assert not [t for t in threading.enumerate() if t.name == "export-rows"]
+        db.engine.dispose()
 
 
 def test_export_commands(app: Flask, tmp_path: Path) -> None:
