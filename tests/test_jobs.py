@@ -700,3 +700,47 @@ def test_a_failed_first_view_is_not_started_again_at_every_view_and_may_be_retri
     assert states() == [FAILED, FAILED, DONE]
     html = results_page(client, world)
     assert "6 completed responses" in html and "could not be computed" not in html
+
+
+def test_instances_sharing_the_jobs_folder_serve_each_others_files_and_figures(
+        app: Flask, world: World, database_url: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Several machines: each instance has its own instance folder, and ``SURVEY_JOBS_FOLDER``
+    is a folder every machine sees; a file one instance's worker prepared downloads from
+    another, and the figures one computed are shown by the other without a job of its own.
+    Without the shared folder, the other instance cannot find the file."""
+    from survey.results import services as results_services
+
+    shared = tmp_path / "shared-jobs"
+    instances = {}
+    for name, jobs in (("one", shared), ("two", shared), ("alone", None)):
+        monkeypatch.setenv("SURVEY_INSTANCE_PATH", str(tmp_path / name))
+        config = {"EXPORT_JOB_CELLS": 100, **({"JOBS_FOLDER": str(jobs)} if jobs else {})}
+        instances[name] = make_app(database_url, **config)
+    fill(app, world.a.campaign, 30)
+    one, two, alone = (evaluator(instances[n], world) for n in ("one", "two", "alone"))
+    for reader in (one, two):
+        with reader.session_transaction() as session:
+            session["lang"] = "en"
+    started = one.get(f"/results/e/{world.a.evaluation}/download/csv")
+    assert started.status_code == 303  # prepared by a job of instance one
+    with app.app_context():
+        job = db.session.scalars(select(Job).where(Job.kind == "export")
+                                 .order_by(Job.id.desc())).first()
+    assert job.state == DONE and (shared / job.result_file).is_file()
+    file = two.get(f"/jobs/e/{world.a.evaluation}/{job.id}/file")
+    assert file.status_code == 200 and len(list(csv.DictReader(io.StringIO(
+        file.get_data(as_text=True))))) == 30
+    assert alone.get(f"/jobs/e/{world.a.evaluation}/{job.id}/file").status_code == 404
+
+    assert "30 completed responses" in results_page(one, world)  # its job ran (immediate)
+    results_services._cache.clear()  # another machine's process: nothing in its memory
+    with app.app_context():
+        jobs_before = db.session.scalar(select(func.count()).select_from(Job))
+    html = results_page(two, world)
+    assert "30 completed responses" in html and "Figures computed on" in html
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Job)) == jobs_before
+    for instance in instances.values():
+        with instance.app_context():
+            db.engine.dispose()
