@@ -18,7 +18,7 @@ from survey.cli import cli
 from survey.extensions import db
 from survey.invitations import mailing, services
 from survey.invitations.contacts import parse_contacts
-from survey.models import Campaign, Contact, Delivery, Invitation, Mailing, QueuedMail
+from survey.models import Campaign, Contact, Delivery, Invitation, Job, Mailing, QueuedMail
 from tests import mailserver
 from tests.mailserver import Inbox, free_port
 from tests.workspace import World, build_world, csrf, sign_in
@@ -195,6 +195,11 @@ def test_queued_invitations_are_shown_queued_until_the_server_accepts_them(
     flashed = send_invitations_now(app, client, world)
     assert ("0 messages sent, 3 queued for the mail server (not sent yet), "
             "0 refused by the mail server.") in flashed
+    with app.app_context():  # "Send now" ran as a job: its page says the same
+        job_id = db.session.scalar(select(Job.id).where(Job.kind == "mailing"))
+    job_page = client.get(f"/jobs/e/{world.a.evaluation}/{job_id}").get_data(as_text=True)
+    assert ("Done: 0 messages sent, 3 queued for the mail server (not sent yet), "
+            "0 refused by the mail server.") in job_page
     page = client.get(invitations_url(world)).get_data(as_text=True)
     assert "0 invitation emails sent so far." in page
     assert "3 more wait in the mail queue (not sent yet)." in page
