@@ -258,3 +258,20 @@ def test_files_that_would_not_read_back_the_same_leave_the_choices_in_the_workbo
     assert [n for n in members(content) if not n.endswith(".xlsx")] == []
     assert read_upload(content, "c.zip").definition.content_hash == \
         imported.definition.content_hash
+
+
+def test_a_downloaded_zip_tampered_with_is_refused_as_any_hostile_zip() -> None:
+    from survey.questionnaire import DefinitionError
+    from survey.questionnaire.xlsform.archive import MAX_FILE_BYTES
+
+    imported = read_upload(zipped(form(with_picture=False)), "csvform.zip")
+    files = members(as_xlsform_zip(imported.definition, "csvform", {}, imported.sources))
+    assert "places.csv" in files
+    for extra, reason in (({"../places.csv": b"name\nx\n"}, "points outside the archive"),
+                          ({"big.csv": b"0" * (MAX_FILE_BYTES + 1)}, "larger than 10 MB")):
+        try:
+            read_upload(zipped({**files, **extra}), "tampered.zip")
+        except DefinitionError as error:
+            assert reason in str(error.problems[0])
+        else:
+            raise AssertionError(f"accepted: {list(extra)}")
