@@ -275,3 +275,26 @@ def test_a_downloaded_zip_tampered_with_is_refused_as_any_hostile_zip() -> None:
             assert reason in str(error.problems[0])
         else:
             raise AssertionError(f"accepted: {list(extra)}")
+
+
+def test_a_csv_list_named_like_a_sheet_list_or_copied_into_items_round_trips() -> None:
+    import copy
+
+    from .test_xlsform_zip import FORM
+
+    clashing = copy.deepcopy(FORM)  # the choices sheet has its own list named places
+    clashing["choices"] = [["list_name", "name", FR, EN], ["places", "a", "A", "A"],
+                           ["places", "b", "B", "B"]]
+    clashing["survey"].append(["select_one places", "sheet_place", "X", "X"])
+    copied = copy.deepcopy(FORM)  # no named lists: the CSV's choices are copied into items
+    copied["settings"] = [["form_id", "default_language", "choice_lists"],
+                          ["zipped", "Français (fr)", "-"]]
+    for sheets, lists in ((clashing, ["places", "places_", "district"]), (copied, [])):
+        imported = read_upload(zipped({"f.xlsx": workbook(sheets),
+                                       "places.csv": PLACES.encode()}), "f.zip")
+        assert list(imported.definition.raw.get("choice_lists") or {}) == lists
+        content = as_xlsform_zip(imported.definition, "f", {}, imported.sources)
+        assert members(content)["places.csv"] == PLACES.encode()
+        back = read_upload(content, "back.zip").definition
+        assert back.content_hash == imported.definition.content_hash
+        assert [c.code for c in back.item("place").choices] == ["clinic", "coop"]
