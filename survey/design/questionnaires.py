@@ -34,7 +34,7 @@ from ..versions import store_definition
 from ..versions.answered import StoredAnswers
 from ..versions.diff import MESSAGES, WARNINGS, Change, diff
 from ..versions.drafts import drafts_of, drop_draft, find_draft, save_draft
-from ..versions.media import media_contents
+from ..versions.media import files_of
 from ..versions.upload import MAX_UPLOAD_BYTES, check_upload
 from . import preview
 from .blueprint import E, bp, owned
@@ -96,8 +96,9 @@ def questionnaires(evaluation: Evaluation) -> str:
 
 
 def _xlsform_fmt(version: QuestionnaireVersion) -> str:
-    """How a version downloads as XLSForm: a ZIP with its pictures and sounds, or the .xlsx."""
-    return "zip" if media_names(version.definition_data) else "xlsx"
+    """How a version downloads as XLSForm: a ZIP with its pictures, sounds and CSV files, or
+    the .xlsx."""
+    return "zip" if version.csv_sources or media_names(version.definition_data) else "xlsx"
 
 
 @bp.post(Q + "/upload")
@@ -116,7 +117,7 @@ def questionnaire_upload(evaluation: Evaluation) -> HttpResponse | tuple[str, in
         return render_template("design/upload_report.html", evaluation=evaluation,
                                report=report, form=UploadForm()), 422
     draft = save_draft(evaluation.id, report.definition, report.name, report.notes,
-                       report.media.values())
+                       report.media.values(), report.sources)
     if report.notes:
         flash(ngettext("%(num)s note on the conversion: see below.",
                        "%(num)s notes on the conversion: see below.", len(report.notes)))
@@ -175,7 +176,7 @@ def questionnaire_publish(evaluation: Evaluation, content_hash: str) -> HttpResp
                                draft=draft, definition=draft.definition, form=form,
                                previous=_latest(draft.definition.code),
                                published=_version_or_none(content_hash))
-    stored = store_definition(draft.definition, draft.source_name)
+    stored = store_definition(draft.definition, draft.source_name, draft.csv_sources)
     audit.record("questionnaire-published", draft.definition.code,
                  actor=current_user, evaluation_id=evaluation.id, content_hash=content_hash)
     drop_draft(evaluation.id, content_hash)
@@ -291,9 +292,8 @@ def questionnaire_download(evaluation: Evaluation, content_hash: str, fmt: str
     elif fmt == "xlsx":
         body = as_xlsform(version.definition_data)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    elif fmt == "zip":  # the XLSForm with its pictures and sounds, to upload back as it is
-        body = as_xlsform_zip(version.definition_data, name,
-                              media_contents(media_names(version.definition_data)))
+    elif fmt == "zip":  # the XLSForm with its media and CSV files, to upload back as it is
+        body = as_xlsform_zip(version.definition, name, *files_of(version))
         mimetype = "application/zip"
     else:
         abort(404)

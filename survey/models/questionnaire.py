@@ -38,6 +38,9 @@ class QuestionnaireVersion(db.Model):
     label: Mapped[str | None] = mapped_column(String(64))
     source_name: Mapped[str | None] = mapped_column(String(255))
     definition_data: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    # The CSV files its choices came from, to download it with them (see
+    # versions.media.store_sources); None for a version without them or stored before.
+    csv_sources: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     questionnaire: Mapped[Questionnaire] = relationship(back_populates="versions")
@@ -65,6 +68,7 @@ class QuestionnaireDraft(db.Model):
     # What the XLSForm conversion assumed or ignored, shown on the draft's page: each a
     # questionnaire.messages.Note as JSON (plain strings in drafts stored before).
     notes: Mapped[list[Any]] = mapped_column(JsonDocument, default=list)
+    csv_sources: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument, nullable=True)
     uploaded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     @cached_property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
@@ -32,11 +33,17 @@ class Stored:
     created: bool
 
 
-def store_definition(definition: Definition, source_name: str | None = None) -> Stored:
-    """The version for this content: the existing one, or a new one (idempotent, race-safe)."""
+def store_definition(definition: Definition, source_name: str | None = None,
+                     csv_sources: dict[str, Any] | None = None) -> Stored:
+    """The version for this content: the existing one, or a new one (idempotent, race-safe).
+    ``csv_sources`` (see :func:`.media.store_sources`) names the CSV files its choices came
+    from; a version stored without them takes them from a later upload of its content."""
     for _attempt in range(2):
         existing = _find(definition)
         if existing is not None:
+            if csv_sources and existing.csv_sources is None:
+                existing.csv_sources = csv_sources  # not its content: it downloads with them
+                db.session.commit()
             return Stored(existing, created=False)
         try:
             with db.session.begin_nested():
@@ -48,7 +55,7 @@ def store_definition(definition: Definition, source_name: str | None = None) -> 
                 version = QuestionnaireVersion(
                     questionnaire=questionnaire, content_hash=definition.content_hash,
                     label=definition.version_label, source_name=source_name,
-                    definition_data=dict(definition.raw))
+                    definition_data=dict(definition.raw), csv_sources=csv_sources)
                 db.session.add(version)
             db.session.commit()
             return Stored(version, created=True)

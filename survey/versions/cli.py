@@ -13,7 +13,7 @@ from ..questionnaire import DefinitionError
 from ..questionnaire.codebook import codebook
 from ..questionnaire.xlsform import load_path
 from . import store_definition
-from .media import store_media
+from .media import files_of, store_media, store_sources
 
 
 @click.group("questionnaire", cls=AppGroup)
@@ -66,7 +66,8 @@ def load_command(paths: tuple[str, ...]) -> None:
         try:
             imported = load_path(path)
             store_media(imported.media.values())
-            stored = store_definition(imported.definition, Path(path).name)
+            stored = store_definition(imported.definition, Path(path).name,
+                                      store_sources(imported.sources))
         except DefinitionError as error:
             raise click.ClickException(str(error)) from None
         state = "new version" if stored.created else "unchanged"
@@ -97,22 +98,29 @@ def codebook_command(path: str, out: str | None) -> None:
 @click.argument("source", type=click.Path(dir_okay=False))
 @click.argument("target", type=click.Path(dir_okay=False))
 def convert_command(source: str, target: str) -> None:
-    """Write a definition (YAML or XLSForm) as YAML or XLSForm, by TARGET's suffix (.yaml,
-    .xlsx); the content hash stays the same."""
-    from ..questionnaire.download import as_xlsform, as_yaml
+    """Write a definition (YAML, XLSForm or a ZIP holding one) as YAML, XLSForm or a ZIP with
+    the XLSForm, its pictures, sounds and CSV files, by TARGET's suffix (.yaml, .xlsx, .zip);
+    the content hash stays the same."""
+    from ..questionnaire.download import as_xlsform, as_xlsform_zip, as_yaml
 
     try:
-        definition = load_path(source).definition
+        imported = load_path(source)
     except DefinitionError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
         sys.exit(1)
-    if target.lower().endswith(".xlsx"):
+    definition = imported.definition
+    lowered = target.lower()
+    if lowered.endswith(".xlsx"):
         Path(target).write_bytes(as_xlsform(definition))
-    elif target.lower().endswith((".yaml", ".yml")):
+    elif lowered.endswith(".zip"):
+        media = {name: file.data for name, file in imported.media.items()}
+        Path(target).write_bytes(as_xlsform_zip(definition, Path(target).stem, media,
+                                                imported.sources))
+    elif lowered.endswith((".yaml", ".yml")):
         Path(target).write_text(as_yaml(definition), encoding="utf-8")
     else:
-        raise click.UsageError("TARGET must end in .yaml or .xlsx")
+        raise click.UsageError("TARGET must end in .yaml, .xlsx or .zip")
     click.echo(f"{source} -> {target} (content hash {definition.content_hash[:12]})")
 
 
@@ -135,27 +143,55 @@ def diff_command(old: str, new: str) -> None:
     echo_changes(diff(*definitions))
 
 
+EXPORT_FORMATS = ("yaml", "xlsform")
+
+
 @questionnaire_group.command("export")
 @click.argument("code")
 @click.option("--version", "prefix", help="The start of the version's content hash (default: "
               "the newest version).")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
-              help="File to write: .yaml or .xlsx.")
-def export_command(code: str, prefix: str | None, out: str) -> None:
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS),
+              help="yaml, or xlsform: a .zip holding the XLSForm with its pictures, sounds and "
+                   "CSV files when the version has any, the .xlsx otherwise (default: by "
+                   "--out's suffix, yaml without it).")
+@click.option("--out", "out", type=click.Path(dir_okay=False),
+              help="File to write: .yaml, .xlsx or .zip (YAML goes to the standard output "
+                   "without it).")
+def export_command(code: str, prefix: str | None, fmt: str | None, out: str | None) -> None:
     """Download a stored version back as YAML or XLSForm (same content hash)."""
-    from ..questionnaire.download import as_xlsform, as_yaml
+    from ..questionnaire.download import as_xlsform, as_xlsform_zip, as_yaml
     from . import find_version
 
+    lowered = (out or "").lower()
+    if fmt is None:
+        fmt = "xlsform" if lowered.endswith((".xlsx", ".zip")) else "yaml"
+    if fmt == "xlsform" and out is None:
+        raise click.UsageError("--format xlsform needs --out FILE (.zip or .xlsx)")
+    if out is not None and not lowered.endswith(
+            (".yaml", ".yml") if fmt == "yaml" else (".xlsx", ".zip")):
+        raise click.UsageError("--out must end in .yaml" if fmt == "yaml" else
+                               "--out must end in .zip or .xlsx for --format xlsform")
     version = find_version(code, prefix)
     if version is None:
         raise click.ClickException(f"no single version of '{code}' matches "
                                    f"{prefix or 'the newest'}")
-    if out.lower().endswith(".xlsx"):
-        Path(out).write_bytes(as_xlsform(version.definition_data))
-    elif out.lower().endswith((".yaml", ".yml")):
-        Path(out).write_text(as_yaml(version.definition_data), encoding="utf-8")
+    if fmt == "yaml":
+        text = as_yaml(version.definition_data)
+        if out is None:
+            click.echo(text, nl=False)
+            return
+        Path(out).write_text(text, encoding="utf-8")
     else:
-        raise click.UsageError("--out must end in .yaml or .xlsx")
+        media, sources = files_of(version)
+        if (media or sources) and lowered.endswith(".xlsx"):
+            raise click.UsageError(
+                f"version {version.content_hash[:12]} of '{code}' has pictures, sounds or CSV "
+                "files of choices: its XLSForm is a ZIP holding them; give --out NAME.zip")
+        if lowered.endswith(".zip"):
+            Path(out).write_bytes(as_xlsform_zip(
+                version.definition, f"{code}-{version.content_hash[:12]}", media, sources))
+        else:
+            Path(out).write_bytes(as_xlsform(version.definition_data))
     click.echo(f"version {version.content_hash[:12]} of '{code}' written to {out}")
 
 

@@ -20,17 +20,21 @@ from ..models.types import utcnow
 from ..questionnaire import Definition
 from ..questionnaire.media import MediaFile, names_in
 from ..questionnaire.messages import Note
-from .media import remove_unused, store_media
+from ..questionnaire.xlsform import FileSources
+from .media import csv_names, remove_unused, store_media, store_sources
 
 HASH_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
 def save_draft(evaluation_id: int, definition: Definition, source_name: str,
                notes: list[Note] | tuple[Note, ...] = (),
-               media: Iterable[MediaFile] = ()) -> QuestionnaireDraft:
+               media: Iterable[MediaFile] = (), sources: FileSources | None = None
+               ) -> QuestionnaireDraft:
     """The draft of this content in the evaluation, created or refreshed (race-safe), with
-    the pictures and sounds it names."""
+    the pictures and sounds it names and the CSV files its choices came from (those of the
+    latest upload of this content)."""
     store_media(media)
+    csv_sources = store_sources(sources)
     for _attempt in range(2):
         draft = find_draft(evaluation_id, definition.content_hash)
         try:
@@ -40,9 +44,12 @@ def save_draft(evaluation_id: int, definition: Definition, source_name: str,
                                                content_hash=definition.content_hash,
                                                definition_data=dict(definition.raw))
                     db.session.add(draft)
+                replaced = csv_names(draft.csv_sources) - csv_names(csv_sources)
                 draft.source_name = source_name[:255]
+                draft.csv_sources = csv_sources
                 draft.notes = [note.to_json() for note in notes]  # translated when shown
                 draft.uploaded_at = utcnow()
+            remove_unused(replaced)  # CSV files of an earlier upload of this content
             db.session.commit()
             return draft
         except IntegrityError:
@@ -65,10 +72,11 @@ def drafts_of(evaluation_id: int) -> list[QuestionnaireDraft]:
 
 
 def drop_draft(evaluation_id: int, content_hash: str, *, commit: bool = True) -> None:
-    """Drop the draft (discarded, or published as a version), and the pictures and sounds
-    that only it showed: a draft never published leaves no files behind."""
+    """Drop the draft (discarded, or published as a version), and the pictures, sounds and
+    CSV files that only it showed: a draft never published leaves no files behind."""
     draft = find_draft(evaluation_id, content_hash)
-    shown = names_in(draft.definition_data or {}) if draft is not None else set()
+    shown = (names_in(draft.definition_data or {}) | csv_names(draft.csv_sources)
+             if draft is not None else set())
     db.session.execute(delete(QuestionnaireDraft).where(
         QuestionnaireDraft.evaluation_id == evaluation_id,
         QuestionnaireDraft.content_hash == content_hash))

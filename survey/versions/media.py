@@ -1,9 +1,14 @@
 """Pictures and sounds of questionnaires in the database (``questionnaire_media``), stored
-once under their content-addressed names whoever uploads them again."""
+once under their content-addressed names whoever uploads them again; and the CSV files an
+upload's choices came from (``<sha256>.csv`` rows, never served to participants), named by the
+``csv_sources`` of its drafts and versions so that a version downloads with them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -11,6 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import QuestionnaireDraft, QuestionnaireMedia, QuestionnaireVersion
 from ..questionnaire.media import NAME_RE, MediaFile, names_in
+from ..questionnaire.xlsform import FileSources
+
+CSV_NAME_RE = re.compile(r"^[0-9a-f]{64}\.csv$")
 
 
 def store_media(files: Iterable[MediaFile]) -> None:
@@ -42,16 +50,58 @@ def media_contents(names: Iterable[str]) -> dict[str, bytes]:
     return {name: bytes(data) for name, data in rows}
 
 
+def store_sources(sources: FileSources | None) -> dict[str, Any] | None:
+    """Store the CSV files of ``sources`` (content-addressed, as the pictures) and return what
+    a draft or version keeps of them (``csv_sources``); None when choices came from no file.
+    The caller commits."""
+    if not sources:
+        return None
+    stored = {file: f"{hashlib.sha256(data).hexdigest()}.csv"
+              for file, data in sorted(sources.files.items())}
+    store_media(MediaFile(stored[file], "text/csv", data) for file, data in sources.files.items())
+    return {"files": stored, "types": dict(sources.types), "lists": list(sources.lists)}
+
+
+def load_sources(document: Mapping[str, Any] | None) -> FileSources | None:
+    """The CSV files (with their contents) a draft's or version's ``csv_sources`` names; None
+    without them, or when one is not stored any more (then the choices go in the workbook)."""
+    if not isinstance(document, Mapping) or not document.get("types"):
+        return None
+    files = dict(document.get("files") or {})
+    contents = media_contents(name for name in files.values() if CSV_NAME_RE.match(str(name)))
+    if any(name not in contents for name in files.values()):
+        return None
+    return FileSources(files={file: contents[name] for file, name in files.items()},
+                       types=dict(document["types"]), lists=list(document.get("lists") or []))
+
+
+def files_of(row: QuestionnaireDraft | QuestionnaireVersion
+             ) -> tuple[dict[str, bytes], FileSources | None]:
+    """What a version (or draft) downloads with: its stored pictures and sounds (name ->
+    content) and the CSV files its choices came from."""
+    return (media_contents(names_in(row.definition_data or {})),
+            load_sources(row.csv_sources))
+
+
+def csv_names(document: Mapping[str, Any] | None) -> set[str]:
+    """The stored names of the CSV files a ``csv_sources`` document names."""
+    if not isinstance(document, Mapping):
+        return set()
+    return {str(name) for name in (document.get("files") or {}).values()}
+
+
 def remove_unused(names: Iterable[str]) -> list[str]:
     """Delete those of ``names`` that no draft and no version shows any more (the files of a
-    dropped draft never published); return them. The caller commits. Every stored definition
-    is read: drafts are dropped rarely, and a file is shared by any number of them."""
+    dropped draft never published, its CSV files too); return them. The caller commits. Every
+    stored definition is read: drafts are dropped rarely, and a file is shared by any number
+    of them."""
     candidates = set(names)
     if not candidates:
         return []
     for model in (QuestionnaireDraft, QuestionnaireVersion):
-        for (data,) in db.session.execute(select(model.definition_data)):
-            candidates -= names_in(data or {})
+        for data, sources in db.session.execute(select(model.definition_data,
+                                                       model.csv_sources)):
+            candidates -= names_in(data or {}) | csv_names(sources)
             if not candidates:
                 return []
     unused = sorted(candidates)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ..questionnaire import Definition, DefinitionError, Problem, load_text
 from ..questionnaire.media import MediaFile
 from ..questionnaire.messages import Note, msg
-from ..questionnaire.xlsform import read_upload
+from ..questionnaire.xlsform import FileSources, read_upload
 from ..questionnaire.xlsform.archive import MAX_ZIP_BYTES, is_zip_upload
 from ..questionnaire.xlsform.workbook import MAX_BYTES
 
@@ -31,6 +31,7 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     media: dict[str, MediaFile] = field(default_factory=dict)  # to store with the draft
+    sources: FileSources | None = None  # the CSV files its choices came from, to store too
 
     @property
     def spreadsheet(self) -> bool:
@@ -59,7 +60,7 @@ def check_upload(filename: str | None, content: bytes) -> Report:
         if lowered.endswith((".xlsx", ".zip")):
             imported = read_upload(content, name)
             return Report(name, imported.definition, notes=imported.notes,
-                          media=imported.media)
+                          media=imported.media, sources=imported.sources or None)
         if lowered.endswith((".yaml", ".yml")):
             try:
                 text = content.decode("utf-8-sig")

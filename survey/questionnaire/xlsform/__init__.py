@@ -13,6 +13,7 @@ from ..media import MediaFile
 from ..messages import Note, msg
 from ..model import Definition
 from .archive import ArchiveError, is_zip_upload, read_archive
+from .base import FileSources
 from .reading import Converted, Reader
 from .workbook import WorkbookError, read_workbook
 
@@ -24,6 +25,7 @@ class Imported:
     definition: Definition
     notes: list[Note] = field(default_factory=list)  # what was assumed or ignored
     media: dict[str, MediaFile] = field(default_factory=dict)  # pictures and sounds to store
+    sources: FileSources = field(default_factory=FileSources)  # CSV files choices came from
 
 
 def convert(content: bytes, name: str = "<xlsform>",
@@ -72,7 +74,7 @@ def read_xlsform(content: bytes, name: str = "<xlsform>",
         raise DefinitionError(problems) from None
     if problems:
         raise DefinitionError(problems)
-    return Imported(definition, converted.notes, converted.media)
+    return Imported(definition, converted.notes, converted.media, converted.sources)
 
 
 def load_path(path: str | FsPath) -> Imported:
@@ -90,4 +92,5 @@ def load_path(path: str | FsPath) -> Imported:
     return Imported(load_file(path))
 
 
-__all__ = ["Imported", "WorkbookError", "convert", "load_path", "read_upload", "read_xlsform"]
+__all__ = ["FileSources", "Imported", "WorkbookError", "convert", "load_path", "read_upload",
+           "read_xlsform"]

@@ -16,6 +16,22 @@ from .workbook import Sheet, Workbook
 
 
 @dataclass
+class FileSources:
+    """Where choices came from when a CSV file of the ZIP gave them, so that the version
+    downloads with the same files: the CSV files read (base name -> content, as uploaded),
+    the type cell of each item whose choices a file gave (``select_one_from_file places.csv``),
+    and the choice lists those files gave (left out of the downloaded choices sheet). Kept
+    beside the definition, never in it: the content hash is that of the choices alone."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    types: dict[str, str] = field(default_factory=dict)  # item code -> its XLSForm type
+    lists: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.types)
+
+
+@dataclass
 class Converted:
     """The definition data of a workbook, where each part came from, and what was refused,
     ignored or assumed."""
@@ -25,6 +41,7 @@ class Converted:
     refusals: list[Problem] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     media: dict[str, MediaFile] = field(default_factory=dict)  # stored name -> file to store
+    sources: FileSources = field(default_factory=FileSources)  # choices from CSVs
 
 
 class ReaderBase:
@@ -38,6 +55,7 @@ class ReaderBase:
         self.name = name
         self.files = dict(files or {})  # a ZIP upload's files by base name (media, CSV)
         self.loaded_files: dict[str, str] = {}  # file (or external list) -> its list name
+        self.external_files: dict[str, str] = {}  # external list -> the CSV file it came from
         self.prepared: dict[tuple[str, str], str | None] = {}  # (medium, file) -> stored name
         self.filter_columns: set[str] = set()  # choice columns that choice_filters read
         self.out = Converted(data={})

@@ -38,6 +38,20 @@ class FileChoiceReader(ChoiceReader):
         name = self.external_choices(source, type_text, place)
         return (EXTERNAL[base], name) if name is not None else None
 
+    def note_file_source(self, code: str, base: str, source: str) -> None:
+        """Remember that ``code``'s choices came from a CSV file (not the external_choices
+        sheet), to download the version with that file and this type cell."""
+        key = source if base in FROM_FILE else f"external:{source}"
+        file = source if base in FROM_FILE else self.external_files.get(key)
+        list_name = self.loaded_files.get(key)
+        if file is None or list_name is None or file not in self.files:
+            return
+        sources = self.out.sources
+        sources.files[file] = self.files[file]
+        sources.types[code] = f"{base} {source}"
+        if list_name not in sources.lists:
+            sources.lists.append(list_name)
+
     def file_choices(self, file: str, type_text: str, place: str) -> str | None:
         if not file.lower().endswith(".csv"):
             self.refuse(place, msg("'%(type)s': only CSV files of choices can be used here "
@@ -67,6 +81,7 @@ class FileChoiceReader(ChoiceReader):
             sheet = self.csv_sheet("itemsets.csv", type_text, place)
             if sheet is None:
                 return None
+            self.external_files[key] = "itemsets.csv"
         if sheet is None:
             self.refuse(place, msg("'%(type)s': its choices are in neither an external_choices "
                                    "sheet nor an itemsets.csv file: add the sheet, or upload "
@@ -121,7 +136,10 @@ class FileChoiceReader(ChoiceReader):
                      letters=letters)
 
     def free_list_name(self, wanted: str) -> str:
+        """The file's list name, unless a list of the choices sheet has it. A name the settings
+        sheet announces without the choices sheet holding it is this file's (a downloaded ZIP
+        leaves the lists its CSV files give out of the choices sheet)."""
         name = self.normalise(wanted)
-        while name in self.lists or name in (self.named_lists or ()):
+        while name in self.lists:
             name += "_"
         return name

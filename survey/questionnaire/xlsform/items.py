@@ -57,7 +57,9 @@ class ItemReader(FileChoiceReader, MediaReader):
                 base = SELECT_ALIASES[alias]
                 parts = [base, *parts[size:]]
                 break
+        file_source = None
         if base in FROM_FILE or base in EXTERNAL:
+            file_source = (base, parts[1]) if len(parts) == 2 else None  # not with or_other
             found = self.file_list(base, parts[1] if len(parts) >= 2 else None, kind_text,
                                    type_place)
             if found is None:
@@ -131,6 +133,8 @@ class ItemReader(FileChoiceReader, MediaReader):
             if key in kind.xlsform_columns:
                 entry[key] = value
         kind.xlsform_read_extra(cells, entry, self.languages)
+        if file_source is not None:
+            self.note_file_source(code, *file_source)
         entry["_places"] = places
         entries = [entry]
         for group in stack:

@@ -33,8 +33,11 @@ def flag(value: Any) -> str:
 
 
 class _Writer:
-    def __init__(self, data: Mapping[str, Any]) -> None:
+    def __init__(self, data: Mapping[str, Any], file_types: Mapping[str, str] | None = None,
+                 file_lists: Sequence[str] = ()) -> None:
         self.data = data
+        self.file_types = dict(file_types or {})  # item code -> select_one_from_file x.csv
+        self.file_lists = set(file_lists)  # lists a CSV file gives: not in the choices sheet
         self.languages: list[str] = list(data.get("languages") or [])
         self.survey: list[dict[str, Any]] = []
         self.choices: list[dict[str, Any]] = []
@@ -98,7 +101,10 @@ class _Writer:
             rows.append({"type": "end_group", "name": entry.get("code")})
             return rows
         base = item_type.xlsform_types[0]
-        if "choices" in item_type.keys and "choices" in entry:
+        if "choices" in item_type.keys and "choices" in entry and \
+                entry.get("code") in self.file_types:
+            base = self.file_types[entry["code"]]  # its choices come in the CSV file
+        elif "choices" in item_type.keys and "choices" in entry:
             base = f"{base} {self.list_of(entry)}"
         elif "choices" in item_type.keys and "points" in entry:  # likert on points with anchors
             anchors = entry.get("anchors") or {}
@@ -153,7 +159,8 @@ class _Writer:
                 self.survey.extend(self.item_rows(entry))
             self.survey.append({"type": end, "name": section.get("code")})
         for name, choices in (data.get("choice_lists") or {}).items():
-            self.add_list(str(name), choices)
+            if name not in self.file_lists:
+                self.add_list(str(name), choices)
         for name, entries in (data.get("rosters") or {}).items():
             self.add_list(str(name), entries)
         languages = self.languages
@@ -191,10 +198,15 @@ def headers_of(rows: Sequence[Mapping[str, Any]], first: Sequence[str]) -> list[
     return headers
 
 
-def write_xlsform(definition: Definition | Mapping[str, Any]) -> bytes:
-    """An .xlsx XLSForm of a definition (or of its data)."""
+def write_xlsform(definition: Definition | Mapping[str, Any],
+                  file_types: Mapping[str, str] | None = None,
+                  file_lists: Sequence[str] = ()) -> bytes:
+    """An .xlsx XLSForm of a definition (or of its data). With ``file_types`` (item code ->
+    type cell such as ``select_one_from_file places.csv``), those items name their CSV file
+    as the upload did, and the lists such files give (``file_lists``) are left out of the
+    choices sheet: the workbook then goes in a ZIP with the files."""
     data = definition.raw if isinstance(definition, Definition) else definition
-    sheets = _Writer(data).sheets()
+    sheets = _Writer(data, file_types, file_lists).sheets()
     book = Workbook()
     book.remove(book.active)
     firsts = {"survey": ["type", "name"], "choices": ["list_name", "name"],
