@@ -744,3 +744,28 @@ def test_instances_sharing_the_jobs_folder_serve_each_others_files_and_figures(
     for instance in instances.values():
         with instance.app_context():
             db.engine.dispose()
+
+
+def test_the_results_job_computes_the_indicators_on_one_blas_thread(
+        app: Flask, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """OpenBLAS's threads only wait on each other over the indicators' small matrices (a
+    small evaluation's bootstrap was 20 times slower on a busy server): the job limits them."""
+    from threadpoolctl import threadpool_info
+
+    import analysis.indicators
+
+    real = analysis.indicators.compute_indicators
+    seen: list[int] = []
+
+    def counting(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        seen.extend(pool["num_threads"] for pool in threadpool_info()
+                    if pool["user_api"] == "blas")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(analysis.indicators, "compute_indicators", counting)
+    fill(app, world.a.campaign, 6)
+    client = evaluator(app, world)
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    assert "6 completed responses" in results_page(client, world)
+    assert seen and set(seen) == {1}

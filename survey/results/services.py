@@ -18,7 +18,7 @@ from analysis.i18n import Note
 
 from ..caching import Cache
 from ..exports import Export, Schema, Selection, build_schema
-from ..exports.indicators import analysis_frame_where, with_set_aside
+from ..exports.indicators import analysis_frame_where, one_blas_thread, with_set_aside
 from ..exports.schema import pick
 from ..exports.source import stored_versions
 from ..extensions import db
@@ -178,9 +178,10 @@ def compute(spec: Spec, current: tuple | None = None,
     if frame.empty:
         return Computed(None, 0, current, now)
     step(2, STEPS)
-    return Computed(with_set_aside(compute_indicators(
-        frame, codebook, min_group=spec.min_group, comparison_sites=spec.comparison_sites),
-        set_aside), len(frame), current, now)
+    with one_blas_thread():
+        computed = compute_indicators(frame, codebook, min_group=spec.min_group,
+                                      comparison_sites=spec.comparison_sites)
+    return Computed(with_set_aside(computed, set_aside), len(frame), current, now)
 
 
 STEPS = 3  # of :func:`compute`, as a job's progress
