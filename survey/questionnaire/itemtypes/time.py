@@ -23,7 +23,7 @@ TIME_RE = re.compile(r"^(\d{1,2})\s*(?:[:hH.]\s*(\d{2})(?::(\d{2}))?|[hH])$")
 
 def clock(text: str) -> str | None:
     """A typed time of day as ``HH:MM``, or None when it is not one."""
-    match = TIME_RE.match(text.strip())
+    match = TIME_RE.fullmatch(text.strip())
     if match is None:
         return None
     hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
