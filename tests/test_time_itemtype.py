@@ -238,3 +238,14 @@ def test_results_count_the_most_frequent_times(app: Flask, client: FlaskClient,
     assert [(label, n) for label, n, _p in found["arrival"].counts] == [
         ("09:30", 2), ("10:00", 1)]
     assert found["arrival"].numbers is None
+
+
+def test_the_analysis_library_makes_and_reads_synthetic_times(times: Definition) -> None:
+    from analysis.loading import prepare
+    from analysis.synthetic import generate
+    from survey.questionnaire.codebook import codebook
+
+    book = parse_codebook(codebook(times))
+    frame = prepare(generate(book, 40, seed=3), book)
+    given = frame["arrival"].dropna().tolist()
+    assert given and all(len(t) == 5 and "06:00" <= t < "22:00" for t in given)
