@@ -65,6 +65,7 @@ ITEM_TYPES = frozenset(
         "text",
         "textarea",
         "date",
+        "time",
         "nomination",
     }
 )

@@ -251,6 +251,9 @@ def _convert(
     elif item.type == "date":
         parsed = pd.to_datetime(present, format="%Y-%m-%d", errors="coerce")
         bad_unique = present.notna() & parsed.isna()
+    elif item.type == "time":  # a time of day, HH:MM on a 24-hour clock
+        times = present.str.fullmatch(r"([01]\d|2[0-3]):[0-5]\d").fillna(True).astype(bool)
+        bad_unique = present.notna() & ~times
     else:
         return text
     bad = _rows(codes, bad_unique, column.index)

@@ -226,6 +226,9 @@ def _other(item: Item, rng: np.random.Generator, n: int, missing_rate: float) ->
     elif item.type == "date":
         days = rng.integers(0, 1500, size=n).astype("timedelta64[D]")
         values = np.datetime_as_string(np.datetime64("2021-01-01") + days, unit="D").astype(object)
+    elif item.type == "time":
+        minutes = rng.integers(6 * 60, 22 * 60, size=n)
+        values = np.asarray([f"{m // 60:02d}:{m % 60:02d}" for m in minutes], dtype=object)
     else:
         values = np.asarray(TEXT_SAMPLES, dtype=object)[rng.integers(0, len(TEXT_SAMPLES), n)]
         return _with_missing(values, rng, 0.6, 0.0, "")

@@ -209,3 +209,155 @@ def test_a_city_outside_its_blocks_region_is_refused_in_that_block_only(app):  #
     raw["district-1"] = ["farms"]
     result = check_page(definition, section, raw, saved, definition.roster)
     assert set(result.issues) == {"district-1"}
+
+
+# -- a choice code repeated in a cascading list (ODK allows it) -------------------------------
+
+REPEATED = [*CHOICES,
+            ["district", "other", "Autre (nord)", "Other", "north", "k6"],  # choices!B7
+            ["district", "other", "Autre (sud)", "Other", "south", "k7"]]  # choices!B8
+
+
+def repeated_form(same_page: bool, choices: list | None = None,
+                  choice_filter: str | None = "region=${region}") -> bytes:
+    region = [["select_one region", "region", "Région", "Region", None]]
+    district = [["select_one district", "district", "Quartier", "District", choice_filter]]
+    header = [["type", "name", FR, EN, "choice_filter"]]
+    if same_page:
+        rows = [["begin group", "p1", "Lieu", "Place"], *region, *district, ["end group"]]
+    else:
+        rows = [["begin group", "p1", "Région", "Region"], *region, ["end group"],
+                ["begin group", "p2", "Quartier", "District"], *district, ["end group"]]
+    return workbook({"survey": header + rows, "choices": choices or REPEATED,
+                     "settings": SETTINGS})
+
+
+def test_a_code_repeated_under_two_regions_imports_and_each_region_offers_its_own():
+    d = read_xlsform(repeated_form(same_page=False), "f.xlsx").definition
+    district = d.item("district")
+    assert [(c.code, c.attributes) for c in district.choices if c.code == "other"] == [
+        ("other", (("region", "north"),)), ("other", (("region", "south"),))]
+    north = cascading.offered(district, {"region": "north"})
+    south = cascading.offered(district, {"region": "south"})
+    assert [(c.code, c.label["fr"]) for c in north] == [
+        ("n1", "Rive"), ("n2", "Colline"), ("other", "Autre (nord)")]
+    assert [(c.code, c.label["fr"]) for c in south] == [("s1", "Port"), ("other", "Autre (sud)")]
+
+
+@pytest.mark.parametrize("region", ["north", "south"])
+def test_the_repeated_code_is_stored_and_fits_either_region(region):
+    d = read_xlsform(repeated_form(same_page=False), "f.xlsx").definition
+    page = d.sections[1]
+    result = check_page(d, page, {"district": ["other"]}, {"region": region}, lambda item: ())
+    assert result.ok, result.issues
+    assert result.answers == {"district": "other"}
+    wrong = "s1" if region == "north" else "n1"
+    refused = check_page(d, page, {"district": [wrong]}, {"region": region}, lambda item: ())
+    assert refused.issues["district"].reason == "filtered"
+
+
+def test_the_next_page_without_javascript_shows_the_regions_other_once(app):
+    d = read_xlsform(repeated_form(same_page=False), "f.xlsx").definition
+    with app.test_request_context("/?lang=fr"), force_locale("fr"):
+        north = str(section_items(d, d.sections[1], {}, {}, lambda item: (), {"region": "north"}))
+        south = str(section_items(d, d.sections[1], {}, {}, lambda item: (), {"region": "south"}))
+    assert north.count('value="other"') == 1 and "Autre (nord)" in north
+    assert "Autre (sud)" not in north
+    assert south.count('value="other"') == 1 and "Autre (sud)" in south
+
+
+def test_the_same_page_carries_both_repeats_with_their_region_and_distinct_ids(app):
+    import re
+
+    d = read_xlsform(repeated_form(same_page=True), "f.xlsx").definition
+    with app.test_request_context("/?lang=fr"), force_locale("fr"):
+        html = str(section_items(d, d.sections[0], {}, {}, lambda item: (), {}))
+    assert html.count('value="other"') == 2
+    ids = re.findall(r'id="(district-[^"]+)"', html)
+    assert len(ids) == len(set(ids)) == 5
+    data = re.findall(r"data-choice='([^']+)'><input type=\"radio\" id=\"[^\"]+\" "
+                      r"name=\"district\" value=\"other\"", html)
+    assert ["north" in d_ for d_ in data] == [True, False]
+    assert ["south" in d_ for d_ in data] == [False, True]
+
+
+def test_a_true_duplicate_is_refused_at_its_row():
+    same = [*CHOICES, ["district", "n1", "Rive bis", "Riverside bis", "north", "k6"]]
+    with pytest.raises(DefinitionError) as caught:
+        read_xlsform(repeated_form(same_page=False, choices=same), "f.xlsx")
+    places = {p.place: p.message for p in caught.value.problems}
+    assert places["choices!B7"] == "choice code 'n1' appears twice in this list"
+
+
+def test_repeats_no_filter_tells_apart_are_refused_at_their_row():
+    """Without a filter no column is kept: the two 'other' rows are one choice offered
+    twice."""
+    with pytest.raises(DefinitionError) as caught:
+        read_xlsform(repeated_form(same_page=False, choice_filter=None), "f.xlsx")
+    places = {p.place: p.message for p in caught.value.problems}
+    assert places["choices!B8"] == "choice code 'other' appears twice in this list"
+
+
+def unfiltered_user() -> bytes:
+    """The list is filtered by region for one question and offered whole to another."""
+    rows = [["type", "name", FR, EN, "choice_filter"],
+            ["begin group", "p1", "Région", "Region"],
+            ["select_one region", "region", "Région", "Region", None], ["end group"],
+            ["begin group", "p2", "Quartier", "District"],
+            ["select_one district", "district", "Quartier", "District", "region=${region}"],
+            ["select_one district", "favourite", "Préféré", "Favourite", None],
+            ["end group"]]
+    return workbook({"survey": rows, "choices": REPEATED, "settings": SETTINGS})
+
+
+def test_repeats_are_refused_when_one_question_offers_the_list_unfiltered():
+    with pytest.raises(DefinitionError) as caught:
+        read_xlsform(unfiltered_user(), "f.xlsx")
+    places = {p.place: p.message for p in caught.value.problems}
+    assert places["choices!B8"] == (
+        "choice code 'other' appears twice in this list, and no choice_filter of the questions "
+        "using it tells them apart by a column")
+
+
+def test_the_refusal_of_repeats_is_in_french(app):
+    from survey.templating import translated
+
+    with pytest.raises(DefinitionError) as caught:
+        read_xlsform(unfiltered_user(), "f.xlsx")
+    [problem] = [p for p in caught.value.problems if p.place == "choices!B8"]
+    with app.test_request_context(), force_locale("fr"):
+        assert translated(problem.text) == (
+            "Le code de choix 'other' figure deux fois dans cette liste, et aucun choice_filter "
+            "des questions qui l’utilisent ne les distingue par une colonne")
+
+
+def test_the_codebook_and_results_show_a_repeated_code_once_with_its_labels_joined():
+    from survey.questionnaire.model import distinct_choices
+
+    d = read_xlsform(repeated_form(same_page=False), "f.xlsx").definition
+    district = d.item("district")
+    [entry] = district.itemtype.codebook(district, ())
+    assert [(c["code"], c["label"]) for c in entry["choices"]] == [
+        ("n1", {"fr": "Rive", "en": "Riverside"}), ("n2", {"fr": "Colline", "en": "Hilltop"}),
+        ("s1", {"fr": "Port", "en": "Harbour"}),
+        ("other", {"fr": "Autre (nord) / Autre (sud)", "en": "Other"})]  # en labels agree
+    assert [c.key for c in distinct_choices(district.choices)] == ["n1", "n2", "s1", "other"]
+
+
+def test_repeats_download_and_come_back_with_the_same_content_and_the_diff_sees_each():
+    from dataclasses import replace
+
+    from survey.questionnaire.download import as_xlsform
+    from survey.versions.diff import diff
+
+    first = read_xlsform(repeated_form(same_page=True), "f.xlsx").definition
+    back = read_xlsform(as_xlsform(first), "back.xlsx").definition
+    assert back.content_hash == first.content_hash
+    district = first.item("district")
+    moved = replace(district.choices[-1], attributes=(("region", "east"),))
+    changed = replace(district, settings=replace(district.settings, choices=(
+        *district.choices[:-1], moved)))
+    section = replace(first.sections[0], items=(first.item("region"), changed))
+    messages = [c.message for c in diff(first, replace(first, sections=(section,)))]
+    assert messages == ["The columns of choice 'other (2)' of item 'district' changed: "
+                        "region=south -> region=east."]

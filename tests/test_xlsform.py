@@ -159,7 +159,7 @@ def test_every_problem_is_placed_at_its_cell():
     (["calculate", "total", None, None], "calculate 'total' needs a calculation"),
     (["select_one_from_file places.csv", "place", "Lieu", "Place"],
      "upload a ZIP file holding the XLSForm and places.csv"),
-    (["time", "when", "Quand", "When"], "times of day"),
+    (["datetime", "when", "Quand", "When"], "a date with a time of day"),
 ])
 def test_unsupported_features_are_refused_with_their_row_and_reason(row, reason):
     form = {"survey": survey_rows(["begin group", "p", "Page", "Page"],

@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 assert all(len(p) == 1 for p in FORMULA_PREFIXES)
 FORMULA_FIRST = frozenset(FORMULA_PREFIXES)
 LABEL_SEPARATOR = "; "  # between labels of several choices (codes are space-separated)
-# Codebook types whose stored cells are one number, choice code or date (never text).
-SCALAR_TYPES = frozenset({"likert", "integer", "decimal", "single", "yesno", "date"})
+# Codebook types whose stored cells are one number, choice code, date or time (never text).
+SCALAR_TYPES = frozenset({"likert", "integer", "decimal", "single", "yesno", "date", "time"})
 
 neutralise = neutralise_formula
 

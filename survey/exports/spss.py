@@ -10,7 +10,8 @@ column whose item offers special answers has them as -98 (``dont_know``) and -99
 of several people) and free text stay text; the roster codes of nominations are labelled in the
 codebook and the XLSX export's ``rosters`` sheet. Every variable has its measure level (likert
 and ranks ordinal, numbers scale, the rest nominal); dates and the start and completion times
-are SPSS dates and date-times.
+are SPSS dates and date-times, times of
+day SPSS times (TIME5).
 
 pyreadstat writes from a whole data frame (ReadStat has no append mode), so this export holds
 the selected responses in memory, one column at a time: numbers, dates and times as packed
@@ -89,6 +90,10 @@ def write_sav(export: Export, path: str | Path, lang: str = "fr",
             coders.append(_date)
             formats[column] = "EDATE10"
             continue
+        elif item.type == "time":
+            coders.append(_time)
+            formats[column] = "TIME5"
+            continue
         else:
             coders.append(plain_text)
             continue
@@ -143,6 +148,15 @@ def _date(value: Any) -> float:
             return (dt.date.fromisoformat(value).toordinal() - SPSS_EPOCH.toordinal()) * 86400.0
         except ValueError:
             pass
+    return np.nan
+
+
+def _time(value: Any) -> float:
+    """A time of day as stored (``HH:MM``) in SPSS's seconds since midnight; any other value
+    (a special answer) missing."""
+    if isinstance(value, str) and len(value) == 5 and value[2] == ":" \
+            and value[:2].isdigit() and value[3:].isdigit():
+        return int(value[:2]) * 3600.0 + int(value[3:]) * 60.0
     return np.nan
 
 

@@ -39,8 +39,11 @@ def refused(item: Item, value: Any, answers: Mapping[str, Any]) -> bool:
     if item.choice_filter is None or value is None:
         return False
     chosen = value if isinstance(value, list) else [value]
-    by_code = {c.code: c for c in item.choices}
-    return any(code in by_code and not fits(item, by_code[code], answers) for code in chosen)
+    by_code: dict[Any, list[Choice]] = {}  # a code may be repeated, told apart by columns
+    for choice in item.choices:
+        by_code.setdefault(choice.code, []).append(choice)
+    return any(code in by_code and not any(fits(item, c, answers) for c in by_code[code])
+               for code in chosen)
 
 
 def choice_data(choice: Choice) -> dict[str, Any]:

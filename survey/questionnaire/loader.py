@@ -136,6 +136,7 @@ class _Builder(ChoiceReader, LogicReader, MediaReader, ScaleReader):
         self.read_choice_lists(data)
         self.read_rosters(data)
         sections = self.read_sections(data)
+        self.check_repeated_codes([item for section in sections for item in section.items])
         scales = self.read_scales(data)
         if self.problems and self.strict:
             raise DefinitionError(self.problems)

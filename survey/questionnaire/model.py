@@ -35,6 +35,24 @@ class Choice:
         return str(self.code)
 
 
+def distinct_choices(choices: tuple[Choice, ...]) -> tuple[Choice, ...]:
+    """Each code once, where it first appears: a code a cascading list repeats (told apart by
+    its columns) is one value in data, labelled, per language, with its label when its rows
+    agree, else with their different labels joined by " / " in the list's order."""
+    merged: dict[str, Choice] = {}
+    for choice in choices:
+        first = merged.get(choice.key)
+        if first is None:
+            merged[choice.key] = choice
+            continue
+        label = dict(first.label)
+        for lang, text in choice.label.items():
+            if text not in label.get(lang, "").split(" / "):
+                label[lang] = f"{label[lang]} / {text}" if label.get(lang) else text
+        merged[choice.key] = Choice(first.code, label, first.attributes)
+    return tuple(merged.values())
+
+
 @dataclass(frozen=True)
 class Expression:
     source: str

@@ -31,7 +31,7 @@ from ..exports import Export, Selection
 from ..exports.repeats import original
 from ..exports.schema import StoredVersion, pick
 from ..exports.source import response_rows, stored_versions
-from ..questionnaire.model import Item, Section
+from ..questionnaire.model import Item, Section, distinct_choices
 from .services import CACHE_SIZE, revision
 
 TOP_VALUES = 10  # values listed for a question counted by value, the most frequent first
@@ -144,9 +144,10 @@ def _summarised(summary: Summary, item: Item, how: str, given: list, lang: str,
         for value in given:
             for code in value if isinstance(value, list) else [value]:
                 counted[str(code)] += 1
-        labels = {c.key: pick(c.label, lang, c.key) for c in item.choices}
+        choices = distinct_choices(item.choices)  # a code a cascading list repeats: once
+        labels = {c.key: pick(c.label, lang, c.key) for c in choices}
         return replace(summary, counts=_counts(counted, labels, specials, threshold,
-                                               summary.rows, [c.key for c in item.choices]))
+                                               summary.rows, [c.key for c in choices]))
     if how == "values":
         counted = Counter(str(v) for v in given if not isinstance(v, list | dict))
         named = [(k, n) for k, n in counted.most_common() if n >= threshold][:TOP_VALUES]

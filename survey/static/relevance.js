@@ -206,7 +206,18 @@
           let show = true;
           try { show = truthy(evaluate(tree, Object.assign({}, answers, data))); } catch (e) { show = true; }
           option.hidden = !show;
-          if (!show) for (const input of option.querySelectorAll('input')) input.checked = false;
+        }
+        for (const [option] of options) {
+          if (!option.hidden) continue;
+          for (const input of option.querySelectorAll('input')) {
+            if (!input.checked) continue;
+            input.checked = false;
+            // a code the list repeats (told apart by a column): the row shown keeps the answer
+            for (const [other] of options) {
+              if (other.hidden) continue;
+              for (const twin of other.querySelectorAll('input')) if (twin.value === input.value) twin.checked = true;
+            }
+          }
         }
       }
     };

@@ -124,6 +124,19 @@ def columns(choice: Choice) -> str:
     return ", ".join(f"{name}={value}" for name, value in choice.attributes) or "-"
 
 
+def numbered(choices: tuple[Choice, ...]) -> dict[str, Choice]:
+    """Choices by code; a code a cascading list repeats is named ``code (2)``, ``code (3)``
+    from its second row, so a change to any row of it is seen."""
+    result: dict[str, Choice] = {}
+    for choice in choices:
+        name, n = choice.key, 1
+        while name in result:
+            n += 1
+            name = f"{choice.key} ({n})"
+        result[name] = choice
+    return result
+
+
 def languages_differing(old: Mapping[str, str] | None, new: Mapping[str, str] | None,
                         ) -> list[str]:
     old, new = old or {}, new or {}
@@ -262,8 +275,7 @@ class _Diff:
 
     def choices(self, old: Item, new: Item) -> None:
         code = new.code
-        before = {c.key: c for c in old.choices}
-        after = {c.key: c for c in new.choices}
+        before, after = numbered(old.choices), numbered(new.choices)
         scales = [s for key in new.answer_keys for s in self.scales_of(key)]
         for key in after:
             if key not in before:
@@ -281,7 +293,9 @@ class _Diff:
                              languages=words(differing),
                              wording=wording(before[key].label, after[key].label, differing))
                 continue
-            self.add("choice_removed", self.removed_choice_warning(old, before[key], scales),
+            kept = any(c.key == before[key].key for c in new.choices)  # a repeat of it stays
+            self.add("choice_removed", None if kept else
+                     self.removed_choice_warning(old, before[key], scales),
                      {"code": code, "choice": key, "scales": words(dict.fromkeys(scales))},
                      code=code, choice=key)
 

@@ -172,15 +172,18 @@ def describe(violations: list[dict[str, Any]]) -> str:
 
 def test_the_section_pages_cover_every_item_type(bundled: dict[str, Definition]) -> None:
     """Every type the bundled questionnaires use is checked here; every type the app registers
-    is used by them, by the flow tests' questionnaire or by the new types' questionnaire, whose
-    pages test_new_itemtypes_browser checks with axe."""
+    is used by them, by the flow tests' questionnaire or by the new types' questionnaires, whose
+    pages test_new_itemtypes_browser and test_time_browser check with axe."""
     present = {item.type for d in bundled.values() for item in d.items()}
     covered = {item.type for code, section in SECTIONS
                for item in (bundled[code].section(section) or pytest.fail(section)).items}
     assert present <= covered, present - covered
-    fixture = load_file(Path(__file__).parent.parent / "data" / "every_type.yaml")
-    new_types = load_file(Path(__file__).parent.parent / "data" / "new_types.yaml")
-    assert set(TYPES) <= present | {item.type for d in (fixture, new_types) for item in d.items()}
+    data = Path(__file__).parent.parent / "data"
+    fixture = load_file(data / "every_type.yaml")
+    new_types = load_file(data / "new_types.yaml")
+    times = load_file(data / "time_type.yaml")  # checked with axe by test_time_browser
+    assert set(TYPES) <= present | {item.type for d in (fixture, new_types, times)
+                                    for item in d.items()}
 
 
 @pytest.fixture(scope="module")

@@ -162,3 +162,40 @@ def test_in_a_repeated_page_each_person_s_cities_follow_their_own_region(
         [response] = db.session.scalars(select(Response)).all()
         assert response.answers["members"] == [{"region": "north", "city": "arras"},
                                                {"region": "south", "city": "nice"}]
+
+
+def test_a_code_repeated_under_two_regions_follows_the_region_and_is_kept_on_return(
+        phone: Phone, live_server: LiveServer) -> None:
+    """'other' under north and under south (ODK's repeated code): the script shows the
+    region's own row; ticked under north and seen again after going back, the north row is the
+    one ticked (both rows carry the stored code)."""
+    from sqlalchemy import select
+
+    from survey.extensions import db
+    from survey.models import Response
+
+    from ..test_cascading import repeated_form
+
+    store(live_server, "places_repeated", repeated_form(same_page=True), "repeated.xlsx")
+    page = phone.page
+    phone.enter("places_repeated")
+    page.get_by_role("link", name="Commencer").click()
+    phone.consent()
+    visible = page.locator('[data-item="district"] .option:visible')
+    page.get_by_text("Nord", exact=True).click()
+    expect(visible).to_have_text(["Rive", "Colline", "Autre (nord)"])
+    page.get_by_text("Sud", exact=True).click()
+    expect(visible).to_have_text(["Port", "Autre (sud)"])
+    page.get_by_text("Nord", exact=True).click()
+    page.get_by_text("Autre (nord)", exact=True).click()
+    phone.check_phone_layout()
+    shot(phone, "repeated-code-north")
+    phone.submit("later")  # saved: the page comes back with the stored answers
+    phone.goto("/q/places_repeated/p/p1")
+    expect(visible).to_have_text(["Rive", "Colline", "Autre (nord)"])
+    expect(page.locator('[data-item="district"] .option:visible input').nth(2)).to_be_checked()
+    phone.submit("next")
+    assert phone.path.endswith("/done"), page.url
+    with live_server.app.app_context():
+        answers = db.session.scalars(select(Response.answers)).all()
+    assert {"region": "north", "district": "other"} in answers

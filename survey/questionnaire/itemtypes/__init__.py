@@ -17,12 +17,13 @@ from .matrix import Matrix
 from .nomination import Nomination, rating_name
 from .range import Range
 from .ranking import Ranking, rank_name
+from .time import Time
 from .typed import Date, Decimal, Integer, LongText, Note, Text
 
 TYPES: dict[str, ItemType] = {t.name: t for t in (
     SingleChoice(), MultipleChoice(), Likert(), Matrix(), YesNo(), Integer(), Decimal(),
     Text(), LongText(), Date(), Note(), Nomination(), Ranking(), Range(), Acknowledge(),
-    Calculate(), Hidden(),
+    Calculate(), Hidden(), Time(),
 )}
 
 

@@ -20,7 +20,7 @@ from typing import Any, ClassVar, Protocol
 
 from .. import expressions
 from ..messages import N_, Text, msg
-from ..model import Choice, Expression, Item
+from ..model import Choice, Expression, Item, distinct_choices
 from ..special import SPECIAL_ANSWERS
 
 RawValues = Mapping[str, Sequence[Any]]  # input name -> posted values (hostile: any type)
@@ -369,4 +369,6 @@ def codebook_base(item: Item) -> dict[str, Any]:
 
 
 def codebook_choices(choices: tuple[Choice, ...]) -> list[dict[str, Any]]:
-    return [{"code": c.code, "label": dict(c.label)} for c in choices]
+    """Each code once (``distinct_choices``: a code a cascading list repeats has its labels
+    joined when they differ)."""
+    return [{"code": c.code, "label": dict(c.label)} for c in distinct_choices(choices)]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import expressions
 from ..messages import msg, words
-from ..model import Choice
+from ..model import Choice, Item
 from ..special import SPECIAL_ANSWERS
 from ..yamlsource import Path
 from . import reader
@@ -20,7 +21,8 @@ class ChoiceReader(BaseReader):
                                    example=self.language_example(code=True)))
             return ()
         result: list[Choice] = []
-        seen: set[str] = set()
+        seen: dict[str, list[tuple[tuple[str, str], ...]]] = {}  # code -> columns of each
+        repeats: list[tuple[Path, Any]] = []
         for n, entry in enumerate(value):
             where = (*path, n)
             if not isinstance(entry, dict):
@@ -44,15 +46,45 @@ class ChoiceReader(BaseReader):
             if code in SPECIAL_ANSWERS:
                 self.problem(where, msg("'%(code)s' is reserved: use special: [%(code)s] on "
                                         "the item", code=code))
-            if str(code) in seen:
+            attributes = self.attributes(entry, (*where, "attributes"))
+            earlier = seen.setdefault(str(code), [])
+            if earlier and (not attributes or attributes in earlier):
                 self.problem(where, msg("choice code %(code)s appears twice in this list",
                                         code=repr(code)))
-            seen.add(str(code))
+            elif earlier:  # told apart by its columns: kept if a choice_filter reads them
+                repeats.append((where, code))
+            earlier.append(attributes)
             label_source = {k: v for k, v in entry.items() if k not in ("code", "attributes")}
             label = self.language_map(label_source, where)
-            result.append(Choice(code=code, label=label,
-                                 attributes=self.attributes(entry, (*where, "attributes"))))
+            result.append(Choice(code=code, label=label, attributes=attributes))
+        if repeats:
+            self.repeated_codes.append((tuple(result), repeats))
         return tuple(result)
+
+    def check_repeated_codes(self, items: list[Item]) -> None:
+        """A code repeated in a list (ODK allows it in cascading lists: ``other`` under two
+        regions) is kept when every item using the list has a choice_filter reading a column
+        in which each repeat differs from the others with its code; otherwise refused at the
+        repeat, as a true duplicate is."""
+        for choices, repeats in self.repeated_codes:
+            users = [item for item in items if item.choices == choices]
+            for where, code in repeats:
+                same = [c for c in choices if c.code == code]
+                for item in users or [None]:
+                    read = set() if item is None or item.choice_filter is None else {
+                        name.removeprefix(expressions.CHOICE_PREFIX)
+                        for name in expressions.references(item.choice_filter.tree)
+                        if name.startswith(expressions.CHOICE_PREFIX)}
+                    told_apart = all(
+                        any(dict(a.attributes).get(column) != dict(b.attributes).get(column)
+                            for column in read)
+                        for n, a in enumerate(same) for b in same[n + 1:])
+                    if not told_apart:
+                        self.problem(where, msg(
+                            "choice code %(code)s appears twice in this list, and no "
+                            "choice_filter of the questions using it tells them apart by a "
+                            "column", code=repr(code)))
+                        break
 
     def attributes(self, entry: dict, path: Path) -> tuple[tuple[str, str], ...]:
         """A choice's columns for choice_filter: names (codes) to texts or numbers."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from ..messages import Text, msg, words
 from ..model import Choice, Item
@@ -28,6 +29,8 @@ class BaseReader:
         self.languages: tuple[str, ...] = ("fr", "en")
         self.choice_lists: dict[str, tuple[Choice, ...]] = {}
         self.rosters: dict[str, tuple[Choice, ...]] = {}
+        # lists holding a code twice, told apart by columns: the list and each repeat's path
+        self.repeated_codes: list[tuple[tuple[Choice, ...], list[tuple[Path, Any]]]] = []
         self.columns: dict[str, Item] = {}  # answer key -> its item, in file order
         self.codes: set[str] = set()  # every item, row and section code seen
         self.repeated: dict[str, str] = {}  # answer key of a repeated item -> its section

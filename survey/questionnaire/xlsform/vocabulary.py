@@ -40,8 +40,7 @@ REFUSED_TYPES = {
     "hidden": N_("hidden values are not kept here"),
     "xml-external": N_("external data cannot be used here"),
     "csv-external": N_("external data cannot be used here"),
-    "time": N_("times of day are not supported (only dates)"),
-    "datetime": N_("times of day are not supported (only dates)"),
+    "datetime": N_("a date with a time of day is not supported: use a date and a time"),
     "range": N_("range sliders are not supported: use an integer with min and max, or a "
                 "likert"),
     "acknowledge": N_("acknowledge is not supported: use a note"),
