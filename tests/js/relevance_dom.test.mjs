@@ -40,16 +40,16 @@ const item = (code, tree, ...inputs) => new Element('div', {
 }, inputs);
 const ref = (code) => ['ref', code];
 
-function load(form, prior) {
+function load(form, prior, hash = '', ids = {}) {
   const script = prior === undefined ? null : Object.assign(new Element('script'), { textContent: JSON.stringify(prior) });
   const document = {
     readyState: 'complete',
     querySelector: (selector) => (selector === 'form[data-live-relevance]' ? form : null),
-    getElementById: (id) => (id === 'prior-answers' ? script : null),
+    getElementById: (id) => (id === 'prior-answers' ? script : ids[id] || null),
     addEventListener: () => assert.fail('no DOMContentLoaded wait when the page is parsed'),
   };
   const window = {};
-  vm.runInNewContext(SCRIPT, { document, window });
+  vm.runInNewContext(SCRIPT, { document, window, location: { hash } });
   return window;
 }
 
@@ -177,6 +177,31 @@ load(new Element('form', { 'data-live-relevance': '' }, [carried.site, asked.cli
 assert.ok(asked.clinic.hidden && !asked.street.hidden, "no link value: the form's");
 function act2(change) { change(); computedForm.fire('input'); }
 
+// A repeated page: each block carries its calculation, its names numbered (age-2 reads born-2),
+// and a hidden value linked in block n (site-2) is the link's value saved as site.
+const born = [1, 2].map((n) => input(`born-${n}`, '', 'number'));
+const blockItems = [1, 2].flatMap((n) => [
+  item(`born-${n}`, undefined, born[n - 1]),
+  computedItem(`age-${n}`, { calculate: ['-', ref('year'), ref(`born-${n}`)], result: 'number' }),
+  computedItem(`site-${n}`, { fixed: 'street', link: true }),
+  item(`job-${n}`, ['>=', ref(`age-${n}`), ['num', 18]]),
+  item(`clinic-${n}`, ['=', ref(`site-${n}`), ['str', 'clinic']]),
+]);
+const blockForm = new Element('form', { 'data-live-relevance': '' }, blockItems);
+const shownIn = () => blockItems.filter((e) => 'data-item' in e.attrs && !e.hidden).map((e) => e.attrs['data-item']);
+const heading = { focused: false, tabIndex: 0, focus() { this.focused = true; } };
+load(blockForm, { year: 2026, site: 'clinic' }, '#occurrence-2', { 'occurrence-2-title': heading });
+assert.deepEqual(shownIn(), ['born-1', 'clinic-1', 'born-2', 'clinic-2'], 'no year of birth: no age');
+assert.ok(heading.focused && heading.tabIndex === -1, 'back at #occurrence-2: its heading focused');
+born[0].value = '1990'; born[1].value = '2015'; blockForm.fire('input');
+assert.deepEqual(shownIn(), ['born-1', 'job-1', 'clinic-1', 'born-2', 'clinic-2'], 'each block its own age');
+born[1].value = '2000'; blockForm.fire('input');
+assert.ok(blockItems.every((e) => !('data-item' in e.attrs) || !e.hidden), 'both adults');
+const summary = new Element('div');
+const again = { focused: false, focus() { this.focused = true; } };
+load(blockForm, {}, '#occurrence-2', { 'occurrence-2-title': again, 'error-summary': summary });
+assert.ok(!again.focused, 'a refused page keeps the focus on its error summary');
+
 // No prior answers: earlier pages' items are empty.
 const other = new Element('form', {}, [item('senior', ['>=', ref('age'), ['num', 65]]),
   item('junior', ['!=', ref('age'), ['num', 65]])]);
@@ -186,6 +211,6 @@ assert.deepEqual(other.children.map((e) => e.hidden), [true, false]);
 // No form on the page: nothing to do, nothing thrown.
 vm.runInNewContext(SCRIPT, {
   document: { readyState: 'complete', querySelector: () => null, getElementById: () => null },
-  window: {},
+  window: {}, location: { hash: '#occurrence-1' },
 });
 console.log('relevance.js page wiring: all checks passed');
