@@ -230,9 +230,6 @@
     form.addEventListener('input', update);
     form.addEventListener('change', update);
     update();
-    // back from "Add another", "Remove": focus on the block's heading
-    const h = !document.getElementById('error-summary') && document.getElementById(location.hash.slice(1) + '-title');
-    if (h) { h.tabIndex = -1; h.focus(); }
   };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
   else start();
