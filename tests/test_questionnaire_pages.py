@@ -271,9 +271,17 @@ def test_the_preview_adds_and_removes_the_blocks_of_a_repeated_page(app, client,
     url = f"{draft_url}/preview/en/3"  # the visits, added one by one
     page = client.get(url)
     assert blocks(page.text) == ["Visit 1 of 1"]
+    # "Add another" posts to the page's address with the new block as its fragment: the page
+    # comes back at that block, even without a script
+    path = url.replace("http://survey.test", "")
+    assert f'value="add" formaction="{path}#occurrence-2">Add another' in page.text
     page = preview_post(client, url, page.text, {"nav": "add", "visit_reason-1": "Flu"})
     assert page.status_code == 200
     assert blocks(page.text) == ["Visit 1 of 2", "Visit 2 of 2"]
+    assert f'value="add" formaction="{path}#occurrence-3">' in page.text
+    # "Remove" lands at the block before the one removed (the first: the new first one)
+    assert f'value="remove-1" formaction="{path}#occurrence-1">' in page.text
+    assert f'value="remove-2" formaction="{path}#occurrence-1">' in page.text
     assert 'name="visit_reason-1" value="Flu"' in page.text
     page = preview_post(client, url, page.text, {"nav": "add", "visit_reason-1": "Flu",
                                                  "visit_reason-2": "Check-up"})

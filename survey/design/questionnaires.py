@@ -232,7 +232,8 @@ def _preview(evaluation: Evaluation, definition: Definition, source: str, conten
         summary: list[tuple[str, str]] = []
         if step.section.repeat is not None:
             questions, summary = repeat_page_items(definition, step.section, step.answers,
-                                                   step.values, step.errors, definition.roster)
+                                                   step.values, step.errors, definition.roster,
+                                                   page_url(step.section))
         else:
             questions = section_items(definition, step.section, step.values, step.errors,
                                       definition.roster, step.answers)

@@ -14,7 +14,7 @@ from flask import render_template
 from flask_babel import gettext
 from markupsafe import Markup
 
-from ..questionnaire import cascading, repeats
+from ..questionnaire import cascading, navigation, repeats
 from ..questionnaire.answers import PageResult, Rosters
 from ..questionnaire.model import Choice, Definition, Section
 from ..templating import text
@@ -88,9 +88,14 @@ def block_choices(section: Section, answers: dict[str, Any], count: int
 
 
 def page_items(definition: Definition, section: Section, answers: dict[str, Any],
-               values: dict[str, list[str]], errors: dict[str, str], rosters: Rosters
-               ) -> tuple[Markup, list[tuple[str, str]]]:
-    """The page's blocks as HTML, and (anchor, words) of each question for the error summary."""
+               values: dict[str, list[str]], errors: dict[str, str], rosters: Rosters,
+               action: str | None = None) -> tuple[Markup, list[tuple[str, str]]]:
+    """The page's blocks as HTML, and (anchor, words) of each question for the error summary.
+    Each block carries, numbered, the calculate and hidden values its conditions read (as an
+    ordinary page does, :func:`navigation.computed_on_page`). ``action``: the address the page
+    posts to when its answer to "Add another" and "Remove" is the page itself (the preview),
+    whose buttons then post to it with the block to show as its fragment (a participant's
+    page is sent there by its redirect)."""
     assert section.repeat is not None
     count = repeats.shown(section, answers)
     blocks = repeats.blocks(section, count)
@@ -99,9 +104,11 @@ def page_items(definition: Definition, section: Section, answers: dict[str, Any]
     titles = {n: title(section, n, count) for n, _ in blocks}
     summary = [(item.code, f"{titles[n]}: {text(item.text)}") for n, items in blocks
                for item in items]
+    scripts = {repeats.name(item.code, n): repeats.script_data(section, item, n)
+               for n, _ in blocks for item in navigation.computed_on_page(section)}
     html = render_template(TEMPLATE, definition=definition, section=section, blocks=blocks,
                            titles=titles, values=values, errors=errors, rosters=rosters,
-                           offered=offered,
+                           offered=offered, scripts=scripts, action=action,
                            adding=adding, can_add=adding and count < section.repeat.maximum,
                            can_remove=adding and count > 1)
     return Markup(html), summary

@@ -142,7 +142,7 @@ def renamed(section: Section, item: Item, n: int) -> Item:
     names its relevance and choice filter read on this page, all numbered (a city filtered by
     the region of the same block reads ``region-2`` in block 2). Its expression trees keep the
     original names (the server evaluates them on the occurrence's answers)."""
-    own = {key for i in section.items for key in i.answer_keys}
+    own = _own(section)
 
     def numbered_json(expression: Expression | None) -> Expression | None:
         if expression is None:
@@ -153,6 +153,21 @@ def renamed(section: Section, item: Item, n: int) -> Item:
     return replace(item, code=name(item.code, n), settings=_rows_renamed(item, name, n),
                    relevant=numbered_json(item.relevant),
                    choice_filter=numbered_json(item.choice_filter))
+
+
+def _own(section: Section) -> set[str]:
+    return {key for item in section.items for key in item.answer_keys}
+
+
+def script_data(section: Section, item: Item, n: int) -> dict[str, Any] | None:
+    """What the page's script needs to work out a never-shown ``item`` (calculate, hidden) in
+    block ``n``: the item type's script data, the names its calculation reads on this page
+    numbered as :func:`renamed` numbers a relevance (``people-2`` reads ``adults-2``)."""
+    data = item.itemtype.script_data(item)
+    if data is None:
+        return None
+    own = _own(section)
+    return {key: _numbered_refs(value, own, n) for key, value in data.items()}
 
 
 def _rows_renamed(item: Item, rename: Callable[[str, int], str], n: int) -> Any:

@@ -127,10 +127,10 @@
     if (result === 'number') return number(v);
     return v === null || v === undefined || v === '' ? null : String(v);
   };
-  // hidden: the link's value saved with the response, else the form's
+  // hidden: the link's value saved with the response (block n's code-n: code's), else the form's
   const computed = (script, answers, el) => {
     if (has(script, 'calculate')) return stored(evaluate(script.calculate, answers), script.result);
-    const code = el.getAttribute('data-computed');
+    const code = el.getAttribute('data-computed').split('-')[0];
     const linked = script.link && has(answers, code) ? answers[code] : null;
     return linked !== null && linked !== undefined ? linked : script.fixed;
   };

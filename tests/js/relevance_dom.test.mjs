@@ -177,6 +177,25 @@ load(new Element('form', { 'data-live-relevance': '' }, [carried.site, asked.cli
 assert.ok(asked.clinic.hidden && !asked.street.hidden, "no link value: the form's");
 function act2(change) { change(); computedForm.fire('input'); }
 
+// A repeated page: each block carries its calculation, its names numbered (age-2 reads born-2),
+// and a hidden value linked in block n (site-2) is the link's value saved as site.
+const born = [1, 2].map((n) => input(`born-${n}`, '', 'number'));
+const blockItems = [1, 2].flatMap((n) => [
+  item(`born-${n}`, undefined, born[n - 1]),
+  computedItem(`age-${n}`, { calculate: ['-', ref('year'), ref(`born-${n}`)], result: 'number' }),
+  computedItem(`site-${n}`, { fixed: 'street', link: true }),
+  item(`job-${n}`, ['>=', ref(`age-${n}`), ['num', 18]]),
+  item(`clinic-${n}`, ['=', ref(`site-${n}`), ['str', 'clinic']]),
+]);
+const blockForm = new Element('form', { 'data-live-relevance': '' }, blockItems);
+const shownIn = () => blockItems.filter((e) => 'data-item' in e.attrs && !e.hidden).map((e) => e.attrs['data-item']);
+load(blockForm, { year: 2026, site: 'clinic' });
+assert.deepEqual(shownIn(), ['born-1', 'clinic-1', 'born-2', 'clinic-2'], 'no year of birth: no age');
+born[0].value = '1990'; born[1].value = '2015'; blockForm.fire('input');
+assert.deepEqual(shownIn(), ['born-1', 'job-1', 'clinic-1', 'born-2', 'clinic-2'], 'each block its own age');
+born[1].value = '2000'; blockForm.fire('input');
+assert.ok(blockItems.every((e) => !('data-item' in e.attrs) || !e.hidden), 'both adults');
+
 // No prior answers: earlier pages' items are empty.
 const other = new Element('form', {}, [item('senior', ['>=', ref('age'), ['num', 65]]),
   item('junior', ['!=', ref('age'), ['num', 65]])]);
