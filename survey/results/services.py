@@ -15,10 +15,11 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from analysis.i18n import Note
+from analysis.threads import one_blas_thread
 
 from ..caching import Cache
 from ..exports import Export, Schema, Selection, build_schema
-from ..exports.indicators import analysis_frame_where, one_blas_thread, with_set_aside
+from ..exports.indicators import analysis_frame_where, with_set_aside
 from ..exports.schema import pick
 from ..exports.source import stored_versions
 from ..extensions import db
