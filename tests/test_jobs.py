@@ -652,6 +652,10 @@ def test_a_completed_response_starts_the_job_that_refreshes_the_viewed_results(
     assert "9 completed responses" in html and "Updating" not in html
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Job)) == before  # no job
+    # the automatic refresh, done, is counted above the jobs list rather than filling it
+    listed = client.get(f"/jobs/e/{world.a.evaluation}").get_data(as_text=True)
+    assert "with the new answers" not in listed
+    assert "Results brought up to date after new answers: 1 time in the last 24 hours" in listed
 
 
 def test_a_failed_first_view_is_not_started_again_at_every_view_and_may_be_retried(
