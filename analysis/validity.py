@@ -114,7 +114,7 @@ def kappa_from_counts(n: int, agreeing: int) -> float:
 
     NaN for N = 0. pc < 1 for every N >= 1 (C(N, A) < 2**N), so k* is always defined then; with
     one reviewer pc = .5 and k* is 1 (rated relevant) or -1 (not). k* <= I-CVI, equal when all
-    agree (k* = 1), and it is negative when fewer agree than chance would make likely.
+    agree (k* = 1), and negative when I-CVI < pc (no reviewer rating 3 or 4, or 1 of 3).
     """
     if n == 0:
         return math.nan

@@ -249,3 +249,12 @@ def test_kappa_is_one_when_all_agree(relevant, missing):
     ratings = relevant + missing
     assert i_cvi(ratings) == 1.0
     assert modified_kappa(ratings) == 1.0
+
+
+def test_kappa_sign_follows_i_cvi_against_pc():
+    # N=3, A=1: I-CVI .333 < pc = 3/8 -> k* = (1/3 - 3/8) / (5/8) = -1/15.
+    assert kappa_from_counts(3, 1) == pytest.approx(-1 / 15)
+    assert kappa_from_counts(4, 0) == pytest.approx(-(1 / 16) / (15 / 16))
+    assert kappa_from_counts(2, 1) == pytest.approx(0.0)  # I-CVI .5 = pc .5
+    with pytest.raises(ValueError):
+        chance_agreement(3, 4)
