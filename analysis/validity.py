@@ -13,7 +13,8 @@ who rates it 3 or 4.
 
 Ratings tables have one row per reviewer and one column per item. Missing ratings (NaN, None,
 blank text) are ignored: N is the number of reviewers who rated the item. Any other value than
-1, 2, 3 or 4 raises ``ValueError`` naming it.
+1, 2, 3 or 4 raises ``ValueError`` naming it, its item and its reviewer (the Series' index label,
+or the position from 0 in a plain sequence).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -56,7 +58,7 @@ def _is_missing(value: Any) -> bool:
 
 def _rating(value: Any) -> int | None:
     """The rating 1-4 a cell holds (``3``, ``3.0``, ``" 3 "``), or None."""
-    if isinstance(value, bool):
+    if isinstance(value, bool | np.bool_):
         return None
     try:
         number = float(value.strip() if isinstance(value, str) else value)
@@ -129,6 +131,9 @@ def modified_kappa(ratings: Iterable) -> float:
 
 def _item_counts(frame: pd.DataFrame) -> pd.DataFrame:
     """Columns n and agreeing, one row per item (column of ``frame``)."""
+    repeated = frame.columns[frame.columns.duplicated()]
+    if len(repeated):
+        raise ValueError(f"item {repeated[0]} appears in more than one column")
     rows = {item: _counts(frame[item], label=str(item)) for item in frame.columns}
     return pd.DataFrame.from_dict(rows, orient="index", columns=["n", "agreeing"]).astype(int)
 

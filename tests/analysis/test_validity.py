@@ -104,7 +104,7 @@ def test_missing_ratings_are_left_out():
     assert i_cvi(pd.array([4, None, 2], dtype="Int64")) == pytest.approx(1 / 2)
 
 
-@pytest.mark.parametrize("bad", [0, 5, 2.5, -1, "high", True, math.inf])
+@pytest.mark.parametrize("bad", [0, 5, 2.5, -1, "high", True, np.True_, math.inf])
 def test_out_of_range_ratings_raise_naming_the_value(bad):
     ratings = pd.Series([4, bad, 3], index=["ana", "bo", "cy"], dtype=object)
     with pytest.raises(ValueError, match=r"reviewer bo: rating .* is not one of 1, 2, 3, 4") as e:
@@ -112,6 +112,8 @@ def test_out_of_range_ratings_raise_naming_the_value(bad):
     assert repr(bad) in str(e.value)
     with pytest.raises(ValueError, match="is not one of"):
         modified_kappa(ratings)
+    with pytest.raises(ValueError, match=r"reviewer 1: rating"):  # plain list: position from 0
+        i_cvi([4, bad, 3])
     with pytest.raises(ValueError, match=r"item q2, reviewer bo: rating 5 "):
         s_cvi_ave(pd.DataFrame({"q1": [4, 4, 4], "q2": [4, 5, 4]}, index=["ana", "bo", "cy"]))
 
@@ -165,6 +167,8 @@ def test_s_cvi_missing_and_unrated_items():
     assert math.isnan(s_cvi_ave(empty))
     assert math.isnan(s_cvi_ua(empty))
     assert math.isnan(s_cvi_ave(pd.DataFrame()))
+    with pytest.raises(ValueError, match="item q1 appears in more than one column"):
+        s_cvi_ua(pd.DataFrame([[4, 3]], columns=["q1", "q1"]))
 
 
 @pytest.mark.parametrize(
