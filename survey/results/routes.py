@@ -102,7 +102,10 @@ def _page(evaluation: Evaluation, code: str, full: bool, min_group: int) -> serv
         _bad_filter(bad)
     except Exception:  # noqa: BLE001 - logged with its traceback; the reader gets a sentence
         current_app.logger.exception("results of questionnaire %s: indicators failed", code)
-        filters = _filters(evaluation, code)
+        try:
+            filters = _filters(evaluation, code)
+        except Exception:  # noqa: BLE001 - the questionnaire itself cannot be read: no filter
+            filters = services.Filters()
         return services.Page(filters, [], 0, [], (gettext(
             "The indicators of this questionnaire could not be computed; the cause is in the "
             "server's log, for the administrator. The counts above and the downloads of "
