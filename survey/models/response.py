@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 if TYPE_CHECKING:
@@ -23,12 +23,16 @@ class Response(db.Model):
     __tablename__ = "response"
     # Ids are never reused (SQLite would reuse the newest after a withdrawal), so an id kept
     # anywhere can never come to name someone else's response.
-    __table_args__ = {"sqlite_autoincrement": True}
+    # Counts and revisions of completed responses per campaign (results pages, at every view)
+    # read this index alone, never the rows and their answers.
+    __table_args__ = (Index("ix_response_campaign_status", "campaign_id", "status",
+                            "version_id", "completed_at"),
+                      {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id"), index=True)
     # The campaign whose link started it; None for the open /q/<code> links (and older rows).
-    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"), index=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"))
     status: Mapped[str] = mapped_column(String(16), default=STARTED, index=True)
     language: Mapped[str] = mapped_column(String(8))
     answers: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
