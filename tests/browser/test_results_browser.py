@@ -81,3 +81,33 @@ def test_question_summaries_at_desktop_width_in_both_languages(
         assert page.evaluate("document.documentElement.scrollWidth") <= 1280
         section.screenshot(path=str(tmp_path / f"questions-{role}-{lang}.png"))
         context.close()
+
+
+def test_an_evaluator_filters_the_results_by_a_hidden_value(
+        browser: Browser, live_server: LiveServer, tmp_path) -> None:  # noqa: ANN001
+    """The filter form offers each value a campaign link gave a hidden item, with its count;
+    choosing one narrows the page and its downloads to those responses."""
+    from ..test_results_hidden_filter import responses, store
+
+    app = live_server.app
+    world = build_world(app)
+    store(app, world, responses())
+    context = browser.new_context(**DESKTOP)
+    context.set_default_timeout(15_000)
+    context.set_default_navigation_timeout(120_000)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login?lang=en")
+    page.get_by_label("Email").fill("evaluator@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server.url}/results/e/{world.a.evaluation}?q=question_summaries")
+    expect(page.locator("p.count")).to_contain_text("20 completed responses", timeout=120_000)
+    page.get_by_label("Hidden value").select_option(label="north (9)")
+    with page.expect_navigation(timeout=120_000):
+        page.get_by_role("button", name="Show").click(no_wait_after=True)
+    expect(page.locator("p.count")).to_contain_text("9 completed responses", timeout=120_000)
+    assert "hidden=site_code%3Anorth" in page.url or "hidden=site_code:north" in page.url
+    download = page.get_by_role("link", name="CSV").first.get_attribute("href") or ""
+    assert "hidden=site_code" in download
+    page.screenshot(path=str(tmp_path / "hidden-filter.png"), full_page=False)
+    context.close()
