@@ -17,6 +17,13 @@ Tree (tuples here, the same shape as lists from :func:`to_json`)::
     ["not", x]  ["neg", x]
     ["fn", name, [args]]  name in FUNCTIONS: selected count-selected string-length
                           if coalesce concat normalize-space int round selected-at today regex
+                          date decimal-date-time sqrt pow abs floor ceiling exp log log10
+                          count sum join
+    ["each", page, key]   count(), sum(), join() of ${key}, an item of another repeated page
+                          (``parse(repeats=...)``): its values over the page's occurrences
+                          (key "": the page itself, for count(${page}))
+    position()            is ["ref", "#position"]: the block's number, which a repeated page
+                          gives its occurrence's context (survey/questionnaire/repeats.py)
     ["re", pattern]       the pattern of regex(), checked and compiled when read
                           (:mod:`survey.questionnaire.patterns`)
 
@@ -44,7 +51,9 @@ Functions (XLSForm's meaning): ``if(c, a, b)``; ``coalesce(a, b)`` (a unless emp
 code from 0, empty past the end); ``today()`` (the date as YYYY-MM-DD text, compared with date
 answers as text; the page is given the server's date); ``regex(value, 'pattern')`` (true when
 the pattern matches somewhere in the value, a literal pattern of the safe subset of
-:mod:`survey.questionnaire.patterns`, matched in linear time).
+:mod:`survey.questionnaire.patterns`, matched in linear time). Dates (YYYY-MM-DD) in arithmetic,
+or compared with a number, count as their days since 1970-01-01 (as ODK); ``date(x)`` and
+``decimal-date-time(x)`` convert; the mathematical functions give None on invalid input.
 """
 
 from __future__ import annotations
