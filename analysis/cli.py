@@ -21,6 +21,7 @@ from analysis.indicators import compute_indicators, public_tables
 from analysis.loading import ExportError, read_export
 from analysis.reliability import BOOTSTRAP_SAMPLES, MISSING_POLICIES, OMEGA_METHODS
 from analysis.report import PLOTLYJS_CHOICES, write_outputs
+from analysis.threads import one_blas_thread
 
 __all__ = [
     "PROG",
@@ -196,12 +197,14 @@ def main(argv: list[str] | None = None, prog: str = PROG) -> int:
             # numpy's and pandas' own warnings are never printed: the library reports what
             # matters as notes (each computation also silences them where they arise).
             warnings.simplefilter("ignore", RuntimeWarning)
-            indicators = compute_indicators(frame, codebook, by=args.by,
-                                            min_group=args.min_group,
-                                            comparison_sites=comparison,
-                                            min_coverage=args.min_coverage,
-                                            missing=args.missing, omega_method=args.omega,
-                                            omega_boot=args.omega_boot)
+            with one_blas_thread():
+                indicators = compute_indicators(frame, codebook, by=args.by,
+                                                min_group=args.min_group,
+                                                comparison_sites=comparison,
+                                                min_coverage=args.min_coverage,
+                                                missing=args.missing,
+                                                omega_method=args.omega,
+                                                omega_boot=args.omega_boot)
             progress("writing the tables and the report...")
             written = write_outputs(indicators, args.out, lang=args.lang,
                                     with_charts=not args.no_charts, plotlyjs=args.plotlyjs)

@@ -652,6 +652,10 @@ def test_a_completed_response_starts_the_job_that_refreshes_the_viewed_results(
     assert "9 completed responses" in html and "Updating" not in html
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Job)) == before  # no job
+    # the automatic refresh, done, is counted above the jobs list rather than filling it
+    listed = client.get(f"/jobs/e/{world.a.evaluation}").get_data(as_text=True)
+    assert "with the new answers" not in listed
+    assert "Results brought up to date after new answers: 1 time in the last 24 hours" in listed
 
 
 def test_a_failed_first_view_is_not_started_again_at_every_view_and_may_be_retried(
@@ -769,3 +773,39 @@ def test_the_results_job_computes_the_indicators_on_one_blas_thread(
         session["lang"] = "en"
     assert "6 completed responses" in results_page(client, world)
     assert seen and set(seen) == {1}
+
+
+def test_a_real_worker_runs_the_refresh_after_new_answers_once_their_delay_has_passed(
+        real_queue: tuple[Flask, dict[str, str]], world: World, tmp_path: Path) -> None:
+    """A completed response queues the refresh of the viewed results with a delay (so that a
+    burst of answers costs one job); a real ``survey worker`` holds it back that long, then
+    runs it, and the evaluator's next view shows the new count without computing anything."""
+    from survey.jobs.kinds import NEW_ANSWERS
+    from survey.participate import services as participate
+
+    app, env = real_queue
+    app.config["RESULTS_REFRESH_SECONDS"] = 4.0
+    fill(app, world.a.campaign, 6)
+    client = evaluator(app, world)
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    log = tmp_path / "worker.log"
+    process = worker(env, log)
+    try:
+        results_page(client, world)  # the first view: its job, run by the worker
+        wait_for(lambda: "6 completed responses" in results_page(client, world), 120, log)
+        response = started_response(app, world.a.campaign)
+        with app.app_context():
+            participate.complete(response, {})
+            job_id = db.session.scalar(select(Job.id).where(Job.kind == NEW_ANSWERS))
+        assert job_id is not None
+        queued_at = time.monotonic()
+        time.sleep(2)
+        assert job_row(app, job_id).state == QUEUED  # held back for its delay
+        wait_for(lambda: job_row(app, job_id).state == DONE, 60, log)
+        assert time.monotonic() - queued_at >= 3.5
+        assert job_row(app, job_id).result == {"refreshed": 1}
+        html = results_page(client, world)
+        assert "7 completed responses" in html and "Updating" not in html
+    finally:
+        kill(process)

@@ -4,6 +4,7 @@ records nothing, publish with the diff, download back, campaigns moved; who may 
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 
@@ -307,3 +308,22 @@ def test_the_preview_adds_and_removes_the_blocks_of_a_repeated_page(app, client,
     assert "En ajouter un autre" not in members.text
     with app.app_context():
         assert (count(Response), count(QuestionnaireVersion)) == before
+
+
+def test_a_preview_page_opened_by_its_address_reads_the_hidden_values_of_earlier_pages(
+        app, client, evaluation_id):  # noqa: ANN001
+    """A page opened directly in the preview knows the values the form fixes on the pages
+    before it (a hidden year), so its calculations and conditions behave as a participant's:
+    an adult's job is asked, a child's is not, in the page's script and on submit."""
+    sign_in(client, app, "r@example.org", RESEARCHER, evaluation_id)
+    source = Path(__file__).parent / "data" / "repeat_computed.yaml"
+    page = upload(client, evaluation_id, "repeat_computed.yaml", source.read_bytes())
+    url = f"{page.headers['Location'].split('?')[0]}/preview/en/2"
+    page = client.get(url)
+    prior = re.search(r'<script type="application/json" id="prior-answers">([^<]*)</script>',
+                      page.text)
+    assert prior and json.loads(prior.group(1)) == {"year": "2026"}
+    # and the page's signed answers carry it to the next post, as a participant's would
+    page = preview_post(client, url, page.text, {"nav": "add", "born-1": "1990"})
+    assert page.status_code == 200 and "Person 2 of 2" in page.text
+    assert '"year": "2026"' in page.text

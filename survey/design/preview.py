@@ -76,6 +76,23 @@ def shown(section: Section, answers: dict[str, Any], drafts: dict[str, Any]) -> 
     return Step(section, answers, drafts, navigation.form_values(section, answers, drafts), {})
 
 
+def opened(definition: Definition, section: Section) -> Step:
+    """A page opened by its address: the values the form itself fixes on the pages before it
+    (a hidden item's value) count as given, as they would after those pages, so that its
+    conditions and calculations read them; nothing else is assumed."""
+    fixed: dict[str, Any] = {}
+    for earlier in definition.sections[:definition.section_index(section.code)]:
+        if earlier.repeat is not None:
+            continue
+        for item in earlier.items:
+            if item.itemtype.shown or item.itemtype.computation(item) is not None:
+                continue
+            value, _ = item.itemtype.answer(item, {}, definition.roster, {})
+            if value is not None:
+                fixed[item.code] = value
+    return shown(section, fixed, {})
+
+
 def _merge(saved: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in {**saved, **new}.items() if v is not None}
 

@@ -207,7 +207,7 @@ def _preview(evaluation: Evaluation, definition: Definition, source: str, conten
     show_participant(definition=definition, language=lang)
     section = definition.sections[number - 1]
     step = (preview.submit(definition, section) if request.method == "POST"
-            else preview.shown(section, {}, {}))
+            else preview.opened(definition, section))
     endpoint = f"design.questionnaire_{source}_preview"
 
     def page_url(target: Section, language: str = lang) -> str:

@@ -5,7 +5,6 @@ threshold."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +14,7 @@ import pandas as pd
 from analysis.codebook import Codebook, parse_codebook
 from analysis.i18n import Note
 from analysis.loading import prepare
+from analysis.threads import one_blas_thread
 
 from .cells import plain_text
 from .frames import Export
@@ -71,16 +71,6 @@ def _extend(columns: list[list[str]], texts: list[TextMemo], batch: list[list[An
         except TypeError:  # several codes (a list) or rated nominations: not hashable
             del values[start:]
             values.extend(map(plain_text, cells))
-
-
-def one_blas_thread() -> AbstractContextManager[Any]:
-    """The indicators run on one BLAS thread. Their matrices are small (items x items, and the
-    bootstrap's thousands of tiny eigen decompositions and optimisations): OpenBLAS's threads
-    only wait on each other there, and on a busy server they made a small evaluation's
-    bootstrap 20 times slower (2.6 s against 0.12 s for one omega with 16 responses)."""
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=1, user_api="blas")
 
 
 def analysis_frame_where(export: Export, only: tuple[str, str] | None = None,

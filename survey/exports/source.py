@@ -44,7 +44,8 @@ class ResponseRow(NamedTuple):
 class Selection:
     """Which responses of a questionnaire an export holds: by status, and, when
     ``evaluation_id`` is given, only those of that evaluation's campaigns, optionally of some
-    sites, waves and audiences."""
+    sites, waves and audiences; ``hidden``: (item, value) pairs a response's answers must hold
+    (values of ``hidden`` items, compared in SQL as text)."""
 
     questionnaire: str
     statuses: tuple[str, ...] = (COMPLETED,)
@@ -52,6 +53,7 @@ class Selection:
     site_ids: tuple[int, ...] = ()
     wave_ids: tuple[int, ...] = ()
     audiences: tuple[str, ...] = ()
+    hidden: tuple[tuple[str, str], ...] = ()
 
     def where(self, version_ids: list[int]) -> list[Any]:
         """The SQL conditions on ``response`` for this selection."""
@@ -66,6 +68,8 @@ class Selection:
             if self.audiences:
                 campaigns = campaigns.where(Campaign.audience.in_(self.audiences))
             conditions.append(Response.campaign_id.in_(campaigns))
+        for item, value in self.hidden:  # the item's name is a bound parameter of the path
+            conditions.append(Response.answers[item].as_string() == value)
         return conditions
 
 

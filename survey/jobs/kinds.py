@@ -25,7 +25,7 @@ MAILING = "mailing"
 
 def start_export(evaluation: Evaluation, owner_id: int, params: dict[str, Any]) -> Job:
     """A download written by a worker: ``params`` holds ``questionnaire``, ``fmt``, ``lang``,
-    ``site``, ``wave``, ``audience`` and ``filename``."""
+    ``site``, ``wave``, ``audience``, ``hidden`` ([item, value] or None) and ``filename``."""
     return start(EXPORT, params, evaluation_id=evaluation.id, owner_id=owner_id)
 
 
@@ -37,7 +37,9 @@ def run_export(job: Job, progress: Progress) -> Outcome:
 
     p = job.params
     evaluation = db.session.get(Evaluation, job.evaluation_id)
-    filters = Filters(site=p.get("site"), wave=p.get("wave"), audience=p.get("audience"))
+    hidden = p.get("hidden")
+    filters = Filters(site=p.get("site"), wave=p.get("wave"), audience=p.get("audience"),
+                      hidden=(str(hidden[0]), str(hidden[1])) if hidden else None)
     export = Export.of(filters.selection(p["questionnaire"], evaluation), panel_codes=True)
     total = export.count() if export.count is not None else 0
     progress(0, total, force=True)

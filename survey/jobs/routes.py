@@ -6,6 +6,7 @@ evaluators, and admins) open them: a job of another evaluation is not found.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import Blueprint, abort, jsonify, render_template, send_file, url_for
@@ -20,10 +21,11 @@ from ..extensions import db
 from ..invitations.mailing import summary
 from ..models import Evaluation, Job
 from ..models.job import DONE, EXPIRED, FAILED, QUEUED
+from ..models.types import utcnow
 from ..templating import text
 from ..versions import latest_version
 from .kinds import EXPORT, MAILING, NEW_ANSWERS, RESULTS
-from .runner import recent, result_path
+from .runner import ended_well, recent, result_path
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs", template_folder="templates")
 J = "/e/<int:evaluation_id>/<int:job_id>"
@@ -92,9 +94,11 @@ def status(job: Job) -> dict[str, Any]:
 def evaluation(evaluation: Evaluation) -> str:
     """The evaluation's recent jobs: downloads (with their file while kept), mailings (with
     what was sent), results computations."""
-    jobs = recent(evaluation.id, RECENT)
+    jobs = recent(evaluation.id, RECENT, quiet=(NEW_ANSWERS,))
+    refreshed, last = ended_well(evaluation.id, NEW_ANSWERS, utcnow() - dt.timedelta(days=1))
     return render_template("jobs/list.html", evaluation=evaluation, jobs=[
-        (job, title(job), status(job)) for job in jobs], recent=RECENT)
+        (job, title(job), status(job)) for job in jobs], recent=RECENT,
+        refreshed=refreshed, last_refresh=last)
 
 
 @bp.get(J)

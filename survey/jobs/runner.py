@@ -18,13 +18,13 @@ import datetime as dt
 import shutil
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from ..extensions import db
 from ..models import Job
@@ -257,10 +257,22 @@ def result_path(job: Job) -> Path | None:
     return path if path.is_file() else None
 
 
-def recent(evaluation_id: int, limit: int) -> list[Job]:
-    """An evaluation's newest jobs, newest first (its jobs page)."""
-    return list(db.session.scalars(select(Job).where(Job.evaluation_id == evaluation_id)
-                                   .order_by(Job.id.desc()).limit(limit)))
+def recent(evaluation_id: int, limit: int, quiet: Sequence[str] = ()) -> list[Job]:
+    """An evaluation's newest jobs, newest first (its jobs page), without those of the
+    ``quiet`` kinds that ended well (automatic work nobody asked for: see :func:`ended_well`)."""
+    return list(db.session.scalars(
+        select(Job).where(Job.evaluation_id == evaluation_id,
+                          ~(Job.kind.in_(quiet) & (Job.state == DONE)))
+        .order_by(Job.id.desc()).limit(limit)))
+
+
+def ended_well(evaluation_id: int, kind: str, since: dt.datetime) -> tuple[int, Job | None]:
+    """How many jobs of this kind ended well since then, and the last of them."""
+    done = (Job.evaluation_id == evaluation_id) & (Job.kind == kind) & (Job.state == DONE)
+    count = db.session.scalar(select(func.count()).select_from(Job)
+                              .where(done, Job.finished_at >= since)) or 0
+    last = db.session.scalar(select(Job).where(done).order_by(Job.id.desc()).limit(1))
+    return count, last
 
 
 def recover(now: dt.datetime | None = None) -> list[int]:

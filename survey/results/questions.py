@@ -11,8 +11,10 @@ here, and listed by :mod:`survey.results.free_text` for researchers and evaluato
 Partners see a question's summary only when at least ``min_group`` responses answered it, and
 every count through :func:`analysis.suppression.suppress` (primary and complementary); values
 (free to hold anything, such as a link's ``site_code``) are named to them only when given
-``min_group`` times or more, the rest grouped as "other values". The results page reads them
-through :func:`cached_summaries`.
+``min_group`` times or more, the rest grouped as "other values". The results job computes them
+for every language and reader and keeps them in the snapshot (:func:`every_summary`): the page
+reads them from there, never from the responses (:func:`cached_summaries` only for a snapshot
+written before they were kept in it).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
+from flask_babel import force_locale, gettext
 
 from analysis.suppression import suppress
 
@@ -32,6 +35,7 @@ from ..exports.repeats import original
 from ..exports.schema import StoredVersion, pick
 from ..exports.source import response_rows, stored_versions
 from ..questionnaire.model import Item, Section, distinct_choices
+from ..questionnaire.special import PARTICIPANT_LABELS
 from .services import CACHE_SIZE, revision
 
 TOP_VALUES = 10  # values listed for a question counted by value, the most frequent first
@@ -85,17 +89,14 @@ def summarised_items(versions: Sequence[StoredVersion]
     return {code: found[code] for code in found if code not in in_scales}
 
 
-def summaries(selection: Selection, lang: str, min_group: int, full: bool,
-              specials: dict[str, str], versions: Sequence[StoredVersion] | None = None,
-              only: tuple[str, str] | None = None) -> list[Summary]:
-    """Every question summarised (:func:`summarised_items`), over every row of the selection
-    (``only``: (question, value) keeps the responses that gave that answer). ``specials``: the
-    words of the special answers in ``lang``; ``versions``: the questionnaire's, when already
-    read."""
-    versions = stored_versions(selection.questionnaire) if versions is None else versions
-    questions = summarised_items(versions)
-    if not questions:
-        return []
+Tally = dict[str, tuple[list, int]]  # question -> its answers given, responses answering
+
+
+def tally(selection: Selection, questions: dict[str, tuple[Section, Item, str]],
+          versions: Sequence[StoredVersion], only: tuple[str, str] | None = None) -> Tally:
+    """One read of the selected responses: each question's answers (every occurrence of a
+    repeated page) and the number of responses that gave one (``only``: (question, value)
+    keeps the responses that gave that answer)."""
     values: dict[str, list] = {code: [] for code in questions}
     answered_by: dict[str, set[int]] = {code: set() for code in questions}
     for row in response_rows(selection, [v.id for v in versions], flat=False):
@@ -112,9 +113,26 @@ def summaries(selection: Selection, lang: str, min_group: int, full: bool,
                 if value is not None and value != [] and value != "":
                     values[code].append(value)
                     answered_by[code].add(row.id)
+    return {code: (values[code], len(answered_by[code])) for code in questions}
+
+
+def summaries(selection: Selection, lang: str, min_group: int, full: bool,
+              specials: dict[str, str], versions: Sequence[StoredVersion] | None = None,
+              only: tuple[str, str] | None = None, tallied: Tally | None = None
+              ) -> list[Summary]:
+    """Every question summarised (:func:`summarised_items`), over every row of the selection
+    (``only``: (question, value) keeps the responses that gave that answer). ``specials``: the
+    words of the special answers in ``lang``; ``versions``: the questionnaire's, when already
+    read; ``tallied``: its :func:`tally`, when already read (the results job reads the
+    responses once for every language and reader)."""
+    versions = stored_versions(selection.questionnaire) if versions is None else versions
+    questions = summarised_items(versions)
+    if not questions:
+        return []
+    counted = tallied if tallied is not None else tally(selection, questions, versions, only)
     result = []
     for code, (section, item, how) in questions.items():
-        given, responses = values[code], len(answered_by[code])
+        given, responses = counted.get(code, ([], 0))
         if not given:
             continue
         suppressed = not full and responses < min_group
@@ -125,6 +143,30 @@ def summaries(selection: Selection, lang: str, min_group: int, full: bool,
             summary = _summarised(summary, item, how, given, lang, min_group, full, specials)
         result.append(summary)
     return result
+
+
+def every_summary(selection: Selection, min_group: int, only: tuple[str, str] | None,
+                  languages: Sequence[str]) -> dict[tuple[str, bool], list[Summary]]:
+    """The summaries for every language and reader (full or partner), from one read of the
+    responses: what the results job keeps in the snapshot, so that a view computes none."""
+    versions = stored_versions(selection.questionnaire)
+    questions = summarised_items(versions)
+    counted = tally(selection, questions, versions, only) if questions else {}
+    found = {}
+    for lang in languages:
+        with force_locale(lang):
+            specials = special_words()
+        for full in (True, False):
+            found[(lang, full)] = summaries(selection, lang, min_group, full, specials,
+                                            versions, only, counted)
+    return found
+
+
+def special_words() -> dict[str, str]:
+    """Words of the answers a question's counts may hold beyond its choices, in the current
+    language."""
+    return {"yes": gettext("Yes"), "no": gettext("No"),
+            **{code: gettext(words) for code, words in PARTICIPANT_LABELS.items()}}
 
 
 def _summarised(summary: Summary, item: Item, how: str, given: list, lang: str,

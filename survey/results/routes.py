@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import plotly
 from flask import (
@@ -25,17 +26,18 @@ from flask import (
 )
 from flask_babel import get_locale, gettext
 from flask_login import current_user
+from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..audit import record
 from ..auth.permissions import OPERATE, VIEW, may, member, reads_every_group
 from ..exports import Export, files
 from ..exports.codebooks import codebook_json
+from ..exports.source import stored_versions
 from ..extensions import db
 from ..jobs.kinds import NEW_ANSWERS, RESULTS, start_export
 from ..models import Evaluation, Job
 from ..models.job import FAILED
-from ..questionnaire.special import PARTICIPANT_LABELS
 from ..versions import newest_facts
 from . import free_text, questions, services
 
@@ -49,7 +51,7 @@ def _lang() -> str:
     return str(get_locale() or "fr")[:2]
 
 
-FILTERS = ("q", "site", "wave", "audience", "equity")  # a results page's query
+FILTERS = ("q", "site", "wave", "audience", "equity", "hidden")  # a results page's query
 
 
 def _query() -> dict[str, str]:
@@ -70,9 +72,11 @@ def evaluation(evaluation: Evaluation) -> str:
     min_group = current_app.config["MIN_GROUP_SIZE"]
     full = reads_every_group()
     shown = _page(evaluation, code, full, min_group) if code is not None else None
-    summaries = (questions.cached_summaries(
-        shown.filters.selection(code, evaluation), _lang(), min_group, full, _special_words(),
-        shown.filters.equity) if shown is not None else [])
+    summaries = shown.questions if shown is not None else []
+    if summaries is None:  # a snapshot of an older version of the app: computed once here
+        summaries = questions.cached_summaries(
+            shown.filters.selection(code, evaluation), _lang(), min_group, full,
+            questions.special_words(), shown.filters.equity)
     return render_template(
         "results/evaluation.html", evaluation=evaluation, codes=codes, code=code, page=shown,
         titles=services.questionnaire_titles(codes, _lang()),
@@ -90,16 +94,55 @@ def evaluation(evaluation: Evaluation) -> str:
 
 def _page(evaluation: Evaluation, code: str, full: bool, min_group: int) -> services.Page:
     """The page's figures; a failure in computing them leaves the rest of the page (counts,
-    filters, downloads) working, with a sentence saying the indicators could not be computed."""
+    filters, downloads) working, with a sentence saying the indicators could not be computed.
+    A filter that cannot be (``hidden``) is a 400 page saying why."""
     try:
         return services.page(evaluation, code, request.args, _lang(), full, min_group)
+    except services.BadFilter as bad:
+        _bad_filter(bad)
     except Exception:  # noqa: BLE001 - logged with its traceback; the reader gets a sentence
         current_app.logger.exception("results of questionnaire %s: indicators failed", code)
-        filters = services.Filters.parse(evaluation, request.args)
+        try:
+            filters = _filters(evaluation, code)
+        except Exception:  # noqa: BLE001 - the questionnaire itself cannot be read: no filter
+            filters = services.Filters()
         return services.Page(filters, [], 0, [], (gettext(
             "The indicators of this questionnaire could not be computed; the cause is in the "
             "server's log, for the administrator. The counts above and the downloads of "
             "responses still work."),))
+
+
+def _bad_filter(bad: services.BadFilter) -> NoReturn:
+    """A 400 page whose sentence says what is wrong with the query's hidden filter."""
+    if bad.reason == "item":
+        message = gettext("This questionnaire has no hidden value named “%(item)s”: choose a "
+                          "hidden value in the filters of the results page.", item=bad.item)
+    elif bad.reason == "value":
+        message = gettext("The value asked for “%(item)s” is empty, longer than %(n)s "
+                          "characters or holds control characters.", item=bad.item,
+                          n=services.MAX_HIDDEN_VALUE)
+    else:
+        message = gettext("The hidden value filter is written item:value, such as "
+                          "hidden=source:clinic.")
+    raise BadFilterRequest(message)
+
+
+class BadFilterRequest(BadRequest):
+    """A 400 whose page (errors/results/400.html) shows ``filter_message``."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.filter_message = message
+
+
+def _filters(evaluation: Evaluation, code: str) -> services.Filters:
+    """The query's filters, the hidden one checked against the questionnaire's hidden items
+    (a 400 page when it cannot be)."""
+    try:
+        return services.Filters.parse(evaluation, request.args, hidden=services.hidden_items(
+            stored_versions(code)))
+    except services.BadFilter as bad:
+        _bad_filter(bad)
 
 
 @bp.post(E + "/retry")
@@ -110,8 +153,11 @@ def retry(evaluation: Evaluation) -> HttpResponse:
     codes, code = _questionnaire(evaluation)
     if code is None:
         abort(404)
-    spec, _filters, _descriptors = services.spec_of(
-        evaluation, code, request.args, _lang(), current_app.config["MIN_GROUP_SIZE"])
+    try:
+        spec, _filters, _descriptors, _items = services.spec_of(
+            evaluation, code, request.args, _lang(), current_app.config["MIN_GROUP_SIZE"])
+    except services.BadFilter as bad:
+        _bad_filter(bad)
     services.retry(spec)
     return redirect(url_for(".evaluation", evaluation_id=evaluation.id, **_query()), 303)
 
@@ -146,12 +192,6 @@ def _repeated(code: str | None) -> bool:
     return facts is not None and any(s.repeat is not None for s in facts.definition.sections)
 
 
-def _special_words() -> dict[str, str]:
-    """Words of the answers a question's counts may hold beyond its choices."""
-    return {"yes": gettext("Yes"), "no": gettext("No"),
-            **{code: gettext(words) for code, words in PARTICIPANT_LABELS.items()}}
-
-
 def _section_names() -> dict[str, str]:
     return {"scales": gettext("Scales"), "impact": gettext("Impact"),
             "leadership": gettext("Shared leadership")}
@@ -178,18 +218,20 @@ def download(evaluation: Evaluation, fmt: str) -> HttpResponse:
     codes, code = _questionnaire(evaluation)
     if fmt not in DOWNLOADS or code is None:
         abort(404)
-    filters = services.Filters.parse(evaluation, request.args)
+    filters = _filters(evaluation, code)
     # Row-level data: panel codes included (OPERATE only, never partners).
     export = Export.of(filters.selection(code, evaluation), panel_codes=True)
     name = f"{code}-{evaluation.id}"
     filename = name + files.FORMAT[fmt].suffix
     details = {"evaluation_id": evaluation.id, "questionnaire": code, "format": fmt,
-               "site": filters.site, "wave": filters.wave, "audience": filters.audience}
+               "site": filters.site, "wave": filters.wave, "audience": filters.audience,
+               "hidden": filters.hidden_arg or None}
     if fmt != "codebook" and export.count is not None and files.weight(
             fmt, export.count(), export) > current_app.config["EXPORT_JOB_CELLS"]:
         job = start_export(evaluation, current_user.id, {
             "questionnaire": code, "fmt": fmt, "lang": _lang(), "filename": filename,
-            "site": filters.site, "wave": filters.wave, "audience": filters.audience})
+            "site": filters.site, "wave": filters.wave, "audience": filters.audience,
+            "hidden": list(filters.hidden) if filters.hidden else None})
         record("export-prepared", f"{code} {fmt}", actor=current_user, job=job.id, **details)
         return redirect(url_for("jobs.page", evaluation_id=evaluation.id, job_id=job.id), 303)
     record("export-downloaded", f"{code} {fmt}", actor=current_user, **details)

@@ -15,10 +15,12 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from analysis.i18n import Note
+from analysis.threads import one_blas_thread
 
 from ..caching import Cache
 from ..exports import Export, Schema, Selection, build_schema
-from ..exports.indicators import analysis_frame_where, one_blas_thread, with_set_aside
+from ..exports.indicators import analysis_frame_where, with_set_aside
+from ..exports.repeats import original
 from ..exports.schema import pick
 from ..exports.source import stored_versions
 from ..extensions import db
@@ -84,18 +86,64 @@ def equity_descriptors(schema: Schema, lang: str) -> list[Descriptor]:
     return out
 
 
+MAX_HIDDEN_VALUE = 200  # characters of a hidden value (a link keeps no more: itemtypes.hidden)
+HIDDEN_VALUES_SHOWN = 50  # values of a hidden item offered as filters, the most frequent first
+
+
+class BadFilter(ValueError):
+    """A results page's query asks for a filter that cannot be: ``reason`` says why (the
+    route turns it into a 400 page with a sentence in the reader's language)."""
+
+    def __init__(self, reason: str, item: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason  # "form" (not item:value), "item" (no such hidden item), "value"
+        self.item = item
+
+
+def hidden_items(versions: Sequence[Any]) -> list[str]:
+    """The codes of the questionnaire's ``hidden`` items of ordinary pages (a value per
+    response, stored at the top of its answers), in the questionnaire's order, any version."""
+    found: dict[str, None] = {}
+    for version in versions:
+        for section in original(version.definition).sections:
+            if section.repeat is None:
+                found.update((item.code, None) for item in section.items
+                             if item.itemtype.name == "hidden")
+    return list(found)
+
+
+def parse_hidden(text: str, items: Sequence[str]) -> tuple[str, str] | None:
+    """``item:value`` of the query's ``hidden`` (hostile input): None when empty; raises
+    :class:`BadFilter` when it is not of that form, names no hidden item of the questionnaire,
+    or its value is empty, too long or holds control characters."""
+    if not text:
+        return None
+    item, colon, value = text.partition(":")
+    if not colon or not item:
+        raise BadFilter("form")
+    if item not in items:
+        raise BadFilter("item", item[:40])
+    if not value or len(value) > MAX_HIDDEN_VALUE or any(ord(c) < 32 or ord(c) == 127
+                                                         for c in value):
+        raise BadFilter("value", item)
+    return item, value
+
+
 @dataclass(frozen=True)
 class Filters:
     site: int | None = None
     wave: int | None = None
     audience: str | None = None
     equity: tuple[str, str] | None = None  # (descriptor item, choice code)
+    hidden: tuple[str, str] | None = None  # (hidden item, value)
 
     @classmethod
     def parse(cls, evaluation: Evaluation, args: Any,
-              descriptors: Sequence[Descriptor] = ()) -> Filters:
+              descriptors: Sequence[Descriptor] = (),
+              hidden: Sequence[str] = ()) -> Filters:
         """Filters from query arguments; anything not of this evaluation (or not a choice of
-        one of its descriptors, as ``equity=item:code``) is ignored."""
+        one of its descriptors, as ``equity=item:code``) is ignored. ``hidden=item:value``
+        (``hidden``: the questionnaire's hidden items) is checked: :class:`BadFilter`."""
         def ident(name: str, known: Iterable[int]) -> int | None:
             value = args.get(name, "")
             return int(value) if value.isdigit() and int(value) in set(known) else None
@@ -107,13 +155,20 @@ class Filters:
                        if d.item == item and code in dict(d.choices)), None)
         return cls(site=ident("site", (s.id for s in evaluation.sites)),
                    wave=ident("wave", (w.id for w in evaluation.waves)),
-                   audience=audience if audience in audiences else None, equity=equity)
+                   audience=audience if audience in audiences else None, equity=equity,
+                   hidden=parse_hidden(args.get("hidden", ""), hidden))
 
     def selection(self, questionnaire: str, evaluation: Evaluation) -> Selection:
         return Selection(questionnaire, evaluation_id=evaluation.id,
                          site_ids=(self.site,) if self.site else (),
                          wave_ids=(self.wave,) if self.wave else (),
-                         audiences=(self.audience,) if self.audience else ())
+                         audiences=(self.audience,) if self.audience else (),
+                         hidden=(self.hidden,) if self.hidden else ())
+
+    @property
+    def hidden_arg(self) -> str:
+        """The hidden filter as the query writes it (``item:value``), or empty."""
+        return ":".join(self.hidden) if self.hidden else ""
 
 
 def revision(selection: Selection, export: Export) -> tuple[int, int, str]:
@@ -122,6 +177,33 @@ def revision(selection: Selection, export: Export) -> tuple[int, int, str]:
         select(func.count(Response.id), func.max(Response.id), func.max(Response.completed_at))
         .where(*selection.where(list(export.schema.plans)))).one()
     return count, last or 0, str(latest)
+
+
+def hidden_values(selection: Selection, items: Sequence[str], min_group: int, full: bool
+                  ) -> dict[str, list[tuple[str, int]]]:
+    """The values of each hidden item among the selected responses (the page's other filters)
+    with their number of responses, the most frequent first (at most
+    :data:`HIDDEN_VALUES_SHOWN`), counted in SQL, cached per data revision. A partner (not
+    ``full``) is offered only values held by ``min_group`` responses or more."""
+    if not items:
+        return {}
+    export = Export.of(selection)
+    versions = list(export.schema.plans)
+    key = ("hidden", selection, tuple(items), revision(selection, export), min_group, full)
+
+    def count() -> dict[str, list[tuple[str, int]]]:
+        found = {}
+        for item in items:
+            value = Response.answers[item].as_string()
+            n = func.count(Response.id)
+            rows = db.session.execute(
+                select(value, n).where(*selection.where(versions), value.is_not(None))
+                .group_by(value).having(n >= (1 if full else min_group))
+                .order_by(n.desc(), value).limit(HIDDEN_VALUES_SHOWN)).all()
+            found[item] = [(str(v), int(k)) for v, k in rows if str(v)]
+        return found
+
+    return _views.get(key, count)
 
 
 _cache: Cache = Cache(CACHE_SIZE)  # indicators per (selection, settings, data revision)
@@ -137,6 +219,8 @@ class Computed:
     # Drawn by the results job too, so that the first view after it draws nothing:
     views: Mapping[tuple[str, bool], View] = field(default_factory=dict)  # (lang, full)
     texts: free_text.Answers | None = None  # the free-text answers (any language)
+    # The per-question summaries (results.questions), per (lang, full), drawn by the job too
+    summaries: Mapping[tuple[str, bool], list[Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -189,14 +273,19 @@ STEPS = 3  # of :func:`compute`, as a job's progress
 
 def refresh(spec: Spec, progress: Callable[[int, int], None] | None = None,
             languages: Sequence[str] = ("fr", "en")) -> Computed:
-    """Compute a spec's indicators, draw their sections for every language and reader and read
-    the free-text answers, and keep them for every process (the results job)."""
+    """Compute a spec's indicators, draw their sections, summarise each question (one read of
+    the responses) for every language and reader, read the free-text answers, and keep them
+    for every process (the results job): a view then does none of this work."""
+    from . import questions  # it imports this module
+
     computed = compute(spec, progress=progress)
     if computed.indicators is not None:
         indicators = computed.indicators
         computed = replace(computed, texts=free_text.text_answers(spec.selection), views={
             (lang, full): sections(indicators, lang, full)
-            for lang in languages for full in (True, False)})
+            for lang in languages for full in (True, False)},
+            summaries=questions.every_summary(spec.selection, spec.min_group, spec.equity,
+                                              languages))
     snapshots.save(spec, computed)
     return computed
 
@@ -368,6 +457,12 @@ class Page:
     updating: bool = False  # newer answers are being counted in the background
     job_id: int | None = None  # the job computing them (the page follows its progress)
     failed: bool = False  # the job computing its first figures failed (the page offers a retry)
+    # the per-question summaries of the figures (results.questions); None: their snapshot,
+    # from an older version of the app, has none (the route computes them)
+    questions: list[Any] | None = field(default_factory=list)
+    hidden_items: list[str] = field(default_factory=list)  # the questionnaire's hidden items
+    hidden_values: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # offered
+    rare: bool = False  # a partner asked for a hidden value of too few responses: suppressed
 
     @property
     def computing(self) -> bool:
@@ -375,40 +470,54 @@ class Page:
         return self.updating and self.computed_at is None
 
 
-def spec_of(evaluation: Evaluation, code: str, args: Any, lang: str,
-            min_group: int) -> tuple[Spec, Filters, list[Descriptor]]:
-    """What a results page's indicators are computed for, from its query (its filters)."""
-    descriptors = equity_descriptors(build_schema(stored_versions(code)), lang)
-    filters = Filters.parse(evaluation, args, descriptors)
+def spec_of(evaluation: Evaluation, code: str, args: Any, lang: str, min_group: int
+            ) -> tuple[Spec, Filters, list[Descriptor], list[str]]:
+    """What a results page's indicators are computed for, from its query (its filters), and
+    the questionnaire's hidden items. Raises :class:`BadFilter` (a malformed hidden filter)."""
+    versions = stored_versions(code)
+    descriptors = equity_descriptors(build_schema(versions), lang)
+    items = hidden_items(versions)
+    filters = Filters.parse(evaluation, args, descriptors, items)
     comparison = tuple(sorted(s.name for s in evaluation.sites if s.is_comparison))
     return (Spec(filters.selection(code, evaluation), min_group, filters.equity, comparison),
-            filters, descriptors)
+            filters, descriptors, items)
 
 
 def page(evaluation: Evaluation, code: str, args: Any, lang: str, full: bool,
          min_group: int) -> Page:
     """The indicators of the filtered responses (cached per data revision) and, cached per
-    language and reader, the sections drawn from them."""
-    spec, filters, descriptors = spec_of(evaluation, code, args, lang, min_group)
+    language and reader, the sections and per-question summaries drawn from them (by the
+    results job: the request reads them from its snapshot). A partner asking for a hidden
+    value held by fewer than ``min_group`` responses gets the suppressed page, and no job."""
+    spec, filters, descriptors, items = spec_of(evaluation, code, args, lang, min_group)
+    hidden = {"hidden_items": items, "hidden_values": hidden_values(
+        replace(spec.selection, hidden=()), items, min_group, full)}
+    if filters.hidden is not None and not full and revision(
+            spec.selection, Export.of(spec.selection))[0] < min_group:
+        return Page(filters, descriptors, 0, [], (), rare=True, **hidden)
     try:
         figures = cached_indicators(spec.selection, min_group, spec.equity,
                                     spec.comparison_sites)
     except IndicatorsFailed as failed:
-        return Page(filters, descriptors, 0, [], (), job_id=failed.job_id, failed=True)
+        return Page(filters, descriptors, 0, [], (), job_id=failed.job_id, failed=True,
+                    **hidden)
     computed, key = figures.computed, figures.key
     if computed is None:  # the first figures of this selection, being computed
-        return Page(filters, descriptors, 0, [], (), updating=True, job_id=figures.job_id)
+        return Page(filters, descriptors, 0, [], (), updating=True, job_id=figures.job_id,
+                    **hidden)
     if computed.indicators is None:
         return Page(filters, descriptors, 0, [], (), computed_at=computed.computed_at,
-                    updating=figures.updating, job_id=figures.job_id)
+                    updating=figures.updating, job_id=figures.job_id, **hidden)
     view = computed.views.get((lang, full)) or _views.get(
         (key, lang, full), lambda: sections(computed.indicators, lang, full))
     notes = tuple(n.in_language(lang) if isinstance(n, Note) else n
                   for n in computed.indicators.notes)
     texts = (_views.get((key, lang, "free-text"), lambda: free_texts(
         spec.selection, lang, computed.texts)) if full else [])
+    summaries = getattr(computed, "summaries", {}).get((lang, full))  # older pickles: none
     return Page(filters, descriptors, computed.count, view.sections, notes, texts,
-                view.suppressed, computed.computed_at, figures.updating, figures.job_id)
+                view.suppressed, computed.computed_at, figures.updating, figures.job_id,
+                questions=summaries, **hidden)
 
 
 def figure_table(figure: Any) -> tuple[list[str], list[list[str]]]:

@@ -41,8 +41,8 @@ class Spec:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Spec:
-        selection = {k: tuple(v) if isinstance(v, list) else v
-                     for k, v in data["selection"].items()}
+        selection = {k: tuple(tuple(e) if isinstance(e, list) else e for e in v)
+                     if isinstance(v, list) else v for k, v in data["selection"].items()}
         equity = data.get("equity")
         return cls(Selection(**selection), int(data["min_group"]),
                    tuple(equity) if equity else None,  # type: ignore[arg-type]

@@ -131,3 +131,27 @@ def test_omega_boot_sets_the_resamples_of_the_interval_and_0_turns_it_off(tmp_pa
     assert main([str(csv_path), "--codebook", str(codebook_path), "--out", "o",
                  "--omega-boot", "-1"]) == 2
     assert "--omega-boot" in capsys.readouterr().err
+
+
+def test_cli_computes_the_indicators_on_one_blas_thread(tmp_path, codebooks, monkeypatch):
+    """OpenBLAS's threads only wait on each other over the indicators' small matrices: the
+    command line limits them, as the results job does."""
+    from threadpoolctl import threadpool_info
+
+    import analysis.cli
+
+    real = analysis.cli.compute_indicators
+    seen: list[int] = []
+
+    def counting(*args, **kwargs):
+        seen.extend(pool["num_threads"] for pool in threadpool_info()
+                    if pool["user_api"] == "blas")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(analysis.cli, "compute_indicators", counting)
+    raw = generate(codebooks["patients"], 60, seed=7, sites=["nord", "sud"])
+    csv_path, codebook_path = write_export(tmp_path, "patients", raw,
+                                           bundled_codebook_dict("patients"))
+    assert main([str(csv_path), "--codebook", str(codebook_path), "--out",
+                 str(tmp_path / "out"), "--no-charts"]) == 0
+    assert seen and set(seen) == {1}
