@@ -458,6 +458,123 @@ CASES: list[tuple[str, dict[str, Any], Any, Any]] = [
     ("regex(., '^(a|aa)+$')", {}, "a" * 999 + "b", False),
     ("regex(., '^(a*)*b$')", {}, "a" * 1000, False),
     ("regex(., 'a')", {}, "a" * 1001, False),
+    # dates in arithmetic: days since 1970-01-01, as ODK counts (issue 23)
+    ("${d} - ${b}", {"d": "2024-03-01", "b": "2024-02-01"}, None, 29),
+    ("${d} - ${b}", {"d": "2000-01-01", "b": "1970-01-01"}, None, 10957),
+    ("int((${d} - ${b}) div 365.25)", {"d": "2024-06-01", "b": "1990-06-02"}, None, 33),
+    ("${d} + 1", {"d": "1970-01-01"}, None, 1),
+    ("-${d}", {"d": "1970-01-11"}, None, -10),
+    ("${d} * 2", {"d": "1969-12-31"}, None, -2),
+    ("${d} div 1", {"d": "0001-01-01"}, None, -719162),
+    ("${d} - 1", {"d": "2024-02-30"}, None, None),
+    ("${d} - 1", {"d": "2024-2-3"}, None, None),
+    ("${d} - 1", {"d": "0000-01-01"}, None, None),
+    ("${d} - 1", {"d": " 2024-01-01"}, None, None),
+    ("${d} > 19000", {"d": "2024-01-01"}, None, True),
+    ("${d} = 19723", {"d": "2024-01-01"}, None, True),
+    ("${d} != 19723", {"d": "2024-01-01"}, None, False),
+    ("${d} < '19000'", {"d": "2024-01-01"}, None, False),
+    ("${d} >= '2024-01-01'", {"d": "2024-01-01"}, None, True),
+    ("'abc' > 19000", {}, None, False),
+    ("today() - today()", {}, None, 0),
+    ("today() - ${d} > 0", {"d": "2001-02-03"}, None, True),
+    ("date(0)", {}, None, "1970-01-01"),
+    ("date(19723)", {}, None, "2024-01-01"),
+    ("date(19723.9)", {}, None, "2024-01-01"),
+    ("date(-0.5)", {}, None, "1969-12-31"),
+    ("date('19723')", {}, None, "2024-01-01"),
+    ("date(${d} + 30)", {"d": "2024-02-10"}, None, "2024-03-11"),
+    ("date(${d})", {"d": "2024-02-29"}, None, "2024-02-29"),
+    ("date(${d})", {"d": "2023-02-29"}, None, None),
+    ("date(${d})", {}, None, None),
+    ("date('x')", {}, None, None),
+    ("date(2932896)", {}, None, "9999-12-31"),
+    ("date(2932897)", {}, None, None),
+    ("date(-719162)", {}, None, "0001-01-01"),
+    ("date(-719163)", {}, None, None),
+    ("date(100000000000)", {}, None, None),
+    ("date(today()) = today()", {}, None, True),
+    ("decimal-date-time(${d})", {"d": "2024-01-01"}, None, 19723),
+    ("decimal-date-time(${d})", {"d": "1960-01-01"}, None, -3653),
+    ("decimal-date-time(2.5)", {}, None, 2.5),
+    ("decimal-date-time(${d})", {"d": "soon"}, None, None),
+    ("decimal-date-time(${d})", {}, None, None),
+    # mathematics: invalid input gives empty, never an error
+    ("sqrt(16)", {}, None, 4),
+    ("sqrt(2)", {}, None, 1.4142135623730951),
+    ("sqrt(-1)", {}, None, None),
+    ("sqrt(${a})", {}, None, None),
+    ("sqrt('x')", {}, None, None),
+    ("sqrt(${a})", {"a": "2.25"}, None, 1.5),
+    ("pow(2, 10)", {}, None, 1024),
+    ("pow(2, -1)", {}, None, 0.5),
+    ("pow(2, 0.5)", {}, None, 1.4142135623730951),
+    ("pow(-8, 1 div 3)", {}, None, None),
+    ("pow(0, -1)", {}, None, None),
+    ("pow(10, 400)", {}, None, None),
+    ("pow(-2, 3)", {}, None, -8),
+    ("pow(${a}, 2)", {}, None, None),
+    ("round(${w} div pow(${h}, 2), 1)", {"w": 70, "h": "1.75"}, None, 22.9),
+    ("abs(-3.5)", {}, None, 3.5),
+    ("abs(${a})", {"a": "-4"}, None, 4),
+    ("abs('')", {}, None, None),
+    ("floor(2.7)", {}, None, 2),
+    ("floor(-2.5)", {}, None, -3),
+    ("ceiling(2.1)", {}, None, 3),
+    ("ceiling(-2.5)", {}, None, -2),
+    ("ceiling(-0.5)", {}, None, 0),
+    ("floor(${a})", {"a": "x"}, None, None),
+    ("exp(0)", {}, None, 1),
+    ("exp(1)", {}, None, 2.718281828459045),
+    ("exp(1000)", {}, None, None),
+    ("exp(${a})", {}, None, None),
+    ("log(1)", {}, None, 0),
+    ("log(0)", {}, None, None),
+    ("log(-1)", {}, None, None),
+    ("log(${a})", {"a": "e"}, None, None),
+    ("log10(1000)", {}, None, 3),
+    ("log10(0.01)", {}, None, -2),
+    ("log10(0)", {}, None, None),
+    ("log10(-5)", {}, None, None),
+    ("sqrt(1 = 1)", {}, None, 1),
+    # position(): the occurrence number of a repeated page's block (given as ${#position})
+    ("position()", {"#position": 2}, None, 2),
+    ("position() = 1", {"#position": 1}, None, True),
+    ("position()", {}, None, None),
+    # count(), sum(), join() of a value of this page (a list of codes, or one value)
+    ("count(${m})", {"m": ["a", "b"]}, None, 2),
+    ("count(${m})", {}, None, 0),
+    ("count(${m})", {"m": 5}, None, 1),
+    ("sum(${m})", {"m": ["1", "2", "x"]}, None, 3),
+    ("sum(${m})", {"m": 4.5}, None, 4.5),
+    ("sum(${m})", {}, None, 0),
+    ("join(', ', ${m})", {"m": ["a", "b"]}, None, "a, b"),
+    ("join('-', ${a}, ${m}, ${b})", {"a": 1, "m": ["x", "y"]}, None, "1-x-y"),
+    ("join('', ${m})", {}, None, ""),
+]
+
+# count(), sum(), join() over another repeated page's occurrences: the page ``members`` holds
+# the items ``age``, ``name`` and ``tags`` (expression, answers, expected)
+REPEATS = {"members": "members", "age": "members", "name": "members", "tags": "members"}
+HOUSEHOLD = {"members": [{"age": 34, "name": "Ana", "tags": ["a", "b"]}, {"age": "5"},
+                         {"name": "Léo", "age": None}, {"age": 0.5, "tags": ["c"]}]}
+REPEAT_CASES: list[tuple[str, dict[str, Any], Any]] = [
+    ("count(${members})", HOUSEHOLD, 4),
+    ("count(${age})", HOUSEHOLD, 4),
+    ("count(${members})", {}, 0),
+    ("count(${members})", {"members": "junk"}, 0),
+    ("count(${members})", {"members": [{"age": 1}, "junk", None]}, 3),
+    ("sum(${age})", HOUSEHOLD, 39.5),
+    ("sum(${age})", {"members": [{"age": "x"}, {"age": "2024-01-02"}, {"age": True}]}, 19725),
+    ("sum(${age})", {}, 0),
+    ("sum(${age}) div count(${members})", HOUSEHOLD, 9.875),
+    ("sum(${name})", HOUSEHOLD, 0),
+    ("join(', ', ${name})", HOUSEHOLD, "Ana, Léo"),
+    ("join(' / ', ${tags})", HOUSEHOLD, "a b / c"),
+    ("join(', ', ${age})", HOUSEHOLD, "34, 5, 0.5"),
+    ("join(', ', ${name})", {"members": [{"name": ["x"]}, ["y"], {"age": 1}]}, "x"),
+    ("if(count(${members}) > 3, 'large', 'small')", HOUSEHOLD, "large"),
+    ("count(${age}) + ${age}", {"age": 7, **HOUSEHOLD}, 11),
 ]
 
 
@@ -501,6 +618,40 @@ def test_evaluate(source: str, answers: dict[str, Any], dot: Any, expected: Any)
     assert same(got, expected), f"{source}: {got!r} != {expected!r}"
 
 
+@pytest.mark.parametrize(("source", "answers", "expected"), REPEAT_CASES)
+def test_aggregates_over_a_repeated_page(source: str, answers: dict[str, Any],
+                                         expected: Any) -> None:
+    node = parse(source, allow_dot=False, repeats=REPEATS)
+    assert same(evaluate(node, answers), expected), source
+    assert references(node) >= {"members"}
+
+
+def test_only_the_items_of_other_repeated_pages_are_read_over_occurrences() -> None:
+    assert to_json(parse("sum(${age}) + ${age}", allow_dot=False, repeats={"age": "p"})) == [
+        "+", ["fn", "sum", [["each", "p", "age"]]], ["ref", "age"]]
+    assert to_json(parse("sum(${age})", allow_dot=False)) == ["fn", "sum", [["ref", "age"]]]
+    assert to_json(parse("count(${p})", allow_dot=False, repeats={"p": "p"})) == [
+        "fn", "count", [["each", "p", ""]]]
+    assert to_json(parse("position()", allow_dot=False)) == ["ref", "#position"]
+
+
+@pytest.mark.parametrize(("source", "reason"), [
+    ("cos(${a})", "function 'cos' is refused: trigonometry is not supported"),
+    ("atan(1)", "function 'atan' is refused: trigonometry is not supported"),
+    ("now()", "function 'now' is refused: this function is not supported"),
+    ("random()", "function 'random' is refused"),
+    ("uuid()", "function 'uuid' is refused"),
+    ("pulldata('f', 'c', 'k', ${a})", "looking values up in a CSV file is not supported"),
+    ("frobnicate(1)", "unknown function 'frobnicate'"),
+    ("sqrt(1, 2)", "sqrt() takes 1 argument, not 2"),
+    ("pow(2)", "pow() takes 2 arguments, not 1"),
+    ("position(1)", "position() takes 0 arguments, not 1"),
+])
+def test_functions_still_refused_say_why(source: str, reason: str) -> None:
+    with pytest.raises(ExpressionError, match=re.escape(reason)):
+        parse(source, allow_dot=False)
+
+
 def test_javascript_agrees_on_every_case(tmp_path: Path) -> None:
     node = shutil.which("node")
     assert node, "node is needed to test survey/static/relevance.js"
@@ -509,6 +660,11 @@ def test_javascript_agrees_on_every_case(tmp_path: Path) -> None:
         value = evaluate(parse(source, allow_dot=True), answers, dot)
         cases.append({"source": source, "tree": tree(source), "answers": answers, "dot": dot,
                       "expected": expected, "truthy": truthy(value)})
+    for source, answers, expected in REPEAT_CASES:
+        parsed = parse(source, allow_dot=False, repeats=REPEATS)
+        cases.append({"source": source, "tree": to_json(parsed), "answers": answers,
+                      "dot": None, "expected": expected,
+                      "truthy": truthy(evaluate(parsed, answers))})
     for source, answers, code, columns, expected in CHOICE_CASES:  # as the page filters
         context = choice_context(answers, code, columns)
         value = evaluate(parse(source, allow_dot=False, choice_names=True), context)

@@ -36,6 +36,8 @@ IMPORTED = {
     # times of day, and choice codes repeated in a cascading list told apart by a column
     "fieldteam__time_use_diary.xlsx", "pyxform__choice_filter_test.xlsx",
     "xlsformoffline__external-itemsets.xlsx",
+    # dates in arithmetic, pow(), date(), count(), sum(), join() and position(..) (issue 23)
+    "fieldteam__household_roster.xlsx", "fieldteam__growth_monitoring.xlsx",
 }
 # file -> a reason that must be among its problems
 REFUSED = {
@@ -51,11 +53,11 @@ REFUSED = {
     "pyxform__include_json.xlsx": "including other forms",
     "pyxform__loop.xlsx": "loops over a list of choices",
     "pyxform__or_other.xlsx": "not a column of the choices",
-    "pyxform__pull_data.xlsx": "unknown function 'pulldata'",
+    "pyxform__pull_data.xlsx": "function 'pulldata' is refused",
     "pyxform__xl_date_ambiguous.xlsx": "unexpected character ':'",
     "pyxform__xlsform_spec_test.xlsx": "GPS locations",
     "xlsform2lstsv__all_types_survey.xlsx": "a date with a time of day",
-    "xlsform2qgis__repeat_over_selected.xlsx": "unknown function 'pulldata'",
+    "xlsform2qgis__repeat_over_selected.xlsx": "function 'pulldata' is refused",
     "xlsform2qgis__service_rating.xlsx": "GPS locations",
     "xlsform2qgis__survey_flooding_rapid_assessment.xlsx": "cannot tell the language",
     "xlsform2qgis__survey_household_water.xlsx": "photos cannot be collected",

@@ -80,7 +80,7 @@ def block_choices(section: Section, answers: dict[str, Any], count: int
     offered = {}
     for n in range(1, count + 1):
         occurrence = occurrences[n - 1] if n <= len(occurrences) else {}
-        seen = repeats.context(answers, occurrence)
+        seen = repeats.context(answers, occurrence, n)
         for item in section.items:
             if item.choice_filter is not None and not cascading.on_same_page(item, section):
                 offered[repeats.name(item.code, n)] = cascading.offered(item, seen)

@@ -17,6 +17,13 @@ Tree (tuples here, the same shape as lists from :func:`to_json`)::
     ["not", x]  ["neg", x]
     ["fn", name, [args]]  name in FUNCTIONS: selected count-selected string-length
                           if coalesce concat normalize-space int round selected-at today regex
+                          date decimal-date-time sqrt pow abs floor ceiling exp log log10
+                          count sum join
+    ["each", page, key]   count(), sum(), join() of ${key}, an item of another repeated page
+                          (``parse(repeats=...)``): its values over the page's occurrences
+                          (key "": the page itself, for count(${page}))
+    position()            is ["ref", "#position"]: the block's number, which a repeated page
+                          gives its occurrence's context (survey/questionnaire/repeats.py)
     ["re", pattern]       the pattern of regex(), checked and compiled when read
                           (:mod:`survey.questionnaire.patterns`)
 
@@ -44,7 +51,9 @@ Functions (XLSForm's meaning): ``if(c, a, b)``; ``coalesce(a, b)`` (a unless emp
 code from 0, empty past the end); ``today()`` (the date as YYYY-MM-DD text, compared with date
 answers as text; the page is given the server's date); ``regex(value, 'pattern')`` (true when
 the pattern matches somewhere in the value, a literal pattern of the safe subset of
-:mod:`survey.questionnaire.patterns`, matched in linear time).
+:mod:`survey.questionnaire.patterns`, matched in linear time). Dates (YYYY-MM-DD) in arithmetic,
+or compared with a number, count as their days since 1970-01-01 (as ODK); ``date(x)`` and
+``decimal-date-time(x)`` convert; the mathematical functions give None on invalid input.
 """
 
 from __future__ import annotations
@@ -70,6 +79,21 @@ FUNCTIONS = {  # name -> (fewest, most) arguments
     "selected": (2, 2), "count-selected": (1, 1), "string-length": (1, 1), "not": (1, 1),
     "if": (3, 3), "coalesce": (2, 2), "concat": (1, 20), "normalize-space": (1, 1),
     "int": (1, 1), "round": (1, 2), "selected-at": (2, 2), "today": (0, 0), "regex": (2, 2),
+    "date": (1, 1), "decimal-date-time": (1, 1), "sqrt": (1, 1), "pow": (2, 2), "abs": (1, 1),
+    "floor": (1, 1), "ceiling": (1, 1), "exp": (1, 1), "log": (1, 1), "log10": (1, 1),
+    "position": (0, 0), "count": (1, 1), "sum": (1, 1), "join": (2, 20),
+}
+AGGREGATES = {"count", "sum", "join"}  # functions whose ${item} may be a repeated page's item
+POSITION = "#position"  # position(): read as ${#position}, the occurrence number (1-based)
+# ODK functions refused with a reason (the others: "unknown function")
+UNSUPPORTED = {
+    **dict.fromkeys(("sin", "cos", "tan", "asin", "acos", "atan", "atan2", "pi"),
+                    N_("trigonometry is not supported")),
+    **dict.fromkeys(("now", "random", "uuid", "once", "digest", "boolean-from-string",
+                     "format-date", "format-date-time", "substr", "indexed-repeat",
+                     "max", "min", "jr:choice-name", "distance", "area"),
+                    N_("this function is not supported")),
+    "pulldata": N_("looking values up in a CSV file is not supported"),
 }
 BINARY = {  # operator -> binding power
     "or": 1, "and": 2, "=": 3, "!=": 3, "<": 4, "<=": 4, ">": 4, ">=": 4,
@@ -163,11 +187,13 @@ def _token(tag: str, match: re.Match[str], position: int) -> Token:
 # -- parser --------------------------------------------------------------------------------
 
 class _Parser:
-    def __init__(self, source: str, allow_dot: bool, choice_names: bool = False) -> None:
+    def __init__(self, source: str, allow_dot: bool, choice_names: bool = False,
+                 repeats: Mapping[str, str] | None = None) -> None:
         self.tokens = tokenize(source)
         self.index = 0
         self.allow_dot = allow_dot
         self.choice_names = choice_names
+        self.repeats = repeats or {}
 
     def peek(self) -> Token:
         return self.tokens[self.index]
@@ -236,6 +262,9 @@ class _Parser:
             raise ExpressionError(msg("unknown name '%(name)s': write an item as ${%(name)s} "
                                       "and text in quotes ('%(name)s')", name=name), position)
         if name not in FUNCTIONS:
+            if name in UNSUPPORTED:
+                raise ExpressionError(msg("function '%(name)s' is refused: %(reason)s",
+                                          name=name, reason=Text(UNSUPPORTED[name])), position)
             raise ExpressionError(msg("unknown function '%(name)s'", name=name), position)
         self.take()
         args: list[Node] = []
@@ -265,7 +294,19 @@ class _Parser:
             return ("not", args[0]), height + 1
         if name == "regex":
             args[1] = self.pattern(args[1], position)
+        if name == "position":
+            return ("ref", POSITION), 1
+        if name in AGGREGATES:
+            args = [self.each(arg) for arg in args]
         return ("fn", name, tuple(args)), height + 1
+
+    def each(self, node: Node) -> Node:
+        """``${age}`` of another repeated page (``repeats``: answer key or page code -> page)
+        as ``("each", page, key)``: its values over the page's occurrences."""
+        if node[0] != "ref" or node[1] not in self.repeats:
+            return node
+        page = self.repeats[node[1]]
+        return ("each", page, "" if node[1] == page else node[1])
 
     @staticmethod
     def pattern(node: Node, position: int) -> Node:
@@ -291,10 +332,13 @@ def _describe(tag: str, value: Any) -> Text | str:
     return f"'{value}'"
 
 
-def parse(source: str, *, allow_dot: bool, choice_names: bool = False) -> Node:
+def parse(source: str, *, allow_dot: bool, choice_names: bool = False,
+          repeats: Mapping[str, str] | None = None) -> Node:
     """Parse ``source`` into a tree; raise :class:`ExpressionError` on any problem. With
     ``choice_names`` (a ``choice_filter``), a bare name is a column of the choice being
-    tested (``name``: its code), read as the reference ``${@name}``."""
+    tested (``name``: its code), read as the reference ``${@name}``. ``repeats`` maps the
+    answer keys (and codes) of other repeated pages to their page: count(), sum() and join()
+    of one of them read its values over the page's occurrences."""
     if not isinstance(source, str):
         raise ExpressionError(msg("an expression must be text"), 0)
     if len(source) > MAX_LENGTH:
@@ -302,7 +346,7 @@ def parse(source: str, *, allow_dot: bool, choice_names: bool = False) -> Node:
                                   count=MAX_LENGTH), MAX_LENGTH)
     if not source.strip():
         raise ExpressionError(msg("empty expression"), 0)
-    parser = _Parser(source, allow_dot, choice_names)
+    parser = _Parser(source, allow_dot, choice_names, repeats)
     node, _height = parser.expression(0, 0)
     tag, value, position = parser.peek()
     if tag != "end":
@@ -316,14 +360,15 @@ def parse(source: str, *, allow_dot: bool, choice_names: bool = False) -> Node:
 def _children(node: Node) -> tuple[Node, ...]:
     if node[0] == "fn":
         return node[2]
-    if node[0] in ("num", "str", "ref", "dot", "re"):
+    if node[0] in ("num", "str", "ref", "dot", "re", "each"):
         return ()
     return node[1:]
 
 
 def references(node: Node) -> set[str]:
-    """The item codes the expression names with ``${...}``."""
-    if node[0] == "ref":
+    """The item codes the expression names with ``${...}`` (a repeated page read by count(),
+    sum() or join(): its code, under which its occurrences are stored)."""
+    if node[0] in ("ref", "each"):
         return {node[1]}
     found: set[str] = set()
     for child in _children(node):
@@ -337,7 +382,7 @@ def to_json(node: Node) -> Any:
         return ["fn", node[1], [to_json(arg) for arg in node[2]]]
     if node[0] == "re":
         return ["re", patterns.to_json(node[1])]
-    if node[0] in ("num", "str", "ref", "dot"):
+    if node[0] in ("num", "str", "ref", "dot", "each"):
         return list(node)
     return [node[0], *(to_json(child) for child in node[1:])]
 
@@ -436,6 +481,8 @@ def evaluate(node: Node, answers: Mapping[str, Any], dot: Any = None) -> Any:
         return _value(dot)
     if head == "re":
         return node
+    if head == "each":
+        return _each(answers, node[1], node[2])
     if head == "and":
         return truthy(evaluate(node[1], answers, dot)) and truthy(evaluate(node[2], answers, dot))
     if head == "or":
@@ -443,7 +490,7 @@ def evaluate(node: Node, answers: Mapping[str, Any], dot: Any = None) -> Any:
     if head == "not":
         return not truthy(evaluate(node[1], answers, dot))
     if head == "neg":
-        number = _number(evaluate(node[1], answers, dot))
+        number = _days_or_number(evaluate(node[1], answers, dot))
         return None if number is None else _normal(-number)
     if head == "fn":
         return FUNCTION_VALUES[node[1]](*(evaluate(arg, answers, dot) for arg in node[2]))
@@ -464,6 +511,8 @@ def _compare(op: str, left: Any, right: Any) -> bool:
             left_empty != right_empty if op == "!=" else False)
     left, right = _comparable(left), _comparable(right)
     a, b = _number(left), _number(right)
+    if (a is None) != (b is None):  # a date against a number: its days since 1970-01-01
+        a, b = _days_or_number(left), _days_or_number(right)
     if a is not None and b is not None:
         return COMPARISONS[op](a, b)
     if a is not None or b is not None:
@@ -472,7 +521,7 @@ def _compare(op: str, left: Any, right: Any) -> bool:
 
 
 def _arithmetic(op: str, left: Any, right: Any) -> int | float | None:
-    a, b = _number(left), _number(right)
+    a, b = _days_or_number(left), _days_or_number(right)
     if a is None or b is None or (op in ("div", "mod") and b == 0):
         return None
     return _normal(ARITHMETIC[op](a, b))
@@ -554,6 +603,90 @@ def _regex(value: Any, pattern: Any) -> bool:
     return patterns.search(pattern[1], _as_text(value))
 
 
+# -- dates, mathematics, repeats ---------------------------------------------------------------
+
+DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+EPOCH = datetime.date(1970, 1, 1)
+
+
+def _days(value: Any) -> int | None:
+    """A date YYYY-MM-DD as its days since 1970-01-01 (as ODK counts), else None."""
+    if not isinstance(value, str) or not DATE_RE.fullmatch(value):
+        return None
+    try:
+        return (datetime.date.fromisoformat(value) - EPOCH).days
+    except ValueError:
+        return None
+
+
+def _days_or_number(value: Any) -> float | None:
+    """A value as arithmetic reads it: a number, or a date as its days."""
+    number = _number(value)
+    if number is None:
+        days = _days(value)
+        return None if days is None else float(days)
+    return number
+
+
+def _date(value: Any) -> str | None:
+    """date(x): a number of days since 1970-01-01 (or a date) as YYYY-MM-DD."""
+    days = _days_or_number(value)
+    if days is None:
+        return None
+    try:
+        return (EPOCH + datetime.timedelta(days=math.floor(days))).isoformat()
+    except (OverflowError, ValueError):
+        return None  # before year 1 or after 9999
+
+
+def _math(function: Callable[..., float]) -> Callable[..., int | float | None]:
+    """A function of numbers (dates as days); invalid input or result: empty."""
+    def apply(*values: Any) -> int | float | None:
+        numbers = [_days_or_number(value) for value in values]
+        if None in numbers:
+            return None
+        try:
+            return _normal(function(*numbers))
+        except (ValueError, OverflowError, ZeroDivisionError):
+            return None
+    return apply
+
+
+class _Each(list):
+    """The values of one item over a repeated page's occurrences (count(), sum(), join())."""
+
+
+def _each(answers: Mapping[str, Any], page: str, key: str) -> _Each:
+    stored = answers.get(page) if isinstance(answers, Mapping) else None
+    occurrences = stored if isinstance(stored, list) else []
+    return _Each(_value(o.get(key)) if isinstance(o, dict) and key else None
+                 for o in occurrences)
+
+
+def _elements(value: Any) -> list[Any]:
+    """count(), sum(), join(): a repeated item's values, a list's codes, else the value."""
+    if isinstance(value, list):
+        return list(value)
+    return [] if _is_empty(value) else [value]
+
+
+def _count(value: Any) -> int:
+    return len(_elements(value))
+
+
+def _sum(value: Any) -> int | float | None:
+    total = 0.0
+    for element in _elements(value):
+        number = _days_or_number(element)
+        total += 0.0 if number is None else number  # empty and text: skipped
+    return _normal(total)
+
+
+def _join(separator: Any, *values: Any) -> str:
+    texts = [_as_text(e) for value in values for e in _elements(value)]
+    return _as_text(separator).join(text for text in texts if text)
+
+
 COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
     "=": lambda a, b: a == b, "!=": lambda a, b: a != b,
     "<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
@@ -567,5 +700,9 @@ FUNCTION_VALUES: dict[str, Callable[..., Any]] = {
     "selected": _selected, "count-selected": _count_selected, "string-length": _string_length,
     "if": _if, "coalesce": _coalesce, "concat": _concat, "normalize-space": _normalize_space,
     "int": _int, "round": _round, "selected-at": _selected_at, "today": lambda: today(),
-    "regex": _regex,
+    "regex": _regex, "date": _date,
+    "decimal-date-time": _math(lambda x: x), "sqrt": _math(math.sqrt), "pow": _math(math.pow),
+    "abs": _math(abs), "floor": _math(math.floor), "ceiling": _math(math.ceil),
+    "exp": _math(math.exp), "log": _math(math.log), "log10": _math(math.log10),
+    "count": _count, "sum": _sum, "join": _join,
 }

@@ -114,9 +114,11 @@ def shown(section: Section, answers: Mapping[str, Any]) -> int:
     return min(number, section.repeat.maximum)
 
 
-def context(answers: Mapping[str, Any], occurrence: Mapping[str, Any]) -> dict[str, Any]:
-    """What an occurrence's expressions see: earlier pages' answers and its own."""
-    return {**answers, **occurrence}
+def context(answers: Mapping[str, Any], occurrence: Mapping[str, Any], n: int
+            ) -> dict[str, Any]:
+    """What occurrence ``n``'s expressions see: earlier pages' answers, its own, and its
+    number for position()."""
+    return {**answers, **occurrence, expressions.POSITION: n}
 
 
 def _relevant(expression: Expression | None, answers: Mapping[str, Any]) -> bool:
@@ -181,6 +183,8 @@ def _rows_renamed(item: Item, rename: Callable[[str, int], str], n: int) -> Any:
 
 def _numbered_refs(node: Any, own: set[str], n: int) -> Any:
     if isinstance(node, list):
+        if node == ["ref", expressions.POSITION]:
+            return ["num", n]  # position() in block n
         if len(node) == 2 and node[0] == "ref" and node[1] in own:
             return ["ref", name(node[1], n)]
         return [_numbered_refs(child, own, n) for child in node]
@@ -225,7 +229,8 @@ def check(definition: Definition, section: Section, raw: Mapping[str, Any],
                  if item.answerable}
         block_raw = {own: raw.get(posted, ()) for pairs in names.values()
                      for own, posted in pairs}
-        one = check_page(definition, plain, block_raw, context(saved, before), rosters, strict)
+        one = check_page(definition, plain, block_raw, context(saved, before, n), rosters,
+                         strict)
         occurrence = {**before, **one.answers}
         occurrences.append({k: v for k, v in occurrence.items() if v is not None})
         result.issues.update({name(code, n): issue for code, issue in one.issues.items()})
@@ -259,7 +264,7 @@ def missing(section: Section, answers: Mapping[str, Any], rosters: Rosters) -> b
     occurrences = stored(section, answers)
     for n in range(shown(section, answers)):
         occurrence = occurrences[n] if n < len(occurrences) else {}
-        seen = context(answers, occurrence)
+        seen = context(answers, occurrence, n + 1)
         for item in section.items:
             if not item.required or not _relevant(item.relevant, seen):
                 continue
@@ -277,10 +282,11 @@ def pruned(section: Section, answers: Mapping[str, Any], kept: Mapping[str, Any]
     result = []
     occurrences = stored(section, answers)
     # an "add another" page keeps every occurrence added (its number is theirs, not kept's)
-    for occurrence in occurrences[:shown(section, {**kept, section.code: occurrences})]:
+    count = shown(section, {**kept, section.code: occurrences})
+    for n, occurrence in enumerate(occurrences[:count], start=1):
         own: dict[str, Any] = {}
         for item in section.items:
-            if _relevant(item.relevant, context(kept, own)):
+            if _relevant(item.relevant, context(kept, own, n)):
                 own.update({k: occurrence[k] for k in item.answer_keys
                             if occurrence.get(k) is not None})
         result.append(own)

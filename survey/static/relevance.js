@@ -1,7 +1,6 @@
-/* Proximité: hide the questions whose relevance expression is false, as the page is filled in.
-   Walks the JSON tree of survey/questionnaire/expressions.py with the same rules (tests check
-   both on one table). It only hides: the server decides relevance again on submit, and the page
-   works without this script. No eval, no inline handlers: fine under script-src 'self'. */
+/* Proximité: hides the questions whose relevance is false as the page is filled in, by the
+   rules of survey/questionnaire/expressions.py (tests check both on one table); the server
+   decides again on submit. No eval, no inline handlers (script-src 'self'). */
 (() => {
   'use strict';
   const NUMERIC = /^[ \t\r\n]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[ \t\r\n]*$/;
@@ -23,7 +22,16 @@
     const n = typeof v === 'number' ? v : typeof v === 'string' && NUMERIC.test(v) ? +v : NaN;
     return isFinite(n) ? n : null;
   };
+  const normal = (n) => (isFinite(n) ? n : null);
   const truthy = (v) => { v = value(v); return Array.isArray(v) ? v.length > 0 : !!v; };
+  const iso = (t) => new Date(t).toISOString().slice(0, 10);
+  const days = (v) => {  // YYYY-MM-DD: days since 1970-01-01
+    const t = typeof v === 'string' && /^(?!0000)\d{4}-\d\d-\d\d$/.test(v) && Date.parse(v);
+    return t === false || isNaN(t) || iso(t) !== v ? null : t / 864e5;
+  };
+  const num = (v) => { const n = number(v); return n === null ? days(v) : n; };
+  const math = (f) => (...vs) => { vs = vs.map(num); return vs.includes(null) ? null : normal(f(...vs)); };
+  const items = (v) => (Array.isArray(v) ? v : empty(v) ? [] : [v]);
 
   const CMP = {
     '=': (a, b) => a === b, '!=': (a, b) => a !== b, '<': (a, b) => a < b,
@@ -34,7 +42,6 @@
     div: (a, b) => (b ? a / b : NaN), mod: (a, b) => (b ? a % b : NaN),
   };
   const asText = (v) => (empty(v) ? '' : text(joined(v)) || '');
-  const normal = (n) => (isFinite(n) ? n : null);
   // regex(): the pattern's tree (survey/questionnaire/patterns.py), matched by the positions
   // it reaches, as on the server: linear time, the same answer
   const inside = (ranges, c) => ranges.some((r) => r[0] <= c && c <= r[1]);
@@ -84,6 +91,16 @@
       if (c === null || empty(v)) return false;
       return Array.isArray(v) ? v.includes(c) : text(v) === c;
     },
+    date: (v) => {
+      const n = num(v), t = Math.floor(n) * 864e5, y = new Date(t).getUTCFullYear();
+      return n !== null && y > 0 && y < 1e4 ? iso(t) : null;
+    },
+    'decimal-date-time': math((x) => x),
+    sqrt: math(Math.sqrt), pow: math((a, b) => a ** b), abs: math(Math.abs), floor: math(Math.floor),
+    ceiling: math(Math.ceil), exp: math(Math.exp), log: math(Math.log), log10: math(Math.log10),
+    count: (v) => items(v).length,
+    sum: (v) => normal(items(v).reduce((t, x) => t + (num(x) || 0), 0)),
+    join: (sep, ...vs) => vs.flatMap(items).map(asText).filter(Boolean).join(asText(sep)),
     'count-selected': (v) => (Array.isArray(v) ? v.length : empty(v) ? 0 : 1),
     'string-length': (v) => (empty(v) ? 0 : Array.from(text(joined(v)) || '').length),
   };
@@ -92,13 +109,14 @@
     const ea = empty(a), eb = empty(b);
     if (ea || eb) return op === '=' ? ea && eb : op === '!=' && ea !== eb;
     a = joined(a); b = joined(b);
-    const x = number(a), y = number(b);
+    let x = number(a), y = number(b);
+    if ((x === null) !== (y === null)) { x = num(a); y = num(b); }  // a date, a number
     if (x !== null && y !== null) return CMP[op](x, y);
     if (x !== null || y !== null) return op === '!=';  // a number against text
     return CMP[op](a, b);
   };
   const arith = (op, a, b) => {
-    const x = number(a), y = number(b);
+    const x = num(a), y = num(b);
     const r = x === null || y === null ? NaN : ARITH[op](x, y);
     return isFinite(r) ? r : null;  // empty, text, division by zero, overflow
   };
@@ -110,6 +128,11 @@
     if (op === 'ref') return value(answers && has(answers, node[1]) ? answers[node[1]] : null);
     if (op === 'dot') return value(dot);
     if (op === 're') return node;
+    if (op === 'each') {  // an item over a repeated page's occurrences
+      const list = answers && has(answers, node[1]) ? answers[node[1]] : null;
+      return Array.isArray(list) ? list.map((o) => (o && typeof o === 'object' && !Array.isArray(o)
+        && node[2] && has(o, node[2]) ? value(o[node[2]]) : null)) : [];
+    }
     if (op === 'and') return truthy(ev(node[1])) && truthy(ev(node[2]));
     if (op === 'or') return truthy(ev(node[1])) || truthy(ev(node[2]));
     if (op === 'not') return !truthy(ev(node[1]));

@@ -20,16 +20,26 @@ class LogicReader(BaseReader):
         if not isinstance(source, str) or not source.strip():
             self.problem(path, msg("'%(key)s' must be an expression in quotes", key=path[-1]))
             return None
+        # count(), sum(), join() may read the items of earlier repeated pages (not this one's)
+        others = {key: page for key, page in self.repeated.items() if page != self.in_repeat}
+        others.update({page: page for page in set(others.values())})
         try:
-            tree = expressions.parse(source, allow_dot=allow_dot, choice_names=choice_names)
+            tree = expressions.parse(source, allow_dot=allow_dot, choice_names=choice_names,
+                                     repeats=others)
         except expressions.ExpressionError as error:
             self.problem(path, msg("%(key)s \"%(source)s\": %(reason)s (at character "
                                    "%(position)s)", key=path[-1], source=source,
                                    reason=error.text, position=error.position + 1))
             return None
         for name in sorted(expressions.references(tree)):
-            if name.startswith(expressions.CHOICE_PREFIX):
+            if name.startswith(expressions.CHOICE_PREFIX) or name in others.values():
                 continue  # a column of the choice (choice_filter): see check_choice_filter
+            if name == expressions.POSITION:
+                if self.in_repeat is None:
+                    self.problem(path, msg("%(key)s \"%(source)s\": position() is the number "
+                                           "of a repeated page's block, only used on that "
+                                           "page", key=path[-1], source=source))
+                continue
             if name not in self.columns:
                 later = name in self.codes or self.defined_later(name)
                 template = (N_("%(key)s \"%(source)s\" names ${%(name)s}, an item defined "
@@ -40,7 +50,8 @@ class LogicReader(BaseReader):
             elif self.repeated.get(name, self.in_repeat) != self.in_repeat:
                 self.problem(path, msg(
                     "%(key)s \"%(source)s\" names ${%(name)s}, a question of the repeated "
-                    "page '%(page)s': only questions of that page may use it", key=path[-1],
+                    "page '%(page)s': only questions of that page may use it (others may "
+                    "use count(), sum() or join() of it)", key=path[-1],
                     source=source, name=name, page=self.repeated[name]))
         return Expression(source=source, tree=tree, json=expressions.to_json(tree))
 

@@ -10,6 +10,8 @@ from .base import ReaderBase
 from .vocabulary import LITERAL_RE, REFERENCE_RE
 from .workbook import Sheet
 
+POSITION_RE = re.compile(r"\bposition\(\s*(?:current\(\s*\)\s*/\s*)?\.\.\s*\)")
+
 
 class CodeReader(ReaderBase):
     @staticmethod
@@ -38,6 +40,7 @@ class CodeReader(ReaderBase):
         if text is None or not str(text).strip():
             return None
         text = REFERENCE_RE.sub(lambda m: "${" + self.code(m[1].strip()) + "}", str(text))
+        text = POSITION_RE.sub("position()", text)  # ODK's position(..): the block's number
         if self.choice_renamed:
             def literal(match: re.Match[str]) -> str:
                 quote, inner = match[0][0], match[0][1:-1]
