@@ -42,6 +42,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
+from bench.memory import peak_mb  # noqa: E402
+
 N_SITES = 30
 N_TEAMS = 200
 COMPARISON = ("site_27", "site_28", "site_29")
@@ -128,7 +130,7 @@ def measure(csv_path: str, codebook_path: str, charts: bool) -> dict:
                                     "fr"))
     done = time.perf_counter()
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    peak = usage.ru_maxrss / 1024  # kB on Linux
+    peak = peak_mb()
     # CPU seconds (all threads, imports included) vary less than wall time on a shared machine.
     return {"load": loaded - start, "indicators": computed - loaded, "charts": done - computed,
             "total": done - start, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": peak,

@@ -31,7 +31,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import shutil
 import socket
 import subprocess
@@ -46,6 +45,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"
 sys.path.insert(0, str(ROOT))
 
 from bench.databases import database  # noqa: E402
+from bench.memory import peak_mb  # noqa: E402
 
 WORDS = ["bien", "merci", "trop long", "=1+1", "-3", "@SUM(A1)", "rien", "accueil chaleureux",
          "attente", "+33 6 12", "clinique", "parking"]
@@ -156,7 +156,7 @@ def child_cli(url: str, args: list[str]) -> None:
         cli.main(["export", *args], prog_name="survey", standalone_mode=False)
     finally:
         seconds = time.perf_counter() - started
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak = peak_mb()
         print(json.dumps({"seconds": seconds, "cpu": time.process_time() - cpu,
                           "peak_mb": peak}), file=sys.stderr)
 
@@ -198,7 +198,7 @@ def child_raw(url: str, code: str, out: str) -> None:
                 handle.write(piece)
     print(json.dumps({"seconds": time.perf_counter() - started,
                       "cpu": time.process_time() - cpu,
-                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}),
+                      "peak_mb": peak_mb()}),
           file=sys.stderr)
 
 

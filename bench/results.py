@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -38,6 +37,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"
 sys.path.insert(0, str(ROOT))
 
 from bench.databases import database  # noqa: E402
+from bench.memory import peak_mb  # noqa: E402
 
 
 def answers_pool(definition, size: int = 1000) -> list[dict]:  # noqa: ANN001
@@ -215,7 +215,7 @@ def child_compute(url: str, evaluation: int) -> None:
         started, cpu = time.perf_counter(), time.process_time()
         compute(Spec(Filters().selection("patients", chosen), min_group=5))
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_mb()
     print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak}))
 
 
@@ -261,7 +261,7 @@ def main() -> None:
                       flush=True)
             finally:
                 drop()
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak = peak_mb()
         print(f"peak memory of this process: {peak:.0f} MB")
     finally:
         shutil.rmtree(work, ignore_errors=True)
