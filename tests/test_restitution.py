@@ -15,6 +15,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from bench.page_weight import BUDGET
 from survey.design import services as design
 from survey.extensions import db
 from survey.invitations import services as invitations
@@ -267,3 +268,27 @@ def test_invited_contacts_are_told_once(app: Flask, trial: Trial, tmp_path: Path
     link = re.search(r"(/rb/i/[A-Za-z0-9_-]+)", ana.text).group(1)
     shown = app.test_client().get(link + "?lang=en")
     assert "Most patients got an appointment within a week." in shown.get_data(as_text=True)
+
+
+def test_results_page_weighs_under_the_budget_and_opens_from_the_thank_you_page(
+        app: Flask, trial: Trial) -> None:
+    """A phone pays less than 15 KB as transferred for the results page (stylesheet counted),
+    with a finding, its chart and the reactions form; the thank-you page reached through the
+    participant's resume link offers the results once published."""
+    from bench.page_weight import Scale
+
+    page_id = publish_page(app, app.test_client(), trial)
+    with app.app_context():
+        page = db.session.get(ResultsPage, page_id)
+        for k in range(2):  # three findings with their charts
+            services.add_finding(page, {"fr": f"Constat {k}", "en": f"Finding {k}"},
+                                 db.session.get(services.User, trial.researcher),
+                                 "restitution_trial", "wait")
+    participant = app.test_client()
+    scale = Scale(participant)
+    scale.get("results", f"/rb/r/{trial.codes[2]}")
+    [weight] = scale.rows
+    assert weight.status == 200 and weight.sent < BUDGET, weight
+    print(f"results page: {weight.sent} bytes as transferred, {weight.plain} plain")
+    done = participant.get(f"/r/{trial.codes[2]}", follow_redirects=True)
+    assert f"/rb/r/{trial.codes[2]}" in done.get_data(as_text=True)
