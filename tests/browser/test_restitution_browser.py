@@ -1,0 +1,91 @@
+"""Results given back on a 360-px phone: a participant opens the published results from their
+own resume link, reads a finding and its chart, and reacts; the same without JavaScript on
+another phone; axe-core finds nothing serious on the page. The researcher's tallies then hold
+both reactions.
+
+With ``SURVEY_SCREENSHOTS=<dir>``, each page is saved there as a PNG to look at."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from survey.extensions import db
+from survey.models import ResultsPage, User
+from survey.restitution import services
+
+from ..test_restitution import Trial, build_trial
+from .conftest import LiveServer, Phone
+from .test_invitation_browser import no_blocking_violation
+
+pytestmark = pytest.mark.browser
+SHOTS = os.environ.get("SURVEY_SCREENSHOTS")
+
+
+def shot(phone: Phone, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        phone.page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+
+
+def published(live_server: LiveServer) -> tuple[Trial, int]:
+    app = live_server.app
+    trial = build_trial(app)
+    with app.test_request_context():
+        researcher = db.session.get(User, trial.researcher)
+        page = services.create_page(trial.evaluation, "patient", "participants", researcher)
+        services.save_page(page, "participants",
+                           {"fr": "Ce que vous nous avez dit", "en": "What you told us"},
+                           {"fr": "Les équipes revoient les horaires d'ouverture.",
+                            "en": "Teams are reviewing opening hours."}, researcher)
+        finding = services.add_finding(page, services.suggestions(
+            trial.evaluation, "patient")[0].text, researcher, "restitution_trial", "wait")
+        services.save_finding(finding, {
+            "fr": "La plupart des patients ont eu un rendez-vous dans la semaine.",
+            "en": "Most patients got an appointment within a week."}, True, researcher)
+        services.set_published(page, True, researcher)
+        return trial, page.id
+
+
+def test_a_participant_reads_the_results_from_their_link_and_reacts(
+        live_server: LiveServer, new_phone: Callable[..., Phone]) -> None:
+    trial, page_id = published(live_server)
+    phone = new_phone()
+    phone.goto(f"/rb/r/{trial.codes[0]}")
+    expect(phone.page.locator("h1")).to_have_text("Ce que vous nous avez dit")
+    expect(phone.page.locator(".finding p").first).to_have_text(
+        "La plupart des patients ont eu un rendez-vous dans la semaine.")
+    chart = phone.page.get_by_role("img", name="Quand avez-vous eu un rendez-vous ?")
+    expect(chart).to_be_visible()
+    phone.check_phone_layout()
+    no_blocking_violation(Axe(), phone)
+    shot(phone, "restitution-1-results")
+    phone.page.get_by_text("Les chiffres en tableau").click()
+    expect(phone.page.locator(".chart table")).to_contain_text("moins de 5")
+    phone.page.get_by_label("En partie").check()
+    phone.page.get_by_label("Un commentaire ?").fill("Pas pour les rendez-vous du soir.")
+    with phone.page.expect_navigation():
+        phone.page.get_by_role("button", name="Envoyer").click()
+    expect(phone.page.locator(".notice")).to_have_text("Merci\u00a0: votre réaction est "
+                                                       "enregistrée.")
+    expect(phone.page.get_by_role("button", name="Envoyer")).to_have_count(0)
+    phone.check_phone_layout()
+    no_blocking_violation(Axe(), phone)
+    shot(phone, "restitution-2-thanks")
+    # another participant, with scripting off: the plain form works the same
+    plain = new_phone(java_script_enabled=False)
+    plain.goto(f"/rb/r/{trial.codes[1]}?lang=en")
+    plain.page.get_by_label("No", exact=True).check()
+    with plain.page.expect_navigation():
+        plain.page.get_by_role("button", name="Send").click()
+    expect(plain.page.locator(".notice")).to_have_text("Thank you: your reaction is recorded.")
+    shot(plain, "restitution-3-no-script")
+    with live_server.app.app_context():
+        [tally] = services.tallies(db.session.get(ResultsPage, page_id))
+        assert dict(tally.counts) == {"partly": 1, "no": 1}
+        assert tally.comments == [("partly", "Pas pour les rendez-vous du soir.")]
