@@ -292,3 +292,66 @@ def test_results_page_weighs_under_the_budget_and_opens_from_the_thank_you_page(
     print(f"results page: {weight.sent} bytes as transferred, {weight.plain} plain")
     done = participant.get(f"/r/{trial.codes[2]}", follow_redirects=True)
     assert f"/rb/r/{trial.codes[2]}" in done.get_data(as_text=True)
+
+
+def test_researcher_pages_refuse_bad_input_and_escape_hostile_text(app: Flask,
+                                                                   trial: Trial) -> None:
+    client = app.test_client()
+    page_id = publish_page(app, client, trial)
+    url = f"{base(trial)}/{page_id}"
+    token = csrf(client.get(url))
+    # a second page for the same audience, an audience no campaign asks: clear messages
+    again = client.post(base(trial) + "?lang=en", data={"csrf_token": token,
+                                                        "audience": "patient",
+                                                        "access": "public"})
+    assert again.status_code == 422
+    assert "This audience already has a results-back page." in again.get_data(as_text=True)
+    assert client.post(base(trial), data={"csrf_token": token, "audience": "citizen",
+                                          "access": "public"}).status_code == 422
+    # a blank finding cannot be published until written in both languages
+    assert client.post(url + "/findings", data={"csrf_token": token}).status_code == 303
+    with app.app_context():
+        blank = db.session.get(ResultsPage, page_id).findings[-1].id
+    assert client.post(url + "/publish", data={"csrf_token": token,
+                                               "publish": "0"}).status_code == 303
+    refused = client.post(url + "/publish", data={"csrf_token": token, "publish": "1"},
+                          follow_redirects=True)
+    assert "Write every finding in French and in English" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert not db.session.get(ResultsPage, page_id).is_published
+    hostile = "<img src=x onerror=alert(1)> & co"
+    assert client.post(f"{url}/findings/{blank}", data={
+        f"f{blank}-csrf_token": token, f"f{blank}-text_fr": hostile,
+        f"f{blank}-text_en": hostile}).status_code == 303
+    too_long = client.post(f"{url}/findings/{blank}", data={
+        f"f{blank}-csrf_token": token, f"f{blank}-text_fr": "x" * 2001,
+        f"f{blank}-text_en": "y"}, follow_redirects=True)
+    assert "each has a maximum length" in too_long.get_data(as_text=True)
+    # without its token, nothing is deleted
+    client.post(f"{url}/findings/{blank}", data={"action": "delete"})
+    assert client.post(url + "/publish", data={"csrf_token": token,
+                                               "publish": "1"}).status_code == 303
+    shown = app.test_client().get(f"/rb/r/{trial.codes[4]}").get_data(as_text=True)
+    assert "<img src=x" not in shown and "&lt;img src=x onerror=alert(1)&gt; &amp; co" in shown
+    assert client.post(f"{url}/findings/{blank}", data={"csrf_token": token,
+                                                        "action": "delete"}).status_code == 303
+    with app.app_context():
+        assert len(db.session.get(ResultsPage, page_id).findings) == 1
+    # the participant's form without its token: a polite page, nothing stored
+    stale = app.test_client().post(f"/rb/r/{trial.codes[4]}", data={"finding": "999999",
+                                                                     "answer": "yes"})
+    assert stale.status_code == 400 and "expiré" in stale.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Reaction.id))) == 0
+    # a poster needs a public page; the public page's poster carries its link as a QR code
+    assert client.get(url + "/poster").status_code == 303
+    client.post(url, data={"csrf_token": token, "access": "public", "title_fr": "T",
+                           "title_en": "T"})
+    poster = client.get(url + "/poster")
+    with app.test_request_context():
+        link = "/rb/" + services.page_token(db.session.get(ResultsPage, page_id))
+    assert poster.status_code == 200 and "<svg" in poster.get_data(as_text=True)
+    assert link in poster.get_data(as_text=True)
+    # the researcher's preview shows the page without the reactions form
+    preview = client.get(url + "/preview")
+    assert preview.status_code == 200 and 'name="answer"' not in preview.get_data(as_text=True)

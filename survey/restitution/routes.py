@@ -35,7 +35,7 @@ from ..extensions import csrf, db
 from ..invitations import services as invitations
 from ..invitations.qr import qr_svg_inline
 from ..links import absolute_url, external_url
-from ..mail import MailError, deliver, render_mail
+from ..mail import EVALUATION_HEADER, MailError, deliver, render_mail
 from ..models import Campaign, Evaluation, Finding, ResultsPage
 from ..models.restitution import ANSWERS
 from ..participate import services as responses
@@ -191,6 +191,8 @@ def finding_edit(evaluation: Evaluation, page_id: int, finding_id: int) -> Page:
         if _checked():
             services.delete_finding(finding, current_user)
             flash(gettext("Finding deleted."))
+        else:
+            flash(gettext("This page had expired. Please try again."))
         return _back(evaluation, shown)
     form = FindingForm(prefix=f"f{finding.id}")
     if not form.validate_on_submit():
@@ -238,7 +240,8 @@ def announce(evaluation: Evaluation, page_id: int) -> Page:
         unsubscribe = invitations.unsubscribe_link(invitation)
         try:
             deliver(render_mail("results", contact.email, language,
-                                headers={"List-Unsubscribe": f"<{unsubscribe}>"},
+                                headers={"List-Unsubscribe": f"<{unsubscribe}>",
+                                         EVALUATION_HEADER: str(evaluation.id)},
                                 name=contact.name, evaluation=evaluation.name, link=link,
                                 title=shown.title.get(language) or "",
                                 unsubscribe_url=unsubscribe))
@@ -313,6 +316,8 @@ def _participant_page(shown: ResultsPage, reactor: str | None, preview: bool = F
                       status: int = 200, notice: str | None = None,
                       error: tuple[int, str] | None = None) -> tuple[str, int]:
     done = services.reacted(shown, reactor) if reactor else set()
+    if error is not None and error[0] not in {f.id for f in shown.findings}:
+        notice, error = error[1], None  # a finding no longer there: said at the top
     return render_template(
         "restitution/public.html", page=shown, lang=_lang(), reactor=reactor, done=done,
         preview=preview, notice=notice, error=error, answers=ANSWERS,
