@@ -46,9 +46,9 @@ class Trial:
     codes: list[str]  # the participants' resume codes
 
 
-def build_trial(app: Flask) -> Trial:
+def build_trial(app: Flask, password: str | None = None) -> Trial:
     with app.app_context():
-        researcher = make_user("res@example.org", password=None)
+        researcher = make_user("res@example.org", password=password)
         evaluation = design.create_evaluation(researcher, name="Clinique <Nord>",
                                               responsible_name="Dr Roy",
                                               contact_email="roy@example.org")

@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, expect
 
 from survey.extensions import db
 from survey.models import ResultsPage, User
 from survey.restitution import services
 
 from ..test_restitution import Trial, build_trial
+from ..workspace import PASSWORD
 from .conftest import LiveServer, Phone
 from .test_invitation_browser import no_blocking_violation
 
@@ -89,3 +90,49 @@ def test_a_participant_reads_the_results_from_their_link_and_reacts(
         [tally] = services.tallies(db.session.get(ResultsPage, page_id))
         assert dict(tally.counts) == {"partly": 1, "no": 1}
         assert tally.comments == [("partly", "Pas pour les rendez-vous du soir.")]
+
+
+def test_a_researcher_writes_publishes_and_reads_the_reactions(
+        live_server: LiveServer, browser: Browser) -> None:
+    """The researcher's side in a browser: the page for patients, a finding started from the
+    generated sentence and rewritten, published; a participant's reaction then shows in the
+    tallies, its comment as text."""
+    app = live_server.app
+    trial = build_trial(app, password=PASSWORD)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login?lang=en")
+    page.get_by_label("Email").fill("res@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server.url}/design/e/{trial.evaluation}")
+    page.get_by_role("link", name="Results given back").click()
+    page.get_by_label("Audience").select_option("patient")
+    page.get_by_label("Only participants, through their own link").check()
+    page.get_by_role("button", name="Create").click()
+    expect(page.locator("main li").first).to_contain_text(
+        "7 people out of 10 answered “Within a week”")
+    page.get_by_role("button", name="Start a finding from it").click()
+    finding = page.locator("#finding-1")
+    finding.get_by_label("In French").fill("La plupart ont eu un rendez-vous dans la semaine.")
+    finding.get_by_label("In English").fill("Most got an appointment within a week.")
+    finding.get_by_role("button", name="Save").click()
+    expect(page.locator(".notice")).to_have_text("Saved.")
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator(".notice")).to_have_text("Published.")
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / "restitution-4-editor.png"), full_page=True)
+    participant = browser.new_context(**{"viewport": {"width": 360, "height": 740}})
+    reader = participant.new_page()
+    reader.goto(f"{live_server.url}/rb/r/{trial.codes[5]}?lang=en")
+    reader.get_by_label("Yes").check()
+    reader.get_by_label("A comment?").fill("<b>so true</b>")
+    with reader.expect_navigation():
+        reader.get_by_role("button", name="Send").click()
+    page.get_by_role("link", name="Reactions").first.click()
+    expect(page.locator("ul.comments")).to_have_text("Yes <b>so true</b>")
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / "restitution-5-reactions.png"), full_page=True)
+    participant.close()
+    context.close()
