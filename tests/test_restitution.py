@@ -355,3 +355,28 @@ def test_researcher_pages_refuse_bad_input_and_escape_hostile_text(app: Flask,
     # the researcher's preview shows the page without the reactions form
     preview = client.get(url + "/preview")
     assert preview.status_code == 200 and 'name="answer"' not in preview.get_data(as_text=True)
+
+
+def test_a_closed_campaign_leads_to_its_results(app: Flask, trial: Trial) -> None:
+    """Once the campaign is closed and results published, an invitation link and, for a public
+    page, the campaign's open link show the way to the results."""
+    with app.app_context():
+        campaign = db.session.get(Campaign, trial.campaign)
+        [invitation] = invitations.generate(campaign, 1)
+        token = invitations.token_for(invitation)
+        design.set_campaign_status(campaign, "closed", None)
+        slug = campaign.slug
+    visitor = app.test_client()
+    closed = visitor.get(f"/i/{token}?lang=en")
+    assert closed.status_code == 410 and "Read the results" not in closed.get_data(as_text=True)
+    page_id = publish_page(app, app.test_client(), trial)
+    closed = visitor.get(f"/i/{token}")
+    assert f'/rb/i/{token}"' in closed.get_data(as_text=True)
+    assert "/rb/" not in visitor.get(f"/c/{slug}").get_data(as_text=True)  # not public
+    with app.test_request_context():
+        page = db.session.get(ResultsPage, page_id)
+        page.access = "public"
+        db.session.commit()
+        link = "/rb/" + services.page_token(page)
+    assert f'{link}"' in visitor.get(f"/c/{slug}").get_data(as_text=True)
+    assert visitor.get(link).status_code == 200

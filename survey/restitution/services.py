@@ -36,6 +36,7 @@ from ..models.restitution import (
 from ..models.types import utcnow
 from ..results.questions import OTHER, Summary, cached_summaries, special_words
 from ..secrets import derive, digest, new_secret
+from .links import page_token, published_for
 
 LANGUAGES = ("fr", "en")
 MAX_TEXT = 2000  # a finding's text, in one language
@@ -54,22 +55,10 @@ def audit(action: str, page: ResultsPage, actor: User | None, **details: object)
 
 # --- links -----------------------------------------------------------------------------------
 
-def page_token(page: ResultsPage) -> str:
-    """The public link's token: derived from the app's key and the page's seed (only its digest
-    is stored), so the link can be shown again on the researcher's page and the poster."""
-    return derive(current_app.config["SECRET_KEY"], "results-page", page.seed)
-
-
 def reactor_for(secret: str) -> str:
     """Who reacts, as the database keeps it: a keyed digest of the participant's link (or of a
     browser's cookie). Without the app's key it cannot be matched with a response's digests."""
     return derive(current_app.config["SECRET_KEY"], "reaction", secret)
-
-
-def published_page(evaluation_id: int, audience: str) -> ResultsPage | None:
-    return db.session.scalar(select(ResultsPage).where(
-        ResultsPage.evaluation_id == evaluation_id, ResultsPage.audience == audience,
-        ResultsPage.status == PUBLISHED))
 
 
 def public_page(token: str) -> ResultsPage | None:
@@ -85,9 +74,7 @@ def public_page(token: str) -> ResultsPage | None:
 def page_for_campaign(campaign: Campaign | None) -> ResultsPage | None:
     """The published page (public or for participants) of a campaign's evaluation and
     audience: what a participant's own link opens."""
-    if campaign is None:
-        return None
-    return published_page(campaign.evaluation_id, campaign.audience)
+    return published_for(campaign.id if campaign is not None else None)
 
 
 # --- pages and findings ----------------------------------------------------------------------
@@ -102,7 +89,7 @@ def create_page(evaluation_id: int, audience: str, access: str, actor: User) -> 
         raise Refused(gettext("This audience already has a results-back page."))
     page = ResultsPage(evaluation_id=evaluation_id, audience=audience, access=access,
                        status=DRAFT, title={}, use={}, seed=new_secret(SEED_BYTES))
-    page.token_hash = digest(derive(current_app.config["SECRET_KEY"], "results-page", page.seed))
+    page.token_hash = digest(page_token(page))
     db.session.add(page)
     db.session.flush()
     audit("results-page-created", page, actor, audience=audience, access=access)
