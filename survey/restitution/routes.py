@@ -39,6 +39,7 @@ from ..mail import EVALUATION_HEADER, MailError, deliver, render_mail
 from ..models import Campaign, Evaluation, Finding, ResultsPage
 from ..models.restitution import ANSWERS
 from ..participate import services as responses
+from ..refusals import refusal
 from ..secrets import new_secret
 from . import services
 from .forms import FindingForm, NewPageForm, PageForm, access_choices
@@ -93,15 +94,13 @@ def pages(evaluation: Evaluation) -> Page:
     error = None
     if request.method == "POST":
         if form.validate_on_submit():
-            try:
+            with refusal(services.Refused, str) as outcome:
                 page = services.create_page(evaluation.id, form.audience.data, form.access.data,
                                             current_user)
-            except services.Refused as refused:
-                db.session.rollback()
-                error = str(refused)
-            else:
+            if outcome.error is None:
                 return redirect(url_for(".page", evaluation_id=evaluation.id, page_id=page.id),
                                 303)
+            error = outcome.error
         else:
             error = gettext("Choose an audience and who may open the page.")
     existing = db.session.scalars(db.select(ResultsPage).filter_by(
@@ -122,18 +121,16 @@ def page(evaluation: Evaluation, page_id: int) -> Page:
     error = None
     if request.method == "POST":
         if form.validate_on_submit():
-            try:
+            with refusal(services.Refused, str) as outcome:
                 services.save_page(shown, form.access.data,
                                    {"fr": form.title_fr.data, "en": form.title_en.data},
                                    {"fr": form.use_fr.data, "en": form.use_en.data},
                                    current_user)
-            except services.Refused as refused:
-                db.session.rollback()
-                error = str(refused)
-            else:
+            if outcome.error is None:
                 flash(gettext("Saved."))
                 return redirect(url_for(".page", evaluation_id=evaluation.id, page_id=page_id),
                                 303)
+            error = outcome.error
         else:
             error = gettext("Please check the texts: each has a maximum length.")
     return _editor(evaluation, shown, form, error)
@@ -209,13 +206,10 @@ def finding_edit(evaluation: Evaluation, page_id: int, finding_id: int) -> Page:
 def publish(evaluation: Evaluation, page_id: int) -> Page:
     shown = _page(evaluation, page_id)
     if _checked():
-        try:
+        with refusal(services.Refused, str) as outcome:
             services.set_published(shown, request.form.get("publish") == "1", current_user)
-        except services.Refused as refused:
-            db.session.rollback()
-            flash(str(refused))
-        else:
-            flash(gettext("Published.") if shown.is_published else gettext("Back to draft."))
+        flash(outcome.error or (gettext("Published.") if shown.is_published
+                                else gettext("Back to draft.")))
     return _back(evaluation, shown)
 
 
@@ -336,12 +330,12 @@ def _reacting(shown: ResultsPage, reactor: str) -> tuple[str, int]:
     if not _checked():
         return _participant_page(shown, reactor, status=400, error=(
             finding_id, gettext("This page had expired. Please choose your answer again.")))
-    try:
+    recorded = False
+    with refusal(services.Refused, str) as outcome:
         recorded = services.react(shown, finding_id, request.form.get("answer", ""),
                                   request.form.get("comment", ""), reactor)
-    except services.Refused as refused:
-        db.session.rollback()
-        return _participant_page(shown, reactor, status=422, error=(finding_id, str(refused)))
+    if outcome.error is not None:
+        return _participant_page(shown, reactor, status=422, error=(finding_id, outcome.error))
     return _participant_page(shown, reactor, notice=(
         gettext("Thank you: your reaction is recorded.") if recorded else
         gettext("You have already reacted to this finding. Thank you.")))

@@ -272,14 +272,13 @@ def react(page: ResultsPage, finding_id: int, answer: str, comment: str,
         raise Refused(gettext("Your comment is too long (at most %(n)s characters).",
                               n=MAX_COMMENT))
     try:
-        db.session.add(Reaction(finding_id=finding.id, reactor=reactor, answer=answer,
-                                comment=comment, given_on=dt.date.today()))
-        record("results-reaction", f"results page {page.id}", evaluation_id=page.evaluation_id,
-               commit=False, finding=finding.id)
-        db.session.commit()
+        with db.session.begin_nested():  # a second reaction of this link: only it is undone
+            db.session.add(Reaction(finding_id=finding.id, reactor=reactor, answer=answer,
+                                    comment=comment, given_on=dt.date.today()))
     except IntegrityError:
-        db.session.rollback()
         return False
+    record("results-reaction", f"results page {page.id}", evaluation_id=page.evaluation_id,
+           finding=finding.id)
     return True
 
 
