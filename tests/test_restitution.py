@@ -254,7 +254,11 @@ def test_invited_contacts_are_told_once(app: Flask, trial: Trial, tmp_path: Path
     with app.app_context():
         campaign = db.session.get(Campaign, trial.campaign)
         invitations.import_contacts(campaign, [ContactRow(2, "ana@example.org", "Ana <b>", "en"),
-                                               ContactRow(3, "leo@example.org", "Léo", "fr")])
+                                               ContactRow(3, "leo@example.org", "Léo", "fr"),
+                                               ContactRow(4, "zoe@example.org", "Zoé", "fr")])
+        zoe = db.session.scalar(db.select(services.Invitation).join(services.Contact).where(
+            services.Contact.email == "zoe@example.org"))
+        invitations.unsubscribe(zoe)  # asked for no more messages: not told
     researcher = app.test_client()
     page_id = publish_page(app, researcher, trial)
     url = f"{base(trial)}/{page_id}"
@@ -265,6 +269,7 @@ def test_invited_contacts_are_told_once(app: Flask, trial: Trial, tmp_path: Path
     assert sorted(m.to for m in messages) == ["ana@example.org", "leo@example.org"]
     ana = next(m for m in messages if m.to == "ana@example.org")
     assert ana.subject == "The results are out: Clinique <Nord>"
+    assert "Hello Ana <b>," in ana.text and "/u/" in ana.text  # its unsubscribe link
     link = re.search(r"(/rb/i/[A-Za-z0-9_-]+)", ana.text).group(1)
     shown = app.test_client().get(link + "?lang=en")
     assert "Most patients got an appointment within a week." in shown.get_data(as_text=True)

@@ -34,8 +34,7 @@ from ..exports.cells import neutralise
 from ..extensions import csrf, db
 from ..invitations import services as invitations
 from ..invitations.qr import qr_svg_inline
-from ..links import absolute_url, external_url
-from ..mail import EVALUATION_HEADER, MailError, deliver, render_mail
+from ..links import absolute_url
 from ..models import Campaign, Evaluation, Finding, ResultsPage
 from ..models.restitution import ANSWERS
 from ..participate import services as responses
@@ -221,30 +220,11 @@ def announce(evaluation: Evaluation, page_id: int) -> Page:
     if not _checked() or not shown.is_published:
         flash(gettext("Publish the page before telling the contacts."))
         return _back(evaluation, shown)
-    if not services.claim_announcement(shown, current_user):
+    outcome = services.announce(shown, current_user)
+    if outcome is None:
         flash(gettext("The contacts have already been told."))
         return _back(evaluation, shown)
-    sent = failed = 0
-    for invitation in services.invitations_to_tell(shown):
-        contact = invitation.contact
-        language = contact.language if contact.language in services.LANGUAGES else "fr"
-        link = (external_url(".public_page", token=services.page_token(shown))
-                if shown.access == "public" else
-                external_url(".by_invitation", token=invitations.token_for(invitation)))
-        unsubscribe = invitations.unsubscribe_link(invitation)
-        try:
-            deliver(render_mail("results", contact.email, language,
-                                headers={"List-Unsubscribe": f"<{unsubscribe}>",
-                                         EVALUATION_HEADER: str(evaluation.id)},
-                                name=contact.name, evaluation=evaluation.name, link=link,
-                                title=shown.title.get(language) or "",
-                                unsubscribe_url=unsubscribe))
-            sent += 1
-        except MailError:
-            failed += 1
-    db.session.commit()  # queued messages are sent once their rows are committed
-    services.audit("results-page-mailed", shown, current_user, sent=sent, failed=failed)
-    db.session.commit()
+    sent, failed = outcome
     flash(gettext("Messages sent: %(sent)s; refused: %(failed)s.", sent=sent, failed=failed))
     return _back(evaluation, shown)
 

@@ -22,12 +22,16 @@ from sqlalchemy.exc import IntegrityError
 from ..audit import record
 from ..exports import Selection
 from ..extensions import db
+from ..invitations.services import token_for, unsubscribe_link
+from ..links import external_url
+from ..mail import EVALUATION_HEADER, MailError, deliver, render_mail
 from ..models import Campaign, Contact, Invitation, Questionnaire, QuestionnaireVersion, User
 from ..models.restitution import (
     ACCESSES,
     ANSWERS,
     DRAFT,
     MAX_TITLE,
+    PUBLIC,
     PUBLISHED,
     Finding,
     Reaction,
@@ -347,3 +351,32 @@ def claim_announcement(page: ResultsPage, actor: User) -> bool:
         audit("results-page-announced", page, actor)
     db.session.commit()
     return done
+
+
+def announce(page: ResultsPage, actor: User) -> tuple[int, int] | None:
+    """Tell each invited contact of the audience, once, that the results are out (through
+    :mod:`survey.mail`: the outbox, SMTP or the mail queue), with their own link (or the public
+    page's): (sent, refused), or None when the page was already announced or is a draft."""
+    if not claim_announcement(page, actor):
+        return None
+    sent = failed = 0
+    for invitation in invitations_to_tell(page):
+        contact = invitation.contact
+        language = contact.language if contact.language in LANGUAGES else LANGUAGES[0]
+        link = (external_url("restitution.public_page", token=page_token(page))
+                if page.access == PUBLIC else
+                external_url("restitution.by_invitation", token=token_for(invitation)))
+        unsubscribe = unsubscribe_link(invitation)
+        try:
+            deliver(render_mail("results", contact.email, language,
+                                headers={"List-Unsubscribe": f"<{unsubscribe}>",
+                                         EVALUATION_HEADER: str(page.evaluation_id)},
+                                name=contact.name, evaluation=page.evaluation.name, link=link,
+                                unsubscribe_url=unsubscribe))
+            sent += 1
+        except MailError:
+            failed += 1
+    db.session.commit()  # queued messages are sent once their rows are committed
+    audit("results-page-mailed", page, actor, sent=sent, failed=failed)
+    db.session.commit()
+    return sent, failed
