@@ -135,4 +135,16 @@ def test_a_researcher_writes_publishes_and_reads_the_reactions(
     if SHOTS:
         page.screenshot(path=str(Path(SHOTS) / "restitution-5-reactions.png"), full_page=True)
     participant.close()
+    # made public: the printable handout carries the findings and the page's QR code
+    page.get_by_role("link", name="Results given back").first.click()
+    page.get_by_role("link", name="Patients and service users").click()
+    page.get_by_label("Anyone with the page's link (poster, handout)").check()
+    page.get_by_label("Title in English").fill("What you told us")
+    page.get_by_role("button", name="Save").first.click()
+    page.get_by_role("link", name="Printable poster and handout").click()
+    expect(page.locator("ol.findings li")).to_have_text(["Most got an appointment within a "
+                                                         "week."])
+    expect(page.locator("svg.qr")).to_be_visible()
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / "restitution-6-handout.png"), full_page=True)
     context.close()
