@@ -70,11 +70,11 @@ def _finding(page: ResultsPage, finding_id: int) -> Finding:
     return finding
 
 
-def _checked() -> bool:
+def _checked(prefix: str = "") -> bool:
     """The researcher's forms: their CSRF token (the blueprint is exempt from the global
-    check for the participant's form)."""
+    check for the participant's form); ``prefix``: a finding's form names its fields so."""
     try:
-        validate_csrf(request.form.get("csrf_token"))
+        validate_csrf(request.form.get(f"{prefix}csrf_token"))
     except CSRFError:
         return False
     except Exception:  # noqa: BLE001  (flask_wtf raises ValidationError for a bad token)
@@ -183,14 +183,19 @@ def finding_add(evaluation: Evaluation, page_id: int) -> Page:
 def finding_edit(evaluation: Evaluation, page_id: int, finding_id: int) -> Page:
     shown = _page(evaluation, page_id)
     finding = _finding(shown, finding_id)
+    prefix = f"f{finding.id}-"
+    if request.form.get("action") == "up":
+        if _checked(prefix):
+            services.move_up(finding, current_user)
+        return _back(evaluation, shown, f"#finding-{finding.id}")
     if request.form.get("action") == "delete":
-        if _checked():
+        if _checked(prefix):
             services.delete_finding(finding, current_user)
             flash(gettext("Finding deleted."))
         else:
             flash(gettext("This page had expired. Please try again."))
         return _back(evaluation, shown)
-    form = FindingForm(prefix=f"f{finding.id}")
+    form = FindingForm(prefix=prefix[:-1])
     if not form.validate_on_submit():
         flash(gettext("Please check the texts: each has a maximum length."))
         return _back(evaluation, shown, f"#finding-{finding.id}")

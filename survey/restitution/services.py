@@ -155,6 +155,18 @@ def save_finding(finding: Finding, text: dict[str, str], with_chart: bool,
     db.session.commit()
 
 
+def move_up(finding: Finding, actor: User) -> None:
+    """Swap the finding with the one before it (the first stays first)."""
+    findings = list(finding.page.findings)
+    at = findings.index(finding)
+    if at == 0:
+        return
+    before = findings[at - 1]
+    before.position, finding.position = finding.position, before.position
+    audit("results-finding-moved", finding.page, actor, finding=finding.id)
+    db.session.commit()
+
+
 def delete_finding(finding: Finding, actor: User) -> None:
     page = finding.page
     db.session.execute(Reaction.__table__.delete().where(Reaction.finding_id == finding.id))
