@@ -82,6 +82,9 @@ def _register_invitations(app: Flask) -> None:
 
     csrf.exempt(invite_bp)  # its forms check their token themselves, as the participant's do
     app.register_blueprint(invite_bp)
+    from .restitution.routes import bp as restitution_bp
+
+    app.register_blueprint(restitution_bp)
 
 
 def _languages() -> list[str]:

@@ -33,6 +33,9 @@ DEFAULTS = {
     "RATELIMIT_CONSENT": "30 per minute;300 per hour",
     # Sign-in, reset requests and one-time links of the research team, per client.
     "LOGIN_RATE_LIMIT": "10 per minute;60 per hour",
+    # Reactions posted on a public results-back page from one client (one per finding per
+    # browser is kept; this bounds a client clearing its cookie). Also bad results links.
+    "RATELIMIT_REACTIONS": "20 per minute;100 per hour",
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_KEY_PREFIX": "proximite",
     "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After on the polite page
@@ -62,6 +65,10 @@ def login_limit() -> str:
     return str(current_app.config["LOGIN_RATE_LIMIT"])
 
 
+def reactions_limit() -> str:
+    return str(current_app.config["RATELIMIT_REACTIONS"])
+
+
 def refused(response: HttpResponse) -> bool:
     """Whether a resume request counts against its client: only refused codes do."""
     return response.status_code == 404
@@ -72,6 +79,10 @@ LIMITS: dict[str, tuple[Callable[[], str], dict[str, Any]]] = {
     "participate.resume": (resume_limit, {"deduct_when": refused}),
     "participate.consent": (consent_limit, {"methods": ["POST"]}),
     # sign-in, reset requests and one-time links of the research team: password guessing
+    # results given back: reactions on a public page, unknown participants' links
+    "restitution.public_page": (reactions_limit, {"methods": ["POST"]}),
+    "restitution.by_resume": (resume_limit, {"deduct_when": refused}),
+    "restitution.by_invitation": (resume_limit, {"deduct_when": refused}),
     "auth.login": (login_limit, {"methods": ["POST"]}),
     "auth.reset_request": (login_limit, {"methods": ["POST"]}),
     "auth.one_time": (login_limit, {"methods": ["POST"]}),

@@ -132,6 +132,8 @@ def reset_postgres(url: str, definitions: dict[str, Definition]) -> None:
     keep = tuple(d.content_hash for d in definitions.values())
     with engine.begin() as connection:
         connection.execute(text("DELETE FROM job"))  # background jobs
+        for table in ("results_reaction", "results_finding", "results_page"):  # restitution
+            connection.execute(text(f"DELETE FROM {table}"))
         for table in ("delivery", "mailing", "invitation", "contact",  # invitations
                       "queued_mail"):
             connection.execute(text(f"DELETE FROM {table}"))

@@ -102,6 +102,21 @@ RULES: dict[str, object] = {
     "results.plotly_js": PUBLIC,
     "results.computing": VIEW,  # a results job's progress: no figures, partners poll it too
     "results.retry": VIEW,  # start a failed results job again (POST): partners view the page too
+    # results given back (survey/restitution/routes.py): the participant's links are their
+    # own secrets; the researcher's pages
+    "restitution.public_page": PUBLIC,
+    "restitution.by_resume": PUBLIC,
+    "restitution.by_invitation": PUBLIC,
+    "restitution.pages": MANAGE,
+    "restitution.page": MANAGE,
+    "restitution.finding_add": MANAGE,
+    "restitution.finding_edit": MANAGE,
+    "restitution.publish": MANAGE,
+    "restitution.announce": MANAGE,
+    "restitution.preview": OPERATE,
+    "restitution.poster": OPERATE,
+    "restitution.reactions": OPERATE,
+    "restitution.reactions_csv": OPERATE,
     # background jobs (survey/jobs/routes.py): a job of the evaluation in the URL only
     "jobs.evaluation": OPERATE,  # the evaluation's jobs: its members who see its data
     "jobs.page": OPERATE,
@@ -150,7 +165,7 @@ def _url(app: Flask, endpoint: str, world: World, target: str) -> str:
         "filename": "survey.css", "content_hash": "0" * 64, "language": "fr", "number": 1,
         "fmt": "codebook" if endpoint == "results.download" else "yaml", "token": "z" * 32,
         "invitation_id": 1, "mailing_id": 1, "name": "x.eml", "parts": "waves", "ident": part.wave,
-        "job_id": part.job,
+        "job_id": part.job, "page_id": 1, "finding_id": 1,
     }
     with app.test_request_context():
         from flask import url_for

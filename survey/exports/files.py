@@ -106,3 +106,7 @@ def write(export: Export, fmt: str, path: Path, lang: str, min_group: int,
             written = write_analysis(export, folder, lang=lang, min_group=min_group)
             key = "indicators.json" if fmt == "indicators" else "report.html"
             shutil.move(written[key], path)
+        if fmt == "report" and export.selection is not None:
+            from ..restitution.report import add_reactions
+
+            add_reactions(path, export.selection, lang)

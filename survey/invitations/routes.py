@@ -26,6 +26,7 @@ from ..participate import services as responses
 from ..participate.campaigns import closed_page
 from ..participate.device import open_response
 from ..participate.forms import ActionForm, StartForm
+from ..restitution.links import invitation_results_link
 from . import services
 
 bp = Blueprint("invite", __name__, template_folder="templates")
@@ -46,7 +47,8 @@ def _unavailable(invitation: Invitation) -> tuple[str, int] | None:
         return render_template("invitations/unavailable.html",
                                definition=invitation.campaign.version.definition), 410
     if not invitation.campaign.is_open:
-        return closed_page(invitation.campaign)
+        return closed_page(invitation.campaign, invitation_results_link(
+            invitation.campaign_id, services.token_for(invitation)))
     return None
 
 

@@ -20,6 +20,7 @@ from ..extensions import db
 from ..models import Campaign, Evaluation
 from ..models.workspace import OPEN, campaign_by_slug
 from ..questionnaire.model import Choice
+from ..restitution.links import public_results_link
 from .blueprint import bp
 from .services import response_by_id
 
@@ -71,9 +72,12 @@ def link_answers(code: str) -> dict[str, Any]:
     return dict(kept) if isinstance(kept, dict) else {}
 
 
-def closed_page(campaign: Campaign) -> tuple[str, int]:
+def closed_page(campaign: Campaign, results: str | None = None) -> tuple[str, int]:
+    """The polite page of a closed campaign, with a link to its results when they are given
+    back (``results``: the visitor's own link to them; else the public page's, if any)."""
     return render_template("participate/closed.html", definition=campaign.version.definition,
-                           campaign=campaign), 410
+                           campaign=campaign,
+                           results=results or public_results_link(campaign.id)), 410
 
 
 def attach(code: str) -> None:

@@ -29,6 +29,7 @@ from ..questionnaire.answers import Issue, Rosters, check_page, missing_required
 from ..questionnaire.itemtypes.base import as_text
 from ..questionnaire.model import Definition, Section
 from ..questionnaire.repeats import item_code
+from ..restitution.links import results_link
 from ..secrets import same
 from ..templating import text
 from ..versions import newest_facts
@@ -255,8 +256,11 @@ def done(code: str) -> HttpResponse | str:
         return redirect(url_for(".page", code=code, section_code=bookmark(response).code))
     entry = active_entry(code) if response is not None else None
     link = absolute_url(".resume", resume_code=entry["resume"]) if entry else None
+    results = (results_link(response.campaign_id, entry["resume"])
+               if entry and response is not None else None)
     return render_template("participate/done.html", definition=context.shown().definition,
-                           link=link, min_group=current_app.config["MIN_GROUP_SIZE"])
+                           link=link, results=results,
+                           min_group=current_app.config["MIN_GROUP_SIZE"])
 
 
 @bp.route("/q/<code>/withdraw", methods=["GET", "POST"])
