@@ -55,12 +55,17 @@ def answers(levels: str, notes: dict[str, str] | None = None) -> dict:
 
 @pytest.fixture
 def coops(app: Flask) -> Coops:
-    """Two cooperatives assessed at T0 and T1 (north) and at T0 (south)."""
+    return make_coops(app)
+
+
+def make_coops(app: Flask, password: str | None = None) -> Coops:
+    """Two cooperatives assessed at T0 and T1 (north) and at T0 (south); a partner limited to
+    the north one, another free. ``password``: the accounts', to sign in through the form."""
     with app.app_context():
         version = store_definition(load_file(SOURCE), SOURCE.name).version
-        researcher = make_user("r@example.org", password=None)
-        partner = make_user("p@example.org", password=None)
-        free = make_user("f@example.org", password=None)
+        researcher = make_user("r@example.org", password=password)
+        partner = make_user("p@example.org", password=password)
+        free = make_user("f@example.org", password=password)
         evaluation = design.create_evaluation(researcher, name="Fédération",
                                               responsible_name="R", contact_email="r@x.org")
         north = design.save_site(evaluation, None, name="Coop Nord", kind="cooperative",
