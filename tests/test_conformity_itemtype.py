@@ -207,3 +207,16 @@ def test_results_count_each_level(app: Flask, stored: Definition) -> None:
             Selection("coop_assessment"), "en", 1, True, {"dont_know": "I don't know"})}
     assert [(label, n) for label, n, _p in found["g_board"].counts] == [
         ("Met", 2), ("Partly met", 1)]
+
+
+def test_a_refused_page_of_criteria_stays_within_the_page_budget(
+        app: Flask, client: FlaskClient, stored: Definition) -> None:
+    from bench.page_weight import BUDGET, wire_size
+
+    participant = Participant(client)
+    participant.start("coop_assessment", "fr")
+    page = client.post(participant.path, data={
+        "csrf_token": participant.csrf, "nav": "next", "g_assembly_note": "x" * 300},
+        headers={"Accept-Encoding": "br, gzip"})
+    assert page.status_code == 422
+    assert wire_size(page) < BUDGET, wire_size(page)
