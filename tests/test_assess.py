@@ -226,3 +226,20 @@ def test_a_membership_removed_takes_its_sites_with_it(app: Flask, coops: Coops) 
         partner = db.session.get(accounts.User, coops.partner)
         accounts.set_role(partner, evaluation, None)
         assert db.session.scalars(select(MembershipSite)).all() == []
+
+
+def test_a_limited_partner_monitors_their_sites_campaigns_only(app: Flask, coops: Coops
+                                                               ) -> None:
+    with app.app_context():
+        evaluation = db.session.get(Evaluation, coops.evaluation)
+        south = next(c.id for c in evaluation.campaigns if c.site_id == coops.south)
+        north = next(c.id for c in evaluation.campaigns if c.site_id == coops.north)
+    base = f"/design/e/{coops.evaluation}"
+    client = app.test_client()
+    sign_in(client, app, coops.partner)
+    assert client.get(f"{base}/campaigns/{south}/monitoring").status_code == 403
+    assert client.get(f"{base}/campaigns/{north}/monitoring").status_code == 200
+    assert client.get(f"{base}/monitoring").status_code == 200  # their campaigns only
+    free = app.test_client()
+    sign_in(free, app, coops.free_partner)
+    assert free.get(f"{base}/campaigns/{south}/monitoring").status_code == 200
