@@ -243,3 +243,23 @@ def test_a_limited_partner_monitors_their_sites_campaigns_only(app: Flask, coops
     free = app.test_client()
     sign_in(free, app, coops.free_partner)
     assert free.get(f"{base}/campaigns/{south}/monitoring").status_code == 200
+
+
+def test_a_limited_partner_sees_their_sites_campaign_counts_only(app: Flask, coops: Coops
+                                                                 ) -> None:
+    with app.app_context():
+        evaluation = db.session.get(Evaluation, coops.evaluation)
+        south = next(c.id for c in evaluation.campaigns if c.site_id == coops.south)
+    base = f"/design/e/{coops.evaluation}"
+    client = app.test_client()
+    sign_in(client, app, coops.partner)
+    assert client.get(f"{base}/campaigns/{south}").status_code == 403
+    page = client.get(base).get_data(as_text=True)
+    south_row = page[page.index(f"/campaigns/{south}\""):].split("</tr>")[0]
+    assert south_row.rstrip().endswith("<td>–</td>")  # no count for another site's campaign
+    researcher = app.test_client()
+    sign_in(researcher, app, coops.researcher)
+    assert researcher.get(f"{base}/campaigns/{south}").status_code == 200
+    page = researcher.get(base).get_data(as_text=True)
+    south_row = page[page.index(f"/campaigns/{south}\""):].split("</tr>")[0]
+    assert "<td>–</td>" not in south_row and " / " in south_row

@@ -71,6 +71,14 @@ def limited_counts(counts: Counts, evaluation: Evaluation, limits: frozenset[int
     return Counts(counts.waves, [row for row in counts.rows if row[1] in names])
 
 
+def campaign_counts(counts: dict[int, tuple[int, int]], evaluation: Evaluation,
+                    limits: frozenset[int] | None) -> dict[int, tuple[int, int]]:
+    """The evaluation page's (started, completed) per campaign, every campaign of the reader's
+    sites there (0, 0 when none started), the others left out (the page shows none)."""
+    return {c.id: counts.get(c.id, (0, 0)) for c in evaluation.campaigns
+            if limits is None or c.site_id in limits}
+
+
 class SiteError(ValueError):
     """A site that is not the evaluation's was asked for."""
 
