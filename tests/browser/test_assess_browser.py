@@ -95,6 +95,16 @@ def test_conformity_per_site_at_desktop_width(browser: Browser, live_server: Liv
     assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["viewport"]["width"]
     accessible(page)
     shot(page, "assess-desktop-researcher")
+    # on the members page, the researcher limits the free partner to the south cooperative
+    page.goto(f"{live_server.url}/design/e/{coops.evaluation}/members")
+    row = page.locator("tr", has_text="f@example.org")
+    expect(row).to_contain_text("Every site")
+    row.get_by_role("link", name="Limit to sites").click()
+    page.get_by_label("Coop Sud").check()
+    accessible(page)
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("tr", has_text="f@example.org")).to_contain_text("Coop Sud")
+    shot(page, "assess-desktop-members")
     context.close()
     # the partner limited to the north cooperative sees it only
     context = browser.new_context(**DESKTOP)
