@@ -35,6 +35,7 @@ __all__ = [
     "network",
     "with_interval",
     "reliability_table",
+    "conformity_bars",
 ]
 
 # Okabe & Ito's hues, darkened where needed so every colour has at least 3:1 contrast on white
@@ -361,3 +362,20 @@ def reliability_table(table: pd.DataFrame, scale_labels: Mapping[str, str], titl
                                      "fill_color": "#e8eef4"},
                              cells={"values": cells, "align": "left"}))
     return _layout(fig, title, height=120 + 30 * len(table))
+
+
+def conformity_bars(points: Sequence[tuple[str, str, float | None]], title: str) -> go.Figure:
+    """Conformity (0-100 %) of each site, one bar per wave side by side: ``points`` are
+    (site, wave, percent) triples; an undefined percent (no applicable criterion) is left
+    out. Labels are escaped."""
+    fig = go.Figure()
+    waves = list(dict.fromkeys(wave for _site, wave, _p in points))
+    for n, wave in enumerate(waves):
+        shown = [(site, p) for site, w, p in points if w == wave and p is not None]
+        fig.add_trace(go.Bar(
+            x=[esc(site) for site, _p in shown], y=[p for _s, p in shown],
+            name=esc(wave or "–"), marker_color=PALETTE[n % len(PALETTE)],
+            text=[f"{p:g}" for _s, p in shown], textposition="outside"))
+    fig.update_layout(barmode="group", legend={"orientation": "h"})
+    fig.update_yaxes(range=[0, 105], ticksuffix=" %")
+    return _layout(fig, title, height=380)

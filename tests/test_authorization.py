@@ -101,6 +101,9 @@ RULES: dict[str, object] = {
     "results.download": OPERATE,  # row-level data: never partners
     "results.plotly_js": PUBLIC,
     "results.computing": VIEW,  # a results job's progress: no figures, partners poll it too
+    "assess.evaluation": VIEW,  # self-assessments; partners limited to sites see theirs only
+    "assess.download": VIEW,  # its CSV (site-level statements, the reader's sites only)
+    "assess.member_sites": MANAGE,  # the sites a partner's membership is limited to
     "results.retry": VIEW,  # start a failed results job again (POST): partners view the page too
     # results given back (survey/restitution/routes.py): the participant's links are their
     # own secrets; the researcher's pages
@@ -165,7 +168,7 @@ def _url(app: Flask, endpoint: str, world: World, target: str) -> str:
         "filename": "survey.css", "content_hash": "0" * 64, "language": "fr", "number": 1,
         "fmt": "codebook" if endpoint == "results.download" else "yaml", "token": "z" * 32,
         "invitation_id": 1, "mailing_id": 1, "name": "x.eml", "parts": "waves", "ident": part.wave,
-        "job_id": part.job, "page_id": 1, "finding_id": 1,
+        "job_id": part.job, "page_id": 1, "finding_id": 1, "what": "scores",
     }
     with app.test_request_context():
         from flask import url_for

@@ -3,8 +3,10 @@ small counts as "< 5")."""
 
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import abort, current_app, render_template
+from flask_login import current_user
 
+from ..assess import services as assessed  # sites a partner is limited to
 from ..auth.permissions import VIEW, member, reads_every_group
 from ..models import Campaign, Evaluation
 from ..models.types import utcnow
@@ -52,10 +54,15 @@ def _render(evaluation: Evaluation, campaigns: list[Campaign], campaign: Campaig
 @member(VIEW)
 def campaign_monitoring(evaluation: Evaluation, campaign_id: int) -> str:
     campaign = owned(Campaign, campaign_id, evaluation)
+    limits = assessed.site_limits(current_user, evaluation.id)
+    if limits is not None and campaign.site_id not in limits:
+        abort(403)
     return _render(evaluation, [campaign], campaign)
 
 
 @bp.get(E + "/monitoring")
 @member(VIEW)
 def evaluation_monitoring(evaluation: Evaluation) -> str:
-    return _render(evaluation, list(evaluation.campaigns), None)
+    limits = assessed.site_limits(current_user, evaluation.id)
+    return _render(evaluation, [c for c in evaluation.campaigns
+                                if limits is None or c.site_id in limits], None)

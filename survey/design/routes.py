@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as HttpResponse
 
+from ..assess import services as assessed  # sites a partner is limited to
 from ..auth import accounts
 from ..auth.forms import ActionForm
 from ..auth.mailing import send_account_link
@@ -92,8 +93,9 @@ def evaluation(evaluation: Evaluation) -> str:
     return render_template(
         "design/evaluation.html", evaluation=evaluation, site_form=site_form,
         wave_form=WaveForm(prefix="wave"), team_form=team_form, members=members,
-        counts=services.response_counts(evaluation), action_form=ActionForm(),
-        manage=_may(MANAGE), operate=_may(OPERATE))
+        counts=assessed.campaign_counts(services.response_counts(evaluation), evaluation,
+                                        assessed.site_limits(current_user, evaluation.id)),
+        action_form=ActionForm(), manage=_may(MANAGE), operate=_may(OPERATE))
 
 
 def _may(roles: tuple[str, ...]) -> bool:
@@ -370,6 +372,9 @@ def _optional(model: type[Model], value: str | None, evaluation: Evaluation) -> 
 @member(VIEW)
 def campaign(evaluation: Evaluation, campaign_id: int) -> str:
     campaign = owned(Campaign, campaign_id, evaluation)
+    limits = assessed.site_limits(current_user, evaluation.id)
+    if limits is not None and campaign.site_id not in limits:  # a partner's other sites
+        abort(403)
     counts = services.response_counts(evaluation).get(campaign.id, (0, 0))
     return render_template("design/campaign.html", evaluation=evaluation, campaign=campaign,
                            link=external_url("participate.campaign_link", slug=campaign.slug),

@@ -1,6 +1,7 @@
 """Database models, one module per part of the domain."""
 
 from .account import AccountLink, Membership, User
+from .assess import MembershipSite
 from .audit import AuditEvent
 from .invitation import Contact, Delivery, Invitation, Mailing
 from .job import Job
@@ -19,5 +20,5 @@ __all__ = ["AccountLink", "AuditEvent", "Campaign", "Evaluation", "Membership", 
            "QuestionnaireDraft", "QuestionnaireVersion", "Response", "Site", "SpentToken", "Team",
            "TeamMember", "User", "Wave"]
 __all__ += ["Contact", "Delivery", "Invitation", "Mailing", "QuestionnaireMedia", "QueuedMail"]
-__all__ += ["Job"]
+__all__ += ["Job", "MembershipSite"]
 __all__ += ["Finding", "Reaction", "ResultsPage"]

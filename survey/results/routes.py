@@ -29,6 +29,7 @@ from flask_login import current_user
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response as HttpResponse
 
+from ..assess import services as assessed  # sites a partner is limited to
 from ..audit import record
 from ..auth.permissions import OPERATE, VIEW, may, member, reads_every_group
 from ..exports import Export, files
@@ -67,7 +68,15 @@ def _questionnaire(evaluation: Evaluation) -> tuple[list[str], str | None]:
 
 @bp.get(E)
 @member(VIEW)
-def evaluation(evaluation: Evaluation) -> str:
+def evaluation(evaluation: Evaluation) -> HttpResponse | str:
+    limits = assessed.site_limits(current_user, evaluation.id)
+    if limits is not None:  # a partner limited to sites: one of them, always
+        wanted = request.args.get("site", "")
+        if not wanted:
+            return redirect(url_for(".evaluation", evaluation_id=evaluation.id,
+                                    **{**_query(), "site": min(limits)}))
+        if not wanted.isdigit() or int(wanted) not in limits:
+            abort(403)
     codes, code = _questionnaire(evaluation)
     min_group = current_app.config["MIN_GROUP_SIZE"]
     full = reads_every_group()
@@ -81,7 +90,9 @@ def evaluation(evaluation: Evaluation) -> str:
         "results/evaluation.html", evaluation=evaluation, codes=codes, code=code, page=shown,
         titles=services.questionnaire_titles(codes, _lang()),
         filters=shown.filters if shown else services.Filters(), full=full,
-        counts=services.response_counts(evaluation), min_group=min_group,
+        counts=assessed.limited_counts(services.response_counts(evaluation), evaluation, limits),
+        sites=[s for s in evaluation.sites if limits is None or s.id in limits],
+        min_group=min_group,
         downloads=may(OPERATE), download_names=_download_names(),
         formats=[f for f in DOWNLOADS if f != "repeats" or _repeated(code)],
         section_names=_section_names(), free_text_shown=free_text.SHOWN,

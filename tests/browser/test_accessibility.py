@@ -182,7 +182,8 @@ def test_the_section_pages_cover_every_item_type(bundled: dict[str, Definition])
     fixture = load_file(data / "every_type.yaml")
     new_types = load_file(data / "new_types.yaml")
     times = load_file(data / "time_type.yaml")  # checked with axe by test_time_browser
-    assert set(TYPES) <= present | {item.type for d in (fixture, new_types, times)
+    criteria = load_file(data / "conformity_type.yaml")  # with axe by test_assess_browser
+    assert set(TYPES) <= present | {item.type for d in (fixture, new_types, times, criteria)
                                     for item in d.items()}
 
 

@@ -12,6 +12,7 @@ from .acknowledge import Acknowledge
 from .base import Issue, ItemType, Pairs, RawValues, Reader, Rosters, is_special, posted
 from .calculate import Calculate
 from .choice import Likert, MultipleChoice, SingleChoice, YesNo
+from .conformity import Conformity
 from .hidden import Hidden
 from .matrix import Matrix
 from .nomination import Nomination, rating_name
@@ -23,7 +24,7 @@ from .typed import Date, Decimal, Integer, LongText, Note, Text
 TYPES: dict[str, ItemType] = {t.name: t for t in (
     SingleChoice(), MultipleChoice(), Likert(), Matrix(), YesNo(), Integer(), Decimal(),
     Text(), LongText(), Date(), Note(), Nomination(), Ranking(), Range(), Acknowledge(),
-    Calculate(), Hidden(), Time(),
+    Calculate(), Hidden(), Time(), Conformity(),
 )}
 
 
