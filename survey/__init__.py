@@ -74,6 +74,9 @@ def _register_workspace(app: Flask) -> None:
     from .results import bp as results_bp
 
     app.register_blueprint(results_bp)
+    from .review import bp as review_bp
+
+    app.register_blueprint(review_bp)
     app.jinja_env.globals.update(HELPERS, contact_evaluation=contact)
 
 

@@ -107,6 +107,18 @@ RULES: dict[str, object] = {
     "jobs.page": OPERATE,
     "jobs.state": OPERATE,
     "jobs.download": OPERATE,  # row-level data: never partners
+    # co-design review (survey/review): reviewers by the secret of their link, researchers
+    "review.start": PUBLIC,
+    "review.page": PUBLIC,
+    "review.done": PUBLIC,
+    "review.round_open": MANAGE,
+    "review.round_page": MANAGE,
+    "review.links_add": MANAGE,
+    "review.link_revoke": MANAGE,
+    "review.link_qr": MANAGE,
+    "review.round_close": MANAGE,
+    "review.rewording_decide": MANAGE,
+    "review.rounds_compare": MANAGE,
 }
 
 # Least rights first: what an allowed identity changes cannot hide a refusal to the next.
@@ -150,7 +162,7 @@ def _url(app: Flask, endpoint: str, world: World, target: str) -> str:
         "filename": "survey.css", "content_hash": "0" * 64, "language": "fr", "number": 1,
         "fmt": "codebook" if endpoint == "results.download" else "yaml", "token": "z" * 32,
         "invitation_id": 1, "mailing_id": 1, "name": "x.eml", "parts": "waves", "ident": part.wave,
-        "job_id": part.job,
+        "job_id": part.job, "round_id": 1, "reviewer_id": 1, "rating_id": 1,
     }
     with app.test_request_context():
         from flask import url_for

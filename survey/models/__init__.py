@@ -12,6 +12,7 @@ from .questionnaire import (
     QuestionnaireVersion,
 )
 from .response import Response, SpentToken
+from .review import ItemProposal, Reviewer, ReviewRating, ReviewRound
 from .workspace import Campaign, Evaluation, Site, Team, TeamMember, Wave
 
 __all__ = ["AccountLink", "AuditEvent", "Campaign", "Evaluation", "Membership", "Questionnaire",
@@ -19,3 +20,4 @@ __all__ = ["AccountLink", "AuditEvent", "Campaign", "Evaluation", "Membership", 
            "TeamMember", "User", "Wave"]
 __all__ += ["Contact", "Delivery", "Invitation", "Mailing", "QuestionnaireMedia", "QueuedMail"]
 __all__ += ["Job"]
+__all__ += ["ItemProposal", "ReviewRating", "ReviewRound", "Reviewer"]
