@@ -59,7 +59,7 @@ def _links(client: FlaskClient, round_url: str, panel: str, count: int) -> list[
     before = set(LINK.findall(page.get_data(as_text=True)))
     made = client.post(round_url + "/links", data={"csrf_token": csrf(page), "panel": panel,
                                                    "count": str(count)}, follow_redirects=True)
-    assert f"{count} review links created" in made.get_data(as_text=True)
+    assert f"{count} review link" in made.get_data(as_text=True)
     found = [t for t in dict.fromkeys(LINK.findall(made.get_data(as_text=True)))
              if t not in before]
     assert len(found) == count
@@ -170,7 +170,7 @@ def test_a_review_round_from_links_to_indices_and_the_next_draft(app: Flask,
     researcher.post(f"{round_url}/links/{revoked_id}/revoke", data={"csrf_token": csrf(page)})
     gone = app.test_client().get(f"/review/{tokens[2]}/1")
     assert gone.status_code == 404
-    assert "ask the research team for a new link" in gone.get_data(as_text=True)
+    assert "demandez un nouveau lien à l'équipe de recherche" in gone.get_data(as_text=True)
     # A revoked reviewer's ratings no longer count: two reviewers, not judged.
     row = re.search(r"<code>service</code>.*?</tr>", researcher.get(round_url).get_data(
         as_text=True), re.S).group(0)
@@ -180,7 +180,8 @@ def test_a_review_round_from_links_to_indices_and_the_next_draft(app: Flask,
     page = researcher.get(round_url)
     researcher.post(round_url + "/close", data={"csrf_token": csrf(page)})
     closed = app.test_client().get(f"/review/{tokens[0]}/1")
-    assert closed.status_code == 200 and "This review is closed" in closed.get_data(as_text=True)
+    assert closed.status_code == 200
+    assert "Cette relecture est close" in closed.get_data(as_text=True)
 
     # A second round on the next draft, compared side by side.
     second = _open_round(app, researcher, world, next_hash)
@@ -200,7 +201,7 @@ def test_bad_ratings_are_refused_with_a_message(app: Flask, world: World) -> Non
     round_url = _open_round(app, researcher, world, content_hash)
     token = _links(researcher, round_url, "citizens", 1)[0]
     reviewer = app.test_client()
-    page = reviewer.get(f"/review/{token}/1")
+    page = reviewer.get(f"/review/{token}/1?lang=en")
     refused = reviewer.post(f"/review/{token}/1", data={
         "csrf_token": csrf(page), "relevance-service": "7", "clarity-service": "x' OR 1=1",
         "comment-service": "x" * 2001})

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal, gettext
+from flask_babel import format_decimal, gettext, ngettext
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as HttpResponse
@@ -122,7 +122,8 @@ def links_add(evaluation: Evaluation, round_id: int) -> HttpResponse:
     except services.ReviewError as error:
         flash(str(error), "error")
     else:
-        flash(gettext("%(num)s review links created.", num=len(made)))
+        flash(ngettext("%(num)s review link created.", "%(num)s review links created.",
+                       len(made)))
     return _back(review, "#links")
 
 
