@@ -238,3 +238,31 @@ def test_a_review_link_opens_only_its_own_round(app: Flask, world: World) -> Non
     sign_in(outsider, app, world.users["outsider"])
     assert outsider.get(f"/design/e/{world.b.evaluation}/reviews/{round_id}").status_code == 404
     assert outsider.get(round_url).status_code == 403
+
+
+def test_every_reviewer_page_stays_within_the_participant_budget(app: Flask,
+                                                                 world: World) -> None:
+    """A reviewer's phone pays what a participant's does: each page of each bundled
+    questionnaire, under review, within 15 KB as transferred (assets included)."""
+    from bench.page_weight import BUDGET, Scale
+    from survey.versions import latest_version
+
+    researcher = _researcher(app, world)
+    heaviest = 0
+    for code in ("citizens", "patients", "professionals"):
+        with app.app_context():
+            version = latest_version(code)
+            content_hash = save_draft(world.a.evaluation, version.definition,
+                                      f"{code}.yaml").content_hash
+            pages = len(services.review_pages(version.definition))
+        round_url = _open_round(app, researcher, world, content_hash)
+        token = _links(researcher, round_url, "patients", 1)[0]
+        scale = Scale(app.test_client())
+        for number in range(1, pages + 1):
+            scale.get(f"{code} review page {number}", f"/review/{token}/{number}")
+        scale.get(f"{code} review done", f"/review/{token}/done")
+        assert {row.status for row in scale.rows} == {200}
+        over = [(row.label, row.sent) for row in scale.rows if row.sent > BUDGET]
+        assert not over, over
+        heaviest = max(heaviest, *(row.sent for row in scale.rows))
+    assert heaviest > 3000  # the pages were weighed, not empty

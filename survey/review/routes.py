@@ -67,8 +67,10 @@ KAPPA_NAMES = {"excellent": _("excellent"), "good": _("good"), "fair": _("fair")
 
 
 @bp.app_template_global()
-def kappa_name(interpretation: str) -> str:
-    return str(KAPPA_NAMES.get(interpretation, interpretation))
+def kappa_name(interpretation: object) -> str:
+    """k*'s reading (excellent, good, fair, poor); empty when there is none (nobody rated)."""
+    words = KAPPA_NAMES.get(interpretation) if isinstance(interpretation, str) else None
+    return str(words) if words is not None else ""
 
 
 @bp.app_template_global()
