@@ -119,6 +119,11 @@ RULES: dict[str, object] = {
     "review.round_close": MANAGE,
     "review.rewording_decide": MANAGE,
     "review.rounds_compare": MANAGE,
+    "review.my_reviews": VIEW,  # members (partners above all) review from their account
+    "review.join": VIEW,
+    "review.account_page": VIEW,
+    "review.proposal_new": VIEW,
+    "review.proposal_decide": MANAGE,
 }
 
 # Least rights first: what an allowed identity changes cannot hide a refusal to the next.
@@ -163,6 +168,7 @@ def _url(app: Flask, endpoint: str, world: World, target: str) -> str:
         "fmt": "codebook" if endpoint == "results.download" else "yaml", "token": "z" * 32,
         "invitation_id": 1, "mailing_id": 1, "name": "x.eml", "parts": "waves", "ident": part.wave,
         "job_id": part.job, "round_id": 1, "reviewer_id": 1, "rating_id": 1,
+        "proposal_id": 1,
     }
     with app.test_request_context():
         from flask import url_for

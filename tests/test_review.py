@@ -266,3 +266,67 @@ def test_every_reviewer_page_stays_within_the_participant_budget(app: Flask,
         assert not over, over
         heaviest = max(heaviest, *(row.sent for row in scale.rows))
     assert heaviest > 3000  # the pages were weighed, not empty
+
+
+def test_a_partner_reviews_from_their_account_and_proposes_a_question(app: Flask,
+                                                                      world: World) -> None:
+    content_hash = _draft(app, world)
+    researcher = _researcher(app, world)
+    round_url = _open_round(app, researcher, world, content_hash)
+    partner = app.test_client()
+    sign_in(partner, app, world.users["partner"])
+    partner.get("/?lang=en")
+    mine_url = f"/design/e/{world.a.evaluation}/reviews"
+    evaluation_page = partner.get(f"/design/e/{world.a.evaluation}").get_data(as_text=True)
+    assert mine_url in evaluation_page
+    mine = partner.get(mine_url)
+    assert "Review round 1 of every_type" in mine.get_data(as_text=True)
+    joined = partner.post(round_url + "/join", data={"csrf_token": csrf(mine),
+                                                     "panel": "citizens"})
+    assert joined.headers["Location"].endswith(round_url + "/mine/1")
+    page = partner.get(round_url + "/mine/1")
+    codes = _items_on(page.get_data(as_text=True))
+    data = {"csrf_token": csrf(page), **{f"relevance-{c}": "3" for c in codes},
+            "comment-service": HOSTILE}
+    saved = partner.post(round_url + "/mine/1", data=data)
+    assert saved.headers["Location"].endswith(round_url + "/mine/2")
+    assert "1 of 3 pages" in partner.get(mine_url).get_data(as_text=True)
+
+    # A new question: every language, a type and a reason are needed.
+    form = partner.get(round_url + "/proposals/new")
+    assert form.status_code == 200
+    token = csrf(form)
+    refused = partner.post(round_url + "/proposals/new", data={
+        "csrf_token": token, "text-en": "Could you reach us by phone?", "item_type": "yesno",
+        "rationale": "Many have no internet."})
+    assert refused.status_code == 422
+    assert "Write the question in every language" in refused.get_data(as_text=True)
+    assert "Could you reach us by phone?" in refused.get_data(as_text=True)  # kept
+    sent = partner.post(round_url + "/proposals/new", data={
+        "csrf_token": token, "text-en": "Could you reach us by phone?",
+        "text-fr": HOSTILE, "item_type": "yesno", "rationale": "Many have no internet."})
+    assert sent.status_code == 302
+    assert "Waiting for the research team" in partner.get(mine_url).get_data(as_text=True)
+
+    # The researcher reads the partner's ratings (by panel, never by name) and the proposal.
+    page = researcher.get(round_url)
+    html = page.get_data(as_text=True)
+    assert "Citizens and community partners" in html and "partner@example.org" not in html
+    escaped = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"
+    assert HOSTILE not in html
+    assert f'<q class="comment">{escaped}' in html and f'<q class="proposed">{escaped}' in html
+    with app.app_context():
+        from survey.models import ItemProposal
+
+        proposal_id = db.session.scalar(select(ItemProposal.id))
+    decide = f"{round_url}/proposals/{proposal_id}/decide"
+    assert partner.post(decide, data={"csrf_token": token, "decision": "accept",
+                                      "reason": "x"}).status_code == 403
+    researcher.post(decide, data={"csrf_token": csrf(page), "decision": "accept",
+                                  "reason": "We add it in the next <draft>"})
+    assert "Accepted: We add it in the next &lt;draft&gt;" in partner.get(mine_url).get_data(
+        as_text=True)
+    with app.app_context():
+        actions = set(db.session.scalars(select(AuditEvent.action)))
+    assert {"review-joined", "review-item-proposed",
+            "review-item-proposal-accepted"} <= actions

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("review", __name__, template_folder="templates")
 
-from . import public, routes  # noqa: E402,F401  (register the views)
+from . import account, public, routes  # noqa: E402,F401  (register the views)

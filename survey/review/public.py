@@ -5,6 +5,8 @@ JavaScript; a revoked or unknown link gets a polite 404 and opens nothing else."
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as HttpResponse
 
@@ -48,7 +50,15 @@ def start(token: str) -> HttpResponse:
 
 @bp.route(P + "/<int:number>", methods=["GET", "POST"])
 def page(token: str, number: int) -> HttpResponse:
-    reviewer = _reviewer(token)
+    return rate_page(_reviewer(token), number,
+                     lambda n: url_for("review.page", token=token, number=n),
+                     url_for("review.done", token=token))
+
+
+def rate_page(reviewer: Reviewer, number: int, page_url: Callable[[int], str],
+              done_url: str) -> HttpResponse:
+    """One page of the draft to rate (GET), or its ratings saved (POST), for a reviewer by
+    link or by account: on to the next page, back, or to the end."""
     definition = services.definition_of(reviewer.round)
     show(definition=definition)
     if not reviewer.round.is_open:
@@ -64,10 +74,8 @@ def page(token: str, number: int) -> HttpResponse:
         if not post.errors:
             services.save_page(reviewer, number, post, participant_language(definition))
             if request.form.get("nav") == "back" and number > 1:
-                return redirect(url_for("review.page", token=token, number=number - 1))
-            if number < len(pages):
-                return redirect(url_for("review.page", token=token, number=number + 1))
-            return redirect(url_for("review.done", token=token))
+                return redirect(page_url(number - 1))
+            return redirect(page_url(number + 1) if number < len(pages) else done_url)
         values, errors = post.values, post.errors
     else:
         ratings = services.ratings_by_item(reviewer)
@@ -76,8 +84,8 @@ def page(token: str, number: int) -> HttpResponse:
                   for code, r in ratings.items()}
     page_html = render_template(
         "review/page.html", definition=definition, section=section, rated=items,
-        number=number, total=len(pages), ratings=values, errors=errors, token=token,
-        values={}, rosters=definition.roster, offered={})
+        number=number, total=len(pages), ratings=values, errors=errors,
+        action=page_url(number), values={}, rosters=definition.roster, offered={})
     return _private(page_html, 422 if errors else 200)
 
 
@@ -86,5 +94,6 @@ def done(token: str) -> HttpResponse:
     reviewer = _reviewer(token)
     definition = services.definition_of(reviewer.round)
     show(definition=definition)
-    return _private(render_template("review/done.html", definition=definition, token=token,
-                                    is_open=reviewer.round.is_open))
+    return _private(render_template(
+        "review/done.html", definition=definition, is_open=reviewer.round.is_open,
+        again=url_for("review.page", token=token, number=1)))

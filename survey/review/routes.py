@@ -107,6 +107,7 @@ def round_page(evaluation: Evaluation, round_id: int) -> str:
         "review/round.html", evaluation=evaluation, review=review, definition=definition,
         items=items, pages=len(pages), links=links, panels=PANELS,
         indices=services.indices(review), proposals=services.proposals(review),
+        new_items=services.proposals_of(review),
         form=ActionForm(), max_links=services.MAX_LINKS)
 
 

@@ -29,6 +29,7 @@ from ..models.review import (
     DECLINED,
     OPEN,
     PANELS,
+    ItemProposal,
     Reviewer,
     ReviewRating,
     ReviewRound,
@@ -348,3 +349,84 @@ def decide(rating: ReviewRating, accept: bool, reason: str, actor: User | None
            draft=draft.content_hash if draft is not None else None)
     db.session.commit()
     return draft
+
+
+# -- partners: reviewing from their account, proposing new items -------------------------------
+
+# The item types a partner may propose (the researcher writes the item itself).
+PROPOSED_TYPES = ("single", "multiple", "yesno", "likert", "text", "textarea", "integer", "date")
+
+
+def account_reviewer(review: ReviewRound, user: User) -> Reviewer | None:
+    return db.session.scalar(select(Reviewer).filter_by(round_id=review.id, user_id=user.id))
+
+
+def join(review: ReviewRound, user: User, panel: str) -> Reviewer:
+    """The account's reviewer in this round (created on the first visit, in this panel)."""
+    reviewer = account_reviewer(review, user)
+    if reviewer is not None:
+        return reviewer
+    if panel not in PANELS:
+        raise ReviewError(_("Choose a panel."))
+    if not review.is_open:
+        raise ReviewError(_("This round is closed."))
+    reviewer = Reviewer(round=review, panel=panel, user_id=user.id, pages_saved=[])
+    db.session.add(reviewer)
+    record("review-joined", f"{review.questionnaire_code} round {review.number}", actor=user,
+           evaluation_id=review.evaluation_id, commit=False, panel=panel)
+    db.session.commit()
+    return reviewer
+
+
+def open_rounds(evaluation_id: int) -> list[ReviewRound]:
+    return [r for r in rounds_of(evaluation_id) if r.is_open]
+
+
+def propose(review: ReviewRound, user: User, texts: Mapping[str, str], item_type: str,
+            rationale: str) -> ItemProposal:
+    """A new item proposed to the round's draft: its text in every language of the draft,
+    its type and why; refused with a message naming what is missing."""
+    languages = definition_of(review).languages
+    cleaned = {lang: (texts.get(lang) or "").strip() for lang in languages}
+    rationale = (rationale or "").strip()
+    if not review.is_open:
+        raise ReviewError(_("This round is closed."))
+    if not all(cleaned.values()):
+        raise ReviewError(_("Write the question in every language of the questionnaire."))
+    if item_type not in PROPOSED_TYPES:
+        raise ReviewError(_("Choose a type of question."))
+    if not rationale:
+        raise ReviewError(_("Say why this question is needed."))
+    if any(len(t) > MAX_TEXT for t in (*cleaned.values(), rationale)):
+        raise ReviewError(_("At most 2,000 characters."))
+    proposal = ItemProposal(round_id=review.id, user_id=user.id, texts=cleaned,
+                            item_type=item_type, rationale=rationale, decision_reason="")
+    db.session.add(proposal)
+    record("review-item-proposed", f"{review.questionnaire_code} round {review.number}",
+           actor=user, evaluation_id=review.evaluation_id, commit=False, item_type=item_type)
+    db.session.commit()
+    return proposal
+
+
+def proposals_of(review: ReviewRound) -> list[ItemProposal]:
+    return list(db.session.scalars(select(ItemProposal).filter_by(round_id=review.id)
+                                   .order_by(ItemProposal.id)))
+
+
+def decide_proposal(proposal: ItemProposal, accept: bool, reason: str, actor: User | None
+                    ) -> None:
+    """The researcher's decision on a proposed item, with its reason (an accepted item is
+    written into the next upload by the researcher: its choices and settings are theirs)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReviewError(_("Give a reason."))
+    if len(reason) > MAX_TEXT:
+        raise ReviewError(_("The reason is too long."))
+    proposal.decision = ACCEPTED if accept else DECLINED
+    proposal.decision_reason = reason
+    proposal.decided_by = actor.id if actor is not None else None
+    proposal.decided_at = utcnow()
+    record("review-item-proposal-" + proposal.decision, f"proposal {proposal.id}", actor=actor,
+           evaluation_id=db.session.get(ReviewRound, proposal.round_id).evaluation_id,
+           commit=False)
+    db.session.commit()
