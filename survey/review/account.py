@@ -15,9 +15,8 @@ from ..extensions import db
 from ..models import Evaluation
 from ..models.review import PANELS, ItemProposal
 from . import services
-from .blueprint import bp
+from .blueprint import E, R, back_to_round, bp, checked_button, owned_round
 from .public import rate_page
-from .routes import E, R, _back, _checked, _round
 
 TYPE_NAMES = {"single": _("One answer from a list"), "multiple": _("Several answers from a list"),
               "yesno": _("Yes or no"), "likert": _("Agreement scale"),
@@ -46,8 +45,8 @@ def my_reviews(evaluation: Evaluation) -> str:
 @bp.post(R + "/join")
 @member(VIEW)
 def join(evaluation: Evaluation, round_id: int) -> HttpResponse:
-    _checked()
-    review = _round(evaluation, round_id)
+    checked_button()
+    review = owned_round(evaluation, round_id)
     try:
         services.join(review, current_user, request.form.get("panel", ""))
     except services.ReviewError as error:
@@ -60,7 +59,7 @@ def join(evaluation: Evaluation, round_id: int) -> HttpResponse:
 @bp.route(R + "/mine/<int:number>", methods=["GET", "POST"])
 @member(VIEW)
 def account_page(evaluation: Evaluation, round_id: int, number: int) -> HttpResponse:
-    review = _round(evaluation, round_id)
+    review = owned_round(evaluation, round_id)
     reviewer = services.account_reviewer(review, current_user)
     if reviewer is None:
         return redirect(url_for("review.my_reviews", evaluation_id=evaluation.id))
@@ -73,11 +72,11 @@ def account_page(evaluation: Evaluation, round_id: int, number: int) -> HttpResp
 @bp.route(R + "/proposals/new", methods=["GET", "POST"])
 @member(VIEW)
 def proposal_new(evaluation: Evaluation, round_id: int) -> HttpResponse | tuple[str, int]:
-    review = _round(evaluation, round_id)
+    review = owned_round(evaluation, round_id)
     definition = services.definition_of(review)
     error = None
     if request.method == "POST":
-        _checked()
+        checked_button()
         try:
             services.propose(review, current_user,
                              {lang: request.form.get(f"text-{lang}", "")
@@ -98,18 +97,18 @@ def proposal_new(evaluation: Evaluation, round_id: int) -> HttpResponse | tuple[
 @bp.post(R + "/proposals/<int:proposal_id>/decide")
 @member(MANAGE)
 def proposal_decide(evaluation: Evaluation, round_id: int, proposal_id: int) -> HttpResponse:
-    _checked()
-    review = _round(evaluation, round_id)
+    checked_button()
+    review = owned_round(evaluation, round_id)
     proposal = db.session.get(ItemProposal, proposal_id)
     if proposal is None or proposal.round_id != review.id:
         abort(404)
     decision = request.form.get("decision")
     if decision not in ("accept", "decline"):
         flash(gettext("Choose to accept or decline the proposal."), "error")
-        return _back(review, "#new-items")
+        return back_to_round(review, "#new-items")
     try:
         services.decide_proposal(proposal, decision == "accept",
                                  request.form.get("reason", ""), current_user)
     except services.ReviewError as refused:
         flash(str(refused), "error")
-    return _back(review, "#new-items")
+    return back_to_round(review, "#new-items")

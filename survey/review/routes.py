@@ -22,28 +22,7 @@ from ..models.review import PANELS, Reviewer, ReviewRating, ReviewRound
 from ..templating import text
 from ..versions.drafts import find_draft
 from . import services
-from .blueprint import bp
-
-E = "/design/e/<int:evaluation_id>"
-R = E + "/reviews/<int:round_id>"
-
-
-def _round(evaluation: Evaluation, round_id: int) -> ReviewRound:
-    review = db.session.get(ReviewRound, round_id)
-    if review is None or review.evaluation_id != evaluation.id:
-        abort(404)
-    return review
-
-
-def _checked() -> None:
-    if not ActionForm().validate_on_submit():
-        abort(400)
-
-
-def _back(review: ReviewRound, anchor: str = "") -> HttpResponse:
-    return redirect(url_for("review.round_page", evaluation_id=review.evaluation_id,
-                            round_id=review.id) + anchor)
-
+from .blueprint import E, R, back_to_round, bp, checked_button, owned_round
 
 PANEL_NAMES = {"patients": _("Patients and service users"), "professionals": _("Professionals"),
                "citizens": _("Citizens and community partners")}
@@ -82,7 +61,7 @@ def review_rounds(evaluation_id: int, content_hash: str) -> list[ReviewRound]:
 @bp.post(E + "/questionnaires/drafts/<content_hash>/reviews")
 @member(MANAGE)
 def round_open(evaluation: Evaluation, content_hash: str) -> HttpResponse:
-    _checked()
+    checked_button()
     draft = find_draft(evaluation.id, content_hash)
     if draft is None:
         abort(404)
@@ -92,13 +71,13 @@ def round_open(evaluation: Evaluation, content_hash: str) -> HttpResponse:
         flash(str(error), "error")
         return redirect(url_for("design.questionnaire_draft", evaluation_id=evaluation.id,
                                 content_hash=content_hash))
-    return _back(review)
+    return back_to_round(review)
 
 
 @bp.get(R)
 @member(MANAGE)
 def round_page(evaluation: Evaluation, round_id: int) -> str:
-    review = _round(evaluation, round_id)
+    review = owned_round(evaluation, round_id)
     definition = services.definition_of(review)
     pages = services.review_pages(definition)
     items = [item for section in pages for item in services.rated_items(section)]
@@ -114,8 +93,8 @@ def round_page(evaluation: Evaluation, round_id: int) -> str:
 @bp.post(R + "/links")
 @member(MANAGE)
 def links_add(evaluation: Evaluation, round_id: int) -> HttpResponse:
-    _checked()
-    review = _round(evaluation, round_id)
+    checked_button()
+    review = owned_round(evaluation, round_id)
     try:
         count = int(request.form.get("count", ""))
     except ValueError:
@@ -127,7 +106,7 @@ def links_add(evaluation: Evaluation, round_id: int) -> HttpResponse:
     else:
         flash(ngettext("%(num)s review link created.", "%(num)s review links created.",
                        len(made)))
-    return _back(review, "#links")
+    return back_to_round(review, "#links")
 
 
 def _reviewer(review: ReviewRound, reviewer_id: int) -> Reviewer:
@@ -140,17 +119,17 @@ def _reviewer(review: ReviewRound, reviewer_id: int) -> Reviewer:
 @bp.post(R + "/links/<int:reviewer_id>/revoke")
 @member(MANAGE)
 def link_revoke(evaluation: Evaluation, round_id: int, reviewer_id: int) -> HttpResponse:
-    _checked()
-    review = _round(evaluation, round_id)
+    checked_button()
+    review = owned_round(evaluation, round_id)
     services.revoke(_reviewer(review, reviewer_id), current_user)
     flash(gettext("The link is revoked: it now opens nothing."))
-    return _back(review, "#links")
+    return back_to_round(review, "#links")
 
 
 @bp.get(R + "/links/<int:reviewer_id>/qr.svg")
 @member(MANAGE)
 def link_qr(evaluation: Evaluation, round_id: int, reviewer_id: int) -> HttpResponse:
-    review = _round(evaluation, round_id)
+    review = owned_round(evaluation, round_id)
     reviewer = _reviewer(review, reviewer_id)
     if reviewer.revoked_at is not None:
         abort(404)
@@ -162,37 +141,37 @@ def link_qr(evaluation: Evaluation, round_id: int, reviewer_id: int) -> HttpResp
 @bp.post(R + "/close")
 @member(MANAGE)
 def round_close(evaluation: Evaluation, round_id: int) -> HttpResponse:
-    _checked()
-    review = _round(evaluation, round_id)
+    checked_button()
+    review = owned_round(evaluation, round_id)
     services.close_round(review, current_user)
     flash(gettext("The round is closed: its links now show a closed page."))
-    return _back(review)
+    return back_to_round(review)
 
 
 @bp.post(R + "/ratings/<int:rating_id>/decide")
 @member(MANAGE)
 def rewording_decide(evaluation: Evaluation, round_id: int, rating_id: int) -> HttpResponse:
-    _checked()
-    review = _round(evaluation, round_id)
+    checked_button()
+    review = owned_round(evaluation, round_id)
     rating = db.session.get(ReviewRating, rating_id)
     if rating is None or rating.reviewer.round_id != review.id:
         abort(404)
     decision = request.form.get("decision")
     if decision not in ("accept", "decline"):
         flash(gettext("Choose to accept or decline the rewording."), "error")
-        return _back(review, f"#item-{rating.item_code}")
+        return back_to_round(review, f"#item-{rating.item_code}")
     try:
         draft = services.decide(rating, decision == "accept",
                                 request.form.get("reason", ""), current_user)
     except services.ReviewError as error:
         flash(str(error), "error")
-        return _back(review, f"#item-{rating.item_code}")
+        return back_to_round(review, f"#item-{rating.item_code}")
     if draft is not None:
         flash(gettext("Accepted: the next draft %(hash)s holds the accepted wordings.",
                       hash=draft.content_hash[:12]))
     else:
         flash(gettext("Declined, with your reason."))
-    return _back(review, f"#item-{rating.item_code}")
+    return back_to_round(review, f"#item-{rating.item_code}")
 
 
 @bp.get(E + "/questionnaires/<code>/reviews")
