@@ -119,6 +119,7 @@ RULES: dict[str, object] = {
     "review.round_close": MANAGE,
     "review.rewording_decide": MANAGE,
     "review.rounds_compare": MANAGE,
+    "review.ratings_csv": MANAGE,
     "review.my_reviews": VIEW,  # members (partners above all) review from their account
     "review.join": VIEW,
     "review.account_page": VIEW,

@@ -6,6 +6,8 @@ On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from pathlib import Path
 
@@ -110,9 +112,10 @@ def test_a_review_round_from_links_to_indices_and_the_next_draft(app: Flask,
     assert '<fieldset class="as-participant" disabled>' in html
     assert "Which service?" in html and "Highly relevant" in html
     assert "<script" not in html.split("</main>")[0].split("<main")[1]  # no JavaScript needed
+    # (an answer to the item itself, "service", is ignored)
     codes, moved = _rate(reviewer, tokens[0], 1, 4, 3, {
         "rewording-service": HOSTILE, "comment-service": "Trop <b>vague</b>",
-        "service": "clinic"})  # an answer to the item itself is ignored
+        "comment-used": '=HYPERLINK("http://x.test")', "service": "clinic"})
     assert "service" in codes and moved.endswith(f"/review/{tokens[0]}/2")
     # Progress kept: the same link brings the reviewer back to the next page, values kept.
     back = reviewer.get(f"/review/{tokens[0]}")
@@ -139,6 +142,17 @@ def test_a_review_round_from_links_to_indices_and_the_next_draft(app: Flask,
     assert HOSTILE not in page and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
     assert "Trop &lt;b&gt;vague&lt;/b&gt;" in page
     assert "S-CVI/Ave" in page and "S-CVI/UA" in page
+    # The ratings as CSV: reviewers numbered, never named; text neutralised for spreadsheets.
+    exported = researcher.get(round_url + "/ratings.csv")
+    assert exported.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True))))
+    service = [r for r in rows if r["item"] == "service"]
+    assert sorted((r["reviewer"], r["relevance"], r["clarity"]) for r in service) == [
+        ("1", "4", "3"), ("2", "4", "4"), ("3", "2", "1")]
+    assert {r["panel"] for r in rows} == {"patients"}
+    assert [r["comment"] for r in service if r["comment"]] == ["Trop <b>vague</b>"]
+    assert [r["comment"] for r in rows if r["item"] == "used" and r["comment"]] == [
+        "'=HYPERLINK(\"http://x.test\")"]
 
     # Decline needs a reason; accepting stores the next draft with the new wording.
     with app.app_context():
@@ -193,6 +207,9 @@ def test_a_review_round_from_links_to_indices_and_the_next_draft(app: Flask,
                               "reviews").get_data(as_text=True)
     row = re.search(r"<code>service</code>.*?</tr>", compared, re.S).group(0)
     assert re.findall(r"<td>([^<]*)", row) == ["1.00", "1.00"]
+    shaped = re.search(r"Patients and service users</th>(.*?)</tr>", compared, re.S).group(1)
+    assert re.findall(r"<td>([^<]*)", shaped) == [
+        "2 reviewers, 1 wording accepted", "0 reviewers, 0 wordings accepted"]
 
 
 def test_bad_ratings_are_refused_with_a_message(app: Flask, world: World) -> None:

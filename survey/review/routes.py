@@ -90,6 +90,17 @@ def round_page(evaluation: Evaluation, round_id: int) -> str:
         form=ActionForm(), max_links=services.MAX_LINKS)
 
 
+@bp.get(R + "/ratings.csv")
+@member(MANAGE)
+def ratings_csv(evaluation: Evaluation, round_id: int) -> HttpResponse:
+    review = owned_round(evaluation, round_id)
+    name = f"review-{review.questionnaire_code}-round-{review.number}.csv"
+    return HttpResponse(services.ratings_csv(review).encode("utf-8"),
+                        mimetype="text/csv", headers={
+                            "Content-Disposition": f'attachment; filename="{name}"',
+                            "Cache-Control": "no-store"})
+
+
 @bp.post(R + "/links")
 @member(MANAGE)
 def links_add(evaluation: Evaluation, round_id: int) -> HttpResponse:
@@ -182,4 +193,5 @@ def rounds_compare(evaluation: Evaluation, code: str) -> str:
         abort(404)
     codes, table = services.compare(rounds)
     return render_template("review/compare.html", evaluation=evaluation, code=code,
-                           rounds=rounds, codes=codes, table=table)
+                           rounds=rounds, codes=codes, table=table,
+                           shaped=services.shaped_by(rounds))

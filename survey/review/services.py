@@ -6,6 +6,8 @@ table of a round (computed by :mod:`analysis.validity`)."""
 from __future__ import annotations
 
 import copy
+import csv
+import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -19,6 +21,7 @@ from sqlalchemy import func, select
 from analysis.validity import evaluate_items, s_cvi_ave, s_cvi_ua
 
 from ..audit import record
+from ..exports.cells import neutralise
 from ..extensions import db
 from ..links import external_url
 from ..models import Evaluation, QuestionnaireDraft, User
@@ -430,3 +433,41 @@ def decide_proposal(proposal: ItemProposal, accept: bool, reason: str, actor: Us
            evaluation_id=db.session.get(ReviewRound, proposal.round_id).evaluation_id,
            commit=False)
     db.session.commit()
+
+
+# -- export ------------------------------------------------------------------------------------
+
+RATINGS_COLUMNS = ("round", "panel", "reviewer", "item", "relevance", "clarity", "language",
+                   "rewording", "comment", "decision", "decision_reason")
+
+
+def ratings_csv(review: ReviewRound) -> str:
+    """A round's ratings as CSV, one row per reviewer and item: reviewers numbered within the
+    round (never named), revoked links left out, text neutralised against formula injection."""
+    numbers: dict[int, int] = {}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(RATINGS_COLUMNS)
+    for panel, rating in round_ratings(review):
+        number = numbers.setdefault(rating.reviewer_id, len(numbers) + 1)
+        writer.writerow([review.number, panel, number, rating.item_code, rating.relevance,
+                         rating.clarity, rating.language, neutralise(rating.rewording),
+                         neutralise(rating.comment), rating.decision or "",
+                         neutralise(rating.decision_reason)])
+    return out.getvalue()
+
+
+def shaped_by(rounds: list[ReviewRound]) -> dict[str, list[tuple[int, int]]]:
+    """Who shaped the questionnaire, by panel (never by name): per panel, for each round, the
+    reviewers who rated something and the wordings of theirs that were accepted."""
+    table = {panel: [] for panel in PANELS}
+    for review in rounds:
+        rated: dict[str, set[int]] = {panel: set() for panel in PANELS}
+        accepted = dict.fromkeys(PANELS, 0)
+        for panel, rating in round_ratings(review):
+            if rating.relevance is not None or rating.clarity is not None:
+                rated[panel].add(rating.reviewer_id)
+            accepted[panel] += rating.decision == ACCEPTED
+        for panel in PANELS:
+            table[panel].append((len(rated[panel]), accepted[panel]))
+    return table
