@@ -347,3 +347,24 @@ def test_a_partner_reviews_from_their_account_and_proposes_a_question(app: Flask
         actions = set(db.session.scalars(select(AuditEvent.action)))
     assert {"review-joined", "review-item-proposed",
             "review-item-proposal-accepted"} <= actions
+
+
+@pytest.mark.parametrize("name", ["household.yaml", "new_types.yaml", "new_types_repeat.yaml",
+                                  "computed_relevance.yaml", "team_network.yaml",
+                                  "time_type.yaml", "repeat_computed.yaml"])
+def test_every_kind_of_page_opens_for_a_reviewer(app: Flask, world: World, name: str) -> None:
+    """Repeated pages, computed values, nominations, times: each page of the draft opens for a
+    reviewer (the items shown as participants see them) and saves."""
+    with app.app_context():
+        definition = load_file(Path(__file__).parent / "data" / name)
+        content_hash = save_draft(world.a.evaluation, definition, name).content_hash
+        pages = len(services.review_pages(definition))
+    researcher = _researcher(app, world)
+    token = _links(researcher, _open_round(app, researcher, world, content_hash),
+                   "professionals", 1)[0]
+    reviewer = app.test_client()
+    for number in range(1, pages + 1):
+        codes, moved = _rate(reviewer, token, number, 3, 4)
+        assert codes
+    assert moved.endswith(f"/review/{token}/done")
+    assert "Thank you" in reviewer.get(f"/review/{token}/done?lang=en").get_data(as_text=True)

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as HttpResponse
 
+from ..audit import record
 from ..auth.forms import ActionForm
 from ..auth.permissions import MANAGE, member
 from ..extensions import db
@@ -95,6 +96,8 @@ def round_page(evaluation: Evaluation, round_id: int) -> str:
 def ratings_csv(evaluation: Evaluation, round_id: int) -> HttpResponse:
     review = owned_round(evaluation, round_id)
     name = f"review-{review.questionnaire_code}-round-{review.number}.csv"
+    record("review-ratings-downloaded", f"{review.questionnaire_code} round {review.number}",
+           actor=current_user, evaluation_id=evaluation.id)
     return HttpResponse(services.ratings_csv(review).encode("utf-8"),
                         mimetype="text/csv", headers={
                             "Content-Disposition": f'attachment; filename="{name}"',
