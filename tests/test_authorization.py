@@ -115,6 +115,7 @@ RULES: dict[str, object] = {
     "review.round_page": MANAGE,
     "review.links_add": MANAGE,
     "review.link_revoke": MANAGE,
+    "review.link_email": MANAGE,
     "review.link_qr": MANAGE,
     "review.round_close": MANAGE,
     "review.rewording_decide": MANAGE,

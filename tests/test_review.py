@@ -368,3 +368,33 @@ def test_every_kind_of_page_opens_for_a_reviewer(app: Flask, world: World, name:
         assert codes
     assert moved.endswith(f"/review/{token}/done")
     assert "Thank you" in reviewer.get(f"/review/{token}/done?lang=en").get_data(as_text=True)
+
+
+def test_a_review_link_is_emailed_through_the_outbox(app: Flask, world: World,
+                                                     tmp_path: Path) -> None:
+    from survey.mail import outbox_messages
+
+    app.config["MAIL_OUTBOX"] = str(tmp_path / "outbox")
+    content_hash = _draft(app, world)
+    researcher = _researcher(app, world)
+    round_url = _open_round(app, researcher, world, content_hash)
+    token = _links(researcher, round_url, "patients", 1)[0]
+    with app.app_context():
+        reviewer_id = db.session.scalar(select(Reviewer.id))
+    page = researcher.get(round_url)
+    url = f"{round_url}/links/{reviewer_id}/email"
+    refused = researcher.post(url, data={"csrf_token": csrf(page), "email": "not an address",
+                                         "language": "en"}, follow_redirects=True)
+    assert "Enter a valid email address." in refused.get_data(as_text=True)
+    sent = researcher.post(url, data={"csrf_token": csrf(page), "email": "Ana@Example.org",
+                                      "language": "en"}, follow_redirects=True)
+    assert "The link is sent." in sent.get_data(as_text=True)
+    with app.app_context():
+        [message] = outbox_messages(app)
+        assert message.to == "Ana@example.org"
+        assert message.subject == "Review: Every type"
+        assert f"/review/{token}" in message.text
+        assert message.evaluation == str(world.a.evaluation)
+        events = list(db.session.scalars(select(AuditEvent).filter_by(
+            action="review-link-emailed")))
+        assert len(events) == 1 and "example.org" not in str(events[0].details)

@@ -140,6 +140,21 @@ def link_revoke(evaluation: Evaluation, round_id: int, reviewer_id: int) -> Http
     return back_to_round(review, "#links")
 
 
+@bp.post(R + "/links/<int:reviewer_id>/email")
+@member(MANAGE)
+def link_email(evaluation: Evaluation, round_id: int, reviewer_id: int) -> HttpResponse:
+    checked_button()
+    review = owned_round(evaluation, round_id)
+    try:
+        services.email_link(_reviewer(review, reviewer_id), request.form.get("email", ""),
+                            request.form.get("language", ""), current_user)
+    except services.ReviewError as error:
+        flash(str(error), "error")
+    else:
+        flash(gettext("The link is sent."))
+    return back_to_round(review, "#links")
+
+
 @bp.get(R + "/links/<int:reviewer_id>/qr.svg")
 @member(MANAGE)
 def link_qr(evaluation: Evaluation, round_id: int, reviewer_id: int) -> HttpResponse:

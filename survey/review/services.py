@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _
 from sqlalchemy import func, select
@@ -24,6 +25,7 @@ from ..audit import record
 from ..exports.cells import neutralise
 from ..extensions import db
 from ..links import external_url
+from ..mail import EVALUATION_HEADER, MailError, deliver, render_mail
 from ..models import Evaluation, QuestionnaireDraft, User
 from ..models.questionnaire import version_definition
 from ..models.review import (
@@ -471,3 +473,33 @@ def shaped_by(rounds: list[ReviewRound]) -> dict[str, list[tuple[int, int]]]:
         for panel in PANELS:
             table[panel].append((len(rated[panel]), accepted[panel]))
     return table
+
+
+# -- a review link by email --------------------------------------------------------------------
+
+def email_link(reviewer: Reviewer, address: str, language: str, actor: User | None) -> None:
+    """Send one reviewer's link to one address through the outbox (the address is not kept:
+    the audit log names the link, not the person)."""
+    review = reviewer.round
+    definition = definition_of(review)
+    if reviewer.revoked_at is not None or not review.is_open:
+        raise ReviewError(_("This link can no longer be sent."))
+    try:
+        address = validate_email((address or "").strip(), check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise ReviewError(_("Enter a valid email address.")) from None
+    language = language if language in definition.languages else definition.default_language
+    evaluation = db.session.get(Evaluation, review.evaluation_id)
+    responsible = ", ".join(part for part in (
+        evaluation.responsible_name, evaluation.contact_email or evaluation.contact_phone) if part)
+    title = definition.title.get(language) or next(iter(definition.title.values()), "")
+    try:
+        deliver(render_mail("review_link", address, language,
+                            headers={EVALUATION_HEADER: str(evaluation.id)},
+                            title=title, evaluation=evaluation.name, link=review_link(reviewer),
+                            responsible=responsible))
+    except MailError:
+        raise ReviewError(_("The message could not be sent: try again later.")) from None
+    record("review-link-emailed", f"{review.questionnaire_code} round {review.number}",
+           actor=actor, evaluation_id=review.evaluation_id, commit=False, reviewer=reviewer.id)
+    db.session.commit()
