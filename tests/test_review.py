@@ -227,6 +227,13 @@ def test_bad_ratings_are_refused_with_a_message(app: Flask, world: World) -> Non
     assert "Choose one of the four answers." in html and "At most 2,000 characters." in html
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ReviewRating)) == 0
+    # An expired page (its token no longer valid) comes back with the ratings and a message.
+    expired = reviewer.post(f"/review/{token}/1", data={
+        "csrf_token": "stale", "relevance-service": "3", "comment-service": "kept"})
+    assert expired.status_code == 422
+    html = expired.get_data(as_text=True)
+    assert "This page had expired" in html
+    assert 'name="relevance-service" value="3" checked' in html and ">kept</textarea>" in html
     assert reviewer.get(f"/review/{token}/99").status_code == 404
     assert reviewer.get("/review/" + "A" * 40).status_code == 404
     # Links, counts and panels the researcher gets wrong are refused with a message.

@@ -8,9 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_wtf.csrf import validate_csrf
 from werkzeug.wrappers import Response as HttpResponse
+from wtforms import ValidationError
 
 from ..context import show
+from ..extensions import csrf
 from ..language import participant_language
 from ..models.review import Reviewer
 from . import services
@@ -52,13 +55,18 @@ def start(token: str) -> HttpResponse:
 def page(token: str, number: int) -> HttpResponse:
     return rate_page(_reviewer(token), number,
                      lambda n: url_for("review.page", token=token, number=n),
-                     url_for("review.done", token=token))
+                     url_for("review.done", token=token), own_csrf=True)
+
+
+csrf.exempt(page)  # rate_page checks its token: an expired page comes back with its ratings
 
 
 def rate_page(reviewer: Reviewer, number: int, page_url: Callable[[int], str],
-              done_url: str) -> HttpResponse:
+              done_url: str, own_csrf: bool = False) -> HttpResponse:
     """One page of the draft to rate (GET), or its ratings saved (POST), for a reviewer by
-    link or by account: on to the next page, back, or to the end."""
+    link or by account: on to the next page, back, or to the end. With ``own_csrf`` (a
+    reviewer's link) a page whose token expired comes back with its ratings and a message
+    instead of a bare error."""
     definition = services.definition_of(reviewer.round)
     show(definition=definition)
     if not reviewer.round.is_open:
@@ -71,6 +79,8 @@ def rate_page(reviewer: Reviewer, number: int, page_url: Callable[[int], str],
     errors: dict[str, str] = {}
     if request.method == "POST":
         post = services.read_page(items, request.form)
+        if own_csrf and not _token_ok():
+            post.errors["_form"] = "expired"
         if not post.errors:
             services.save_page(reviewer, number, post, participant_language(definition))
             if request.form.get("nav") == "back" and number > 1:
@@ -87,6 +97,17 @@ def rate_page(reviewer: Reviewer, number: int, page_url: Callable[[int], str],
         number=number, total=len(pages), ratings=values, errors=errors,
         action=page_url(number), values={}, rosters=definition.roster, offered={})
     return _private(page_html, 422 if errors else 200)
+
+
+def _token_ok() -> bool:
+    """The page's CSRF token is valid (or the check is off, as FlaskForm would honour)."""
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return True
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError:
+        return False
+    return True
 
 
 @bp.get(P + "/done")
