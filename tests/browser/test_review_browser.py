@@ -98,3 +98,5 @@ def test_a_reviewer_rates_two_questions_and_the_researcher_reads_the_indices(
     expect(visits.locator("td")).to_have_text(["0", "–", "–", "–", "Not judged"])  # not rated
     expect(page.locator("q.rewording")).to_have_text("Which <b>service</b> do you use most?")
     shot(page, "02-researcher-indices")
+    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in BLOCKING]
+    assert not violations, [(v["id"], v["nodes"][0]["html"]) for v in violations]
