@@ -211,6 +211,17 @@ def test_a_review_round_from_links_to_indices_and_the_next_draft(app: Flask,
     assert re.findall(r"<td>([^<]*)", shaped) == [
         "2 reviewers, 1 wording accepted", "0 reviewers, 0 wordings accepted"]
 
+    # The revised draft is published as any draft is; its rounds stay readable.
+    publish = f"/design/e/{world.a.evaluation}/questionnaires/drafts/{next_hash}/publish"
+    page = researcher.get(publish)
+    published = researcher.post(publish, data={"csrf_token": csrf(page), "confirm": "publish"})
+    assert published.status_code == 302
+    with app.app_context():
+        from survey.versions import latest_version
+
+        assert latest_version("every_type").definition.item("service").text["en"] == HOSTILE
+    assert researcher.get(second).status_code == 200
+
 
 def test_bad_ratings_are_refused_with_a_message(app: Flask, world: World) -> None:
     content_hash = _draft(app, world)
