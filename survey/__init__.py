@@ -77,6 +77,10 @@ def _register_workspace(app: Flask) -> None:
     from .assess.routes import bp as assess_bp
 
     app.register_blueprint(assess_bp)
+
+    from .review import bp as review_bp
+
+    app.register_blueprint(review_bp)
     app.jinja_env.globals.update(HELPERS, contact_evaluation=contact)
 
 

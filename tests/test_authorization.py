@@ -125,6 +125,25 @@ RULES: dict[str, object] = {
     "jobs.page": OPERATE,
     "jobs.state": OPERATE,
     "jobs.download": OPERATE,  # row-level data: never partners
+    # co-design review (survey/review): reviewers by the secret of their link, researchers
+    "review.start": PUBLIC,
+    "review.page": PUBLIC,
+    "review.done": PUBLIC,
+    "review.round_open": MANAGE,
+    "review.round_page": MANAGE,
+    "review.links_add": MANAGE,
+    "review.link_revoke": MANAGE,
+    "review.link_email": MANAGE,
+    "review.link_qr": MANAGE,
+    "review.round_close": MANAGE,
+    "review.rewording_decide": MANAGE,
+    "review.rounds_compare": MANAGE,
+    "review.ratings_csv": MANAGE,
+    "review.my_reviews": VIEW,  # members (partners above all) review from their account
+    "review.join": VIEW,
+    "review.account_page": VIEW,
+    "review.proposal_new": VIEW,
+    "review.proposal_decide": MANAGE,
 }
 
 # Least rights first: what an allowed identity changes cannot hide a refusal to the next.
@@ -168,7 +187,8 @@ def _url(app: Flask, endpoint: str, world: World, target: str) -> str:
         "filename": "survey.css", "content_hash": "0" * 64, "language": "fr", "number": 1,
         "fmt": "codebook" if endpoint == "results.download" else "yaml", "token": "z" * 32,
         "invitation_id": 1, "mailing_id": 1, "name": "x.eml", "parts": "waves", "ident": part.wave,
-        "job_id": part.job, "page_id": 1, "finding_id": 1, "what": "scores",
+        "job_id": part.job, "page_id": 1, "finding_id": 1, "what": "scores", "round_id": 1,
+        "reviewer_id": 1, "rating_id": 1, "proposal_id": 1,
     }
     with app.test_request_context():
         from flask import url_for

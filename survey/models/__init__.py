@@ -14,6 +14,7 @@ from .questionnaire import (
 )
 from .response import Response, SpentToken
 from .restitution import Finding, Reaction, ResultsPage
+from .review import ItemProposal, Reviewer, ReviewRating, ReviewRound
 from .workspace import Campaign, Evaluation, Site, Team, TeamMember, Wave
 
 __all__ = ["AccountLink", "AuditEvent", "Campaign", "Evaluation", "Membership", "Questionnaire",
@@ -22,3 +23,4 @@ __all__ = ["AccountLink", "AuditEvent", "Campaign", "Evaluation", "Membership", 
 __all__ += ["Contact", "Delivery", "Invitation", "Mailing", "QuestionnaireMedia", "QueuedMail"]
 __all__ += ["Job", "MembershipSite"]
 __all__ += ["Finding", "Reaction", "ResultsPage"]
+__all__ += ["ItemProposal", "ReviewRating", "ReviewRound", "Reviewer"]
