@@ -11,10 +11,9 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as HttpResponse
 
 from .. import audit
-from ..auth.permissions import MANAGE, VIEW, member
+from ..auth.permissions import MANAGE, VIEW, member, role_reads_every_group
 from ..extensions import db
 from ..models import Evaluation, Membership
-from ..models.account import PARTNER
 from ..results import services as results
 from . import services
 
@@ -99,7 +98,8 @@ def member_sites(evaluation: Evaluation, membership_id: int) -> HttpResponse | s
         flash(gettext("Saved."))
         return redirect(url_for("design.members", evaluation_id=evaluation.id))
     return render_template("assess/member_sites.html", evaluation=evaluation,
-                           membership=membership, form=form, partner=membership.role == PARTNER,
+                           membership=membership, form=form,
+                           partner=not role_reads_every_group(membership.role),
                            chosen=services.limited_sites(membership))
 
 

@@ -24,13 +24,13 @@ from analysis.charts import conformity_bars
 from analysis.conformity import Conformity, conformity, progress
 
 from .. import audit
+from ..auth.permissions import role_reads_every_group
 from ..exports import Selection
 from ..exports.cells import neutralise
 from ..exports.schema import pick
 from ..exports.source import response_rows, stored_versions
 from ..extensions import db
 from ..models import Evaluation, Membership, MembershipSite, User
-from ..models.account import PARTNER
 from ..questionnaire.itemtypes.conformity import LEVEL_WORDS, note_name
 from ..questionnaire.model import Item
 from ..results.services import Counts
@@ -57,7 +57,7 @@ def site_limits(user: User, evaluation_id: int) -> frozenset[int] | None:
     if user.is_admin:
         return None
     membership = membership_of(user, evaluation_id)
-    if membership is None or membership.role != PARTNER:
+    if membership is None or role_reads_every_group(membership.role):
         return None
     return limited_sites(membership) or None
 

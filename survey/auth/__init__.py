@@ -10,6 +10,7 @@ from flask_login.utils import _user_context_processor
 
 from ..extensions import db, login_manager
 from ..models import User
+from .permissions import role_reads_every_group
 
 
 def init_auth(app: Flask) -> None:
@@ -20,6 +21,7 @@ def init_auth(app: Flask) -> None:
     processors = app.template_context_processors[None]
     processors[:] = [p for p in processors if p is not _user_context_processor]
     app.jinja_env.globals["current_user"] = current_user
+    app.jinja_env.globals["role_reads_every_group"] = role_reads_every_group
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the login page says why on its own
 

@@ -74,6 +74,12 @@ def may(roles: tuple[str, ...]) -> bool:
     return g.get("role") in roles
 
 
+def role_reads_every_group(role: str) -> bool:
+    """:func:`reads_every_group` for a member's role rather than the current reader (a
+    partner's membership may also be limited to sites)."""
+    return role in OPERATE
+
+
 def reads_every_group() -> bool:
     """Whether the current reader sees the figures of every group, however small (researchers
     and evaluators), or figures suppressed below the privacy threshold ``MIN_GROUP_SIZE``

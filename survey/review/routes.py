@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response as HttpResponse
 from ..audit import record
 from ..auth.forms import ActionForm
 from ..auth.permissions import MANAGE, member
+from ..design.labels import audience_name
 from ..extensions import db
 from ..invitations.qr import qr_svg
 from ..models import Evaluation
@@ -25,13 +26,15 @@ from ..versions.drafts import find_draft
 from . import services
 from .blueprint import E, R, back_to_round, bp, checked_button, owned_round
 
-PANEL_NAMES = {"patients": _("Patients and service users"), "professionals": _("Professionals"),
-               "citizens": _("Citizens and community partners")}
+PANEL_AUDIENCES = {"patients": "patient", "professionals": "professional",
+                   "citizens": "citizen"}  # a panel is named as the audience it speaks for
 
 
 @bp.app_template_global()
 def panel_name(panel: str | None) -> str:
-    return str(PANEL_NAMES.get(panel or "", _("All reviewers")))
+    if panel in PANEL_AUDIENCES:
+        return audience_name(PANEL_AUDIENCES[panel])
+    return str(_("All reviewers"))
 
 
 @bp.app_template_global()
