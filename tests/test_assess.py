@@ -16,11 +16,23 @@ from sqlalchemy import select
 from survey.assess import services as assess
 from survey.auth import accounts
 from survey.design import services as design
+from survey.exports import Selection
 from survey.extensions import db
-from survey.models import AuditEvent, Evaluation, Membership, MembershipSite, Response
+from survey.jobs.kinds import NEW_ANSWERS, RESULTS
+from survey.models import (
+    AuditEvent,
+    Campaign,
+    Evaluation,
+    Job,
+    Membership,
+    MembershipSite,
+    Response,
+)
+from survey.models.job import DONE
 from survey.models.response import COMPLETED
 from survey.models.types import utcnow
 from survey.questionnaire import load_file
+from survey.results.snapshots import Spec
 from survey.secrets import new_secret
 from survey.versions import store_definition
 
@@ -255,11 +267,86 @@ def test_a_limited_partner_sees_their_sites_campaign_counts_only(app: Flask, coo
     sign_in(client, app, coops.partner)
     assert client.get(f"{base}/campaigns/{south}").status_code == 403
     page = client.get(base).get_data(as_text=True)
-    south_row = page[page.index(f"/campaigns/{south}\""):].split("</tr>")[0]
-    assert south_row.rstrip().endswith("<td>–</td>")  # no count for another site's campaign
+    assert f"/campaigns/{south}\"" not in page  # another site's campaign: not listed at all
+    north = next(c for c in page.split("<tr>") if "Coop Nord" in c and "/campaigns/" in c)
+    assert "<td>–</td>" not in north and " / " in north  # their own campaign's counts
     researcher = app.test_client()
     sign_in(researcher, app, coops.researcher)
     assert researcher.get(f"{base}/campaigns/{south}").status_code == 200
     page = researcher.get(base).get_data(as_text=True)
     south_row = page[page.index(f"/campaigns/{south}\""):].split("</tr>")[0]
     assert "<td>–</td>" not in south_row and " / " in south_row
+
+
+def _campaign_of(app: Flask, coops: Coops, site: int) -> int:
+    with app.app_context():
+        evaluation = db.session.get(Evaluation, coops.evaluation)
+        return next(c.id for c in evaluation.campaigns if c.site_id == site)
+
+
+def test_a_limited_partner_sees_nothing_of_other_sites(app: Flask, coops: Coops) -> None:
+    """The evaluation page names neither the other site nor its campaign; that campaign's
+    page, QR codes and poster are refused, whatever the URL says; theirs open."""
+    south, north = _campaign_of(app, coops, coops.south), _campaign_of(app, coops, coops.north)
+    with app.app_context():
+        south_name = db.session.get(Campaign, south).name
+    base = f"/design/e/{coops.evaluation}"
+    client = app.test_client()
+    sign_in(client, app, coops.partner)
+    page = client.get(base).get_data(as_text=True)
+    assert "Coop Nord" in page and f"/campaigns/{north}\"" in page
+    assert "Coop Sud" not in page and f"/campaigns/{south}\"" not in page
+    assert south_name not in page
+    for url in ("", "/qr.png", "/qr.svg", "/poster", "/monitoring"):
+        assert client.get(f"{base}/campaigns/{south}{url}").status_code == 403, url
+        assert client.get(f"{base}/campaigns/{north}{url}").status_code == 200, url
+    for url in (f"{base}/monitoring", f"{base}/questionnaires",
+                f"/assess/e/{coops.evaluation}"):
+        assert "Coop Sud" not in client.get(url).get_data(as_text=True), url
+    free = app.test_client()  # a partner of every site, and the researcher, see them all
+    sign_in(free, app, coops.free_partner)
+    assert "Coop Sud" in free.get(base).get_data(as_text=True)
+    assert free.get(f"{base}/campaigns/{south}/poster").status_code == 200
+    researcher = app.test_client()
+    sign_in(researcher, app, coops.researcher)
+    assert researcher.get(f"{base}/campaigns/{south}/qr.svg").status_code == 200
+
+
+def test_a_limited_partner_follows_only_their_sites_results_jobs(app: Flask, coops: Coops
+                                                                 ) -> None:
+    """``results.computing``: a job computing another site's (or every site's) figures is
+    refused to a partner limited to sites; their site's job and the new-answers job their
+    page follows are not; a partner of every site follows any."""
+    with app.app_context():
+        def job(kind: str, params: dict) -> int:
+            row = Job(kind=kind, params=params, evaluation_id=coops.evaluation, key="",
+                      state=DONE, attempts=1, done=3, total=3, result={}, result_file="",
+                      error="")
+            db.session.add(row)
+            db.session.commit()
+            return row.id
+
+        def results(*sites: int) -> int:
+            return job(RESULTS, Spec(Selection("coop_assessment", evaluation_id=coops.evaluation,
+                                               site_ids=sites), 5).to_json())
+
+        south, north, both, every = (results(coops.south), results(coops.north),
+                                     results(coops.north, coops.south), results())
+        answers_job = job(NEW_ANSWERS, {"evaluation": coops.evaluation,
+                                        "questionnaire": "coop_assessment"})
+    base = f"/results/e/{coops.evaluation}/computing"
+    client = app.test_client()
+    sign_in(client, app, coops.partner)
+    for refused in (south, both, every):
+        assert client.get(f"{base}/{refused}").status_code == 403
+    assert client.get(f"{base}/{north}").get_json()["finished"] is True
+    assert client.get(f"{base}/{answers_job}").status_code == 200
+    assert client.get(f"{base}/999999").status_code == 404
+    free = app.test_client()
+    sign_in(free, app, coops.free_partner)
+    assert all(free.get(f"{base}/{j}").status_code == 200 for j in (south, both, every))
+    # nor can they start the computation of another site's figures
+    token = csrf(client.get(f"/results/e/{coops.evaluation}?site={coops.north}"))
+    retried = client.post(f"/results/e/{coops.evaluation}/retry?site={coops.south}",
+                          data={"csrf_token": token})
+    assert retried.status_code == 403

@@ -62,6 +62,18 @@ def site_limits(user: User, evaluation_id: int) -> frozenset[int] | None:
     return limited_sites(membership) or None
 
 
+def sees_site(limits: frozenset[int] | None, site_id: int | None) -> bool:
+    """Whether a reader with these :func:`site_limits` may see a campaign or figures of this
+    site (a campaign without a site belongs to no partner's sites)."""
+    return limits is None or site_id in limits
+
+
+def sees_sites(limits: frozenset[int] | None, site_ids: Iterable[int]) -> bool:
+    """Whether a selection of these sites (none: every site) stays within the limits."""
+    wanted = frozenset(site_ids)
+    return limits is None or (bool(wanted) and wanted <= limits)
+
+
 def limited_counts(counts: Counts, evaluation: Evaluation, limits: frozenset[int] | None
                    ) -> Counts:
     """The results page's response counts, only the rows of the reader's sites."""

@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import TypeVar
 
 from flask import Blueprint, abort
+from flask_login import current_user
 from werkzeug.wrappers import Response as HttpResponse
 
+from ..assess import services as assessed  # sites a partner is limited to
 from ..extensions import db
-from ..models import Evaluation, Team
+from ..models import Campaign, Evaluation, Team
 
 bp = Blueprint("design", __name__, url_prefix="/design", template_folder="templates")
 
@@ -28,6 +30,16 @@ def owned(model: type[Model], ident: int, evaluation: Evaluation) -> Model:
     if item is None or owner != evaluation.id:
         abort(404)
     return item
+
+
+def seen_campaign(campaign_id: int, evaluation: Evaluation) -> Campaign:
+    """A campaign of this evaluation the reader may see: 404 for another evaluation's, 403
+    for a campaign outside the sites a partner is limited to (its pages, QR codes, poster)."""
+    campaign = owned(Campaign, campaign_id, evaluation)
+    if not assessed.sees_site(assessed.site_limits(current_user, evaluation.id),
+                              campaign.site_id):
+        abort(403)
+    return campaign
 
 
 def form_status(error: str | None) -> int:

@@ -34,7 +34,7 @@ from ..models import Campaign, Evaluation, Invitation, Mailing
 from ..models.types import utcnow
 from ..templating import text
 from ..timezones import format_local, to_utc, zone_of
-from .blueprint import E, Page, bp, owned
+from .blueprint import E, Page, bp, owned, seen_campaign
 
 C = E + "/campaigns/<int:campaign_id>"
 PAGE_SIZE = 500  # invitations listed on the page; the CSV export has them all
@@ -236,7 +236,7 @@ csrf.exempt(invitations_import)  # ImportForm.validate_on_submit checks the toke
 @bp.get(C + "/qr.png")
 @member(VIEW)
 def campaign_qr_png(evaluation: Evaluation, campaign_id: int) -> HttpResponse:
-    campaign = owned(Campaign, campaign_id, evaluation)
+    campaign = seen_campaign(campaign_id, evaluation)
     return HttpResponse(qr_png(_open_link(campaign)), mimetype="image/png", headers={
         "Content-Disposition": f'inline; filename="campaign-{campaign.id}.png"'})
 
@@ -244,7 +244,7 @@ def campaign_qr_png(evaluation: Evaluation, campaign_id: int) -> HttpResponse:
 @bp.get(C + "/qr.svg")
 @member(VIEW)
 def campaign_qr_svg(evaluation: Evaluation, campaign_id: int) -> HttpResponse:
-    campaign = owned(Campaign, campaign_id, evaluation)
+    campaign = seen_campaign(campaign_id, evaluation)
     title = text(campaign.version.definition.title)
     return HttpResponse(qr_svg(_open_link(campaign), title=title), mimetype="image/svg+xml",
                         headers={"Content-Disposition":
@@ -254,7 +254,7 @@ def campaign_qr_svg(evaluation: Evaluation, campaign_id: int) -> HttpResponse:
 @bp.get(C + "/poster")
 @member(VIEW)
 def campaign_poster(evaluation: Evaluation, campaign_id: int) -> str:
-    campaign = owned(Campaign, campaign_id, evaluation)
+    campaign = seen_campaign(campaign_id, evaluation)
     definition = campaign.version.definition
     responsible = ", ".join(p for p in (evaluation.responsible_name, evaluation.contact_email
                                         or evaluation.contact_phone) if p)

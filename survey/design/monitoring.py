@@ -3,7 +3,7 @@ small counts as "< 5")."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template
+from flask import current_app, render_template
 from flask_login import current_user
 
 from ..assess import services as assessed  # sites a partner is limited to
@@ -21,7 +21,7 @@ from ..monitoring import (
 )
 from ..templating import text
 from ..timezones import zone_of
-from .blueprint import E, bp, owned
+from .blueprint import E, bp, seen_campaign
 
 
 def _render(evaluation: Evaluation, campaigns: list[Campaign], campaign: Campaign | None) -> str:
@@ -53,10 +53,7 @@ def _render(evaluation: Evaluation, campaigns: list[Campaign], campaign: Campaig
 @bp.get(E + "/campaigns/<int:campaign_id>/monitoring")
 @member(VIEW)
 def campaign_monitoring(evaluation: Evaluation, campaign_id: int) -> str:
-    campaign = owned(Campaign, campaign_id, evaluation)
-    limits = assessed.site_limits(current_user, evaluation.id)
-    if limits is not None and campaign.site_id not in limits:
-        abort(403)
+    campaign = seen_campaign(campaign_id, evaluation)
     return _render(evaluation, [campaign], campaign)
 
 
@@ -65,4 +62,4 @@ def campaign_monitoring(evaluation: Evaluation, campaign_id: int) -> str:
 def evaluation_monitoring(evaluation: Evaluation) -> str:
     limits = assessed.site_limits(current_user, evaluation.id)
     return _render(evaluation, [c for c in evaluation.campaigns
-                                if limits is None or c.site_id in limits], None)
+                                if assessed.sees_site(limits, c.site_id)], None)

@@ -33,7 +33,7 @@ from ..options import SelectChoice, options
 from ..questionnaire.model import AUDIENCES
 from ..refusals import refusal
 from . import services
-from .blueprint import E, Model, Page, bp, form_status, owned
+from .blueprint import E, Model, Page, bp, form_status, owned, seen_campaign
 from .forms import (
     CampaignEditForm,
     CampaignForm,
@@ -90,11 +90,14 @@ def evaluation(evaluation: Evaluation) -> str:
     team_form.site.choices = options([(str(s.id), s.name) for s in evaluation.sites])
     members = db.session.scalars(select(Membership).filter_by(evaluation_id=evaluation.id)
                                  .order_by(Membership.role, Membership.id)).all()
+    limits = assessed.site_limits(current_user, evaluation.id)  # a partner's: theirs only
     return render_template(
         "design/evaluation.html", evaluation=evaluation, site_form=site_form,
         wave_form=WaveForm(prefix="wave"), team_form=team_form, members=members,
+        campaigns=[c for c in evaluation.campaigns if assessed.sees_site(limits, c.site_id)],
+        sites=[s for s in evaluation.sites if assessed.sees_site(limits, s.id)],
         counts=assessed.campaign_counts(services.response_counts(evaluation), evaluation,
-                                        assessed.site_limits(current_user, evaluation.id)),
+                                        limits),
         action_form=ActionForm(), manage=_may(MANAGE), operate=_may(OPERATE))
 
 
@@ -371,10 +374,7 @@ def _optional(model: type[Model], value: str | None, evaluation: Evaluation) -> 
 @bp.get(E + "/campaigns/<int:campaign_id>")
 @member(VIEW)
 def campaign(evaluation: Evaluation, campaign_id: int) -> str:
-    campaign = owned(Campaign, campaign_id, evaluation)
-    limits = assessed.site_limits(current_user, evaluation.id)
-    if limits is not None and campaign.site_id not in limits:  # a partner's other sites
-        abort(403)
+    campaign = seen_campaign(campaign_id, evaluation)
     counts = services.response_counts(evaluation).get(campaign.id, (0, 0))
     return render_template("design/campaign.html", evaluation=evaluation, campaign=campaign,
                            link=external_url("participate.campaign_link", slug=campaign.slug),

@@ -41,6 +41,7 @@ from ..models import Evaluation, Job
 from ..models.job import FAILED
 from ..versions import newest_facts
 from . import free_text, questions, services
+from .snapshots import Spec
 
 bp = Blueprint("results", __name__, url_prefix="/results", template_folder="templates")
 E = "/e/<int:evaluation_id>"
@@ -169,6 +170,9 @@ def retry(evaluation: Evaluation) -> HttpResponse:
             evaluation, code, request.args, _lang(), current_app.config["MIN_GROUP_SIZE"])
     except services.BadFilter as bad:
         _bad_filter(bad)
+    if not assessed.sees_sites(assessed.site_limits(current_user, evaluation.id),
+                               spec.selection.site_ids):
+        abort(403)
     services.retry(spec)
     return redirect(url_for(".evaluation", evaluation_id=evaluation.id, **_query()), 303)
 
@@ -178,11 +182,17 @@ def retry(evaluation: Evaluation) -> HttpResponse:
 def computing(evaluation: Evaluation, job_id: int) -> HttpResponse:
     """Where the computation of a results page's indicators is (read by static/jobs.js, which
     reloads the page when the first ones are ready): no figures, only the job's progress, so
-    partners ask it too."""
+    partners ask it too; a partner limited to sites only of a job whose selection is within
+    them (the job refreshing new answers of the whole questionnaire, which their own page
+    follows, tells no site's figures)."""
     job = db.session.get(Job, job_id)
     if job is None or job.evaluation_id != evaluation.id or job.kind not in (RESULTS,
                                                                               NEW_ANSWERS):
         abort(404)
+    if job.kind == RESULTS and not assessed.sees_sites(  # a partner's other sites: refused
+            assessed.site_limits(current_user, evaluation.id),
+            Spec.from_json(job.params).selection.site_ids):
+        abort(403)
     if job.state == FAILED:
         message = gettext("The indicators could not be computed; the cause is in the "
                           "server's log, for the administrator.")
