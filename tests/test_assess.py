@@ -70,11 +70,11 @@ def coops(app: Flask) -> Coops:
     return make_coops(app)
 
 
-def make_coops(app: Flask, password: str | None = None) -> Coops:
+def make_coops(app: Flask, password: str | None = None, source: Path = SOURCE) -> Coops:
     """Two cooperatives assessed at T0 and T1 (north) and at T0 (south); a partner limited to
     the north one, another free. ``password``: the accounts', to sign in through the form."""
     with app.app_context():
-        version = store_definition(load_file(SOURCE), SOURCE.name).version
+        version = store_definition(load_file(source), source.name).version
         researcher = make_user("r@example.org", password=password)
         partner = make_user("p@example.org", password=password)
         free = make_user("f@example.org", password=password)
@@ -350,3 +350,41 @@ def test_a_limited_partner_follows_only_their_sites_results_jobs(app: Flask, coo
     retried = client.post(f"/results/e/{coops.evaluation}/retry?site={coops.south}",
                           data={"csrf_token": token})
     assert retried.status_code == 403
+
+
+def test_dimensions_in_the_readers_language(app: Flask, tmp_path: Path) -> None:
+    """A dimension given per language is named in the reader's language on the results page,
+    in the action plan and in both CSV files (a plain one stays as written)."""
+    source = tmp_path / "conformity_languages.yaml"
+    source.write_text(SOURCE.read_text(encoding="utf-8").replace(
+        "dimension: governance,", "dimension: {fr: Gouvernance, en: Board and members},"),
+        encoding="utf-8")
+    coops = make_coops(app, source=source)
+    client = app.test_client()
+    sign_in(client, app, coops.researcher)
+    base = f"/assess/e/{coops.evaluation}"
+    for lang, name, other in (("fr", "Gouvernance", "Board and members"),
+                              ("en", "Board and members", "Gouvernance")):
+        page = client.get(f"{base}?q=coop_assessment&lang={lang}").get_data(as_text=True)
+        table = page[page.index("<table"):]
+        assert f"<th scope=\"col\">{name} (%)</th>" in table, lang  # the results table
+        plan = page[page.rindex("<table"):]
+        assert f"<td>{name}</td>" in plan and "<td>access</td>" in plan, lang  # action plan
+        assert other not in page, lang
+        scores = client.get(f"{base}/scores.csv?q=coop_assessment&lang={lang}").get_data(
+            as_text=True)
+        dimensions = {r["dimension"] for r in csv.DictReader(io.StringIO(scores.lstrip(
+            "\ufeff")))}
+        assert dimensions == {"", name, "access", "quality"}, lang
+        actions = client.get(f"{base}/actions.csv?q=coop_assessment&lang={lang}").get_data(
+            as_text=True)
+        assert f",{name}," in actions and other not in actions, lang
+    with app.app_context():  # the codebook holds both names, and analysis reads it
+        from analysis.codebook import parse_codebook
+        from survey.exports import Export
+
+        codebook = Export.of(Selection("coop_assessment")).schema.codebook()
+        entries = {e["code"]: e for e in codebook["items"]}
+        assert entries["g_board"]["dimension"] == {"fr": "Gouvernance",
+                                                   "en": "Board and members"}
+        assert parse_codebook(codebook).item("g_board").type == "single"

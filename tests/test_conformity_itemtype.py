@@ -220,3 +220,77 @@ def test_a_refused_page_of_criteria_stays_within_the_page_budget(
         headers={"Accept-Encoding": "br, gzip"})
     assert page.status_code == 422
     assert wire_size(page) < BUDGET, wire_size(page)
+
+
+# -- a dimension per language ------------------------------------------------------------------
+
+PLAIN_HASH = "64a10fb49e36245328c13938ba28918a4bd8620452079c3ce74fd50f40ca7df8"  # before #25b
+PER_LANGUAGE = TEXT.replace("dimension: governance,",
+                            "dimension: {fr: Gouvernance, en: Governance},")
+
+
+def test_a_plain_dimension_keeps_the_definitions_content_hash(framework: Definition) -> None:
+    """Definitions published with a plain-text dimension keep their hash (their version)."""
+    assert framework.content_hash == PLAIN_HASH
+    assert framework.item("g_board").settings.dimension == "governance"
+
+
+def test_a_dimension_in_each_language() -> None:
+    from survey.questionnaire.itemtypes.conformity import dimension_text
+
+    definition = load_text(PER_LANGUAGE)
+    board = definition.item("g_board").settings
+    assert board.dimension == {"fr": "Gouvernance", "en": "Governance"}
+    assert (dimension_text(board, "fr"), dimension_text(board, "en")) == ("Gouvernance",
+                                                                           "Governance")
+    assert dimension_text(board, "de") == "Gouvernance"  # another language: the first one
+    plain = definition.item("a_delay").settings
+    assert (dimension_text(plain, "fr"), dimension_text(plain, "en")) == ("access", "access")
+    assert definition.content_hash != PLAIN_HASH
+
+
+@pytest.mark.parametrize(("dimension", "problem"), [
+    ("{fr: Gouvernance, de: Führung}", "is given in a language the questionnaire does not "
+                                       "have (de)"),
+    ("{fr: Gouvernance, en: ''}", "'dimension' of 'g_board' must be a short text"),
+    ("{fr: [a, b]}", "'dimension' of 'g_board' must be a short text"),
+    ("{fr: " + "x" * 81 + "}", "'dimension' of 'g_board' must be a short text"),
+])
+def test_a_bad_dimension_per_language_is_refused(dimension: str, problem: str) -> None:
+    with pytest.raises(DefinitionError) as refused:
+        load_text(TEXT.replace("dimension: governance, reference: R1",
+                               f"dimension: {dimension}, reference: R1"))
+    assert problem in str(refused.value)
+
+
+def test_an_xlsform_row_with_a_dimension_per_language() -> None:
+    header = [*survey_rows()[0], "dimension::Français (fr)", "dimension::English (en)",
+              "reference"]
+    blanks = [None] * (len(header) - 7)
+    rows = [header, ["begin group", "page", "Page", "Page"],
+            ["conformity", "board", "Usagers au CA", "Users on the board", *blanks,
+             "Gouvernance", "Governance", "R1"],
+            ["conformity", "fees", "Honoraires", "Fees", *blanks, "Accès", None, "R2"],
+            ["end group"]]
+    definition = read_xlsform(workbook({"survey": rows, "choices": CHOICES,
+                                         "settings": SETTINGS}), "c.xlsx").definition
+    assert definition.item("board").settings.dimension == {"fr": "Gouvernance",
+                                                           "en": "Governance"}
+    # a translation left for later takes the other language's text (as labels do)
+    assert definition.item("fees").settings.dimension == {"fr": "Accès", "en": "Accès"}
+
+
+def test_a_dimension_per_language_goes_through_xlsform_and_back() -> None:
+    definition = load_text(PER_LANGUAGE)
+    back = read_xlsform(as_xlsform(definition), "back.xlsx").definition
+    assert back.content_hash == definition.content_hash
+    assert back.item("g_board").settings == definition.item("g_board").settings
+    plain = load_file(SOURCE)  # and the plain one still goes through unchanged
+    assert read_xlsform(as_xlsform(plain), "back.xlsx").definition.content_hash == PLAIN_HASH
+
+
+def test_a_dimension_changed_in_one_language_is_in_the_diff() -> None:
+    changed = PER_LANGUAGE.replace("en: Governance}", "en: Board}")
+    assert [str(c) for c in diff(load_text(PER_LANGUAGE), load_text(changed))] == [
+        f"The setting 'dimension' of item '{code}' changed: fr: Gouvernance; en: Governance "
+        "-> fr: Gouvernance; en: Board." for code in ("g_board", "g_assembly", "g_report")]

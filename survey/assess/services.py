@@ -31,7 +31,7 @@ from ..exports.schema import pick
 from ..exports.source import response_rows, stored_versions
 from ..extensions import db
 from ..models import Evaluation, Membership, MembershipSite, User
-from ..questionnaire.itemtypes.conformity import LEVEL_WORDS, note_name
+from ..questionnaire.itemtypes.conformity import LEVEL_WORDS, dimension_text, note_name
 from ..questionnaire.model import Item
 from ..results.services import Counts
 
@@ -169,7 +169,9 @@ class Assessment:
 
 
 def criteria_of(items: Iterable[Item], lang: str) -> list[Criterion]:
-    return [Criterion(i.code, pick(i.text, lang, i.code), i.settings.dimension or NO_DIMENSION,
+    """The criteria of a questionnaire, their texts and dimensions in the reader's language."""
+    return [Criterion(i.code, pick(i.text, lang, i.code),
+                      dimension_text(i.settings, lang) or NO_DIMENSION,
                       i.settings.reference or "", note_name(i))
             for i in items if i.type == "conformity"]
 

@@ -14,7 +14,7 @@ out) is :mod:`analysis.conformity`'s.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,8 +60,18 @@ def levels(languages: tuple[str, ...]) -> tuple[Choice, ...]:
 @dataclass(frozen=True)
 class ConformitySettings:
     choices: tuple[Choice, ...] = ()  # the four levels (fixed), labelled in each language
-    dimension: str | None = None  # the group of criteria it belongs to
+    # the group of criteria it belongs to: one text, or a text per language
+    dimension: str | dict[str, str] | None = None
     reference: str | None = None  # the framework's own code for the criterion
+
+
+def dimension_text(settings: ConformitySettings, lang: str) -> str:
+    """A criterion's dimension in the reader's language (a plain text in every language; a
+    language without its text takes the definition's first); empty without a dimension."""
+    dimension = settings.dimension
+    if isinstance(dimension, Mapping):
+        return dimension.get(lang) or next(iter(dimension.values()), "")
+    return dimension or ""
 
 
 class Conformity(ItemType):
@@ -80,21 +90,31 @@ class Conformity(ItemType):
     xlsform_columns = {"dimension": "text", "reference": "text"}
 
     def read(self, reader: Reader, entry: dict, path: Path, code: str) -> Any:
-        found: dict[str, str | None] = {}
-        for key in ("dimension", "reference"):
-            value = entry.get(key)
-            if isinstance(value, int) and not isinstance(value, bool):
-                value = str(value)
-            if value is not None and (not isinstance(value, str) or not value.strip()
-                                      or len(value) > TEXT_MAX):
-                reader.problem((*path, key), msg(
-                    "'%(key)s' of '%(code)s' must be a short text (%(max)s characters at "
-                    "most)", key=key, code=code, max=TEXT_MAX))
-                value = None
-            found[key] = value.strip() if isinstance(value, str) else None
+        reference = _short_text(reader, entry.get("reference"), (*path, "reference"),
+                                "reference", code)
+        given = entry.get("dimension")
+        dimension: str | dict[str, str] | None = None
+        if not isinstance(given, Mapping) or not given:  # one text
+            dimension = _short_text(reader, given, (*path, "dimension"), "dimension", code)
+        else:  # a text per language
+            texts = {str(lang): _short_text(reader, text, (*path, "dimension", str(lang)),
+                                            "dimension", code)
+                     for lang, text in given.items()}
+            unknown = sorted(set(texts) - set(reader.languages))
+            if unknown:
+                reader.problem((*path, "dimension"), msg(
+                    "'dimension' of '%(code)s' is given in a language the questionnaire does "
+                    "not have (%(languages)s)", code=code, languages=", ".join(unknown)))
+            dimension = {lang: text for lang, text in texts.items() if text is not None
+                         and lang not in unknown} or None
         reader.unique_code({"code": f"{code}_note"}, (*path, "code"), msg("note code"))
-        return ConformitySettings(levels(reader.languages), found["dimension"],
-                                  found["reference"])
+        return ConformitySettings(levels(reader.languages), dimension, reference)
+
+    def xlsform_extra(self, entry: Mapping[str, Any], languages: Sequence[str]
+                      ) -> dict[str, Any]:
+        """A dimension given per language as ``dimension::<language>`` columns."""
+        dimension = entry.get("dimension")
+        return {"dimension": dimension} if isinstance(dimension, Mapping) else {}
 
     def answer_keys(self, item: Item) -> tuple[str, ...]:
         return (item.code, note_name(item))
@@ -164,6 +184,20 @@ class Conformity(ItemType):
                          for lang, text in item.text.items()},
                 **extra}
         return [level, note]
+
+
+def _short_text(reader: Reader, value: Any, path: Path, key: str, code: str) -> str | None:
+    """A dimension's (in one language) or reference's text, or None (a problem when it is
+    not a short text)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip() or len(value) > TEXT_MAX:
+        reader.problem(path, msg("'%(key)s' of '%(code)s' must be a short text (%(max)s "
+                                 "characters at most)", key=key, code=code, max=TEXT_MAX))
+        return None
+    return value.strip()
 
 
 def is_level(value: Any) -> bool:

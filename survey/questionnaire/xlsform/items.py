@@ -203,6 +203,14 @@ class ItemReader(FileChoiceReader, MediaReader):
                         places: dict[Path, str]) -> dict[str, Any]:
         cells: dict[str, Any] = {}
         for key, value_kind in kind.xlsform_columns.items():
+            if value_kind == "text" and any(
+                    split_header(h)[0] == key and split_header(h)[1] and str(v or "").strip()
+                    for h, v in row.items()):  # a text per language: <key>::<language>
+                texts = self.texts(sheet, row, index, key)
+                if texts:
+                    cells[key] = texts
+                    places[(key,)] = self.text_place(sheet, index, row, key)
+                continue
             value = row.get(key)
             if value is None or not str(value).strip():
                 continue

@@ -134,6 +134,8 @@ class _Writer:
             if key not in entry:
                 continue
             value = entry[key]
+            if isinstance(value, Mapping):  # a text per language: xlsform_extra writes it
+                continue
             if value_type == "flag":
                 value = flag(value)
             elif value_type == "words" and isinstance(value, list):
