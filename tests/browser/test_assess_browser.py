@@ -1,6 +1,8 @@
 """Self-assessments in a real browser (issue 25): a cooperative's team answers two criteria on a
 360-px phone, with and without JavaScript; a researcher at desktop width reads conformity per
-site and wave with its chart, and a partner limited to one site sees that site only."""
+site and wave with its chart, and a partner limited to one site sees that site only; and the
+issue's "Done when": a cooperative answers every criterion on a phone in T0, better in T1, and
+the desktop page shows its progress (+N points), the chart and the action plan."""
 
 from __future__ import annotations
 
@@ -114,4 +116,99 @@ def test_conformity_per_site_at_desktop_width(browser: Browser, live_server: Liv
     expect(page.locator("table.conformity")).to_contain_text("Coop Nord")
     expect(page.locator("main")).not_to_contain_text("Coop Sud")
     shot(page, "assess-desktop-partner")
+    context.close()
+
+
+# -- the issue's "Done when": two waves answered on a phone, the progress read at a desk ------
+
+T0 = {  # level of each criterion (1 met, 2 partly met, 3 not met, 4 not applicable), per page
+    "governance": {"g_board": 1, "g_assembly": 3, "g_report": 3},
+    "access": {"a_delay": 2, "a_interpret": 3, "a_fees": 4},
+    "quality": {"q_meeting": 3, "q_records": 2},
+}  # met 1, partly 2, not met 4 of 7 applicable: 2 / 7 = 28.6 %
+T1 = {
+    "governance": {"g_board": 1, "g_assembly": 1, "g_report": 2},
+    "access": {"a_delay": 1, "a_interpret": 1, "a_fees": 4},
+    "quality": {"q_meeting": 1, "q_records": 2},
+}  # met 5, partly 2 of 7 applicable: 6 / 7 = 85.7 %, +57.1 points
+NOTES = {"T0": {"g_report": "Publier le rapport <b>avant juin</b>"},
+         "T1": {"g_report": "Rapport relu par l'assemblée", "q_records": "Logiciel commun"}}
+
+
+def answer_wave(phone: Phone, slug: str, wave: str, levels: dict[str, dict[str, int]]) -> None:
+    """The cooperative's team answers every criterion of the self-assessment through its wave's
+    campaign link, on the phone, page after page, checking each page's phone layout."""
+    phone.goto(f"/c/{slug}?lang=fr")
+    phone.goto("/q/coop_assessment/consent")
+    phone.consent()
+    page = phone.page
+    for section, chosen in levels.items():
+        assert phone.section == section, page.url
+        for code, level in chosen.items():
+            page.locator(f'label[for="{code}-{level}"]').click()
+            expect(page.locator(f"#{code}-{level}")).to_be_checked()
+            note = NOTES[wave].get(code)
+            if note:
+                page.locator(f"#i-{code}_note").fill(note)
+        phone.check_phone_layout()
+        shot(page, f"assess-done-when-{wave}-{section}")
+        phone.submit()
+    assert phone.path.endswith("/done"), page.url
+    shot(page, f"assess-done-when-{wave}-done")
+
+
+def test_a_cooperative_assesses_itself_twice_and_reads_its_progress(
+        new_phone, browser: Browser, live_server: LiveServer) -> None:  # noqa: ANN001
+    from survey.design import services as design
+    from survey.extensions import db
+    from survey.models import Campaign
+    from survey.models.workspace import CLOSED, OPEN
+
+    from ..workspace import make_user
+
+    app = live_server.app
+    with app.app_context():
+        version = store_definition(load_file(SOURCE), SOURCE.name).version
+        researcher = make_user("r@example.org", password=PASSWORD)
+        evaluation = design.create_evaluation(researcher, name="Fédération des coopératives",
+                                              responsible_name="R", contact_email="r@x.org")
+        site = design.save_site(evaluation, None, name="Coop Nord", kind="cooperative",
+                                is_comparison=False)
+        campaigns = {}
+        for code, label in (("T0", "2026"), ("T1", "2027")):
+            wave = design.save_wave(evaluation, None, code=code, label=label)
+            campaigns[code] = design.create_campaign(evaluation, researcher, version=version,
+                                                     site=site, wave=wave).id
+        first = db.session.get(Campaign, campaigns["T0"])
+        design.set_campaign_status(first, OPEN, researcher)
+        slugs = {c: db.session.get(Campaign, i).slug for c, i in campaigns.items()}
+        evaluation_id = evaluation.id
+    answer_wave(new_phone(), slugs["T0"], "T0", T0)
+    with app.app_context():  # a year later: T0 closed, T1 opened
+        design.set_campaign_status(db.session.get(Campaign, campaigns["T0"]), CLOSED, None)
+        design.set_campaign_status(db.session.get(Campaign, campaigns["T1"]), OPEN, None)
+    answer_wave(new_phone(), slugs["T1"], "T1", T1)
+    stored = responses(app)
+    assert [(r.campaign_id, r.answers["g_assembly"]) for r in stored] == [
+        (campaigns["T0"], "not_met"), (campaigns["T1"], "met")]
+    # at a desk, the researcher reads the cooperative's progress, its chart and action plan
+    context = browser.new_context(**DESKTOP)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    sign_in(page, live_server, "r@example.org")
+    page.goto(f"{live_server.url}/assess/e/{evaluation_id}")
+    table = page.locator("table.conformity")
+    expect(table.locator("tr", has_text="T0")).to_contain_text("28.6")
+    later = table.locator("tr", has_text="T1")
+    expect(later).to_contain_text("85.7")
+    expect(later).to_contain_text("+57.1")
+    expect(page.locator("figure.chart .plot svg.main-svg").first).to_be_visible()
+    plan = page.locator("table.action-plan").first
+    expect(plan).to_contain_text("Rapport relu par l'assemblée")  # the latest wave's plan
+    expect(plan).to_contain_text("Logiciel commun")
+    expect(plan).not_to_contain_text("avant juin")  # T0's note: its plan was replaced
+    assert plan.locator("tbody tr").count() == 2  # the two criteria partly met in T1
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["viewport"]["width"]
+    accessible(page)
+    shot(page, "assess-done-when-desktop")
     context.close()
