@@ -205,8 +205,17 @@ def test_a_review_round_from_links_to_indices_and_the_next_draft(app: Flask,
     _rate(app.test_client(), more[0], 1, 4, 4)
     compared = researcher.get(f"/design/e/{world.a.evaluation}/questionnaires/every_type/"
                               "reviews").get_data(as_text=True)
-    row = re.search(r"<code>service</code>.*?</tr>", compared, re.S).group(0)
-    assert re.findall(r"<td>([^<]*)", row) == ["1.00", "1.00"]
+    everyone, patients, professionals = (
+        re.search(rf'<h2 id="compare-{key}">.*?</table>', compared, re.S).group(0)
+        for key in ("all", "patients", "professionals"))
+    assert 'id="compare-citizens"' not in compared  # no citizen rated in either round
+    service = [re.search(r"<code>service</code>.*?</tr>", table, re.S).group(0)
+               for table in (everyone, patients, professionals)]
+    # I-CVI, k* and clarity per round: all reviewers, then each panel.
+    cells = re.findall(r"<td>([^<]*)", service[0])
+    assert len(cells) == 6 and cells[0] == cells[3] == "1.00" and cells[1] == "1.00"
+    assert re.findall(r"<td>([^<]*)", service[1])[3:] == ["–"] * 3  # no patient in round 2
+    assert re.findall(r"<td>([^<]*)", service[2])[:3] == ["–"] * 3  # nor professional in 1
     shaped = re.search(r"Patients and service users</th>(.*?)</tr>", compared, re.S).group(1)
     assert re.findall(r"<td>([^<]*)", shaped) == [
         "2 reviewers, 1 wording accepted", "0 reviewers, 0 wordings accepted"]

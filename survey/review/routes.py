@@ -216,7 +216,7 @@ def rounds_compare(evaluation: Evaluation, code: str) -> str:
     rounds = services.rounds_of(evaluation.id, code=code)
     if not rounds:
         abort(404)
-    codes, table = services.compare(rounds)
+    codes, groups = services.compare(rounds)
     return render_template("review/compare.html", evaluation=evaluation, code=code,
-                           rounds=rounds, codes=codes, table=table,
+                           rounds=rounds, codes=codes, groups=groups,
                            shaped=services.shaped_by(rounds))

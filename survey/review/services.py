@@ -290,18 +290,40 @@ def proposals(review: ReviewRound) -> dict[str, list[tuple[str, ReviewRating]]]:
     return found
 
 
-def compare(rounds: list[ReviewRound]) -> tuple[list[str], dict[str, list[float | None]]]:
-    """Each item's I-CVI (all reviewers) per round, side by side: the items in the order of
-    the latest round, then those it no longer has."""
-    per_round = []
+@dataclass(frozen=True)
+class RoundValues:
+    """One item's indices in one round for one group of reviewers (None: not computable)."""
+
+    i_cvi: float | None
+    kappa: float | None
+    clarity: float | None
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def compare(rounds: list[ReviewRound]
+            ) -> tuple[list[str], list[tuple[str | None, dict[str, list[RoundValues | None]]]]]:
+    """Each item's I-CVI, k* and clarity per round, side by side, for all reviewers and then
+    each panel that rated in some round: the items in the order of the latest round, then
+    those it no longer has; None where the item was not in a round or its panel did not rate."""
+    per_round: list[dict[str | None, dict[str, RoundValues]]] = []
     for review in rounds:
-        table = indices(review)[0].items
-        per_round.append({code: (None if pd.isna(value) else float(value))
-                          for code, value in table["i_cvi"].items()})
+        groups = {}
+        for group in indices(review):
+            table = group.items
+            groups[group.panel] = {code: RoundValues(_number(row["i_cvi"]),
+                                                     _number(row["kappa"]),
+                                                     _number(row["clarity"]))
+                                   for code, row in table.iterrows()}
+        per_round.append(groups)
     codes: list[str] = []
-    for values in reversed(per_round):
-        codes += [code for code in values if code not in codes]
-    return codes, {code: [values.get(code) for values in per_round] for code in codes}
+    for groups in reversed(per_round):
+        codes += [code for code in groups[None] if code not in codes]
+    panels = [None, *(p for p in PANELS if any(p in groups for groups in per_round))]
+    return codes, [(panel, {code: [groups.get(panel, {}).get(code) for groups in per_round]
+                            for code in codes}) for panel in panels]
 
 
 # -- decisions on proposed rewordings ----------------------------------------------------------

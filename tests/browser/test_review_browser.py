@@ -248,13 +248,20 @@ def test_two_review_rounds_compared_and_the_revised_version_published(
     with page.expect_navigation():
         page.get_by_role("button", name="Close the round").click()
 
-    # The rounds compared: the I-CVI of "used" from 0.33 to 1.00.
+    # The rounds compared, for all reviewers and per panel: "used" from 0.33 to 1.00.
     with page.expect_navigation():
         page.get_by_role("link", name="Compare the rounds").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Review rounds of every_type")
-    row = page.locator("table.list").first.locator(
-        "tr", has=page.locator("code", has_text=re.compile(r"^used$")))
-    expect(row.locator("td")).to_have_text(["0.33", "1.00"])
+    def used_in(table: str) -> list[str]:
+        row = page.locator(f"#{table} + .scroll table").locator(
+            "tr", has=page.locator("code", has_text=re.compile(r"^used$")))
+        return row.locator("td").all_inner_texts()
+
+    everyone = used_in("compare-all")  # I-CVI, k*, clarity in round 1, then in round 2
+    assert everyone[0] == "0.33" and everyone[3:] == ["1.00", "1.00", "1.00"]
+    patients = used_in("compare-patients")  # the panel that proposed the rewording
+    assert patients[0] == "0.00" and patients[2] == "1.00" and patients[3] == "1.00"
+    assert float(patients[1].replace("−", "-")) < 0  # k*: worse than chance agreement
     shaped = page.locator("table.shaped tr", has_text="Patients")
     expect(shaped.locator("td").first).to_contain_text("1 wording accepted")
     shot(page, "13-rounds-compared")
