@@ -23,6 +23,7 @@ from sqlalchemy import select
 from survey.design import services as design
 from survey.extensions import db
 from survey.models import Evaluation
+from survey.models.review import ReviewRound
 from survey.questionnaire import load_file
 from survey.review import services
 from survey.versions.drafts import save_draft
@@ -198,6 +199,7 @@ def test_two_review_rounds_compared_and_the_revised_version_published(
     with page.expect_navigation():
         page.get_by_role("button", name="Open a review round").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Review round 1 of every_type")
+    round_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
     tokens = _links_for_every_panel(page)
     _rate_in_browser(new_phone(java_script_enabled=False), tokens["patients"][0],
                      {"service": 4, "used": 2}, ("used", "Have you ever come to see us?"),
@@ -218,9 +220,35 @@ def test_two_review_rounds_compared_and_the_revised_version_published(
     with page.expect_navigation():
         proposal.get_by_role("button", name="Accept").click()
     flash = page.locator("body").inner_text()
-    found = re.search(r"the next draft ([0-9a-f]{12}) holds", flash)
-    assert found, flash
+    assert re.search(r"the next draft ([0-9a-f]{12}) holds the accepted wordings", flash), flash
+    # A partner's new question accepted too: placed on a page, its suggested code changed.
+    with app.app_context():
+        partner = make_user("sam@example.org")
+        services.propose(db.session.get(ReviewRound, round_id), partner,
+                         {"fr": "Pouvez-vous nous joindre par téléphone ?",
+                          "en": "Could you reach us by phone?"}, "yesno",
+                         "Many have no internet.")
+    page.reload()
+    card = page.locator("#new-items article")
+    expect(card.get_by_label("Code")).to_have_value("pouvez_vous_nous_joindre")
     shot(page, "11-round1-researcher")
+    card.get_by_label("Reason").fill("Asked by the partners")
+    card.get_by_label("Page").select_option("opinions")
+    card.get_by_label("Code").fill("used")
+    with page.expect_navigation():
+        card.get_by_role("button", name="Accept").click()
+    expect(page.locator("body")).to_contain_text("The code used is already used in the draft")
+    card = page.locator("#new-items article")
+    card.get_by_label("Reason").fill("Asked by the partners")
+    card.get_by_label("Page").select_option("opinions")
+    card.get_by_label("Code").fill("phone")
+    with page.expect_navigation():
+        card.get_by_role("button", name="Accept").click()
+    flash = page.locator("body").inner_text()
+    found = re.search(r"the next draft ([0-9a-f]{12}) holds the new question", flash)
+    assert found, flash
+    expect(card).to_contain_text("In the next draft as phone, on the page opinions.")
+    shot(page, "11b-round1-new-question-accepted")
     with page.expect_navigation():
         page.get_by_role("button", name="Close the round").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("closed")
@@ -230,6 +258,7 @@ def test_two_review_rounds_compared_and_the_revised_version_published(
     with page.expect_navigation():
         page.locator(f'a[href*="/drafts/{found.group(1)}"]').first.click()
     expect(page.locator("#diff")).to_contain_text("Have you ever come to see us?")
+    expect(page.locator("#diff")).to_contain_text("phone")
     next_url = page.url
     with page.expect_navigation():
         page.get_by_role("button", name="Open a review round").click()
@@ -262,6 +291,9 @@ def test_two_review_rounds_compared_and_the_revised_version_published(
     patients = used_in("compare-patients")  # the panel that proposed the rewording
     assert patients[0] == "0.00" and patients[2] == "1.00" and patients[3] == "1.00"
     assert float(patients[1].replace("−", "-")) < 0  # k*: worse than chance agreement
+    new = page.locator("#compare-all + .scroll table tr", has=page.locator(
+        "code", has_text=re.compile(r"^phone$"))).locator("td").all_inner_texts()
+    assert new == ["–"] * 3 + ["1.00"] * 3  # the accepted new question, rated in round 2 only
     shaped = page.locator("table.shaped tr", has_text="Patients")
     expect(shaped.locator("td").first).to_contain_text("1 wording accepted")
     shot(page, "13-rounds-compared")
