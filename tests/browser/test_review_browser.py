@@ -232,6 +232,9 @@ def test_two_review_rounds_compared_and_the_revised_version_published(
     card = page.locator("#new-items article")
     expect(card.get_by_label("Code")).to_have_value("pouvez_vous_nous_joindre")
     shot(page, "11-round1-researcher")
+    if os.environ.get("SURVEY_SCREENSHOTS"):
+        card.screenshot(path=str(Path(os.environ["SURVEY_SCREENSHOTS"])
+                                 / "review-11a-new-question-form.png"))
     card.get_by_label("Reason").fill("Asked by the partners")
     card.get_by_label("Page").select_option("opinions")
     card.get_by_label("Code").fill("used")
