@@ -1,7 +1,8 @@
 """Review rounds of a draft questionnaire, without Flask views: open and close a round, create
 and revoke review links, find a reviewer by the secret of their link, save a page of ratings,
-decide on a proposed rewording (accepting it stores the next draft), and the content-validity
-table of a round (computed by :mod:`analysis.validity`)."""
+decide on a proposed rewording or a partner's new item (accepting either stores the next
+draft, validated as an upload is), the content-validity table of a round (computed by
+:mod:`analysis.validity`) and the rounds compared."""
 
 from __future__ import annotations
 
