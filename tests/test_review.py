@@ -205,8 +205,17 @@ def test_a_review_round_from_links_to_indices_and_the_next_draft(app: Flask,
     _rate(app.test_client(), more[0], 1, 4, 4)
     compared = researcher.get(f"/design/e/{world.a.evaluation}/questionnaires/every_type/"
                               "reviews").get_data(as_text=True)
-    row = re.search(r"<code>service</code>.*?</tr>", compared, re.S).group(0)
-    assert re.findall(r"<td>([^<]*)", row) == ["1.00", "1.00"]
+    everyone, patients, professionals = (
+        re.search(rf'<h2 id="compare-{key}">.*?</table>', compared, re.S).group(0)
+        for key in ("all", "patients", "professionals"))
+    assert 'id="compare-citizens"' not in compared  # no citizen rated in either round
+    service = [re.search(r"<code>service</code>.*?</tr>", table, re.S).group(0)
+               for table in (everyone, patients, professionals)]
+    # I-CVI, k* and clarity per round: all reviewers, then each panel.
+    cells = re.findall(r"<td>([^<]*)", service[0])
+    assert len(cells) == 6 and cells[0] == cells[3] == "1.00" and cells[1] == "1.00"
+    assert re.findall(r"<td>([^<]*)", service[1])[3:] == ["–"] * 3  # no patient in round 2
+    assert re.findall(r"<td>([^<]*)", service[2])[:3] == ["–"] * 3  # nor professional in 1
     shaped = re.search(r"Patients and service users</th>(.*?)</tr>", compared, re.S).group(1)
     assert re.findall(r"<td>([^<]*)", shaped) == [
         "2 reviewers, 1 wording accepted", "0 reviewers, 0 wordings accepted"]
@@ -358,7 +367,8 @@ def test_a_partner_reviews_from_their_account_and_proposes_a_question(app: Flask
     assert partner.post(decide, data={"csrf_token": token, "decision": "accept",
                                       "reason": "x"}).status_code == 403
     researcher.post(decide, data={"csrf_token": csrf(page), "decision": "accept",
-                                  "reason": "We add it in the next <draft>"})
+                                  "reason": "We add it in the next <draft>",
+                                  "section": "basics", "code": "phone", "item_type": "yesno"})
     assert "Accepted: We add it in the next &lt;draft&gt;" in partner.get(mine_url).get_data(
         as_text=True)
     with app.app_context():
@@ -416,3 +426,85 @@ def test_a_review_link_is_emailed_through_the_outbox(app: Flask, world: World,
         events = list(db.session.scalars(select(AuditEvent).filter_by(
             action="review-link-emailed")))
         assert len(events) == 1 and "example.org" not in str(events[0].details)
+
+
+def test_an_accepted_new_question_goes_into_the_next_draft(app: Flask, world: World) -> None:
+    """The researcher places an accepted proposal on a page with a code (suggested from its
+    first text, editable) and a type; a bad code or a clash is refused with a message; the
+    next draft holds it with the accepted rewording, validated as an upload is."""
+    content_hash = _draft(app, world)
+    researcher = _researcher(app, world)
+    round_url = _open_round(app, researcher, world, content_hash)
+    partner = app.test_client()
+    sign_in(partner, app, world.users["partner"])
+    partner.get("/?lang=en")
+    form = partner.get(round_url + "/proposals/new")
+    for fr, en, kind in (("Pouvez-vous nous joindre par téléphone ?",
+                          "Could you reach us by phone?", "yesno"),
+                         ("Quel moyen préférez-vous ?", "Which way do you prefer?", "single")):
+        assert partner.post(round_url + "/proposals/new", data={
+            "csrf_token": csrf(form), "text-fr": fr, "text-en": en, "item_type": kind,
+            "rationale": "Many have no internet."}).status_code == 302
+    # A reviewer's rewording, accepted first.
+    token = _links(researcher, round_url, "patients", 1)[0]
+    _rate(researcher, token, 1, 4, 4, {"rewording-used": "Have you ever visited us?"})
+    page = researcher.get(round_url)
+    with app.app_context():
+        from survey.models import ItemProposal
+
+        phone, way = db.session.scalars(select(ItemProposal.id).order_by(ItemProposal.id))
+        rating_id = db.session.scalar(select(ReviewRating.id).where(
+            ReviewRating.rewording != ""))
+    researcher.post(f"{round_url}/ratings/{rating_id}/decide", data={
+        "csrf_token": csrf(page), "decision": "accept", "reason": "Plainer"})
+
+    page = researcher.get(round_url)
+    html = page.get_data(as_text=True)
+    assert 'value="pouvez_vous_nous_joindre"' in html  # from the first label, accents dropped
+    decide = f"{round_url}/proposals/{phone}/decide"
+    base = {"csrf_token": csrf(page), "decision": "accept", "reason": "Yes", "section": "basics",
+            "item_type": "yesno"}
+    bad = researcher.post(decide, data={**base, "code": "Phone number!"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "The code Phone number! is not valid" in bad
+    clash = researcher.post(decide, data={**base, "code": "used"},
+                            follow_redirects=True).get_data(as_text=True)
+    assert "The code used is already used in the draft" in clash
+    nowhere = researcher.post(decide, data={**base, "code": "phone", "section": "nope"},
+                              follow_redirects=True).get_data(as_text=True)
+    assert "Choose a page of the reviewed draft" in nowhere
+    wrong_type = researcher.post(decide, data={**base, "code": "phone", "item_type": "matrix"},
+                                 follow_redirects=True).get_data(as_text=True)
+    assert "Choose a type of question" in wrong_type
+    accepted = researcher.post(decide, data={**base, "code": "phone"}, follow_redirects=True)
+    assert "holds the new question" in accepted.get_data(as_text=True)
+    assert "In the next draft as phone, on the page basics" in accepted.get_data(as_text=True)
+
+    # A list needs its choices, as many in each language.
+    decide = f"{round_url}/proposals/{way}/decide"
+    base = {**base, "csrf_token": csrf(accepted), "item_type": "single", "section": "opinions"}
+    uneven = researcher.post(decide, data={**base, "code": "way", "choices-fr": "Courriel",
+                                           "choices-en": "Email\nPhone"},
+                             follow_redirects=True).get_data(as_text=True)
+    assert "Write the choices one per line" in uneven
+    clash = researcher.post(decide, data={**base, "code": "phone", "choices-fr": "A\nB",
+                                          "choices-en": "A\nB"},
+                            follow_redirects=True).get_data(as_text=True)
+    assert "The code phone is already used in the draft" in clash  # the earlier new item
+    researcher.post(decide, data={**base, "code": "way", "choices-fr": "Courriel\nTéléphone",
+                                  "choices-en": "Email\nPhone"})
+    with app.app_context():
+        newest = drafts_of(world.a.evaluation)[0]
+        definition = newest.definition
+        items = {item.code: item for section in definition.sections for item in section.items}
+        assert [i.code for i in definition.sections[0].items][-1] == "phone"
+        assert [i.code for i in definition.sections[1].items][-1] == "way"
+        assert items["phone"].itemtype.name == "yesno"
+        assert items["phone"].text["fr"] == "Pouvez-vous nous joindre par téléphone ?"
+        assert [c.label["en"] for c in items["way"].choices] == ["Email", "Phone"]
+        assert items["used"].text["en"] == "Have you ever visited us?"  # the rewording kept
+        proposals = {p.id: p for p in db.session.scalars(select(ItemProposal))}
+        assert proposals[phone].decision == proposals[way].decision == "accepted"
+        events = list(db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "review-item-proposal-accepted")))
+    assert len(events) == 2

@@ -111,3 +111,5 @@ class ItemProposal(db.Model):
     decision_reason: Mapped[str] = mapped_column(Text, default="")
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    # Once accepted: {"section": page code, "item": the item as written into the next draft}.
+    placement: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)

@@ -106,9 +106,17 @@ def proposal_decide(evaluation: Evaluation, round_id: int, proposal_id: int) -> 
     if decision not in ("accept", "decline"):
         flash(gettext("Choose to accept or decline the proposal."), "error")
         return back_to_round(review, "#new-items")
+    languages = list(proposal.texts)
     try:
-        services.decide_proposal(proposal, decision == "accept",
-                                 request.form.get("reason", ""), current_user)
+        draft = services.decide_proposal(
+            proposal, decision == "accept", request.form.get("reason", ""), current_user,
+            section_code=request.form.get("section", ""), code=request.form.get("code", ""),
+            item_type=request.form.get("item_type", ""),
+            choices={lang: request.form.get(f"choices-{lang}", "") for lang in languages})
     except services.ReviewError as refused:
         flash(str(refused), "error")
-    return back_to_round(review, "#new-items")
+    else:
+        if draft is not None:
+            flash(gettext("Accepted: the next draft %(hash)s holds the new question.",
+                          hash=draft.content_hash[:12]))
+    return back_to_round(review, f"#proposal-{proposal.id}")

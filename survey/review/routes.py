@@ -86,11 +86,15 @@ def round_page(evaluation: Evaluation, round_id: int) -> str:
     pages = services.review_pages(definition)
     items = [item for section in pages for item in services.rated_items(section)]
     links = [(r, services.review_link(r)) for r in review.reviewers if r.seed]
+    new_items = services.proposals_of(review)
+    next_data = services.next_data(review, [], services.accepted_items(review))
     return render_template(
         "review/round.html", evaluation=evaluation, review=review, definition=definition,
         items=items, pages=len(pages), links=links, panels=PANELS,
         indices=services.indices(review), proposals=services.proposals(review),
-        new_items=services.proposals_of(review),
+        new_items=new_items, proposed_types=services.PROPOSED_TYPES,
+        suggested_codes={p.id: services.suggested_code(p, next_data) for p in new_items
+                         if p.decision is None},
         form=ActionForm(), max_links=services.MAX_LINKS)
 
 
@@ -212,7 +216,7 @@ def rounds_compare(evaluation: Evaluation, code: str) -> str:
     rounds = services.rounds_of(evaluation.id, code=code)
     if not rounds:
         abort(404)
-    codes, table = services.compare(rounds)
+    codes, groups = services.compare(rounds)
     return render_template("review/compare.html", evaluation=evaluation, code=code,
-                           rounds=rounds, codes=codes, table=table,
+                           rounds=rounds, codes=codes, groups=groups,
                            shaped=services.shaped_by(rounds))

@@ -1,7 +1,8 @@
 """Review rounds of a draft questionnaire, without Flask views: open and close a round, create
 and revoke review links, find a reviewer by the secret of their link, save a page of ratings,
-decide on a proposed rewording (accepting it stores the next draft), and the content-validity
-table of a round (computed by :mod:`analysis.validity`)."""
+decide on a proposed rewording or a partner's new item (accepting either stores the next
+draft, validated as an upload is), the content-validity table of a round (computed by
+:mod:`analysis.validity`) and the rounds compared."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import copy
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +45,7 @@ from ..models.types import utcnow
 from ..questionnaire import Definition, DefinitionError, load_data
 from ..questionnaire.model import Item, Section
 from ..secrets import derive, digest, new_secret
+from ..templating import translated
 from ..versions.drafts import save_draft
 
 MAX_LINKS = 50  # at a time, per panel
@@ -288,18 +291,40 @@ def proposals(review: ReviewRound) -> dict[str, list[tuple[str, ReviewRating]]]:
     return found
 
 
-def compare(rounds: list[ReviewRound]) -> tuple[list[str], dict[str, list[float | None]]]:
-    """Each item's I-CVI (all reviewers) per round, side by side: the items in the order of
-    the latest round, then those it no longer has."""
-    per_round = []
+@dataclass(frozen=True)
+class RoundValues:
+    """One item's indices in one round for one group of reviewers (None: not computable)."""
+
+    i_cvi: float | None
+    kappa: float | None
+    clarity: float | None
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def compare(rounds: list[ReviewRound]
+            ) -> tuple[list[str], list[tuple[str | None, dict[str, list[RoundValues | None]]]]]:
+    """Each item's I-CVI, k* and clarity per round, side by side, for all reviewers and then
+    each panel that rated in some round: the items in the order of the latest round, then
+    those it no longer has; None where the item was not in a round or its panel did not rate."""
+    per_round: list[dict[str | None, dict[str, RoundValues]]] = []
     for review in rounds:
-        table = indices(review)[0].items
-        per_round.append({code: (None if pd.isna(value) else float(value))
-                          for code, value in table["i_cvi"].items()})
+        groups = {}
+        for group in indices(review):
+            table = group.items
+            groups[group.panel] = {code: RoundValues(_number(row["i_cvi"]),
+                                                     _number(row["kappa"]),
+                                                     _number(row["clarity"]))
+                                   for code, row in table.iterrows()}
+        per_round.append(groups)
     codes: list[str] = []
-    for values in reversed(per_round):
-        codes += [code for code in values if code not in codes]
-    return codes, {code: [values.get(code) for values in per_round] for code in codes}
+    for groups in reversed(per_round):
+        codes += [code for code in groups[None] if code not in codes]
+    panels = [None, *(p for p in PANELS if any(p in groups for groups in per_round))]
+    return codes, [(panel, {code: [groups.get(panel, {}).get(code) for groups in per_round]
+                            for code in codes}) for panel in panels]
 
 
 # -- decisions on proposed rewordings ----------------------------------------------------------
@@ -333,17 +358,12 @@ def decide(rating: ReviewRating, accept: bool, reason: str, actor: User | None
     review = rating.reviewer.round
     draft = None
     if accept:
-        data: dict[str, Any] = dict(review.definition_data)
         accepted = [r for _panel, r in round_ratings(review) if r.decision == ACCEPTED
                     and r.id != rating.id] + [rating]
-        for earlier in accepted:
-            data = reworded(data, earlier.item_code, earlier.language, earlier.rewording)
         try:
-            definition = load_data(data, f"review round {review.number}")
+            draft = store_next_draft(review, accepted, accepted_items(review))
         except DefinitionError as error:
             raise ReviewError(_("The rewording makes the questionnaire invalid.")) from error
-        draft = save_draft(review.evaluation_id, definition,
-                           f"{review.questionnaire_code} review round {review.number}")
     rating.decision = ACCEPTED if accept else DECLINED
     rating.decision_reason = reason
     rating.decided_by = actor.id if actor is not None else None
@@ -354,6 +374,44 @@ def decide(rating: ReviewRating, accept: bool, reason: str, actor: User | None
            draft=draft.content_hash if draft is not None else None)
     db.session.commit()
     return draft
+
+
+# -- the next draft: the round's content with what was accepted --------------------------------
+
+def with_item(data: Mapping[str, Any], section_code: str, item: Mapping[str, Any]
+              ) -> dict[str, Any]:
+    """A copy of a definition's data with one item added at the end of one page."""
+    changed = copy.deepcopy(dict(data))
+    for section in changed.get("sections", []):
+        if section.get("code") == section_code:
+            section.setdefault("items", []).append(copy.deepcopy(dict(item)))
+            return changed
+    raise ReviewError(_("Choose a page of the reviewed draft."))
+
+
+def accepted_items(review: ReviewRound) -> list[ItemProposal]:
+    return [p for p in proposals_of(review) if p.decision == ACCEPTED and p.placement]
+
+
+def next_data(review: ReviewRound, rewordings: Iterable[ReviewRating],
+              items: Iterable[ItemProposal]) -> dict[str, Any]:
+    """The round's content with the accepted wordings, then the accepted new items."""
+    data: dict[str, Any] = dict(review.definition_data)
+    for rating in rewordings:
+        data = reworded(data, rating.item_code, rating.language, rating.rewording)
+    for proposal in items:
+        placement = proposal.placement or {}
+        data = with_item(data, placement.get("section", ""), placement.get("item", {}))
+    return data
+
+
+def store_next_draft(review: ReviewRound, rewordings: Iterable[ReviewRating],
+                     items: Iterable[ItemProposal]) -> QuestionnaireDraft:
+    """Validate the next draft as an upload is (DefinitionError when it is not valid) and
+    store it through the drafts' own storage."""
+    definition = load_data(next_data(review, rewordings, items), f"review round {review.number}")
+    return save_draft(review.evaluation_id, definition,
+                      f"{review.questionnaire_code} review round {review.number}")
 
 
 # -- partners: reviewing from their account, proposing new items -------------------------------
@@ -418,23 +476,116 @@ def proposals_of(review: ReviewRound) -> list[ItemProposal]:
                                    .order_by(ItemProposal.id)))
 
 
-def decide_proposal(proposal: ItemProposal, accept: bool, reason: str, actor: User | None
-                    ) -> None:
-    """The researcher's decision on a proposed item, with its reason (an accepted item is
-    written into the next upload by the researcher: its choices and settings are theirs)."""
+CHOICE_TYPES = ("single", "multiple", "likert")  # the proposed types that need choices
+NEW_CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")  # as an uploaded definition's codes
+
+
+def codes_in(data: Mapping[str, Any]) -> set[str]:
+    """Every code a new item's code could clash with: pages, items (within repeats too) and
+    the rows of tables."""
+    found: set[str] = set()
+
+    def walk(entries: Any) -> None:
+        for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, dict):
+                if isinstance(entry.get("code"), str):
+                    found.add(entry["code"])
+                walk(entry.get("items"))
+                walk(entry.get("rows"))
+
+    walk(data.get("sections"))
+    return found
+
+
+def suggested_code(proposal: ItemProposal, data: Mapping[str, Any]) -> str:
+    """A code from the first words of the proposal's text in the questionnaire's first
+    language (accents dropped), made
+    unique in the next draft; the researcher may change it."""
+    order = [lang for lang in data.get("languages", []) if lang in proposal.texts]
+    first = proposal.texts[order[0]] if order else next(iter(proposal.texts.values()), "")
+    plain = unicodedata.normalize("NFKD", first).encode("ascii", "ignore").decode().lower()
+    words = re.findall(r"[a-z0-9]+", plain)
+    base = "_".join(words[:4])[:40].strip("_") or "new_question"
+    if not base[0].isalpha():
+        base = "q_" + base
+    taken = codes_in(data)
+    code, number = base, 2
+    while code in taken:
+        code, number = f"{base}_{number}", number + 1
+    return code
+
+
+def placed_item(proposal: ItemProposal, data: Mapping[str, Any], section_code: str,
+                code: str, item_type: str, choices: Mapping[str, str]) -> dict[str, Any]:
+    """The proposal written as an item of the next draft, checked: the page, the code (its
+    form and that no other code of the draft has it), the type and, for a list, its choices
+    (one per line, as many in each language)."""
+    if section_code not in [s.get("code") for s in data.get("sections", [])]:
+        raise ReviewError(_("Choose a page of the reviewed draft."))
+    code = (code or "").strip()
+    if not NEW_CODE_RE.match(code):
+        raise ReviewError(_("The code %(code)s is not valid: start with a lower-case letter "
+                            "and use only lower-case letters, digits and _ (at most 64).",
+                            code=code or "–"))
+    if code in codes_in(data):
+        raise ReviewError(_("The code %(code)s is already used in the draft: choose another.",
+                            code=code))
+    if item_type not in PROPOSED_TYPES:
+        raise ReviewError(_("Choose a type of question."))
+    languages = list(proposal.texts)
+    item: dict[str, Any] = {"code": code, "type": item_type, "text": dict(proposal.texts)}
+    if item_type in CHOICE_TYPES:
+        lines = {lang: [line.strip() for line in (choices.get(lang) or "").splitlines()
+                        if line.strip()] for lang in languages}
+        counts = {len(found) for found in lines.values()}
+        if len(counts) != 1 or counts.pop() < 2:
+            raise ReviewError(_("Write the choices one per line, at least two, as many in "
+                                "every language."))
+        if any(len(line) > MAX_TEXT for found in lines.values() for line in found):
+            raise ReviewError(_("At most 2,000 characters."))
+        item["choices"] = [{"code": n, **{lang: lines[lang][n - 1] for lang in languages}}
+                           for n in range(1, len(lines[languages[0]]) + 1)]
+    return item
+
+
+def decide_proposal(proposal: ItemProposal, accept: bool, reason: str, actor: User | None,
+                    section_code: str = "", code: str = "", item_type: str = "",
+                    choices: Mapping[str, str] | None = None) -> QuestionnaireDraft | None:
+    """The researcher's decision on a proposed item, with its reason. Accepting places it on
+    a page of the next draft with its code and type (a type a partner may propose) and
+    stores that draft, with the wordings and items accepted before in this round, validated
+    as an upload is."""
     reason = (reason or "").strip()
     if not reason:
         raise ReviewError(_("Give a reason."))
     if len(reason) > MAX_TEXT:
         raise ReviewError(_("The reason is too long."))
+    review = db.session.get(ReviewRound, proposal.round_id)
+    draft = None
+    if accept:
+        rewordings = [r for _panel, r in round_ratings(review) if r.decision == ACCEPTED]
+        earlier = [p for p in accepted_items(review) if p.id != proposal.id]
+        data = next_data(review, rewordings, earlier)
+        item = placed_item(proposal, data, section_code, code, item_type or proposal.item_type,
+                           choices or {})
+        proposal.placement = {"section": section_code, "item": item}
+        try:
+            draft = store_next_draft(review, rewordings, [*earlier, proposal])
+        except DefinitionError as error:
+            proposal.placement = None
+            raise ReviewError(_("The new question makes the questionnaire invalid: "
+                                "%(problem)s", problem=translated(error.problems[0].text)
+                                if error.problems else "")) from error
     proposal.decision = ACCEPTED if accept else DECLINED
     proposal.decision_reason = reason
     proposal.decided_by = actor.id if actor is not None else None
     proposal.decided_at = utcnow()
     record("review-item-proposal-" + proposal.decision, f"proposal {proposal.id}", actor=actor,
-           evaluation_id=db.session.get(ReviewRound, proposal.round_id).evaluation_id,
-           commit=False)
+           evaluation_id=review.evaluation_id, commit=False,
+           draft=draft.content_hash if draft is not None else None,
+           code=code if accept else None)
     db.session.commit()
+    return draft
 
 
 # -- export ------------------------------------------------------------------------------------
