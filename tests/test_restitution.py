@@ -21,7 +21,7 @@ from survey.extensions import db
 from survey.invitations import services as invitations
 from survey.invitations.contacts import ContactRow
 from survey.mail import outbox_messages
-from survey.models import Campaign, Reaction, Response, ResultsPage
+from survey.models import Campaign, Contact, Invitation, Reaction, Response, ResultsPage
 from survey.models.response import COMPLETED
 from survey.models.types import utcnow
 from survey.questionnaire import load_file
@@ -256,8 +256,8 @@ def test_invited_contacts_are_told_once(app: Flask, trial: Trial, tmp_path: Path
         invitations.import_contacts(campaign, [ContactRow(2, "ana@example.org", "Ana <b>", "en"),
                                                ContactRow(3, "leo@example.org", "Léo", "fr"),
                                                ContactRow(4, "zoe@example.org", "Zoé", "fr")])
-        zoe = db.session.scalar(db.select(services.Invitation).join(services.Contact).where(
-            services.Contact.email == "zoe@example.org"))
+        zoe = db.session.scalar(db.select(Invitation).join(Contact).where(
+            Contact.email == "zoe@example.org"))
         invitations.unsubscribe(zoe)  # asked for no more messages: not told
     researcher = app.test_client()
     page_id = publish_page(app, researcher, trial)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 INVITATION = "invitation"
 REMINDER = "reminder"
+RESULTS = "results"  # a results-back page is out (survey.restitution)
 # A delivery's status: claimed (reserved, being handed to the mail system), queued (waiting in
 # ``queued_mail`` for the mail server, SURVEY_MAIL_QUEUE), sent (the server accepted it), failed
 # (refused: ``error`` says why).
@@ -88,7 +89,7 @@ class Mailing(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))  # invitation | reminder
+    kind: Mapped[str] = mapped_column(String(16))  # invitation | reminder | results
     due_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)

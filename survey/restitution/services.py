@@ -11,21 +11,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale, gettext, ngettext
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import record
 from ..exports import Selection
 from ..extensions import db
+from ..invitations.mailing import COMPOSERS, recipients, run
 from ..invitations.services import token_for, unsubscribe_link
 from ..links import external_url
-from ..mail import EVALUATION_HEADER, MailError, deliver, render_mail
-from ..models import Campaign, Contact, Invitation, Questionnaire, QuestionnaireVersion, User
+from ..mail import EVALUATION_HEADER, render_mail
+from ..models import (
+    Campaign,
+    Invitation,
+    Mailing,
+    Questionnaire,
+    QuestionnaireVersion,
+    User,
+)
+from ..models.invitation import RESULTS
 from ..models.restitution import (
     ACCESSES,
     ANSWERS,
@@ -340,55 +350,102 @@ def reaction_rows(page: ResultsPage, lang: str) -> list[list[Any]]:
 
 # --- telling invited contacts ----------------------------------------------------------------
 
-def invitations_to_tell(page: ResultsPage) -> list[Invitation]:
-    """One invitation per contact (the newest) of the page's evaluation and audience: not
-    revoked, not unsubscribed."""
-    rows = db.session.scalars(
-        select(Invitation).join(Campaign).join(Contact)
+def results_mail(mailing: Mailing, invitation: Invitation):  # noqa: ANN201  (a survey.mail.Mail)
+    """The message telling one contact the results are out, with their own link (or the public
+    page's): a results mailing's (:data:`survey.invitations.mailing.COMPOSERS`)."""
+    campaign = mailing.campaign
+    page = db.session.scalar(select(ResultsPage).where(
+        ResultsPage.evaluation_id == campaign.evaluation_id,
+        ResultsPage.audience == campaign.audience))
+    contact = invitation.contact
+    language = contact.language if contact.language in LANGUAGES else LANGUAGES[0]
+    link = (external_url("restitution.public_page", token=page_token(page))
+            if page.access == PUBLIC else
+            external_url("restitution.by_invitation", token=token_for(invitation)))
+    unsubscribe = unsubscribe_link(invitation)
+    return render_mail(RESULTS, contact.email, language,
+                       headers={"List-Unsubscribe": f"<{unsubscribe}>",
+                                EVALUATION_HEADER: str(page.evaluation_id)},
+                       name=contact.name, evaluation=page.evaluation.name, link=link,
+                       unsubscribe_url=unsubscribe)
+
+
+COMPOSERS[RESULTS] = results_mail
+
+
+def contacts_to_tell(page: ResultsPage) -> int:
+    """How many contacts of the page's evaluation and audience may be told (not revoked, not
+    unsubscribed): one message each, whatever their number of invitations."""
+    return db.session.scalar(
+        select(func.count(Invitation.contact_id.distinct())).join(Campaign)
         .where(Campaign.evaluation_id == page.evaluation_id, Campaign.audience == page.audience,
-               Invitation.revoked_at.is_(None), Invitation.unsubscribed_at.is_(None))
-        .order_by(Invitation.id))
-    chosen: dict[int, Invitation] = {}
-    for invitation in rows:
-        chosen[invitation.contact_id] = invitation  # the newest wins
-    return list(chosen.values())
+               Invitation.contact_id.is_not(None), Invitation.revoked_at.is_(None),
+               Invitation.unsubscribed_at.is_(None))) or 0
 
 
-def claim_announcement(page: ResultsPage, actor: User) -> bool:
-    """Mark the page announced, once: a conditional UPDATE, so two clicks send one message."""
+def may_announce(page: ResultsPage) -> bool:
+    """Published and not announced yet: the contacts may be told."""
+    return page.is_published and page.announced_at is None
+
+
+def announcement_mailings(page: ResultsPage, owner_id: int | None) -> list[Mailing]:
+    """The page's results mailings, one per campaign of its evaluation and audience, made once:
+    a run again (a worker killed, a retry) reuses them, and their claimed deliveries."""
+    campaigns = db.session.scalars(select(Campaign).where(
+        Campaign.evaluation_id == page.evaluation_id, Campaign.audience == page.audience)
+        .order_by(Campaign.id))
+    mailings = []
+    for campaign in campaigns:
+        mailing = db.session.scalar(select(Mailing).where(
+            Mailing.campaign_id == campaign.id, Mailing.kind == RESULTS).order_by(Mailing.id))
+        if mailing is None:
+            mailing = Mailing(campaign=campaign, kind=RESULTS, due_at=utcnow(),
+                              created_by=owner_id)
+            db.session.add(mailing)
+            db.session.commit()
+        mailings.append(mailing)
+    return mailings
+
+
+def send_announcement(page: ResultsPage, owner_id: int | None,
+                      progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+    """Tell each contact of the page's audience, once, that the results are out (a background
+    job: each message claimed in the database before it is sent, through the outbox, SMTP or
+    the mail queue; unsubscribed and revoked contacts skipped); the page is announced once every
+    message is handed over. Safe to run again after a crash: nobody is written to twice."""
+    todo = [(mailing, len(recipients(mailing)))
+            for mailing in announcement_mailings(page, owner_id)]
+    total = sum(count for _, count in todo)
+    outcome: Counter[str] = Counter(sent=0, queued=0, failed=0)
+    done = 0
+    for mailing, count in todo:
+        report = run(mailing, progress=None if progress is None else (
+            lambda step, _of, base=done: progress(base + step, total)))
+        outcome.update(sent=report.sent, queued=report.queued, failed=report.failed)
+        done += count
+    if progress is not None:
+        progress(total, total)
+    settle_announcement(page, owner_id)
+    return dict(outcome)
+
+
+def settle_announcement(page: ResultsPage, owner_id: int | None) -> bool:
+    """Mark the page announced, once (a conditional UPDATE), when every results mailing of its
+    campaigns has finished; True when this call did."""
+    campaigns = select(Campaign.id).where(Campaign.evaluation_id == page.evaluation_id,
+                                          Campaign.audience == page.audience)
+    mailings = list(db.session.scalars(select(Mailing).where(
+        Mailing.campaign_id.in_(campaigns), Mailing.kind == RESULTS)))
+    if any(mailing.finished_at is None for mailing in mailings):
+        return False
+    table = ResultsPage.__table__.c
     done = db.session.execute(update(ResultsPage).where(
-        ResultsPage.__table__.c.id == page.id, ResultsPage.__table__.c.announced_at.is_(None),
-        ResultsPage.__table__.c.status == PUBLISHED).values(announced_at=utcnow())).rowcount == 1
+        table.id == page.id, table.announced_at.is_(None)).values(
+        announced_at=utcnow())).rowcount == 1
     if done:
-        audit("results-page-announced", page, actor)
+        actor = db.session.get(User, owner_id) if owner_id else None
+        audit("results-page-announced", page, actor, mailings=[m.id for m in mailings],
+              sent=sum(m.sent_count for m in mailings),
+              failed=sum(m.failed_count for m in mailings))
     db.session.commit()
     return done
-
-
-def announce(page: ResultsPage, actor: User) -> tuple[int, int] | None:
-    """Tell each invited contact of the audience, once, that the results are out (through
-    :mod:`survey.mail`: the outbox, SMTP or the mail queue), with their own link (or the public
-    page's): (sent, refused), or None when the page was already announced or is a draft."""
-    if not claim_announcement(page, actor):
-        return None
-    sent = failed = 0
-    for invitation in invitations_to_tell(page):
-        contact = invitation.contact
-        language = contact.language if contact.language in LANGUAGES else LANGUAGES[0]
-        link = (external_url("restitution.public_page", token=page_token(page))
-                if page.access == PUBLIC else
-                external_url("restitution.by_invitation", token=token_for(invitation)))
-        unsubscribe = unsubscribe_link(invitation)
-        try:
-            deliver(render_mail("results", contact.email, language,
-                                headers={"List-Unsubscribe": f"<{unsubscribe}>",
-                                         EVALUATION_HEADER: str(page.evaluation_id)},
-                                name=contact.name, evaluation=page.evaluation.name, link=link,
-                                unsubscribe_url=unsubscribe))
-            sent += 1
-        except MailError:
-            failed += 1
-    db.session.commit()  # queued messages are sent once their rows are committed
-    audit("results-page-mailed", page, actor, sent=sent, failed=failed)
-    db.session.commit()
-    return sent, failed
