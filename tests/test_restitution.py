@@ -6,6 +6,7 @@ and react once per finding; the researcher sees tallies and comments (escaped), 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from dataclasses import dataclass
@@ -273,6 +274,85 @@ def test_invited_contacts_are_told_once(app: Flask, trial: Trial, tmp_path: Path
     link = re.search(r"(/rb/i/[A-Za-z0-9_-]+)", ana.text).group(1)
     shown = app.test_client().get(link + "?lang=en")
     assert "Most patients got an appointment within a week." in shown.get_data(as_text=True)
+
+
+class Killed(BaseException):
+    """A worker killed between two messages (not an error the job runner catches)."""
+
+
+def test_telling_the_contacts_is_a_job_that_writes_each_once_even_interrupted(
+        app: Flask, trial: Trial, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The click only starts a job (no message sent in the request; a second click finds the
+    same job); a worker killed after two messages leaves the page not announced, and the job
+    run again writes to the others only: each live contact gets exactly one message, revoked
+    and unsubscribed ones none, and the audit log says who started it and what went out."""
+    from survey.audit import events
+    from survey.jobs import runner
+    from survey.models import Job
+
+    app.config["MAIL_OUTBOX"] = str(tmp_path / "outbox")
+    with app.app_context():
+        campaign = db.session.get(Campaign, trial.campaign)
+        invitations.import_contacts(campaign, [
+            ContactRow(2 + k, f"p{k}@example.org", f"P{k}", "fr") for k in range(5)])
+        by_email = {i.contact.email: i for i in db.session.scalars(db.select(Invitation))}
+        invitations.revoke(by_email["p3@example.org"])
+        invitations.unsubscribe(by_email["p4@example.org"])
+    researcher = app.test_client()
+    page_id = publish_page(app, researcher, trial)
+    url = f"{base(trial)}/{page_id}"
+    queued: list[int] = []
+    monkeypatch.setattr(runner, "enqueue", lambda job_id, delay=0.0: queued.append(job_id))
+    token = csrf(researcher.get(url))
+    first = researcher.post(url + "/announce", data={"csrf_token": token})
+    second = researcher.post(url + "/announce", data={"csrf_token": token})
+    assert first.status_code == second.status_code == 303
+    assert "/jobs/e/" in first.headers["Location"]
+    assert second.headers["Location"] == first.headers["Location"]  # the same job
+    assert len(queued) == 1 and outbox_messages(app) == []  # the request sent nothing
+    editor = researcher.get(url + "?lang=en").get_data(as_text=True)
+    assert "The contacts are being told: see the progress." in editor
+    [job_id] = queued
+
+    beat = runner.Progress.__call__
+
+    def dies_after_two(self: runner.Progress, done: int, total: int, force: bool = False
+                       ) -> None:
+        if done == 2:
+            raise Killed
+        beat(self, done, total, force)
+
+    with app.app_context():
+        monkeypatch.setattr(runner.Progress, "__call__", dies_after_two)
+        with pytest.raises(Killed):
+            runner.execute(job_id)
+        db.session.rollback()
+        monkeypatch.setattr(runner.Progress, "__call__", beat)
+        assert len(outbox_messages(app)) == 2
+        assert db.session.get(ResultsPage, page_id).announced_at is None  # not everyone yet
+        db.session.execute(db.update(Job).where(Job.id == job_id).values(
+            heartbeat_at=utcnow() - dt.timedelta(minutes=10)))  # its worker is dead
+        db.session.commit()
+        runner.execute(job_id)  # the recovered job goes on
+        runner.execute(job_id)  # delivered twice: runs once
+        services.send_announcement(db.session.get(ResultsPage, page_id), None)  # and again
+        job = db.session.get(Job, job_id)
+        assert job.state == "done" and job.result["failed"] == 0
+        assert job.result["sent"] == 3  # every attempt counted
+        assert db.session.get(ResultsPage, page_id).announced_at is not None
+        actions = [e.action for e in events(evaluation_id=trial.evaluation)]
+        assert actions.count("results-page-announce-started") == 1
+        [announced] = events(action="results-page-announced")
+        assert announced.actor_id == trial.researcher and announced.details["sent"] == 3
+        assert any(e.details.get("kind") == "results" for e in events(action="invitations-sent"))
+    assert sorted(m.to for m in outbox_messages(app)) == [
+        "p0@example.org", "p1@example.org", "p2@example.org"]
+    status = researcher.get(f"/jobs/e/{trial.evaluation}/{job_id}/status").get_json()
+    assert status["finished"] and "3 messages sent" in status["message"]
+    assert researcher.post(url + "/announce", data={"csrf_token": token}).headers[
+        "Location"].endswith(url)  # told: no other job
+    assert "The invited contacts have been told." in researcher.get(url + "?lang=en").get_data(
+        as_text=True)
 
 
 def test_results_page_weighs_under_the_budget_and_opens_from_the_thank_you_page(

@@ -29,13 +29,14 @@ from ..links import external_url
 from ..mail import EVALUATION_HEADER, render_mail
 from ..models import (
     Campaign,
+    Delivery,
     Invitation,
     Mailing,
     Questionnaire,
     QuestionnaireVersion,
     User,
 )
-from ..models.invitation import RESULTS
+from ..models.invitation import FAILED, QUEUED, RESULTS, SENT
 from ..models.restitution import (
     ACCESSES,
     ANSWERS,
@@ -413,20 +414,28 @@ def send_announcement(page: ResultsPage, owner_id: int | None,
     job: each message claimed in the database before it is sent, through the outbox, SMTP or
     the mail queue; unsubscribed and revoked contacts skipped); the page is announced once every
     message is handed over. Safe to run again after a crash: nobody is written to twice."""
-    todo = [(mailing, len(recipients(mailing)))
-            for mailing in announcement_mailings(page, owner_id)]
+    mailings = announcement_mailings(page, owner_id)
+    todo = [(mailing, len(recipients(mailing))) for mailing in mailings]
     total = sum(count for _, count in todo)
-    outcome: Counter[str] = Counter(sent=0, queued=0, failed=0)
     done = 0
     for mailing, count in todo:
-        report = run(mailing, progress=None if progress is None else (
+        run(mailing, progress=None if progress is None else (
             lambda step, _of, base=done: progress(base + step, total)))
-        outcome.update(sent=report.sent, queued=report.queued, failed=report.failed)
         done += count
     if progress is not None:
         progress(total, total)
     settle_announcement(page, owner_id)
-    return dict(outcome)
+    return handed_over([mailing.id for mailing in mailings])
+
+
+def handed_over(mailing_ids: list[int]) -> dict[str, int]:
+    """What these mailings' messages became, every run counted (a run killed midway too):
+    ``sent``, ``queued`` (waiting in the mail queue) and ``failed`` (refused)."""
+    counts = dict(db.session.execute(
+        select(Delivery.status, func.count(Delivery.id))
+        .where(Delivery.mailing_id.in_(mailing_ids)).group_by(Delivery.status)).all())
+    return {"sent": counts.get(SENT, 0), "queued": counts.get(QUEUED, 0),
+            "failed": counts.get(FAILED, 0)}
 
 
 def settle_announcement(page: ResultsPage, owner_id: int | None) -> bool:
@@ -445,7 +454,6 @@ def settle_announcement(page: ResultsPage, owner_id: int | None) -> bool:
     if done:
         actor = db.session.get(User, owner_id) if owner_id else None
         audit("results-page-announced", page, actor, mailings=[m.id for m in mailings],
-              sent=sum(m.sent_count for m in mailings),
-              failed=sum(m.failed_count for m in mailings))
+              **handed_over([m.id for m in mailings]))
     db.session.commit()
     return done
