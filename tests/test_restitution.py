@@ -418,13 +418,20 @@ def test_researcher_pages_refuse_bad_input_and_escape_hostile_text(app: Flask,
                                                "publish": "1"}).status_code == 303
     shown = app.test_client().get(f"/rb/r/{trial.codes[4]}").get_data(as_text=True)
     assert "<img src=x" not in shown and "&lt;img src=x onerror=alert(1)&gt; &amp; co" in shown
-    # the blank finding moved up, first on the page, then deleted (as its form's buttons post)
+    # the blank finding moved up, first on the page, down again, then deleted (as its
+    # form's buttons post)
     with app.app_context():
         first = db.session.get(ResultsPage, page_id).findings[0].id
     assert client.post(f"{url}/findings/{blank}", data={f"f{blank}-csrf_token": token,
                                                         "action": "up"}).status_code == 303
     with app.app_context():
         assert [f.id for f in db.session.get(ResultsPage, page_id).findings] == [blank, first]
+    for _ in range(2):  # down, then down again: the last stays last
+        assert client.post(f"{url}/findings/{blank}", data={f"f{blank}-csrf_token": token,
+                                                            "action": "down"}).status_code == 303
+        with app.app_context():
+            assert [f.id for f in db.session.get(ResultsPage, page_id).findings] == [first,
+                                                                                      blank]
     assert client.post(f"{url}/findings/{blank}", data={f"f{blank}-csrf_token": token,
                                                         "action": "delete"}).status_code == 303
     with app.app_context():

@@ -186,9 +186,10 @@ def finding_edit(evaluation: Evaluation, page_id: int, finding_id: int) -> Page:
     shown = _page(evaluation, page_id)
     finding = _finding(shown, finding_id)
     prefix = f"f{finding.id}-"
-    if request.form.get("action") == "up":
+    if request.form.get("action") in ("up", "down"):
         if _checked(prefix):
-            services.move_up(finding, current_user)
+            services.move(finding, 1 if request.form["action"] == "down" else -1,
+                          current_user)
         return _back(evaluation, shown, f"#finding-{finding.id}")
     if request.form.get("action") == "delete":
         if _checked(prefix):

@@ -166,15 +166,19 @@ def save_finding(finding: Finding, text: dict[str, str], with_chart: bool,
     db.session.commit()
 
 
-def move_up(finding: Finding, actor: User) -> None:
-    """Swap the finding with the one before it (the first stays first)."""
+def move(finding: Finding, step: int, actor: User) -> None:
+    """Move the finding one place up (``step`` -1) or down (+1); the first stays first, the
+    last last. Positions are numbered again in order, so equal ones never block a move."""
     findings = list(finding.page.findings)
     at = findings.index(finding)
-    if at == 0:
+    to = at + (1 if step > 0 else -1)
+    if not 0 <= to < len(findings):
         return
-    before = findings[at - 1]
-    before.position, finding.position = finding.position, before.position
-    audit("results-finding-moved", finding.page, actor, finding=finding.id)
+    findings[at], findings[to] = findings[to], findings[at]
+    for position, each in enumerate(findings):
+        each.position = position
+    audit("results-finding-moved", finding.page, actor, finding=finding.id,
+          direction="down" if step > 0 else "up")
     db.session.commit()
 
 
