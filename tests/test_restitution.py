@@ -355,6 +355,39 @@ def test_telling_the_contacts_is_a_job_that_writes_each_once_even_interrupted(
         as_text=True)
 
 
+def test_a_cancelled_telling_is_taken_up_again_without_writing_twice(
+        app: Flask, trial: Trial, tmp_path: Path) -> None:
+    """A results mailing cancelled midway (from the campaign's page) does not count as done:
+    the next run makes another, which writes only to those the first did not reach."""
+    from survey.invitations import mailing as mailings
+    from survey.models import Mailing
+
+    app.config["MAIL_OUTBOX"] = str(tmp_path / "outbox")
+    with app.app_context():
+        invitations.import_contacts(db.session.get(Campaign, trial.campaign), [
+            ContactRow(2 + k, f"p{k}@example.org", f"P{k}", "fr") for k in range(3)])
+    page_id = publish_page(app, app.test_client(), trial)
+
+    def stop_after_one(done: int, _total: int) -> None:
+        if done == 1:
+            raise Killed
+
+    with app.app_context():
+        page = db.session.get(ResultsPage, page_id)
+        with pytest.raises(Killed):
+            services.send_announcement(page, trial.researcher, progress=stop_after_one)
+        db.session.rollback()
+        [first] = db.session.scalars(db.select(Mailing)).all()
+        assert first.kind == "results" and mailings.cancel(first)
+        assert not services.settle_announcement(page, trial.researcher)
+        outcome = services.send_announcement(page, trial.researcher)
+        assert outcome["sent"] == 2 and db.session.scalar(db.select(db.func.count(
+            Mailing.id))) == 2
+        assert db.session.get(ResultsPage, page_id).announced_at is not None
+    assert sorted(m.to for m in outbox_messages(app)) == [
+        "p0@example.org", "p1@example.org", "p2@example.org"]
+
+
 def test_results_page_weighs_under_the_budget_and_opens_from_the_thank_you_page(
         app: Flask, trial: Trial) -> None:
     """A phone pays less than 15 KB as transferred for the results page (stylesheet counted),

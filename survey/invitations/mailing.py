@@ -95,8 +95,12 @@ def recipients(mailing: Mailing) -> list[tuple[int, int]]:
              .order_by(Invitation.id))
     if mailing.kind == INVITATION:
         query = query.where(Invitation.invited_at.is_(None))
-    elif mailing.kind == RESULTS:
-        query = query.where(~_newer_invitation(mailing.campaign).exists())
+    elif mailing.kind == RESULTS:  # once per contact, even after a cancelled results mailing
+        query = query.where(~_newer_invitation(mailing.campaign).exists(), ~select(Delivery.id)
+                            .join(Mailing, Mailing.id == Delivery.mailing_id)
+                            .where(Mailing.campaign_id == mailing.campaign_id,
+                                   Mailing.kind == RESULTS,
+                                   Delivery.invitation_id == Invitation.id).exists())
     else:
         query = query.where(Invitation.invited_at.is_not(None),
                             Invitation.reminders_sent < max_reminders(),

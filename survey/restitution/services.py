@@ -402,7 +402,8 @@ def announcement_mailings(page: ResultsPage, owner_id: int | None) -> list[Maili
     mailings = []
     for campaign in campaigns:
         mailing = db.session.scalar(select(Mailing).where(
-            Mailing.campaign_id == campaign.id, Mailing.kind == RESULTS).order_by(Mailing.id))
+            Mailing.campaign_id == campaign.id, Mailing.kind == RESULTS,
+            Mailing.cancelled.is_(False)).order_by(Mailing.id))
         if mailing is None:
             mailing = Mailing(campaign=campaign, kind=RESULTS, due_at=utcnow(),
                               created_by=owner_id)
@@ -444,12 +445,15 @@ def handed_over(mailing_ids: list[int]) -> dict[str, int]:
 
 def settle_announcement(page: ResultsPage, owner_id: int | None) -> bool:
     """Mark the page announced, once (a conditional UPDATE), when every results mailing of its
-    campaigns has finished; True when this call did."""
-    campaigns = select(Campaign.id).where(Campaign.evaluation_id == page.evaluation_id,
-                                          Campaign.audience == page.audience)
+    campaigns has finished (a cancelled one does not count: the next click makes another, which
+    skips whoever the cancelled one reached); True when this call did."""
+    campaigns = list(db.session.scalars(select(Campaign.id).where(
+        Campaign.evaluation_id == page.evaluation_id, Campaign.audience == page.audience)))
     mailings = list(db.session.scalars(select(Mailing).where(
-        Mailing.campaign_id.in_(campaigns), Mailing.kind == RESULTS)))
-    if any(mailing.finished_at is None for mailing in mailings):
+        Mailing.campaign_id.in_(campaigns), Mailing.kind == RESULTS,
+        Mailing.cancelled.is_(False))))
+    finished = {mailing.campaign_id for mailing in mailings if mailing.finished_at is not None}
+    if any(campaign not in finished for campaign in campaigns):
         return False
     table = ResultsPage.__table__.c
     done = db.session.execute(update(ResultsPage).where(
