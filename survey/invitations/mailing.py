@@ -8,6 +8,10 @@ than ``MAX_REMINDERS``, and two messages to one contact are at least
 ``MIN_DAYS_BETWEEN_MESSAGES`` apart (:mod:`.schedule`): a contact written to too recently
 waits, and the mailing stays pending until ``resume_at``, when ``send-due`` runs it again.
 
+A results-back page's "the results are out" message is a mailing of kind ``results`` (one per
+campaign, started by :mod:`survey.restitution`, composed by it through :data:`COMPOSERS`):
+claimed the same way, once per contact, without waiting for the minimum interval.
+
 With the mail queue (``SURVEY_MAIL_QUEUE``) a message handed over is only *queued*: its delivery
 says so, and :func:`settle` records what the mail server later made of it (``deliver_queued``).
 """

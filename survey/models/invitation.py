@@ -83,7 +83,7 @@ class Invitation(db.Model):
 
 class Mailing(db.Model):
     """An invitation or reminder email to every eligible contact of a campaign, sent now or at
-    ``due_at`` by ``survey send-due``."""
+    ``due_at`` by ``survey send-due`` (or a results-back page's "the results are out")."""
 
     __tablename__ = "mailing"
 
