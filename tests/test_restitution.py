@@ -6,6 +6,7 @@ and react once per finding; the researcher sees tallies and comments (escaped), 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from survey.extensions import db
 from survey.invitations import services as invitations
 from survey.invitations.contacts import ContactRow
 from survey.mail import outbox_messages
-from survey.models import Campaign, Reaction, Response, ResultsPage
+from survey.models import Campaign, Contact, Invitation, Reaction, Response, ResultsPage
 from survey.models.response import COMPLETED
 from survey.models.types import utcnow
 from survey.questionnaire import load_file
@@ -256,8 +257,8 @@ def test_invited_contacts_are_told_once(app: Flask, trial: Trial, tmp_path: Path
         invitations.import_contacts(campaign, [ContactRow(2, "ana@example.org", "Ana <b>", "en"),
                                                ContactRow(3, "leo@example.org", "Léo", "fr"),
                                                ContactRow(4, "zoe@example.org", "Zoé", "fr")])
-        zoe = db.session.scalar(db.select(services.Invitation).join(services.Contact).where(
-            services.Contact.email == "zoe@example.org"))
+        zoe = db.session.scalar(db.select(Invitation).join(Contact).where(
+            Contact.email == "zoe@example.org"))
         invitations.unsubscribe(zoe)  # asked for no more messages: not told
     researcher = app.test_client()
     page_id = publish_page(app, researcher, trial)
@@ -273,6 +274,118 @@ def test_invited_contacts_are_told_once(app: Flask, trial: Trial, tmp_path: Path
     link = re.search(r"(/rb/i/[A-Za-z0-9_-]+)", ana.text).group(1)
     shown = app.test_client().get(link + "?lang=en")
     assert "Most patients got an appointment within a week." in shown.get_data(as_text=True)
+
+
+class Killed(BaseException):
+    """A worker killed between two messages (not an error the job runner catches)."""
+
+
+def test_telling_the_contacts_is_a_job_that_writes_each_once_even_interrupted(
+        app: Flask, trial: Trial, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The click only starts a job (no message sent in the request; a second click finds the
+    same job); a worker killed after two messages leaves the page not announced, and the job
+    run again writes to the others only: each live contact gets exactly one message, revoked
+    and unsubscribed ones none, and the audit log says who started it and what went out."""
+    from survey.audit import events
+    from survey.jobs import runner
+    from survey.models import Job
+
+    app.config["MAIL_OUTBOX"] = str(tmp_path / "outbox")
+    with app.app_context():
+        campaign = db.session.get(Campaign, trial.campaign)
+        invitations.import_contacts(campaign, [
+            ContactRow(2 + k, f"p{k}@example.org", f"P{k}", "fr") for k in range(5)])
+        by_email = {i.contact.email: i for i in db.session.scalars(db.select(Invitation))}
+        invitations.revoke(by_email["p3@example.org"])
+        invitations.unsubscribe(by_email["p4@example.org"])
+    researcher = app.test_client()
+    page_id = publish_page(app, researcher, trial)
+    url = f"{base(trial)}/{page_id}"
+    queued: list[int] = []
+    monkeypatch.setattr(runner, "enqueue", lambda job_id, delay=0.0: queued.append(job_id))
+    token = csrf(researcher.get(url))
+    first = researcher.post(url + "/announce", data={"csrf_token": token})
+    second = researcher.post(url + "/announce", data={"csrf_token": token})
+    assert first.status_code == second.status_code == 303
+    assert "/jobs/e/" in first.headers["Location"]
+    assert second.headers["Location"] == first.headers["Location"]  # the same job
+    assert len(queued) == 1 and outbox_messages(app) == []  # the request sent nothing
+    editor = researcher.get(url + "?lang=en").get_data(as_text=True)
+    assert "The contacts are being told: see the progress." in editor
+    [job_id] = queued
+
+    beat = runner.Progress.__call__
+
+    def dies_after_two(self: runner.Progress, done: int, total: int, force: bool = False
+                       ) -> None:
+        if done == 2:
+            raise Killed
+        beat(self, done, total, force)
+
+    with app.app_context():
+        monkeypatch.setattr(runner.Progress, "__call__", dies_after_two)
+        with pytest.raises(Killed):
+            runner.execute(job_id)
+        db.session.rollback()
+        monkeypatch.setattr(runner.Progress, "__call__", beat)
+        assert len(outbox_messages(app)) == 2
+        assert db.session.get(ResultsPage, page_id).announced_at is None  # not everyone yet
+        db.session.execute(db.update(Job).where(Job.id == job_id).values(
+            heartbeat_at=utcnow() - dt.timedelta(minutes=10)))  # its worker is dead
+        db.session.commit()
+        runner.execute(job_id)  # the recovered job goes on
+        runner.execute(job_id)  # delivered twice: runs once
+        services.send_announcement(db.session.get(ResultsPage, page_id), None)  # and again
+        job = db.session.get(Job, job_id)
+        assert job.state == "done" and job.result["failed"] == 0
+        assert job.result["sent"] == 3  # every attempt counted
+        assert db.session.get(ResultsPage, page_id).announced_at is not None
+        actions = [e.action for e in events(evaluation_id=trial.evaluation)]
+        assert actions.count("results-page-announce-started") == 1
+        [announced] = events(action="results-page-announced")
+        assert announced.actor_id == trial.researcher and announced.details["sent"] == 3
+        assert any(e.details.get("kind") == "results" for e in events(action="invitations-sent"))
+    assert sorted(m.to for m in outbox_messages(app)) == [
+        "p0@example.org", "p1@example.org", "p2@example.org"]
+    status = researcher.get(f"/jobs/e/{trial.evaluation}/{job_id}/status").get_json()
+    assert status["finished"] and "3 messages sent" in status["message"]
+    assert researcher.post(url + "/announce", data={"csrf_token": token}).headers[
+        "Location"].endswith(url)  # told: no other job
+    assert "The invited contacts have been told." in researcher.get(url + "?lang=en").get_data(
+        as_text=True)
+
+
+def test_a_cancelled_telling_is_taken_up_again_without_writing_twice(
+        app: Flask, trial: Trial, tmp_path: Path) -> None:
+    """A results mailing cancelled midway (from the campaign's page) does not count as done:
+    the next run makes another, which writes only to those the first did not reach."""
+    from survey.invitations import mailing as mailings
+    from survey.models import Mailing
+
+    app.config["MAIL_OUTBOX"] = str(tmp_path / "outbox")
+    with app.app_context():
+        invitations.import_contacts(db.session.get(Campaign, trial.campaign), [
+            ContactRow(2 + k, f"p{k}@example.org", f"P{k}", "fr") for k in range(3)])
+    page_id = publish_page(app, app.test_client(), trial)
+
+    def stop_after_one(done: int, _total: int) -> None:
+        if done == 1:
+            raise Killed
+
+    with app.app_context():
+        page = db.session.get(ResultsPage, page_id)
+        with pytest.raises(Killed):
+            services.send_announcement(page, trial.researcher, progress=stop_after_one)
+        db.session.rollback()
+        [first] = db.session.scalars(db.select(Mailing)).all()
+        assert first.kind == "results" and mailings.cancel(first)
+        assert not services.settle_announcement(page, trial.researcher)
+        outcome = services.send_announcement(page, trial.researcher)
+        assert outcome["sent"] == 2 and db.session.scalar(db.select(db.func.count(
+            Mailing.id))) == 2
+        assert db.session.get(ResultsPage, page_id).announced_at is not None
+    assert sorted(m.to for m in outbox_messages(app)) == [
+        "p0@example.org", "p1@example.org", "p2@example.org"]
 
 
 def test_results_page_weighs_under_the_budget_and_opens_from_the_thank_you_page(
@@ -338,13 +451,20 @@ def test_researcher_pages_refuse_bad_input_and_escape_hostile_text(app: Flask,
                                                "publish": "1"}).status_code == 303
     shown = app.test_client().get(f"/rb/r/{trial.codes[4]}").get_data(as_text=True)
     assert "<img src=x" not in shown and "&lt;img src=x onerror=alert(1)&gt; &amp; co" in shown
-    # the blank finding moved up, first on the page, then deleted (as its form's buttons post)
+    # the blank finding moved up, first on the page, down again, then deleted (as its
+    # form's buttons post)
     with app.app_context():
         first = db.session.get(ResultsPage, page_id).findings[0].id
     assert client.post(f"{url}/findings/{blank}", data={f"f{blank}-csrf_token": token,
                                                         "action": "up"}).status_code == 303
     with app.app_context():
         assert [f.id for f in db.session.get(ResultsPage, page_id).findings] == [blank, first]
+    for _ in range(2):  # down, then down again: the last stays last
+        assert client.post(f"{url}/findings/{blank}", data={f"f{blank}-csrf_token": token,
+                                                            "action": "down"}).status_code == 303
+        with app.app_context():
+            assert [f.id for f in db.session.get(ResultsPage, page_id).findings] == [first,
+                                                                                      blank]
     assert client.post(f"{url}/findings/{blank}", data={f"f{blank}-csrf_token": token,
                                                         "action": "delete"}).status_code == 303
     with app.app_context():

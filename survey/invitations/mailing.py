@@ -8,6 +8,10 @@ than ``MAX_REMINDERS``, and two messages to one contact are at least
 ``MIN_DAYS_BETWEEN_MESSAGES`` apart (:mod:`.schedule`): a contact written to too recently
 waits, and the mailing stays pending until ``resume_at``, when ``send-due`` runs it again.
 
+A results-back page's "the results are out" message is a mailing of kind ``results`` (one per
+campaign, started by :mod:`survey.restitution`, composed by it through :data:`COMPOSERS`):
+claimed the same way, once per contact, without waiting for the minimum interval.
+
 With the mail queue (``SURVEY_MAIL_QUEUE``) a message handed over is only *queued*: its delivery
 says so, and :func:`settle` records what the mail server later made of it (``deliver_queued``).
 """
@@ -27,14 +31,16 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..mail import EVALUATION_HEADER, MailError, deliver, render_mail
 from ..models import Campaign, Contact, Delivery, Invitation, Mailing, Response, User
-from ..models.invitation import FAILED, INVITATION, QUEUED, REMINDER, SENT
+from ..models.invitation import FAILED, INVITATION, QUEUED, REMINDER, RESULTS, SENT
 from ..models.response import COMPLETED
 from ..models.types import utcnow
 from . import schedule as rules
 from .services import audit, invitation_link, unsubscribe_link
 
-KINDS = (INVITATION, REMINDER)
+KINDS = (INVITATION, REMINDER)  # what a researcher schedules; RESULTS is started by a page
 DEFAULT_MAX_REMINDERS = 2
+# kind -> its message to one invitation, for kinds composed elsewhere (survey.restitution)
+COMPOSERS: dict[str, Callable[[Mailing, Invitation], Any]] = {}
 
 
 def max_reminders() -> int:
@@ -93,12 +99,29 @@ def recipients(mailing: Mailing) -> list[tuple[int, int]]:
              .order_by(Invitation.id))
     if mailing.kind == INVITATION:
         query = query.where(Invitation.invited_at.is_(None))
+    elif mailing.kind == RESULTS:  # once per contact, even after a cancelled results mailing
+        query = query.where(~_newer_invitation(mailing.campaign).exists(), ~select(Delivery.id)
+                            .join(Mailing, Mailing.id == Delivery.mailing_id)
+                            .where(Mailing.campaign_id == mailing.campaign_id,
+                                   Mailing.kind == RESULTS,
+                                   Delivery.invitation_id == Invitation.id).exists())
     else:
         query = query.where(Invitation.invited_at.is_not(None),
                             Invitation.reminders_sent < max_reminders(),
                             (Response.id.is_(None)) | (Response.status != COMPLETED))
     return [(invitation_id, contact_id) for invitation_id, contact_id
             in db.session.execute(query)]
+
+
+def _newer_invitation(campaign: Campaign):  # noqa: ANN202  (a select)
+    """A newer live invitation of the same contact in a campaign of the same evaluation and
+    audience: a results message goes to each contact once, through their newest invitation."""
+    other, campaigns = Invitation.__table__.alias("newer"), Campaign.__table__.c
+    return (select(other.c.id).join(Campaign.__table__, campaigns.id == other.c.campaign_id)
+            .where(campaigns.evaluation_id == campaign.evaluation_id,
+                   campaigns.audience == campaign.audience,
+                   other.c.contact_id == Invitation.contact_id, other.c.id > Invitation.id,
+                   other.c.revoked_at.is_(None), other.c.unsubscribed_at.is_(None)))
 
 
 WAITING = "waiting"
@@ -111,7 +134,9 @@ def _claim(mailing: Mailing, invitation_id: int, contact_id: int,
     less than the minimum interval ago."""
     invitation = Invitation.__table__.c
     contact = Contact.__table__.c
-    if mailing.kind == INVITATION:
+    if mailing.kind == RESULTS:  # a one-off message: the delivery row alone claims it
+        change = None
+    elif mailing.kind == INVITATION:
         change = (update(Invitation).where(invitation.id == invitation_id,
                                            invitation.invited_at.is_(None))
                   .values(invited_at=now))
@@ -123,17 +148,17 @@ def _claim(mailing: Mailing, invitation_id: int, contact_id: int,
     # contact at once, the second finds the first's time (PostgreSQL re-reads the row after the
     # first commits; SQLite runs one writer at a time).
     interval = rules.min_interval()
-    spaced = (update(Contact).where(contact.id == contact_id,
-                                    contact.last_message_at.is_(None)
-                                    | (contact.last_message_at <= now - interval))
-              .values(last_message_at=now))
+    spaced = update(Contact).where(contact.id == contact_id).values(last_message_at=now)
+    if mailing.kind != RESULTS:  # the results being out does not wait: later ones wait for it
+        spaced = spaced.where(contact.last_message_at.is_(None)
+                              | (contact.last_message_at <= now - interval))
     try:
         db.session.add(Delivery(mailing_id=mailing.id, invitation_id=invitation_id))
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
         return False
-    if db.session.execute(change).rowcount != 1:
+    if change is not None and db.session.execute(change).rowcount != 1:
         db.session.rollback()
         return False
     if db.session.execute(spaced).rowcount != 1:
@@ -146,6 +171,8 @@ def _claim(mailing: Mailing, invitation_id: int, contact_id: int,
 def _unclaim(kind: str, invitation_id: int) -> None:
     """Give the invitation back what its claim took: not invited, or one reminder less."""
     invitation = Invitation.__table__.c
+    if kind == RESULTS:
+        return
     if kind == INVITATION:
         change = update(Invitation).where(invitation.id == invitation_id).values(invited_at=None)
     else:
@@ -163,6 +190,8 @@ def _release(mailing: Mailing, invitation_id: int, contact_id: int,
 
 
 def compose(mailing: Mailing, invitation: Invitation):  # noqa: ANN201  (a survey.mail.Mail)
+    if mailing.kind in COMPOSERS:
+        return COMPOSERS[mailing.kind](mailing, invitation)
     campaign = invitation.campaign
     definition = campaign.version.definition
     contact = invitation.contact

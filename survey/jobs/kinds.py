@@ -11,13 +11,15 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Evaluation, Job, Mailing
+from ..models import Evaluation, Job, Mailing, ResultsPage
+from ..models.invitation import RESULTS as RESULTS_MAIL
 from ..models.job import ACTIVE, FAILED, QUEUED
 from ..models.types import utcnow
 from .runner import Outcome, Progress, handler, last_of, start
 
 EXPORT = "export"
 MAILING = "mailing"
+ANNOUNCEMENT = "results-announcement"  # telling a results-back page's contacts
 
 
 # -- large downloads -----------------------------------------------------------------------
@@ -81,6 +83,12 @@ def run_mailing(job: Job, progress: Progress) -> Outcome:
     if mailing is None:
         return Outcome({"sent": 0, "queued": 0, "failed": 0, "waiting": 0})
     report = run(mailing, progress=progress)
+    if mailing.kind == RESULTS_MAIL:  # picked up by send-due after a crash: its page may be done
+        from ..restitution.services import settle_announcement
+
+        page = announced_page(mailing)
+        if page is not None:
+            settle_announcement(page, mailing.created_by)
     return Outcome({"sent": report.sent, "queued": report.queued, "failed": report.failed,
                     "waiting": report.waiting,
                     "resume_at": report.resume_at.isoformat() if report.resume_at else None})
@@ -92,6 +100,44 @@ def start_due_mailings() -> list[Job]:
 
     return [start_mailing(db.session.get(Mailing, ident), None)
             for ident in due_mailings(utcnow())]
+
+
+# -- results-back pages: telling the contacts --------------------------------------------------
+
+
+def announcement_key(page_id: int) -> str:
+    return f"results-announcement:{page_id}"
+
+
+def start_announcement(page: ResultsPage, owner_id: int | None) -> Job:
+    """Tell a results-back page's contacts the results are out, in a worker (one job of a page
+    at a time: a second click finds the first)."""
+    return start(ANNOUNCEMENT, {"page": page.id}, evaluation_id=page.evaluation_id,
+                 owner_id=owner_id, key=announcement_key(page.id))
+
+
+def announcement_job(page_id: int) -> Job | None:
+    """The job telling this page's contacts, if queued or running."""
+    return db.session.scalar(select(Job).where(
+        Job.key == announcement_key(page_id), Job.state.in_(ACTIVE)).order_by(Job.id.desc()))
+
+
+def announced_page(mailing: Mailing) -> ResultsPage | None:
+    campaign = mailing.campaign
+    return db.session.scalar(select(ResultsPage).where(
+        ResultsPage.evaluation_id == campaign.evaluation_id,
+        ResultsPage.audience == campaign.audience))
+
+
+@handler(ANNOUNCEMENT)
+def run_announcement(job: Job, progress: Progress) -> Outcome:
+    from ..restitution.services import send_announcement
+
+    page = db.session.get(ResultsPage, job.params["page"])
+    if page is None:
+        return Outcome({"sent": 0, "queued": 0, "failed": 0, "page": None})
+    outcome = send_announcement(page, job.owner_id, progress=progress)
+    return Outcome({**outcome, "page": page.id})
 
 
 # -- results ---------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from ..models.job import DONE, EXPIRED, FAILED, QUEUED
 from ..models.types import utcnow
 from ..templating import text
 from ..versions import latest_version
-from .kinds import EXPORT, MAILING, NEW_ANSWERS, RESULTS
+from .kinds import ANNOUNCEMENT, EXPORT, MAILING, NEW_ANSWERS, RESULTS
 from .runner import ended_well, recent, result_path
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs", template_folder="templates")
@@ -44,6 +44,8 @@ def title(job: Job) -> str:
         return gettext("Download being prepared: %(name)s", name=job.params.get("filename", ""))
     if job.kind == MAILING:
         return gettext("Sending the emails")
+    if job.kind == ANNOUNCEMENT:
+        return gettext("Telling the contacts the results are out")
     if job.kind == RESULTS:
         return gettext("Indicators of %(name)s", name=questionnaire_title(
             job.params.get("selection", {}).get("questionnaire", "")))
@@ -64,7 +66,7 @@ def status(job: Job) -> dict[str, Any]:
     """What the page and its script show of a job."""
     if job.state == QUEUED:
         message = gettext("Waiting for a worker to start…")
-    elif job.state == DONE and job.kind == MAILING:
+    elif job.state == DONE and job.kind in (MAILING, ANNOUNCEMENT):
         message = gettext("Done: %(summary)s.", summary=summary(job.result))
     elif job.state == DONE:
         message = gettext("Ready.")
@@ -74,7 +76,7 @@ def status(job: Job) -> dict[str, Any]:
     elif job.state == FAILED:
         message = gettext("This work failed; the cause is in the server's log, for the "
                           "administrator.")
-    elif job.kind == MAILING:
+    elif job.kind in (MAILING, ANNOUNCEMENT):
         message = gettext("%(done)s of %(total)s contacts handled.", done=job.done,
                           total=job.total)
     elif job.kind in (RESULTS, NEW_ANSWERS):
@@ -111,6 +113,9 @@ def page(evaluation: Evaluation, job_id: int) -> str:
                          q=job.params.get("selection", {}).get("questionnaire", ""))
             if job.kind == RESULTS
             else url_for("design.evaluation", evaluation_id=evaluation.id))
+    if job.kind == ANNOUNCEMENT and job.params.get("page"):
+        back = url_for("restitution.page", evaluation_id=evaluation.id,
+                       page_id=job.params["page"])
     if job.kind == MAILING and job.params.get("campaign"):
         back = url_for("design.invitations", evaluation_id=evaluation.id,
                        campaign_id=job.params["campaign"])

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 INVITATION = "invitation"
 REMINDER = "reminder"
+RESULTS = "results"  # a results-back page is out (survey.restitution)
 # A delivery's status: claimed (reserved, being handed to the mail system), queued (waiting in
 # ``queued_mail`` for the mail server, SURVEY_MAIL_QUEUE), sent (the server accepted it), failed
 # (refused: ``error`` says why).
@@ -82,13 +83,13 @@ class Invitation(db.Model):
 
 class Mailing(db.Model):
     """An invitation or reminder email to every eligible contact of a campaign, sent now or at
-    ``due_at`` by ``survey send-due``."""
+    ``due_at`` by ``survey send-due`` (or a results-back page's "the results are out")."""
 
     __tablename__ = "mailing"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))  # invitation | reminder
+    kind: Mapped[str] = mapped_column(String(16))  # invitation | reminder | results
     due_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)

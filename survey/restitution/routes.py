@@ -33,7 +33,9 @@ from ..design.labels import audience_name
 from ..exports.cells import neutralise
 from ..extensions import csrf, db
 from ..invitations import services as invitations
+from ..invitations.mailing import summary
 from ..invitations.qr import qr_svg_inline
+from ..jobs.kinds import announcement_job, start_announcement
 from ..links import absolute_url
 from ..models import Campaign, Evaluation, Finding, ResultsPage
 from ..models.restitution import ANSWERS
@@ -146,7 +148,7 @@ def _editor(evaluation: Evaluation, shown: ResultsPage, form: PageForm,
         "restitution/page.html", evaluation=evaluation, page=shown, form=form, error=error,
         findings=findings, suggestions=services.suggestions(evaluation.id, shown.audience),
         public_link=public_link, audience=audience_name(shown.audience), lang=_lang(),
-        to_tell=len(services.invitations_to_tell(shown)),
+        to_tell=services.contacts_to_tell(shown), telling=announcement_job(shown.id),
         min_group=current_app.config["MIN_GROUP_SIZE"]), 422 if error else 200
 
 
@@ -184,9 +186,10 @@ def finding_edit(evaluation: Evaluation, page_id: int, finding_id: int) -> Page:
     shown = _page(evaluation, page_id)
     finding = _finding(shown, finding_id)
     prefix = f"f{finding.id}-"
-    if request.form.get("action") == "up":
+    if request.form.get("action") in ("up", "down"):
         if _checked(prefix):
-            services.move_up(finding, current_user)
+            services.move(finding, 1 if request.form["action"] == "down" else -1,
+                          current_user)
         return _back(evaluation, shown, f"#finding-{finding.id}")
     if request.form.get("action") == "delete":
         if _checked(prefix):
@@ -225,12 +228,17 @@ def announce(evaluation: Evaluation, page_id: int) -> Page:
     if not _checked() or not shown.is_published:
         flash(gettext("Publish the page before telling the contacts."))
         return _back(evaluation, shown)
-    outcome = services.announce(shown, current_user)
-    if outcome is None:
+    if not services.may_announce(shown):
         flash(gettext("The contacts have already been told."))
         return _back(evaluation, shown)
-    sent, failed = outcome
-    flash(gettext("Messages sent: %(sent)s; refused: %(failed)s.", sent=sent, failed=failed))
+    job = announcement_job(shown.id)  # a second click finds the first's job
+    if job is None:
+        services.audit("results-page-announce-started", shown, current_user)
+        db.session.commit()
+        job = start_announcement(shown, current_user.id)
+    if job.active:  # its page shows the sending as it goes
+        return redirect(url_for("jobs.page", evaluation_id=evaluation.id, job_id=job.id), 303)
+    flash(summary(job.result) + ".")  # already sent (a queue in immediate mode)
     return _back(evaluation, shown)
 
 

@@ -11,21 +11,32 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale, gettext, ngettext
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import record
 from ..exports import Selection
 from ..extensions import db
+from ..invitations.mailing import COMPOSERS, recipients, run
 from ..invitations.services import token_for, unsubscribe_link
 from ..links import external_url
-from ..mail import EVALUATION_HEADER, MailError, deliver, render_mail
-from ..models import Campaign, Contact, Invitation, Questionnaire, QuestionnaireVersion, User
+from ..mail import EVALUATION_HEADER, render_mail
+from ..models import (
+    Campaign,
+    Delivery,
+    Invitation,
+    Mailing,
+    Questionnaire,
+    QuestionnaireVersion,
+    User,
+)
+from ..models.invitation import FAILED, QUEUED, RESULTS, SENT
 from ..models.restitution import (
     ACCESSES,
     ANSWERS,
@@ -155,15 +166,19 @@ def save_finding(finding: Finding, text: dict[str, str], with_chart: bool,
     db.session.commit()
 
 
-def move_up(finding: Finding, actor: User) -> None:
-    """Swap the finding with the one before it (the first stays first)."""
+def move(finding: Finding, step: int, actor: User) -> None:
+    """Move the finding one place up (``step`` -1) or down (+1); the first stays first, the
+    last last. Positions are numbered again in order, so equal ones never block a move."""
     findings = list(finding.page.findings)
     at = findings.index(finding)
-    if at == 0:
+    to = at + (1 if step > 0 else -1)
+    if not 0 <= to < len(findings):
         return
-    before = findings[at - 1]
-    before.position, finding.position = finding.position, before.position
-    audit("results-finding-moved", finding.page, actor, finding=finding.id)
+    findings[at], findings[to] = findings[to], findings[at]
+    for position, each in enumerate(findings):
+        each.position = position
+    audit("results-finding-moved", finding.page, actor, finding=finding.id,
+          direction="down" if step > 0 else "up")
     db.session.commit()
 
 
@@ -340,55 +355,113 @@ def reaction_rows(page: ResultsPage, lang: str) -> list[list[Any]]:
 
 # --- telling invited contacts ----------------------------------------------------------------
 
-def invitations_to_tell(page: ResultsPage) -> list[Invitation]:
-    """One invitation per contact (the newest) of the page's evaluation and audience: not
-    revoked, not unsubscribed."""
-    rows = db.session.scalars(
-        select(Invitation).join(Campaign).join(Contact)
+def results_mail(mailing: Mailing, invitation: Invitation):  # noqa: ANN201  (a survey.mail.Mail)
+    """The message telling one contact the results are out, with their own link (or the public
+    page's): a results mailing's (:data:`survey.invitations.mailing.COMPOSERS`)."""
+    campaign = mailing.campaign
+    page = db.session.scalar(select(ResultsPage).where(
+        ResultsPage.evaluation_id == campaign.evaluation_id,
+        ResultsPage.audience == campaign.audience))
+    contact = invitation.contact
+    language = contact.language if contact.language in LANGUAGES else LANGUAGES[0]
+    link = (external_url("restitution.public_page", token=page_token(page))
+            if page.access == PUBLIC else
+            external_url("restitution.by_invitation", token=token_for(invitation)))
+    unsubscribe = unsubscribe_link(invitation)
+    return render_mail(RESULTS, contact.email, language,
+                       headers={"List-Unsubscribe": f"<{unsubscribe}>",
+                                EVALUATION_HEADER: str(page.evaluation_id)},
+                       name=contact.name, evaluation=page.evaluation.name, link=link,
+                       unsubscribe_url=unsubscribe)
+
+
+COMPOSERS[RESULTS] = results_mail
+
+
+def contacts_to_tell(page: ResultsPage) -> int:
+    """How many contacts of the page's evaluation and audience may be told (not revoked, not
+    unsubscribed): one message each, whatever their number of invitations."""
+    return db.session.scalar(
+        select(func.count(Invitation.contact_id.distinct())).join(Campaign)
         .where(Campaign.evaluation_id == page.evaluation_id, Campaign.audience == page.audience,
-               Invitation.revoked_at.is_(None), Invitation.unsubscribed_at.is_(None))
-        .order_by(Invitation.id))
-    chosen: dict[int, Invitation] = {}
-    for invitation in rows:
-        chosen[invitation.contact_id] = invitation  # the newest wins
-    return list(chosen.values())
+               Invitation.contact_id.is_not(None), Invitation.revoked_at.is_(None),
+               Invitation.unsubscribed_at.is_(None))) or 0
 
 
-def claim_announcement(page: ResultsPage, actor: User) -> bool:
-    """Mark the page announced, once: a conditional UPDATE, so two clicks send one message."""
+def may_announce(page: ResultsPage) -> bool:
+    """Published and not announced yet: the contacts may be told."""
+    return page.is_published and page.announced_at is None
+
+
+def announcement_mailings(page: ResultsPage, owner_id: int | None) -> list[Mailing]:
+    """The page's results mailings, one per campaign of its evaluation and audience, made once:
+    a run again (a worker killed, a retry) reuses them, and their claimed deliveries."""
+    campaigns = db.session.scalars(select(Campaign).where(
+        Campaign.evaluation_id == page.evaluation_id, Campaign.audience == page.audience)
+        .order_by(Campaign.id))
+    mailings = []
+    for campaign in campaigns:
+        mailing = db.session.scalar(select(Mailing).where(
+            Mailing.campaign_id == campaign.id, Mailing.kind == RESULTS,
+            Mailing.cancelled.is_(False)).order_by(Mailing.id))
+        if mailing is None:
+            mailing = Mailing(campaign=campaign, kind=RESULTS, due_at=utcnow(),
+                              created_by=owner_id)
+            db.session.add(mailing)
+            db.session.commit()
+        mailings.append(mailing)
+    return mailings
+
+
+def send_announcement(page: ResultsPage, owner_id: int | None,
+                      progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+    """Tell each contact of the page's audience, once, that the results are out (a background
+    job: each message claimed in the database before it is sent, through the outbox, SMTP or
+    the mail queue; unsubscribed and revoked contacts skipped); the page is announced once every
+    message is handed over. Safe to run again after a crash: nobody is written to twice."""
+    mailings = announcement_mailings(page, owner_id)
+    todo = [(mailing, len(recipients(mailing))) for mailing in mailings]
+    total = sum(count for _, count in todo)
+    done = 0
+    for mailing, count in todo:
+        run(mailing, progress=None if progress is None else (
+            lambda step, _of, base=done: progress(base + step, total)))
+        done += count
+    if progress is not None:
+        progress(total, total)
+    settle_announcement(page, owner_id)
+    return handed_over([mailing.id for mailing in mailings])
+
+
+def handed_over(mailing_ids: list[int]) -> dict[str, int]:
+    """What these mailings' messages became, every run counted (a run killed midway too):
+    ``sent``, ``queued`` (waiting in the mail queue) and ``failed`` (refused)."""
+    counts = dict(db.session.execute(
+        select(Delivery.status, func.count(Delivery.id))
+        .where(Delivery.mailing_id.in_(mailing_ids)).group_by(Delivery.status)).all())
+    return {"sent": counts.get(SENT, 0), "queued": counts.get(QUEUED, 0),
+            "failed": counts.get(FAILED, 0)}
+
+
+def settle_announcement(page: ResultsPage, owner_id: int | None) -> bool:
+    """Mark the page announced, once (a conditional UPDATE), when every results mailing of its
+    campaigns has finished (a cancelled one does not count: the next click makes another, which
+    skips whoever the cancelled one reached); True when this call did."""
+    campaigns = list(db.session.scalars(select(Campaign.id).where(
+        Campaign.evaluation_id == page.evaluation_id, Campaign.audience == page.audience)))
+    mailings = list(db.session.scalars(select(Mailing).where(
+        Mailing.campaign_id.in_(campaigns), Mailing.kind == RESULTS,
+        Mailing.cancelled.is_(False))))
+    finished = {mailing.campaign_id for mailing in mailings if mailing.finished_at is not None}
+    if any(campaign not in finished for campaign in campaigns):
+        return False
+    table = ResultsPage.__table__.c
     done = db.session.execute(update(ResultsPage).where(
-        ResultsPage.__table__.c.id == page.id, ResultsPage.__table__.c.announced_at.is_(None),
-        ResultsPage.__table__.c.status == PUBLISHED).values(announced_at=utcnow())).rowcount == 1
+        table.id == page.id, table.announced_at.is_(None)).values(
+        announced_at=utcnow())).rowcount == 1
     if done:
-        audit("results-page-announced", page, actor)
+        actor = db.session.get(User, owner_id) if owner_id else None
+        audit("results-page-announced", page, actor, mailings=[m.id for m in mailings],
+              **handed_over([m.id for m in mailings]))
     db.session.commit()
     return done
-
-
-def announce(page: ResultsPage, actor: User) -> tuple[int, int] | None:
-    """Tell each invited contact of the audience, once, that the results are out (through
-    :mod:`survey.mail`: the outbox, SMTP or the mail queue), with their own link (or the public
-    page's): (sent, refused), or None when the page was already announced or is a draft."""
-    if not claim_announcement(page, actor):
-        return None
-    sent = failed = 0
-    for invitation in invitations_to_tell(page):
-        contact = invitation.contact
-        language = contact.language if contact.language in LANGUAGES else LANGUAGES[0]
-        link = (external_url("restitution.public_page", token=page_token(page))
-                if page.access == PUBLIC else
-                external_url("restitution.by_invitation", token=token_for(invitation)))
-        unsubscribe = unsubscribe_link(invitation)
-        try:
-            deliver(render_mail("results", contact.email, language,
-                                headers={"List-Unsubscribe": f"<{unsubscribe}>",
-                                         EVALUATION_HEADER: str(page.evaluation_id)},
-                                name=contact.name, evaluation=page.evaluation.name, link=link,
-                                unsubscribe_url=unsubscribe))
-            sent += 1
-        except MailError:
-            failed += 1
-    db.session.commit()  # queued messages are sent once their rows are committed
-    audit("results-page-mailed", page, actor, sent=sent, failed=failed)
-    db.session.commit()
-    return sent, failed

@@ -34,9 +34,9 @@ def shot(phone: Phone, name: str) -> None:
         phone.page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
-def published(live_server: LiveServer) -> tuple[Trial, int]:
+def published(live_server: LiveServer, password: str | None = None) -> tuple[Trial, int]:
     app = live_server.app
-    trial = build_trial(app)
+    trial = build_trial(app, password=password)
     with app.test_request_context():
         researcher = db.session.get(User, trial.researcher)
         page = services.create_page(trial.evaluation, "patient", "participants", researcher)
@@ -147,4 +147,57 @@ def test_a_researcher_writes_publishes_and_reads_the_reactions(
     expect(page.locator("svg.qr")).to_be_visible()
     if SHOTS:
         page.screenshot(path=str(Path(SHOTS) / "restitution-6-handout.png"), full_page=True)
+    context.close()
+
+
+def test_done_when_a_closed_campaign_s_reaction_reaches_the_reactions_and_the_report(
+        live_server: LiveServer, browser: Browser, new_phone: Callable[..., Phone]) -> None:
+    """The issue's "Done when" for results given back: the researcher closes the campaign; a
+    participant's resume link, on a 360-px phone, leads to the results; their reaction shows in
+    the researcher's reactions view and in the HTML report downloaded from the results page."""
+    trial, page_id = published(live_server, password=PASSWORD)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    desk = context.new_page()
+    desk.goto(f"{live_server.url}/login?lang=en")
+    desk.get_by_label("Email").fill("res@example.org")
+    desk.get_by_label("Password").fill(PASSWORD)
+    desk.get_by_role("button", name="Sign in").click()
+    desk.goto(f"{live_server.url}/design/e/{trial.evaluation}/campaigns/{trial.campaign}"
+              "?lang=en")
+    desk.get_by_role("button", name="Open the campaign").click()  # it ran (answers seeded)
+    expect(desk.locator(".notice")).to_have_text("The campaign is open: its link takes answers.")
+    desk.get_by_role("button", name="Close the campaign").click()
+    expect(desk.locator(".notice")).to_have_text(
+        "The campaign is closed: its link shows a closed page.")
+    # the participant's own (resume) link, on a phone: the way to the results
+    phone = new_phone()
+    phone.goto(f"/r/{trial.codes[3]}")
+    with phone.page.expect_navigation():
+        phone.page.get_by_role("link", name="Read the results").click()
+    assert phone.page.url.endswith(f"/rb/r/{trial.codes[3]}")
+    expect(phone.page.locator("h1")).to_have_text("What you told us")  # the answers' language
+    phone.check_phone_layout()
+    no_blocking_violation(Axe(), phone)
+    phone.page.get_by_label("Partly").check()
+    phone.page.get_by_label("A comment?").fill("Sauf le soir <i>hélas</i>.")
+    with phone.page.expect_navigation():
+        phone.page.get_by_role("button", name="Send").click()
+    expect(phone.page.locator(".notice")).to_have_text("Thank you: your reaction is recorded.")
+    phone.check_phone_layout()
+    no_blocking_violation(Axe(), phone)
+    shot(phone, "restitution-7-closed-campaign-reacted")
+    # the researcher's reactions view
+    desk.goto(f"{live_server.url}/design/e/{trial.evaluation}/results-back/{page_id}/reactions"
+              "?lang=en")
+    expect(desk.locator("ul.comments")).to_have_text("Partly Sauf le soir <i>hélas</i>.")
+    # the HTML report downloaded from the results page carries it, escaped
+    desk.goto(f"{live_server.url}/results/e/{trial.evaluation}?q=restitution_trial&lang=en")
+    with desk.expect_download() as download:
+        desk.get_by_role("link", name="Report (HTML)").click()
+    report = Path(download.value.path()).read_text(encoding="utf-8")
+    reactions = report[report.index('<section id="reactions">'):]
+    assert "Most patients got an appointment within a week." in reactions
+    assert "<li>Sauf le soir &lt;i&gt;hélas&lt;/i&gt;.</li>" in reactions
+    assert "<td>0</td><td>1</td><td>0</td>" in reactions  # yes 0, partly 1, no 0
     context.close()
