@@ -229,7 +229,21 @@ def test_a_review_round_from_links_to_indices_and_the_next_draft(app: Flask,
         from survey.versions import latest_version
 
         assert latest_version("every_type").definition.item("service").text["en"] == HOSTILE
+        version_hash = latest_version("every_type").content_hash
     assert researcher.get(second).status_code == 200
+    # The questionnaire's history says who shaped it, by panel, never by name: the published
+    # version's page, read by a partner of the evaluation too (without the comparison's link)
+    partner = app.test_client()
+    sign_in(partner, app, world.users["partner"])
+    with partner.session_transaction() as session:
+        session["lang"] = "en"
+    history = partner.get(f"/design/e/{world.a.evaluation}/questionnaires/versions/"
+                          f"{version_hash}").get_data(as_text=True)
+    assert "Who shaped it" in history
+    row = re.search(r"Patients and service users</th>(.*?)</tr>", history, re.S).group(1)
+    assert re.findall(r"<td>([^<]*)", row) == [
+        "2 reviewers, 1 wording accepted", "0 reviewers, 0 wordings accepted"]
+    assert "/reviews" not in history  # the comparison is the researchers'
 
 
 def test_bad_ratings_are_refused_with_a_message(app: Flask, world: World) -> None:

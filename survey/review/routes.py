@@ -57,6 +57,15 @@ def kappa_name(interpretation: object) -> str:
 
 
 @bp.app_template_global()
+def review_history(evaluation_id: int, code: str
+                   ) -> tuple[list[ReviewRound], dict[str, list[tuple[int, int]]]]:
+    """The review rounds of a questionnaire in the evaluation and who shaped it, by panel, for
+    its versions' pages (the questionnaire's history)."""
+    rounds = services.rounds_of(evaluation_id, code=code)
+    return rounds, services.shaped_by(rounds)
+
+
+@bp.app_template_global()
 def review_rounds(evaluation_id: int, content_hash: str) -> list[ReviewRound]:
     """The rounds on a draft's content, for its page."""
     return services.rounds_of(evaluation_id, content_hash=content_hash)
