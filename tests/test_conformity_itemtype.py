@@ -294,3 +294,12 @@ def test_a_dimension_changed_in_one_language_is_in_the_diff() -> None:
     assert [str(c) for c in diff(load_text(PER_LANGUAGE), load_text(changed))] == [
         f"The setting 'dimension' of item '{code}' changed: fr: Gouvernance; en: Governance "
         "-> fr: Gouvernance; en: Board." for code in ("g_board", "g_assembly", "g_report")]
+
+
+def test_the_thank_you_page_of_a_self_assessment_says_who_reads_it(
+        app: Flask, stored: Definition) -> None:
+    """A site team's self-assessment is not suppressed below the group size (it speaks for the
+    site): its thank-you page says who reads it, not the small-group promise of surveys."""
+    done = answer_all(app, "en", [("g_board", "met"), ("g_report", "partly")]).html
+    assert "read by the evaluation team and by the partners of your site" in done
+    assert "groups of at least" not in done
