@@ -83,6 +83,10 @@ LIMITS: dict[str, tuple[Callable[[], str], dict[str, Any]]] = {
     "restitution.public_page": (reactions_limit, {"methods": ["POST"]}),
     "restitution.by_resume": (resume_limit, {"deduct_when": refused}),
     "restitution.by_invitation": (resume_limit, {"deduct_when": refused}),
+    # a reviewer's link of a co-design review: unknown links count, as unknown resume codes do
+    "review.start": (resume_limit, {"deduct_when": refused}),
+    "review.page": (resume_limit, {"deduct_when": refused}),
+    "review.done": (resume_limit, {"deduct_when": refused}),
     "auth.login": (login_limit, {"methods": ["POST"]}),
     "auth.reset_request": (login_limit, {"methods": ["POST"]}),
     "auth.one_time": (login_limit, {"methods": ["POST"]}),

@@ -522,3 +522,21 @@ def test_an_accepted_new_question_goes_into_the_next_draft(app: Flask, world: Wo
         events = list(db.session.scalars(select(AuditEvent).where(
             AuditEvent.action == "review-item-proposal-accepted")))
     assert len(events) == 2
+
+
+def test_guessing_review_links_is_rate_limited_per_address(database_url: str) -> None:
+    """Unknown review links count against the client as unknown resume codes do: after the
+    limit, a polite 429 instead of another guess (known links never count)."""
+    from tests.conftest import make_app
+
+    app = make_app(database_url, RATELIMIT_RESUME="3 per minute")
+    try:
+        client = app.test_client()
+        statuses = [client.get(f"/review/{'x' * 32}{n}").status_code for n in range(4)]
+        assert statuses == [404, 404, 404, 429]
+        assert "Retry-After" in client.get(f"/review/{'y' * 32}/1").headers
+    finally:
+        with app.app_context():
+            from survey.extensions import db
+
+            db.engine.dispose()
