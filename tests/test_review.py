@@ -497,10 +497,16 @@ def test_an_accepted_new_question_goes_into_the_next_draft(app: Flask, world: Wo
     # A list needs its choices, as many in each language.
     decide = f"{round_url}/proposals/{way}/decide"
     base = {**base, "csrf_token": csrf(accepted), "item_type": "single", "section": "opinions"}
-    uneven = researcher.post(decide, data={**base, "code": "way", "choices-fr": "Courriel",
-                                           "choices-en": "Email\nPhone"},
-                             follow_redirects=True).get_data(as_text=True)
+    refused = researcher.post(decide, data={**base, "code": "way", "choices-fr": "Courriel",
+                                            "choices-en": "Email\nPhone"})
+    uneven = refused.get_data(as_text=True)
     assert "Write the choices one per line" in uneven
+    # the form comes back with what was typed, nothing to type again
+    assert refused.status_code == 422
+    form = re.search(rf'<form[^>]*proposals/{way}/decide.*?</form>', uneven, re.S).group(0)
+    assert 'value="way"' in form and 'value="Yes"' in form
+    assert '<option value="opinions" selected>' in form
+    assert ">Email\nPhone</textarea>" in form and ">Courriel</textarea>" in form
     clash = researcher.post(decide, data={**base, "code": "phone", "choices-fr": "A\nB",
                                           "choices-en": "A\nB"},
                             follow_redirects=True).get_data(as_text=True)

@@ -17,6 +17,7 @@ from ..models.review import PANELS, ItemProposal
 from . import services
 from .blueprint import E, R, back_to_round, bp, checked_button, owned_round
 from .public import rate_page
+from .routes import render_round
 
 TYPE_NAMES = {"single": _("One answer from a list"), "multiple": _("Several answers from a list"),
               "yesno": _("Yes or no"), "likert": _("Agreement scale"),
@@ -96,7 +97,8 @@ def proposal_new(evaluation: Evaluation, round_id: int) -> HttpResponse | tuple[
 
 @bp.post(R + "/proposals/<int:proposal_id>/decide")
 @member(MANAGE)
-def proposal_decide(evaluation: Evaluation, round_id: int, proposal_id: int) -> HttpResponse:
+def proposal_decide(evaluation: Evaluation, round_id: int, proposal_id: int
+                     ) -> HttpResponse | tuple[str, int]:
     checked_button()
     review = owned_round(evaluation, round_id)
     proposal = db.session.get(ItemProposal, proposal_id)
@@ -107,14 +109,18 @@ def proposal_decide(evaluation: Evaluation, round_id: int, proposal_id: int) -> 
         flash(gettext("Choose to accept or decline the proposal."), "error")
         return back_to_round(review, "#new-items")
     languages = list(proposal.texts)
+    typed = {"reason": request.form.get("reason", ""), "section": request.form.get("section", ""),
+             "code": request.form.get("code", ""), "item_type": request.form.get("item_type", ""),
+             "choices": {lang: request.form.get(f"choices-{lang}", "") for lang in languages}}
     try:
         draft = services.decide_proposal(
-            proposal, decision == "accept", request.form.get("reason", ""), current_user,
-            section_code=request.form.get("section", ""), code=request.form.get("code", ""),
-            item_type=request.form.get("item_type", ""),
-            choices={lang: request.form.get(f"choices-{lang}", "") for lang in languages})
+            proposal, decision == "accept", typed["reason"], current_user,
+            section_code=typed["section"], code=typed["code"], item_type=typed["item_type"],
+            choices=typed["choices"])
     except services.ReviewError as refused:
+        # the form comes back with what was typed and the reason it was refused
         flash(str(refused), "error")
+        return render_round(evaluation, review, {"proposal": proposal.id, **typed}), 422
     else:
         if draft is not None:
             flash(gettext("Accepted: the next draft %(hash)s holds the new question.",

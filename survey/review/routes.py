@@ -6,6 +6,7 @@ compare a questionnaire's rounds side by side. Views stay thin: :mod:`.services`
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal, gettext, ngettext
@@ -90,7 +91,13 @@ def round_open(evaluation: Evaluation, content_hash: str) -> HttpResponse:
 @bp.get(R)
 @member(MANAGE)
 def round_page(evaluation: Evaluation, round_id: int) -> str:
-    review = owned_round(evaluation, round_id)
+    return render_round(evaluation, owned_round(evaluation, round_id))
+
+
+def render_round(evaluation: Evaluation, review: ReviewRound,
+                 typed: dict[str, Any] | None = None) -> str:
+    """The round's page; ``typed``: what the researcher typed in a proposal's decision that was
+    refused (``proposal`` its id, then the form's fields), shown again in its form."""
     definition = services.definition_of(review)
     pages = services.review_pages(definition)
     items = [item for section in pages for item in services.rated_items(section)]
@@ -104,7 +111,7 @@ def round_page(evaluation: Evaluation, round_id: int) -> str:
         new_items=new_items, proposed_types=services.PROPOSED_TYPES,
         suggested_codes={p.id: services.suggested_code(p, next_data) for p in new_items
                          if p.decision is None},
-        form=ActionForm(), max_links=services.MAX_LINKS)
+        form=ActionForm(), max_links=services.MAX_LINKS, typed=typed or {})
 
 
 @bp.get(R + "/ratings.csv")
