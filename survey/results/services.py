@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+from flask import g, has_request_context
 from sqlalchemy import func, select
 
 from analysis.i18n import Note
@@ -172,11 +173,16 @@ class Filters:
 
 
 def revision(selection: Selection, export: Export) -> tuple[int, int, str]:
-    """Changes whenever a selected response is added, completed or withdrawn."""
-    count, last, latest = db.session.execute(
-        select(func.count(Response.id), func.max(Response.id), func.max(Response.completed_at))
-        .where(*selection.where(list(export.schema.plans)))).one()
-    return count, last or 0, str(latest)
+    """Changes whenever a selected response is added, completed or withdrawn. Read once per
+    request and selection (a page asks for it from several places); jobs read it afresh."""
+    known = g.setdefault("revisions", {}) if has_request_context() else {}
+    if selection not in known:
+        count, last, latest = db.session.execute(
+            select(func.count(Response.id), func.max(Response.id),
+                   func.max(Response.completed_at))
+            .where(*selection.where(list(export.schema.plans)))).one()
+        known[selection] = (count, last or 0, str(latest))
+    return known[selection]
 
 
 def hidden_values(selection: Selection, items: Sequence[str], min_group: int, full: bool
