@@ -1,6 +1,6 @@
 """Authorization on every route, as a matrix generated from the app's URL map.
 
-Every endpoint x every method x anonymous, admin, researcher, evaluator and partner (members of
+Every endpoint x every method x anonymous, admin, researcher, evaluator, partner and navigator (members of
 evaluation A only), on evaluation A's parts and on evaluation B's. ``RULES`` says who may open
 each endpoint; an endpoint missing from it fails the suite, so a new route needs a rule.
 """
@@ -147,7 +147,7 @@ RULES: dict[str, object] = {
 }
 
 # Least rights first: what an allowed identity changes cannot hide a refusal to the next.
-IDENTITIES = ("anonymous", "partner", "evaluator", "researcher", "admin")
+IDENTITIES = ("anonymous", "navigator", "partner", "evaluator", "researcher", "admin")
 
 
 def _endpoints() -> list[tuple[str, str]]:

@@ -18,7 +18,7 @@ from survey.models import Job, Membership, User
 from survey.versions import latest_version
 
 PASSWORD = "correct horse battery"
-ROLES = ("researcher", "evaluator", "partner")
+ROLES = ("researcher", "evaluator", "partner", "navigator")
 
 
 @dataclass
@@ -86,7 +86,7 @@ def build_world(app: Flask, passwords: bool = True) -> World:
         # Evaluation A: created by its researcher, who then adds the evaluator and partner.
         world.a = _part("Alpha", users["researcher"])
         evaluation_a = db.session.get(services.Evaluation, world.a.evaluation)
-        for role in ("evaluator", "partner"):
+        for role in ("evaluator", "partner", "navigator"):
             accounts.set_role(users[role], evaluation_a, role)
         world.b = _part("Bravo", outsider)
         world.users = {"admin": admin.id, **{r: u.id for r, u in users.items()},

@@ -13,7 +13,8 @@ from ..templating import locale_code
 
 def role_name(role: str) -> str:
     return {"researcher": gettext("Researcher"), "evaluator": gettext("Evaluator"),
-            "partner": gettext("Community partner")}.get(role, role)
+            "partner": gettext("Community partner"),
+            "navigator": gettext("Navigator")}.get(role, role)
 
 
 def site_kind_name(kind: str) -> str:

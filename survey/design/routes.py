@@ -29,6 +29,7 @@ from ..models import (
     Wave,
 )
 from ..models.workspace import CLOSED, OPEN, SITE_KINDS
+from ..models.account import ROLES
 from ..options import SelectChoice, options
 from ..questionnaire.model import AUDIENCES
 from ..refusals import refusal
@@ -291,7 +292,7 @@ def members(evaluation: Evaluation) -> Page:
 def _role_form(membership: Membership) -> RoleForm:
     form = RoleForm(prefix=f"m{membership.id}", role=membership.role)
     form.role.choices = options(
-        [(r, role_name(r)) for r in ("researcher", "evaluator", "partner")]
+        [(r, role_name(r)) for r in ROLES]
         + [("", gettext("Remove from the evaluation"))])
     return form
 

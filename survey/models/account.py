@@ -17,8 +17,10 @@ if TYPE_CHECKING:
 RESEARCHER = "researcher"
 EVALUATOR = "evaluator"
 PARTNER = "partner"
+# Collects answers with or for people (assisted mode, paper entry); never reads them back.
+NAVIGATOR = "navigator"
 # Per evaluation, from the most to the least rights; ``admin`` is a flag of the user.
-ROLES = (RESEARCHER, EVALUATOR, PARTNER)
+ROLES = (RESEARCHER, EVALUATOR, PARTNER, NAVIGATOR)
 
 
 class User(db.Model):

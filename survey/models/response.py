@@ -17,6 +17,12 @@ from .types import JsonDocument, UtcDateTime, utcnow
 
 STARTED = "started"
 COMPLETED = "completed"
+# How a response was collected: by the participant alone, with a navigator, or typed back
+# from a paper copy (exported, and a results filter).
+MODE_SELF = "self"
+MODE_ASSISTED = "assisted"
+MODE_PAPER = "paper"
+MODES = (MODE_SELF, MODE_ASSISTED, MODE_PAPER)
 
 
 class Response(db.Model):
@@ -35,6 +41,7 @@ class Response(db.Model):
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"))
     status: Mapped[str] = mapped_column(String(16), default=STARTED, index=True)
     language: Mapped[str] = mapped_column(String(8))
+    mode: Mapped[str] = mapped_column(String(16), default=MODE_SELF, server_default=MODE_SELF)
     answers: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
     # What was typed but not accepted yet on "Previous" or "Save and continue later" (item
     # code -> its inputs' values), shown again on the page, never exported.
