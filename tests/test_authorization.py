@@ -25,6 +25,7 @@ ADMIN = "admin"
 VIEW = ("researcher", "evaluator", "partner")  # members of the evaluation in the URL
 OPERATE = ("researcher", "evaluator")
 MANAGE = ("researcher",)
+COLLECT = ("researcher", "evaluator", "navigator")  # assisted mode, paper entry, due lists
 
 RULES: dict[str, object] = {
     "static": PUBLIC,

@@ -15,7 +15,7 @@ from flask_login import current_user
 
 from ..extensions import db, login_manager
 from ..models import Evaluation
-from ..models.account import EVALUATOR, PARTNER, RESEARCHER
+from ..models.account import EVALUATOR, NAVIGATOR, PARTNER, RESEARCHER
 from .accounts import role_in
 
 View = Callable[..., Any]
@@ -24,6 +24,9 @@ View = Callable[..., Any]
 VIEW = (RESEARCHER, EVALUATOR, PARTNER)  # its design: sites, waves, campaigns, counts
 OPERATE = (RESEARCHER, EVALUATOR)  # open and close campaigns, see its people
 MANAGE = (RESEARCHER,)  # change its design and its members
+# Collect answers (assisted mode, paper entry, the list of people due): navigators, and the
+# team that may see its people. Navigators are in no other tuple: they never read answers.
+COLLECT = (RESEARCHER, EVALUATOR, NAVIGATOR)
 
 
 def signed_in(view: View) -> View:
