@@ -1,8 +1,9 @@
 """Authorization on every route, as a matrix generated from the app's URL map.
 
-Every endpoint x every method x anonymous, admin, researcher, evaluator, partner and navigator (members of
-evaluation A only), on evaluation A's parts and on evaluation B's. ``RULES`` says who may open
-each endpoint; an endpoint missing from it fails the suite, so a new route needs a rule.
+Every endpoint x every method x anonymous, admin, researcher, evaluator, partner and navigator
+(members of evaluation A only), on evaluation A's parts and on evaluation B's. ``RULES``
+says who may open each endpoint; an endpoint missing from it fails the suite, so a new route
+needs a rule.
 """
 
 from __future__ import annotations

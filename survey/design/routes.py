@@ -28,8 +28,8 @@ from ..models import (
     Team,
     Wave,
 )
-from ..models.workspace import CLOSED, OPEN, SITE_KINDS
 from ..models.account import ROLES
+from ..models.workspace import CLOSED, OPEN, SITE_KINDS
 from ..options import SelectChoice, options
 from ..questionnaire.model import AUDIENCES
 from ..refusals import refusal
