@@ -166,7 +166,7 @@ GROUP_COLUMNS = ("audience", "site", "wave", "team")
 
 def _categorised(frame: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """Grouping columns as sorted categoricals: groupby on them is much faster than on text."""
-    frame = frame.copy()
+    frame = frame.copy(deep=False)  # copy-on-write: only the columns replaced below are new
     frame["audience"] = frame["audience"].fillna(codebook.audience)
     # Every table is grouped by wave: responses collected outside any wave (an export made
     # before campaigns, a CSV without waves) form one blank wave instead of vanishing.

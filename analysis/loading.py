@@ -74,6 +74,8 @@ def prepare(raw: pd.DataFrame, codebook: Codebook, ignore_unknown: bool = False,
     whole export: what does not depend on it can still be computed (the app's results pages).
     """
     problems: list[str] = []
+    # a frame of its own (the caller's is never changed), whose columns are let go as they are
+    # converted: the raw and the converted frames never coexist whole
     raw = raw.reset_index(drop=True)
     raw.columns = [str(c) for c in raw.columns]
     if codebook.columns:
@@ -110,7 +112,7 @@ def prepare(raw: pd.DataFrame, codebook: Codebook, ignore_unknown: bool = False,
     out: dict[str, pd.Series] = {}
     for column in codebook.metadata_columns:
         if column in columns:
-            out[column] = _clean_text(raw[column], MISSING_MARKERS)
+            out[column] = _clean_text(raw.pop(column), MISSING_MARKERS)
         else:
             out[column] = pd.Series(pd.array([pd.NA] * len(raw), dtype="string"))
     for column, default in (("site", ONE_SITE), ("wave", ONE_WAVE)):
@@ -138,7 +140,7 @@ def prepare(raw: pd.DataFrame, codebook: Codebook, ignore_unknown: bool = False,
     for item in codebook.items:
         if item.code in columns:
             found: list[str] = []
-            out[item.code] = _convert(raw[item.code], item, codebook, ids, found)
+            out[item.code] = _convert(raw.pop(item.code), item, codebook, ids, found)
             if found and set_aside is not None:
                 set_aside.extend((item.code, problem) for problem in found)
                 out[item.code] = _empty(item, len(raw))
@@ -148,7 +150,7 @@ def prepare(raw: pd.DataFrame, codebook: Codebook, ignore_unknown: bool = False,
             out[item.code] = _empty(item, len(raw))
     if problems:
         raise ExportError(problems)
-    return pd.DataFrame(out, index=raw.index)
+    return pd.DataFrame(out, index=raw.index, copy=False)  # no second copy of every column
 
 
 def _ids(raw: pd.DataFrame) -> pd.Series | None:

