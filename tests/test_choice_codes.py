@@ -145,3 +145,12 @@ def test_a_typed_code_is_checked_as_the_loader_would():
     assert "reserved" in str(check_code("prefer_not", [])[0])
     assert "another choice" in str(check_code("bien", ["bien"])[0])
     assert "another choice" in str(check_code(2, [1, "2"])[0])
+
+
+def test_the_points_of_a_published_likert_are_fixed():
+    data = published()
+    likert = next(i for s in data["sections"] for i in s["items"]
+                  if i["type"] == "likert" and "points" in i)
+    fixed = fixed_codes(data, [published()]).of_item(likert["code"])
+    assert fixed == {str(n) for n in range(1, likert["points"] + 1)}
+    assert check_codes([1, 2, 3, 4, 5], [1, 2, 3, 4], fixed) != []

@@ -151,7 +151,11 @@ def published_codes(published: Iterable[Mapping[str, Any]]
         for name, choices in (lists.items() if isinstance(lists, Mapping) else ()):
             by_list.setdefault(str(name), set()).update(_codes(choices))
         for item in _items(data):
-            by_item.setdefault(item["code"], set()).update(_codes(item_choices(item, data)))
+            codes = _codes(item_choices(item, data))
+            points = item.get("points")  # a likert given as points: coded 1..points
+            if not codes and isinstance(points, int) and not isinstance(points, bool):
+                codes = {str(n) for n in numbers(points)}
+            by_item.setdefault(item["code"], set()).update(codes)
     return by_item, by_list
 
 
