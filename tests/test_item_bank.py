@@ -322,3 +322,19 @@ def test_the_lineage_of_a_draft_is_every_published_version_of_its_code(app: Flas
             "other", "pharmacy"]
         assert lineage[0] == first
         assert published_definitions("nothing") == []
+
+
+def test_every_reason_and_note_of_the_bank_is_in_the_french_catalogue():
+    from babel.messages.pofile import read_po
+
+    from .test_french_interface import FRENCH, PLACEHOLDER, marked_templates
+
+    catalogue = {m.id: m.string for m in read_po(FRENCH.open("rb")) if m.id}
+    templates = {template for template, where in
+                 marked_templates(ROOT / "survey" / "designer").items()
+                 if where.startswith("survey/designer/bank.py")}
+    assert len(templates) >= 12
+    for template in templates:
+        translation = catalogue.get(template)
+        assert translation and translation != template, template
+        assert set(PLACEHOLDER.findall(translation)) == set(PLACEHOLDER.findall(template))
