@@ -16,6 +16,7 @@ from survey.questionnaire.choice_codes import (
     codes_for,
     first_label,
     fixed_codes,
+    follow_label,
     numbered,
     numbers,
     slug,
@@ -154,3 +155,14 @@ def test_the_points_of_a_published_likert_are_fixed():
     fixed = fixed_codes(data, [published()]).of_item(likert["code"])
     assert fixed == {str(n) for n in range(1, likert["points"] + 1)}
     assert check_codes([1, 2, 3, 4, 5], [1, 2, 3, 4], fixed) != []
+
+
+def test_a_made_code_follows_its_label_until_typed_by_hand_or_published():
+    assert follow_label("satisfait", "Satisfait", "Très satisfait", ["autre"]) == \
+        "tres_satisfait"
+    assert follow_label("autre_2", "Autre", "Autre chose", ["autre", "autre_2"]) == \
+        "autre_chose"
+    assert follow_label("mine", "Satisfait", "Très satisfait", []) == "mine"  # typed
+    assert follow_label("satisfait", "Satisfait", "Content", [], fixed={"satisfait"}) == \
+        "satisfait"  # published
+    assert follow_label("oui", "Oui", "Non", ["non"]) == "non_2"

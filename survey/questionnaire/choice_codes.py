@@ -79,6 +79,17 @@ def codes_for(labels: Sequence[str], taken: Iterable[Any] = ()) -> list[str]:
     return codes
 
 
+def follow_label(code: Any, old_label: str, new_label: str, taken: Iterable[Any],
+                 fixed: Iterable[str] = ()) -> Any:
+    """A choice's code after its first label is edited: made again from the new label while
+    it is still the one made from the old label, unless it is published (``fixed``); a code
+    the researcher typed, or a published one, stays. ``taken``: the list's other codes."""
+    others = [str(other) for other in taken if str(other) != str(code)]
+    if str(code) in {str(f) for f in fixed} or code != unique_code(old_label, others):
+        return code
+    return unique_code(new_label, others)
+
+
 def first_label(choice: Mapping[str, Any], languages: Sequence[str]) -> str:
     """The label codes are made from: the questionnaire's first language's, else any."""
     for lang in languages:
