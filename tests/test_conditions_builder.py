@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from survey.questionnaire import DefinitionError, load_data, load_file
 from survey.questionnaire.conditions_builder import (
@@ -392,3 +394,49 @@ def test_every_row_the_designer_can_build_round_trips_and_validates_with_the_loa
     too_long = Condition(tuple(rows[:150]))
     [problem] = check(too_long, found)
     assert problem.row is None and "longer than 2000 characters" in str(problem.text)
+
+
+# -- properties ---------------------------------------------------------------------------
+
+ALL_QUESTIONS = questions()
+
+
+@st.composite
+def conditions(draw: st.DrawFn) -> Condition:
+    rows = []
+    for _n in range(draw(st.integers(1, 6))):
+        question = draw(st.sampled_from(ALL_QUESTIONS))
+        comparison = draw(st.sampled_from(question.comparisons))
+        if comparison in (ANSWERED, NOT_ANSWERED):
+            value = None
+        elif question.options and question.kind in (CHOICE, MANY):
+            value = draw(st.sampled_from([o.code for o in question.options
+                                          if comparison in ("=", "!=") or not o.special]))
+        elif question.kind == NUMBER:
+            value = draw(st.integers(-10**9, 10**9) | st.decimals(
+                -1000, 1000, places=3, allow_nan=False).map(float))
+        else:
+            value = draw(st.text(st.characters(blacklist_categories=("Cs",)), max_size=20))
+        rows.append(Row(question.key, comparison, value))
+    return Condition(tuple(rows), draw(st.sampled_from(("all", "any"))))
+
+
+@settings(max_examples=150, deadline=None)
+@given(conditions())
+def test_any_condition_without_problems_round_trips_and_validates(condition):
+    if check(condition, ALL_QUESTIONS):
+        return  # refused with its reasons (an odd date, a quote mark of each kind...)
+    text = to_text(condition)
+    assert from_text(text) == condition
+    load_data(with_relevance(text, position=0))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="${}()'\" =!<>.andorntselctq0123-_", max_size=40))
+def test_reading_any_text_never_raises_and_only_gives_rows_for_the_same_tree(text):
+    condition = from_text(text, constraint=True)
+    if condition is not None:
+        from survey.questionnaire import expressions
+
+        assert expressions.to_json(expressions.parse(to_text(condition), allow_dot=True)) == \
+            expressions.to_json(expressions.parse(text, allow_dot=True))

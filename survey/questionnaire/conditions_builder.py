@@ -94,8 +94,16 @@ class Row:
 
 @dataclass(frozen=True)
 class Condition:
+    """Rows joined by ``all`` (and) or ``any`` (or); one row is always ``all`` (both read
+    the same, and the text cannot tell them apart)."""
+
     rows: tuple[Row, ...]
-    join: str = "all"  # "all" (and) or "any" (or)
+    join: str = "all"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rows", tuple(self.rows))
+        if len(self.rows) == 1 and self.join in JOINS:
+            object.__setattr__(self, "join", "all")
 
 
 @dataclass(frozen=True)
