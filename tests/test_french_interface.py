@@ -37,10 +37,11 @@ def french() -> dict[str, tuple[str, ...]]:
     return found
 
 
-def marked_templates() -> dict[str, str]:
-    """Every ``msg("...")`` and ``N_("...")`` of the questionnaire package -> where it is."""
+def marked_templates(package: Path | None = None) -> dict[str, str]:
+    """Every ``msg("...")`` and ``N_("...")`` of a package (the questionnaire package unless
+    told) -> where it is."""
     found = {}
-    for path in (ROOT / "survey" / "questionnaire").rglob("*.py"):
+    for path in (package or ROOT / "survey" / "questionnaire").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                     and node.func.id in ("msg", "N_")):

@@ -9,6 +9,8 @@ from .codes import CodeReader
 from .languages import LanguageReader
 from .vocabulary import KIND_WORDS, cell_value
 
+EMPTY_LIST = "-"  # a list given empty (``reverse: []``), as the writer writes it
+
 
 class ScaleReader(CodeReader, LanguageReader):
     def read_scales(self) -> list[dict[str, Any]]:
@@ -24,6 +26,9 @@ class ScaleReader(CodeReader, LanguageReader):
                               ("min_answered", "int"), ("reference", "text")):
                 value = (row.get(key) or "").strip()
                 if not value:
+                    continue
+                if value_type == "words" and value == EMPTY_LIST:  # written for ``[]``
+                    scale[key] = []
                     continue
                 parsed = cell_value(value, value_type)
                 self.out.places[("scales", n, key)] = sheet.place(index, key)

@@ -181,7 +181,9 @@ class _Writer:
             self.texts(settings, key, data.get(key))
         scales = []
         for scale in data.get("scales") or []:
-            row = {key: (" ".join(map(str, value)) if isinstance(value, list) else value)
+            # an empty list given explicitly (``reverse: []``) is written "-", so it reads back
+            row = {key: (" ".join(map(str, value)) or NO_NAMED_LISTS
+                         if isinstance(value, list) else value)
                    for key, value in scale.items() if key != "construct"}
             self.texts(row, "construct", scale.get("construct"))
             scales.append(row)
