@@ -1,0 +1,232 @@
+"""A questionnaire as it is printed: questions numbered through the whole copy, each skip
+written in words where it happens ("If you answered “No”, go to question 12."), or, where a
+condition cannot be said as a jump, before the question ("Answer only if ...").
+
+Built in the copy's language (the caller sets it: Flask-Babel's words, the definition's texts
+through ``templating.text``). What cannot be on paper is left out on purpose and listed:
+computed and fixed values (calculations, hidden values) and repeated pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext
+
+from ..questionnaire.describe import Subject, choice_test, clause, generic
+from ..questionnaire.expressions import Node
+from ..questionnaire.model import Choice, Definition, Expression, Item, Section
+from ..questionnaire.special import SPECIAL_ANSWERS
+from ..templating import special_label, text
+
+# Codebook types whose answer is one code among choices: a condition on them reads as a jump.
+ONE_ANSWER = ("single", "likert", "yesno")
+
+
+@dataclass
+class PrintedItem:
+    item: Item
+    number: int | None  # None: a note (text, not a question)
+    roster: tuple[Choice, ...] = ()  # a nomination's entries, as boxes
+    choices: list[tuple[str, str]] = field(default_factory=list)  # (label, code) to tick
+    before: str | None = None  # "Answer only if ..."
+    jumps: list[str] = field(default_factory=list)  # "If you answered “No”, go to ..."
+
+
+@dataclass
+class PrintedSection:
+    section: Section
+    items: list[PrintedItem]
+    before: str | None = None  # "Answer this part only if ..."
+
+
+@dataclass
+class Printout:
+    definition: Definition
+    sections: list[PrintedSection]
+    questions: int  # how many numbered questions
+    omitted: list[Item]  # computed or fixed values: never on paper
+    repeated: list[Section]  # pages answered once per member or visit: not printed
+
+
+def printout(definition: Definition, roster: Callable[[Item], tuple[Choice, ...]]
+             ) -> Printout:
+    """The printed copy of ``definition`` (``roster``: a nomination's entries)."""
+    sections: list[PrintedSection] = []
+    omitted: list[Item] = []
+    repeated: list[Section] = []
+    number = 0
+    for section in definition.sections:
+        if section.repeat is not None:
+            repeated.append(section)
+            continue
+        printed = []
+        for item in section.items:
+            entries = roster(item)
+            if not item.itemtype.shown or (item.itemtype.needs_roster and not entries):
+                if item.answerable:
+                    omitted.append(item)
+                continue
+            if item.answerable:
+                number += 1
+            printed.append(PrintedItem(item, number if item.answerable else None,
+                                       entries if item.itemtype.needs_roster else (),
+                                       labels(item)))
+        if printed:
+            sections.append(PrintedSection(section, printed))
+    result = Printout(definition, sections, number, omitted, repeated)
+    _Skips(result).write()
+    return result
+
+
+def labels(item: Item) -> list[tuple[str, str]]:
+    """What a person ticks for an item: (label, code), its special answers last (yes, no,
+    OK and the special answers in the copy's words)."""
+    fixed = {"yes": gettext("Yes"), "no": gettext("No"), "OK": gettext("OK"),
+             **{code: special_label(code) for code in SPECIAL_ANSWERS}}
+    offered = [] if item.itemtype.needs_roster else item.itemtype.offered(item, ())
+    found = [(text(c.label) or fixed.get(c.key, c.key), c.key) for c in offered]
+    return found + [(fixed[code], code) for code in item.special if code in fixed]
+
+
+class _Skips:
+    """Writes each condition where a person filling in the paper meets it."""
+
+    def __init__(self, printout: Printout) -> None:
+        self.printout = printout
+        self.numbers = {p.item.code: p.number for s in printout.sections for p in s.items
+                        if p.number is not None}
+        self.owners = {key: item for item in printout.definition.items()
+                       for key in item.answer_keys}
+
+    # -- words ---------------------------------------------------------------------------
+
+    def subject(self, key: str) -> Subject | None:
+        owner = self.owners.get(key)
+        if owner is None or owner.code not in self.numbers:
+            return None  # a computed value: no question number to name
+        row = next((r for r in getattr(owner.settings, "rows", ()) if r.key == key), None)
+        number = str(self.numbers[owner.code])
+        if row is not None:
+            number = f"{number} ({text(row.label)})"
+        return Subject(question=text(row.label if row is not None else owner.text),
+                       labels=self.labels(owner), number=number)
+
+    @staticmethod
+    def labels(item: Item) -> dict[str, str]:
+        return {code: label for label, code in labels(item)}
+
+    def condition(self, expression: Expression, template: str) -> str:
+        said = clause(expression.tree, self.subject, gettext)
+        if said is None:
+            return generic(gettext)
+        return template % {"condition": said}
+
+    # -- where each condition goes --------------------------------------------------------
+
+    def write(self) -> None:
+        numbered = [(s, p) for s in self.printout.sections for p in s.items
+                    if p.number is not None]
+        index = 0
+        while index < len(numbered):
+            section, printed = numbered[index]
+            condition = self.single_condition(section.section, printed.item)
+            end = index + 1
+            while end < len(numbered) and condition is not None and self.single_condition(
+                    numbered[end][0].section, numbered[end][1].item) == condition:
+                end += 1
+            run = numbered[index:end]
+            if condition is not None and not self.jump(condition, run, numbered, end):
+                self.answer_only_if(condition, run)
+            for part, each in run:  # an item's own condition beside its page's
+                if part.section.relevant is not None and each.item.relevant is not None:
+                    each.before = self.condition(
+                        each.item.relevant, gettext("Answer only if %(condition)s."))
+                    part.before = self.condition(
+                        part.section.relevant, gettext("Answer this part only if "
+                                                       "%(condition)s."))
+            index = end
+
+    @staticmethod
+    def single_condition(section: Section, item: Item) -> Expression | None:
+        """The one condition an item is asked under (its own or its page's), or None for
+        none or both (both: each is written where it applies)."""
+        if section.relevant is not None and item.relevant is not None:
+            return None
+        return item.relevant or section.relevant
+
+    def jump(self, condition: Expression, run: list[tuple[PrintedSection, PrintedItem]],
+             numbered: list[tuple[PrintedSection, PrintedItem]], end: int) -> bool:
+        """Write "If you answered X, go to question N" under the question just before the
+        run, when the condition is a choice of that question; False when it is not."""
+        first = run[0][1].number
+        gate = self.gate(condition.tree)
+        if gate is None or first is None:
+            return False
+        item, codes, negated = gate
+        if self.numbers.get(item.code) != first - 1:
+            return False
+        labels = self.labels(item)
+        keys = {_key(code) for code in codes}
+        skipping = [key for key in labels if (key in keys) == negated]
+        if not skipping:
+            return False
+        asking = [key for key in labels if key not in skipping]
+        negative = len(asking) < len(skipping)  # "If you did not answer “Other”" is shorter
+        said = self.quoted([labels[key] for key in (asking if negative else skipping)])
+        gate_item = next(p for _s, p in numbered if p.item.code == item.code)
+        if end < len(numbered):
+            template = (gettext("If you did not answer %(answers)s, go to question "
+                                "%(number)s.") if negative else
+                        gettext("If you answered %(answers)s, go to question %(number)s."))
+            gate_item.jumps.append(template % {"answers": said,
+                                               "number": numbered[end][1].number})
+        else:
+            template = (gettext("If you did not answer %(answers)s, go to the end of the "
+                                "questionnaire.") if negative else
+                        gettext("If you answered %(answers)s, go to the end of the "
+                                "questionnaire."))
+            gate_item.jumps.append(template % {"answers": said})
+        return True
+
+    @staticmethod
+    def quoted(answers: list[str]) -> str:
+        said = gettext("“%(answer)s”") % {"answer": answers[0]}
+        for answer in answers[1:]:
+            said = gettext("%(first)s or %(second)s") % {
+                "first": said, "second": gettext("“%(answer)s”") % {"answer": answer}}
+        return said
+
+    def gate(self, tree: Node) -> tuple[Item, list[Any], bool] | None:
+        """The question a condition tests, when it takes one answer among choices."""
+        found = choice_test(tree)
+        if found is None:
+            return None
+        code, codes, negated = found
+        item = self.owners.get(code)
+        if item is None or item.code != code or item.data_columns != (item.code,):
+            return None
+        if item.itemtype.codebook_type not in ONE_ANSWER:
+            return None
+        return item, codes, negated
+
+    def answer_only_if(self, condition: Expression,
+                       run: list[tuple[PrintedSection, PrintedItem]]) -> None:
+        section = run[0][0]
+        whole_page = condition is section.section.relevant and len(run) == len(
+            [p for p in section.items if p.number is not None])
+        if whole_page:
+            section.before = self.condition(
+                condition, gettext("Answer this part only if %(condition)s."))
+            return
+        for _section, printed in run:
+            printed.before = self.condition(condition,
+                                            gettext("Answer only if %(condition)s."))
+
+
+def _key(code: Any) -> str:
+    if isinstance(code, float) and code.is_integer():
+        code = int(code)
+    return str(code)
