@@ -301,7 +301,7 @@ def settle(evaluation: Evaluation, identifier: str) -> HttpResponse | tuple[str,
     with_numbers = printout(definition, rosters)
     return render_template(
         "paper/settle.html", evaluation=evaluation, copy=copy, campaign=campaign,
-        definition=definition, items=items, first=first, second=second, picks=picks,
+        definition=definition, differing=items, first=first, second=second, picks=picks,
         values=values, errors=errors, rosters=rosters, form=form, show_codes=True,
         offered={}, computed=set(), shown_answer=words.shown_answer,
         number_of={p.item.code: p.number for s in with_numbers.sections for p in s.items},
