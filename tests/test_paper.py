@@ -26,7 +26,7 @@ from survey.paper import entry, identifiers, services
 from survey.paper.printing import printout
 from survey.questionnaire import load_file
 from survey.questionnaire.itemtypes import TYPES
-from survey.versions import latest_version, store_definition
+from survey.versions import latest_version
 
 from .workspace import build_world, csrf, sign_in
 
