@@ -96,8 +96,7 @@ def copies(evaluation: Evaluation, campaign_id: int) -> HttpResponse | tuple[str
             return redirect(url_for(".print_copies", evaluation_id=evaluation.id,
                                     campaign_id=campaign.id, first=made[0].id,
                                     last=made[-1].id))
-        except services.PaperError as refused:
-            db.session.rollback()
+        except services.PaperError as refused:  # refused before anything was changed
             error = words.refusal(refused.reason)
     listed = services.copies(campaign)
     return render_template(
