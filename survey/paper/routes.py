@@ -233,7 +233,7 @@ def entry_form(evaluation: Evaluation, identifier: str) -> HttpResponse | tuple[
     return render_template(
         ENTRY_TEMPLATE, evaluation=evaluation, copy=copy, campaign=campaign,
         definition=definition, printout=with_numbers, values=values, errors=errors,
-        skipped=skipped, rosters=rosters, form=form, show_codes=True, offered={},
+        skipped=skipped, rosters=rosters, form=form, data_entry=True, offered={},
         computed=set(), number_of={p.item.code: p.number for s in with_numbers.sections
                                    for p in s.items}), 422 if (errors or skipped) else 200
 
@@ -301,7 +301,7 @@ def settle(evaluation: Evaluation, identifier: str) -> HttpResponse | tuple[str,
     return render_template(
         "paper/settle.html", evaluation=evaluation, copy=copy, campaign=campaign,
         definition=definition, differing=items, first=first, second=second, picks=picks,
-        values=values, errors=errors, rosters=rosters, form=form, show_codes=True,
+        values=values, errors=errors, rosters=rosters, form=form, data_entry=True,
         offered={}, computed=set(), shown_answer=words.shown_answer,
         number_of={p.item.code: p.number for s in with_numbers.sections for p in s.items},
         entries=copy.entries), 422 if errors else 200

@@ -6,7 +6,9 @@ the researcher settles it against the paper; every page is axe clean.
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -69,6 +71,9 @@ def test_print_to_pdf_enter_twice_and_settle(browser: Browser, live_server: Live
     assert page.locator("tr.block").first.evaluate(
         "e => getComputedStyle(e).breakInside") == "avoid"
     pdf = page.pdf(format="A4", print_background=True)
+    folder = os.environ.get("SURVEY_SCREENSHOTS")
+    if folder:
+        (Path(folder) / "paper-copies.pdf").write_bytes(pdf)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert pages > 2, pages  # two copies of several pages each
     # every question is one unbreakable row shorter than an A4 page's printable height
