@@ -26,7 +26,7 @@ from survey.paper import entry, identifiers, services
 from survey.paper.printing import printout
 from survey.questionnaire import load_file
 from survey.questionnaire.itemtypes import TYPES
-from survey.versions import latest_version
+from survey.versions import latest_version, store_definition
 
 from .workspace import build_world, csrf, sign_in
 
@@ -414,3 +414,41 @@ def test_settle_page_shows_both_entries_and_stores_the_choice(app: Flask,
     with app.app_context():
         response = db.session.scalar(select(Response))
         assert response.answers == {"visits": 8} and response.mode == MODE_PAPER
+
+
+def test_every_item_type_can_be_typed_back(app: Flask, paper: Paper) -> None:
+    """The entry form of a definition with every type shows each printed question (with its
+    number) and accepts each type's typical answer."""
+    client = _signed(app, paper, "navigator")
+    for name in EVERY_TYPE_SOURCES:
+        with app.test_request_context():
+            evaluation = db.session.get(Evaluation, paper.evaluation)
+            version = store_definition(load_file(DATA / name), name).version
+            campaign = design.create_campaign(evaluation, _user(paper, "researcher"),
+                                              version=version, site=evaluation.sites[0],
+                                              wave=evaluation.waves[0])
+            identifier = services.print_copies(campaign, 1, "fr",
+                                               _user(paper, "researcher"))[0].identifier
+            definition = campaign.version.definition
+            rosters = _rosters(campaign)
+            printed = printout(definition, rosters)
+            raw: dict[str, list[str]] = {}
+            for item in entry.entry_items(definition):
+                for key, value in item.itemtype.example(item, rosters(item)):
+                    raw.setdefault(key, []).append(value)
+            checked = entry.check_entry(definition, raw, rosters)
+            assert checked.ok, (name, checked.issues)
+        page = client.get(f"/evaluations/{paper.evaluation}/paper/entry/{identifier}")
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200, name
+        for part in printed.sections:
+            for each in part.items:
+                if each.number:
+                    assert f'id="q-{each.item.code}"' in html, (name, each.item.code)
+        token = csrf(page)
+        saved = client.post(f"/evaluations/{paper.evaluation}/paper/entry/{identifier}",
+                            data={"csrf_token": token, "confirm_skipped": "on", **raw})
+        assert saved.status_code == 302, (name, saved.get_data(as_text=True)[:3000])
+        with app.app_context():
+            copy = db.session.scalar(select(PaperCopy).filter_by(identifier=identifier))
+            assert copy.status == STORED and copy.entries[0].answers == checked.answers
