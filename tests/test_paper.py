@@ -129,18 +129,17 @@ def test_every_item_type_is_printed_or_left_out_on_purpose(app: Flask) -> None:
             on_paper = {p.item.code for s in printed.sections for p in s.items}
             for item in definition.items():
                 seen.add(item.type)
-                repeated = any(item in s.items for s in printed.repeated)
-                if item.itemtype.shown and not repeated and not (
+                if item.itemtype.shown and not (
                         item.itemtype.needs_roster and not definition.roster(item, None)):
                     assert item.code in on_paper, (name, item.code)
-                    assert f'data-item="{item.code}"' in html, (name, item.code)
+                    assert re.search(f'data-item="{item.code}(-1)?"', html), (name, item.code)
                     if item.answerable and item.choices:  # codes for data entry
-                        block = html.split(f'data-item="{item.code}"')[1].split("</tr>")[0]
+                        block = re.split(f'data-item="{item.code}(?:-1)?"', html)[1].split(
+                            "</tr>")[0]
                         assert f'<span class="code">{item.choices[0].key}</span>' in block
                 else:
                     assert item.code not in on_paper
-                    assert item.answerable is False or item in printed.omitted or \
-                        any(item in s.items for s in printed.repeated), item.code
+                    assert item.answerable is False or item in printed.omitted, item.code
     assert seen == set(TYPES), f"types no test definition uses: {set(TYPES) - seen}"
 
 
@@ -163,7 +162,9 @@ def test_ranking_nomination_and_matrix_print_what_a_pen_can_do(app: Flask) -> No
     assert "Write 1 in the box of your first choice" in html
     assert 'class="box write"' in html  # a box to write the rank in
     assert "Write a number from 18 to 99" in html  # a long range: a number to write
-    assert [s.code for s in printed.repeated] == ["members"]
+    # a repeated page: its maximum of blocks, each question in each
+    assert [(p.section.code, p.blocks) for p in printed.sections if p.blocks] == [("members", 4)]
+    assert 'data-item="member_age-4"' in html and "Entry 4" in html
     assert all(p.number for p in codes.values() if p.item.answerable)
 
 
@@ -406,7 +407,7 @@ def test_settle_page_shows_both_entries_and_stores_the_choice(app: Flask,
     url = f"/evaluations/{paper.evaluation}/paper/settle/{identifier}"
     page = client.get(url)
     text = page.get_data(as_text=True)
-    assert page.status_code == 200 and "Première saisie" in text and ">3<" in text
+    assert page.status_code == 200 and "Première saisie\u00a0:" in text and ">3<" in text
     missing = client.post(url, data={"csrf_token": csrf(page)})
     assert missing.status_code == 422
     done = client.post(url, data={"csrf_token": csrf(page), "pick-visits": "2"})
@@ -444,7 +445,7 @@ def test_every_item_type_can_be_typed_back(app: Flask, paper: Paper) -> None:
         for part in printed.sections:
             for each in part.items:
                 if each.number:
-                    assert f'id="q-{each.item.code}"' in html, (name, each.item.code)
+                    assert re.search(f'id="q-{each.item.code}(-1)?"', html), each.item.code
         token = csrf(page)
         saved = client.post(f"/evaluations/{paper.evaluation}/paper/entry/{identifier}",
                             data={"csrf_token": token, "confirm_skipped": "on", **raw})
@@ -452,3 +453,63 @@ def test_every_item_type_can_be_typed_back(app: Flask, paper: Paper) -> None:
         with app.app_context():
             copy = db.session.scalar(select(PaperCopy).filter_by(identifier=identifier))
             assert copy.status == STORED and copy.entries[0].answers == checked.answers
+
+
+def test_a_repeated_page_is_printed_in_blocks_and_typed_back_block_by_block(
+        app: Flask, paper: Paper) -> None:
+    definition = load_file(DATA / "household.yaml")
+    with app.test_request_context(), force_locale("en"):
+        from flask import g
+
+        g._locale_code = "en"
+        printed = printout(definition, lambda item: ())
+        members = next(p for p in printed.sections if p.section.code == "members")
+        assert members.blocks == 6 and members.block_title(2) == "Person 2"
+    numbers = {p.item.code: p.number for s in printed.sections for p in s.items}
+    assert members.fill == (f"Fill in one block for each, as many as your answer to question "
+                            f"{numbers['household_size']} (at most 6).")
+    school = next(p for p in members.items if p.item.code == "school")
+    assert school.before == f"Answer only if your answer to question {numbers['age']} is " \
+        "less than 18."
+    # the question after the repeated pages keeps its own number: jumps count the blocks' too
+    assert numbers["op1"] == numbers["visit_rating"] + 1
+    rosters = lambda item: ()  # noqa: E731
+    names = entry.input_names(definition, rosters)
+    assert "age-6" in names and "visit_reason-3" in names and "age-7" not in names
+    raw = {"household_size": ["2"], "age-1": ["34"], "relation-1": ["partner"],
+           "school-1": ["yes"], "age-2": ["250"], "visit_reason-1": ["Vaccin"]}
+    refused = entry.check_entry(definition, raw, rosters)
+    assert set(refused.issues) == {"age-2"}
+    raw["age-2"] = ["5"]
+    checked = entry.check_entry(definition, raw, rosters)
+    assert checked.ok and checked.answers["members"] == [
+        {"age": 34, "relation": "partner", "school": "yes"}, {"age": 5}]
+    assert checked.answers["visits"] == [{"visit_reason": "Vaccin"}]
+    assert checked.skipped == ["school-1"]  # an adult does not go to school: flagged
+
+
+def test_a_repeated_page_that_differs_is_settled_whole(app: Flask, paper: Paper) -> None:
+    with app.test_request_context():
+        evaluation = db.session.get(Evaluation, paper.evaluation)
+        version = store_definition(load_file(DATA / "household.yaml"), "household.yaml").version
+        campaign = design.create_campaign(evaluation, _user(paper, "researcher"),
+                                          version=version, site=evaluation.sites[0],
+                                          wave=evaluation.waves[0])
+        services.set_double_entry(campaign, True, _user(paper, "researcher"))
+        copy = services.print_copies(campaign, 1, "en", _user(paper, "researcher"))[0]
+        identifier = copy.identifier
+        services.record_entry(copy, {"household_size": 1, "members": [{"age": 34}]},
+                              _user(paper, "navigator"))
+        services.record_entry(db.session.get(PaperCopy, copy.id),
+                              {"household_size": 1, "members": [{"age": 43}]},
+                              _user(paper, "navigator2"))
+    client = _signed(app, paper, "evaluator")
+    url = f"/evaluations/{paper.evaluation}/paper/settle/{identifier}"
+    page = client.get(url)
+    html = page.get_data(as_text=True)
+    assert "Personne 1\u00a0: 34" in html and "Personne 1\u00a0: 43" in html
+    done = client.post(url, data={"csrf_token": csrf(page), "pick-members": "2"})
+    assert done.status_code == 302
+    with app.app_context():
+        response = db.session.scalar(select(Response))
+        assert response.answers == {"household_size": 1, "members": [{"age": 43}]}

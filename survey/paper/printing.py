@@ -2,9 +2,13 @@
 written in words where it happens ("If you answered “No”, go to question 12."), or, where a
 condition cannot be said as a jump, before the question ("Answer only if ...").
 
+A repeated page (one block per household member or visit) is printed as blocks ("Person 1",
+"Person 2"...), up to its maximum or ``entry.PAPER_BLOCKS``; its questions keep one number
+each, and their conditions are written before them (a block has no "go to").
+
 Built in the copy's language (the caller sets it: Flask-Babel's words, the definition's texts
 through ``templating.text``). What cannot be on paper is left out on purpose and listed:
-computed and fixed values (calculations, hidden values) and repeated pages.
+computed and fixed values (calculations, hidden values).
 """
 
 from __future__ import annotations
@@ -13,13 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 
 from ..questionnaire.describe import Subject, choice_test, clause, generic
 from ..questionnaire.expressions import Node
 from ..questionnaire.model import Choice, Definition, Expression, Item, Section
 from ..questionnaire.special import SPECIAL_ANSWERS
 from ..templating import special_label, text
+from .entry import blocks
 
 # Codebook types whose answer is one code among choices: a condition on them reads as a jump.
 ONE_ANSWER = ("single", "likert", "yesno")
@@ -40,6 +45,13 @@ class PrintedSection:
     section: Section
     items: list[PrintedItem]
     before: str | None = None  # "Answer this part only if ..."
+    blocks: int = 0  # a repeated page: how many blocks are printed (0: not repeated)
+    fill: str | None = None  # a repeated page: how many blocks to fill in
+
+    def block_title(self, n: int) -> str:
+        repeat = self.section.repeat
+        label = text(repeat.label) if repeat is not None and repeat.label else gettext("Entry")
+        return gettext("%(label)s %(number)s", label=label, number=n)
 
 
 @dataclass
@@ -48,7 +60,6 @@ class Printout:
     sections: list[PrintedSection]
     questions: int  # how many numbered questions
     omitted: list[Item]  # computed or fixed values: never on paper
-    repeated: list[Section]  # pages answered once per member or visit: not printed
 
 
 def printout(definition: Definition, roster: Callable[[Item], tuple[Choice, ...]]
@@ -56,12 +67,8 @@ def printout(definition: Definition, roster: Callable[[Item], tuple[Choice, ...]
     """The printed copy of ``definition`` (``roster``: a nomination's entries)."""
     sections: list[PrintedSection] = []
     omitted: list[Item] = []
-    repeated: list[Section] = []
     number = 0
     for section in definition.sections:
-        if section.repeat is not None:
-            repeated.append(section)
-            continue
         printed = []
         for item in section.items:
             entries = roster(item)
@@ -75,8 +82,8 @@ def printout(definition: Definition, roster: Callable[[Item], tuple[Choice, ...]
                                        entries if item.itemtype.needs_roster else (),
                                        labels(item)))
         if printed:
-            sections.append(PrintedSection(section, printed))
-    result = Printout(definition, sections, number, omitted, repeated)
+            sections.append(PrintedSection(section, printed, blocks=blocks(section)))
+    result = Printout(definition, sections, number, omitted)
     _Skips(result).write()
     return result
 
@@ -127,21 +134,25 @@ class _Skips:
     # -- where each condition goes --------------------------------------------------------
 
     def write(self) -> None:
+        for part in self.printout.sections:
+            if part.blocks:
+                self.repeated(part)
         numbered = [(s, p) for s in self.printout.sections for p in s.items
                     if p.number is not None]
         index = 0
         while index < len(numbered):
             section, printed = numbered[index]
-            condition = self.single_condition(section.section, printed.item)
+            condition = self.single_condition(section, printed.item)
             end = index + 1
             while end < len(numbered) and condition is not None and self.single_condition(
-                    numbered[end][0].section, numbered[end][1].item) == condition:
+                    numbered[end][0], numbered[end][1].item) == condition:
                 end += 1
             run = numbered[index:end]
             if condition is not None and not self.jump(condition, run, numbered, end):
                 self.answer_only_if(condition, run)
             for part, each in run:  # an item's own condition beside its page's
-                if part.section.relevant is not None and each.item.relevant is not None:
+                if (not part.blocks and part.section.relevant is not None
+                        and each.item.relevant is not None):
                     each.before = self.condition(
                         each.item.relevant, gettext("Answer only if %(condition)s."))
                     part.before = self.condition(
@@ -149,11 +160,36 @@ class _Skips:
                                                        "%(condition)s."))
             index = end
 
+    def repeated(self, part: PrintedSection) -> None:
+        """A repeated page: its conditions before each question, and how many blocks."""
+        repeat = part.section.repeat
+        assert repeat is not None
+        if part.section.relevant is not None:
+            part.before = self.condition(part.section.relevant, gettext(
+                "Answer this part only if %(condition)s."))
+        for printed in part.items:
+            if printed.item.relevant is not None:
+                printed.before = self.condition(printed.item.relevant, gettext(
+                    "Answer only if %(condition)s."))
+        counted = repeat.count.tree if repeat.count is not None else None
+        subject = (self.subject(counted[1]) if counted is not None and counted[0] == "ref"
+                   else None)
+        if subject is not None and subject.number is not None:
+            part.fill = gettext("Fill in one block for each, as many as your answer to "
+                                "question %(number)s (at most %(most)s).",
+                                number=subject.number, most=part.blocks)
+        else:
+            part.fill = ngettext("Fill in one block for each (at most %(num)s).",
+                                 "Fill in one block for each (at most %(num)s).",
+                                 part.blocks)
+
     @staticmethod
-    def single_condition(section: Section, item: Item) -> Expression | None:
+    def single_condition(part: PrintedSection, item: Item) -> Expression | None:
         """The one condition an item is asked under (its own or its page's), or None for
-        none or both (both: each is written where it applies)."""
-        if section.relevant is not None and item.relevant is not None:
+        none or both (both: each is written where it applies) and on a repeated page
+        (written there by :meth:`repeated`)."""
+        section = part.section
+        if part.blocks or (section.relevant is not None and item.relevant is not None):
             return None
         return item.relevant or section.relevant
 

@@ -23,6 +23,7 @@ from ..invitations.qr import qr_svg_inline
 from ..models import Campaign, Evaluation, QuestionnaireVersion
 from ..models.paper import PaperCopy
 from ..participate.messages import issue_message
+from ..questionnaire import repeats
 from ..questionnaire.model import Choice, Definition, Item
 from ..templating import text
 from . import entry, identifiers, services, words
@@ -217,7 +218,7 @@ def entry_form(evaluation: Evaluation, identifier: str) -> HttpResponse | tuple[
         values = {name: [v[:5000] for v in request.form.getlist(name)[:100]]
                   for name in entry.input_names(definition, rosters)}
         result = entry.check_entry(definition, values, rosters)
-        errors = {code: issue_message(definition.item(code), issue, text)
+        errors = {code: issue_message(definition.item(repeats.item_code(code)), issue, text)
                   for code, issue in result.issues.items()}
         skipped = result.skipped
         confirmed = request.form.get("confirm_skipped") == "on"
@@ -234,8 +235,22 @@ def entry_form(evaluation: Evaluation, identifier: str) -> HttpResponse | tuple[
         ENTRY_TEMPLATE, evaluation=evaluation, copy=copy, campaign=campaign,
         definition=definition, printout=with_numbers, values=values, errors=errors,
         skipped=skipped, rosters=rosters, form=form, data_entry=True, offered={},
-        computed=set(), number_of={p.item.code: p.number for s in with_numbers.sections
-                                   for p in s.items}), 422 if (errors or skipped) else 200
+        computed=set(), renamed=repeats.renamed, number_of=_numbers(with_numbers)
+    ), 422 if (errors or skipped) else 200
+
+
+def _numbers(printed: Printout) -> dict[str, str]:
+    """Each question's number as the copy prints it, by the code its input carries (in a
+    repeated page's block: ``age-2`` -> "7 (Person 2)")."""
+    found = {}
+    for part in printed.sections:
+        for each in part.items:
+            if each.number is None:
+                continue
+            found[each.item.code] = str(each.number)
+            for n in range(1, part.blocks + 1):
+                found[repeats.name(each.item.code, n)] = f"{each.number} ({part.block_title(n)})"
+    return found
 
 
 def _saved_words(copy: PaperCopy, done: services.Entered) -> str:
@@ -269,6 +284,7 @@ def settle(evaluation: Evaluation, identifier: str) -> HttpResponse | tuple[str,
     rosters = _rosters(campaign, definition, str(get_locale()))
     first, second = copy.entries[0].answers, copy.entries[1].answers
     items = services.items_differing(definition, first, second)
+    pages = services.pages_differing(definition, first, second)
     form = FlaskForm()
     values: dict[str, list[str]] = {}
     errors: dict[str, str] = {}
@@ -276,13 +292,13 @@ def settle(evaluation: Evaluation, identifier: str) -> HttpResponse | tuple[str,
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        picks = {item.code: str(request.form.get("pick-" + item.code, ""))[:8]
-                 for item in items}
+        picks = {code: str(request.form.get("pick-" + code, ""))[:8]
+                 for code in [i.code for i in items] + [p.code for p in pages]}
         values = {name: [v[:5000] for v in request.form.getlist(name)[:100]]
                   for item in items if picks.get(item.code) == "typed"
                   for name in item.itemtype.input_names(item, rosters(item))}
         settled, issues, unpicked = entry.settled_answers(
-            definition, items, picks, first, second, values, rosters)
+            definition, items, picks, first, second, values, rosters, pages)
         errors = {code: issue_message(definition.item(code), issue, text)
                   for code, issue in issues.items()}
         errors |= {code: gettext("Choose the first entry, the second, or type the answer on "
@@ -303,5 +319,5 @@ def settle(evaluation: Evaluation, identifier: str) -> HttpResponse | tuple[str,
         definition=definition, differing=items, first=first, second=second, picks=picks,
         values=values, errors=errors, rosters=rosters, form=form, data_entry=True,
         offered={}, computed=set(), shown_answer=words.shown_answer,
-        number_of={p.item.code: p.number for s in with_numbers.sections for p in s.items},
+        number_of=_numbers(with_numbers), pages=pages, shown_page=words.shown_page,
         entries=copy.entries), 422 if errors else 200

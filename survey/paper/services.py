@@ -30,7 +30,7 @@ from ..models.paper import (
 from ..models.response import COMPLETED, MODE_PAPER
 from ..models.types import utcnow
 from ..questionnaire.answers import prune_irrelevant
-from ..questionnaire.model import Choice, Definition, Item
+from ..questionnaire.model import Choice, Definition, Item, Section
 from ..secrets import digest, new_secret
 from . import identifiers
 
@@ -253,6 +253,14 @@ def items_differing(definition: Definition, first: Mapping[str, Any],
     keys = set(differences(first, second))
     return [item for item in definition.items() if item.answerable
             and (keys & set(item.answer_keys) or item.code in keys)]
+
+
+def pages_differing(definition: Definition, first: Mapping[str, Any],
+                    second: Mapping[str, Any]) -> list[Section]:
+    """The repeated pages whose blocks differ: each is settled whole (one entry or the
+    other)."""
+    keys = set(differences(first, second))
+    return [s for s in definition.sections if s.repeat is not None and s.code in keys]
 
 
 def settle(copy: PaperCopy, settled: Mapping[str, Any], actor: User) -> Response:

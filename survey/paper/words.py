@@ -8,7 +8,8 @@ from typing import Any
 from flask_babel import format_decimal, gettext, lazy_gettext
 
 from ..models.paper import ENTERED_ONCE, PRINTED, STORED, TO_SETTLE
-from ..questionnaire.model import Item
+from ..questionnaire import repeats
+from ..questionnaire.model import Item, Section
 from ..templating import text
 from .printing import labels
 
@@ -65,8 +66,23 @@ def shown_answer(item: Item, answers: Mapping[str, Any]) -> str:
         if value is None:
             continue
         said = _value(value, names)
-        parts.append(f"{rows[key]}: {said}" if key in rows else said)
+        parts.append(gettext("%(what)s: %(answer)s", what=rows[key], answer=said)
+                     if key in rows else said)
     return "; ".join(parts) or gettext("blank")
+
+
+def shown_page(section: Section, answers: Mapping[str, Any]) -> str:
+    """A repeated page's blocks in one entry, as text ("Person 1: 34; Partner [partner] ·
+    Person 2: ...")."""
+    label = text(section.repeat.label) if section.repeat and section.repeat.label else \
+        gettext("Entry")
+    blocks = []
+    for n, occurrence in enumerate(repeats.stored(section, answers), start=1):
+        said = "; ".join(shown_answer(item, occurrence) for item in section.items
+                         if item.answerable and item.itemtype.shown)
+        block = gettext("%(label)s %(number)s", label=label, number=n)
+        blocks.append(gettext("%(what)s: %(answer)s", what=block, answer=said))
+    return " · ".join(blocks) or gettext("blank")
 
 
 def _value(value: Any, names: Mapping[str, str]) -> str:
