@@ -66,6 +66,7 @@ def test_print_to_pdf_enter_twice_and_settle(browser: Browser, live_server: Live
     page.get_by_role("button", name="Make the copies and open them to print").click()
     expect(page.locator(".identifier")).to_have_count(2)
     identifier = page.locator(".identifier").first.inner_text()
+    accessible(page)
     shot(page, "paper-printable")
     page.emulate_media(media="print")
     assert page.locator("tr.block").first.evaluate(
