@@ -513,3 +513,33 @@ def test_a_repeated_page_that_differs_is_settled_whole(app: Flask, paper: Paper)
     with app.app_context():
         response = db.session.scalar(select(Response))
         assert response.answers == {"household_size": 1, "members": [{"age": 43}]}
+
+
+def test_settled_answers_work_their_calculations_out_again(app: Flask, paper: Paper) -> None:
+    with app.test_request_context():
+        evaluation = db.session.get(Evaluation, paper.evaluation)
+        source = DATA / "computed_relevance.yaml"
+        version = store_definition(load_file(source), source.name).version
+        campaign = design.create_campaign(evaluation, _user(paper, "researcher"),
+                                          version=version, site=evaluation.sites[0],
+                                          wave=evaluation.waves[0])
+        services.set_double_entry(campaign, True, _user(paper, "researcher"))
+        copy = services.print_copies(campaign, 1, "fr", _user(paper, "researcher"))[0]
+        definition, rosters = campaign.version.definition, _rosters(campaign)
+        typed = [entry.check_entry(definition, {"adults": [adults], "children": ["1"]},
+                                   rosters).answers for adults in ("2", "4")]
+        assert (typed[0]["people"], typed[1]["people"]) == (3, 5)
+        services.record_entry(copy, typed[0], _user(paper, "navigator"))
+        services.record_entry(db.session.get(PaperCopy, copy.id), typed[1],
+                              _user(paper, "navigator2"))
+        copy = db.session.get(PaperCopy, copy.id)
+        items = services.items_differing(definition, typed[0], typed[1])
+        assert [i.code for i in items] == ["adults"]  # computed values are not settled
+        settled, issues, unpicked = entry.settled_answers(
+            definition, items, {"adults": "typed"}, typed[0], typed[1], {"adults": ["6"]},
+            rosters)
+        response = services.settle(copy, settled, _user(paper, "researcher"),
+                                   lambda answers: entry.recomputed(definition, answers,
+                                                                    rosters))
+        assert (response.answers["adults"], response.answers["people"],
+                response.answers["crowded"]) == (6, 7, "yes")

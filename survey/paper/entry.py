@@ -151,6 +151,35 @@ def _answered(item: Item, answers: Mapping[str, Any]) -> bool:
     return any(answers.get(key) is not None for key in item.answer_keys)
 
 
+def recomputed(definition: Definition, answers: Mapping[str, Any], rosters: Rosters
+               ) -> dict[str, Any]:
+    """The answers with every computed value (calculations, fixed values) worked out again
+    from the typed ones: after settling, the values they read may have changed."""
+    result = dict(answers)
+    for section in definition.sections:
+        computed = [i for i in section.items if i.answerable and not i.itemtype.shown]
+        if not computed:
+            continue
+        if section.repeat is not None:
+            occurrences = []
+            for n, occurrence in enumerate(repeats.stored(section, result), start=1):
+                own = dict(occurrence)
+                for item in computed:
+                    own.pop(item.code, None)
+                    stored, _issue = check_item(item, {}, rosters,
+                                                repeats.context(result, own, n))
+                    own.update(stored)
+                occurrences.append(own)
+            if occurrences:
+                result[section.code] = occurrences
+            continue
+        for item in computed:
+            result.pop(item.code, None)
+            stored, _issue = check_item(item, {}, rosters, result)
+            result.update(stored)
+    return result
+
+
 def settled_answers(definition: Definition, items: list[Item], picks: Mapping[str, str],
                     first: Mapping[str, Any], second: Mapping[str, Any], raw: RawValues,
                     rosters: Rosters, pages: list[Section] = ()  # type: ignore[assignment]

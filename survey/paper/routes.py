@@ -305,7 +305,8 @@ def settle(evaluation: Evaluation, identifier: str) -> HttpResponse | tuple[str,
                                  "the paper copy.") for code in unpicked}
         if not errors:
             try:
-                services.settle(copy, settled, current_user)
+                services.settle(copy, settled, current_user, lambda answers: entry.recomputed(
+                    definition, answers, rosters))
             except services.PaperError as refused:
                 flash(words.refusal(refused.reason), "error")
             else:

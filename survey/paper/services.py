@@ -6,7 +6,7 @@ one response (mode "paper"). No Flask here beyond the database session; views ar
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -249,10 +249,12 @@ def _same_value(value: Any) -> Any:
 def items_differing(definition: Definition, first: Mapping[str, Any],
                     second: Mapping[str, Any]) -> list[Item]:
     """The questions (items) of which at least one answer key differs, in questionnaire
-    order: each is settled as a whole."""
+    order: each is settled as a whole. Computed values are worked out again once settled
+    (``entry.recomputed``); repeated pages are settled whole (:func:`pages_differing`)."""
     keys = set(differences(first, second))
-    return [item for item in definition.items() if item.answerable
-            and (keys & set(item.answer_keys) or item.code in keys)]
+    return [item for section in definition.sections if section.repeat is None
+            for item in section.items if item.answerable and item.itemtype.shown
+            and keys & set(item.answer_keys)]
 
 
 def pages_differing(definition: Definition, first: Mapping[str, Any],
@@ -263,15 +265,18 @@ def pages_differing(definition: Definition, first: Mapping[str, Any],
     return [s for s in definition.sections if s.repeat is not None and s.code in keys]
 
 
-def settle(copy: PaperCopy, settled: Mapping[str, Any], actor: User) -> Response:
+def settle(copy: PaperCopy, settled: Mapping[str, Any], actor: User,
+           recompute: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> Response:
     """Store the copy's response: the first entry's answers with each differing question's
-    settled answers (``settled``: answer key -> value, None for blank). Refused unless the
-    copy is waiting to be settled (``not_to_settle``), or when someone settled it meanwhile
-    (``already``)."""
+    settled answers (``settled``: answer key -> value, None for blank), its computed values
+    worked out again by ``recompute``. Refused unless the copy is waiting to be settled
+    (``not_to_settle``), or when someone settled it meanwhile (``already``)."""
     if copy.status != TO_SETTLE or len(copy.entries) != 2:
         raise PaperError("not_to_settle")
     answers = {**copy.entries[0].answers, **settled}
     answers = {k: v for k, v in answers.items() if v is not None}
+    if recompute is not None:
+        answers = recompute(answers)
     try:
         _move(copy, copy.revision, STORED)
         response = _store(copy, answers)
