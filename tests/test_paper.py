@@ -129,7 +129,9 @@ def test_every_item_type_is_printed_or_left_out_on_purpose(app: Flask) -> None:
             on_paper = {p.item.code for s in printed.sections for p in s.items}
             for item in definition.items():
                 seen.add(item.type)
-                if item.itemtype.shown and not (
+                if item in printed.never:  # its condition is false on every copy
+                    assert item.code not in on_paper
+                elif item.itemtype.shown and not (
                         item.itemtype.needs_roster and not definition.roster(item, None)):
                     assert item.code in on_paper, (name, item.code)
                     assert re.search(f'data-item="{item.code}(-1)?"', html), (name, item.code)
@@ -543,3 +545,19 @@ def test_settled_answers_work_their_calculations_out_again(app: Flask, paper: Pa
                                                                     rosters))
         assert (response.answers["adults"], response.answers["people"],
                 response.answers["crowded"]) == (6, 7, "yes")
+
+
+def test_conditions_on_fixed_values_are_settled_before_printing(app: Flask) -> None:
+    """A condition on a value the form fixes is the same on every copy: true, the question is
+    printed without it; false (a link's value, which paper never has), it is not asked."""
+    definition = load_file(DATA / "computed_relevance.yaml")
+    with app.test_request_context(), force_locale("en"):
+        from flask import g
+
+        g._locale_code = "en"
+        printed = printout(definition, lambda item: ())
+    shown = {p.item.code: p for s in printed.sections for p in s.items}
+    assert "second_visit" in shown and shown["second_visit"].before is None  # wave = 2
+    assert "clinic_name" not in shown  # site = 'clinic' needs the campaign link
+    assert [i.code for i in printed.never] == ["clinic_name"]
+    assert {i.code for i in printed.omitted} >= {"wave", "site", "people", "crowded"}

@@ -20,8 +20,9 @@ from typing import Any
 from flask_babel import gettext, ngettext
 
 from ..questionnaire.describe import Subject, choice_test, clause, generic
-from ..questionnaire.expressions import Node
+from ..questionnaire.expressions import Node, references
 from ..questionnaire.model import Choice, Definition, Expression, Item, Section
+from ..questionnaire.navigation import relevant
 from ..questionnaire.special import SPECIAL_ANSWERS
 from ..templating import special_label, text
 from .entry import blocks
@@ -60,6 +61,28 @@ class Printout:
     sections: list[PrintedSection]
     questions: int  # how many numbered questions
     omitted: list[Item]  # computed or fixed values: never on paper
+    # questions whose condition reads only values the form fixes, false on paper: not asked
+    never: list[Item] = field(default_factory=list)
+
+
+def fixed_conditions(definition: Definition) -> dict[str, bool]:
+    """The conditions (by their source) that read only values the form fixes (hidden values:
+    a campaign link gives none to paper), so are the same on every copy: true or false."""
+    fixed_items = [i for i in definition.items() if i.answerable and not i.itemtype.shown
+                   and i.itemtype.computation(i) is None]
+    values: dict[str, Any] = {}
+    for item in fixed_items:
+        value, _issue = item.itemtype.answer(item, {}, (), values)
+        if value is not None:
+            values.update(item.itemtype.store(item, value))
+    codes = {key for item in fixed_items for key in item.answer_keys}
+    found = {}
+    for expression in [x for s in definition.sections for x in
+                       (s.relevant, *(i.relevant for i in s.items)) if x is not None]:
+        refs = references(expression.tree)
+        if refs and refs <= codes:
+            found[expression.source] = relevant(expression, values)
+    return found
 
 
 def printout(definition: Definition, roster: Callable[[Item], tuple[Choice, ...]]
@@ -67,14 +90,23 @@ def printout(definition: Definition, roster: Callable[[Item], tuple[Choice, ...]
     """The printed copy of ``definition`` (``roster``: a nomination's entries)."""
     sections: list[PrintedSection] = []
     omitted: list[Item] = []
+    never: list[Item] = []
+    fixed = fixed_conditions(definition)
     number = 0
     for section in definition.sections:
+        if section.relevant is not None and fixed.get(section.relevant.source) is False:
+            never += [item for item in section.items if item.answerable
+                      and item.itemtype.shown]
+            continue
         printed = []
         for item in section.items:
             entries = roster(item)
             if not item.itemtype.shown or (item.itemtype.needs_roster and not entries):
                 if item.answerable:
                     omitted.append(item)
+                continue
+            if item.relevant is not None and fixed.get(item.relevant.source) is False:
+                never.append(item)
                 continue
             if item.answerable:
                 number += 1
@@ -83,8 +115,8 @@ def printout(definition: Definition, roster: Callable[[Item], tuple[Choice, ...]
                                        labels(item)))
         if printed:
             sections.append(PrintedSection(section, printed, blocks=blocks(section)))
-    result = Printout(definition, sections, number, omitted)
-    _Skips(result).write()
+    result = Printout(definition, sections, number, omitted, never)
+    _Skips(result, set(fixed)).write()
     return result
 
 
@@ -101,8 +133,9 @@ def labels(item: Item) -> list[tuple[str, str]]:
 class _Skips:
     """Writes each condition where a person filling in the paper meets it."""
 
-    def __init__(self, printout: Printout) -> None:
+    def __init__(self, printout: Printout, fixed: set[str]) -> None:
         self.printout = printout
+        self.fixed = fixed  # conditions the same on every copy (true: the rest were left out)
         self.numbers = {p.item.code: p.number for s in printout.sections for p in s.items
                         if p.number is not None}
         self.owners = {key: item for item in printout.definition.items()
@@ -151,26 +184,26 @@ class _Skips:
             if condition is not None and not self.jump(condition, run, numbered, end):
                 self.answer_only_if(condition, run)
             for part, each in run:  # an item's own condition beside its page's
-                if (not part.blocks and part.section.relevant is not None
-                        and each.item.relevant is not None):
+                own, page = self.asked(each.item.relevant), self.asked(part.section.relevant)
+                if not part.blocks and own is not None and page is not None:
                     each.before = self.condition(
-                        each.item.relevant, gettext("Answer only if %(condition)s."))
+                        own, gettext("Answer only if %(condition)s."))
                     part.before = self.condition(
-                        part.section.relevant, gettext("Answer this part only if "
-                                                       "%(condition)s."))
+                        page, gettext("Answer this part only if %(condition)s."))
             index = end
 
     def repeated(self, part: PrintedSection) -> None:
         """A repeated page: its conditions before each question, and how many blocks."""
         repeat = part.section.repeat
         assert repeat is not None
-        if part.section.relevant is not None:
-            part.before = self.condition(part.section.relevant, gettext(
+        page = self.asked(part.section.relevant)
+        if page is not None:
+            part.before = self.condition(page, gettext(
                 "Answer this part only if %(condition)s."))
         for printed in part.items:
-            if printed.item.relevant is not None:
-                printed.before = self.condition(printed.item.relevant, gettext(
-                    "Answer only if %(condition)s."))
+            own = self.asked(printed.item.relevant)
+            if own is not None:
+                printed.before = self.condition(own, gettext("Answer only if %(condition)s."))
         counted = repeat.count.tree if repeat.count is not None else None
         subject = (self.subject(counted[1]) if counted is not None and counted[0] == "ref"
                    else None)
@@ -183,15 +216,20 @@ class _Skips:
                                  "Fill in one block for each (at most %(num)s).",
                                  part.blocks)
 
-    @staticmethod
-    def single_condition(part: PrintedSection, item: Item) -> Expression | None:
+    def asked(self, expression: Expression | None) -> Expression | None:
+        """A condition to write: None for none, or one true on every copy."""
+        if expression is None or expression.source in self.fixed:
+            return None
+        return expression
+
+    def single_condition(self, part: PrintedSection, item: Item) -> Expression | None:
         """The one condition an item is asked under (its own or its page's), or None for
         none or both (both: each is written where it applies) and on a repeated page
         (written there by :meth:`repeated`)."""
-        section = part.section
-        if part.blocks or (section.relevant is not None and item.relevant is not None):
+        own, page = self.asked(item.relevant), self.asked(part.section.relevant)
+        if part.blocks or (own is not None and page is not None):
             return None
-        return item.relevant or section.relevant
+        return own or page
 
     def jump(self, condition: Expression, run: list[tuple[PrintedSection, PrintedItem]],
              numbered: list[tuple[PrintedSection, PrintedItem]], end: int) -> bool:
