@@ -390,6 +390,7 @@ def test_entry_pages_refuse_politely_and_navigators_cannot_read_back(app: Flask,
     again = client.get(form_url, follow_redirects=True)
     text = again.get_data(as_text=True)
     assert "déjà été saisie" in text and 'name="visits"' not in text
+    assert "Vous avez saisi 1 copie" in text  # a count of their work, never answers
     assert client.get(f"/evaluations/{paper.evaluation}/paper/campaigns/"
                       f"{paper.campaign}").status_code == 403
     assert client.get(f"/evaluations/{paper.evaluation}/paper/settle/{identifier}"

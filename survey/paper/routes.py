@@ -185,7 +185,9 @@ def entry_start(evaluation: Evaluation) -> HttpResponse | tuple[str, int]:
         except services.PaperError as refused:
             error = words.refusal(refused.reason)
     return render_template("paper/entry_start.html", evaluation=evaluation, form=form,
-                           error=error, typed=typed), 422 if error else 200
+                           error=error, typed=typed,
+                           entered=services.entered_by(current_user, _enterable(evaluation))
+                           ), 422 if error else 200
 
 
 def _copy(evaluation: Evaluation, identifier: str) -> PaperCopy:

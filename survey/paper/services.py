@@ -151,6 +151,14 @@ def may_enter(copy: PaperCopy, user: User) -> None:
         raise PaperError("second_by_other")
 
 
+def entered_by(user: User, campaigns: list[Campaign]) -> int:
+    """How many entries this person typed for these campaigns (what a navigator sees of
+    their work: a count, never the answers)."""
+    return db.session.scalar(select(func.count()).select_from(PaperEntry).join(PaperCopy).where(
+        PaperEntry.entered_by_id == user.id,
+        PaperCopy.campaign_id.in_([c.id for c in campaigns]))) or 0
+
+
 # -- entries ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
