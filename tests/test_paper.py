@@ -562,3 +562,7 @@ def test_conditions_on_fixed_values_are_settled_before_printing(app: Flask) -> N
     assert "clinic_name" not in shown  # site = 'clinic' needs the campaign link
     assert [i.code for i in printed.never] == ["clinic_name"]
     assert {i.code for i in printed.omitted} >= {"wave", "site", "people", "crowded"}
+
+
+def test_the_example_identifier_the_pages_give_is_a_valid_one() -> None:
+    assert identifiers.is_valid(identifiers.normalise("7K3M-QX9S"))

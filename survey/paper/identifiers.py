@@ -1,4 +1,4 @@
-"""Paper copy identifiers: 7 random characters and a check character, printed ``7K3M-QX9P``.
+"""Paper copy identifiers: 7 random characters and a check character, printed ``7K3M-QX9S``.
 
 The alphabet leaves out characters people confuse on paper (0/O, 1/I/L); it has 31 characters,
 a prime. The check character makes the sum of each character's value times its position
@@ -44,5 +44,5 @@ def is_valid(identifier: str) -> bool:
 
 
 def formatted(identifier: str) -> str:
-    """``7K3MQX9P`` as printed: ``7K3M-QX9P``."""
+    """``7K3MQX9S`` as printed: ``7K3M-QX9S``."""
     return f"{identifier[:4]}-{identifier[4:]}"

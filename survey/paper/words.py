@@ -15,7 +15,7 @@ from .printing import labels
 
 REFUSALS = {
     "malformed": lazy_gettext("A copy identifier has 8 letters and digits, printed at the top "
-                              "of every page of the copy (for example 7K3M-QX9P). Please "
+                              "of every page of the copy (for example 7K3M-QX9S). Please "
                               "type it again."),
     "mistyped": lazy_gettext("This identifier has a typing mistake (its last character does "
                              "not match the others). Please check it against the paper copy "
