@@ -77,6 +77,9 @@ def _register_workspace(app: Flask) -> None:
     from .assess.routes import bp as assess_bp
 
     app.register_blueprint(assess_bp)
+    from .paper.routes import bp as paper_bp
+
+    app.register_blueprint(paper_bp)
 
     from .review import bp as review_bp
 

@@ -35,3 +35,9 @@ def derive(key: str, purpose: str, value: str, nbytes: int = SECRET_BYTES) -> st
 def same(a: str, b: str) -> bool:
     """Compare two secrets or digests in constant time."""
     return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
+
+
+def random_code(length: int, alphabet: str) -> str:
+    """``length`` characters drawn uniformly from ``alphabet`` (short codes people type, such
+    as a paper copy's identifier)."""
+    return "".join(secrets.choice(alphabet) for _ in range(length))

@@ -139,6 +139,8 @@ def reset_postgres(url: str, definitions: dict[str, Definition]) -> None:
             connection.execute(text(f"DELETE FROM {table}"))
         for table in ("item_proposal", "review_rating", "reviewer", "review_round"):  # reviews
             connection.execute(text(f"DELETE FROM {table}"))
+        for table in ("paper_entry", "paper_copy", "paper_setting"):  # paper copies
+            connection.execute(text(f"DELETE FROM {table}"))
         connection.execute(text("DELETE FROM response"))
         connection.execute(text("DELETE FROM questionnaire_draft"))
         connection.execute(text("DELETE FROM questionnaire_media"))

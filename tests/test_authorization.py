@@ -106,6 +106,13 @@ RULES: dict[str, object] = {
     "assess.evaluation": VIEW,  # self-assessments; partners limited to sites see theirs only
     "assess.download": VIEW,  # its CSV (site-level statements, the reader's sites only)
     "assess.member_sites": MANAGE,  # the sites a partner's membership is limited to
+    # paper copies (survey/paper): the team prints and settles, collectors type copies back
+    "paper.copies": OPERATE,
+    "paper.print_copies": OPERATE,
+    "paper.specimen": VIEW,
+    "paper.entry_start": COLLECT,  # navigators limited to their sites' campaigns
+    "paper.entry_form": COLLECT,
+    "paper.settle": OPERATE,
     "results.retry": VIEW,  # start a failed results job again (POST): partners view the page too
     # results given back (survey/restitution/routes.py): the participant's links are their
     # own secrets; the researcher's pages
@@ -190,7 +197,7 @@ def _url(app: Flask, endpoint: str, world: World, target: str) -> str:
         "fmt": "codebook" if endpoint == "results.download" else "yaml", "token": "z" * 32,
         "invitation_id": 1, "mailing_id": 1, "name": "x.eml", "parts": "waves", "ident": part.wave,
         "job_id": part.job, "page_id": 1, "finding_id": 1, "what": "scores", "round_id": 1,
-        "reviewer_id": 1, "rating_id": 1, "proposal_id": 1,
+        "reviewer_id": 1, "rating_id": 1, "proposal_id": 1, "identifier": "23456789",
     }
     with app.test_request_context():
         from flask import url_for

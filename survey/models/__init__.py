@@ -6,6 +6,7 @@ from .audit import AuditEvent
 from .invitation import Contact, Delivery, Invitation, Mailing
 from .job import Job
 from .mail import QueuedMail
+from .paper import PaperCopy, PaperEntry, PaperSetting
 from .questionnaire import (
     Questionnaire,
     QuestionnaireDraft,
@@ -23,4 +24,5 @@ __all__ = ["AccountLink", "AuditEvent", "Campaign", "Evaluation", "Membership", 
 __all__ += ["Contact", "Delivery", "Invitation", "Mailing", "QuestionnaireMedia", "QueuedMail"]
 __all__ += ["Job", "MembershipSite"]
 __all__ += ["Finding", "Reaction", "ResultsPage"]
+__all__ += ["PaperCopy", "PaperEntry", "PaperSetting"]
 __all__ += ["ItemProposal", "ReviewRating", "ReviewRound", "Reviewer"]

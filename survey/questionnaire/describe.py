@@ -28,6 +28,7 @@ class Subject:
     question: str  # the question (or matrix line), in the participant's language
     labels: Mapping[str, str]  # answer code as text -> its label, in that language
     previous: bool = False  # asked just before the described item
+    number: str | None = None  # its number on a printed copy ("question 12")
 
 
 def describe(node: Node, subject: Callable[[str], Subject | None],
@@ -37,6 +38,24 @@ def describe(node: Node, subject: Callable[[str], Subject | None],
     if clause is None:
         return None
     return gettext("If %(condition)s.") % {"condition": clause}
+
+
+def clause(node: Node, subject: Callable[[str], Subject | None],
+           gettext: Gettext) -> str | None:
+    """The condition alone, without "If" ("you answered “No” to question 4"), or None."""
+    return _Describer(subject, gettext).clause(node)
+
+
+def choice_test(node: Node) -> tuple[str, list[Any], bool] | None:
+    """A condition that tests one question's answer against choices: (its code, the choice
+    codes, whether it is negated: "is not one of them"), else None. ``${q} = 'a'``,
+    ``selected(${q}, 'a') or ${q} = 'b'``, ``${q} != 'a' and ${q} != 'b'``..."""
+    for negated, parts in ((False, _flatten("or", node)),
+                           (True, [_negated(p) for p in _flatten("and", node)])):
+        pairs = [_choice_test(p) for p in parts]
+        if all(pairs) and len({code for code, _ in pairs}) == 1:  # type: ignore[misc]
+            return pairs[0][0], [literal for _, literal in pairs], negated  # type: ignore
+    return None
 
 
 def generic(gettext: Gettext) -> str:
@@ -55,6 +74,8 @@ class _Describer:
     # -- words ---------------------------------------------------------------------------
 
     def question(self, found: Subject) -> str:
+        if found.number is not None:
+            return self.gettext("question %(number)s") % {"number": found.number}
         if found.previous:
             return self.gettext("the previous question")
         text = " ".join(found.question.split())
