@@ -98,7 +98,7 @@ def _page(definition: Definition, section: Section, response: ResponseState, ros
         "participate/page.html", definition=definition, section=section, errors=errors,
         number=where.number, total=where.total, questions=questions, is_last=where.is_last,
         prior=navigation.prior_answers(section, response.answers), resumed=resumed,
-        today=expressions.today(),
+        today=expressions.today(), more_functions=navigation.needs_more_functions(section),
         repeat_summary=summary), status
 
 

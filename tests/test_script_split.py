@@ -1,0 +1,76 @@
+"""The page's expression script in two parts: relevance.js on every page of questions, and
+relevance-more.js (regex(), dates, mathematics, count(), sum(), join()) only on the pages whose
+expressions call one of those, loaded before relevance.js so that it can use them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from survey.questionnaire import load_file
+from survey.questionnaire.navigation import needs_more_functions, page_functions
+from survey.versions import store_definition
+
+from .participant import Participant
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = Path(__file__).parent / "data" / "expression_functions.yaml"
+MORE = 'src="/static/relevance-more.js?v='
+CORE = 'src="/static/relevance.js?v='
+
+
+def test_the_server_knows_which_functions_each_page_calls(
+        bundled: dict) -> None:
+    definition = load_file(SOURCE)
+    start, people, end = (definition.section(c) for c in ("start", "people", "end"))
+    assert start and people and end
+    assert page_functions(end) >= {"count", "sum"} and needs_more_functions(end)
+    assert not needs_more_functions(people)  # position() is a reference, not a function
+    for code, questionnaire in bundled.items():  # the bundled ones call selected() at most
+        for section in questionnaire.sections:
+            assert not needs_more_functions(section), (code, section.code)
+
+
+def test_only_the_pages_that_call_them_load_the_rarer_functions(
+        app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        store_definition(load_file(SOURCE), SOURCE.name)
+    person = Participant(client)
+    person.start("expression_functions", lang="en")
+    assert person.section == "start" and CORE in person.html and MORE not in person.html
+    person.post([("birth", "1990-06-02"), ("visit", "2024-06-01")])
+    assert person.section == "people" and MORE not in person.html
+    person.post([("name-1", "Ana"), ("age-1", "34"), ("head-1", "nurse")])
+    assert person.section == "end"
+    assert person.html.index(MORE) < person.html.index(CORE)  # before: relevance.js uses it
+
+
+def test_relevance_js_alone_leaves_the_rarer_functions_out() -> None:
+    """The browser's relevance.js without relevance-more.js: sqrt() is unknown (empty), the
+    common functions work; with it loaded first, sqrt() answers."""
+    node = shutil.which("node")
+    assert node, "node is needed to test survey/static/relevance.js"
+    static = ROOT / "survey" / "static"
+    script = f"""
+const vm = require('vm'), fs = require('fs');
+const run = (files) => {{
+  const window = {{}};
+  const document = {{ readyState: 'complete', querySelector: () => null }};
+  const context = vm.createContext({{ window, document }});
+  for (const f of files) vm.runInContext(fs.readFileSync(f, 'utf8'), context);
+  return context.window;
+}};
+const sqrt = ['fn', 'sqrt', [['num', 16]]], ifs = ['fn', 'if', [['num', 1], ['num', 2], ['num', 3]]];
+const alone = run([{json.dumps(str(static / 'relevance.js'))}]);
+const both = run([{json.dumps(str(static / 'relevance-more.js'))}, {json.dumps(str(static / 'relevance.js'))}]);
+console.log(JSON.stringify([alone.ProximiteRelevance, both.ProximiteRelevance].map(
+  (api) => api ? [api.evaluate(sqrt, {{}}), api.evaluate(ifs, {{}})] : null)));
+"""
+    run = subprocess.run([node, "-e", script], capture_output=True, text=True, timeout=30,
+                         check=True)
+    assert json.loads(run.stdout) == [[None, 2], [4, 2]]
