@@ -24,8 +24,7 @@ MORE = 'src="/static/relevance-more.js?v='
 CORE = 'src="/static/relevance.js?v='
 
 
-def test_the_server_knows_which_functions_each_page_calls(
-        bundled: dict) -> None:
+def test_the_server_knows_which_functions_each_page_calls(bundled: dict) -> None:
     definition = load_file(SOURCE)
     start, people, end = (definition.section(c) for c in ("start", "people", "end"))
     assert start and people and end
@@ -56,6 +55,7 @@ def test_relevance_js_alone_leaves_the_rarer_functions_out() -> None:
     node = shutil.which("node")
     assert node, "node is needed to test survey/static/relevance.js"
     static = ROOT / "survey" / "static"
+    core, more = (json.dumps(str(static / name)) for name in ("relevance.js", "relevance-more.js"))
     script = f"""
 const vm = require('vm'), fs = require('fs');
 const run = (files) => {{
@@ -65,9 +65,10 @@ const run = (files) => {{
   for (const f of files) vm.runInContext(fs.readFileSync(f, 'utf8'), context);
   return context.window;
 }};
-const sqrt = ['fn', 'sqrt', [['num', 16]]], ifs = ['fn', 'if', [['num', 1], ['num', 2], ['num', 3]]];
-const alone = run([{json.dumps(str(static / 'relevance.js'))}]);
-const both = run([{json.dumps(str(static / 'relevance-more.js'))}, {json.dumps(str(static / 'relevance.js'))}]);
+const sqrt = ['fn', 'sqrt', [['num', 16]]];
+const ifs = ['fn', 'if', [['num', 1], ['num', 2], ['num', 3]]];
+const alone = run([{core}]);
+const both = run([{more}, {core}]);
 console.log(JSON.stringify([alone.ProximiteRelevance, both.ProximiteRelevance].map(
   (api) => api ? [api.evaluate(sqrt, {{}}), api.evaluate(ifs, {{}})] : null)));
 """

@@ -19,7 +19,6 @@ from ..questionnaire.model import Definition
 from . import services
 from .services import ResponseState
 
-
 # The display options, each a boolean field of Presentation, a column of ``response``, a key of
 # the session and the ``nav`` value of the page's button that turns it on or off.
 OPTIONS = ("larger_text", "faces")
