@@ -1,14 +1,17 @@
-"""The page's expression script in two parts: relevance.js on every page of questions, and
-relevance-more.js (regex(), dates, mathematics, count(), sum(), join()) only on the pages whose
-expressions call one of those, loaded before relevance.js so that it can use them."""
+"""The page's expression script in two parts (relevance.js on every page of questions,
+relevance-more.js with regex(), dates, mathematics, count(), sum() and join() only on the pages
+whose expressions call one of those, loaded before relevance.js), and the assets at the best
+compression without page-only headers: what leaves room in a participant page's 15 KB."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import subprocess
 from pathlib import Path
 
+import brotli
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -75,3 +78,27 @@ console.log(JSON.stringify([alone.ProximiteRelevance, both.ProximiteRelevance].m
     run = subprocess.run([node, "-e", script], capture_output=True, text=True, timeout=30,
                          check=True)
     assert json.loads(run.stdout) == [[None, 2], [4, 2]]
+
+
+def test_scripts_and_stylesheets_travel_at_the_best_compression_without_page_headers(
+        client: FlaskClient) -> None:
+    """An asset is compressed at brotli's best level once (a page's weight is mostly its
+    assets), without the page-only headers, and still answers a revalidation with 304."""
+    source = (ROOT / "survey" / "static" / "relevance.js").read_bytes()
+    packed = client.get("/static/relevance.js", headers={"Accept-Encoding": "br, gzip"})
+    assert packed.status_code == 200 and packed.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(packed.data) == source
+    assert len(packed.data) == len(brotli.compress(source, quality=11))
+    assert len(packed.data) < len(brotli.compress(source, quality=4))
+    for name in ("Content-Security-Policy", "X-Frame-Options", "Content-Disposition", "Expires"):
+        assert name not in packed.headers, name
+    assert packed.headers["X-Content-Type-Options"] == "nosniff"
+    again = client.get("/static/relevance.js", headers={"Accept-Encoding": "br, gzip",
+                                                         "If-None-Match": packed.headers["ETag"]})
+    assert again.status_code == 304
+    zipped = client.get("/static/survey.css", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.data) == (ROOT / "survey" / "static" / "survey.css").read_bytes()
+    page = client.get("/")
+    assert "default-src 'self'" in page.headers["Content-Security-Policy"]  # pages keep theirs
+    assert page.headers["X-Frame-Options"] == "DENY"
