@@ -17,8 +17,8 @@
       const lead = row.querySelector('.lead-in');
       parts.push(words(row).slice(lead ? words(lead).length : 0).trim());
     }
-    const first = item.querySelector('.options');
-    if (first) for (const label of first.querySelectorAll('.option label')) if (shown(label)) parts.push(words(label));
+    const first = item.querySelector('.options') || item;  // else a field's "don't know"
+    for (const label of first.querySelectorAll('.option label')) if (shown(label)) parts.push(words(label));
     return parts.filter(Boolean).join('. ');
   };
   let speaking = null;  // the button pressed, while its question is read
