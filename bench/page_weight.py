@@ -102,34 +102,43 @@ def wrong_answers(participant: Participant) -> MultiDict:
                      + [("csrf_token", participant.csrf), ("nav", "next")])
 
 
-def measure(app: Flask) -> list[Weight]:
-    """Every participant page of every bundled questionnaire, reached through a campaign."""
+OPTIONS = ("larger_text", "faces")  # the display options (survey/participate/presentation.py)
+
+
+def measure(app: Flask, options: tuple[str, ...] = ()) -> list[Weight]:
+    """Every participant page of every bundled questionnaire, reached through a campaign;
+    ``options``: the display options turned on from the first page (each label says so)."""
     with app.app_context():
         demo = ensure_demo()
         campaigns = {c.version.questionnaire.code: (c.slug, c.version.definition)
                      for c in demo.campaigns if c.is_open}
     client = app.test_client()
     scale = Scale(client)
+    turned_on = False
     for code, (slug, definition) in sorted(campaigns.items()):
+        label = f"{code} ({', '.join(options)})" if options else code
         participant = Participant(client)
         participant.get(f"/c/{slug}?lang=fr")
         assert participant.path == f"/q/{code}", participant.path
-        scale.get(f"{code}: welcome", participant.path)
+        scale.get(f"{label}: welcome", participant.path)
         participant.get(f"/q/{code}/consent")
-        scale.get(f"{code}: consent", participant.path)
+        scale.get(f"{label}: consent", participant.path)
         start = re.search(r'name="start_token" type="hidden" value="([^"]+)"', participant.html)
         assert start, "the consent form carries a start token"
-        scale.refused(f"{code}: consent refused", participant.path,  # the box left unticked
+        scale.refused(f"{label}: consent refused", participant.path,  # the box left unticked
                       MultiDict([("csrf_token", participant.csrf), ("start_token", start[1])]))
         participant.start(code)
-        scale.get(f"{code}: continue later", f"/q/{code}/later")
+        for option in options if not turned_on else ():  # the session keeps them on
+            participant.post([], nav=option)  # a button of the first page, as a participant
+        turned_on = True
+        scale.get(f"{label}: continue later", f"/q/{code}/later")
         while participant.section:
             section = participant.section
-            scale.get(f"{code}: page {section}", participant.path)
-            scale.refused(f"{code}: page {section} refused", participant.path,
+            scale.get(f"{label}: page {section}", participant.path)
+            scale.refused(f"{label}: page {section} refused", participant.path,
                           wrong_answers(participant))
             participant.answer_page(definition)
-        scale.get(f"{code}: thank you", participant.path)
+        scale.get(f"{label}: thank you", participant.path)
     return scale.rows
 
 
@@ -139,7 +148,7 @@ def main() -> None:
         with app.app_context():
             upgrade()
             load_directory(app.config["QUESTIONNAIRES_DIR"])
-        rows = measure(app)
+        rows = measure(app) + measure(app, OPTIONS)
     width = max(len(row.label) for row in rows)
     print(f"{'page (HTML + CSS + JS)':<{width}}  status  {'uncompressed':>12}  {'transferred':>11}")
     for row in rows:

@@ -109,12 +109,23 @@ def _register_language_switch(app: Flask) -> None:
         switch_language(_languages())
 
 
+ASSET_TYPES = ("text/javascript", "text/css")
+
+
 def _register_headers(app: Flask) -> None:
     @app.after_request
     def _security_headers(response):  # noqa: ANN001, ANN202
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
+        if response.mimetype in ASSET_TYPES:
+            # A script or a stylesheet: the page's policy governs it, a policy or a framing
+            # rule of its own would govern nothing, and a versioned address needs neither
+            # Expires beside max-age nor a file name; a participant's phone pays every byte
+            # of headers on every asset (bench/page_weight.py).
+            for name in ("Content-Disposition", "Expires"):
+                response.headers.pop(name, None)
+            return response
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Frame-Options", "DENY")
         if response.mimetype == "text/html":
             response.headers.setdefault("Cache-Control", "no-store")

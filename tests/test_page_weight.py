@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
-from bench.page_weight import BUDGET, measure
+from bench.page_weight import BUDGET, OPTIONS, measure
 from survey.design.services import ensure_demo
 from survey.questionnaire import Definition
 
@@ -30,6 +30,20 @@ def test_every_participant_page_even_refused_stays_within_the_budget(app: Flask)
     assert not over, f"over {BUDGET} bytes as transferred: {over}"
     for row in refused:  # compressed like any page: under half its size, headers and all
         assert row.sent * 2 < row.plain, row
+
+
+def test_every_page_with_larger_text_and_faces_on_stays_within_the_budget(app: Flask) -> None:
+    """The display options turned on from the first page: faces.css on the pages with scales,
+    the class of larger text everywhere, each page within the budget."""
+    rows = measure(app, OPTIONS)
+    labels = {row.label for row in rows}
+    assert "patients (larger_text, faces): page access refused" in labels
+    assert "professionals (larger_text, faces): page leadership_network refused" in labels
+    over = [(row.label, row.sent) for row in rows if row.sent > BUDGET]
+    assert not over, f"over {BUDGET} bytes as transferred: {over}"
+    plain = {row.label.replace(" (larger_text, faces)", ""): row.plain for row in rows}
+    alone = {row.label: row.plain for row in measure(app)}
+    assert plain["patients: page access"] > alone["patients: page access"]  # faces drawn
 
 
 def _started(app: Flask, client: FlaskClient, code: str) -> Participant:

@@ -243,6 +243,7 @@ def _preview(evaluation: Evaluation, definition: Definition, source: str, conten
             number=place[0], total=place[1], is_last=place[2], action=page_url(step.section),
             state=step.sealed, state_field=preview.STATE_FIELD,
             prior=navigation.prior_answers(step.section, step.answers),
+            more_functions=navigation.needs_more_functions(step.section),
             today=expressions.today(), **context)
     response = current_app.make_response((page, step.status))
     response.headers["Content-Security-Policy"] = PREVIEW_POLICY

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 if TYPE_CHECKING:
@@ -41,6 +41,10 @@ class Response(db.Model):
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"))
     status: Mapped[str] = mapped_column(String(16), default=STARTED, index=True)
     language: Mapped[str] = mapped_column(String(8))
+    # The participant's display options (survey/participate/presentation.py): larger text,
+    # faces beside the points of agreement scales. Never exported: they change no answer.
+    larger_text: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    faces: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     mode: Mapped[str] = mapped_column(String(16), default=MODE_SELF, server_default=MODE_SELF)
     answers: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
     # What was typed but not accepted yet on "Previous" or "Save and continue later" (item

@@ -1,5 +1,7 @@
 """A participant's presentation choices, kept on their response so that they follow it to
-another device: the language now (easy-read wording and text size are to come, here).
+another device: the language, and the display options (larger text; faces beside the points of
+agreement scales), which a page's buttons turn on and off (``nav=<option>``, keeping what was
+typed, like "Previous", with or without JavaScript).
 
 The session holds the choices of this visit (``?lang=`` sets them); the response keeps the
 last ones made while answering it. Opening a response through its private link brings its
@@ -17,26 +19,47 @@ from ..questionnaire.model import Definition
 from . import services
 from .services import ResponseState
 
+# The display options, each a boolean field of Presentation, a column of ``response``, a key of
+# the session and the ``nav`` value of the page's button that turns it on or off.
+OPTIONS = ("larger_text", "faces")
+
 
 @dataclass(frozen=True)
 class Presentation:
     """How the pages are shown to a participant (each field a column of ``response``)."""
 
     language: str
+    larger_text: bool
+    faces: bool
+
+
+def options() -> dict[str, bool]:
+    """This visit's display options (all off unless turned on)."""
+    return {name: session.get(name) is True for name in OPTIONS}
+
+
+def toggle(option: str) -> None:
+    """Turn a display option on or off for this visit (the response follows on its next
+    page, :func:`keep`)."""
+    session[option] = not options()[option]
 
 
 def of_visit(definition: Definition) -> Presentation:
     """The choices of this visit, among those the questionnaire offers."""
-    return Presentation(language=participant_language(definition))
+    return Presentation(language=participant_language(definition), **options())
 
 
 def of_response(response: ResponseState) -> Presentation:
-    return Presentation(language=response.language)
+    return Presentation(language=response.language, larger_text=response.larger_text,
+                        faces=response.faces)
 
 
 def restore(response: ResponseState) -> None:
     """Make the response's choices this visit's (a private link opened on another device)."""
-    session["lang"] = of_response(response).language
+    kept = of_response(response)
+    session["lang"] = kept.language
+    for name in OPTIONS:
+        session[name] = getattr(kept, name)
 
 
 def keep(response: ResponseState) -> ResponseState:

@@ -89,7 +89,8 @@ def block_choices(section: Section, answers: dict[str, Any], count: int
 
 def page_items(definition: Definition, section: Section, answers: dict[str, Any],
                values: dict[str, list[str]], errors: dict[str, str], rosters: Rosters,
-               action: str | None = None) -> tuple[Markup, list[tuple[str, str]]]:
+               action: str | None = None, faces: bool = False
+               ) -> tuple[Markup, list[tuple[str, str]]]:
     """The page's blocks as HTML, and (anchor, words) of each question for the error summary.
     Each block carries, numbered, the calculate and hidden values its conditions read (as an
     ordinary page does, :func:`navigation.computed_on_page`). ``action``: the address the page
@@ -108,7 +109,7 @@ def page_items(definition: Definition, section: Section, answers: dict[str, Any]
                for n, _ in blocks for item in navigation.computed_on_page(section)}
     html = render_template(TEMPLATE, definition=definition, section=section, blocks=blocks,
                            titles=titles, values=values, errors=errors, rosters=rosters,
-                           offered=offered, scripts=scripts, action=action,
+                           offered=offered, scripts=scripts, action=action, faces=faces,
                            adding=adding, can_add=adding and count < section.repeat.maximum,
                            can_remove=adding and count > 1)
     return Markup(html), summary

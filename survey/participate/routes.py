@@ -33,7 +33,7 @@ from ..restitution.links import results_link
 from ..secrets import same
 from ..templating import text
 from ..versions import newest_facts
-from . import campaigns, repeats, services
+from . import campaigns, presentation, repeats, services
 from .blueprint import bp
 from .device import (
     active_entry,
@@ -49,7 +49,7 @@ from .device import (
 )
 from .forms import ActionForm, StartForm, page_post
 from .messages import issue_message
-from .rendering import section_items
+from .rendering import offers_faces, section_items
 from .services import ResponseState
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -77,6 +77,12 @@ def _load_questionnaire(endpoint: str | None, values: dict[str, Any] | None) -> 
     campaigns.attach(code)
 
 
+@bp.context_processor
+def _display() -> dict[str, Any]:
+    """The visit's display options, for every participant page (base.html: larger text)."""
+    return {"display": presentation.options()}
+
+
 def _rosters(definition: Definition) -> Rosters:
     campaign_roster = campaigns.roster()
     return lambda item: definition.roster(item, campaign_roster)
@@ -88,18 +94,20 @@ def _page(definition: Definition, section: Section, response: ResponseState, ros
     where = navigation.position(definition, section, response.answers)
     resumed = session.pop("resumed", None) == definition.code
     summary: list[tuple[str, str]] = []
+    faces = offers_faces(section)
+    shows_faces = faces and presentation.options()["faces"]
     if section.repeat is not None:
         questions, summary = repeats.page_items(definition, section, response.answers, values,
-                                                errors, rosters)
+                                                errors, rosters, faces=shows_faces)
     else:
         questions = section_items(definition, section, values, errors, rosters,
-                                  response.answers)
+                                  response.answers, faces=shows_faces)
     return render_template(
         "participate/page.html", definition=definition, section=section, errors=errors,
         number=where.number, total=where.total, questions=questions, is_last=where.is_last,
         prior=navigation.prior_answers(section, response.answers), resumed=resumed,
-        today=expressions.today(),
-        repeat_summary=summary), status
+        today=expressions.today(), more_functions=navigation.needs_more_functions(section),
+        repeat_summary=summary, offers_faces=faces, shows_faces=shows_faces), status
 
 
 # -- pages -----------------------------------------------------------------------------------
@@ -175,6 +183,13 @@ def page(response: ResponseState, section_code: str) -> HttpResponse | tuple[str
                                    "check your answers and continue again.")}
         return _page(definition, section, response, rosters, _shown(post.raw), errors, 400)
     nav = request.form.get("nav", "next")
+    if nav in presentation.OPTIONS:  # a display option: keep the page as "Previous" would
+        result = post.check(definition, section, response.answers, rosters, strict=False)
+        if not result.ok:
+            return _page(definition, section, response, rosters, _shown(post.raw),
+                         _messages(definition, result.issues), 422)
+        presentation.toggle(nav)
+        return _move(definition, section, response, result.answers, result.drafts, "stay")
     editing = repeats.editing(section, nav)
     if editing is not None:
         return _edit_repeat(definition, section, response, post, rosters, *editing)
@@ -216,7 +231,8 @@ def _move(definition: Definition, section: Section, response: ResponseState,
     code = definition.code
     merged = {k: v for k, v in {**response.answers, **answers}.items() if v is not None}
     order = [s.code for s in definition.sections]
-    target = navigation.neighbour(definition, section, merged, -1 if nav == "back" else 1)
+    target = (None if nav == "stay"  # the same page again (a display option changed)
+              else navigation.neighbour(definition, section, merged, -1 if nav == "back" else 1))
     try:
         if nav == "next" and target is None:
             gap = missing_required(definition, merged, _rosters(definition))

@@ -34,7 +34,8 @@ _VERSION = QuestionnaireVersion.__table__
 # in one Core query: read on every page. The ORM's joined load of the same four rows cost more
 # than twice as much (235 against 100 µs), for objects the pages only read.
 _STATE_COLUMNS = ("id", "version_id", "campaign_id", "status", "language", "answers", "drafts",
-                  "current_section", "revision", "resume_hash", "panel_hash")
+                  "current_section", "revision", "resume_hash", "panel_hash", "larger_text",
+                  "faces")
 # Only the columns the pages use: the dates and the start hash are never shown, and converting
 # each datetime cost more than reading it (SQLite stores text).
 _READ = (select(*(_TABLE.c[name] for name in _STATE_COLUMNS), _VERSION.c.content_hash,
@@ -68,6 +69,8 @@ class ResponseState:
     revision: int
     resume_hash: str
     panel_hash: str | None
+    larger_text: bool
+    faces: bool
     version: VersionFacts
     campaign_open: bool | None  # None: no campaign
     evaluation_id: int | None  # its campaign's (None: no campaign)

@@ -376,6 +376,14 @@ def references(node: Node) -> set[str]:
     return found
 
 
+def functions(node: Node) -> set[str]:
+    """The names of the functions the expression calls."""
+    found = {node[1]} if node[0] == "fn" else set()
+    for child in _children(node):
+        found |= functions(child)
+    return found
+
+
 def to_json(node: Node) -> Any:
     """The tree as nested lists (see the module docstring), for ``json.dumps`` and the page."""
     if node[0] == "fn":

@@ -111,6 +111,31 @@ def computed_on_page(section: Section) -> list[Item]:
     return [item for item in section.items if item.code in wanted]
 
 
+# The functions the page's script keeps apart (survey/static/relevance-more.js), loaded only
+# by the pages whose expressions call one of them: most pages call none.
+SCRIPTED_APART = frozenset({
+    "regex", "date", "decimal-date-time", "sqrt", "pow", "abs", "floor", "ceiling", "exp", "log",
+    "log10", "count", "sum", "join"})
+
+
+def page_functions(section: Section) -> set[str]:
+    """The functions the expressions the page carries call: its questions' relevance and
+    choice filters, and those of the never-shown items it computes (:func:`computed_on_page`)."""
+    carried: list[Expression | None] = []
+    for item in section.items:
+        if item.itemtype.shown:
+            carried += [item.relevant, item.choice_filter]
+    for item in computed_on_page(section):
+        carried += [item.relevant, item.itemtype.computation(item)]
+    return {name for expression in carried if expression is not None
+            for name in expressions.functions(expression.tree)}
+
+
+def needs_more_functions(section: Section) -> bool:
+    """Whether the page loads relevance-more.js."""
+    return not page_functions(section).isdisjoint(SCRIPTED_APART)
+
+
 def prior_answers(section: Section, answers: Mapping[str, Any]) -> dict[str, Any]:
     """Saved answers that this page's relevance expressions, choice filters and carried
     computations (:func:`computed_on_page`) read, for the script: earlier pages' answers, and
