@@ -1,0 +1,145 @@
+"""Assisted and offline collection in a real browser (issue 26): a navigator on a 360-px phone
+signs in, opens a campaign in assisted mode, records the oral consent, loses the connection,
+answers the whole questionnaire, sees "1 waiting to be sent" (kept after a reload, sealed in
+IndexedDB with no answer readable), and once back online the response is stored exactly once,
+mode assisted, opened on the server. axe on the scripted assisted pages."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.models import Campaign, Collection, Response
+from survey.models.response import MODE_ASSISTED
+
+from ..workspace import PASSWORD, build_world
+from .conftest import LiveServer, Phone
+from .test_accessibility import BLOCKING, describe
+
+pytestmark = pytest.mark.browser
+TYPED_TEXT = "Une réponse tapée hors connexion"
+RECORD_KEYS = {"key", "evaluation", "campaign", "url", "state", "wrapped", "iv", "data"}
+
+
+def shot(page: Page, name: str) -> None:
+    folder = os.environ.get("SURVEY_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def accessible(page: Page) -> None:
+    violations = Axe().run(page).response["violations"]
+    blocking = [v for v in violations if v.get("impact") in BLOCKING]
+    assert not blocking, f"{page.url}\n{describe(blocking)}"
+
+
+def queued(page: Page) -> list[dict]:
+    return page.evaluate("""() => new Promise((resolve, reject) => {
+      const open = indexedDB.open('proximite-collect', 1);
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const all = open.result.transaction('outbox').objectStore('outbox').getAll();
+        all.onsuccess = () => resolve(all.result);
+      };
+    })""")
+
+
+def test_a_navigator_collects_offline_and_the_response_arrives_once(
+        new_phone, live_server: LiveServer) -> None:  # noqa: ANN001
+    world = build_world(live_server.app)
+    with live_server.app.app_context():
+        campaign = db.session.get(Campaign, world.a.campaign)
+        definition = campaign.version.definition
+    phone: Phone = new_phone(locale="en-GB")
+    page = phone.page
+    page.goto(f"{live_server.url}/login?lang=en")
+    page.get_by_label("Email").fill("navigator@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/collect/$"))
+    expect(page.locator("h1")).to_have_text("Collect answers")
+    shot(page, "collect-home-phone")
+    page.locator(f'a[href="/collect/a/{world.a.evaluation}/{world.a.campaign}"]').click()
+    expect(page.locator('[data-step="consent"] h1')).to_be_visible()
+    # the service worker controls the page and keeps it with its files
+    page.wait_for_function("() => !!navigator.serviceWorker.controller")
+    page.wait_for_function("""() => caches.open('proximite-assisted-1').then((c) => c.keys())
+        .then((k) => k.some((r) => r.url === location.href) && k.length >= 4)""")
+    accessible(page)
+    shot(page, "collect-consent-phone")
+    phone.check_phone_layout()
+
+    phone.context.set_offline(True)
+    expect(page.locator("[data-offline]")).to_be_visible()
+    page.get_by_role("button", name="Start the questionnaire").click()  # not agreed yet
+    expect(page.locator("[data-consent-error]")).to_be_visible()
+    page.locator('label[for="oral"]').click()
+    page.get_by_role("button", name="Start the questionnaire").click()
+    given: dict[str, str] = {}
+    first = True
+    for section in definition.sections:
+        box = page.locator(f'[data-page="{section.code}"]')
+        if not box.is_visible():
+            continue
+        for item in section.items:
+            if item.type == "text" and page.locator(f"#q-{item.code}").is_visible():
+                page.locator(f"#i-{item.code}").fill(TYPED_TEXT)
+                given[item.code] = TYPED_TEXT
+            else:
+                phone.answer(definition, item)
+        if first:
+            accessible(page)
+            shot(page, "collect-page-phone")
+            first = False
+        if page.locator("[data-finish]").is_visible():
+            page.locator("[data-finish]").click()
+            break
+        page.locator("[data-next]").click()
+    expect(page.locator('[data-step="done"] h1')).to_be_visible()
+    expect(page.locator("[data-waiting]")).to_have_text("1 waiting to be sent")
+    accessible(page)
+    shot(page, "collect-done-offline-phone")
+
+    # sealed on the device: no answer can be read from the queued record
+    records = queued(page)
+    assert len(records) == 1 and set(records[0]) == RECORD_KEYS
+    dump = json.dumps(records)
+    assert TYPED_TEXT not in dump and "oral" not in dump and "team_context" not in dump
+    # nothing left in the page either
+    assert page.locator("form[data-pages] input[type=text]").evaluate_all(
+        "(inputs) => inputs.every((i) => i.value === '')")
+
+    page.reload()  # still offline: the service worker answers, the queue stays
+    expect(page.locator('[data-step="consent"] h1')).to_be_visible()
+    expect(page.locator("[data-waiting]")).to_have_text("1 waiting to be sent")
+    with live_server.app.app_context():
+        assert db.session.scalars(select(Response)).all() == []
+
+    phone.context.set_offline(False)
+    expect(page.locator("[data-waiting]")).to_have_text(
+        "Nothing waits to be sent from this device.", timeout=30_000)
+    assert queued(page) == []
+    with live_server.app.app_context():
+        stored = db.session.scalars(select(Response)).all()
+        assert len(stored) == 1
+        response = stored[0]
+        assert response.mode == MODE_ASSISTED and response.completed
+        for code, value in given.items():
+            assert response.answers.get(code) == value
+        collection = db.session.get(Collection, response.id)
+        assert collection.collected_by == world.users["navigator"]
+        assert collection.consent == "oral"
+
+    # the home counts it; signing out warns only while something waits
+    page.goto(f"{live_server.url}/collect/")
+    expect(page.locator("main")).to_contain_text("You collected 1 today, 1 this week, 1 in all.")
+    shot(page, "collect-home-after-phone")
