@@ -85,11 +85,14 @@ def test_a_navigator_collects_offline_and_the_response_arrives_once(
     page.locator('label[for="oral"]').click()
     page.get_by_role("button", name="Start the questionnaire").click()
     given: dict[str, str] = {}
+    walked: list[str] = []
     first = True
     for section in definition.sections:
         box = page.locator(f'[data-page="{section.code}"]')
         if not box.is_visible():
             continue
+        walked.append(section.code)
+        expect(page.locator("[data-back]")).to_be_visible(visible=len(walked) > 1)
         for item in section.items:
             if item.type == "text" and page.locator(f"#q-{item.code}").is_visible():
                 page.locator(f"#i-{item.code}").fill(TYPED_TEXT)
@@ -100,11 +103,14 @@ def test_a_navigator_collects_offline_and_the_response_arrives_once(
             accessible(page)
             shot(page, "collect-page-phone")
             first = False
+        expect(page.locator(f'[data-page="{section.code}"] [data-progress]')).to_have_text(
+            f"Page {len(walked)} of {len(definition.sections)}")
         if page.locator("[data-finish]").is_visible():
             page.locator("[data-finish]").click()
             break
         page.locator("[data-next]").click()
     expect(page.locator('[data-step="done"] h1')).to_be_visible()
+    assert walked == [s.code for s in definition.sections]  # the whole questionnaire, offline
     expect(page.locator("[data-waiting]")).to_have_text("1 waiting to be sent")
     accessible(page)
     shot(page, "collect-done-offline-phone")
