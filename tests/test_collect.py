@@ -283,3 +283,47 @@ def test_the_device_needs_the_session_and_a_csrf_token(app: Flask, world: World)
     token = client.get("/collect/token").get_json()["csrf"]
     answer = client.post(_url(world), json=body, headers={"X-CSRFToken": token})
     assert answer.status_code == 200 and _count(app) == 1
+
+
+def _self_responses(app: Flask, world: World, count: int) -> None:
+    """Responses the participants gave alone, in campaign A."""
+    from survey.models.types import utcnow
+    from survey.secrets import digest, new_secret
+
+    with app.app_context():
+        campaign, definition = _campaign(app, world.a.campaign)
+        answers = intake.checked_answers(definition, typical_pages(campaign, definition),
+                                         intake.rosters_of(campaign, definition, "fr"))
+        for _ in range(count):
+            db.session.add(Response(version_id=campaign.version_id, campaign_id=campaign.id,
+                                    status=COMPLETED, language="fr", answers=answers,
+                                    resume_hash=digest(new_secret()),
+                                    start_hash=digest(new_secret()), completed_at=utcnow()))
+        db.session.commit()
+
+
+def test_exports_carry_the_mode_and_results_filter_by_it(app: Flask, world: World) -> None:
+    import csv
+    import io
+
+    _self_responses(app, world, 2)
+    navigator = _client(app, world)
+    assert send(navigator, _url(world), sealed_body(app, world.a.campaign)).status_code == 200
+    evaluator = _client(app, world, "evaluator")
+    base = f"/results/e/{world.a.evaluation}"
+    page = evaluator.get(f"{base}?q=professionals&mode=assisted&lang=en").get_data(as_text=True)
+    assert 'value="assisted" selected' in page
+    assert re.search(r"\b1 completed response\b", page), page[:2000]
+    for mode, expected in (("assisted", 1), ("self", 2), ("", 3)):
+        download = evaluator.get(f"{base}/download/csv?q=professionals&mode={mode}")
+        rows = list(csv.DictReader(io.StringIO(download.get_data(as_text=True))))
+        assert len(rows) == expected, mode
+        assert {r["mode"] for r in rows} == ({mode} if mode else {"self", "assisted"})
+    # a partner reads the filtered page with small groups suppressed, as for other filters
+    partner = _client(app, world, "partner")
+    shown = partner.get(f"{base}?q=professionals&mode=assisted&lang=en")
+    assert shown.status_code == 200
+    assert "Results" in shown.get_data(as_text=True)
+    assert not re.search(r"\b1 completed response\b", shown.get_data(as_text=True))
+    # a mode the app does not know is ignored, never an error
+    assert evaluator.get(f"{base}?q=professionals&mode=<b>").status_code == 200

@@ -20,7 +20,8 @@
         all.onsuccess = () => {
           db.close();
           const waiting = all.result.filter((r) => r.state === 'waiting').length;
-          if (!waiting || window.confirm(form.getAttribute('data-signout').replace('__N__', String(waiting)))) go();
+          if (!waiting || window.confirm(waiting === 1 ? form.getAttribute('data-signout-one')
+            : form.getAttribute('data-signout').replace('__N__', String(waiting)))) go();
         };
       };
     });

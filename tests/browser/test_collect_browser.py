@@ -149,3 +149,44 @@ def test_a_navigator_collects_offline_and_the_response_arrives_once(
     page.goto(f"{live_server.url}/collect/")
     expect(page.locator("main")).to_contain_text("You collected 1 today, 1 this week, 1 in all.")
     shot(page, "collect-home-after-phone")
+
+
+def test_signing_out_with_unsent_responses_is_warned(new_phone, live_server: LiveServer
+                                                     ) -> None:  # noqa: ANN001
+    build_world(live_server.app)
+    phone: Phone = new_phone(locale="en-GB")
+    page = phone.page
+    page.goto(f"{live_server.url}/login?lang=en")
+    page.get_by_label("Email").fill("navigator@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/collect/$"))
+    page.evaluate("""() => new Promise((resolve) => {
+      const open = indexedDB.open('proximite-collect', 1);
+      open.onupgradeneeded = () => open.result.createObjectStore('outbox', { keyPath: 'key' });
+      open.onsuccess = () => {
+        const tx = open.result.transaction('outbox', 'readwrite');
+        tx.objectStore('outbox').put({ key: 'k-1234567890abcdef', state: 'waiting', campaign: 0,
+          evaluation: 0, url: '/nowhere', wrapped: '', iv: '', data: '' });
+        tx.oncomplete = () => resolve(true);
+      };
+    })""")
+    page.reload()
+    messages: list[str] = []
+
+    def dismiss(dialog) -> None:  # noqa: ANN001
+        messages.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_function("() => true")
+    for _ in range(100):
+        if messages:
+            break
+        page.wait_for_timeout(50)
+    expect(page).to_have_url(re.compile(r"/collect/$"))  # still signed in
+    assert messages and messages[0].startswith("1 sealed response still waits to be sent")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/login"))
