@@ -3,9 +3,8 @@ item templates: the device shows them one at a time and keeps working offline.""
 
 from __future__ import annotations
 
-from markupsafe import Markup
-
 from flask import render_template
+from markupsafe import Markup
 
 from ..models import Campaign
 from ..participate.rendering import TEMPLATE

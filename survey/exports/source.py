@@ -43,10 +43,10 @@ class ResponseRow(NamedTuple):
 
 @dataclass(frozen=True)
 class Selection:
-    """Which responses of a questionnaire an export holds: by status, and, when
-    ``evaluation_id`` is given, only those of that evaluation's campaigns, optionally of some
-    sites, waves, audiences and collection modes; ``hidden``: (item, value) pairs a response's answers must hold
-    (values of ``hidden`` items, compared in SQL as text)."""
+    """Which responses of a questionnaire an export holds: by status and collection mode
+    (``modes``), and, when ``evaluation_id`` is given, only those of that evaluation's
+    campaigns, optionally of some sites, waves and audiences; ``hidden``: (item, value) pairs
+    a response's answers must hold (values of ``hidden`` items, compared in SQL as text)."""
 
     questionnaire: str
     statuses: tuple[str, ...] = (COMPLETED,)

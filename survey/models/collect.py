@@ -45,7 +45,8 @@ class Collection(db.Model):
     evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluation.id", ondelete="CASCADE"))
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
     # The navigator's account (None once the account is deleted: the response stays).
-    collected_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    collected_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
     consent: Mapped[str] = mapped_column(String(16), default=CONSENT_ORAL)
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
