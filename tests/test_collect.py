@@ -327,3 +327,32 @@ def test_exports_carry_the_mode_and_results_filter_by_it(app: Flask, world: Worl
     assert not re.search(r"\b1 completed response\b", shown.get_data(as_text=True))
     # a mode the app does not know is ignored, never an error
     assert evaluator.get(f"{base}?q=professionals&mode=<b>").status_code == 200
+
+
+def test_an_assisted_response_carries_the_self_generated_panel_code(app: Flask,
+                                                                    world: World) -> None:
+    from survey.models import Evaluation
+    from survey.models.workspace import PANEL_SELF
+    from survey.panel.services import configure, hash_answers
+
+    given = {"mother_initial": "m", "father_initial": "P", "birthplace_initial": "Québec",
+             "birth_month": "4", "older_siblings": "2"}
+    with app.app_context():
+        evaluation = db.session.get(Evaluation, world.a.evaluation)
+        configure(evaluation, PANEL_SELF)
+        expected, missing = hash_answers(evaluation, given)
+        assert expected and not missing
+    client = _client(app, world)
+    page = client.get(f"/collect/a/{world.a.evaluation}/{world.a.campaign}?lang=en")
+    assert 'id="pc-birth_month"' in page.get_data(as_text=True)
+    assert send(client, _url(world), sealed_body(app, world.a.campaign,
+                                                 change={"panel": given})).status_code == 200
+    skipped = send(client, _url(world), sealed_body(app, world.a.campaign,
+                                                    change={"panel": None}))
+    assert skipped.status_code == 200
+    hostile = send(client, _url(world), sealed_body(app, world.a.campaign,
+                                                    change={"panel": {"birth_month": 4}}))
+    assert hostile.status_code == 422
+    with app.app_context():
+        codes = [r.panel_hash for r in db.session.scalars(select(Response).order_by(Response.id))]
+    assert codes == [expected, None]  # the answers themselves are nowhere

@@ -24,6 +24,8 @@ from ..language import participant_language
 from ..models import Campaign, Evaluation
 from ..models.types import utcnow
 from ..models.workspace import OPEN
+from ..panel.questions import shown_options
+from ..panel.services import asks_questions, questions_of
 from ..questionnaire import expressions
 from . import intake, keys, services
 from .blueprint import ASSISTED, bp
@@ -76,6 +78,8 @@ def assisted(evaluation: Evaluation, campaign_id: int) -> str:
         "collect/assisted.html", evaluation=evaluation, campaign=campaign,
         definition=definition, language=language, today=expressions.today(),
         pages=assisted_pages(campaign, definition, language),
+        panel_questions=questions_of(evaluation) if asks_questions(evaluation) else [],
+        panel_options=shown_options,
         public_key=keys.public_key_spki(key))
 
 

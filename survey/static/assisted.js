@@ -20,7 +20,9 @@
     }));
     const problem = $('[data-problem]'), oral = $('#oral'), oralError = $('[data-consent-error]');
     const next = $('[data-next]'), finish = $('[data-finish]'), back = $('[data-back]');
-    let current = -1, busy = false;
+    const panel = $('[data-step="panel"]');
+    const panelInputs = panel ? Array.from(panel.querySelectorAll('[data-panel]')) : [];
+    let current = -1, busy = false, code = null;
 
     const relevant = (page) => {
       const tree = trees.get(page);
@@ -92,6 +94,8 @@
       form.dispatchEvent(new Event('change'));
       for (const item of form.querySelectorAll('.has-error')) item.classList.remove('has-error');
       oral.checked = false;
+      for (const input of panelInputs) { input.value = ''; input.removeAttribute('aria-invalid'); }
+      code = null;
       current = -1;
     };
     const meta = {
@@ -106,6 +110,7 @@
       const payload = {
         format: 1, key, campaign: meta.campaign, version: root.getAttribute('data-version'),
         language: root.getAttribute('data-language'), consent: 'oral', pages: values(),
+        panel: code,
       };
       try {
         await Collect.queue(meta, root.getAttribute('data-key'), payload);
@@ -131,9 +136,37 @@
       oralError.hidden = true;
       oral.removeAttribute('aria-invalid');
       consent.hidden = true;
+      if (panel) { panel.hidden = false; focus(panel.querySelector('h1')); return; }
       form.hidden = false;
       show(step(-1, 1));
     });
+    // the panel-code questions: answered, or "Prefer not to say" (no code); only the
+    // answers travel, sealed with the rest, and the server keeps their keyed hash alone
+    const questionnaire = () => {
+      panel.hidden = true;
+      form.hidden = false;
+      show(step(-1, 1));
+    };
+    if (panel) {
+      const problemPanel = $('[data-panel-problem]');
+      $('[data-panel-continue]').addEventListener('click', () => {
+        const empty = panelInputs.filter((input) => !input.value.trim());
+        for (const input of panelInputs) {
+          if (empty.includes(input)) input.setAttribute('aria-invalid', 'true'); else input.removeAttribute('aria-invalid');
+        }
+        if (empty.length) { problemPanel.hidden = false; focus(problemPanel); return; }
+        problemPanel.hidden = true;
+        code = {};
+        for (const input of panelInputs) code[input.name] = input.value;
+        questionnaire();
+      });
+      $('[data-panel-skip]').addEventListener('click', () => {
+        for (const input of panelInputs) input.value = '';
+        code = null;
+        problemPanel.hidden = true;
+        questionnaire();
+      });
+    }
     next.addEventListener('click', () => { if (check()) show(step(current, 1)); });
     back.addEventListener('click', () => show(step(current, -1)));
     finish.addEventListener('click', close);

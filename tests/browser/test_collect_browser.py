@@ -190,3 +190,51 @@ def test_signing_out_with_unsent_responses_is_warned(new_phone, live_server: Liv
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(re.compile(r"/login"))
+
+
+def test_the_panel_code_questions_come_after_the_oral_consent(new_phone, live_server: LiveServer
+                                                              ) -> None:  # noqa: ANN001
+    from survey.models import Evaluation
+    from survey.models.workspace import PANEL_SELF
+    from survey.panel.services import configure, hash_answers
+
+    world = build_world(live_server.app)
+    given = {"mother_initial": "M", "father_initial": "P", "birthplace_initial": "Q",
+             "birth_month": "4", "older_siblings": "2"}
+    with live_server.app.app_context():
+        evaluation = db.session.get(Evaluation, world.a.evaluation)
+        configure(evaluation, PANEL_SELF)
+        expected, _missing = hash_answers(evaluation, given)
+    phone: Phone = new_phone(locale="en-GB")
+    page = phone.page
+    page.goto(f"{live_server.url}/login?lang=en")
+    page.get_by_label("Email").fill("navigator@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/collect/$"))
+    page.goto(f"{live_server.url}/collect/a/{world.a.evaluation}/{world.a.campaign}")
+    page.locator('label[for="oral"]').click()
+    page.get_by_role("button", name="Start the questionnaire").click()
+    expect(page.locator('[data-step="panel"] h1')).to_be_visible()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("[data-panel-problem]")).to_be_visible()
+    for code, value in given.items():
+        field = page.locator(f"#pc-{code}")
+        if code in ("birth_month", "older_siblings"):
+            field.select_option(value)
+        else:
+            field.fill(value)
+    accessible(page)
+    shot(page, "collect-panel-phone")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator('[data-page="team_context"] h1')).to_be_visible()
+    page.locator('[data-page="team_context"] input[name="team_setting"]').first.check()
+    while not page.locator("[data-finish]").is_visible():
+        page.locator("[data-next]").click()
+    page.locator("[data-finish]").click()
+    expect(page.locator('[data-step="done"] h1')).to_be_visible()
+    expect(page.locator("[data-waiting]")).to_have_text(
+        "Nothing waits to be sent from this device.", timeout=30_000)
+    with live_server.app.app_context():
+        stored = db.session.scalars(select(Response)).one()
+        assert stored.panel_hash == expected and stored.mode == MODE_ASSISTED
