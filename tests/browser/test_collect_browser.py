@@ -124,9 +124,25 @@ def test_a_navigator_collects_offline_and_the_response_arrives_once(
     assert page.locator("form[data-pages] input[type=text]").evaluate_all(
         "(inputs) => inputs.every((i) => i.value === '')")
 
+    # two more people, still offline: "Next person" starts afresh at the consent
+    for number in (2, 3):
+        page.get_by_role("button", name="Next person").click()
+        expect(page.locator('[data-step="consent"] h1')).to_be_visible()
+        expect(page.locator("#oral")).not_to_be_checked()
+        page.locator('label[for="oral"]').click()
+        page.get_by_role("button", name="Start the questionnaire").click()
+        first_page = page.locator('[data-page="team_context"]')
+        expect(first_page).to_be_visible()
+        assert not first_page.locator("input:checked").count()  # nothing of the one before
+        first_page.locator('input[name="team_setting"]').first.check()
+        while not page.locator("[data-finish]").is_visible():
+            page.locator("[data-next]").click()
+        page.locator("[data-finish]").click()
+        expect(page.locator("[data-waiting]")).to_have_text(f"{number} waiting to be sent")
+
     page.reload()  # still offline: the service worker answers, the queue stays
     expect(page.locator('[data-step="consent"] h1')).to_be_visible()
-    expect(page.locator("[data-waiting]")).to_have_text("1 waiting to be sent")
+    expect(page.locator("[data-waiting]")).to_have_text("3 waiting to be sent")
     with live_server.app.app_context():
         assert db.session.scalars(select(Response)).all() == []
 
@@ -135,19 +151,20 @@ def test_a_navigator_collects_offline_and_the_response_arrives_once(
         "Nothing waits to be sent from this device.", timeout=30_000)
     assert queued(page) == []
     with live_server.app.app_context():
-        stored = db.session.scalars(select(Response)).all()
-        assert len(stored) == 1
-        response = stored[0]
-        assert response.mode == MODE_ASSISTED and response.completed
+        stored = db.session.scalars(select(Response).order_by(Response.id)).all()
+        assert len(stored) == 3  # each once
+        assert all(r.mode == MODE_ASSISTED and r.completed for r in stored)
+        response = next(r for r in stored if TYPED_TEXT in r.answers.values())
         for code, value in given.items():
             assert response.answers.get(code) == value
-        collection = db.session.get(Collection, response.id)
-        assert collection.collected_by == world.users["navigator"]
-        assert collection.consent == "oral"
+        for one in stored:
+            collection = db.session.get(Collection, one.id)
+            assert collection.collected_by == world.users["navigator"]
+            assert collection.consent == "oral"
 
     # the home counts it; signing out warns only while something waits
     page.goto(f"{live_server.url}/collect/")
-    expect(page.locator("main")).to_contain_text("You collected 1 today, 1 this week, 1 in all.")
+    expect(page.locator("main")).to_contain_text("You collected 3 today, 3 this week, 3 in all.")
     shot(page, "collect-home-after-phone")
 
 
@@ -238,3 +255,26 @@ def test_the_panel_code_questions_come_after_the_oral_consent(new_phone, live_se
     with live_server.app.app_context():
         stored = db.session.scalars(select(Response)).one()
         assert stored.panel_hash == expected and stored.mode == MODE_ASSISTED
+
+
+def test_results_filter_by_collection_mode_at_desktop_width(browser, live_server: LiveServer
+                                                            ) -> None:  # noqa: ANN001
+    from ..test_collect import _self_responses
+
+    world = build_world(live_server.app)
+    _self_responses(live_server.app, world, 2)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login?lang=en")
+    page.get_by_label("Email").fill("researcher@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server.url}/results/e/{world.a.evaluation}?q=professionals")
+    page.get_by_label("Collection mode").select_option("assisted")
+    page.get_by_role("button", name="Show").click()
+    expect(page).to_have_url(re.compile(r"mode=assisted"))
+    expect(page.get_by_label("Collection mode")).to_have_value("assisted")
+    expect(page.locator("main")).to_contain_text("No completed response matches these filters")
+    accessible(page)
+    shot(page, "collect-results-mode-desktop")
+    context.close()
