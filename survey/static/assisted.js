@@ -178,6 +178,10 @@
       focus(consent.querySelector('h1'));
     });
 
+    // an interview in progress lives in this page only: leaving it asks first
+    window.addEventListener('beforeunload', (event) => {
+      if (current >= 0 && !form.hidden) { event.preventDefault(); event.returnValue = ''; }
+    });
     const offline = $('[data-offline]');
     const connection = () => { offline.hidden = navigator.onLine; };
     window.addEventListener('online', connection);
