@@ -84,6 +84,9 @@ def _register_workspace(app: Flask) -> None:
     from .review import bp as review_bp
 
     app.register_blueprint(review_bp)
+    from .collect import bp as collect_bp
+
+    app.register_blueprint(collect_bp)  # its device posts carry X-CSRFToken (global check)
     app.jinja_env.globals.update(HELPERS, contact_evaluation=contact)
 
 

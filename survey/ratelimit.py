@@ -36,6 +36,8 @@ DEFAULTS = {
     # Reactions posted on a public results-back page from one client (one per finding per
     # browser is kept; this bounds a client clearing its cookie). Also bad results links.
     "RATELIMIT_REACTIONS": "20 per minute;100 per hour",
+    # Sealed responses sent by navigators' devices (a day's queue arrives at once).
+    "RATELIMIT_COLLECT": "60 per minute;1000 per hour",
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_KEY_PREFIX": "proximite",
     "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After on the polite page
@@ -65,6 +67,10 @@ def login_limit() -> str:
     return str(current_app.config["LOGIN_RATE_LIMIT"])
 
 
+def collect_limit() -> str:
+    return str(current_app.config["RATELIMIT_COLLECT"])
+
+
 def reactions_limit() -> str:
     return str(current_app.config["RATELIMIT_REACTIONS"])
 
@@ -87,6 +93,8 @@ LIMITS: dict[str, tuple[Callable[[], str], dict[str, Any]]] = {
     "review.start": (resume_limit, {"deduct_when": refused}),
     "review.page": (resume_limit, {"deduct_when": refused}),
     "review.done": (resume_limit, {"deduct_when": refused}),
+    # sealed responses from navigators' devices (each signed in, with a CSRF token)
+    "collect.receive": (collect_limit, {"methods": ["POST"]}),
     "auth.login": (login_limit, {"methods": ["POST"]}),
     "auth.reset_request": (login_limit, {"methods": ["POST"]}),
     "auth.one_time": (login_limit, {"methods": ["POST"]}),

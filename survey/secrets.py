@@ -32,6 +32,13 @@ def derive(key: str, purpose: str, value: str, nbytes: int = SECRET_BYTES) -> st
     return base64.urlsafe_b64encode(mac.digest()[:nbytes]).decode("ascii")
 
 
+def derived_key(key: str, purpose: str) -> bytes:
+    """32 bytes derived from the app's key for one ``purpose`` (HMAC-SHA-256): the key that
+    encrypts what the server keeps sealed with the instance secret (evaluations' private
+    keys). A new ``SURVEY_SECRET_KEY`` makes what was sealed with the old one unreadable."""
+    return hmac.new(key.encode("utf-8"), f"key:{purpose}".encode(), "sha256").digest()
+
+
 def same(a: str, b: str) -> bool:
     """Compare two secrets or digests in constant time."""
     return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))

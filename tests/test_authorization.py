@@ -113,6 +113,11 @@ RULES: dict[str, object] = {
     "paper.entry_start": COLLECT,  # navigators limited to their sites' campaigns
     "paper.entry_form": COLLECT,
     "paper.settle": OPERATE,
+    "collect.home": SIGNED_IN,  # a navigator's home: what they may collect for, counts only
+    "collect.assisted": COLLECT,  # assisted mode of a campaign (a navigator's sites only)
+    "collect.worker": PUBLIC,  # the assisted mode's service worker (a static script)
+    "collect.token": SIGNED_IN,  # a fresh CSRF token for the device's queue
+    "collect.receive": COLLECT,  # sealed responses from a navigator's device
     "results.retry": VIEW,  # start a failed results job again (POST): partners view the page too
     # results given back (survey/restitution/routes.py): the participant's links are their
     # own secrets; the researcher's pages

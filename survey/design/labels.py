@@ -8,6 +8,7 @@ from flask_babel import gettext, ngettext
 from analysis.i18n import audience_name as analysis_audience_name
 
 from ..auth.permissions import reads_every_group
+from ..models.response import MODES
 from ..templating import locale_code
 
 
@@ -21,6 +22,17 @@ def site_kind_name(kind: str) -> str:
     return {"clinic": gettext("Clinic"), "cooperative": gettext("Cooperative"),
             "community_organisation": gettext("Community organisation"),
             "neighbourhood": gettext("Neighbourhood"), "other": gettext("Other")}.get(kind, kind)
+
+
+def mode_name(mode: str) -> str:
+    """How a response was collected, in the reader's language."""
+    return {"self": gettext("By the person alone"), "assisted": gettext("With a navigator"),
+            "paper": gettext("Paper copy entered")}.get(mode, mode)
+
+
+def collection_modes() -> list[tuple[str, str]]:
+    """The collection modes a results filter offers, with their names."""
+    return [(mode, mode_name(mode)) for mode in MODES]
 
 
 def audience_name(audience: str) -> str:
@@ -98,4 +110,5 @@ def design_refusal(refused: Exception) -> str:
 HELPERS = {"role_name": role_name, "site_kind_name": site_kind_name,
            "audience_name": audience_name, "status_name": status_name,
            "count_shown": count_shown, "responses_shown": responses_shown,
-           "panel_mode_name": panel_mode_name}
+           "panel_mode_name": panel_mode_name, "mode_name": mode_name,
+           "collection_modes": collection_modes}

@@ -17,6 +17,7 @@ from ..auth.forms import ActionForm
 from ..auth.mailing import send_account_link
 from ..auth.messages import account_error_message
 from ..auth.permissions import MANAGE, OPERATE, VIEW, member, signed_in
+from ..collect import services as collect  # a navigator's home
 from ..extensions import db
 from ..links import external_url
 from ..models import (
@@ -28,7 +29,7 @@ from ..models import (
     Team,
     Wave,
 )
-from ..models.account import ROLES
+from ..models.account import NAVIGATOR, ROLES
 from ..models.workspace import CLOSED, OPEN, SITE_KINDS
 from ..options import SelectChoice, options
 from ..questionnaire.model import AUDIENCES
@@ -53,9 +54,13 @@ from .rosters import RosterEntry, from_json, roster_text
 
 @bp.get("/")
 @signed_in
-def evaluations() -> str:
+def evaluations() -> Page:
+    if collect.only_collects(current_user):  # a navigator's place is their home
+        return redirect(url_for("collect.home"))
     return render_template("design/evaluations.html",
                            evaluations=services.evaluations_of(current_user),
+                           collecting={m.evaluation_id for m in current_user.memberships
+                                       if m.role == NAVIGATOR},
                            may_create=services.may_create_evaluations(current_user))
 
 

@@ -28,7 +28,7 @@ from .cells import SCALAR_TYPES
 # library requires (``submitted_at`` is when the response was completed).
 EXPORT_METADATA: tuple[str, ...] = (
     "response_id", "questionnaire", "version", "audience", "evaluation", "site", "wave",
-    "team", "panel_code", "language", "status", "started_at", "submitted_at",
+    "team", "panel_code", "language", "mode", "status", "started_at", "submitted_at",
 )
 assert set(METADATA_COLUMNS) <= set(EXPORT_METADATA)
 

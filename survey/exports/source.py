@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, Row, Select, Text, cast, select
 
 from ..extensions import db
 from ..models import Campaign, Questionnaire, QuestionnaireVersion, Response
-from ..models.response import COMPLETED
+from ..models.response import COMPLETED, MODE_SELF
 from ..questionnaire.repeats import flatten, wide
 from .campaign import CampaignContext
 from .schema import StoredVersion
@@ -38,14 +38,15 @@ class ResponseRow(NamedTuple):
     completed_at: dt.datetime | None
     campaign_id: int | None = None
     panel_hash: str | None = None
+    mode: str = MODE_SELF  # how it was collected: self, assisted, paper
 
 
 @dataclass(frozen=True)
 class Selection:
-    """Which responses of a questionnaire an export holds: by status, and, when
-    ``evaluation_id`` is given, only those of that evaluation's campaigns, optionally of some
-    sites, waves and audiences; ``hidden``: (item, value) pairs a response's answers must hold
-    (values of ``hidden`` items, compared in SQL as text)."""
+    """Which responses of a questionnaire an export holds: by status and collection mode
+    (``modes``), and, when ``evaluation_id`` is given, only those of that evaluation's
+    campaigns, optionally of some sites, waves and audiences; ``hidden``: (item, value) pairs
+    a response's answers must hold (values of ``hidden`` items, compared in SQL as text)."""
 
     questionnaire: str
     statuses: tuple[str, ...] = (COMPLETED,)
@@ -54,6 +55,7 @@ class Selection:
     wave_ids: tuple[int, ...] = ()
     audiences: tuple[str, ...] = ()
     hidden: tuple[tuple[str, str], ...] = ()
+    modes: tuple[str, ...] = ()  # how responses were collected (self, assisted, paper)
 
     def where(self, version_ids: list[int]) -> list[Any]:
         """The SQL conditions on ``response`` for this selection."""
@@ -68,6 +70,8 @@ class Selection:
             if self.audiences:
                 campaigns = campaigns.where(Campaign.audience.in_(self.audiences))
             conditions.append(Response.campaign_id.in_(campaigns))
+        if self.modes:
+            conditions.append(Response.mode.in_(self.modes))
         for item, value in self.hidden:  # the item's name is a bound parameter of the path
             conditions.append(Response.answers[item].as_string() == value)
         return conditions
@@ -99,7 +103,7 @@ def export_query(selection: Selection, version_ids: list[int]) -> Select:
     first rows at once (an index scan, no sort)."""
     return (select(Response.id, Response.version_id, Response.status, Response.language,
                    cast(Response.answers, Text), Response.started_at, Response.completed_at,
-                   Response.campaign_id, Response.panel_hash)
+                   Response.campaign_id, Response.panel_hash, Response.mode)
             .where(*selection.where(version_ids))
             .order_by(Response.id))
 
@@ -124,13 +128,13 @@ def response_rows(selection: Selection, version_ids: list[int], batch: int = BAT
         batches = _batches(db.session.connection(), query, batch)
     loads = orjson.loads
     for rows in batches:
-        for id_, version_id, status, language, answers, started, completed, campaign, panel in (
-                rows):
+        for (id_, version_id, status, language, answers, started, completed, campaign, panel,
+             mode) in rows:
             values = loads(answers) if answers else {}
             if flat and answers and "[{" in answers:
                 values = flatten(values)
             yield ResponseRow(id_, version_id, status, language, values, started, completed,
-                              campaign, panel)
+                              campaign, panel, mode)
 
 
 def _batches(connection: Connection, query: Select, batch: int) -> Iterator[list[Row]]:

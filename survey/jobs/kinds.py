@@ -14,6 +14,7 @@ from ..extensions import db
 from ..models import Evaluation, Job, Mailing, ResultsPage
 from ..models.invitation import RESULTS as RESULTS_MAIL
 from ..models.job import ACTIVE, FAILED, QUEUED
+from ..models.response import MODES
 from ..models.types import utcnow
 from .runner import Outcome, Progress, handler, last_of, start
 
@@ -40,7 +41,9 @@ def run_export(job: Job, progress: Progress) -> Outcome:
     p = job.params
     evaluation = db.session.get(Evaluation, job.evaluation_id)
     hidden = p.get("hidden")
+    mode = p.get("mode")
     filters = Filters(site=p.get("site"), wave=p.get("wave"), audience=p.get("audience"),
+                      mode=mode if mode in MODES else None,
                       hidden=(str(hidden[0]), str(hidden[1])) if hidden else None)
     export = Export.of(filters.selection(p["questionnaire"], evaluation), panel_codes=True)
     total = export.count() if export.count is not None else 0

@@ -3,6 +3,7 @@
 from .account import AccountLink, Membership, User
 from .assess import MembershipSite
 from .audit import AuditEvent
+from .collect import Collection, EvaluationKey
 from .invitation import Contact, Delivery, Invitation, Mailing
 from .job import Job
 from .mail import QueuedMail
@@ -23,6 +24,7 @@ __all__ = ["AccountLink", "AuditEvent", "Campaign", "Evaluation", "Membership", 
            "TeamMember", "User", "Wave"]
 __all__ += ["Contact", "Delivery", "Invitation", "Mailing", "QuestionnaireMedia", "QueuedMail"]
 __all__ += ["Job", "MembershipSite"]
+__all__ += ["Collection", "EvaluationKey"]
 __all__ += ["Finding", "Reaction", "ResultsPage"]
 __all__ += ["PaperCopy", "PaperEntry", "PaperSetting"]
 __all__ += ["ItemProposal", "ReviewRating", "ReviewRound", "Reviewer"]

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from babel.dates import get_month_names
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from .codes import first_letter
@@ -83,3 +85,12 @@ def parts(questions: Sequence[Question], posted: Mapping[str, object]
         else:
             found[question.code] = part
     return found, missing
+
+
+def shown_options(question: Question) -> list[tuple[str, str]]:
+    """A choice question's options as a page shows them: (stored value, words)."""
+    if question.code == "birth_month":
+        names = get_month_names("wide", locale=get_locale())
+        return [(value, names[int(value)]) for value in question.options]
+    return [(value, gettext("10 or more") if value == "10+" else value)
+            for value in question.options]

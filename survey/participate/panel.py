@@ -5,26 +5,17 @@ answers themselves are never stored; "prefer not to say" goes on without a code.
 
 from __future__ import annotations
 
-from babel.dates import get_month_names
 from flask import redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext
+from flask_babel import gettext
 from werkzeug.wrappers import Response as HttpResponse
 
-from ..panel.questions import MAX_INPUT, Question
+from ..panel.questions import MAX_INPUT, shown_options
 from ..panel.services import asks_questions, hash_answers, questions_of
 from . import services
 from .blueprint import bp
 from .device import bookmark, in_progress
 from .forms import ActionForm
 from .services import ResponseState
-
-
-def _options(question: Question) -> list[tuple[str, str]]:
-    if question.code == "birth_month":
-        names = get_month_names("wide", locale=get_locale())
-        return [(value, names[int(value)]) for value in question.options]
-    return [(value, gettext("10 or more") if value == "10+" else value)
-            for value in question.options]
 
 
 @bp.route("/q/<code>/panel", methods=["GET", "POST"])
@@ -42,7 +33,7 @@ def panel(response: ResponseState) -> HttpResponse | tuple[str, int]:
     def show(values: dict[str, str], errors: dict[str, str], status: int = 200
              ) -> tuple[str, int]:
         return render_template("participate/panel.html", definition=definition, form=form,
-                               questions=questions, options=_options, values=values,
+                               questions=questions, options=shown_options, values=values,
                                errors=errors, onward=onward), status
 
     if request.method != "POST":

@@ -53,7 +53,7 @@ def _lang() -> str:
     return str(get_locale() or "fr")[:2]
 
 
-FILTERS = ("q", "site", "wave", "audience", "equity", "hidden")  # a results page's query
+FILTERS = ("q", "site", "wave", "audience", "equity", "hidden", "mode")  # a results page's query
 
 
 def _query() -> dict[str, str]:
@@ -246,13 +246,14 @@ def download(evaluation: Evaluation, fmt: str) -> HttpResponse:
     filename = name + files.FORMAT[fmt].suffix
     details = {"evaluation_id": evaluation.id, "questionnaire": code, "format": fmt,
                "site": filters.site, "wave": filters.wave, "audience": filters.audience,
-               "hidden": filters.hidden_arg or None}
+               "hidden": filters.hidden_arg or None, "mode": filters.mode}
     if fmt != "codebook" and export.count is not None and files.weight(
             fmt, export.count(), export) > current_app.config["EXPORT_JOB_CELLS"]:
         job = start_export(evaluation, current_user.id, {
             "questionnaire": code, "fmt": fmt, "lang": _lang(), "filename": filename,
             "site": filters.site, "wave": filters.wave, "audience": filters.audience,
-            "hidden": list(filters.hidden) if filters.hidden else None})
+            "hidden": list(filters.hidden) if filters.hidden else None,
+            "mode": filters.mode})
         record("export-prepared", f"{code} {fmt}", actor=current_user, job=job.id, **details)
         return redirect(url_for("jobs.page", evaluation_id=evaluation.id, job_id=job.id), 303)
     record("export-downloaded", f"{code} {fmt}", actor=current_user, **details)

@@ -35,7 +35,7 @@ from ..models import (
     Wave,
 )
 from ..models.job import FAILED
-from ..models.response import COMPLETED
+from ..models.response import COMPLETED, MODES
 from ..models.types import utcnow
 from ..versions import latest_version
 from . import free_text, snapshots
@@ -137,6 +137,7 @@ class Filters:
     audience: str | None = None
     equity: tuple[str, str] | None = None  # (descriptor item, choice code)
     hidden: tuple[str, str] | None = None  # (hidden item, value)
+    mode: str | None = None  # how the responses were collected (models/response.py MODES)
 
     @classmethod
     def parse(cls, evaluation: Evaluation, args: Any,
@@ -157,14 +158,16 @@ class Filters:
         return cls(site=ident("site", (s.id for s in evaluation.sites)),
                    wave=ident("wave", (w.id for w in evaluation.waves)),
                    audience=audience if audience in audiences else None, equity=equity,
-                   hidden=parse_hidden(args.get("hidden", ""), hidden))
+                   hidden=parse_hidden(args.get("hidden", ""), hidden),
+                   mode=args.get("mode") if args.get("mode") in MODES else None)
 
     def selection(self, questionnaire: str, evaluation: Evaluation) -> Selection:
         return Selection(questionnaire, evaluation_id=evaluation.id,
                          site_ids=(self.site,) if self.site else (),
                          wave_ids=(self.wave,) if self.wave else (),
                          audiences=(self.audience,) if self.audience else (),
-                         hidden=(self.hidden,) if self.hidden else ())
+                         hidden=(self.hidden,) if self.hidden else (),
+                         modes=(self.mode,) if self.mode else ())
 
     @property
     def hidden_arg(self) -> str:

@@ -126,7 +126,7 @@
     const linked = script.link && has(answers, code) ? answers[code] : null;
     return linked !== null && linked !== undefined ? linked : script.fixed;
   };
-  const api = { evaluate, truthy, stored, setToday: (iso) => { today = iso || null; } };
+  const api = { evaluate, truthy, stored, setToday: (iso) => { today = iso || null; }, answers: {} };
   if (typeof module === 'object' && module && module.exports) module.exports = api;
   if (typeof document === 'undefined') return;
   window.ProximiteRelevance = api;
@@ -229,6 +229,7 @@
           answers[el.getAttribute('data-item')] = null;
         }
       }
+      api.answers = answers;  // the form's answers as decided here (assisted mode's pages read them)
     };
     form.addEventListener('input', update);
     form.addEventListener('change', update);

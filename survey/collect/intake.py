@@ -1,0 +1,225 @@
+"""A sealed assisted response arriving from a navigator's device: opened with the
+evaluation's private key, checked page by page exactly as posted pages are
+(:func:`survey.questionnaire.answers.check_page`), stored once per idempotency key.
+
+Nothing from the device is trusted: the envelope and the plaintext are checked for shape and
+size, the answers by the item types, the relevance and the required items by the definition.
+A refusal stores nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..jobs.kinds import answers_arrived
+from ..models import Campaign, Collection, QuestionnaireVersion, Response, User
+from ..models.collect import CONSENT_ORAL
+from ..models.response import COMPLETED, MODE_ASSISTED
+from ..models.types import utcnow
+from ..models.workspace import OPEN
+from ..panel.services import asks_questions, hash_answers
+from ..questionnaire.answers import Rosters, check_page, missing_required, prune_irrelevant
+from ..questionnaire.model import Choice, Definition
+from ..questionnaire.navigation import relevant_sections
+from ..secrets import digest, new_secret
+from . import keys
+
+KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+MAX_WRAPPED = 1024  # bytes of an RSA-3072 ciphertext: 384
+MAX_DATA = 1_000_000  # the sealed answers
+MAX_VALUES = 100  # values of one input
+MAX_TEXT = 5000  # characters of one value
+FORMAT = 1
+
+
+class Refused(Exception):
+    """The device's message is refused; ``reason`` says why (a code), ``status`` the HTTP
+    status (400: not a sealed response at all, 422: it does not open or its answers are
+    refused, 409: the campaign is closed, try again once reopened), ``items`` which
+    questions were refused."""
+
+    def __init__(self, reason: str, status: int = 422, items: tuple[str, ...] = ()) -> None:
+        super().__init__(reason)
+        self.reason, self.status, self.items = reason, status, items
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """The answer to a device: the same for its first and any repeated send."""
+
+    key: str
+    response_id: int
+
+    def body(self) -> dict[str, Any]:
+        return {"stored": True, "key": self.key}
+
+
+def _bytes(envelope: dict[str, Any], name: str, limit: int) -> bytes:
+    value = envelope.get(name)
+    if not isinstance(value, str) or len(value) > limit * 2:
+        raise Refused("envelope", 400)
+    try:
+        found = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise Refused("envelope", 400) from error
+    if not found or len(found) > limit:
+        raise Refused("envelope", 400)
+    return found
+
+
+def read_envelope(body: object) -> tuple[str, keys.Sealed]:
+    """The idempotency key and the sealed answers of a device's JSON body (400 otherwise)."""
+    if not isinstance(body, dict) or body.get("format") != FORMAT:
+        raise Refused("envelope", 400)
+    key = body.get("key")
+    if not isinstance(key, str) or not KEY_RE.match(key):
+        raise Refused("envelope", 400)
+    return key, keys.Sealed(_bytes(body, "wrapped", MAX_WRAPPED), _bytes(body, "iv", 64),
+                            _bytes(body, "data", MAX_DATA))
+
+
+def already(key: str, campaign: Campaign) -> Receipt | None:
+    """The receipt of a response this key already stored in this campaign."""
+    response_id = db.session.scalar(select(Collection.response_id).where(
+        Collection.key_hash == digest(key), Collection.campaign_id == campaign.id))
+    return None if response_id is None else Receipt(key, response_id)
+
+
+def _strings(value: object, limit: int) -> list[str]:
+    if not isinstance(value, list) or len(value) > limit:
+        raise Refused("payload")
+    if not all(isinstance(v, str) and len(v) <= MAX_TEXT for v in value):
+        raise Refused("payload")
+    return value
+
+
+def _pages(value: object) -> dict[str, dict[str, list[str]]]:
+    if not isinstance(value, dict) or len(value) > 1000:
+        raise Refused("payload")
+    pages: dict[str, dict[str, list[str]]] = {}
+    for code, inputs in value.items():
+        if not isinstance(inputs, dict) or len(inputs) > 5000:
+            raise Refused("payload")
+        pages[code] = {name: _strings(values, MAX_VALUES) for name, values in inputs.items()}
+    return pages
+
+
+def read_payload(plaintext: bytes, key: str, campaign: Campaign) -> dict[str, Any]:
+    """The opened answers, checked for shape; bound to the envelope's key and campaign (a
+    sealed response replayed under another key or campaign is refused)."""
+    try:
+        payload = json.loads(plaintext.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise Refused("payload") from error
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise Refused("payload")
+    if payload.get("key") != key or payload.get("campaign") != campaign.id:
+        raise Refused("payload")
+    if payload.get("consent") != CONSENT_ORAL:
+        raise Refused("consent")
+    for name in ("version", "language"):
+        if not isinstance(payload.get(name), str):
+            raise Refused("payload")
+    panel = payload.get("panel")
+    if panel is not None and not (isinstance(panel, dict) and len(panel) <= 20 and all(
+            isinstance(v, str) and len(v) <= 200 for v in panel.values())):
+        raise Refused("payload")
+    payload["pages"] = _pages(payload.get("pages"))
+    return payload
+
+
+def rosters_of(campaign: Campaign, definition: Definition, language: str) -> Rosters:
+    entries = tuple(Choice(code, {language: name}) for code, name in campaign.roster_entries())
+    return lambda item: definition.roster(item, entries)
+
+
+def checked_answers(definition: Definition, pages: dict[str, dict[str, list[str]]],
+                    rosters: Rosters) -> dict[str, Any]:
+    """The answers of every page the person reached, each checked as a posted page with
+    "Next" is; relevance decided by the answers before it, required items at the end."""
+    answers: dict[str, Any] = {}
+    for section in definition.sections:
+        if section.repeat is not None:
+            raise Refused("repeated-page")
+        if section not in relevant_sections(definition, answers):
+            continue
+        raw = pages.get(section.code, {})
+        result = check_page(definition, section, dict(raw), answers, rosters, strict=True)
+        if not result.ok:
+            raise Refused("answers", items=tuple(sorted(result.issues)))
+        answers = {k: v for k, v in {**answers, **result.answers}.items() if v is not None}
+    gap = missing_required(definition, answers, rosters)
+    if gap is not None:
+        raise Refused("required", items=(gap.code,))
+    return prune_irrelevant(definition, answers)
+
+
+def _version(campaign: Campaign, content_hash: str) -> QuestionnaireVersion:
+    """The version the device showed: the campaign's, or another version of its
+    questionnaire (the campaign moved to a new version while the device was offline)."""
+    if campaign.version.content_hash == content_hash:
+        return campaign.version
+    found = db.session.scalar(select(QuestionnaireVersion).where(
+        QuestionnaireVersion.questionnaire_id == campaign.version.questionnaire_id,
+        QuestionnaireVersion.content_hash == content_hash))
+    if found is None:
+        raise Refused("version")
+    return found
+
+
+def receive(campaign: Campaign, collector: User, body: object, secret_key: str) -> Receipt:
+    """Store a sealed assisted response once per idempotency key (committed), or raise
+    :class:`Refused` with nothing stored."""
+    key, sealed = read_envelope(body)
+    done = already(key, campaign)
+    if done is not None:
+        return done
+    if campaign.status != OPEN:
+        raise Refused("closed", 409)
+    row = keys.key_of(campaign.evaluation_id, secret_key)
+    try:
+        plaintext = keys.open_sealed(row, secret_key, sealed)
+    except keys.Unsealable as error:
+        raise Refused("unsealable") from error
+    payload = read_payload(plaintext, key, campaign)
+    version = _version(campaign, payload["version"])
+    definition = version.definition
+    language = payload["language"]
+    if language not in definition.languages:
+        raise Refused("payload")
+    answers = checked_answers(definition, payload["pages"],
+                              rosters_of(campaign, definition, language))
+    panel_hash = None
+    if payload.get("panel") and asks_questions(campaign.evaluation):
+        panel_hash, _missing = hash_answers(campaign.evaluation, payload["panel"])
+    now = utcnow()
+    response = Response(version_id=version.id, campaign_id=campaign.id, status=COMPLETED,
+                        language=language, mode=MODE_ASSISTED, answers=answers, drafts={},
+                        current_section=None, revision=1, panel_hash=panel_hash,
+                        # secrets nobody keeps: an assisted response can never be resumed
+                        resume_hash=digest(new_secret()), start_hash=digest(new_secret()),
+                        started_at=now, updated_at=now, completed_at=now)
+    db.session.add(response)
+    try:
+        db.session.flush()
+        db.session.add(Collection(response_id=response.id, evaluation_id=campaign.evaluation_id,
+                                  campaign_id=campaign.id, collected_by=collector.id,
+                                  consent=CONSENT_ORAL, key_hash=digest(key), received_at=now))
+        db.session.commit()
+    except IntegrityError:  # the same key sent twice at once: the other request stored it
+        db.session.rollback()
+        done = already(key, campaign)
+        if done is None:
+            raise
+        return done
+    answers_arrived(campaign.evaluation_id, definition.code)
+    return Receipt(key, response.id)

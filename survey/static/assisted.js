@@ -1,0 +1,203 @@
+/* Proximité: assisted mode (issue 26). Every page of the questionnaire is in this one page,
+   rendered by the server with the participant pages' templates; this script shows them one at
+   a time (relevance by relevance.js), records the oral consent, and when the person finishes,
+   seals the answers (collect.js) and forgets them. Works offline once loaded: a service worker
+   keeps this page and its files. The server checks every page again when it stores them. */
+(() => {
+  'use strict';
+  const start = () => {
+    const root = document.querySelector('[data-assisted]');
+    const Collect = window.ProximiteCollect, Relevance = window.ProximiteRelevance;
+    if (!root || !Collect || !Relevance || !window.crypto || !crypto.subtle || !window.indexedDB) return;
+    root.hidden = false;
+    const $ = (selector) => root.querySelector(selector);
+    const form = $('[data-pages]'), consent = $('[data-step="consent"]'), done = $('[data-step="done"]');
+    const pages = Array.from(form.querySelectorAll('[data-page]'));
+    const trees = new Map(pages.map((page) => {
+      let tree = null;
+      try { tree = JSON.parse(page.getAttribute('data-page-relevant') || 'null'); } catch (e) { tree = null; }
+      return [page, tree];
+    }));
+    const problem = $('[data-problem]'), oral = $('#oral'), oralError = $('[data-consent-error]');
+    const next = $('[data-next]'), finish = $('[data-finish]'), back = $('[data-back]');
+    const panel = $('[data-step="panel"]');
+    const panelInputs = panel ? Array.from(panel.querySelectorAll('[data-panel]')) : [];
+    let current = -1, busy = false, code = null;
+
+    const relevant = (page) => {
+      const tree = trees.get(page);
+      if (!tree) return true;
+      try { return Relevance.truthy(Relevance.evaluate(tree, Relevance.answers || {})); } catch (e) { return true; }
+    };
+    const shown = () => pages.filter(relevant);
+    const step = (from, by) => {
+      for (let i = from + by; i >= 0 && i < pages.length; i += by) if (relevant(pages[i])) return i;
+      return -1;
+    };
+    const focus = (el) => { window.scrollTo(0, 0); if (el) el.focus(); };
+    const show = (index) => {
+      current = index;
+      pages.forEach((page, i) => { page.hidden = i !== index; });
+      const page = pages[index], list = shown();
+      page.querySelector('[data-progress]').textContent = root.getAttribute('data-progress-words')
+        .replace('__NUMBER__', String(list.indexOf(page) + 1)).replace('__TOTAL__', String(list.length));
+      const last = step(index, 1) === -1;
+      next.hidden = last; finish.hidden = !last;
+      back.hidden = step(index, -1) === -1;
+      problem.hidden = true;
+      focus(page.querySelector('h1'));
+    };
+    // what the page says must be answered: required questions shown, values the browser refuses
+    const complete = (page) => {
+      let ok = true;
+      for (const item of page.querySelectorAll('[data-item]')) {
+        if (item.hidden || item.closest('[hidden]') !== page.closest('[hidden]')) continue;
+        const inputs = Array.from(item.querySelectorAll('input[name], select[name], textarea[name]'));
+        let answered = true;
+        if (item.querySelector('.req')) {
+          const radios = new Set(inputs.filter((i) => i.type === 'radio').map((i) => i.name));
+          if (radios.size) answered = Array.from(radios).every((name) => inputs.some((i) => i.name === name && i.checked));
+          else answered = inputs.some((i) => ((i.type === 'checkbox') ? i.checked : i.value.trim() !== ''));
+        }
+        const valid = inputs.every((i) => i.checkValidity());
+        item.classList.toggle('has-error', !(answered && valid));
+        for (const input of inputs) {
+          if (answered && valid) input.removeAttribute('aria-invalid'); else input.setAttribute('aria-invalid', 'true');
+        }
+        ok = ok && answered && valid;
+      }
+      return ok;
+    };
+    const check = () => {
+      if (complete(pages[current])) return true;
+      problem.hidden = false;
+      focus(problem);
+      return false;
+    };
+    // every input's values by page, as a posted page carries them
+    const values = () => {
+      const found = {};
+      for (const page of pages) {
+        const inputs = {};
+        for (const el of page.querySelectorAll('input[name], select[name], textarea[name]')) {
+          if ((el.type === 'radio' || el.type === 'checkbox') && !el.checked) continue;
+          if (el.type === 'radio' || el.type === 'checkbox' || el.value !== '') {
+            (inputs[el.name] = inputs[el.name] || []).push(el.value);
+          }
+        }
+        found[page.getAttribute('data-page')] = inputs;
+      }
+      return found;
+    };
+    const reset = () => {
+      form.reset();
+      form.dispatchEvent(new Event('change'));
+      for (const item of form.querySelectorAll('.has-error')) item.classList.remove('has-error');
+      oral.checked = false;
+      for (const input of panelInputs) { input.value = ''; input.removeAttribute('aria-invalid'); }
+      code = null;
+      current = -1;
+    };
+    const meta = {
+      evaluation: Number(root.getAttribute('data-evaluation')),
+      campaign: Number(root.getAttribute('data-campaign')),
+      url: root.getAttribute('data-send'),
+    };
+    const close = async () => {
+      if (busy || !check()) return;
+      busy = true;
+      const key = Collect.newKey();
+      const payload = {
+        format: 1, key, campaign: meta.campaign, version: root.getAttribute('data-version'),
+        language: root.getAttribute('data-language'), consent: 'oral', pages: values(),
+        panel: code,
+      };
+      try {
+        await Collect.queue(meta, root.getAttribute('data-key'), payload);
+      } finally {
+        busy = false;
+      }
+      reset();  // the answers leave this page: only the sealed copy remains
+      form.hidden = true;
+      done.hidden = false;
+      focus(done.querySelector('h1'));
+      Collect.changed();
+      Collect.sync(root.getAttribute('data-token'));
+    };
+
+    $('[data-begin]').addEventListener('click', () => {
+      if (!oral.checked) {
+        oralError.hidden = false;
+        oral.setAttribute('aria-invalid', 'true');
+        oral.setAttribute('aria-describedby', 'e-oral');
+        oral.focus();
+        return;
+      }
+      oralError.hidden = true;
+      oral.removeAttribute('aria-invalid');
+      consent.hidden = true;
+      if (panel) { panel.hidden = false; focus(panel.querySelector('h1')); return; }
+      form.hidden = false;
+      show(step(-1, 1));
+    });
+    // the panel-code questions: answered, or "Prefer not to say" (no code); only the
+    // answers travel, sealed with the rest, and the server keeps their keyed hash alone
+    const questionnaire = () => {
+      panel.hidden = true;
+      form.hidden = false;
+      show(step(-1, 1));
+    };
+    if (panel) {
+      const problemPanel = $('[data-panel-problem]');
+      $('[data-panel-continue]').addEventListener('click', () => {
+        const empty = panelInputs.filter((input) => !input.value.trim());
+        for (const input of panelInputs) {
+          if (empty.includes(input)) input.setAttribute('aria-invalid', 'true'); else input.removeAttribute('aria-invalid');
+        }
+        if (empty.length) { problemPanel.hidden = false; focus(problemPanel); return; }
+        problemPanel.hidden = true;
+        code = {};
+        for (const input of panelInputs) code[input.name] = input.value;
+        questionnaire();
+      });
+      $('[data-panel-skip]').addEventListener('click', () => {
+        for (const input of panelInputs) input.value = '';
+        code = null;
+        problemPanel.hidden = true;
+        questionnaire();
+      });
+    }
+    next.addEventListener('click', () => { if (check()) show(step(current, 1)); });
+    back.addEventListener('click', () => show(step(current, -1)));
+    finish.addEventListener('click', close);
+    form.addEventListener('submit', (event) => { event.preventDefault(); });
+    form.addEventListener('change', () => { if (current >= 0) { const last = step(current, 1) === -1; next.hidden = last; finish.hidden = !last; } });
+    $('[data-again]').addEventListener('click', () => {
+      done.hidden = true;
+      consent.hidden = false;
+      focus(consent.querySelector('h1'));
+    });
+
+    // an interview in progress lives in this page only: leaving it asks first
+    window.addEventListener('beforeunload', (event) => {
+      if (current >= 0 && !form.hidden) { event.preventDefault(); event.returnValue = ''; }
+    });
+    const offline = $('[data-offline]');
+    const connection = () => { offline.hidden = navigator.onLine; };
+    window.addEventListener('online', connection);
+    window.addEventListener('offline', connection);
+    connection();
+    Collect.show(root);
+    // keep this page and its files for offline use
+    if ('serviceWorker' in navigator) {
+      const files = [location.href.split('#')[0]].concat(
+        Array.from(document.querySelectorAll('script[src], link[rel="stylesheet"]'), (el) => el.src || el.href));
+      navigator.serviceWorker.register(root.getAttribute('data-worker'), { scope: root.getAttribute('data-scope') })
+        .then(() => navigator.serviceWorker.ready)
+        .then((registration) => { if (registration.active) registration.active.postMessage({ keep: files }); })
+        .catch(() => undefined);
+    }
+  };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();

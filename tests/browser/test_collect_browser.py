@@ -1,0 +1,280 @@
+"""Assisted and offline collection in a real browser (issue 26): a navigator on a 360-px phone
+signs in, opens a campaign in assisted mode, records the oral consent, loses the connection,
+answers the whole questionnaire, sees "1 waiting to be sent" (kept after a reload, sealed in
+IndexedDB with no answer readable), and once back online the response is stored exactly once,
+mode assisted, opened on the server. axe on the scripted assisted pages."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.models import Campaign, Collection, Response
+from survey.models.response import MODE_ASSISTED
+
+from ..workspace import PASSWORD, build_world
+from .conftest import LiveServer, Phone
+from .test_accessibility import BLOCKING, describe
+
+pytestmark = pytest.mark.browser
+TYPED_TEXT = "Une réponse tapée hors connexion"
+RECORD_KEYS = {"key", "evaluation", "campaign", "url", "state", "wrapped", "iv", "data"}
+
+
+def shot(page: Page, name: str) -> None:
+    folder = os.environ.get("SURVEY_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def accessible(page: Page) -> None:
+    violations = Axe().run(page).response["violations"]
+    blocking = [v for v in violations if v.get("impact") in BLOCKING]
+    assert not blocking, f"{page.url}\n{describe(blocking)}"
+
+
+def queued(page: Page) -> list[dict]:
+    return page.evaluate("""() => new Promise((resolve, reject) => {
+      const open = indexedDB.open('proximite-collect', 1);
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const all = open.result.transaction('outbox').objectStore('outbox').getAll();
+        all.onsuccess = () => resolve(all.result);
+      };
+    })""")
+
+
+def test_a_navigator_collects_offline_and_the_response_arrives_once(
+        new_phone, live_server: LiveServer) -> None:  # noqa: ANN001
+    world = build_world(live_server.app)
+    with live_server.app.app_context():
+        campaign = db.session.get(Campaign, world.a.campaign)
+        definition = campaign.version.definition
+    phone: Phone = new_phone(locale="en-GB")
+    page = phone.page
+    page.goto(f"{live_server.url}/login?lang=en")
+    page.get_by_label("Email").fill("navigator@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/collect/$"))
+    expect(page.locator("h1")).to_have_text("Collect answers")
+    shot(page, "collect-home-phone")
+    page.locator(f'a[href="/collect/a/{world.a.evaluation}/{world.a.campaign}"]').click()
+    expect(page.locator('[data-step="consent"] h1')).to_be_visible()
+    # the service worker controls the page and keeps it with its files
+    page.wait_for_function("() => !!navigator.serviceWorker.controller")
+    page.wait_for_function("""() => caches.open('proximite-assisted-1').then((c) => c.keys())
+        .then((k) => k.some((r) => r.url === location.href) && k.length >= 4)""")
+    accessible(page)
+    shot(page, "collect-consent-phone")
+    phone.check_phone_layout()
+
+    phone.context.set_offline(True)
+    expect(page.locator("[data-offline]")).to_be_visible()
+    page.get_by_role("button", name="Start the questionnaire").click()  # not agreed yet
+    expect(page.locator("[data-consent-error]")).to_be_visible()
+    page.locator('label[for="oral"]').click()
+    page.get_by_role("button", name="Start the questionnaire").click()
+    given: dict[str, str] = {}
+    walked: list[str] = []
+    first = True
+    for section in definition.sections:
+        box = page.locator(f'[data-page="{section.code}"]')
+        if not box.is_visible():
+            continue
+        walked.append(section.code)
+        expect(page.locator("[data-back]")).to_be_visible(visible=len(walked) > 1)
+        for item in section.items:
+            if item.type == "text" and page.locator(f"#q-{item.code}").is_visible():
+                page.locator(f"#i-{item.code}").fill(TYPED_TEXT)
+                given[item.code] = TYPED_TEXT
+            else:
+                phone.answer(definition, item)
+        if first:
+            accessible(page)
+            shot(page, "collect-page-phone")
+            first = False
+        expect(page.locator(f'[data-page="{section.code}"] [data-progress]')).to_have_text(
+            f"Page {len(walked)} of {len(definition.sections)}")
+        if page.locator("[data-finish]").is_visible():
+            page.locator("[data-finish]").click()
+            break
+        page.locator("[data-next]").click()
+    expect(page.locator('[data-step="done"] h1')).to_be_visible()
+    assert walked == [s.code for s in definition.sections]  # the whole questionnaire, offline
+    expect(page.locator("[data-waiting]")).to_have_text("1 waiting to be sent")
+    accessible(page)
+    shot(page, "collect-done-offline-phone")
+
+    # sealed on the device: no answer can be read from the queued record
+    records = queued(page)
+    assert len(records) == 1 and set(records[0]) == RECORD_KEYS
+    dump = json.dumps(records)
+    assert TYPED_TEXT not in dump and "oral" not in dump and "team_context" not in dump
+    # nothing left in the page either
+    assert page.locator("form[data-pages] input[type=text]").evaluate_all(
+        "(inputs) => inputs.every((i) => i.value === '')")
+
+    # two more people, still offline: "Next person" starts afresh at the consent
+    for number in (2, 3):
+        page.get_by_role("button", name="Next person").click()
+        expect(page.locator('[data-step="consent"] h1')).to_be_visible()
+        expect(page.locator("#oral")).not_to_be_checked()
+        page.locator('label[for="oral"]').click()
+        page.get_by_role("button", name="Start the questionnaire").click()
+        first_page = page.locator('[data-page="team_context"]')
+        expect(first_page).to_be_visible()
+        assert not first_page.locator("input:checked").count()  # nothing of the one before
+        first_page.locator('input[name="team_setting"]').first.check()
+        while not page.locator("[data-finish]").is_visible():
+            page.locator("[data-next]").click()
+        page.locator("[data-finish]").click()
+        expect(page.locator("[data-waiting]")).to_have_text(f"{number} waiting to be sent")
+
+    page.reload()  # still offline: the service worker answers, the queue stays
+    expect(page.locator('[data-step="consent"] h1')).to_be_visible()
+    expect(page.locator("[data-waiting]")).to_have_text("3 waiting to be sent")
+    with live_server.app.app_context():
+        assert db.session.scalars(select(Response)).all() == []
+
+    phone.context.set_offline(False)
+    expect(page.locator("[data-waiting]")).to_have_text(
+        "Nothing waits to be sent from this device.", timeout=30_000)
+    assert queued(page) == []
+    with live_server.app.app_context():
+        stored = db.session.scalars(select(Response).order_by(Response.id)).all()
+        assert len(stored) == 3  # each once
+        assert all(r.mode == MODE_ASSISTED and r.completed for r in stored)
+        response = next(r for r in stored if TYPED_TEXT in r.answers.values())
+        for code, value in given.items():
+            assert response.answers.get(code) == value
+        for one in stored:
+            collection = db.session.get(Collection, one.id)
+            assert collection.collected_by == world.users["navigator"]
+            assert collection.consent == "oral"
+
+    # the home counts it; signing out warns only while something waits
+    page.goto(f"{live_server.url}/collect/")
+    expect(page.locator("main")).to_contain_text("You collected 3 today, 3 this week, 3 in all.")
+    shot(page, "collect-home-after-phone")
+
+
+def test_signing_out_with_unsent_responses_is_warned(new_phone, live_server: LiveServer
+                                                     ) -> None:  # noqa: ANN001
+    build_world(live_server.app)
+    phone: Phone = new_phone(locale="en-GB")
+    page = phone.page
+    page.goto(f"{live_server.url}/login?lang=en")
+    page.get_by_label("Email").fill("navigator@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/collect/$"))
+    page.evaluate("""() => new Promise((resolve) => {
+      const open = indexedDB.open('proximite-collect', 1);
+      open.onupgradeneeded = () => open.result.createObjectStore('outbox', { keyPath: 'key' });
+      open.onsuccess = () => {
+        const tx = open.result.transaction('outbox', 'readwrite');
+        tx.objectStore('outbox').put({ key: 'k-1234567890abcdef', state: 'waiting', campaign: 0,
+          evaluation: 0, url: '/nowhere', wrapped: '', iv: '', data: '' });
+        tx.oncomplete = () => resolve(true);
+      };
+    })""")
+    page.reload()
+    messages: list[str] = []
+
+    def dismiss(dialog) -> None:  # noqa: ANN001
+        messages.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_function("() => true")
+    for _ in range(100):
+        if messages:
+            break
+        page.wait_for_timeout(50)
+    expect(page).to_have_url(re.compile(r"/collect/$"))  # still signed in
+    assert messages and messages[0].startswith("1 sealed response still waits to be sent")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/login"))
+
+
+def test_the_panel_code_questions_come_after_the_oral_consent(new_phone, live_server: LiveServer
+                                                              ) -> None:  # noqa: ANN001
+    from survey.models import Evaluation
+    from survey.models.workspace import PANEL_SELF
+    from survey.panel.services import configure, hash_answers
+
+    world = build_world(live_server.app)
+    given = {"mother_initial": "M", "father_initial": "P", "birthplace_initial": "Q",
+             "birth_month": "4", "older_siblings": "2"}
+    with live_server.app.app_context():
+        evaluation = db.session.get(Evaluation, world.a.evaluation)
+        configure(evaluation, PANEL_SELF)
+        expected, _missing = hash_answers(evaluation, given)
+    phone: Phone = new_phone(locale="en-GB")
+    page = phone.page
+    page.goto(f"{live_server.url}/login?lang=en")
+    page.get_by_label("Email").fill("navigator@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/collect/$"))
+    page.goto(f"{live_server.url}/collect/a/{world.a.evaluation}/{world.a.campaign}")
+    page.locator('label[for="oral"]').click()
+    page.get_by_role("button", name="Start the questionnaire").click()
+    expect(page.locator('[data-step="panel"] h1')).to_be_visible()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("[data-panel-problem]")).to_be_visible()
+    for code, value in given.items():
+        field = page.locator(f"#pc-{code}")
+        if code in ("birth_month", "older_siblings"):
+            field.select_option(value)
+        else:
+            field.fill(value)
+    accessible(page)
+    shot(page, "collect-panel-phone")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator('[data-page="team_context"] h1')).to_be_visible()
+    page.locator('[data-page="team_context"] input[name="team_setting"]').first.check()
+    while not page.locator("[data-finish]").is_visible():
+        page.locator("[data-next]").click()
+    page.locator("[data-finish]").click()
+    expect(page.locator('[data-step="done"] h1')).to_be_visible()
+    expect(page.locator("[data-waiting]")).to_have_text(
+        "Nothing waits to be sent from this device.", timeout=30_000)
+    with live_server.app.app_context():
+        stored = db.session.scalars(select(Response)).one()
+        assert stored.panel_hash == expected and stored.mode == MODE_ASSISTED
+
+
+def test_results_filter_by_collection_mode_at_desktop_width(browser, live_server: LiveServer
+                                                            ) -> None:  # noqa: ANN001
+    from ..test_collect import _self_responses
+
+    world = build_world(live_server.app)
+    _self_responses(live_server.app, world, 2)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login?lang=en")
+    page.get_by_label("Email").fill("researcher@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server.url}/results/e/{world.a.evaluation}?q=professionals")
+    page.get_by_label("Collection mode").select_option("assisted")
+    page.get_by_role("button", name="Show").click()
+    expect(page).to_have_url(re.compile(r"mode=assisted"))
+    expect(page.get_by_label("Collection mode")).to_have_value("assisted")
+    expect(page.locator("main")).to_contain_text("No completed response matches these filters")
+    accessible(page)
+    shot(page, "collect-results-mode-desktop")
+    context.close()
