@@ -3,6 +3,13 @@
 from .account import AccountLink, Membership, User
 from .assess import MembershipSite
 from .audit import AuditEvent
+from .followup import (
+    FollowupAttempt,
+    FollowupPerson,
+    FollowupSeries,
+    FollowupStep,
+    FollowupTask,
+)
 from .invitation import Contact, Delivery, Invitation, Mailing
 from .job import Job
 from .mail import QueuedMail
@@ -24,3 +31,5 @@ __all__ += ["Contact", "Delivery", "Invitation", "Mailing", "QuestionnaireMedia"
 __all__ += ["Job", "MembershipSite"]
 __all__ += ["Finding", "Reaction", "ResultsPage"]
 __all__ += ["ItemProposal", "ReviewRating", "ReviewRound", "Reviewer"]
+__all__ += ["FollowupAttempt", "FollowupPerson", "FollowupSeries", "FollowupStep",
+            "FollowupTask"]
