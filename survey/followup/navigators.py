@@ -91,7 +91,8 @@ def due_rows(evaluation: Evaluation, sites: frozenset[int] | None,
         if reachable and (invited_at is None or invited_at > now - grace):
             continue  # the email goes, or went recently: no one needs to call yet
         rows.append(DueRow(task.id, person_reference(person), series.name, label, task.due_on,
-                           task.due_on < today, site, campaign, emailed, task.outcome, task.outcome_on, task.attempts))
+                           task.due_on < today, site, campaign, emailed, task.outcome,
+                           task.outcome_on, task.attempts))
     return rows
 
 
