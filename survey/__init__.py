@@ -81,6 +81,12 @@ def _register_workspace(app: Flask) -> None:
     from .review import bp as review_bp
 
     app.register_blueprint(review_bp)
+    from .followup import public, routes  # noqa: F401  (their views)
+    from .followup.blueprint import bp as followup_bp
+
+    # Its forms check their token themselves (a stale one gives the page back with a message).
+    csrf.exempt(followup_bp)
+    app.register_blueprint(followup_bp)
     app.jinja_env.globals.update(HELPERS, contact_evaluation=contact)
 
 

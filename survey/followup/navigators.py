@@ -104,7 +104,8 @@ def due_task(evaluation: Evaluation, task_id: int, sites: frozenset[int] | None
              ) -> FollowupTask | None:
     """A task of this evaluation within the reader's sites (None otherwise: a 404)."""
     row = db.session.execute(
-        select(FollowupTask, FollowupSeries).join(FollowupPerson)
+        select(FollowupTask, FollowupSeries)
+        .join(FollowupPerson, FollowupPerson.id == FollowupTask.person_id)
         .join(FollowupSeries, FollowupSeries.id == FollowupPerson.series_id)
         .where(FollowupTask.id == task_id)).first()
     if row is None or row[1].evaluation_id != evaluation.id:

@@ -29,6 +29,7 @@ from ..questionnaire.answers import Issue, Rosters, check_page, missing_required
 from ..questionnaire.itemtypes.base import as_text
 from ..questionnaire.model import Definition, Section
 from ..questionnaire.repeats import item_code
+from ..followup.links import address_link
 from ..restitution.links import results_link
 from ..secrets import same
 from ..templating import text
@@ -258,8 +259,10 @@ def done(code: str) -> HttpResponse | str:
     link = absolute_url(".resume", resume_code=entry["resume"]) if entry else None
     results = (results_link(response.campaign_id, entry["resume"])
                if entry and response is not None else None)
+    followup = (address_link(response.campaign_id, response.id, entry["resume"])
+                if entry and response is not None else None)
     return render_template("participate/done.html", definition=context.shown().definition,
-                           link=link, results=results,
+                           link=link, results=results, followup=followup,
                            min_group=current_app.config["MIN_GROUP_SIZE"])
 
 
