@@ -116,7 +116,7 @@ def test_a_series_is_refused_while_panel_codes_are_off(fapp: Flask) -> None:  # 
 
 def test_creating_a_series_makes_one_wave_and_one_open_campaign_per_step(
         fapp: Flask) -> None:  # noqa: F811
-    with fapp.test_request_context(headers={"Accept-Language": "fr"}):
+    with fapp.test_request_context():
         evaluation = make_evaluation()
         series = make_series(evaluation)
         waves = [(s.wave.code, s.wave.label) for s in series.steps]
@@ -170,7 +170,7 @@ def test_a_due_step_is_emailed_once_however_often_processing_runs(fapp: Flask) -
 
 def test_people_without_an_address_are_listed_and_declining_stops_later_steps(
         fapp: Flask) -> None:  # noqa: F811
-    with fapp.test_request_context():
+    with fapp.test_request_context():  # labels in French, the first language
         evaluation = make_evaluation(mode="self")
         series = make_series(evaluation, steps="2 weeks, 4 weeks")
         monday = dt.datetime(2026, 11, 2, 15, tzinfo=UTC)
@@ -196,13 +196,13 @@ def test_people_without_an_address_are_listed_and_declining_stops_later_steps(
         month = dt.datetime(2026, 11, 30, 15, tzinfo=UTC)
         assert [(r.person[:2], r.step.split(" · ")[1]) for r in
                 navigators.due_rows(evaluation, None, month)] == [
-            ("#2", "2-week follow-up"), ("#2", "4-week follow-up")]
+            ("#2", "Suivi 2\u00a0semaines"), ("#2", "Suivi 4\u00a0semaines")]
         with pytest.raises(navigators.OutcomeError):
             navigators.record_outcome(first, navigators.REACHED, None, None, month)
         # A completed step leaves the list.
         complete(series.steps[1].campaign_id, "b" * 64, month)
         assert [r.step.split(" · ")[1] for r in navigators.due_rows(evaluation, None, month)] == [
-            "4-week follow-up"]
+            "Suivi 4\u00a0semaines"]
         steps = monitoring.figures(series, month)
         assert (steps.unlinked, steps.steps[0].completed) == (1, 2)
         assert [(s.due, s.not_reached, s.declined, s.completed) for s in steps.steps[1:]] == [
