@@ -8,6 +8,7 @@ from wtforms import DateField, EmailField, RadioField, SelectField, StringField,
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..models.followup import DECLINED, NOT_REACHED, REACHED
+from ..options import options
 
 
 class SeriesForm(FlaskForm):
@@ -20,9 +21,9 @@ class SeriesForm(FlaskForm):
 
 
 class OutcomeForm(FlaskForm):
-    outcome = RadioField(_l("What happened?"), validators=[DataRequired()], choices=[
+    outcome = RadioField(_l("What happened?"), validators=[DataRequired()], choices=options([
         (REACHED, _l("Reached")), (NOT_REACHED, _l("Not reached")),
-        (DECLINED, _l("Declined: no further steps"))])
+        (DECLINED, _l("Declined: no further steps"))]))
     happened_on = DateField(_l("On"), validators=[Optional()])
 
 
