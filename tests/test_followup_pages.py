@@ -25,8 +25,12 @@ from survey.models import (
 from survey.models.types import utcnow
 from survey.versions import latest_version
 
-from .followup_world import complete, make_evaluation, make_series
-from .followup_world import fapp  # noqa: F401  (fixture)
+from .followup_world import (
+    complete,
+    fapp,  # noqa: F401  (fixture)
+    make_evaluation,
+    make_series,
+)
 from .workspace import csrf, make_user, sign_in
 
 
@@ -131,15 +135,16 @@ def test_a_navigator_sees_the_people_due_at_their_sites_and_records_outcomes(
     assert refused.status_code == 422
     # A date in the future: refused in French.
     tomorrow = (dt.date.today() + dt.timedelta(days=3)).isoformat()
-    future = client.post(north, data={prefix + "csrf_token": token, prefix + "outcome": "not_reached",
+    signed = {prefix + "csrf_token": token}
+    future = client.post(north, data={**signed, prefix + "outcome": "not_reached",
                                       prefix + "happened_on": tomorrow})
     assert future.status_code == 422 and "ne peut pas être après aujourd" in unescape(future.text)
     with fapp.app_context():
         assert db.session.scalar(select(func.count(FollowupAttempt.id))) == 0
-    tried = client.post(north, data={prefix + "csrf_token": token, prefix + "outcome": "not_reached"})
+    tried = client.post(north, data={**signed, prefix + "outcome": "not_reached"})
     assert tried.status_code == 302
     assert "Non jointe (1 tentative, la dernière le" in unescape(client.get(url).text)
-    declined = client.post(north, data={prefix + "csrf_token": token, prefix + "outcome": "declined"})
+    declined = client.post(north, data={**signed, prefix + "outcome": "declined"})
     assert declined.status_code == 302
     page = client.get(url)
     assert "Personne n'est attendu cette semaine." in unescape(page.text)

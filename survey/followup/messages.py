@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_babel import gettext, ngettext
 
 from ..models.followup import DAYS, WEEKS
-
 from .schedule import MAX_STEPS
 
 

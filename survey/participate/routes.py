@@ -22,6 +22,7 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response as HttpResponse
 
 from .. import context
+from ..followup.links import address_link
 from ..language import participant_language
 from ..links import absolute_url
 from ..questionnaire import expressions, navigation
@@ -29,7 +30,6 @@ from ..questionnaire.answers import Issue, Rosters, check_page, missing_required
 from ..questionnaire.itemtypes.base import as_text
 from ..questionnaire.model import Definition, Section
 from ..questionnaire.repeats import item_code
-from ..followup.links import address_link
 from ..restitution.links import results_link
 from ..secrets import same
 from ..templating import text
