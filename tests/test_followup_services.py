@@ -242,3 +242,24 @@ def test_an_address_left_after_the_baseline_links_and_invites(fapp: Flask) -> No
         campaign = db.session.get(Campaign, series.steps[1].campaign_id)
         complete(campaign.id, baseline.panel_hash, now)
         assert monitoring.figures(series, now).steps[1].completed == 1
+
+
+def test_the_command_and_the_workers_round_invite_a_due_step_once(fapp: Flask) -> None:  # noqa: F811
+    from survey.followup.cli import process_command
+    from survey.jobs.tasks import process_followups
+
+    with fapp.test_request_context():
+        evaluation = make_evaluation()
+        series = make_series(evaluation, steps="1 day")
+        invited_baseline(evaluation, series, "carl@example.org",
+                         dt.datetime.now(UTC) - dt.timedelta(days=3))
+        campaign_id = series.steps[1].campaign_id
+    result = fapp.test_cli_runner().invoke(process_command, [])
+    assert result.exit_code == 0, result.output
+    assert "1 people enrolled, 1 due steps invited by email" in result.output
+    with fapp.app_context():
+        process_followups()  # the worker's minute round: nothing more to do
+        mailing.send_due(dt.datetime.now(UTC) + dt.timedelta(hours=20))  # after 9:00 local
+        assert [m.to for m in outbox_messages(fapp)] == ["carl@example.org"]
+        assert db.session.scalar(select(func.count(Invitation.id)).where(
+            Invitation.campaign_id == campaign_id)) == 1
