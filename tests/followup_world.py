@@ -66,13 +66,14 @@ def complete(campaign_id: int, panel_hash: str | None, at: dt.datetime,
 
 
 def invited_baseline(evaluation: Evaluation, series: FollowupSeries, email: str,
-                     at: dt.datetime) -> Response:
-    """A baseline answered through an invitation to a contact (its code comes from the contact)."""
+                     at: dt.datetime, panel_hash: str | None = None) -> Response:
+    """A baseline answered through an invitation to a contact (its code comes from the contact,
+    or ``panel_hash``: self-generated)."""
     contact = Contact(evaluation_id=evaluation.id, email=email, name="", language="fr")
     db.session.add(contact)
     db.session.flush()
-    response = complete(series.baseline.campaign_id, panel.hash_for_contact(evaluation, contact),
-                        at)
+    response = complete(series.baseline.campaign_id,
+                        panel_hash or panel.hash_for_contact(evaluation, contact), at)
     db.session.add(Invitation(campaign_id=series.baseline.campaign_id, contact_id=contact.id,
                               seed=new_secret(16), token_hash=new_secret(16),
                               response_id=response.id, used_at=at))

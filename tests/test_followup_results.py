@@ -11,8 +11,12 @@ from survey.exports import Export, Selection
 from survey.results.services import compute
 from survey.results.snapshots import Spec
 
-from .followup_world import complete, make_evaluation, make_series
-from .followup_world import fapp  # noqa: F401  (fixture)
+from .followup_world import (
+    complete,
+    fapp,  # noqa: F401  (fixture)
+    make_evaluation,
+    make_series,
+)
 
 ACCESS = ("acc_hours", "acc_appt_r", "acc_phone", "acc_place", "acc_soon")
 

@@ -24,7 +24,7 @@ class OutcomeForm(FlaskForm):
     outcome = RadioField(_l("What happened?"), validators=[DataRequired()], choices=options([
         (REACHED, _l("Reached")), (NOT_REACHED, _l("Not reached")),
         (DECLINED, _l("Declined: no further steps"))]))
-    happened_on = DateField(_l("On"), validators=[Optional()])
+    happened_on = DateField(_l("Date"), validators=[Optional()])
 
 
 class AddressForm(FlaskForm):
