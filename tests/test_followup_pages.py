@@ -205,3 +205,18 @@ def test_a_participant_leaves_an_address_after_the_baseline_kept_apart(
         assert db.session.get(Evaluation, evaluation_id) is not None
     assert client.get("/f/" + "x" * 32).status_code == 404
     assert client.get("/f/short").status_code == 404
+
+
+def test_guessing_address_pages_is_rate_limited(sqlite_template, tmp_path) -> None:  # noqa: ANN001
+    import shutil
+
+    from tests.conftest import make_app
+
+    path = tmp_path / "limits.db"
+    shutil.copy(sqlite_template, path)
+    app = make_app(f"sqlite:///{path}", RATELIMIT_RESUME="3 per minute")
+    client = app.test_client()
+    statuses = [client.get(f"/f/{n:032d}").status_code for n in range(5)]
+    assert statuses[:3] == [404, 404, 404] and statuses[-1] == 429
+    with app.app_context():
+        db.engine.dispose()
