@@ -166,16 +166,16 @@ def enrol(series: FollowupSeries, response: Response,
     person = FollowupPerson(series_id=series.id, number=number, panel_hash=response.panel_hash,
                             contact_id=contact.id if contact else None,
                             baseline_response_id=response.id, started_on=started_on)
-    db.session.add(person)
-    for step in series.steps[1:]:
-        person.tasks.append(FollowupTask(step=step, due_on=add_interval(
-            started_on, step.amount, step.unit)))
     try:
-        db.session.commit()
+        with db.session.begin_nested():  # a savepoint: a clash drops this person alone
+            db.session.add(person)
+            for step in series.steps[1:]:
+                person.tasks.append(FollowupTask(step=step, due_on=add_interval(
+                    started_on, step.amount, step.unit)))
     except IntegrityError:  # enrolled meanwhile by another run
-        db.session.rollback()
         return db.session.scalar(select(FollowupPerson).filter_by(
             series_id=series.id, panel_hash=response.panel_hash))
+    db.session.commit()
     return person
 
 

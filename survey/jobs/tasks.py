@@ -71,7 +71,7 @@ def process_followups() -> None:
     except Exception:  # noqa: BLE001  (the round must go on: mailings, results, clean-up)
         from ..extensions import db
 
-        db.session.rollback()
+        db.session.remove()  # its unfinished change is dropped with the session
         current_app.logger.warning("follow-up series: processing failed", exc_info=True)
 
 
