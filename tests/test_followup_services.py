@@ -263,3 +263,33 @@ def test_the_command_and_the_workers_round_invite_a_due_step_once(fapp: Flask) -
         assert [m.to for m in outbox_messages(fapp)] == ["carl@example.org"]
         assert db.session.scalar(select(func.count(Invitation.id)).where(
             Invitation.campaign_id == campaign_id)) == 1
+
+
+def test_panel_codes_cannot_be_turned_off_under_a_series(fapp: Flask) -> None:  # noqa: F811
+    from survey.panel import services as panel
+
+    with fapp.test_request_context():
+        evaluation = make_evaluation()
+        make_series(evaluation)
+        with pytest.raises(panel.PanelError) as refused:
+            panel.configure(evaluation, "off")
+        assert str(refused.value) == "series-need-codes"
+        panel.configure(evaluation, "self")  # another way of making codes, before any is given
+        assert evaluation.panel_mode == "self"
+
+
+def test_a_reminder_goes_at_nine_in_paris_across_the_change_of_time(fapp: Flask) -> None:  # noqa: F811
+    with fapp.test_request_context():
+        evaluation = make_evaluation(zone="Europe/Paris")
+        series = make_series(evaluation, steps="1 month")
+        invited_baseline(evaluation, series, "dora@example.org",
+                         dt.datetime(2026, 2, 20, 10, tzinfo=UTC))
+        # Due 20 March (CET, UTC+1); its reminder a week later, 27 March, still CET; clocks go
+        # forward on 29 March.
+        due.process_due(dt.datetime(2026, 3, 20, 6, tzinfo=UTC))
+        pending = db.session.scalars(select(Mailing).order_by(Mailing.due_at)).all()
+        assert [m.due_at for m in pending] == [dt.datetime(2026, 3, 20, 8, tzinfo=UTC),
+                                               dt.datetime(2026, 3, 27, 8, tzinfo=UTC)]
+        # After the change, 9:00 in Paris is 07:00 UTC.
+        assert at_local(dt.date(2026, 3, 30), 9, ZoneInfo("Europe/Paris")) == (
+            dt.datetime(2026, 3, 30, 7, tzinfo=UTC))
