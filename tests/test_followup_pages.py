@@ -4,6 +4,7 @@ list limited to their sites, recording outcomes (CSRF), the participant's addres
 from __future__ import annotations
 
 import datetime as dt
+import re
 from html import unescape
 
 from flask import Flask
@@ -220,3 +221,27 @@ def test_guessing_address_pages_is_rate_limited(sqlite_template, tmp_path) -> No
     assert statuses[:3] == [404, 404, 404] and statuses[-1] == 429
     with app.app_context():
         db.engine.dispose()
+
+
+def test_the_thank_you_page_of_a_baseline_offers_the_next_steps(fapp: Flask) -> None:  # noqa: F811
+    from .participant import Participant
+
+    with fapp.test_request_context():
+        evaluation = make_evaluation()  # codes carried by invitations: an open link has none
+        series = make_series(evaluation, steps="3 months")
+        definition = series.baseline.campaign.version.definition
+    person = Participant(fapp.test_client())
+    person.start("patients")
+    person.complete(definition)
+    link = re.search(r'href="([^"]*/f/[^"]+)"', person.html)
+    assert link, "the thank-you page links to the address page"
+    page = person.client.get(link.group(1))
+    assert page.status_code == 200
+    person.client.post(link.group(1), data={"csrf_token": csrf(page), "email": "eve@example.org"})
+    with fapp.app_context():
+        followed = db.session.scalar(select(FollowupPerson))
+        assert followed.contact.email == "eve@example.org" and followed.number == 1
+        assert "eve@example.org" not in str(db.session.scalar(select(Response)).answers)
+    # Once the address is known, the page says so and keeps no second one.
+    again = person.client.get(link.group(1))
+    assert "Nous vous écrirons" in again.text and "<form" not in again.text.split("<main")[1]
