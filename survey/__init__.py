@@ -87,6 +87,13 @@ def _register_workspace(app: Flask) -> None:
     from .collect import bp as collect_bp
 
     app.register_blueprint(collect_bp)  # its device posts carry X-CSRFToken (global check)
+
+    from .followup import public, routes  # noqa: F401  (their views)
+    from .followup.blueprint import bp as followup_bp
+
+    # Its forms check their token themselves (a stale one gives the page back with a message).
+    csrf.exempt(followup_bp)
+    app.register_blueprint(followup_bp)
     app.jinja_env.globals.update(HELPERS, contact_evaluation=contact)
 
 

@@ -15,6 +15,7 @@ from .config import ConfigurationError
 from .design.cli import campaigns_group, evaluations_group
 from .exports.cli import export_group
 from .extensions import db
+from .followup.cli import followup_group
 from .invitations.cli import invitations_group, send_due_command
 from .jobs.cli import start_embedded, stop_embedded, worker_command
 from .links import forget_server, record_server
@@ -40,6 +41,7 @@ cli.add_command(send_due_command)
 cli.add_command(invitations_group)
 cli.add_command(export_group)
 cli.add_command(worker_command)
+cli.add_command(followup_group)
 
 
 def main() -> None:

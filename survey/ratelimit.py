@@ -89,6 +89,8 @@ LIMITS: dict[str, tuple[Callable[[], str], dict[str, Any]]] = {
     "restitution.public_page": (reactions_limit, {"methods": ["POST"]}),
     "restitution.by_resume": (resume_limit, {"deduct_when": refused}),
     "restitution.by_invitation": (resume_limit, {"deduct_when": refused}),
+    # the address page after a follow-up series' baseline is reached by a resume code too
+    "followup.address": (resume_limit, {"deduct_when": refused}),
     # a reviewer's link of a co-design review: unknown links count, as unknown resume codes do
     "review.start": (resume_limit, {"deduct_when": refused}),
     "review.page": (resume_limit, {"deduct_when": refused}),

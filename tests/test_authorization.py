@@ -158,6 +158,12 @@ RULES: dict[str, object] = {
     "review.account_page": VIEW,
     "review.proposal_new": VIEW,
     "review.proposal_decide": MANAGE,
+    "followup.series_list": OPERATE,  # figures of the people followed: never partners
+    "followup.series_new": MANAGE,
+    "followup.series_page": OPERATE,
+    "followup.due": COLLECT,  # navigators' list of people due (their sites only)
+    "followup.record": COLLECT,
+    "followup.address": PUBLIC,  # a participant leaves an address after a baseline
 }
 
 # Least rights first: what an allowed identity changes cannot hide a refusal to the next.
@@ -203,6 +209,7 @@ def _url(app: Flask, endpoint: str, world: World, target: str) -> str:
         "invitation_id": 1, "mailing_id": 1, "name": "x.eml", "parts": "waves", "ident": part.wave,
         "job_id": part.job, "page_id": 1, "finding_id": 1, "what": "scores", "round_id": 1,
         "reviewer_id": 1, "rating_id": 1, "proposal_id": 1, "identifier": "23456789",
+        "series_id": 1, "task_id": 1,
     }
     with app.test_request_context():
         from flask import url_for

@@ -108,7 +108,7 @@ def test_links_export_is_a_mail_merge_csv_with_formulas_neutralised(app: Flask,
         db.session.commit()
         services.import_contacts(campaign, parse_contacts(
             b"email,name\nawa@example.org,Awa\n", ["fr", "en"]).contacts)
-        db.session.add(services._new_invitation(campaign, contact))
+        db.session.add(services.new_invitation(campaign, contact))
         services.generate(campaign, 1)
         db.session.commit()
         text = services.links_csv(campaign)

@@ -74,6 +74,8 @@ def design_error(reason: str) -> str:
         "invalid-questions": gettext("Choose at least four of the questions."),
         "panel-locked": gettext("Responses already carry panel codes: changing how they are "
                                 "made would stop the next waves from matching them."),
+        "series-need-codes": gettext("This evaluation has a follow-up series: its steps are "
+                                     "linked by panel code, which cannot be turned off."),
     }.get(reason, gettext("This change was refused."))
 
 

@@ -40,7 +40,7 @@ def unsubscribe_link(invitation: Invitation) -> str:
     return external_url("invite.unsubscribe", token=token_for(invitation))
 
 
-def _new_invitation(campaign: Campaign, contact: Contact | None = None) -> Invitation:
+def new_invitation(campaign: Campaign, contact: Contact | None = None) -> Invitation:
     invitation = Invitation(campaign=campaign, contact=contact, seed=new_secret(SEED_BYTES))
     invitation.token_hash = digest(token_for(invitation))
     return invitation
@@ -56,7 +56,7 @@ def generate(campaign: Campaign, count: int, actor: User | None = None) -> list[
     """``count`` anonymous single-use invitations (links to hand out or mail-merge)."""
     if not 1 <= count <= MAX_GENERATE:
         raise ValueError(f"between 1 and {MAX_GENERATE} invitations at a time")
-    invitations = [_new_invitation(campaign) for _ in range(count)]
+    invitations = [new_invitation(campaign) for _ in range(count)]
     db.session.add_all(invitations)
     audit("invitations-generated", campaign, actor, count=count)
     db.session.commit()
@@ -90,7 +90,7 @@ def import_contacts(campaign: Campaign, rows: Iterable[ContactRow],
         elif contact.id in invited_ids:
             already += 1
             continue
-        db.session.add(_new_invitation(campaign, contact))
+        db.session.add(new_invitation(campaign, contact))
         new += 1
     audit("invitations-imported", campaign, actor, invited=new, already=already)
     db.session.commit()

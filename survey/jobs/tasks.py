@@ -54,10 +54,25 @@ def minute_round() -> None:
     from .runner import clean_up, recover
 
     recover()
+    process_followups()
     start_due_mailings()
     deliver_mail_queue()
     refresh_stale_results()
     clean_up()
+
+
+def process_followups() -> None:
+    """Follow-up series: new baselines enrolled, due steps invited (their mailings then start
+    with the others); a failure is logged, the round goes on."""
+    from ..followup.due import process_due
+
+    try:
+        process_due()
+    except Exception:  # noqa: BLE001  (the round must go on: mailings, results, clean-up)
+        from ..extensions import db
+
+        db.session.remove()  # its unfinished change is dropped with the session
+        current_app.logger.warning("follow-up series: processing failed", exc_info=True)
 
 
 def deliver_mail_queue() -> None:

@@ -4,6 +4,13 @@ from .account import AccountLink, Membership, User
 from .assess import MembershipSite
 from .audit import AuditEvent
 from .collect import Collection, EvaluationKey
+from .followup import (
+    FollowupAttempt,
+    FollowupPerson,
+    FollowupSeries,
+    FollowupStep,
+    FollowupTask,
+)
 from .invitation import Contact, Delivery, Invitation, Mailing
 from .job import Job
 from .mail import QueuedMail
@@ -28,3 +35,5 @@ __all__ += ["Collection", "EvaluationKey"]
 __all__ += ["Finding", "Reaction", "ResultsPage"]
 __all__ += ["PaperCopy", "PaperEntry", "PaperSetting"]
 __all__ += ["ItemProposal", "ReviewRating", "ReviewRound", "Reviewer"]
+__all__ += ["FollowupAttempt", "FollowupPerson", "FollowupSeries", "FollowupStep",
+            "FollowupTask"]

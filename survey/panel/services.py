@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from ..audit import record
 from ..extensions import db
-from ..models import Campaign, Contact, Evaluation, Response, User
+from ..models import Campaign, Contact, Evaluation, FollowupSeries, Response, User
 from ..models.workspace import PANEL_INVITATION, PANEL_MODES, PANEL_OFF, PANEL_SELF
 from ..secrets import new_secret
 from . import codes
@@ -57,6 +57,9 @@ def configure(evaluation: Evaluation, mode: str, question_codes: Sequence[str] =
         return
     if collected(evaluation):
         raise PanelError("panel-locked")
+    if mode == PANEL_OFF and db.session.scalar(select(FollowupSeries.id).filter_by(
+            evaluation_id=evaluation.id).limit(1)) is not None:
+        raise PanelError("series-need-codes")  # its steps are linked by panel code
     evaluation.panel_mode = mode
     evaluation.panel_questions = ordered
     if mode != PANEL_OFF and not evaluation.panel_salt:

@@ -22,6 +22,7 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response as HttpResponse
 
 from .. import context
+from ..followup.links import address_link
 from ..language import participant_language
 from ..links import absolute_url
 from ..questionnaire import expressions, navigation
@@ -274,8 +275,10 @@ def done(code: str) -> HttpResponse | str:
     link = absolute_url(".resume", resume_code=entry["resume"]) if entry else None
     results = (results_link(response.campaign_id, entry["resume"])
                if entry and response is not None else None)
+    followup = (address_link(response.campaign_id, response.id, entry["resume"])
+                if entry and response is not None else None)
     return render_template("participate/done.html", definition=context.shown().definition,
-                           link=link, results=results,
+                           link=link, results=results, followup=followup,
                            min_group=current_app.config["MIN_GROUP_SIZE"])
 
 

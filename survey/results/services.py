@@ -258,7 +258,9 @@ def compute(spec: Spec, current: tuple | None = None,
     its steps: responses counted, read, indicators computed."""
     step = progress or (lambda _done, _total: None)
     step(0, STEPS)
-    export = Export.of(spec.selection)
+    # Panel codes pair each person's waves (change since baseline, person by person); they stay
+    # inside the computation: the indicators hold aggregates only.
+    export = Export.of(spec.selection, panel_codes=True)
     current = current if current is not None else revision(spec.selection, export)
     now = utcnow()
     if not current[0]:
