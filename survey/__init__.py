@@ -81,6 +81,11 @@ def _register_workspace(app: Flask) -> None:
     from .review import bp as review_bp
 
     app.register_blueprint(review_bp)
+    from .designer import bp as designer_bp
+    from .designer.labels import HELPERS as DESIGNER_HELPERS
+
+    app.register_blueprint(designer_bp)
+    app.jinja_env.globals.update(DESIGNER_HELPERS)
     app.jinja_env.globals.update(HELPERS, contact_evaluation=contact)
 
 

@@ -3,6 +3,7 @@
 from .account import AccountLink, Membership, User
 from .assess import MembershipSite
 from .audit import AuditEvent
+from .designer import DraftRevision
 from .invitation import Contact, Delivery, Invitation, Mailing
 from .job import Job
 from .mail import QueuedMail
@@ -21,6 +22,6 @@ __all__ = ["AccountLink", "AuditEvent", "Campaign", "Evaluation", "Membership", 
            "QuestionnaireDraft", "QuestionnaireVersion", "Response", "Site", "SpentToken", "Team",
            "TeamMember", "User", "Wave"]
 __all__ += ["Contact", "Delivery", "Invitation", "Mailing", "QuestionnaireMedia", "QueuedMail"]
-__all__ += ["Job", "MembershipSite"]
+__all__ += ["DraftRevision", "Job", "MembershipSite"]
 __all__ += ["Finding", "Reaction", "ResultsPage"]
 __all__ += ["ItemProposal", "ReviewRating", "ReviewRound", "Reviewer"]
