@@ -146,6 +146,23 @@ RULES: dict[str, object] = {
     "review.account_page": VIEW,
     "review.proposal_new": VIEW,
     "review.proposal_decide": MANAGE,
+    # the questionnaire designer (survey/designer): researchers only, reading included
+    "designer.index": MANAGE,
+    "designer.new": MANAGE,
+    "designer.copy": MANAGE,
+    "designer.draft": MANAGE,
+    "designer.settings": MANAGE,
+    "designer.download": MANAGE,
+    "designer.page_new": MANAGE,
+    "designer.page_edit": MANAGE,
+    "designer.page_action": MANAGE,
+    "designer.item_new": MANAGE,
+    "designer.item_edit": MANAGE,
+    "designer.item_action": MANAGE,
+    "designer.scale_edit": MANAGE,
+    "designer.scale_delete": MANAGE,
+    "designer.history": MANAGE,
+    "designer.restore": MANAGE,
 }
 
 # Least rights first: what an allowed identity changes cannot hide a refusal to the next.
@@ -190,7 +207,8 @@ def _url(app: Flask, endpoint: str, world: World, target: str) -> str:
         "fmt": "codebook" if endpoint == "results.download" else "yaml", "token": "z" * 32,
         "invitation_id": 1, "mailing_id": 1, "name": "x.eml", "parts": "waves", "ident": part.wave,
         "job_id": part.job, "page_id": 1, "finding_id": 1, "what": "scores", "round_id": 1,
-        "reviewer_id": 1, "rating_id": 1, "proposal_id": 1,
+        "reviewer_id": 1, "rating_id": 1, "proposal_id": 1, "draft_id": 1, "action": "up",
+        "scale_code": "access",
     }
     with app.test_request_context():
         from flask import url_for
