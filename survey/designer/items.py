@@ -15,13 +15,22 @@ from ..auth.permissions import MANAGE, member
 from ..models import Evaluation, QuestionnaireDraft
 from ..questionnaire.itemtypes import TYPES
 from . import edits
-from .blueprint import D, Page, bp, design_form, draft_or_404, edited, overview_url, \
-    save_action, save_form
+from .blueprint import (
+    D,
+    Page,
+    bp,
+    design_form,
+    draft_or_404,
+    edited,
+    overview_url,
+    save_action,
+    save_form,
+)
 from .fields import READ_ONLY_ITEM_KEYS, SCALE_FIELDS, Field, item_fields
 from .forms import DesignForm, FormState, entry_of, row_action, state_of, state_posted
 from .validation import item_path
 
-I = D + "/items/<code>"
+Q = D + "/items/<code>"
 S = D + "/scales/<scale_code>"
 
 
@@ -80,7 +89,7 @@ def item_new(evaluation: Evaluation, draft_id: int, section_code: str) -> Page:
                      overview_url(draft, f"item-{entry.get('code')}"), **context)
 
 
-@bp.route(I, methods=["GET", "POST"])
+@bp.route(Q, methods=["GET", "POST"])
 @member(MANAGE)
 def item_edit(evaluation: Evaluation, draft_id: int, code: str) -> Page:
     draft = draft_or_404(evaluation, draft_id)
@@ -109,7 +118,7 @@ def item_edit(evaluation: Evaluation, draft_id: int, code: str) -> Page:
                      overview_url(draft, f"item-{new_entry.get('code')}"), **context)
 
 
-@bp.post(I + "/<action>")
+@bp.post(Q + "/<action>")
 @member(MANAGE)
 def item_action(evaluation: Evaluation, draft_id: int, code: str, action: str) -> HttpResponse:
     draft = draft_or_404(evaluation, draft_id)
@@ -142,9 +151,12 @@ def _scored(data: dict[str, Any]) -> list[dict[str, Any]]:
             item_type = TYPES.get(item.get("type"))
             if item_type is not None and item_type.scored:
                 rows = item.get("rows") if isinstance(item.get("rows"), list) else None
-                found += ([{"code": r.get("code"), "text": {k: v for k, v in r.items()
-                                                              if k != "code"}} for r in rows] if rows
-                          else [{"code": item.get("code"), "text": item.get("text") or {}}])
+                if not rows:
+                    found.append({"code": item.get("code"), "text": item.get("text") or {}})
+                    continue
+                for row in rows:
+                    labels = {key: value for key, value in row.items() if key != "code"}
+                    found.append({"code": row.get("code"), "text": labels})
     return found
 
 

@@ -109,7 +109,8 @@ def summary_text(summary: str) -> str:
     return str(template) % {"what": what} if template is not None else summary
 
 
-HELPERS = {"designer_summary": summary_text, "designer_yaml": as_yaml, "designer_audiences": audience_options,
-           "designer_type_options": type_options, "designer_type_name": type_name, "designer_field_label": field_label,
+HELPERS = {"designer_summary": summary_text, "designer_yaml": as_yaml,
+           "designer_audiences": audience_options, "designer_type_options": type_options,
+           "designer_type_name": type_name, "designer_field_label": field_label,
            "designer_field_hint": field_hint,
            "designer_special_name": lambda key: str(SPECIAL_NAMES.get(key, key))}

@@ -9,8 +9,17 @@ from werkzeug.wrappers import Response as HttpResponse
 from ..auth.permissions import MANAGE, member
 from ..models import Evaluation
 from . import edits
-from .blueprint import D, Page, bp, design_form, draft_or_404, edited, overview_url, \
-    save_action, save_form
+from .blueprint import (
+    D,
+    Page,
+    bp,
+    design_form,
+    draft_or_404,
+    edited,
+    overview_url,
+    save_action,
+    save_form,
+)
 from .drafts import starting_types
 from .fields import READ_ONLY_SECTION_KEYS, SECTION_FIELDS, Field
 from .forms import entry_of, state_of, state_posted

@@ -30,11 +30,11 @@ pytestmark = pytest.mark.browser
 BLOCKING = ("serious", "critical")
 
 
-def shot(page: Page, name: str) -> None:
+def shot(page: Page, name: str, full_page: bool = True) -> None:
     folder = os.environ.get("SURVEY_SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"designer-{name}.png"), full_page=True)
+        page.screenshot(path=str(Path(folder) / f"designer-{name}.png"), full_page=full_page)
 
 
 def axe_clean(page: Page) -> None:
@@ -185,6 +185,8 @@ def test_a_researcher_designs_publishes_and_a_participant_answers(
     expect(frame.get_by_role("heading", level=1)).to_contain_text("Your view")
     axe_clean(page)
     shot(page, "01-draft")
+    page.evaluate("window.scrollTo(0, 0)")
+    shot(page, "00-screen", full_page=False)  # the README's (docs/screenshots/designer.png)
 
     # Publish through the diff and its confirmation.
     with page.expect_navigation():
