@@ -6,7 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import yaml
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _
+
+from ..questionnaire.special import PARTICIPANT_LABELS
 
 TYPE_NAMES = {
     "single": _("One answer from a list"), "multiple": _("Several answers from a list"),
@@ -55,7 +58,11 @@ FIELD_HINTS = {
     "points": _("With anchors instead of choices: 2 to 11."),
 }
 
-SPECIAL_NAMES = {"dont_know": _("I don't know"), "prefer_not": _("I prefer not to answer")}
+
+
+def special_name(key: str) -> str:
+    """A special answer as participants read it (``questionnaire.special``)."""
+    return gettext(PARTICIPANT_LABELS.get(key, key))
 
 
 def type_name(name: str) -> str:
@@ -113,4 +120,4 @@ HELPERS = {"designer_summary": summary_text, "designer_yaml": as_yaml,
            "designer_audiences": audience_options, "designer_type_options": type_options,
            "designer_type_name": type_name, "designer_field_label": field_label,
            "designer_field_hint": field_hint,
-           "designer_special_name": lambda key: str(SPECIAL_NAMES.get(key, key))}
+           "designer_special_name": special_name}

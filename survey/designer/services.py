@@ -98,9 +98,8 @@ def save(draft: QuestionnaireDraft, data: Mapping[str, Any], expected: int | Non
                 current = 1
             _store(draft, definition)
             _add_revision(draft, current + 1, definition.raw, user, summary)
-    except IntegrityError:  # another save of the same revision at the same moment
-        db.session.rollback()
-        db.session.refresh(draft)
+    except IntegrityError:  # another save of the same revision at the same moment: the
+        db.session.refresh(draft)  # savepoint is rolled back, the other save stands
         latest = revision_of(draft)
         return Saved(draft, latest, conflict=revision(draft, latest))
     audit.record("questionnaire-draft-saved", definition.code, actor=user,
