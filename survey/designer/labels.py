@@ -49,13 +49,12 @@ FIELD_LABELS = {
 }
 
 FIELD_HINTS = {
-    "code": _("Lower case letters, digits and _, starting with a letter: the name of its "
-              "column in the data."),
+    "code": _("Lower case letters, digits and _, starting with a letter (a question's code "
+              "names its column in the data)."),
     "relevant": _("An expression such as ${age} >= 18 and ${consent} = 'yes'."),
     "constraint": _("An expression on the answer (.), such as . <= 120."),
     "choice_filter": _("An expression choosing which choices are offered."),
     "exclusive": _("Separate codes by spaces."),
-    "points": _("With anchors instead of choices: 2 to 11."),
 }
 
 
