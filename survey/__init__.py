@@ -94,6 +94,12 @@ def _register_workspace(app: Flask) -> None:
     # Its forms check their token themselves (a stale one gives the page back with a message).
     csrf.exempt(followup_bp)
     app.register_blueprint(followup_bp)
+
+    from .designer import bp as designer_bp
+    from .designer.labels import HELPERS as DESIGNER_HELPERS
+
+    app.register_blueprint(designer_bp)
+    app.jinja_env.globals.update(DESIGNER_HELPERS)
     app.jinja_env.globals.update(HELPERS, contact_evaluation=contact)
 
 

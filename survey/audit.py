@@ -19,6 +19,8 @@ ACTIONS = (
     "campaign-opened", "campaign-closed", "campaign-deleted", "site-deleted", "wave-deleted",
     "team-deleted",
     "questionnaire-draft", "questionnaire-published", "campaign-version",
+    # the designer (survey/designer/): a draft created there, each save (going back included)
+    "questionnaire-draft-created", "questionnaire-draft-saved",
     # invitations (survey/invitations/)
     "invitations-generated", "invitations-imported", "invitation-revoked", "mailing-scheduled",
     "invitations-sent", "mailing-cancelled", "invitation-links-exported",

@@ -164,6 +164,23 @@ RULES: dict[str, object] = {
     "followup.due": COLLECT,  # navigators' list of people due (their sites only)
     "followup.record": COLLECT,
     "followup.address": PUBLIC,  # a participant leaves an address after a baseline
+    # the questionnaire designer (survey/designer): researchers only, reading included
+    "designer.index": MANAGE,
+    "designer.new": MANAGE,
+    "designer.copy": MANAGE,
+    "designer.draft": MANAGE,
+    "designer.settings": MANAGE,
+    "designer.download": MANAGE,
+    "designer.page_new": MANAGE,
+    "designer.page_edit": MANAGE,
+    "designer.page_action": MANAGE,
+    "designer.item_new": MANAGE,
+    "designer.item_edit": MANAGE,
+    "designer.item_action": MANAGE,
+    "designer.scale_edit": MANAGE,
+    "designer.scale_delete": MANAGE,
+    "designer.history": MANAGE,
+    "designer.restore": MANAGE,
 }
 
 # Least rights first: what an allowed identity changes cannot hide a refusal to the next.
@@ -210,6 +227,7 @@ def _url(app: Flask, endpoint: str, world: World, target: str) -> str:
         "job_id": part.job, "page_id": 1, "finding_id": 1, "what": "scores", "round_id": 1,
         "reviewer_id": 1, "rating_id": 1, "proposal_id": 1, "identifier": "23456789",
         "series_id": 1, "task_id": 1,
+        "draft_id": 1, "action": "up", "scale_code": "access",
     }
     with app.test_request_context():
         from flask import url_for

@@ -11,6 +11,7 @@ from .followup import (
     FollowupStep,
     FollowupTask,
 )
+from .designer import DraftRevision
 from .invitation import Contact, Delivery, Invitation, Mailing
 from .job import Job
 from .mail import QueuedMail
@@ -30,7 +31,7 @@ __all__ = ["AccountLink", "AuditEvent", "Campaign", "Evaluation", "Membership", 
            "QuestionnaireDraft", "QuestionnaireVersion", "Response", "Site", "SpentToken", "Team",
            "TeamMember", "User", "Wave"]
 __all__ += ["Contact", "Delivery", "Invitation", "Mailing", "QuestionnaireMedia", "QueuedMail"]
-__all__ += ["Job", "MembershipSite"]
+__all__ += ["DraftRevision", "Job", "MembershipSite"]
 __all__ += ["Collection", "EvaluationKey"]
 __all__ += ["Finding", "Reaction", "ResultsPage"]
 __all__ += ["PaperCopy", "PaperEntry", "PaperSetting"]
