@@ -4,6 +4,7 @@ from .account import AccountLink, Membership, User
 from .assess import MembershipSite
 from .audit import AuditEvent
 from .collect import Collection, EvaluationKey
+from .designer import DraftRevision
 from .followup import (
     FollowupAttempt,
     FollowupPerson,
@@ -11,7 +12,6 @@ from .followup import (
     FollowupStep,
     FollowupTask,
 )
-from .designer import DraftRevision
 from .invitation import Contact, Delivery, Invitation, Mailing
 from .job import Job
 from .mail import QueuedMail
