@@ -1,18 +1,21 @@
 """A participant's presentation choices, kept on their response so that they follow it to
-another device: the language now (easy-read wording and text size are to come, here).
+another device: the language and the wording (standard or easy-read; text size is to come,
+here).
 
-The session holds the choices of this visit (``?lang=`` sets them); the response keeps the
-last ones made while answering it. Opening a response through its private link brings its
-choices back; changing one while answering updates the response.
+The session holds the choices of this visit (``?lang=`` and ``?wording=`` set them, and the
+page form's wording button); the response keeps the last ones made while answering it.
+Opening a response through its private link brings its choices back; changing one while
+answering updates the response.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from flask import session
+from flask import request, session
 
 from ..language import participant_language
+from ..questionnaire import wording as wordings
 from ..questionnaire.model import Definition
 from . import services
 from .services import ResponseState
@@ -23,20 +26,28 @@ class Presentation:
     """How the pages are shown to a participant (each field a column of ``response``)."""
 
     language: str
+    wording: str = wordings.STANDARD
 
 
 def of_visit(definition: Definition) -> Presentation:
-    """The choices of this visit, among those the questionnaire offers."""
-    return Presentation(language=participant_language(definition))
+    """The choices of this visit, among those the questionnaire offers (easy-read only where
+    it has easy wording in the language)."""
+    language = participant_language(definition)
+    wording = wordings.check_wording(session.get("wording"))
+    if not wordings.has_easy(definition, language):
+        wording = wordings.STANDARD
+    return Presentation(language=language, wording=wording)
 
 
 def of_response(response: ResponseState) -> Presentation:
-    return Presentation(language=response.language)
+    return Presentation(language=response.language, wording=response.wording)
 
 
 def restore(response: ResponseState) -> None:
     """Make the response's choices this visit's (a private link opened on another device)."""
-    session["lang"] = of_response(response).language
+    chosen = of_response(response)
+    session["lang"] = chosen.language
+    session["wording"] = chosen.wording
 
 
 def keep(response: ResponseState) -> ResponseState:
@@ -49,3 +60,33 @@ def keep(response: ResponseState) -> ResponseState:
         return services.set_presentation(response.id, asdict(chosen), read=response)
     except services.ResponseClosed:
         return response
+
+
+# -- the wording ----------------------------------------------------------------------------
+
+def choose_wording(wording: str) -> None:
+    """This visit's wording from now on (the page's button, or ``?wording=``)."""
+    session["wording"] = wordings.check_wording(wording)
+
+
+def wording_from_query() -> None:
+    """``?wording=easy`` or ``?wording=standard`` on a page without a form to keep (welcome,
+    consent): the visit's wording."""
+    wanted = request.args.get("wording")
+    if wanted in wordings.WORDINGS:
+        choose_wording(wanted)
+
+
+def shown(definition: Definition) -> Definition:
+    """The definition in this visit's wording, for the page (a text without an easy-read
+    wording keeps its standard one)."""
+    return wordings.in_wording(definition, of_visit(definition).wording)
+
+
+def switch(definition: Definition) -> str | None:
+    """The wording the page's switch offers (``easy`` or ``standard``), or None when the
+    questionnaire has no easy-read wording in the page's language."""
+    chosen = of_visit(definition)
+    if not wordings.has_easy(definition, chosen.language):
+        return None
+    return wordings.STANDARD if chosen.wording == wordings.EASY else wordings.EASY

@@ -33,7 +33,7 @@ from ..restitution.links import results_link
 from ..secrets import same
 from ..templating import text
 from ..versions import newest_facts
-from . import campaigns, repeats, services
+from . import campaigns, presentation, repeats, services
 from .blueprint import bp
 from .device import (
     active_entry,
@@ -53,7 +53,7 @@ from .rendering import section_items
 from .services import ResponseState
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-NAVIGATION = ("next", "back", "later")
+NAVIGATION = ("next", "back", "later", "wording")  # "wording": the easy-read switch
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -96,6 +96,7 @@ def _page(definition: Definition, section: Section, response: ResponseState, ros
                                   response.answers)
     return render_template(
         "participate/page.html", definition=definition, section=section, errors=errors,
+        wording_switch=presentation.switch(definition),
         number=where.number, total=where.total, questions=questions, is_last=where.is_last,
         prior=navigation.prior_answers(section, response.answers), resumed=resumed,
         today=expressions.today(),
@@ -113,8 +114,11 @@ def index() -> str:
 def welcome(code: str) -> str:
     response = current_response(code)
     resumes = bookmark(response) if response is not None and not response.completed else None
-    return render_template("participate/welcome.html", definition=context.shown().definition,
-                           bookmark=resumes)
+    definition = context.shown().definition
+    presentation.wording_from_query()
+    return render_template("participate/welcome.html",
+                           definition=presentation.shown(definition), bookmark=resumes,
+                           wording_switch=presentation.switch(definition))
 
 
 @bp.route("/q/<code>/consent", methods=["GET", "POST"])
@@ -127,10 +131,13 @@ def consent(code: str) -> HttpResponse | tuple[str, int] | str:
     def show(error: str | None = None, status: int = 200, renew: bool = False
              ) -> tuple[str, int]:
         form.start_token.data = start_token(code, renew)
-        return render_template("participate/consent.html", definition=definition, form=form,
-                               error=error), status
+        return render_template("participate/consent.html",
+                               definition=presentation.shown(definition), form=form,
+                               error=error, wording_switch=presentation.switch(definition)
+                               ), status
 
     if request.method != "POST":
+        presentation.wording_from_query()
         return show()
     expired = gettext("This page had expired. Please tick the box and continue again.")
     token = start_token(code)
@@ -144,7 +151,8 @@ def consent(code: str) -> HttpResponse | tuple[str, int] | str:
         response = services.start_response(version, participant_language(definition), token,
                                            resume_code, definition.sections[0].code,
                                            campaign_id=campaigns.current_id(),
-                                           answers=campaigns.link_answers(code))
+                                           answers=campaigns.link_answers(code),
+                                           wording=presentation.of_visit(definition).wording)
     except services.TokenSpent:  # a consent form replayed after a withdrawal
         return show(expired, 400, renew=True)
     remember(code, response, resume_code)
@@ -156,7 +164,8 @@ def consent(code: str) -> HttpResponse | tuple[str, int] | str:
 @bp.route("/q/<code>/p/<section_code>", methods=["GET", "POST"])
 @in_progress
 def page(response: ResponseState, section_code: str) -> HttpResponse | tuple[str, int]:
-    definition = response.version.definition
+    # The page's texts in the participant's wording (codes, pages and logic are the same).
+    definition = presentation.shown(response.version.definition)
     code = definition.code
     section = definition.section(section_code)
     if not navigation.may_open(definition, section, response.answers, response.current_section):
@@ -232,6 +241,9 @@ def _move(definition: Definition, section: Section, response: ResponseState,
         return redirect(url_for(".done", code=code))
     if nav == "later":
         return redirect(url_for(".later", code=code))
+    if nav == "wording":  # the page was saved as "Previous" saves it: now in the other wording
+        presentation.choose_wording(presentation.switch(definition) or "standard")
+        return redirect(url_for(".page", code=code, section_code=section.code))
     return redirect(url_for(".page", code=code, section_code=(target or section).code))
 
 
@@ -245,7 +257,8 @@ def _messages(definition: Definition, issues: dict[str, Issue]) -> dict[str, str
 def later(response: ResponseState) -> HttpResponse | str:
     entry = active_entry(response.version.code) or {}
     link = absolute_url(".resume", resume_code=entry["resume"])
-    return render_template("participate/later.html", definition=context.shown().definition,
+    return render_template("participate/later.html",
+                           definition=presentation.shown(context.shown().definition),
                            link=link, bookmark=bookmark(response))
 
 
@@ -258,7 +271,8 @@ def done(code: str) -> HttpResponse | str:
     link = absolute_url(".resume", resume_code=entry["resume"]) if entry else None
     results = (results_link(response.campaign_id, entry["resume"])
                if entry and response is not None else None)
-    return render_template("participate/done.html", definition=context.shown().definition,
+    return render_template("participate/done.html",
+                           definition=presentation.shown(context.shown().definition),
                            link=link, results=results,
                            min_group=current_app.config["MIN_GROUP_SIZE"])
 
