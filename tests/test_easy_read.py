@@ -110,3 +110,29 @@ def test_no_switch_without_easy_wording(client: FlaskClient,
     participant.post([], nav="wording")
     assert participant.section == section
     assert responses(client.application)[-1].wording == "standard"
+
+
+def test_exports_say_which_wording_each_response_was_answered_in(
+        client: FlaskClient, app, bundled: dict[str, Definition]) -> None:
+    import csv
+    import io
+
+    from survey.exports import Export, Selection, csv_wide
+    from survey.exports.codebooks import codebook_rows
+
+    definition = bundled["patients"]
+    for steps in ("standard", "easy", "mixed"):
+        participant = Participant(app.test_client())
+        participant.start("patients")
+        if steps == "easy":
+            participant.post([], nav="wording")
+        participant.answer_page(definition)
+        if steps == "mixed":
+            participant.post([], nav="wording")
+        participant.complete(definition)
+    with app.app_context():
+        export = Export.of(Selection("patients"))
+        rows = list(csv.DictReader(io.StringIO(b"".join(csv_wide(export)).decode("utf-8-sig"))))
+        book = {row[0]: row for row in codebook_rows(export.schema)}
+    assert [row["wording"] for row in rows] == ["standard", "easy", "mixed"]
+    assert "standard; easy; mixed" in book["wording"]

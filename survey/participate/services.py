@@ -257,8 +257,8 @@ def _answered_in(response: ResponseState, answers: Mapping[str, Any],
                  drafts: Mapping[str, Any] | None) -> dict[str, Any]:
     """A page saved with something on it was answered in the wording it was shown in (the
     response's, as it was read): recorded, ``mixed`` once both wordings were used."""
-    if not any(v is not None for v in answers.values()) and not any(
-            v is not None for v in (drafts or {}).values()):
+    if not any(v not in (None, "", [], {}) for v in (*answers.values(),
+                                                     *(drafts or {}).values())):
         return {}
     after = answered_in(response.answered_in, response.wording)
     return {} if after == response.answered_in else {"answered_in": after}
