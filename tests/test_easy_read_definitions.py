@@ -40,7 +40,9 @@ sections:
         text:
           fr: "Combien de fois êtes-vous venu·e au cours de l'année écoulée ?"
           en: "How many times did you come over the past year?"
-          easy: {fr: "Vous êtes venu combien de fois cette année ?", en: "How many times this year?"}
+          easy:
+            fr: "Vous êtes venu combien de fois cette année ?"
+            en: "How many times this year?"
         help: {fr: "Comptez tout.", en: "Count all.", easy: {en: "Count them all."}}
         choices:
           - {code: none, fr: "Aucune fois", en: "Never", easy: {fr: "Jamais"}}

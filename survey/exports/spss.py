@@ -44,8 +44,8 @@ MISSING_LABELS = DATA_LABELS
 METADATA_LABELS = {
     "response_id": "Response id", "questionnaire": "Questionnaire", "version": "Version",
     "audience": "Audience", "evaluation": "Evaluation", "site": "Site", "wave": "Wave",
-    "team": "Team", "panel_code": "Panel code", "language": "Language", "wording": "Wording (standard, easy-read, mixed)",
-    "status": "Status",
+    "team": "Team", "panel_code": "Panel code", "language": "Language",
+    "wording": "Wording (standard, easy-read, mixed)", "status": "Status",
     "started_at": "Started (UTC)", "submitted_at": "Completed (UTC)",
 }
 RANK_LABELS = {"fr": "rang {n}", "en": "rank {n}"}
