@@ -123,7 +123,8 @@ def test_xlsform_round_trip_keeps_the_easy_wording_and_the_hash() -> None:
     patients = load_file(QUESTIONNAIRES / "patients.yaml")
     back = read_xlsform(write_xlsform(patients), "patients.xlsx").definition
     assert back.content_hash == patients.content_hash
-    assert easy_view(back).item("service_type").text["fr"] == "Qui vous a demandé de répondre ?"
+    easy = easy_view(back).item("service_type").text["fr"]
+    assert easy == "Qui vous a demandé de répondre ?"
 
 
 def test_xlsform_easy_column_in_a_language_the_labels_lack_is_refused_at_its_cell() -> None:
