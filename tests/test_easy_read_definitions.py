@@ -173,3 +173,24 @@ def test_the_draft_counts_texts_without_easy_wording_and_previews_either(
                      (QUESTIONNAIRES / "professionals.yaml").read_bytes())
     html = client.get(plain).get_data(as_text=True)
     assert "Aucun\u00a0: les participants ne voient que le texte habituel." in html
+
+
+LIKERT = """\
+      - code: useful
+        type: likert
+        points: 5
+        text: {fr: "Utile ?", en: "Useful?"}
+        anchors: {fr: ["Pas du tout", "Très"], en: ["Not at all", "Very"], easy: EASY}
+"""
+
+
+def test_likert_anchors_take_an_easy_wording_through_yaml_and_xlsform() -> None:
+    definition = load_text(SMALL + LIKERT.replace("EASY", '{fr: ["Non", "Oui"]}'))
+    useful = easy_view(definition).item("useful")
+    assert [useful.choices[0].label["fr"], useful.choices[-1].label["fr"]] == ["Non", "Oui"]
+    assert useful.choices[0].label["en"] == "Not at all"
+    back = read_xlsform(write_xlsform(definition), "likert.xlsx").definition
+    assert back.content_hash == definition.content_hash
+    with pytest.raises(DefinitionError) as caught:
+        load_text(SMALL + LIKERT.replace("EASY", '{fr: "Non"}'), "likert.yaml")
+    assert any("easy-read anchors of 'useful'" in str(p) for p in caught.value.problems)
