@@ -71,7 +71,8 @@ REFUSED_COLUMNS = {
 SURVEY_COLUMNS = {"type", "name", "label", "hint", "required", "relevant", "relevance",
                   "constraint", "constraint_message", "appearance", "special", "equity",
                   "anchors", "choice_filter", "easy_label", "easy_hint",
-                  "easy_constraint_message", "easy_anchors"} | {"image", "big-image", "audio", "video", "media"}
+                  "easy_constraint_message", "easy_anchors"} | {
+                      "image", "big-image", "audio", "video", "media"}
 MEDIA_COLUMNS = {"image", "big-image", "audio", "video", "media"}
 LANGUAGE_NAMES = {
     "english": "en", "anglais": "en", "french": "fr", "français": "fr", "francais": "fr",
