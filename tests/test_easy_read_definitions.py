@@ -194,3 +194,16 @@ def test_likert_anchors_take_an_easy_wording_through_yaml_and_xlsform() -> None:
     with pytest.raises(DefinitionError) as caught:
         load_text(SMALL + LIKERT.replace("EASY", '{fr: "Non"}'), "likert.yaml")
     assert any("easy-read anchors of 'useful'" in str(p) for p in caught.value.problems)
+
+
+def test_the_diff_between_versions_tells_an_easy_wording_change() -> None:
+    from survey.versions.diff import diff
+
+    old = load_text(SMALL)
+    new = load_text(SMALL.replace('easy: {fr: "Jamais"}', 'easy: {fr: "Pas une fois"}')
+                    .replace(', easy: {fr: "Dites-nous"}', ""))
+    messages = [c.message for c in diff(old, new)]
+    assert messages == ["The easy-read wording changed (fr): title, visits/none."]
+    # a standard rewording is told once, as a rewording
+    reworded = load_text(SMALL.replace('"Plusieurs fois"', '"Souvent"'))
+    assert [c.what for c in diff(old, reworded)] == ["choice_reworded"]
