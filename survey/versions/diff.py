@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..questionnaire import Choice, Definition, Item
-from ..questionnaire.itemtypes.base import setting_changes, shown
 from ..questionnaire import wording as wordings
+from ..questionnaire.itemtypes.base import setting_changes, shown
 from ..questionnaire.messages import N_
 
 # The one wording of every change: English here (the command line), translated where a page
