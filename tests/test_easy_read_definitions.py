@@ -207,3 +207,15 @@ def test_the_diff_between_versions_tells_an_easy_wording_change() -> None:
     # a standard rewording is told once, as a rewording
     reworded = load_text(SMALL.replace('"Plusieurs fois"', '"Souvent"'))
     assert [c.what for c in diff(old, reworded)] == ["choice_reworded"]
+
+
+def test_the_validate_command_counts_texts_without_easy_wording(tmp_path: Path) -> None:
+    from .test_definitions import run_validate
+
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL, encoding="utf-8")
+    result = run_validate(str(path), str(QUESTIONNAIRES / "citizens.yaml"))
+    assert result.returncode == 0, result.stderr
+    assert (f"{path}: easy-read wording: fr 5 of 8 texts without one; en 6 of 8 texts "
+            "without one") in result.stdout
+    assert "citizens.yaml: easy-read wording: none" in result.stdout
