@@ -83,8 +83,8 @@ def test_all_in_easy_read_from_the_welcome_page(
     definition = bundled["patients"]
     participant = Participant(client)
     participant.enter("patients")
-    link = re.search(r'<a href="(/q/patients\?wording=easy)">Facile à lire</a>',
-                     participant.html)
+    link = re.search(r'<a class="button secondary" href="(/q/patients\?wording=easy)">'
+                     r'Facile à lire</a>', participant.html)
     assert link, participant.html
     participant.get(link.group(1))
     assert "Les soins près de chez vous" in participant.html  # the title, easy-read

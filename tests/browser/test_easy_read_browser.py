@@ -45,7 +45,7 @@ def test_easy_read_keeps_answers_and_follows_the_private_link(
     blocking = [v for v in violations if v.get("impact") in BLOCKING]
     assert not blocking, describe(blocking)
     phone.check_phone_layout()
-    if os.environ.get("SURVEY_SCREENSHOTS") == "1":  # docs/screenshots/easy-read.png
+    if os.environ.get("SURVEY_DOC_SCREENSHOTS") == "1":  # docs/screenshots/easy-read.png
         page.screenshot(path=str(SCREENSHOT), full_page=True, scale="css")
     # back to the standard wording: the answers are still there
     phone.submit("wording")
