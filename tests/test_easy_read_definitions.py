@@ -219,3 +219,11 @@ def test_the_validate_command_counts_texts_without_easy_wording(tmp_path: Path) 
     assert (f"{path}: easy-read wording: fr 5 of 8 texts without one; en 6 of 8 texts "
             "without one") in result.stdout
     assert "citizens.yaml: easy-read wording: none" in result.stdout
+
+
+def test_xlsform_easy_column_whose_language_cannot_be_told_is_refused_at_its_header() -> None:
+    with pytest.raises(DefinitionError) as caught:
+        read_xlsform(xlsform("easy_label::Simple words"), "small.xlsx")
+    problems = [str(p) for p in caught.value.problems]
+    assert any("easy_label::Simple words" in p and "cannot tell the language" in p
+               for p in problems), problems
