@@ -95,7 +95,8 @@ def test_wide_csv_spans_both_versions(app: Flask) -> None:
     rows = read_csv(data)
     header = list(rows[0])
     assert header[:14] == ["response_id", "questionnaire", "version", "audience", "evaluation",
-                           "site", "wave", "team", "panel_code", "language", "mode", "status",
+                           "site", "wave", "team", "panel_code", "language", "mode", "wording",
+                           "status",
                            "started_at", "submitted_at"]
     # one column per data column ever used: the removed item stays beside its neighbours
     assert header.index("label") == header.index("comment") + 1

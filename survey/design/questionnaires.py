@@ -26,6 +26,7 @@ from ..models import Campaign, Evaluation, Questionnaire, QuestionnaireDraft, Qu
 from ..participate.rendering import section_items
 from ..participate.repeats import page_items as repeat_page_items
 from ..questionnaire import Definition, expressions, navigation
+from ..questionnaire import wording as wordings
 from ..questionnaire.download import as_xlsform, as_xlsform_zip, as_yaml, media_names
 from ..questionnaire.messages import Note
 from ..questionnaire.model import Section
@@ -145,7 +146,15 @@ def questionnaire_draft(evaluation: Evaluation, content_hash: str) -> str:
         "design/draft.html", evaluation=evaluation, draft=draft, definition=definition,
         previous=previous, changes=changes, form=ActionForm(), manage=g.role in MANAGE,
         notes=[Note.from_json(note) for note in draft.notes or ()],
-        published=_version_or_none(content_hash))
+        published=_version_or_none(content_hash), easy_read=easy_read(definition))
+
+
+def easy_read(definition: Definition) -> list[tuple[str, int, int]]:
+    """(language, texts without an easy-read wording, texts participants read) per language,
+    for the draft's and the version's report; empty when the questionnaire has none at all."""
+    if not wordings.easy_languages(definition):
+        return []
+    return [(lang, *wordings.coverage(definition)[lang]) for lang in definition.languages]
 
 
 def _draft(evaluation: Evaluation, content_hash: str) -> QuestionnaireDraft:
@@ -204,21 +213,32 @@ def _preview(evaluation: Evaluation, definition: Definition, source: str, conten
     the researcher's own language."""
     if lang not in definition.languages or not 1 <= number <= len(definition.sections):
         abort(404)
+    # ?wording=easy: the easy-read wording, where the questionnaire has some in this language
+    easy = wordings.has_easy(definition, lang) and request.args.get("wording") == wordings.EASY
+    standard, definition = definition, wordings.in_wording(
+        definition, wordings.EASY if easy else wordings.STANDARD)
     show_participant(definition=definition, language=lang)
     section = definition.sections[number - 1]
     step = (preview.submit(definition, section) if request.method == "POST"
             else preview.opened(definition, section))
     endpoint = f"design.questionnaire_{source}_preview"
 
-    def page_url(target: Section, language: str = lang) -> str:
+    def page_url(target: Section, language: str = lang, in_easy: bool = easy) -> str:
+        keep = in_easy and wordings.has_easy(standard, language)
         return url_for(endpoint, evaluation_id=evaluation.id, content_hash=content_hash,
-                       language=language, number=definition.section_index(target.code) + 1)
+                       language=language, number=definition.section_index(target.code) + 1,
+                       **({"wording": wordings.EASY} if keep else {}))
 
     shown_section = step.section or section
     languages = [(code, language_name(code), page_url(shown_section, code))
                  for code in definition.languages if code != lang]
+    switch = None  # the other wording: its words and this page's address in it
+    if wordings.has_easy(standard, lang):
+        switch = (gettext("Standard wording") if easy else gettext("Easy-read"),
+                  page_url(shown_section, lang, not easy))
     context = dict(evaluation=evaluation, definition=definition, lang=lang,
-                   languages=languages, first_url=page_url(definition.sections[0]))
+                   languages=languages, first_url=page_url(definition.sections[0]),
+                   wording_switch=switch)
     if step.section is None:
         page = render_template("design/preview_end.html", **context)
     else:
@@ -279,6 +299,7 @@ def questionnaire_version(evaluation: Evaluation, content_hash: str) -> str:
     return render_template("design/version.html", evaluation=evaluation, version=version,
                            definition=version.definition, campaigns=campaigns,
                            form=ActionForm(), manage=g.role in MANAGE,
+                           easy_read=easy_read(version.definition),
                            xlsform_fmt=_xlsform_fmt(version))
 
 

@@ -15,7 +15,7 @@ from analysis.output import neutralise_formula
 from .delimited import CsvOptions, csv_chunks
 from .repeats import RepeatTable, repeat_tables, sheet_names
 from .repeats import codebook as repeat_codebook
-from .schema import EXPORT_METADATA, Schema, pick
+from .schema import EXPORT_METADATA, WORDING_VALUES, Schema, pick
 
 
 def codebook_header(schema: Schema) -> list[str]:
@@ -34,7 +34,8 @@ def codebook_rows(schema: Schema, header: bool = True) -> Iterator[list[Any]]:
         reverse.update(scale["reverse"])
     blanks = [""] * (len(schema.languages) + 1)
     for column in EXPORT_METADATA:
-        yield [column, *blanks, "", "", "", ""]
+        values = "; ".join(WORDING_VALUES) if column == "wording" else ""
+        yield [column, *blanks, values, "", "", ""]
     lang = schema.languages[0]
     for column in schema.columns:
         entry = schema.entries[column]

@@ -56,7 +56,8 @@ class Export:
 
         def record(row: ResponseRow) -> list[Any]:
             return [row.id, code, short[row.version_id], audience, *context(row), row.language,
-                    row.mode, row.status, timestamp(row.started_at), timestamp(row.completed_at),
+                    row.mode, row.wording, row.status, timestamp(row.started_at),
+                    timestamp(row.completed_at),
                     *cells(row.version_id, row.answers or {})]
 
         return record

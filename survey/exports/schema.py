@@ -28,8 +28,11 @@ from .cells import SCALAR_TYPES
 # library requires (``submitted_at`` is when the response was completed).
 EXPORT_METADATA: tuple[str, ...] = (
     "response_id", "questionnaire", "version", "audience", "evaluation", "site", "wave",
-    "team", "panel_code", "language", "mode", "status", "started_at", "submitted_at",
+    "team", "panel_code", "language", "mode", "wording", "status", "started_at", "submitted_at",
 )
+# ``wording``: the wording the response's pages were answered in: standard, easy (easy-read)
+# or mixed (the participant switched part-way); survey/questionnaire/wording.py
+WORDING_VALUES = ("standard", "easy", "mixed")
 assert set(METADATA_COLUMNS) <= set(EXPORT_METADATA)
 
 ABSENT = "\x00absent"  # a key no stored answer has: columns a version lacks read as empty

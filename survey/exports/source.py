@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import orjson
-from sqlalchemy import Connection, Engine, Row, Select, Text, cast, select
+from sqlalchemy import Connection, Engine, Row, Select, Text, cast, func, select
 
 from ..extensions import db
 from ..models import Campaign, Questionnaire, QuestionnaireVersion, Response
@@ -39,6 +39,7 @@ class ResponseRow(NamedTuple):
     campaign_id: int | None = None
     panel_hash: str | None = None
     mode: str = MODE_SELF  # how it was collected: self, assisted, paper
+    wording: str = "standard"  # what its pages were answered in (else the wording shown)
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,8 @@ def export_query(selection: Selection, version_ids: list[int]) -> Select:
     first rows at once (an index scan, no sort)."""
     return (select(Response.id, Response.version_id, Response.status, Response.language,
                    cast(Response.answers, Text), Response.started_at, Response.completed_at,
-                   Response.campaign_id, Response.panel_hash, Response.mode)
+                   Response.campaign_id, Response.panel_hash, Response.mode,
+                   func.coalesce(Response.answered_in, Response.wording))
             .where(*selection.where(version_ids))
             .order_by(Response.id))
 
@@ -129,12 +131,12 @@ def response_rows(selection: Selection, version_ids: list[int], batch: int = BAT
     loads = orjson.loads
     for rows in batches:
         for (id_, version_id, status, language, answers, started, completed, campaign, panel,
-             mode) in rows:
+             mode, wording) in rows:
             values = loads(answers) if answers else {}
             if flat and answers and "[{" in answers:
                 values = flatten(values)
             yield ResponseRow(id_, version_id, status, language, values, started, completed,
-                              campaign, panel, mode)
+                              campaign, panel, mode, wording)
 
 
 def _batches(connection: Connection, query: Select, batch: int) -> Iterator[list[Row]]:

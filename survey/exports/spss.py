@@ -45,7 +45,7 @@ METADATA_LABELS = {
     "response_id": "Response id", "questionnaire": "Questionnaire", "version": "Version",
     "audience": "Audience", "evaluation": "Evaluation", "site": "Site", "wave": "Wave",
     "team": "Team", "panel_code": "Panel code", "language": "Language", "mode": "Mode",
-    "status": "Status",
+    "wording": "Wording (standard, easy-read, mixed)", "status": "Status",
     "started_at": "Started (UTC)", "submitted_at": "Completed (UTC)",
 }
 RANK_LABELS = {"fr": "rang {n}", "en": "rank {n}"}

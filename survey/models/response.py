@@ -46,6 +46,12 @@ class Response(db.Model):
     larger_text: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     faces: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     mode: Mapped[str] = mapped_column(String(16), default=MODE_SELF, server_default=MODE_SELF)
+    # The wording the participant reads (standard or easy: easy-read), restored on resume,
+    # and the wording(s) its pages were answered in: NULL before the first page is saved,
+    # then standard, easy, or mixed (survey/questionnaire/wording.py).
+    wording: Mapped[str] = mapped_column(String(8), default="standard",
+                                         server_default="standard")
+    answered_in: Mapped[str | None] = mapped_column(String(8))
     answers: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
     # What was typed but not accepted yet on "Previous" or "Save and continue later" (item
     # code -> its inputs' values), shown again on the page, never exported.

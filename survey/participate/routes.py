@@ -54,7 +54,7 @@ from .rendering import offers_faces, section_items
 from .services import ResponseState
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-NAVIGATION = ("next", "back", "later")
+NAVIGATION = ("next", "back", "later", "wording")  # "wording": the easy-read switch
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -105,6 +105,7 @@ def _page(definition: Definition, section: Section, response: ResponseState, ros
                                   response.answers, faces=shows_faces)
     return render_template(
         "participate/page.html", definition=definition, section=section, errors=errors,
+        wording_switch=presentation.switch(definition),
         number=where.number, total=where.total, questions=questions, is_last=where.is_last,
         prior=navigation.prior_answers(section, response.answers), resumed=resumed,
         today=expressions.today(), more_functions=navigation.needs_more_functions(section),
@@ -122,8 +123,11 @@ def index() -> str:
 def welcome(code: str) -> str:
     response = current_response(code)
     resumes = bookmark(response) if response is not None and not response.completed else None
-    return render_template("participate/welcome.html", definition=context.shown().definition,
-                           bookmark=resumes)
+    definition = context.shown().definition
+    presentation.wording_from_query()
+    return render_template("participate/welcome.html",
+                           definition=presentation.shown(definition), bookmark=resumes,
+                           wording_switch=presentation.switch(definition))
 
 
 @bp.route("/q/<code>/consent", methods=["GET", "POST"])
@@ -136,10 +140,13 @@ def consent(code: str) -> HttpResponse | tuple[str, int] | str:
     def show(error: str | None = None, status: int = 200, renew: bool = False
              ) -> tuple[str, int]:
         form.start_token.data = start_token(code, renew)
-        return render_template("participate/consent.html", definition=definition, form=form,
-                               error=error), status
+        return render_template("participate/consent.html",
+                               definition=presentation.shown(definition), form=form,
+                               error=error, wording_switch=presentation.switch(definition)
+                               ), status
 
     if request.method != "POST":
+        presentation.wording_from_query()
         return show()
     expired = gettext("This page had expired. Please tick the box and continue again.")
     token = start_token(code)
@@ -153,7 +160,8 @@ def consent(code: str) -> HttpResponse | tuple[str, int] | str:
         response = services.start_response(version, participant_language(definition), token,
                                            resume_code, definition.sections[0].code,
                                            campaign_id=campaigns.current_id(),
-                                           answers=campaigns.link_answers(code))
+                                           answers=campaigns.link_answers(code),
+                                           wording=presentation.of_visit(definition).wording)
     except services.TokenSpent:  # a consent form replayed after a withdrawal
         return show(expired, 400, renew=True)
     remember(code, response, resume_code)
@@ -165,7 +173,8 @@ def consent(code: str) -> HttpResponse | tuple[str, int] | str:
 @bp.route("/q/<code>/p/<section_code>", methods=["GET", "POST"])
 @in_progress
 def page(response: ResponseState, section_code: str) -> HttpResponse | tuple[str, int]:
-    definition = response.version.definition
+    # The page's texts in the participant's wording (codes, pages and logic are the same).
+    definition = presentation.shown(response.version.definition)
     code = definition.code
     section = definition.section(section_code)
     if not navigation.may_open(definition, section, response.answers, response.current_section):
@@ -249,6 +258,9 @@ def _move(definition: Definition, section: Section, response: ResponseState,
         return redirect(url_for(".done", code=code))
     if nav == "later":
         return redirect(url_for(".later", code=code))
+    if nav == "wording":  # the page was saved as "Previous" saves it: now in the other wording
+        presentation.choose_wording(presentation.switch(definition) or "standard")
+        return redirect(url_for(".page", code=code, section_code=section.code))
     return redirect(url_for(".page", code=code, section_code=(target or section).code))
 
 
@@ -262,7 +274,8 @@ def _messages(definition: Definition, issues: dict[str, Issue]) -> dict[str, str
 def later(response: ResponseState) -> HttpResponse | str:
     entry = active_entry(response.version.code) or {}
     link = absolute_url(".resume", resume_code=entry["resume"])
-    return render_template("participate/later.html", definition=context.shown().definition,
+    return render_template("participate/later.html",
+                           definition=presentation.shown(context.shown().definition),
                            link=link, bookmark=bookmark(response))
 
 
@@ -277,7 +290,8 @@ def done(code: str) -> HttpResponse | str:
                if entry and response is not None else None)
     followup = (address_link(response.campaign_id, response.id, entry["resume"])
                 if entry and response is not None else None)
-    return render_template("participate/done.html", definition=context.shown().definition,
+    return render_template("participate/done.html",
+                           definition=presentation.shown(context.shown().definition),
                            link=link, results=results, followup=followup,
                            min_group=current_app.config["MIN_GROUP_SIZE"])
 

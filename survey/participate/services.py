@@ -24,6 +24,7 @@ from ..models.response import COMPLETED, STARTED
 from ..models.types import utcnow
 from ..models.workspace import OPEN
 from ..questionnaire.answers import prune_irrelevant
+from ..questionnaire.wording import STANDARD, answered_in
 from ..secrets import derive, digest
 from ..storage import erase_traces
 from ..versions import VersionFacts, definition_of
@@ -35,7 +36,7 @@ _VERSION = QuestionnaireVersion.__table__
 # than twice as much (235 against 100 µs), for objects the pages only read.
 _STATE_COLUMNS = ("id", "version_id", "campaign_id", "status", "language", "answers", "drafts",
                   "current_section", "revision", "resume_hash", "panel_hash", "larger_text",
-                  "faces")
+                  "faces", "wording", "answered_in")
 # Only the columns the pages use: the dates and the start hash are never shown, and converting
 # each datetime cost more than reading it (SQLite stores text).
 _READ = (select(*(_TABLE.c[name] for name in _STATE_COLUMNS), _VERSION.c.content_hash,
@@ -74,6 +75,9 @@ class ResponseState:
     version: VersionFacts
     campaign_open: bool | None  # None: no campaign
     evaluation_id: int | None  # its campaign's (None: no campaign)
+    # The wording shown (presentation.py) and those its pages were answered in (wording.py).
+    wording: str = STANDARD
+    answered_in: str | None = None
     # Not read (no page shows them): set on the state a save returns, as written.
     updated_at: dt.datetime | None = None
     completed_at: dt.datetime | None = None
@@ -145,8 +149,8 @@ def resume_code_for(start_token: str, key: str) -> str:
 
 def start_response(version: QuestionnaireVersion | VersionFacts, language: str, start_token: str,
                    resume_code: str, first_section: str, campaign_id: int | None = None,
-                   panel_hash: str | None = None, answers: Mapping[str, Any] | None = None
-                   ) -> ResponseState:
+                   panel_hash: str | None = None, answers: Mapping[str, Any] | None = None,
+                   wording: str = STANDARD) -> ResponseState:
     """Create the response for a consent form, once per start token (a double tap reuses it).
 
     Raises :class:`TokenSpent` for the token of a withdrawn response: a replayed consent form
@@ -159,7 +163,7 @@ def start_response(version: QuestionnaireVersion | VersionFacts, language: str, 
         _core(_INSERT, {
             "version_id": version.id, "campaign_id": campaign_id, "language": language,
             "status": STARTED, "answers": dict(answers or {}), "drafts": {},
-            "panel_hash": panel_hash,
+            "panel_hash": panel_hash, "wording": wording,
             "current_section": first_section, "resume_hash": digest(resume_code),
             "start_hash": start_hash})
         db.session.commit()
@@ -188,6 +192,7 @@ def save_answers(response_id: int, answers: Mapping[str, Any], current_section: 
         if current_section is not None:
             values["current_section"] = _further(current_section, response.current_section,
                                                  order)
+        values.update(_answered_in(response, answers, drafts))
         return values
 
     return change_response(response_id, change, read)
@@ -201,7 +206,7 @@ def complete(response_id: int, answers: Mapping[str, Any],
         merged = _merge(response.answers, answers)
         return {"answers": prune_irrelevant(response.version.definition, merged),
                 "drafts": {}, "status": COMPLETED, "completed_at": utcnow(),
-                "current_section": None}
+                "current_section": None, **_answered_in(response, answers, None)}
 
     completed = change_response(response_id, change, read)
     answers_arrived(completed.evaluation_id, completed.version.code)
@@ -248,6 +253,17 @@ def change_response(response_id: int, change: Change,
         db.session.rollback()
         response = None  # another request wrote in between: read it again
     raise ResponseClosed()
+
+
+def _answered_in(response: ResponseState, answers: Mapping[str, Any],
+                 drafts: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A page saved with something on it was answered in the wording it was shown in (the
+    response's, as it was read): recorded, ``mixed`` once both wordings were used."""
+    if not any(v not in (None, "", [], {}) for v in (*answers.values(),
+                                                     *(drafts or {}).values())):
+        return {}
+    after = answered_in(response.answered_in, response.wording)
+    return {} if after == response.answered_in else {"answered_in": after}
 
 
 def _merge(saved: Mapping[str, Any], answers: Mapping[str, Any]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import click
 from flask.cli import AppGroup
 
 from ..questionnaire import DefinitionError
+from ..questionnaire import wording as wordings
 from ..questionnaire.codebook import codebook
 from ..questionnaire.xlsform import load_path
 from . import store_definition
@@ -53,6 +54,13 @@ def validate_command(paths: tuple[str, ...]) -> None:
             f"{len(definition.sections)} sections, {len(items)} questions "
             f"({len(definition.columns())} data columns), {len(definition.scales)} scales, "
             f"about {definition.minutes} minutes; content hash {definition.content_hash[:12]}")
+        if wordings.easy_languages(definition):
+            counts = wordings.coverage(definition)
+            click.echo(f"{path}: easy-read wording: " + "; ".join(
+                f"{lang} {missing} of {total} texts without one"
+                for lang, (missing, total) in counts.items()))
+        else:
+            click.echo(f"{path}: easy-read wording: none (participants see the standard one)")
     if failed:
         sys.exit(1)
 

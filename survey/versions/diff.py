@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..questionnaire import Choice, Definition, Item
+from ..questionnaire import wording as wordings
 from ..questionnaire.itemtypes.base import setting_changes, shown
 from ..questionnaire.messages import N_
 
@@ -58,6 +59,7 @@ MESSAGES = {
     "row_removed": N_("Row '%(row)s' removed from matrix '%(code)s' (its answers stay in "
                        "older responses)."),
     "row_reworded": N_("Row '%(row)s' of matrix '%(code)s' reworded (%(languages)s)."),
+    "easy_reworded": N_("The easy-read wording changed (%(languages)s): %(places)s."),
     "scale_added": N_("Scale '%(scale)s' added."),
     "scale_removed": N_("Scale '%(scale)s' removed."),
     "scale_items": N_("The items of scale '%(scale)s' changed: %(old)s -> %(new)s."),
@@ -351,7 +353,36 @@ class _Diff:
 def diff(old: Definition, new: Definition, answered: Answers | None = None) -> list[Change]:
     """The changes from ``old`` to ``new``. ``answered``: what older responses hold (None when
     unknown: a removed choice is then flagged as possibly breaking)."""
-    return _Diff(old, new, answered).run()
+    changes = _Diff(old, new, answered).run()
+    if wordings.easy_languages(old) or wordings.easy_languages(new):
+        changes += easy_changes(old, new, changes)
+    return changes
+
+
+# The changes of wording, and what names their place (the easy-read wording's comparison).
+REWORDINGS = ("title", "introduction", "consent", "page_retitled", "item_reworded",
+              "item_help", "choice_reworded", "row_reworded")
+PLACE_KEYS = ("page", "code", "choice", "row")
+
+
+def easy_changes(old: Definition, new: Definition, standard: list[Change]) -> list[Change]:
+    """One change naming the texts whose easy-read wording differs (where their standard
+    wording did not change: that is told already), with its languages."""
+    def place(change: Change) -> str:
+        return "/".join(str(change.params[key]) for key in PLACE_KEYS
+                        if key in change.params) or change.what
+
+    told = {place(c) for c in standard if c.what in REWORDINGS}
+    places: dict[str, None] = {}
+    languages: dict[str, None] = {}
+    for change in _Diff(wordings.easy_view(old), wordings.easy_view(new), None).run():
+        if change.what in REWORDINGS and place(change) not in told:
+            places[place(change)] = None
+            languages.update(dict.fromkeys(str(change.params["languages"]).split(", ")))
+    if not places:
+        return []
+    return [Change("easy_reworded", {"languages": ", ".join(languages),
+                                     "places": ", ".join(places)})]
 
 
 def repeating(section: Any) -> str:

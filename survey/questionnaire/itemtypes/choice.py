@@ -145,12 +145,12 @@ class Likert(SingleChoice):
 
     def xlsform_extra(self, entry: Mapping[str, Any], languages: Sequence[str]
                       ) -> dict[str, Any]:
-        """``anchors::<language>`` as "low | high"."""
+        """``anchors::<language>`` as "low | high" (their easy-read wording in
+        ``easy_anchors::<language>``)."""
         anchors = entry.get("anchors")
         if not isinstance(anchors, dict):
             return {}
-        return {"anchors": {lang: " | ".join(map(str, pair)) for lang, pair in anchors.items()
-                            if isinstance(pair, list)}}
+        return {"anchors": _anchor_cells(anchors)}
 
     def xlsform_read_extra(self, cells: Mapping[str, Any], entry: dict[str, Any],
                            languages: Sequence[str]) -> None:
@@ -158,8 +158,7 @@ class Likert(SingleChoice):
             entry.pop("choices", None)
         anchors = cells.get("anchors")
         if isinstance(anchors, dict) and anchors:
-            entry["anchors"] = {lang: [part.strip() for part in str(text).split("|")]
-                                for lang, text in anchors.items()}
+            entry["anchors"] = _anchor_lists(anchors)
 
     def read(self, reader: Reader, entry: dict, path: Path, code: str) -> Any:
         if "choices" in entry:
@@ -188,6 +187,14 @@ class Likert(SingleChoice):
                         language=lang, code=code))
                 else:
                     parsed[lang] = (pair[0].strip(), pair[1].strip())
+            easy = anchors.get("easy")
+            if easy is not None and not (isinstance(easy, dict) and easy and all(
+                    lang in reader.languages and isinstance(pair, list) and len(pair) == 2
+                    and all(isinstance(p, str) and p.strip() for p in pair)
+                    for lang, pair in easy.items())):
+                reader.problem((*path, "anchors", "easy"), msg(
+                    "the easy-read anchors of '%(code)s' must give two texts per language: "
+                    "easy: {fr: [low, high]}", code=code))
 
         def label(n: int, lang: str) -> str:
             low, high = parsed.get(lang, ("", ""))
@@ -260,3 +267,19 @@ class MultipleChoice(SingleChoice):
     def example(self, item: Item, roster: tuple[Choice, ...]) -> Pairs:
         usable = [c for c in item.choices if c.key not in item.settings.exclusive]
         return [(item.code, usable[0].key)]
+
+
+def _anchor_cells(anchors: Mapping[str, Any]) -> dict[str, Any]:
+    """Anchors as cells, "low | high" per language; their ``easy`` wording alike."""
+    cells: dict[str, Any] = {lang: " | ".join(map(str, pair)) for lang, pair in anchors.items()
+                             if isinstance(pair, list)}
+    if isinstance(anchors.get("easy"), dict):
+        cells["easy"] = _anchor_cells(anchors["easy"])
+    return cells
+
+
+def _anchor_lists(cells: Mapping[str, Any]) -> dict[str, Any]:
+    """Cells "low | high" per language (and their ``easy`` wording) as anchors."""
+    return {lang: _anchor_lists(text) if isinstance(text, dict)
+            else [part.strip() for part in str(text).split("|")]
+            for lang, text in cells.items()}

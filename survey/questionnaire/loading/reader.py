@@ -10,6 +10,7 @@ from typing import Any
 
 from ..messages import Text, msg, words
 from ..model import Choice, Item
+from ..wording import EASY
 from ..yamlsource import Path, Source
 from .problems import Problem
 
@@ -120,11 +121,35 @@ class BaseReader:
             else:
                 result[lang] = str(text).strip()
         for key in value:
-            if key not in self.languages:
+            if key == EASY:
+                self.easy_wording(value[key], (*path, key))
+            elif key not in self.languages:
                 self.problem((*path, key), msg("'%(key)s' is not one of the questionnaire's "
                                                "languages (%(languages)s)", key=key,
                                                languages=words(*self.languages)))
         return result
+
+    def easy_wording(self, value: Any, path: Path) -> None:
+        """A text's ``easy:`` counterpart: its easy-read wording in some or all of the
+        questionnaire's languages (:mod:`survey.questionnaire.wording`)."""
+        example = "{" + ", ".join(f"{lang}: ..." for lang in self.languages) + "}"
+        if not isinstance(value, dict) or not value:
+            self.problem(path, msg("'easy' must give the easy-read wording per language, "
+                                   "e.g. easy: %(example)s", example=example))
+            return
+        for lang, text in value.items():
+            if lang not in self.languages:
+                self.problem((*path, lang), msg("'%(key)s' is not one of the questionnaire's "
+                                                "languages (%(languages)s)", key=lang,
+                                                languages=words(*self.languages)))
+            elif isinstance(text, list):
+                if not text or not all(isinstance(t, str) and t.strip() for t in text):
+                    self.problem((*path, lang), msg("the %(language)s easy-read wording is "
+                                                    "empty", language=lang))
+            elif not isinstance(text, str | int | float) or isinstance(text, bool) \
+                    or not str(text).strip():
+                self.problem((*path, lang), msg("the %(language)s easy-read wording is empty",
+                                                language=lang))
 
     def language_example(self, code: bool = False) -> str:
         """``{fr: ..., en: ...}``, or ``{code: ..., fr: ..., en: ...}`` for a choice."""

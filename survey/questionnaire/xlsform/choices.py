@@ -55,8 +55,9 @@ class ChoiceReader(CodeReader, LanguageReader):
             name = (row.get("name") or "").strip()
             if not list_name and not name:
                 continue
-            self.check_columns(sheet, row, index, {"list_name", "name", "label", "anchors",
-                                                   *self.filter_columns}, refuse=True)
+            self.check_columns(sheet, row, index, {"list_name", "name", "label", "easy_label",
+                                                   "anchors", *self.filter_columns},
+                               refuse=True)
             for header, value in row.items():
                 if split_header(header)[0] in MEDIA_COLUMNS and value and str(value).strip():
                     self.ignored_columns.setdefault(header, sheet.place(index, header))

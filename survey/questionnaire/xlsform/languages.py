@@ -6,10 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..messages import msg
+from ..wording import EASY
 from ..yamlsource import Path
 from .base import ReaderBase
 from .vocabulary import language_code, split_header
 from .workbook import Sheet
+
+EASY_PREFIX = EASY + "_"  # easy_label, easy_hint: the easy-read wording of a column
 
 
 class LanguageReader(ReaderBase):
@@ -22,7 +25,17 @@ class LanguageReader(ReaderBase):
             sheet = self.book.get(key)
             for header in sheet.headers if sheet else ():
                 base, lang = split_header(header)
-                if base not in ("label", "hint", "constraint_message"):
+                if base.removeprefix(EASY_PREFIX) not in ("label", "hint",
+                                                          "constraint_message"):
+                    continue
+                if base.startswith(EASY_PREFIX) and lang is not None:
+                    if language_code(lang) is None:
+                        self.refuse(sheet.header_place(header), msg(
+                            "cannot tell the language of column '%(column)s': write it as "
+                            "%(example)s with a two-letter code", column=header,
+                            example=f"{base}::Français (fr)"))
+                    continue  # its languages must be among the labels' (checked per cell)
+                if base.startswith(EASY_PREFIX):
                     continue
                 if lang is None:
                     plain = plain or base == "label"
@@ -71,6 +84,32 @@ class LanguageReader(ReaderBase):
         if path is not None:
             self.out.places[path] = first_place or sheet.place(index)
         self.fill_missing(sheet, index, base, result, first_place or sheet.place(index))
+        easy = self.easy_texts(sheet, row, index, base)
+        if easy:
+            result[EASY] = easy  # type: ignore[assignment]
+        return result
+
+    def easy_texts(self, sheet: Sheet, row: Mapping[str, str], index: int, base: str
+                   ) -> dict[str, str]:
+        """The easy-read wording of column ``base`` in one row, from its ``easy_<base>::``
+        columns (``easy_label::Français (fr)``): only the languages given, none filled in."""
+        result: dict[str, str] = {}
+        for header, value in row.items():
+            column, lang = split_header(header)
+            if column != EASY_PREFIX + base or value is None or not str(value).strip():
+                continue
+            code = language_code(lang) if lang else self.default_code
+            if code is None:
+                continue
+            if lang is None and code in result:
+                continue
+            if code not in self.languages:
+                self.refuse(sheet.place(index, header), msg(
+                    "column '%(column)s' gives an easy-read wording in a language the labels "
+                    "do not have (%(languages)s)", column=header,
+                    languages=", ".join(self.languages)))
+                continue
+            result[code] = str(value).strip()
         return result
 
     def fill_missing(self, sheet: Sheet, index: int, base: str, result: dict[str, str],

@@ -70,7 +70,9 @@ REFUSED_COLUMNS = {
 # Columns read here or by the item types; anything else with a value is listed as ignored.
 SURVEY_COLUMNS = {"type", "name", "label", "hint", "required", "relevant", "relevance",
                   "constraint", "constraint_message", "appearance", "special", "equity",
-                  "anchors", "choice_filter"} | {"image", "big-image", "audio", "video", "media"}
+                  "anchors", "choice_filter", "easy_label", "easy_hint",
+                  "easy_constraint_message", "easy_anchors"} | {
+                      "image", "big-image", "audio", "video", "media"}
 MEDIA_COLUMNS = {"image", "big-image", "audio", "video", "media"}
 LANGUAGE_NAMES = {
     "english": "en", "anglais": "en", "french": "fr", "français": "fr", "francais": "fr",

@@ -16,6 +16,7 @@ from openpyxl.styles import Font
 
 from ..itemtypes import TYPES
 from ..model import Definition
+from ..wording import EASY
 from . import repeats
 
 LANGUAGE_LABELS = {"fr": "Français", "en": "English", "es": "Español", "de": "Deutsch",
@@ -47,7 +48,10 @@ class _Writer:
     def texts(self, row: dict[str, Any], base: str, value: Any) -> None:
         if isinstance(value, Mapping):
             for lang, text in value.items():
-                row[language_header(base, str(lang))] = text
+                if lang == EASY:  # its easy-read wording: easy_label::Français (fr)...
+                    self.texts(row, f"{EASY}_{base}", text)
+                else:
+                    row[language_header(base, str(lang))] = text
 
     def inline_list(self, code: str, choices: Sequence[Mapping[str, Any]]) -> str:
         name = code
