@@ -94,7 +94,7 @@ def test_wide_csv_spans_both_versions(app: Flask) -> None:
         versions = [v.short for v in exported.schema.versions]
     rows = read_csv(data)
     header = list(rows[0])
-    assert header[:14] == ["response_id", "questionnaire", "version", "audience", "evaluation",
+    assert header[:15] == ["response_id", "questionnaire", "version", "audience", "evaluation",
                            "site", "wave", "team", "panel_code", "language", "mode", "wording",
                            "status",
                            "started_at", "submitted_at"]

@@ -16,7 +16,8 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('response') as batch:
+    # the table keeps AUTOINCREMENT on SQLite if it is rebuilt (ids never reused)
+    with op.batch_alter_table('response', table_kwargs={'sqlite_autoincrement': True}) as batch:
         batch.add_column(sa.Column('larger_text', sa.Boolean(), nullable=False,
                                    server_default=sa.false()))
         batch.add_column(sa.Column('faces', sa.Boolean(), nullable=False,
@@ -24,6 +25,7 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('response') as batch:
+    # the table keeps AUTOINCREMENT on SQLite if it is rebuilt (ids never reused)
+    with op.batch_alter_table('response', table_kwargs={'sqlite_autoincrement': True}) as batch:
         batch.drop_column('faces')
         batch.drop_column('larger_text')

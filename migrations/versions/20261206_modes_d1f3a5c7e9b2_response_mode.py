@@ -15,10 +15,12 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('response') as batch:
+    # the table keeps AUTOINCREMENT on SQLite if it is rebuilt (ids never reused)
+    with op.batch_alter_table('response', table_kwargs={'sqlite_autoincrement': True}) as batch:
         batch.add_column(sa.Column('mode', sa.String(16), nullable=False, server_default='self'))
 
 
 def downgrade():
-    with op.batch_alter_table('response') as batch:
+    # the table keeps AUTOINCREMENT on SQLite if it is rebuilt (ids never reused)
+    with op.batch_alter_table('response', table_kwargs={'sqlite_autoincrement': True}) as batch:
         batch.drop_column('mode')

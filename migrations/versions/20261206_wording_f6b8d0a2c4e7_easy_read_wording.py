@@ -17,13 +17,15 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('response') as batch:
+    # the table keeps AUTOINCREMENT on SQLite if it is rebuilt (ids never reused)
+    with op.batch_alter_table('response', table_kwargs={'sqlite_autoincrement': True}) as batch:
         batch.add_column(sa.Column('wording', sa.String(8), nullable=False,
                                    server_default='standard'))
         batch.add_column(sa.Column('answered_in', sa.String(8), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('response') as batch:
+    # the table keeps AUTOINCREMENT on SQLite if it is rebuilt (ids never reused)
+    with op.batch_alter_table('response', table_kwargs={'sqlite_autoincrement': True}) as batch:
         batch.drop_column('answered_in')
         batch.drop_column('wording')
