@@ -300,6 +300,7 @@ def questionnaire_version(evaluation: Evaluation, content_hash: str) -> str:
                            definition=version.definition, campaigns=campaigns,
                            form=ActionForm(), manage=g.role in MANAGE,
                            easy_read=easy_read(version.definition),
+                           specimen_easy=wordings.easy_languages(version.definition),
                            xlsform_fmt=_xlsform_fmt(version))
 
 

@@ -37,7 +37,7 @@ class PaperSetting(db.Model):
 
 
 class PaperCopy(db.Model):
-    """One printed copy: its identifier, language and where it is on its way."""
+    """One printed copy: its identifier, language, wording and where it is on its way."""
 
     __tablename__ = "paper_copy"
 
@@ -45,6 +45,10 @@ class PaperCopy(db.Model):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
     identifier: Mapped[str] = mapped_column(String(16), unique=True)
     language: Mapped[str] = mapped_column(String(8))
+    # The wording it is printed in (standard or easy: easy-read; survey/questionnaire/
+    # wording.py): the response stored from it says it was answered in that wording.
+    wording: Mapped[str] = mapped_column(String(8), default="standard",
+                                         server_default="standard")
     printed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     printed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     status: Mapped[str] = mapped_column(String(16), default=PRINTED, index=True)

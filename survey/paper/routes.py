@@ -24,6 +24,7 @@ from ..models import Campaign, Evaluation, QuestionnaireVersion
 from ..models.paper import PaperCopy
 from ..participate.messages import issue_message
 from ..questionnaire import repeats
+from ..questionnaire import wording as wordings
 from ..questionnaire.model import Choice, Definition, Item
 from ..templating import text
 from . import entry, identifiers, services, words
@@ -37,7 +38,7 @@ ENTRY_TEMPLATE = "paper/entry.html"
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
     return {"number": format_decimal, "status_words": words.status_words,
-            "formatted": identifiers.formatted}
+            "formatted": identifiers.formatted, "wording_words": words.wording_words}
 
 
 def _campaign(evaluation: Evaluation, campaign_id: int) -> Campaign:
@@ -93,17 +94,20 @@ def copies(evaluation: Evaluation, campaign_id: int) -> HttpResponse | tuple[str
                                         campaign_id=campaign.id))
             count = request.form.get("count", "").strip()
             made = services.print_copies(campaign, int(count) if count.isdigit() else 0,
-                                         request.form.get("language", ""), current_user)
+                                         request.form.get("language", ""), current_user,
+                                         request.form.get("wording", wordings.STANDARD))
             return redirect(url_for(".print_copies", evaluation_id=evaluation.id,
                                     campaign_id=campaign.id, first=made[0].id,
                                     last=made[-1].id))
         except services.PaperError as refused:  # refused before anything was changed
             error = words.refusal(refused.reason)
     listed = services.copies(campaign)
+    offered = services.wordings_offered(definition)
     return render_template(
         "paper/copies.html", evaluation=evaluation, campaign=campaign, form=form,
         error=error, copies=listed, counts=services.counts(campaign),
         double=services.double_entry(campaign), languages=definition.languages,
+        easy_languages=[lang for lang, easy in offered.items() if easy],
         title=text(definition.title)), 422 if error else 200
 
 
@@ -117,11 +121,11 @@ def print_copies(evaluation: Evaluation, campaign_id: int) -> str:
     chosen = list(db.session.scalars(db.select(PaperCopy).where(
         PaperCopy.campaign_id == campaign.id, PaperCopy.id >= int(first),
         PaperCopy.id <= int(last)).order_by(PaperCopy.id)))
-    languages = {c.language for c in chosen}
-    if not chosen or len(languages) != 1:
+    kinds = {(c.language, c.wording) for c in chosen}
+    if not chosen or len(kinds) != 1:
         abort(404)
-    language = languages.pop()
-    definition = campaign.version.definition
+    language, wording = kinds.pop()
+    definition = wordings.in_wording(campaign.version.definition, wording)
     with _language(language):
         printed = printout(definition, _rosters(campaign, definition, language))
         shown = [{"shown": identifiers.formatted(c.identifier), "anchor": c.identifier,
@@ -130,7 +134,7 @@ def print_copies(evaluation: Evaluation, campaign_id: int) -> str:
                       title=gettext("Copy %(identifier)s",
                                     identifier=identifiers.formatted(c.identifier))))}
                  for c in chosen]
-        return _printable(printed, language, shown, _context_line(campaign),
+        return _printable(printed, language, wording, shown, _context_line(campaign),
                           url_for(".copies", evaluation_id=evaluation.id,
                                   campaign_id=campaign.id))
 
@@ -146,17 +150,28 @@ def specimen(evaluation: Evaluation, content_hash: str) -> str:
     language = request.args.get("lang", "")
     if language not in definition.languages:
         language = definition.default_language
+    wording = wordings.check_wording(request.args.get("wording"))
+    if not wordings.has_easy(definition, language):
+        wording = wordings.STANDARD
+    definition = wordings.in_wording(definition, wording)
     with _language(language):
         printed = printout(definition, lambda item: definition.roster(item, None))
-        return _printable(printed, language, [{"shown": None, "anchor": "specimen"}],
-                          evaluation.name, None)
+        return _printable(printed, language, wording,
+                          [{"shown": None, "anchor": "specimen"}], evaluation.name, None)
 
 
-def _printable(printed: Printout, language: str, copies: list[dict[str, Any]],
+def _printable(printed: Printout, language: str, wording: str, copies: list[dict[str, Any]],
                context_line: str, back_url: str | None) -> str:
+    """The printable page; its header names the wording (for data entry) when the
+    questionnaire has easy-read wording in the copy's language."""
+    definition = printed.definition
+    named = wording == wordings.EASY or wordings.has_easy(definition, language)
+    missing = wordings.coverage(definition).get(language, (0, 0))[0] if \
+        wording == wordings.EASY else 0
     return render_template("paper/printable.html", printout=printed,
-                           definition=printed.definition, language=language, copies=copies,
-                           context_line=context_line, back_url=back_url)
+                           definition=definition, language=language, copies=copies,
+                           context_line=context_line, back_url=back_url,
+                           wording=wording if named else None, easy_missing=missing)
 
 
 # -- entry -------------------------------------------------------------------------------------
@@ -235,10 +250,18 @@ def entry_form(evaluation: Evaluation, identifier: str) -> HttpResponse | tuple[
     with_numbers = printout(definition, rosters)
     return render_template(
         ENTRY_TEMPLATE, evaluation=evaluation, copy=copy, campaign=campaign,
+        printed_in=_printed_in(copy, definition),
         definition=definition, printout=with_numbers, values=values, errors=errors,
         skipped=skipped, rosters=rosters, form=form, data_entry=True, offered={},
         computed=set(), renamed=repeats.renamed, number_of=_numbers(with_numbers)
     ), 422 if (errors or skipped) else 200
+
+
+def _printed_in(copy: PaperCopy, definition: Definition) -> str | None:
+    """The wording a copy was printed in, worth saying when the questionnaire has two."""
+    if copy.wording == wordings.EASY or wordings.has_easy(definition, copy.language):
+        return copy.wording
+    return None
 
 
 def _numbers(printed: Printout) -> dict[str, str]:
@@ -319,7 +342,8 @@ def settle(evaluation: Evaluation, identifier: str) -> HttpResponse | tuple[str,
     with_numbers = printout(definition, rosters)
     return render_template(
         "paper/settle.html", evaluation=evaluation, copy=copy, campaign=campaign,
-        definition=definition, differing=items, first=first, second=second, picks=picks,
+        printed_in=_printed_in(copy, definition), definition=definition, differing=items,
+        first=first, second=second, picks=picks,
         values=values, errors=errors, rosters=rosters, form=form, data_entry=True,
         offered={}, computed=set(), shown_answer=words.shown_answer,
         number_of=_numbers(with_numbers), pages=pages, shown_page=words.shown_page,

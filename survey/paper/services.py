@@ -31,6 +31,7 @@ from ..models.response import COMPLETED, MODE_PAPER
 from ..models.types import utcnow
 from ..questionnaire.answers import prune_irrelevant
 from ..questionnaire.model import Choice, Definition, Item, Section
+from ..questionnaire.wording import EASY, STANDARD, WORDINGS, has_easy
 from ..secrets import digest, new_secret
 from . import identifiers
 
@@ -74,12 +75,33 @@ def set_double_entry(campaign: Campaign, on: bool, actor: User) -> None:
 
 # -- printing --------------------------------------------------------------------------------
 
-def print_copies(campaign: Campaign, count: int, language: str, actor: User) -> list[PaperCopy]:
-    """Record ``count`` new copies in ``language``, each with its own identifier."""
+def wordings_offered(definition: Definition) -> dict[str, bool]:
+    """Per language of the questionnaire, whether copies may be printed in easy-read wording
+    (it has easy-read wording in that language)."""
+    return {lang: has_easy(definition, lang) for lang in definition.languages}
+
+
+def check_print_wording(definition: Definition, language: str, wording: str) -> str:
+    """The wording a print run asks for (hostile input): ``standard``, or ``easy`` where the
+    questionnaire has easy-read wording in ``language``. Refused: ``wording`` (neither),
+    ``easy_language`` (no easy-read wording in that language)."""
+    if wording not in WORDINGS:
+        raise PaperError("wording")
+    if wording == EASY and not has_easy(definition, language):
+        raise PaperError("easy_language")
+    return wording
+
+
+def print_copies(campaign: Campaign, count: int, language: str, actor: User,
+                 wording: str = STANDARD) -> list[PaperCopy]:
+    """Record ``count`` new copies in ``language`` and ``wording``, each with its own
+    identifier."""
     if not 1 <= count <= MAX_COPIES:
         raise PaperError("count")
-    if language not in campaign.version.definition.languages:
+    definition = campaign.version.definition
+    if language not in definition.languages:
         raise PaperError("language")
+    wording = check_print_wording(definition, language, wording)
     made: list[PaperCopy] = []
     taken: set[str] = set()
     for _ in range(count):
@@ -93,12 +115,12 @@ def print_copies(campaign: Campaign, count: int, language: str, actor: User) -> 
         else:  # pragma: no cover - 20 collisions in a row among 27 billion
             raise PaperError("identifiers")
         copy = PaperCopy(campaign_id=campaign.id, identifier=identifier, language=language,
-                         printed_by_id=actor.id, status=PRINTED)
+                         wording=wording, printed_by_id=actor.id, status=PRINTED)
         db.session.add(copy)
         made.append(copy)
     audit.record("paper-copies-printed", str(campaign.id), actor=actor,
                  evaluation_id=campaign.evaluation_id, count=count, language=language,
-                 commit=False)
+                 wording=wording, commit=False)
     db.session.commit()
     return made
 
@@ -215,14 +237,16 @@ def _move(copy: PaperCopy, revision: int, status: str) -> None:
 
 
 def _store(copy: PaperCopy, answers: dict[str, Any]) -> Response:
-    """The copy's one response: mode paper, its campaign, completed now. Answers to
-    questions the paper's own skips leave out are dropped, as on the participant pages."""
+    """The copy's one response: mode paper, its campaign, completed now, answered in the
+    wording the copy was printed in. Answers to questions the paper's own skips leave out
+    are dropped, as on the participant pages."""
     campaign = copy.campaign
     definition = campaign.version.definition
     now = utcnow()
     response = Response(
         version_id=campaign.version_id, campaign_id=campaign.id, status=COMPLETED,
-        language=copy.language, mode=MODE_PAPER,
+        language=copy.language, mode=MODE_PAPER, wording=copy.wording,
+        answered_in=copy.wording,
         answers=prune_irrelevant(definition, answers), drafts={},
         resume_hash=digest(new_secret()), start_hash=digest(new_secret()),
         started_at=now, updated_at=now, completed_at=now)

@@ -10,6 +10,7 @@ from flask_babel import format_decimal, gettext, lazy_gettext
 from ..models.paper import ENTERED_ONCE, PRINTED, STORED, TO_SETTLE
 from ..questionnaire import repeats
 from ..questionnaire.model import Item, Section
+from ..questionnaire.wording import EASY, STANDARD
 from ..templating import text
 from .printing import labels
 
@@ -35,6 +36,9 @@ REFUSALS = {
                             "once they are entered."),
     "count": lazy_gettext("Print between 1 and 500 copies at a time."),
     "language": lazy_gettext("The questionnaire is not available in this language."),
+    "wording": lazy_gettext("Choose the standard or the easy-read wording."),
+    "easy_language": lazy_gettext("The questionnaire has no easy-read wording in this "
+                                  "language: print these copies in the standard wording."),
     "not_to_settle": lazy_gettext("This copy has nothing to settle."),
     "identifiers": lazy_gettext("No free identifier could be drawn. Please try again."),
 }
@@ -45,6 +49,16 @@ STATUS_WORDS = {
     TO_SETTLE: lazy_gettext("entered twice: differences to settle"),
     STORED: lazy_gettext("stored"),
 }
+
+
+WORDING_WORDS = {
+    STANDARD: lazy_gettext("Standard wording"),
+    EASY: lazy_gettext("Easy-read wording"),
+}
+
+
+def wording_words(wording: str) -> str:
+    return str(WORDING_WORDS.get(wording, wording))
 
 
 def refusal(reason: str) -> str:

@@ -125,3 +125,59 @@ def test_print_to_pdf_enter_twice_and_settle(browser: Browser, live_server: Live
         [response] = db.session.scalars(db.select(Response)).all()
         assert response.mode == "paper" and response.answers == {"visits": 9}
         assert response.campaign_id == campaign
+
+
+def test_print_an_easy_read_copy_to_pdf(browser: Browser, live_server: LiveServer) -> None:
+    """Issue 29: the team prints a copy in the easy-read wording; Chromium makes its PDF; the
+    copy reads in easy-read English, its header names the wording, and the navigator's entry
+    form says the copy was printed in it."""
+    world = build_world(live_server.app)
+    with live_server.app.app_context():
+        evaluation = db.session.get(Evaluation, world.a.evaluation)
+        campaign = design.create_campaign(
+            evaluation, db.session.get(User, world.users["researcher"]),
+            version=latest_version("patients"), site=evaluation.sites[0],
+            wave=evaluation.waves[0]).id
+    base = f"{live_server.url}/evaluations/{world.a.evaluation}/paper"
+    page = _page(browser, live_server, "researcher@example.org")
+    page.goto(f"{base}/campaigns/{campaign}")
+    expect(page.get_by_label("Standard wording")).to_be_checked()
+    page.get_by_label("Number of copies").fill("1")
+    page.get_by_label("English").check()
+    page.get_by_label("Easy-read wording").check()
+    accessible(page)
+    shot(page, "paper-print-form-easy")
+    page.get_by_role("button", name="Make the copies and open them to print").click()
+    expect(page.locator(".identifier")).to_have_count(1)
+    identifier = page.locator(".identifier").inner_text()
+    expect(page.locator(".running .wording")).to_have_text("Easy-read wording easy")
+    accessible(page)
+    shot(page, "paper-printable-easy")
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", print_background=True)
+    folder = os.environ.get("SURVEY_SCREENSHOTS")
+    if folder:
+        (Path(folder) / "paper-copy-easy.pdf").write_bytes(pdf)
+    assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", pdf)) > 1
+    html = page.content()
+    assert "Who asked you to answer?" in html  # service_type, easy-read
+    assert "Which service invited you to answer?" not in html
+    assert "If you did not answer “Something else”, go to question" in html
+    page.context.close()
+
+    navigator = _page(browser, live_server, "navigator@example.org")
+    navigator.goto(f"{base}/entry")
+    navigator.get_by_label("Copy identifier").fill(identifier)
+    navigator.get_by_role("button", name="Open the copy").click()
+    expect(navigator.locator("main .notice")).to_contain_text(
+        "printed in the easy-read wording")
+    accessible(navigator)
+    shot(navigator, "paper-entry-easy")
+    navigator.locator("#i-visits").fill("2")
+    navigator.get_by_role("button", name="Save the entry").click()
+    expect(navigator.locator(".notice")).to_contain_text("answers are stored")
+    navigator.context.close()
+    with live_server.app.app_context():
+        [response] = db.session.scalars(db.select(Response)).all()
+        assert (response.mode, response.wording, response.answered_in) == (
+            "paper", "easy", "easy")
