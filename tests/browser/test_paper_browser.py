@@ -82,6 +82,7 @@ def test_print_to_pdf_enter_twice_and_settle(browser: Browser, live_server: Live
     heights = page.evaluate("[...document.querySelectorAll('td.question')]"
                             ".map(e => e.getBoundingClientRect().height)")
     assert heights and max(heights) < (297 - 24) / 25.4 * 96 - 120  # less the header
+    _every_item_and_skip_printed(page, live_server)
     page.emulate_media(media="screen")
     page.context.close()
 
@@ -181,3 +182,41 @@ def test_print_an_easy_read_copy_to_pdf(browser: Browser, live_server: LiveServe
         [response] = db.session.scalars(db.select(Response)).all()
         assert (response.mode, response.wording, response.answered_in) == (
             "paper", "easy", "easy")
+
+
+NEVER_PRINTED = {"calculate", "hidden"}  # computed or fixed values: no box on paper
+
+
+def _every_item_and_skip_printed(page: Page, live_server: LiveServer) -> None:
+    """In the first copy as printed (print media): every item of the questionnaire but the
+    computed ones, with its English wording, and a skip instruction for every conditional
+    question, written before it ("Answer only if") or as a jump over it from an earlier
+    question ("go to question N", N past it)."""
+    with live_server.app.app_context():
+        definition = latest_version("patients").definition
+    first = page.locator(".copy").first if page.locator(".copy").count() else page
+    numbers: dict[str, int] = {}
+    jumps: list[tuple[int, int]] = []  # (question the jump is under, question it goes to)
+    cells = first.locator("td.question")
+    for n in range(cells.count()):
+        cell = cells.nth(n)
+        code = cell.get_attribute("data-item") or ""
+        said = " ".join(cell.inner_text().split())
+        number = re.match(r"(\d+)", said)
+        if number:
+            numbers[code] = int(number.group(1))
+            jumps += [(int(number.group(1)), int(target))
+                      for target in re.findall(r"go to question (\d+)", said)]
+    for item in definition.items():
+        if item.type in NEVER_PRINTED:
+            continue
+        cell = first.locator(f'td.question[data-item="{item.code}"]')
+        expect(cell).to_have_count(1)
+        wording = " ".join(item.text["en"].split())
+        assert wording in " ".join(cell.inner_text().split()), item.code
+        if item.relevant is None or item.type == "note":
+            continue
+        own = numbers.get(item.code)
+        said = cell.inner_text()
+        jumped = own is not None and any(under < own < target for under, target in jumps)
+        assert "only if" in said or jumped, f"{item.code}: no skip instruction printed"
