@@ -214,3 +214,53 @@ def test_missing_translations_are_counted(citizens: dict) -> None:
     del edits.item_entry(data, "role")["choices"][0]["fr"]
     assert edits.missing_translations(data, ("fr", "en")) == [
         ("role", "help", "en"), ("resident", "label", "fr")]
+
+
+def _posted(state) -> MultiDict:  # noqa: ANN001 - a FormState
+    posted = MultiDict()
+    for name, value in state.values.items():
+        posted.add(name, value)
+    for key, values in state.checked.items():
+        for value in values:
+            posted.add(key, value)
+    for key, rows in state.rows.items():
+        for n, row in enumerate(rows):
+            for part, value in row.items():
+                posted.add(f"{key}.{n}.{part}", value)
+    posted.add("yaml_keys", " ".join(f.key for f in state.fields if f.kind == "yaml"))
+    return posted
+
+
+def test_easy_read_wording_is_shown_beside_each_text_kept_and_edited() -> None:
+    """Issue 29 in the designer: the patients' questions carry easy-read wording; their forms
+    show it beside the standard text in each language, a form posted unchanged keeps every
+    easy wording (none dropped), and an edited one is saved."""
+    patients = copy.deepcopy(dict(load_file(BUNDLED / "patients.yaml").raw))
+    with_easy = 0
+    for section in patients["sections"]:
+        for entry in section["items"]:
+            fields = item_fields(entry["type"])
+            state = state_of(entry, fields, ("fr", "en"))
+            text = entry.get("text")
+            if isinstance(text, dict) and "easy" in text:
+                with_easy += 1
+                assert state.value("text.easy.fr") == text["easy"]["fr"]
+                assert [f.kind for f in state.fields if f.key == "text"] == ["lang_text"]
+            again, problems = entry_of(state_posted(_posted(state), fields, ("fr", "en")),
+                                       entry)
+            assert not problems
+            assert again == entry, entry["code"]
+    assert with_easy >= 20
+    entry = next(e for s in patients["sections"] for e in s["items"]
+                 if isinstance(e.get("text"), dict) and "easy" in e["text"])
+    fields = item_fields(entry["type"])
+    posted = _posted(state_of(entry, fields, ("fr", "en")))
+    posted.setlist("text.easy.en", ["Plainer words."])
+    again, problems = entry_of(state_posted(posted, fields, ("fr", "en")), entry)
+    assert not problems
+    assert again["text"]["easy"] == {"fr": entry["text"]["easy"]["fr"], "en": "Plainer words."}
+    assert again["text"]["fr"] == entry["text"]["fr"]
+    posted.setlist("text.easy.en", [""])
+    posted.setlist("text.easy.fr", [""])
+    again, _ = entry_of(state_posted(posted, fields, ("fr", "en")), entry)
+    assert "easy" not in again["text"]  # emptied in both languages: no easy wording left

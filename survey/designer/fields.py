@@ -21,6 +21,7 @@ from typing import Any
 
 from ..questionnaire.itemtypes import TYPES, ItemType
 from ..questionnaire.model import Choice, Expression
+from ..questionnaire.wording import EASY
 
 # kinds: text, lang_text, int, number, flag, expression, words, choices, pairs, yaml, specials
 KINDS = {"text", "lang_text", "int", "number", "flag", "expression", "words", "choices",
@@ -170,11 +171,12 @@ def fits(kind: str, value: Any) -> bool:
         "flag": lambda v: isinstance(v, bool),
         "words": lambda v: isinstance(v, list) and all(isinstance(w, str) for w in v),
         "lang_text": lambda v: isinstance(v, dict) and all(
-            isinstance(t, str | int | float) for t in v.values()),
+            isinstance(t, str | int | float) or (k == EASY and isinstance(t, dict) and all(
+                isinstance(e, str) for e in t.values())) for k, t in v.items()),
         "choices": lambda v: isinstance(v, str) or (isinstance(v, list) and all(
             isinstance(c, dict) for c in v)),
         "pairs": lambda v: isinstance(v, dict) and all(
-            isinstance(p, list) and len(p) == 2 for p in v.values()),
+            (isinstance(p, list) and len(p) == 2) or k == EASY for k, p in v.items()),
         "specials": lambda v: isinstance(v, list | str),
     }
     return checks.get(kind, lambda v: True)(value)

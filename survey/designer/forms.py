@@ -15,6 +15,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from ..questionnaire.messages import Text, msg
+from ..questionnaire.wording import EASY
 from .edits import REMOVE, add_choice, apply, delete_choice, move_choice
 from .fields import Field, fits
 
@@ -110,8 +111,11 @@ def state_of(entry: Mapping[str, Any], fields: Sequence[Field],
         elif f.kind == "specials":
             state.checked[f.key] = [value] if isinstance(value, str) else list(value or [])
         elif f.kind == "lang_text":
+            easy = (value or {}).get(EASY) if isinstance(value, Mapping) else None
             for lang in languages:
                 state.values[f"{f.key}.{lang}"] = _text((value or {}).get(lang))
+                state.values[f"{f.key}.{EASY}.{lang}"] = _text(
+                    easy.get(lang) if isinstance(easy, Mapping) else None)
         elif f.kind == "pairs":
             for lang in languages:
                 pair = (value or {}).get(lang) or ["", ""]
@@ -146,6 +150,7 @@ def state_posted(form: Posted, fields: Sequence[Field], languages: tuple[str, ..
         elif f.kind == "lang_text":
             for lang in languages:
                 state.values[f"{f.key}.{lang}"] = text(f"{f.key}.{lang}")
+                state.values[f"{f.key}.{EASY}.{lang}"] = text(f"{f.key}.{EASY}.{lang}")
         elif f.kind == "pairs":
             for lang in languages:
                 for n in ("0", "1"):
@@ -231,13 +236,24 @@ def _parsed(state: FormState, f: Field, before: Any,
         return True if state.value(f.key) else REMOVE
     if f.kind == "specials":
         return state.checked.get(f.key) or REMOVE
+    # keys of a stored text that are not one of its languages (an easy-read wording the form
+    # does not show, e.g. anchors'): kept, never dropped by a save
+    kept = ({k: v for k, v in before.items() if k not in languages}
+            if isinstance(before, Mapping) else {})
     if f.kind == "lang_text":
         typed = {lang: state.value(f"{f.key}.{lang}").strip() for lang in languages}
-        return {lang: text for lang, text in typed.items() if text} or REMOVE
+        easy = {lang: state.value(f"{f.key}.{EASY}.{lang}").strip() for lang in languages}
+        texts = {lang: text for lang, text in typed.items() if text}
+        if not texts:
+            return REMOVE
+        kept.pop(EASY, None)
+        easy = {lang: text for lang, text in easy.items() if text}
+        return {**texts, **kept, **({EASY: easy} if easy else {})}
     if f.kind == "pairs":
         pairs = {lang: [state.value(f"{f.key}.{lang}.0").strip(),
                         state.value(f"{f.key}.{lang}.1").strip()] for lang in languages}
-        return {lang: pair for lang, pair in pairs.items() if any(pair)} or REMOVE
+        shown = {lang: pair for lang, pair in pairs.items() if any(pair)}
+        return {**shown, **kept} if shown else REMOVE
     if f.kind == "choices":
         name = state.value(f"{f.key}.list").strip()
         if name:
