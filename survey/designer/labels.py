@@ -105,6 +105,7 @@ SUMMARIES = {
     "item-delete": _("Question %(what)s deleted"),
     "scale-added": _("Scale %(what)s added"), "scale-edited": _("Scale %(what)s edited"),
     "scale-delete": _("Scale %(what)s deleted"),
+    "items-copied": _("Copied from the item bank: %(what)s"),
 }
 
 
