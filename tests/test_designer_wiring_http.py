@@ -80,3 +80,79 @@ def test_the_bank_shows_why_it_refuses_and_keeps_the_ticks(
     assert researcher.get(url + "/pages/your_role/bank?source=draft:" + "0" * 64
                           ).status_code == 404
     assert researcher.get(url + "/pages/nowhere/bank").status_code == 404
+
+
+# -- choice codes --------------------------------------------------------------------------
+
+def _new_single(**changes: str) -> dict[str, str]:
+    form = {"revision": "1", "code": "satisfaction", "text.fr": "Êtes-vous satisfait ?",
+            "text.en": "Are you satisfied?", "choices.list": "",
+            "choices.0.orig": "", "choices.0.code": "", "choices.0.fr": "Très satisfait",
+            "choices.0.en": "Very satisfied",
+            "choices.1.orig": "", "choices.1.code": "", "choices.1.fr": "Autre",
+            "choices.1.en": "Other",
+            "choices.2.orig": "", "choices.2.code": "", "choices.2.fr": "Autre !",
+            "choices.2.en": "Another"}
+    form.update(changes)
+    return form
+
+
+def test_a_choice_without_a_code_gets_one_made_from_its_first_label(
+        app: Flask, researcher: FlaskClient, world: World) -> None:
+    url = _open(researcher, world)
+    response = researcher.post(url + "/pages/your_role/items/new?type=single",
+                               data=_new_single())
+    assert response.status_code == 302, response.get_data(as_text=True)
+    item = next(i for i in _data(app, url)["sections"][0]["items"]
+                if i["code"] == "satisfaction")
+    assert [c["code"] for c in item["choices"]] == ["tres_satisfait", "autre", "autre_2"]
+    # unpublished: the code follows its label while it is the one made from it
+    response = researcher.post(url + "/items/satisfaction", data={
+        "revision": "2", "code": "satisfaction", "text.fr": "Êtes-vous satisfait ?",
+        "text.en": "Are you satisfied?", "choices.list": "",
+        "choices.0.orig": "0", "choices.0.code": "tres_satisfait",
+        "choices.0.fr": "Plutôt satisfait", "choices.0.en": "Rather satisfied",
+        "choices.1.orig": "1", "choices.1.code": "autre", "choices.1.fr": "Autre",
+        "choices.1.en": "Other"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    item = next(i for i in _data(app, url)["sections"][0]["items"]
+                if i["code"] == "satisfaction")
+    assert [c["code"] for c in item["choices"]] == ["plutot_satisfait", "autre"]
+
+
+def _role(**changes: str) -> dict[str, str]:
+    form = {"revision": "1", "code": "role", "text.fr": "Qu'est-ce qui vous décrit le mieux ?",
+            "text.en": "What describes you best?", "required": "1", "choices.list": ""}
+    labels = [("resident", "Résidente ou résident", "Resident"),
+              ("coop_member", "Membre d'une coopérative", "Coop member"),
+              ("community_org", "Organisme communautaire", "Community organisation"),
+              ("elected_municipal", "Municipalité", "Municipality"),
+              ("public_health", "Santé publique", "Public health"),
+              ("other", "Autre", "Other")]
+    for n, (code, fr, en) in enumerate(labels):
+        form.update({f"choices.{n}.orig": str(n), f"choices.{n}.code": code,
+                     f"choices.{n}.fr": fr, f"choices.{n}.en": en})
+    form.update(changes)
+    return form
+
+
+def test_a_published_choice_code_is_read_only_and_cannot_change(
+        app: Flask, researcher: FlaskClient, world: World) -> None:
+    url = _open(researcher, world)
+    form = researcher.get(url + "/items/role").get_data(as_text=True)
+    assert 'value="resident" readonly' in form  # citizens is published
+    before = _data(app, url)
+    response = researcher.post(url + "/items/role", data=_role(
+        **{"choices.0.code": "habitant"}))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "habitant" in page and 'id="f-choices-error"' in page
+    assert "resident" in page.split('id="f-choices-error"')[1].split("</span>")[0]
+    assert _data(app, url) == before
+    # a label may change: the published code stays
+    response = researcher.post(url + "/items/role", data=_role(
+        **{"choices.0.fr": "Habitante ou habitant"}))
+    assert response.status_code == 302
+    role = _data(app, url)["sections"][0]["items"][0]
+    assert role["choices"][0] == {**role["choices"][0], "code": "resident",
+                                  "fr": "Habitante ou habitant"}

@@ -15,8 +15,16 @@ from ..auth.permissions import MANAGE, member
 from ..models import Evaluation, QuestionnaireDraft
 from ..templating import translated
 from . import bank, edits, services
-from .blueprint import D, Page, bp, conflict_message, design_form, draft_or_404, edited, \
-    overview_url
+from .blueprint import (
+    D,
+    Page,
+    bp,
+    conflict_message,
+    design_form,
+    draft_or_404,
+    edited,
+    overview_url,
+)
 from .validation import on_fields
 
 

@@ -13,8 +13,10 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth.permissions import MANAGE, member
 from ..models import Evaluation, QuestionnaireDraft
+from ..questionnaire.choice_codes import fixed_codes
 from ..questionnaire.itemtypes import TYPES
 from . import edits
+from .bank import published_definitions
 from .blueprint import (
     D,
     Page,
@@ -32,6 +34,22 @@ from .validation import item_path
 
 Q = D + "/items/<code>"
 S = D + "/scales/<scale_code>"
+
+
+def _coded(state: FormState, data: dict[str, Any], type_name: str,
+           code: str | None) -> FormState:
+    """The state told its question's type and which of its choice codes are published (by
+    any version of the questionnaire: those stay fixed)."""
+    state.itemtype = type_name
+    if code is not None:
+        published = published_definitions(str(data.get("code", "")))
+        if published:
+            fixed = fixed_codes(data, published)
+            entry = edits.item_entry(data, code)
+            uses = entry.get("choices")
+            state.fixed = {"choices": fixed.of_list(uses) if isinstance(uses, str)
+                           else fixed.of_item(code)}
+    return state
 
 
 def _item_page(draft: QuestionnaireDraft, form: DesignForm, state: FormState,
@@ -76,8 +94,9 @@ def item_new(evaluation: Evaluation, draft_id: int, section_code: str) -> Page:
         for f in fields:
             if f.kind == "choices" and f.key != "rating":  # two rows to fill in
                 start[f.key] = [{"code": "", **dict.fromkeys(languages, "")}] * 2
-        return _item_page(draft, form, state_of(start, fields, languages), **context)[0]
-    state = state_posted(request.form, fields, languages)
+        return _item_page(draft, form, _coded(state_of(start, fields, languages), data,
+                                              type_name, None), **context)[0]
+    state = _coded(state_posted(request.form, fields, languages), data, type_name, None)
     button = _row_button(draft, form, state, **context)
     if button is not None:
         return button
@@ -106,8 +125,9 @@ def item_edit(evaluation: Evaluation, draft_id: int, code: str) -> Page:
                    data=data, read_only={key: entry[key] for key in entry
                                          if key in READ_ONLY_ITEM_KEYS or key not in known})
     if request.method == "GET":
-        return _item_page(draft, form, state_of(entry, fields, languages), **context)[0]
-    state = state_posted(request.form, fields, languages)
+        return _item_page(draft, form, _coded(state_of(entry, fields, languages), data,
+                                              type_name, code), **context)[0]
+    state = _coded(state_posted(request.form, fields, languages), data, type_name, code)
     button = _row_button(draft, form, state, **context)
     if button is not None:
         return button
