@@ -156,3 +156,94 @@ def test_a_published_choice_code_is_read_only_and_cannot_change(
     role = _data(app, url)["sections"][0]["items"][0]
     assert role["choices"][0] == {**role["choices"][0], "code": "resident",
                                   "fr": "Habitante ou habitant"}
+
+
+# -- skip logic builder ----------------------------------------------------------------------
+
+def _edit_form(client: FlaskClient, url: str) -> dict[str, str | list[str]]:
+    """The fields of a question's form as the page fills them (what a browser would post)."""
+    import html
+    import re
+    page = client.get(url).get_data(as_text=True)
+    form: dict[str, str | list[str]] = {}
+    for tag in re.findall(r"<input[^>]*>", page):
+        name = re.search(r'name="([^"]+)"', tag)
+        if not name or 'type="checkbox"' in tag and "checked" not in tag:
+            continue
+        value = re.search(r'value="([^"]*)"', tag)
+        form[html.unescape(name.group(1))] = html.unescape(value.group(1)) if value else ""
+    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', page,
+                                 re.S):
+        form[html.unescape(name)] = html.unescape(body).lstrip("\n")
+    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page,
+                                 re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected', body) or \
+            re.search(r'<option value="([^"]*)"', body)
+        form[html.unescape(name)] = html.unescape(chosen.group(1)) if chosen else ""
+    return form
+
+
+def test_builder_rows_are_saved_as_the_relevance_expression(
+        app: Flask, researcher: FlaskClient, world: World) -> None:
+    url = _open(researcher, world)
+    page = researcher.get(url + "/items/role_other").get_data(as_text=True)
+    assert 'name="skip.0.code"' in page and "${role} = &#39;other&#39;" in page
+    form = _edit_form(researcher, url + "/items/role_other")
+    form.update({"skip": "add"})
+    added = researcher.post(url + "/items/role_other", data=form)
+    assert added.status_code == 200 and 'name="skip.1.code"' in added.get_data(as_text=True)
+    form.pop("skip")
+    form.update({"skip_join": "any", "skip.1.code": "role", "skip.1.comparison": "=",
+                 "skip.1.value": "resident"})
+    response = researcher.post(url + "/items/role_other", data=form)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    item = _data(app, url)["sections"][0]["items"][1]
+    assert item["relevant"] == "${role} = 'other' or ${role} = 'resident'"
+
+
+def test_a_row_problem_is_shown_on_its_row_with_what_was_typed(
+        app: Flask, researcher: FlaskClient, world: World) -> None:
+    url = _open(researcher, world)
+    before = _data(app, url)
+    form = _edit_form(researcher, url + "/items/involved_since")
+    form.update({"skip_mode": "rows", "skip_join": "all",
+                 "skip.0.code": "role", "skip.0.comparison": "=", "skip.0.value": "other",
+                 "skip.1.code": "role", "skip.1.comparison": ">", "skip.1.value": "3"})
+    response = researcher.post(url + "/items/involved_since", data=form)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="f-relevant-1-error"' in page and 'id="f-relevant-0-error"' not in page
+    assert 'aria-invalid="true" aria-describedby="f-relevant-1-error"' in page
+    assert 'name="skip.1.value" value="3"' in page or '<option value="3" selected>' in page
+    assert _data(app, url) == before
+
+
+def test_text_mode_keeps_an_expression_the_builder_cannot_show_exactly(
+        app: Flask, researcher: FlaskClient, world: World) -> None:
+    url = _open(researcher, world)
+    odd = "(${role}='other' or ${role}='resident') and ${lives_area} = 'yes'"
+    form = _edit_form(researcher, url + "/items/heard")
+    form.update({"skip_mode": "text", "relevant": odd})
+    for key in [k for k in form if k.startswith("skip.")]:
+        form.pop(key)
+    assert researcher.post(url + "/items/heard", data=form).status_code == 302
+    page = researcher.get(url + "/items/heard").get_data(as_text=True)
+    assert 'name="skip_mode" value="text"' in page and 'name="skip.0.code"' not in page
+    again = _edit_form(researcher, url + "/items/heard")
+    assert again["relevant"] == odd
+    again["text.en"] = "Have you heard of it? (edited)"
+    assert researcher.post(url + "/items/heard", data=again).status_code == 302
+    heard = next(i for s in _data(app, url)["sections"] for i in s["items"]
+                 if i["code"] == "heard")
+    assert heard["relevant"] == odd  # unchanged, byte for byte
+    # a text the builder reads keeps its own spacing when saved untouched from the rows
+    spaced = "${role}='other'"
+    again.update({"relevant": spaced, "revision": "3"})
+    assert researcher.post(url + "/items/heard", data=again).status_code == 302
+    rows = _edit_form(researcher, url + "/items/heard")
+    assert rows["skip_mode"] == "rows" and rows["skip.0.value"] == "other"
+    rows["text.en"] = "Have you heard of it?"
+    assert researcher.post(url + "/items/heard", data=rows).status_code == 302
+    heard = next(i for s in _data(app, url)["sections"] for i in s["items"]
+                 if i["code"] == "heard")
+    assert heard["relevant"] == spaced
