@@ -247,3 +247,21 @@ def test_text_mode_keeps_an_expression_the_builder_cannot_show_exactly(
     heard = next(i for s in _data(app, url)["sections"] for i in s["items"]
                  if i["code"] == "heard")
     assert heard["relevant"] == spaced
+
+
+def test_a_page_condition_is_built_from_earlier_pages(
+        app: Flask, researcher: FlaskClient, world: World) -> None:
+    url = _open(researcher, world)
+    code = _data(app, url)["sections"][1]["code"]
+    form = _edit_form(researcher, url + f"/pages/{code}")
+    assert form["skip_mode"] == "rows"
+    form["skip"] = "add"
+    added = researcher.post(url + f"/pages/{code}", data=form)
+    assert added.status_code == 200
+    page = added.get_data(as_text=True)
+    assert '<option value="role"' in page and '<option value="heard"' not in page  # earlier only
+    form.pop("skip")
+    form.update({"skip.0.code": "lives_area", "skip.0.comparison": "=",
+                 "skip.0.value": "yes"})
+    assert researcher.post(url + f"/pages/{code}", data=form).status_code == 302
+    assert _data(app, url)["sections"][1]["relevant"] == "${lives_area} = 'yes'"
