@@ -210,6 +210,21 @@ def test_a_researcher_designs_publishes_and_a_participant_answers(
     with page.expect_navigation():
         page.get_by_role("button", name="Save").click()
 
+    # The item bank: a question of a bundled questionnaire copied onto it, its code kept.
+    with page.expect_navigation():
+        page.locator("#page-end").get_by_role(
+            "link", name="Copy questions from another questionnaire").click()
+    page.get_by_label("Questionnaire to copy from").select_option("bundled:citizens")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Show its questions").click()
+    page.locator("#bank-lives_area").check()
+    axe_clean(page)
+    shot(page, "04-bank")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Copy the ticked questions").click()
+    expect(page.locator(".notice").first).to_contain_text("lives_area")
+    expect(page.locator("#page-end")).to_contain_text("lives_area")
+
     # The preview beside the editor, in French then in English, behaves as the participant's.
     expect(page.locator(".badge.open")).to_contain_text("Every text in every language")
     frame = page.frame_locator("iframe.phone-frame")
@@ -270,4 +285,5 @@ def test_a_researcher_designs_publishes_and_a_participant_answers(
         response = db.session.scalar(select(Response).where(
             Response.campaign_id == campaign.id))
         assert response is not None and response.completed_at is not None
-        assert {"calm", "safe", "noisy_r", "wish"} <= set(response.answers)
+        assert {"calm", "safe", "noisy_r", "wish", "comment", "lives_area"
+                } <= set(response.answers)
