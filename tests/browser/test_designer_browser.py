@@ -2,9 +2,10 @@
 three-page questionnaire from scratch, with three agreement (likert) questions and their scale
 with a reversed question, a nomination of the team and a ranking, texts in French and
 English, a skip rule made with the condition builder (observed on the phone: the follow-up
-shown and hidden as the answer changes) and one written in text mode; previews it beside the editor in both
-languages; publishes it through the diff and its confirmation; then a participant answers
-it through a campaign on a 360-px phone. axe-core checks the designer's pages.
+shown and hidden as the answer changes) and one written in text mode, and a question copied
+from the item bank; previews it beside the editor in both languages; publishes it through
+the diff and its confirmation; then a participant answers it through a campaign on a 360-px
+phone. axe-core checks the designer's pages.
 
 With ``SURVEY_SCREENSHOTS=<dir>``, each page is saved there as a PNG to look at."""
 
