@@ -74,7 +74,8 @@ def test_the_bank_shows_why_it_refuses_and_keeps_the_ticks(
         "revision": "1", "source": "bundled:citizens", "codes": ["role"]})  # code taken
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert 'role="alert"' in page and "role" in page
+    problems = page.split('id="problems"', 1)[1].split("</div>", 1)[0]
+    assert "role" in problems and ("two questions" in problems or "deux questions" in problems)
     assert 'value="role" id="bank-role" checked' in page
     assert _data(app, url) == before
     assert researcher.get(url + "/pages/your_role/bank?source=draft:" + "0" * 64
@@ -265,3 +266,18 @@ def test_a_page_condition_is_built_from_earlier_pages(
                  "skip.0.value": "yes"})
     assert researcher.post(url + f"/pages/{code}", data=form).status_code == 302
     assert _data(app, url)["sections"][1]["relevant"] == "${lives_area} = 'yes'"
+
+
+def test_the_bank_says_what_it_did_beyond_the_items(
+        app: Flask, researcher: FlaskClient, world: World) -> None:
+    url = _open(researcher, world)
+    response = researcher.post(url + "/pages/your_role/bank", data={
+        "revision": "1", "source": "bundled:professionals", "codes": ["team_setting_other"]},
+        follow_redirects=True)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    copied = next(i for i in _data(app, url)["sections"][0]["items"]
+                  if i["code"] == "team_setting_other")
+    assert "relevant" not in copied  # its rule read a question left behind
+    assert "team_setting_other" in page and "team_setting" in page.split(
+        "team_setting_other", 1)[1]  # the note names the question the rule needed
