@@ -281,3 +281,36 @@ def test_the_bank_says_what_it_did_beyond_the_items(
     assert "relevant" not in copied  # its rule read a question left behind
     assert "team_setting_other" in page and "team_setting" in page.split(
         "team_setting_other", 1)[1]  # the note names the question the rule needed
+
+
+def test_scale_points_are_numbered_and_matrix_rows_named_from_their_labels(
+        app: Flask, researcher: FlaskClient, world: World) -> None:
+    url = _open(researcher, world)
+    form = {"revision": "1", "code": "agree_grid", "text.fr": "Êtes-vous d'accord ?",
+            "text.en": "Do you agree?", "choices.list": "", "rows.list": ""}
+    for n, (fr, en) in enumerate((("Non", "No"), ("Un peu", "A little"), ("Oui", "Yes"))):
+        form.update({f"choices.{n}.orig": "", f"choices.{n}.code": "",
+                     f"choices.{n}.fr": fr, f"choices.{n}.en": en})
+    for n, (fr, en) in enumerate((("Le bruit", "Noise"), ("La sécurité", "Safety"))):
+        form.update({f"rows.{n}.orig": "", f"rows.{n}.code": "",
+                     f"rows.{n}.fr": fr, f"rows.{n}.en": en})
+    response = researcher.post(url + "/pages/your_role/items/new?type=matrix", data=form)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    item = next(i for i in _data(app, url)["sections"][0]["items"]
+                if i["code"] == "agree_grid")
+    assert [c["code"] for c in item["choices"]] == [1, 2, 3]
+    assert [r["code"] for r in item["rows"]] == ["le_bruit", "la_securite"]
+
+
+def test_a_published_choice_cannot_be_deleted(
+        app: Flask, researcher: FlaskClient, world: World) -> None:
+    url = _open(researcher, world)
+    before = _data(app, url)
+    form = _role()
+    for key in [k for k in form if k.startswith("choices.5.")]:
+        form.pop(key)  # "other" removed
+    response = researcher.post(url + "/items/role", data=form)
+    assert response.status_code == 422
+    error = response.get_data(as_text=True).split('id="f-choices-error"')[1].split("</")[0]
+    assert "other" in error
+    assert _data(app, url) == before
