@@ -177,6 +177,7 @@ RULES: dict[str, object] = {
     "designer.item_new": MANAGE,
     "designer.item_edit": MANAGE,
     "designer.item_action": MANAGE,
+    "designer.bank_copy": MANAGE,
     "designer.scale_edit": MANAGE,
     "designer.scale_delete": MANAGE,
     "designer.history": MANAGE,

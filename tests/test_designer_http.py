@@ -50,6 +50,11 @@ def _role_form(**changes: str) -> dict[str, str]:
             "help.en": "If more than one fits, choose the main one.",
             "choices.list": "", "choices.0.orig": "0", "choices.0.code": "resident",
             "choices.0.fr": "Résidente ou résident", "choices.0.en": "Resident"}
+    # the other published choices, kept (a published code cannot be deleted)
+    for n, code in enumerate(("coop_member", "community_org", "elected_municipal",
+                              "public_health", "other"), start=1):
+        form.update({f"choices.{n}.orig": str(n), f"choices.{n}.code": code,
+                     f"choices.{n}.fr": f"Choix {code}", f"choices.{n}.en": f"Choice {code}"})
     form.update(changes)
     return form
 
@@ -60,7 +65,8 @@ def test_a_refused_save_shows_the_problem_on_its_field_with_what_was_typed(
     before = _data(app, url)
     response = researcher.post(url + "/items/role", data=_role_form(
         **{"text.en": "", "text.fr": "Mon texte tapé", "relevant": "${role} = = 1",
-           "choices.0.code": "Not A Code"}))
+           "choices.6.orig": "", "choices.6.code": "Not A Code", "choices.6.fr": "Nouveau",
+           "choices.6.en": "New"}))
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Mon texte tapé" in page and "Not A Code" in page and "${role} = = 1" in page

@@ -3,7 +3,7 @@ type with their settings, choices, scales, both languages side by side), each sa
 as an upload is, kept in the draft's history, and guarded against two people's saves."""
 
 # Their views join the blueprint.
-from . import drafts, history, items, pages  # noqa: F401
+from . import bank_views, drafts, history, items, pages  # noqa: F401
 from .blueprint import bp
 
 __all__ = ["bp"]

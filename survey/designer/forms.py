@@ -14,6 +14,13 @@ import yaml
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
+from ..questionnaire.choice_codes import (
+    check_codes,
+    first_label,
+    follow_label,
+    numbered,
+    unique_code,
+)
 from ..questionnaire.messages import Text, msg
 from ..questionnaire.wording import EASY
 from .edits import REMOVE, add_choice, apply, delete_choice, move_choice
@@ -52,6 +59,12 @@ class FormState:
     checked: dict[str, list[str]] = field(default_factory=dict)  # specials
     rows: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     errors: dict[str, list[Text]] = field(default_factory=dict)
+    itemtype: str = ""  # the question's type (its choices coded 1..n when scored)
+    fixed: dict[str, frozenset[str]] = field(default_factory=dict)  # published codes by key
+
+    def is_fixed(self, key: str, code: str) -> bool:
+        """Whether a choice code of the field ``key`` is published (shown read-only)."""
+        return str(code) in self.fixed.get(key, frozenset())
 
     def value(self, name: str) -> str:
         return self.values.get(name, "")
@@ -258,24 +271,7 @@ def _parsed(state: FormState, f: Field, before: Any,
         name = state.value(f"{f.key}.list").strip()
         if name:
             return name
-        old = before if isinstance(before, list) else []
-        rows = []
-        for row in state.rows.get(f.key, []):
-            labels = {lang: row.get(lang, "").strip() for lang in languages}
-            code = row.get("code", "").strip()
-            if not code and not any(labels.values()):
-                continue  # an empty row added and left empty
-            orig = row.get("orig", "")
-            base = dict(old[int(orig)]) if orig.isdigit() and int(orig) < len(old) else {}
-            # Choice codes are typed by hand here; survey.questionnaire.choice_codes (codes
-            # generated from the first label, published codes fixed) plugs in at this point.
-            choice = apply(base, {"code": _code(code)})
-            for lang, label in labels.items():
-                choice = apply(choice, {lang: label} if label else {lang: REMOVE})
-            if isinstance(base.get("code"), str) and str(choice["code"]) == base["code"]:
-                choice["code"] = base["code"]
-            rows.append(choice)
-        return rows or REMOVE
+        return _choices(state, f, before, problems)
     text = state.value(f.key)
     if not text.strip():
         return REMOVE
@@ -296,3 +292,45 @@ def _parsed(state: FormState, f: Field, before: Any,
             and str(before) == text.strip():
         return before
     return text.strip()
+
+
+def _choices(state: FormState, f: Field, before: Any, problems: dict[str, list[Text]]) -> Any:
+    """A question's own choices as typed: a code left empty is made from the first label (a
+    position for scored types), a code made from a label follows its label while it is not
+    published, and a published code changed or deleted is refused on the field."""
+    languages = state.languages
+    old = before if isinstance(before, list) else []
+    fixed = state.fixed.get(f.key, frozenset())
+    typed = [row for row in state.rows.get(f.key, [])
+             if row.get("code", "").strip() or any(row.get(lang, "").strip()
+                                                   for lang in languages)]
+    taken = [row.get("code", "").strip() for row in typed if row.get("code", "").strip()]
+    rows = []
+    for n, row in enumerate(typed):
+        labels = {lang: row.get(lang, "").strip() for lang in languages}
+        code: Any = row.get("code", "").strip()
+        orig = row.get("orig", "")
+        base = dict(old[int(orig)]) if orig.isdigit() and int(orig) < len(old) else {}
+        label = first_label(labels, languages)
+        if not code:
+            code = str(n + 1) if f.key == "choices" and numbered(state.itemtype) \
+                and str(n + 1) not in taken \
+                else unique_code(label, taken)
+            taken.append(code)
+        elif base and str(base.get("code")) == code and label:
+            followed = follow_label(code, first_label(base, languages), label, taken, fixed)
+            if followed != code:
+                taken[taken.index(code)] = followed
+                code = followed
+        choice = apply(base, {"code": _code(code)})
+        for lang, text in labels.items():
+            choice = apply(choice, {lang: text} if text else {lang: REMOVE})
+        if isinstance(base.get("code"), str) and str(choice["code"]) == base["code"]:
+            choice["code"] = base["code"]
+        rows.append(choice)
+    refused = check_codes([c.get("code") for c in old if isinstance(c, Mapping)],
+                          [c["code"] for c in rows], fixed) if fixed else []
+    if refused:
+        problems.setdefault(f.key, []).extend(refused)
+        return before
+    return rows or REMOVE

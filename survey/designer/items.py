@@ -13,8 +13,10 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth.permissions import MANAGE, member
 from ..models import Evaluation, QuestionnaireDraft
+from ..questionnaire.choice_codes import fixed_codes
 from ..questionnaire.itemtypes import TYPES
 from . import edits
+from .bank import published_definitions
 from .blueprint import (
     D,
     Page,
@@ -28,10 +30,27 @@ from .blueprint import (
 )
 from .fields import READ_ONLY_ITEM_KEYS, SCALE_FIELDS, Field, item_fields
 from .forms import DesignForm, FormState, entry_of, row_action, state_of, state_posted
+from .skip_logic import attach, place_of, problems_of, questions_at
 from .validation import item_path
 
 Q = D + "/items/<code>"
 S = D + "/scales/<scale_code>"
+
+
+def _coded(state: FormState, data: dict[str, Any], type_name: str,
+           code: str | None) -> FormState:
+    """The state told its question's type and which of its choice codes are published (by
+    any version of the questionnaire: those stay fixed)."""
+    state.itemtype = type_name
+    if code is not None:
+        published = published_definitions(str(data.get("code", "")))
+        if published:
+            fixed = fixed_codes(data, published)
+            entry = edits.item_entry(data, code)
+            uses = entry.get("choices")
+            state.fixed = {"choices": fixed.of_list(uses) if isinstance(uses, str)
+                           else fixed.of_item(code)}
+    return state
 
 
 def _item_page(draft: QuestionnaireDraft, form: DesignForm, state: FormState,
@@ -41,11 +60,11 @@ def _item_page(draft: QuestionnaireDraft, form: DesignForm, state: FormState,
 
 
 def _row_button(draft: QuestionnaireDraft, form: DesignForm, state: FormState,
-                **context: Any) -> tuple[str, int] | None:
-    """A choices row button (add, up, down, delete): the form again with the rows changed,
-    nothing saved until the researcher saves."""
+                skip_button: bool = False, **context: Any) -> tuple[str, int] | None:
+    """A choices row button (add, up, down, delete) or a skip logic builder button: the
+    form again with the rows changed, nothing saved until the researcher saves."""
     action = request.form.get("row")
-    if not isinstance(action, str) or not row_action(state, action):
+    if not skip_button and (not isinstance(action, str) or not row_action(state, action)):
         return None
     if not form.validate_on_submit():
         abort(400)
@@ -71,17 +90,25 @@ def item_new(evaluation: Evaluation, draft_id: int, section_code: str) -> Page:
     after = request.values.get("after") or None
     context = dict(evaluation=evaluation, type_name=type_name, section_code=section_code,
                    after=after, new=True, read_only={}, data=data)
+    page = edits.section_index(data, section_code)
+    items_here = [i.get("code") for i in data["sections"][page].get("items") or []]
+    position = items_here.index(after) + 1 if after in items_here else len(items_here)
+    questions = questions_at(data, page, position)
     if request.method == "GET":
         start: dict[str, Any] = {"code": edits.free_code(data, "q")}
         for f in fields:
             if f.kind == "choices" and f.key != "rating":  # two rows to fill in
                 start[f.key] = [{"code": "", **dict.fromkeys(languages, "")}] * 2
-        return _item_page(draft, form, state_of(start, fields, languages), **context)[0]
-    state = state_posted(request.form, fields, languages)
-    button = _row_button(draft, form, state, **context)
+        state = _coded(state_of(start, fields, languages), data, type_name, None)
+        context["skip"] = attach(None, state, questions, "")[0]
+        return _item_page(draft, form, state, **context)[0]
+    state = _coded(state_posted(request.form, fields, languages), data, type_name, None)
+    context["skip"], skip_button = attach(request.form, state, questions, "")
+    button = _row_button(draft, form, state, skip_button, **context)
     if button is not None:
         return button
     entry, state.errors = entry_of(state, {"code": "", "type": type_name})
+    state.errors.update(problems_of(context["skip"]))
     entry["type"] = type_name
     changed = edits.add_item(data, section_code, entry, after)
     return save_form(draft, form, changed, state, item_path(changed, str(entry.get("code"))),
@@ -105,13 +132,19 @@ def item_edit(evaluation: Evaluation, draft_id: int, code: str) -> Page:
     context = dict(evaluation=evaluation, type_name=type_name, code=code, new=False,
                    data=data, read_only={key: entry[key] for key in entry
                                          if key in READ_ONLY_ITEM_KEYS or key not in known})
+    original = entry.get("relevant") if isinstance(entry.get("relevant"), str) else ""
+    questions = questions_at(data, *place_of(data, code))
     if request.method == "GET":
-        return _item_page(draft, form, state_of(entry, fields, languages), **context)[0]
-    state = state_posted(request.form, fields, languages)
-    button = _row_button(draft, form, state, **context)
+        state = _coded(state_of(entry, fields, languages), data, type_name, code)
+        context["skip"] = attach(None, state, questions, original)[0]
+        return _item_page(draft, form, state, **context)[0]
+    state = _coded(state_posted(request.form, fields, languages), data, type_name, code)
+    context["skip"], skip_button = attach(request.form, state, questions, original)
+    button = _row_button(draft, form, state, skip_button, **context)
     if button is not None:
         return button
     new_entry, state.errors = entry_of(state, entry)
+    state.errors.update(problems_of(context["skip"]))
     changed = edits.replace_item(data, code, new_entry)
     return save_form(draft, form, changed, state, item_path(changed, str(new_entry["code"])),
                      f"item-edited {code}", "designer/item.html",

@@ -9,7 +9,9 @@ import yaml
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 
+from ..questionnaire.conditions_builder import comparison_words
 from ..questionnaire.special import PARTICIPANT_LABELS
+from .skip_logic import option_label
 
 TYPE_NAMES = {
     "single": _("One answer from a list"), "multiple": _("Several answers from a list"),
@@ -105,6 +107,7 @@ SUMMARIES = {
     "item-delete": _("Question %(what)s deleted"),
     "scale-added": _("Scale %(what)s added"), "scale-edited": _("Scale %(what)s edited"),
     "scale-delete": _("Scale %(what)s deleted"),
+    "items-copied": _("Copied from the item bank: %(what)s"),
 }
 
 
@@ -119,4 +122,6 @@ HELPERS = {"designer_summary": summary_text, "designer_yaml": as_yaml,
            "designer_audiences": audience_options, "designer_type_options": type_options,
            "designer_type_name": type_name, "designer_field_label": field_label,
            "designer_field_hint": field_hint,
-           "designer_special_name": special_name}
+           "designer_special_name": special_name,
+           "designer_comparison_words": comparison_words,
+           "designer_option_label": option_label}

@@ -4,6 +4,7 @@ introduction and skip logic, move it up or down, duplicate or delete it."""
 from __future__ import annotations
 
 from flask import abort, render_template, request
+from flask_babel import gettext
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth.permissions import MANAGE, member
@@ -23,6 +24,7 @@ from .blueprint import (
 from .drafts import starting_types
 from .fields import READ_ONLY_SECTION_KEYS, SECTION_FIELDS, Field
 from .forms import entry_of, state_of, state_posted
+from .skip_logic import attach, problems_of, questions_at
 
 FIRST_ITEM = (Field("first_type", "text"), Field("first_code", "text"),
               Field("first_text", "lang_text"))
@@ -77,11 +79,23 @@ def page_edit(evaluation: Evaluation, draft_id: int, section_code: str) -> Page:
     context = dict(evaluation=evaluation, section_code=section_code, new=False,
                    read_only={key: section[key] for key in READ_ONLY_SECTION_KEYS
                               if key in section})
+    original = section.get("relevant") if isinstance(section.get("relevant"), str) else ""
+    questions = questions_at(data, n, None)  # a page's own condition reads earlier pages
     if request.method == "GET":
-        return render_template("designer/page.html", draft=draft, form=form,
-                               state=state_of(section, SECTION_FIELDS, languages), **context)
+        state = state_of(section, SECTION_FIELDS, languages)
+        context["skip"] = attach(None, state, questions, original)[0]
+        return render_template("designer/page.html", draft=draft, form=form, state=state,
+                               **context)
     state = state_posted(request.form, SECTION_FIELDS, languages)
+    context["skip"], button = attach(request.form, state, questions, original)
+    if button:
+        if not form.validate_on_submit():
+            abort(400)
+        return render_template("designer/page.html", draft=draft, form=form, state=state,
+                               notice=gettext("Not saved yet: save the page to keep this "
+                                              "change."), **context)
     entry, state.errors = entry_of(state, section)
+    state.errors.update(problems_of(context["skip"]))
     changed = edits.edit_section(data, section_code, entry)
     return save_form(draft, form, changed, state, ("sections", n),
                      f"page-edited {section_code}", "designer/page.html",

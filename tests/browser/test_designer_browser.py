@@ -1,9 +1,11 @@
 """Issue 28's designer in a desktop browser (1280 px), in English: a researcher builds a
-two-page questionnaire from scratch, with three agreement (likert) questions and their scale
+three-page questionnaire from scratch, with three agreement (likert) questions and their scale
 with a reversed question, a nomination of the team and a ranking, texts in French and
-English, and a skip rule written in text mode; previews it beside the editor in both
-languages; publishes it through the diff and its confirmation; then a participant answers
-it through a campaign on a 360-px phone. axe-core checks the designer's pages.
+English, a skip rule made with the condition builder (observed on the phone: the follow-up
+shown and hidden as the answer changes) and one written in text mode, and a question copied
+from the item bank; previews it beside the editor in both languages; publishes it through
+the diff and its confirmation; then a participant answers it through a campaign on a 360-px
+phone. axe-core checks the designer's pages.
 
 With ``SURVEY_SCREENSHOTS=<dir>``, each page is saved there as a PNG to look at."""
 
@@ -134,6 +136,25 @@ def test_a_researcher_designs_publishes_and_a_participant_answers(
     likert(page, "safe", "Je m'y sens en sécurité.", "I feel safe there.")
     likert(page, "noisy_r", "Mon quartier est bruyant.", "My neighbourhood is noisy.")
 
+    # A follow-up shown only to those who find it noisy: the skip rule made with the builder.
+    new_question(page, "page_1", "text", "noisy_why", "Qu'est-ce qui fait du bruit ?",
+                 "What makes the noise?")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add a condition").click()
+    expect(page.locator("#f-text-fr")).to_have_value("Qu'est-ce qui fait du bruit ?")
+    page.locator("#f-relevant-0-code").select_option("noisy_r")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Update the choices of condition 1").click()
+    page.locator("#f-relevant-0-comparison").select_option("=")
+    page.locator("#f-relevant-0-value").select_option("5")
+    axe_clean(page)
+    shot(page, "03-builder")
+    save(page)
+    draft_url = page.url.split("#")[0]
+    page.goto(draft_url + "/items/noisy_why")  # the rule, written and shown under the rows
+    expect(page.locator("#f-relevant-written")).to_contain_text("${noisy_r} = 5")
+    page.goto(draft_url)
+
     # Their scale, the noisy question reversed.
     page.goto(f"{page.url.split('#')[0]}")
     with page.expect_navigation():
@@ -165,7 +186,10 @@ def test_a_researcher_designs_publishes_and_a_participant_answers(
                  "Rank these services.")
     choices(page, [("nurse", "Infirmière", "Nurse"), ("doctor", "Médecin", "Doctor"),
                    ("social", "Travail social", "Social work")])
-    page.locator("#f-relevant").fill("${calm} = = 1")  # the skip rule, typed in text mode
+    with page.expect_navigation():
+        page.get_by_role("button", name="Write it as text").click()
+    expect(page.locator('[name="choices.2.en"]')).to_have_value("Social work")
+    page.locator("#f-relevant").fill("${calm} = = 1")  # a skip rule typed in text mode
     with page.expect_navigation():
         page.get_by_role("button", name="Save the question").click()
     expect(page.locator("#f-relevant-error")).to_be_visible()  # refused where it was typed
@@ -174,6 +198,33 @@ def test_a_researcher_designs_publishes_and_a_participant_answers(
     shot(page, "02-item-refused")
     page.locator("#f-relevant").fill("${calm} != 1")
     save(page)
+
+    # A third page, after the services.
+    with page.expect_navigation():
+        page.locator("#page-services").get_by_role("link",
+                                                    name="Add a page after this one").click()
+    page.locator("#f-code").fill("end")
+    texts(page, "title", "Pour finir", "To finish")
+    page.locator("#f-first_type").select_option("text")
+    page.locator("#f-first_code").fill("comment")
+    texts(page, "first_text", "Un commentaire ?", "Any comment?")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+
+    # The item bank: a question of a bundled questionnaire copied onto it, its code kept.
+    with page.expect_navigation():
+        page.locator("#page-end").get_by_role(
+            "link", name="Copy questions from another questionnaire").click()
+    page.get_by_label("Questionnaire to copy from").select_option("bundled:citizens")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Show its questions").click()
+    page.locator("#bank-lives_area").check()
+    axe_clean(page)
+    shot(page, "04-bank")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Copy the ticked questions").click()
+    expect(page.locator(".notice").first).to_contain_text("lives_area")
+    expect(page.locator("#page-end")).to_contain_text("lives_area")
 
     # The preview beside the editor, in French then in English, behaves as the participant's.
     expect(page.locator(".badge.open")).to_contain_text("Every text in every language")
@@ -215,15 +266,25 @@ def test_a_researcher_designs_publishes_and_a_participant_answers(
     phone.goto(f"/c/{slug}?lang=en")
     phone.goto("/q/quartier/consent")
     phone.consent()
+    # The builder's skip rule at 360 px: the follow-up appears and goes as the answer changes.
+    follow_up = phone.page.locator("#q-noisy_why")
+    expect(follow_up).to_be_hidden()
+    phone.page.locator('input[name="noisy_r"][value="5"]').check(force=True)
+    expect(follow_up).to_be_visible()
+    phone.page.locator('input[name="noisy_r"][value="2"]').check(force=True)
+    expect(follow_up).to_be_hidden()
+    phone.page.locator('input[name="noisy_r"][value="5"]').check(force=True)
+    expect(follow_up).to_be_visible()
     seen = []
     while phone.section is not None:
         seen.append(phone.section)
         phone.check_phone_layout()
         phone.answer_page(definition)
         phone.submit()
-    assert seen == ["page_1", "services"]
+    assert seen == ["page_1", "services", "end"]
     with app.app_context():
         response = db.session.scalar(select(Response).where(
             Response.campaign_id == campaign.id))
         assert response is not None and response.completed_at is not None
-        assert {"calm", "safe", "noisy_r", "wish"} <= set(response.answers)
+        assert {"calm", "safe", "noisy_r", "wish", "comment", "lives_area"
+                } <= set(response.answers)
