@@ -288,3 +288,44 @@ def test_a_researcher_designs_publishes_and_a_participant_answers(
         assert response is not None and response.completed_at is not None
         assert {"calm", "safe", "noisy_r", "wish", "comment", "lives_area"
                 } <= set(response.answers)
+
+
+def test_choices_are_reordered_by_dragging_a_row(new_phone: Callable[..., Phone],
+                                                  live_server: LiveServer) -> None:
+    """The issue's "reordered by drag": a choice row dragged above the first is saved first,
+    every label and code moving with it."""
+    with live_server.app.app_context():
+        researcher = make_user("noor@example.org")
+        evaluation = design.create_evaluation(researcher, name="Quartier en santé")
+        base = f"/evaluations/{evaluation.id}/designer"
+    desk = new_phone(viewport={"width": 1280, "height": 900}, is_mobile=False,
+                     has_touch=False, device_scale_factor=1)
+    page = desk.page
+    page.goto(f"{live_server.url}/login?lang=en")
+    page.get_by_label("Email").fill("noor@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    page.goto(live_server.url + base)
+    with page.expect_navigation():
+        page.locator("form[action$='/designer/copy'] select").first.select_option(
+            "bundled:citizens")
+        page.locator("form[action$='/designer/copy'] button[type=submit]").first.click()
+    draft_url = page.url
+    page.goto(draft_url.replace("/drafts/", "/drafts/", 1) + "/items/role")
+    rows = page.locator("table.choice-rows tbody tr")
+    expect(rows).to_have_count(6)
+    codes = [rows.nth(n).locator("input[name$='.code']").input_value() for n in range(6)]
+    rows.nth(2).drag_to(rows.nth(0))
+    moved = [rows.nth(n).locator("input[name$='.code']").input_value() for n in range(6)]
+    assert moved == [codes[2], codes[0], codes[1], *codes[3:]]
+    assert rows.nth(0).locator("input[name$='.code']").get_attribute("name") == "choices.0.code"
+    axe_clean(page)
+    save(page)
+    draft_id = int(draft_url.rstrip("/").rsplit("/", 1)[1])
+    with live_server.app.app_context():
+        from survey.models import QuestionnaireDraft
+
+        data = db.session.get(QuestionnaireDraft, draft_id).definition_data
+    role = next(i for s in data["sections"] for i in s["items"] if i["code"] == "role")
+    assert [c["code"] for c in role["choices"]] == moved
