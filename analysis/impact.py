@@ -30,10 +30,15 @@ PAIRED = "paired"
 INDEPENDENT = "independent"
 
 
-def wave_pairs(waves: Sequence) -> list[tuple[str, str]]:
-    """Consecutive pairs of the distinct waves, ordered by name."""
+def wave_pairs(waves: Sequence, since_first: bool = False) -> list[tuple[str, str]]:
+    """Consecutive pairs of the distinct waves, ordered by name; with ``since_first``, also
+    the first wave (the baseline) with each later one that does not follow it (a follow-up
+    series' baseline -> 6 months, beside baseline -> 3 months -> 6 months)."""
     ordered = sorted({str(w) for w in waves if pd.notna(w)})
-    return list(zip(ordered, ordered[1:], strict=False))
+    pairs = list(zip(ordered, ordered[1:], strict=False))
+    if since_first:
+        pairs += [(ordered[0], later) for later in ordered[2:]]
+    return pairs
 
 
 def _panel_pairs(
@@ -100,7 +105,8 @@ def _independent_row(x: np.ndarray, y: np.ndarray) -> dict:
 def wave_changes(
     frame: pd.DataFrame, scores: pd.DataFrame, codebook: Codebook, min_pairs: int = 5
 ) -> pd.DataFrame:
-    """Change of every scale score between consecutive waves, per site and audience.
+    """Change of every scale score between consecutive waves, and since the first wave (the
+    baseline) for each later wave, per site and audience.
 
     The design is ``paired`` (Wilcoxon signed-rank on panel members present in both waves, and a
     paired t interval of the mean change) when at least ``min_pairs`` panel codes match,
@@ -110,7 +116,7 @@ def wave_changes(
     """
     rows = []
     scale_codes = [s.code for s in codebook.scales]
-    for wave_from, wave_to in wave_pairs(frame["wave"].dropna().unique()):
+    for wave_from, wave_to in wave_pairs(frame["wave"].dropna().unique(), since_first=True):
         pairs = _panel_pairs(frame, scores, wave_from, wave_to)
         pair_groups = dict(tuple(pairs.groupby(["site", "audience"], sort=False)))
         in_waves = frame["wave"].isin([wave_from, wave_to])

@@ -27,6 +27,28 @@ def test_wave_changes_pair_panel_codes_and_say_so(patient_frame):
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((low, high))
 
 
+def test_change_since_the_baseline_for_each_later_wave(patient_frame):
+    """A follow-up series (baseline, 3 months, 6 months): besides consecutive waves, the
+    change from the first wave to each later one, paired on the same panel codes."""
+    codebook, frame = patient_frame
+    later = frame[frame["wave"] == "T1"].copy()
+    later["wave"] = "T2"
+    later["response_id"] = later["response_id"].astype(str) + "-6m"
+    frame = pd.concat([frame, later], ignore_index=True)
+    scores = scale_scores(frame, codebook)
+    table = wave_changes(frame, scores, codebook)
+    assert set(zip(table["wave_from"], table["wave_to"], strict=True)) == {
+        ("T0", "T1"), ("T1", "T2"), ("T0", "T2")}
+    row = table[(table["site"] == "a") & (table["scale"] == "access")
+                & (table["wave_from"] == "T0") & (table["wave_to"] == "T2")].iloc[0]
+    data = pd.concat([frame[["site", "wave", "panel_code"]], scores["access"]], axis=1)
+    data = data[(data["site"] == "a") & data["panel_code"].notna()]
+    wide = data.pivot_table(index="panel_code", columns="wave", values="access").dropna()
+    assert row["design"] == "paired" and row["n_pairs"] == len(wide)
+    assert row["difference"] == pytest.approx((wide["T2"] - wide["T0"]).mean())
+    assert row["p_value"] == pytest.approx(stats.wilcoxon(wide["T2"] - wide["T0"]).pvalue)
+
+
 def test_a_code_shared_by_two_responses_of_a_wave_is_not_paired(patient_frame):
     """Two people whose self-generated codes collide at T0: neither is paired with the T1
     response of that code (it could be either); every other pair still is."""
