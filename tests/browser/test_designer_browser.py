@@ -44,6 +44,14 @@ def axe_clean(page: Page) -> None:
     assert not violations, [(v["id"], v["nodes"][0]["html"]) for v in violations]
 
 
+def sign_in_as(page: Page, live_server: LiveServer, email: str) -> None:
+    page.goto(f"{live_server.url}/login?lang=en")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+
+
 def texts(page: Page, key: str, fr: str, en: str) -> None:
     page.locator(f"#f-{key}-fr").fill(fr)
     page.locator(f"#f-{key}-en").fill(en)
@@ -98,11 +106,7 @@ def test_a_researcher_designs_publishes_and_a_participant_answers(
     desk = new_phone(viewport={"width": 1280, "height": 900}, is_mobile=False,
                      has_touch=False, device_scale_factor=1)
     page = desk.page
-    page.goto(f"{live_server.url}/login?lang=en")
-    page.get_by_label("Email").fill("noor@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
+    sign_in_as(page, live_server, "noor@example.org")
 
     # From scratch: the questionnaire's texts in both languages and its first question.
     page.goto(live_server.url + base)
@@ -301,11 +305,7 @@ def test_choices_are_reordered_by_dragging_a_row(new_phone: Callable[..., Phone]
     desk = new_phone(viewport={"width": 1280, "height": 900}, is_mobile=False,
                      has_touch=False, device_scale_factor=1)
     page = desk.page
-    page.goto(f"{live_server.url}/login?lang=en")
-    page.get_by_label("Email").fill("noor@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
+    sign_in_as(page, live_server, "noor@example.org")
     page.goto(live_server.url + base)
     with page.expect_navigation():
         page.locator("form[action$='/designer/copy'] select").first.select_option(
