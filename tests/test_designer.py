@@ -93,6 +93,27 @@ def test_a_form_posted_unchanged_changes_nothing(citizens: dict) -> None:
             assert again == entry, entry["code"]
 
 
+def test_a_choice_filter_is_offered_only_where_the_definition_accepts_one() -> None:
+    """A short text or a Likert item has no choices to filter: its form has no such field,
+    and the loader refuses the key on it (one rule: ``takes_choice_filter``)."""
+    offered = {name for name in TYPES if "choice_filter" in {f.key for f in item_fields(name)}}
+    assert offered == {"single", "multiple"}
+    tried = set()
+    for path in sorted(BUNDLED.glob("*.yaml")):
+        data = copy.deepcopy(dict(load_file(path).raw))
+        for s, section in enumerate(data["sections"]):
+            for i, entry in enumerate(section["items"]):
+                if entry["type"] in tried or entry.get("choice_filter"):
+                    continue
+                tried.add(entry["type"])
+                changed = copy.deepcopy(data)
+                changed["sections"][s]["items"][i]["choice_filter"] = "name != 'x'"
+                _definition, problems = validate(changed)
+                refused = [p for p in problems if "choice_filter" in str(p.text)]
+                assert bool(refused) == (entry["type"] not in offered), (entry["type"], refused)
+    assert {"single", "multiple", "likert", "yesno", "text"} <= tried
+
+
 def test_every_item_type_has_a_form_and_a_new_type_gets_one(monkeypatch) -> None:
     for name, item_type in TYPES.items():
         keys = {f.key for f in item_fields(name)}

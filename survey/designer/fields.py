@@ -154,7 +154,8 @@ def item_fields(type_name: str) -> tuple[Field, ...]:
     constraint_keys = {"constraint", "constraint_message"}
     common = tuple(f for f in COMMON_ITEM_FIELDS
                    if (item_type.answerable or f.key not in answer_keys)
-                   and (item_type.takes_constraint or f.key not in constraint_keys))
+                   and (item_type.takes_constraint or f.key not in constraint_keys)
+                   and (item_type.takes_choice_filter or f.key != "choice_filter"))
     return common + type_fields(item_type)
 
 

@@ -169,6 +169,8 @@ class ItemType:
     shown: ClassVar[bool] = True
     answerable: ClassVar[bool] = True
     takes_constraint: ClassVar[bool] = True
+    # its choices may be filtered by a ``choice_filter`` expression on their columns
+    takes_choice_filter: ClassVar[bool] = False
     # asks about the entries of a roster: with none (an empty team), nothing is asked
     needs_roster: ClassVar[bool] = False
     codebook_type: ClassVar[str | None] = None  # the type name in the analysis codebook

@@ -109,6 +109,7 @@ def integer_scale(reader: Reader, entry: dict, path: Path, code: str) -> tuple[C
 
 class SingleChoice(ItemType):
     name = "single"
+    takes_choice_filter = True
     keys = frozenset({"choices"})
     settings_type = ChoiceSettings
     codebook_type = "single"
@@ -135,6 +136,7 @@ class Likert(SingleChoice):
     with two anchor labels per language."""
 
     name = "likert"
+    takes_choice_filter = False
     keys = frozenset({"choices", "points", "anchors"})
     settings_type = LikertSettings
     scored = True
@@ -211,6 +213,7 @@ class Likert(SingleChoice):
 
 class YesNo(SingleChoice):
     name = "yesno"
+    takes_choice_filter = False
     keys = frozenset()
     settings_type = NoSettings
     codebook_type = "yesno"

@@ -57,7 +57,7 @@ class LogicReader(BaseReader):
 
     def check_choice_filter(self, item: Item, path: Path) -> None:
         """A choice_filter filters an item's own choices by their columns (or ``name``)."""
-        if item.itemtype.name not in ("single", "multiple") or item.choice_filter is None:
+        if not item.itemtype.takes_choice_filter or item.choice_filter is None:
             self.problem(path, msg("choice_filter filters the choices of a single or multiple "
                                    "choice item, not of a %(type)s item", type=item.type))
             return
