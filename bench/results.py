@@ -71,8 +71,8 @@ def fill(url: str, total: int) -> tuple[int, int, int]:
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
     with app.app_context():
         upgrade()
-        text = (ROOT / "questionnaires" / "patients.yaml").read_text(encoding="utf-8")
-        version = store_definition(load_text(text)).version
+        source = (ROOT / "questionnaires" / "patients.yaml").read_text(encoding="utf-8")
+        version = store_definition(load_text(source)).version
         researcher = accounts.create_user("researcher@example.org")
         evaluator = accounts.create_user("evaluator@example.org")
         evaluation = services.create_evaluation(researcher, name="Bench",

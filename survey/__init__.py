@@ -41,7 +41,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         end_reads_with_commit(app)
         track_commits(db.engine)
 
-    from . import models  # noqa: F401  (register the tables with the metadata)
+    from . import datastamp, models  # noqa: F401  (the tables; the data stamps' listeners)
     from .participate import bp as participate_bp
 
     # Participant forms check their CSRF token themselves (FlaskForm.validate_on_submit), so a

@@ -22,7 +22,7 @@ from .questionnaire import (
     QuestionnaireMedia,
     QuestionnaireVersion,
 )
-from .response import Response, SpentToken
+from .response import DataStamp, Response, SpentToken
 from .restitution import Finding, Reaction, ResultsPage
 from .review import ItemProposal, Reviewer, ReviewRating, ReviewRound
 from .workspace import Campaign, Evaluation, Site, Team, TeamMember, Wave
@@ -31,7 +31,7 @@ __all__ = ["AccountLink", "AuditEvent", "Campaign", "Evaluation", "Membership", 
            "QuestionnaireDraft", "QuestionnaireVersion", "Response", "Site", "SpentToken", "Team",
            "TeamMember", "User", "Wave"]
 __all__ += ["Contact", "Delivery", "Invitation", "Mailing", "QuestionnaireMedia", "QueuedMail"]
-__all__ += ["DraftRevision", "Job", "MembershipSite"]
+__all__ += ["DataStamp", "DraftRevision", "Job", "MembershipSite"]
 __all__ += ["Collection", "EvaluationKey"]
 __all__ += ["Finding", "Reaction", "ResultsPage"]
 __all__ += ["PaperCopy", "PaperEntry", "PaperSetting"]

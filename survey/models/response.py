@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, false
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 if TYPE_CHECKING:
@@ -84,3 +84,19 @@ class SpentToken(db.Model):
 
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     spent_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class DataStamp(db.Model):
+    """A number per evaluation that moves, in the transaction that makes the change, whenever
+    a response of the evaluation is added, changed or removed: the results' data revision,
+    read with one primary-key lookup instead of counting responses (:mod:`survey.datastamp`
+    moves it; an evaluation without a row has had no response since the table was made)."""
+
+    __tablename__ = "data_stamp"
+
+    evaluation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluation.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
+    # Starts at the time of the evaluation's first change in microseconds (then + 1 at each
+    # change), so that an evaluation id reused after a deletion (SQLite) never comes back to a
+    # stamp its predecessor's cached results were computed at.
+    stamp: Mapped[int] = mapped_column(BigInteger)

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import CursorResult, Executable, Row, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..datastamp import data_changed
 from ..extensions import db
 from ..jobs.kinds import answers_arrived
 from ..models import Campaign, Questionnaire, QuestionnaireVersion, Response, SpentToken
@@ -248,6 +249,8 @@ def change_response(response_id: int, change: Change,
                   "updated_at": utcnow()}
         result = _core(_UPDATE, {**values, "_id": response_id, "_revision": response.revision})
         if result.rowcount == 1:
+            if values.get("status", STARTED) != STARTED:  # completed: the results see it
+                data_changed(db.session, response.evaluation_id)
             db.session.commit()
             return replace(response, **values)
         db.session.rollback()
