@@ -1,6 +1,7 @@
 /* Proximité: before signing out, a navigator is warned when sealed responses still wait to be
    sent from this device (they stay there, but are sent only once someone signs in again), and
-   when an assisted interview in progress is kept on it (draft.js). */
+   when an assisted interview in progress is kept on it (draft.js): signing out discards it,
+   so that the next person to use the device cannot restore it. */
 (() => {
   'use strict';
   // how many records a store of a database holds (0 when it cannot say)
@@ -17,6 +18,20 @@
       try { all = db.transaction(store).objectStore(store).getAll(); } catch (e) { db.close(); resolve(0); return; }
       all.onerror = () => { db.close(); resolve(0); };
       all.onsuccess = () => { db.close(); resolve(all.result.filter(filter).length); };
+    };
+  });
+  // every interview in progress on this device deleted (draft.js's store)
+  const clear = () => new Promise((resolve) => {
+    const request = indexedDB.open('proximite-drafts', 1);
+    request.onerror = () => resolve();
+    request.onsuccess = () => {
+      const db = request.result;
+      try {
+        const tx = db.transaction('drafts', 'readwrite');
+        tx.objectStore('drafts').clear();
+        tx.oncomplete = () => { db.close(); resolve(); };
+        tx.onerror = () => { db.close(); resolve(); };
+      } catch (e) { db.close(); resolve(); }
     };
   });
   const start = () => {
@@ -37,7 +52,8 @@
             : form.getAttribute('data-signout').replace('__N__', String(waiting)));
         }
         if (drafts) said.push(form.getAttribute('data-signout-draft'));
-        if (!said.length || window.confirm(said.join('\n\n'))) go();
+        if (said.length && !window.confirm(said.join('\n\n'))) return;
+        if (drafts) clear().then(go, go); else go();
       }, go);
     });
   };

@@ -414,7 +414,7 @@ def test_an_interview_in_progress_is_discarded_on_request_and_an_old_one_is_not_
         if messages:
             break
         page.wait_for_timeout(50)
-    assert messages and "An interview in progress is kept on this device" in messages[0]
+    assert messages and "An assisted interview in progress is kept on this device" in messages[0]
     # discarding asks first; refused, nothing changes
     page.once("dialog", lambda dialog: dialog.dismiss())
     page.get_by_role("button", name="Discard it and start a new one").click()
@@ -443,3 +443,13 @@ def test_an_interview_in_progress_is_discarded_on_request_and_an_old_one_is_not_
     page.locator("[data-draft-older] [data-draft-discard]").click()
     page.wait_for_function(f"() => ({DRAFTS})().then((d) => d.length === 0)")
     expect(page.locator("[data-draft-older]")).to_be_hidden()
+
+    # signing out discards an interview in progress (the next user of the device cannot
+    # restore it), once confirmed
+    _begin(page)
+    page.locator('[data-page="team_context"] input[name="team_setting"]').first.check()
+    page.wait_for_function(f"() => ({DRAFTS})().then((d) => d.length === 1)")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/login"))
+    assert page.evaluate(DRAFTS) == []
