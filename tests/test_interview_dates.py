@@ -186,3 +186,26 @@ def test_a_paper_baseline_dated_in_march_is_due_again_in_june(fapp: Flask) -> No
         assert person is not None and person.started_on == dt.date(2026, 3, 10)
         assert sorted(t.due_on for t in person.tasks) == [dt.date(2026, 6, 10),
                                                           dt.date(2026, 9, 10)]
+
+
+def test_the_export_carries_the_interview_dates_not_the_sync(app: Flask) -> None:
+    import csv
+    import io
+
+    from .test_collect import _client, _url, sealed_body, send
+    from .workspace import build_world
+
+    world = build_world(app, passwords=False)
+    with app.app_context():
+        _aged(db.session.get(Campaign, world.a.campaign), 30)
+    finished = dt.datetime.now(UTC) - dt.timedelta(days=3)
+    started = finished - dt.timedelta(minutes=40)
+    body = sealed_body(app, world.a.campaign, change={"started": _iso(started),
+                                                      "finished": _iso(finished)})
+    assert send(_client(app, world), _url(world), body).status_code == 200
+    download = _client(app, world, "evaluator").get(
+        f"/results/e/{world.a.evaluation}/download/csv?q=professionals")
+    [row] = list(csv.DictReader(io.StringIO(download.get_data(as_text=True))))
+    assert row["mode"] == "assisted"
+    assert row["submitted_at"] == finished.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert row["started_at"] == started.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -183,7 +183,6 @@
       focus(consent.querySelector('h1'));
     });
 
-    drafts();
     // -- the interview in progress, kept on the device (draft.js) ------------------------------
     function interviewDates() {
       // the device's clock: the server believes it only when plausible
@@ -289,6 +288,7 @@
         restored.hidden = false;
       }).catch(() => undefined);
     }
+    drafts();
 
     const offline = $('[data-offline]');
     const connection = () => { offline.hidden = navigator.onLine; };
