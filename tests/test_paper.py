@@ -6,10 +6,12 @@ cannot read an entry back, navigators limited to their sites). SQLite and Postgr
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -26,6 +28,7 @@ from survey.paper import entry, identifiers, services
 from survey.paper.printing import printout
 from survey.questionnaire import load_file
 from survey.questionnaire.itemtypes import TYPES
+from survey.timezones import DEFAULT_TIME_ZONE
 from survey.versions import latest_version, store_definition
 
 from .workspace import build_world, csrf, sign_in
@@ -35,6 +38,11 @@ DATA = Path(__file__).parent / "data"
 EVERY_TYPE_SOURCES = ("every_type.yaml", "new_types.yaml", "conformity_type.yaml",
                       "time_type.yaml", "computed_relevance.yaml", "team_network.yaml",
                       "paper_types.yaml")
+
+
+def _today() -> str:
+    """Today in the test evaluations' time zone (the instance's): a copy's date."""
+    return dt.datetime.now(ZoneInfo(DEFAULT_TIME_ZONE)).date().isoformat()
 
 
 @dataclass
@@ -383,9 +391,11 @@ def test_entry_pages_refuse_politely_and_navigators_cannot_read_back(app: Flask,
     form = client.get(form_url)
     assert form.status_code == 200 and 'class="code">service_type<' in form.get_data(
         as_text=True)
-    bad = client.post(form_url, data={"csrf_token": token, "visits": "beaucoup"})
+    bad = client.post(form_url, data={"csrf_token": token, "visits": "beaucoup",
+                                      "copy-date": _today()})
     assert bad.status_code == 422 and "nombre entier" in bad.get_data(as_text=True)
-    saved = client.post(form_url, data={"csrf_token": token, "visits": "4"})
+    saved = client.post(form_url, data={"csrf_token": token, "visits": "4",
+                                        "copy-date": _today()})
     assert saved.status_code == 302
     again = client.get(form_url, follow_redirects=True)
     text = again.get_data(as_text=True)
@@ -451,7 +461,8 @@ def test_every_item_type_can_be_typed_back(app: Flask, paper: Paper) -> None:
                     assert re.search(f'id="q-{each.item.code}(-1)?"', html), each.item.code
         token = csrf(page)
         saved = client.post(f"/evaluations/{paper.evaluation}/paper/entry/{identifier}",
-                            data={"csrf_token": token, "confirm_skipped": "on", **raw})
+                            data={"csrf_token": token, "confirm_skipped": "on",
+                                  "copy-date": _today(), **raw})
         assert saved.status_code == 302, (name, saved.get_data(as_text=True)[:3000])
         with app.app_context():
             copy = db.session.scalar(select(PaperCopy).filter_by(identifier=identifier))
@@ -566,3 +577,96 @@ def test_conditions_on_fixed_values_are_settled_before_printing(app: Flask) -> N
 
 def test_the_example_identifier_the_pages_give_is_a_valid_one() -> None:
     assert identifiers.is_valid(identifiers.normalise("7K3M-QX9S"))
+
+
+# -- the date written on a copy ----------------------------------------------------------------
+
+def _back_in_time(paper: Paper, copy: PaperCopy, days: int) -> None:
+    """The campaign and the copy made ``days`` ago (the copy printed then)."""
+    earlier = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
+    db.session.get(Campaign, paper.campaign).created_at = earlier
+    copy.printed_at = earlier
+    db.session.commit()
+
+
+def test_an_entry_is_dated_the_day_written_on_the_copy(app: Flask, paper: Paper) -> None:
+    with app.app_context():
+        copy = _copy(paper)
+        _back_in_time(paper, copy, 90)
+        identifier = copy.identifier
+    zone = ZoneInfo(DEFAULT_TIME_ZONE)
+    today = dt.datetime.now(zone).date()
+    client = _signed(app, paper, "navigator")
+    url = f"/evaluations/{paper.evaluation}/paper/entry/{identifier}"
+    page = client.get(url + "?lang=en")
+    assert 'type="date"' in page.get_data(as_text=True)
+    token = csrf(page)
+    for typed, words in (("", "Type the date written on the copy"),
+                         ((today + dt.timedelta(days=1)).isoformat(), "in the future"),
+                         ((today - dt.timedelta(days=200)).isoformat(), "before the copy"),
+                         ("31/02/2026", "not a date")):
+        refused = client.post(url + "?lang=en", data={"csrf_token": token, "visits": "4",
+                                                      "copy-date": typed})
+        html = refused.get_data(as_text=True)
+        assert refused.status_code == 422 and words in html, typed
+        assert 'href="#q-copy-date">Date written on the copy<' in html
+    # the same refusal in French, the reader's language
+    future = client.post(url + "?lang=fr", data={"csrf_token": token, "visits": "4",
+                                                 "copy-date": (today + dt.timedelta(days=3)
+                                                               ).isoformat()})
+    assert future.status_code == 422 and "dans le futur" in future.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Response)) is None
+    filled = today - dt.timedelta(days=60)
+    saved = client.post(url, data={"csrf_token": token, "visits": "4",
+                                   "copy-date": filled.strftime("%d/%m/%Y")})
+    assert saved.status_code == 302
+    with app.app_context():
+        response = db.session.scalar(select(Response))
+        assert response.completed_at.astimezone(zone).date() == filled
+        assert response.completed_at.astimezone(zone).hour == 12  # noon: the day only
+        assert response.started_at == response.completed_at
+        assert db.session.scalar(select(PaperEntry)).filled_on == filled
+
+
+def test_two_entries_with_different_dates_are_settled_like_a_field(app: Flask,
+                                                                   paper: Paper) -> None:
+    _double(app, paper)
+    today = dt.datetime.now(ZoneInfo(DEFAULT_TIME_ZONE)).date()
+    march, april = today - dt.timedelta(days=40), today - dt.timedelta(days=10)
+    with app.app_context():
+        copy = _copy(paper)
+        _back_in_time(paper, copy, 90)
+        identifier = copy.identifier
+        services.record_entry(copy, {"visits": 3}, _user(paper, "navigator"), march)
+        done = services.record_entry(db.session.get(PaperCopy, copy.id), {"visits": 3},
+                                     _user(paper, "navigator2"), april)
+        assert done.status == TO_SETTLE  # the answers agree, the dates do not
+    client = _signed(app, paper, "researcher")
+    url = f"/evaluations/{paper.evaluation}/paper/settle/{identifier}?lang=en"
+    page = client.get(url)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "differ on 1 question" in text
+    assert 'name="pick-copy-date"' in text and 'name="pick-visits"' not in text
+    missing = client.post(url, data={"csrf_token": csrf(page)})
+    assert missing.status_code == 422 and "type the date" in missing.get_data(as_text=True)
+    done = client.post(url, data={"csrf_token": csrf(page), "pick-copy-date": "1"})
+    assert done.status_code == 302
+    with app.app_context():
+        response = db.session.scalar(select(Response))
+        assert response.answers == {"visits": 3}
+        assert response.completed_at.astimezone(ZoneInfo(DEFAULT_TIME_ZONE)).date() == march
+
+
+def test_two_entries_with_the_same_date_are_stored_with_it(app: Flask, paper: Paper) -> None:
+    _double(app, paper)
+    day = dt.datetime.now(ZoneInfo(DEFAULT_TIME_ZONE)).date() - dt.timedelta(days=5)
+    with app.app_context():
+        copy = _copy(paper)
+        _back_in_time(paper, copy, 30)
+        services.record_entry(copy, {"visits": 3}, _user(paper, "navigator"), day)
+        done = services.record_entry(db.session.get(PaperCopy, copy.id), {"visits": 3},
+                                     _user(paper, "navigator2"), day)
+        assert done.status == STORED
+        response = db.session.scalar(select(Response))
+        assert response.completed_at.astimezone(ZoneInfo(DEFAULT_TIME_ZONE)).date() == day

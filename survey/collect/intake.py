@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -39,6 +40,11 @@ MAX_DATA = 1_000_000  # the sealed answers
 MAX_VALUES = 100  # values of one input
 MAX_TEXT = 5000  # characters of one value
 FORMAT = 1
+# The interview's own dates (the device's clock) are believed within these bounds, else the
+# response is dated when it arrives: a clock ahead by more than CLOCK_SKEW, or a date older
+# than MAX_AGE (a device that kept a response that long, or whose clock is far behind).
+CLOCK_SKEW = dt.timedelta(minutes=10)
+MAX_AGE = dt.timedelta(days=183)
 
 
 class Refused(Exception):
@@ -133,8 +139,45 @@ def read_payload(plaintext: bytes, key: str, campaign: Campaign) -> dict[str, An
     if panel is not None and not (isinstance(panel, dict) and len(panel) <= 20 and all(
             isinstance(v, str) and len(v) <= 200 for v in panel.values())):
         raise Refused("payload")
+    for name in ("started", "finished"):  # optional: devices before interview dates
+        if payload.get(name) is not None and not (
+                isinstance(payload[name], str) and len(payload[name]) <= 40):
+            raise Refused("payload")
     payload["pages"] = _pages(payload.get("pages"))
     return payload
+
+
+def _instant(value: object) -> dt.datetime | None:
+    """An ISO 8601 instant with its offset (``Date.toISOString()``), in UTC; else None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        found = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return found.astimezone(dt.UTC) if found.tzinfo is not None else None
+
+
+def interview_dates(payload: dict[str, Any], campaign: Campaign, version: QuestionnaireVersion,
+                    received: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """When the interview started and finished, as the device's clock said, if plausible:
+    not after its arrival (give or take :data:`CLOCK_SKEW`), not before the campaign and the
+    version shown existed, not more than :data:`MAX_AGE` before it arrived. Otherwise (or
+    when the device did not say) the arrival time. A start that is not plausible, or after
+    the finish, is the finish."""
+    earliest = max(received - MAX_AGE, _aware(campaign.created_at), _aware(version.created_at))
+    finished = _instant(payload.get("finished"))
+    if finished is None or not earliest <= finished <= received + CLOCK_SKEW:
+        return received, received
+    finished = min(finished, received)
+    started = _instant(payload.get("started"))
+    if started is None or not earliest <= started <= finished:
+        started = finished
+    return started, finished
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 def rosters_of(campaign: Campaign, definition: Definition, language: str) -> Rosters:
@@ -202,12 +245,13 @@ def receive(campaign: Campaign, collector: User, body: object, secret_key: str) 
     if payload.get("panel") and asks_questions(campaign.evaluation):
         panel_hash, _missing = hash_answers(campaign.evaluation, payload["panel"])
     now = utcnow()
+    started, finished = interview_dates(payload, campaign, version, now)
     response = Response(version_id=version.id, campaign_id=campaign.id, status=COMPLETED,
                         language=language, mode=MODE_ASSISTED, answers=answers, drafts={},
                         current_section=None, revision=1, panel_hash=panel_hash,
                         # secrets nobody keeps: an assisted response can never be resumed
                         resume_hash=digest(new_secret()), start_hash=digest(new_secret()),
-                        started_at=now, updated_at=now, completed_at=now)
+                        started_at=started, updated_at=now, completed_at=finished)
     db.session.add(response)
     try:
         db.session.flush()

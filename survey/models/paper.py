@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, false
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -77,6 +77,9 @@ class PaperEntry(db.Model):
     number: Mapped[int] = mapped_column(Integer)
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     answers: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
+    # the date written on the copy, the day the person filled it in (None: typed before
+    # entries asked for it); the response is dated from it
+    filled_on: Mapped[dt.date | None] = mapped_column(Date)
     entered_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     copy: Mapped[PaperCopy] = relationship(back_populates="entries")

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import force_locale, format_decimal, get_locale, gettext
+from flask_babel import force_locale, format_date, format_decimal, get_locale, gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
@@ -33,11 +33,13 @@ from .printing import Printout, printout
 bp = Blueprint("paper", __name__, url_prefix="/evaluations", template_folder="templates")
 E = "/<int:evaluation_id>/paper"
 ENTRY_TEMPLATE = "paper/entry.html"
+FILLED_ON = "copy-date"  # the entry form's date field: item codes never hold a hyphen
 
 
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
-    return {"number": format_decimal, "status_words": words.status_words,
+    return {"number": format_decimal, "format_date": format_date,
+            "status_words": words.status_words,
             "formatted": identifiers.formatted, "wording_words": words.wording_words}
 
 
@@ -237,11 +239,17 @@ def entry_form(evaluation: Evaluation, identifier: str) -> HttpResponse | tuple[
         result = entry.check_entry(definition, values, rosters)
         errors = {code: issue_message(definition.item(repeats.item_code(code)), issue, text)
                   for code, issue in result.issues.items()}
+        filled_on, typed_date = None, request.form.get(FILLED_ON, "")[:40]
+        values[FILLED_ON] = [typed_date]
+        try:
+            filled_on = services.check_filled_on(copy, typed_date)
+        except services.PaperError as refused:
+            errors = {FILLED_ON: words.refusal(refused.reason), **errors}
         skipped = result.skipped
         confirmed = request.form.get("confirm_skipped") == "on"
-        if result.ok and (not skipped or confirmed):
+        if not errors and (not skipped or confirmed):
             try:
-                done = services.record_entry(copy, result.answers, current_user)
+                done = services.record_entry(copy, result.answers, current_user, filled_on)
             except services.PaperError as refused:
                 flash(words.refusal(refused.reason), "error")
                 return redirect(url_for(".entry_start", evaluation_id=evaluation.id))
@@ -253,7 +261,8 @@ def entry_form(evaluation: Evaluation, identifier: str) -> HttpResponse | tuple[
         printed_in=_printed_in(copy, definition),
         definition=definition, printout=with_numbers, values=values, errors=errors,
         skipped=skipped, rosters=rosters, form=form, data_entry=True, offered={},
-        computed=set(), renamed=repeats.renamed, number_of=_numbers(with_numbers)
+        computed=set(), renamed=repeats.renamed, number_of=_numbers(with_numbers),
+        date_name=FILLED_ON, date_max=services.local_today(copy).isoformat()
     ), 422 if (errors or skipped) else 200
 
 
@@ -310,6 +319,7 @@ def settle(evaluation: Evaluation, identifier: str) -> HttpResponse | tuple[str,
     first, second = copy.entries[0].answers, copy.entries[1].answers
     items = services.items_differing(definition, first, second)
     pages = services.pages_differing(definition, first, second)
+    date_differs = services.dates_differ(copy)
     form = FlaskForm()
     values: dict[str, list[str]] = {}
     errors: dict[str, str] = {}
@@ -328,10 +338,13 @@ def settle(evaluation: Evaluation, identifier: str) -> HttpResponse | tuple[str,
                   for code, issue in issues.items()}
         errors |= {code: gettext("Choose the first entry, the second, or type the answer on "
                                  "the paper copy.") for code in unpicked}
+        filled_on = None
+        if date_differs:
+            filled_on, picks[FILLED_ON], values[FILLED_ON] = _settled_date(copy, errors)
         if not errors:
             try:
                 services.settle(copy, settled, current_user, lambda answers: entry.recomputed(
-                    definition, answers, rosters))
+                    definition, answers, rosters), filled_on)
             except services.PaperError as refused:
                 flash(words.refusal(refused.reason), "error")
             else:
@@ -347,4 +360,25 @@ def settle(evaluation: Evaluation, identifier: str) -> HttpResponse | tuple[str,
         values=values, errors=errors, rosters=rosters, form=form, data_entry=True,
         offered={}, computed=set(), shown_answer=words.shown_answer,
         number_of=_numbers(with_numbers), pages=pages, shown_page=words.shown_page,
+        date_differs=date_differs, date_name=FILLED_ON,
+        date_max=services.local_today(copy).isoformat(),
         entries=copy.entries), 422 if errors else 200
+
+
+def _settled_date(copy: PaperCopy, errors: dict[str, str]) -> tuple[Any, str, list[str]]:
+    """The date settled when the two entries typed different ones: the first entry's, the
+    second's, or the one typed from the paper; a refusal goes into ``errors``. Returns the
+    date (None when refused), the pick and the typed value (to show the form again)."""
+    pick = str(request.form.get("pick-" + FILLED_ON, ""))[:8]
+    typed = request.form.get(FILLED_ON, "")[:40]
+    if pick in ("1", "2"):
+        return copy.entries[int(pick) - 1].filled_on, pick, [typed]
+    if pick != "typed":
+        errors[FILLED_ON] = gettext("Choose the first entry, the second, or type the date "
+                                    "written on the paper copy.")
+        return None, pick, [typed]
+    try:
+        return services.check_filled_on(copy, typed), pick, [typed]
+    except services.PaperError as refused:
+        errors[FILLED_ON] = words.refusal(refused.reason)
+        return None, pick, [typed]

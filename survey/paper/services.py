@@ -5,6 +5,8 @@ one response (mode "paper"). No Flask here beyond the database session; views ar
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -33,6 +35,7 @@ from ..questionnaire.answers import prune_irrelevant
 from ..questionnaire.model import Choice, Definition, Item, Section
 from ..questionnaire.wording import EASY, STANDARD, WORDINGS, has_easy
 from ..secrets import digest, new_secret
+from ..timezones import zone_of
 from . import identifiers
 
 MAX_COPIES = 500  # one print run
@@ -181,6 +184,61 @@ def entered_by(user: User, campaigns: list[Campaign]) -> int:
         PaperCopy.campaign_id.in_([c.id for c in campaigns]))) or 0
 
 
+# -- the date written on a copy ---------------------------------------------------------------
+
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+FILLED_HOUR = 12  # a copy dated by the day only is stored at noon of that day, local time
+
+
+def _local_date(moment: dt.datetime, copy: PaperCopy) -> dt.date:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(zone_of(copy.campaign.evaluation)).date()
+
+
+def local_today(copy: PaperCopy, now: dt.datetime | None = None) -> dt.date:
+    """Today in the evaluation's time zone: the latest date a copy can carry."""
+    return _local_date(now or utcnow(), copy)
+
+
+def check_filled_on(copy: PaperCopy, typed: str, now: dt.datetime | None = None) -> dt.date:
+    """The date written on the copy, the day the person filled it in, as typed (hostile
+    input: ``2026-03-14`` from a date field, or ``14/03/2026``), in the evaluation's time
+    zone. Reasons: ``date_missing``, ``date_format``, ``date_future`` (after today there),
+    ``date_before`` (before the copy was printed, hence before its campaign existed)."""
+    typed = typed.strip()
+    if not typed:
+        raise PaperError("date_missing")
+    try:
+        found = _DAY_FIRST.match(typed)
+        day = (dt.date(int(found[3]), int(found[2]), int(found[1])) if found
+               else dt.date.fromisoformat(typed))
+    except ValueError:
+        raise PaperError("date_format") from None
+    if day > local_today(copy, now):
+        raise PaperError("date_future")
+    if day < max(_local_date(copy.printed_at, copy), _local_date(copy.campaign.created_at, copy)):
+        raise PaperError("date_before")
+    return day
+
+
+def filled_moment(copy: PaperCopy, day: dt.date | None, now: dt.datetime) -> dt.datetime:
+    """When a copy's response is dated: noon of the day written on it in the evaluation's
+    time zone (never after ``now``), or ``now`` for an entry typed without a date."""
+    if day is None:
+        return now
+    zone = zone_of(copy.campaign.evaluation)
+    noon = dt.datetime(day.year, day.month, day.day, FILLED_HOUR, tzinfo=zone).astimezone(dt.UTC)
+    return min(noon, now)
+
+
+def dates_differ(copy: PaperCopy) -> bool:
+    """Whether the two entries of a copy typed different dates (one left without a date, by
+    an entry typed before dates were asked, differs from nothing)."""
+    dates = {e.filled_on for e in copy.entries if e.filled_on is not None}
+    return len(dates) > 1
+
+
 # -- entries ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -191,27 +249,33 @@ class Entered:
     status: str
 
 
-def record_entry(copy: PaperCopy, answers: Mapping[str, Any], user: User) -> Entered:
-    """Keep one typing of a copy. Single entry: the response is stored at once. Double entry:
-    the first waits for the second; the second is compared with it and, identical, stored;
-    different, left to settle. Two entries posted at once for one copy: one wins, the other
-    is refused (``already``); nothing is half written."""
+def record_entry(copy: PaperCopy, answers: Mapping[str, Any], user: User,
+                 filled_on: dt.date | None = None) -> Entered:
+    """Keep one typing of a copy, with the date written on it (:func:`check_filled_on`).
+    Single entry: the response is stored at once, dated that day. Double entry: the first
+    waits for the second; the second is compared with it, the date as a field, and,
+    identical, stored; different, left to settle. Two entries posted at once for one copy:
+    one wins, the other is refused (``already``); nothing is half written."""
     double = double_entry(copy.campaign)
     status, revision = copy.status, copy.revision
+    dated = filled_on
     may_enter(copy, user)
     number = 1 if status == PRINTED else 2
     if status == PRINTED:
         after = ENTERED_ONCE if double else STORED
     else:
-        first = copy.entries[0].answers
-        after = STORED if differences(first, dict(answers)) == [] else TO_SETTLE
+        first = copy.entries[0]
+        same_date = first.filled_on is None or filled_on is None or first.filled_on == filled_on
+        after = STORED if differences(first.answers, dict(answers)) == [] and same_date \
+            else TO_SETTLE
+        dated = filled_on or first.filled_on
     try:
         db.session.add(PaperEntry(copy_id=copy.id, number=number, entered_by_id=user.id,
-                                  answers=dict(answers)))
+                                  answers=dict(answers), filled_on=filled_on))
         db.session.flush()
         _move(copy, revision, after)
         if after == STORED:
-            _store(copy, dict(answers))
+            _store(copy, dict(answers), dated)
         audit.record("paper-entered", copy.identifier, actor=user,
                      evaluation_id=copy.campaign.evaluation_id, number=number, status=after,
                      commit=False)
@@ -236,20 +300,21 @@ def _move(copy: PaperCopy, revision: int, status: str) -> None:
         raise PaperError("already")
 
 
-def _store(copy: PaperCopy, answers: dict[str, Any]) -> Response:
-    """The copy's one response: mode paper, its campaign, completed now, answered in the
-    wording the copy was printed in. Answers to questions the paper's own skips leave out
-    are dropped, as on the participant pages."""
+def _store(copy: PaperCopy, answers: dict[str, Any], filled_on: dt.date | None) -> Response:
+    """The copy's one response: mode paper, its campaign, dated the day written on the copy
+    (:func:`filled_moment`), answered in the wording the copy was printed in. Answers to
+    questions the paper's own skips leave out are dropped, as on the participant pages."""
     campaign = copy.campaign
     definition = campaign.version.definition
     now = utcnow()
+    dated = filled_moment(copy, filled_on, now)
     response = Response(
         version_id=campaign.version_id, campaign_id=campaign.id, status=COMPLETED,
         language=copy.language, mode=MODE_PAPER, wording=copy.wording,
         answered_in=copy.wording,
         answers=prune_irrelevant(definition, answers), drafts={},
         resume_hash=digest(new_secret()), start_hash=digest(new_secret()),
-        started_at=now, updated_at=now, completed_at=now)
+        started_at=dated, updated_at=now, completed_at=dated)
     db.session.add(response)
     db.session.flush()
     db.session.execute(update(PaperCopy).where(PaperCopy.id == copy.id)
@@ -298,10 +363,12 @@ def pages_differing(definition: Definition, first: Mapping[str, Any],
 
 
 def settle(copy: PaperCopy, settled: Mapping[str, Any], actor: User,
-           recompute: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> Response:
+           recompute: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+           filled_on: dt.date | None = None) -> Response:
     """Store the copy's response: the first entry's answers with each differing question's
     settled answers (``settled``: answer key -> value, None for blank), its computed values
-    worked out again by ``recompute``. Refused unless the copy is waiting to be settled
+    worked out again by ``recompute``, dated ``filled_on`` (the date settled when the
+    entries' dates differ; else theirs). Refused unless the copy is waiting to be settled
     (``not_to_settle``), or when someone settled it meanwhile (``already``)."""
     if copy.status != TO_SETTLE or len(copy.entries) != 2:
         raise PaperError("not_to_settle")
@@ -311,7 +378,8 @@ def settle(copy: PaperCopy, settled: Mapping[str, Any], actor: User,
         answers = recompute(answers)
     try:
         _move(copy, copy.revision, STORED)
-        response = _store(copy, answers)
+        response = _store(copy, answers, filled_on or next(
+            (e.filled_on for e in copy.entries if e.filled_on is not None), None))
         audit.record("paper-settled", copy.identifier, actor=actor,
                      evaluation_id=copy.campaign.evaluation_id, settled=sorted(settled),
                      commit=False)

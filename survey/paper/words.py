@@ -40,6 +40,14 @@ REFUSALS = {
     "easy_language": lazy_gettext("The questionnaire has no easy-read wording in this "
                                   "language: print these copies in the standard wording."),
     "not_to_settle": lazy_gettext("This copy has nothing to settle."),
+    "date_missing": lazy_gettext("Type the date written on the copy: the day the person "
+                                 "filled it in."),
+    "date_format": lazy_gettext("This is not a date. Type the date written on the copy, for "
+                                "example 14/03/2026."),
+    "date_future": lazy_gettext("This date is in the future. Check it against the paper "
+                                "copy."),
+    "date_before": lazy_gettext("This date is before the copy was printed. Check it against "
+                                "the paper copy."),
     "identifiers": lazy_gettext("No free identifier could be drawn. Please try again."),
 }
 

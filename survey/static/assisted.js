@@ -2,12 +2,15 @@
    rendered by the server with the participant pages' templates; this script shows them one at
    a time (relevance by relevance.js), records the oral consent, and when the person finishes,
    seals the answers (collect.js) and forgets them. Works offline once loaded: a service worker
-   keeps this page and its files. The server checks every page again when it stores them. */
+   keeps this page and its files. The server checks every page again when it stores them.
+   The interview in progress is kept on the device, encrypted (draft.js), as it goes: a
+   reload or a crash restores it; it is deleted once sealed or discarded. */
 (() => {
   'use strict';
   const start = () => {
     const root = document.querySelector('[data-assisted]');
     const Collect = window.ProximiteCollect, Relevance = window.ProximiteRelevance;
+    const Draft = window.ProximiteDraft;
     if (!root || !Collect || !Relevance || !window.crypto || !crypto.subtle || !window.indexedDB) return;
     root.hidden = false;
     const $ = (selector) => root.querySelector(selector);
@@ -23,6 +26,7 @@
     const panel = $('[data-step="panel"]');
     const panelInputs = panel ? Array.from(panel.querySelectorAll('[data-panel]')) : [];
     let current = -1, busy = false, code = null;
+    let interview = null;  // {key, started}: the interview in progress (kept by keepDraft)
 
     const relevant = (page) => {
       const tree = trees.get(page);
@@ -106,17 +110,18 @@
     const close = async () => {
       if (busy || !check()) return;
       busy = true;
-      const key = Collect.newKey();
+      const key = (interview && interview.key) || Collect.newKey();
       const payload = {
         format: 1, key, campaign: meta.campaign, version: root.getAttribute('data-version'),
         language: root.getAttribute('data-language'), consent: 'oral', pages: values(),
-        panel: code,
+        panel: code, ...interviewDates(),
       };
       try {
         await Collect.queue(meta, root.getAttribute('data-key'), payload);
       } finally {
         busy = false;
       }
+      await forget();  // sealed: the draft goes at once
       reset();  // the answers leave this page: only the sealed copy remains
       form.hidden = true;
       done.hidden = false;
@@ -178,10 +183,113 @@
       focus(consent.querySelector('h1'));
     });
 
-    // an interview in progress lives in this page only: leaving it asks first
-    window.addEventListener('beforeunload', (event) => {
-      if (current >= 0 && !form.hidden) { event.preventDefault(); event.returnValue = ''; }
-    });
+    // -- the interview in progress, kept on the device (draft.js) ------------------------------
+    function interviewDates() {
+      // the device's clock: the server believes it only when plausible
+      return { started: interview ? interview.started : new Date().toISOString(), finished: new Date().toISOString() };
+    }
+    function draftState() {
+      const step = !form.hidden ? 'pages' : (panel && !panel.hidden ? 'panel' : null);
+      if (!interview || !step) return null;
+      const typed = {};
+      for (const input of panelInputs) typed[input.name] = input.value;
+      return {
+        version: root.getAttribute('data-version'), account: root.getAttribute('data-account'),
+        key: interview.key, started: interview.started, step,
+        page: current >= 0 ? pages[current].getAttribute('data-page') : null,
+        pages: values(), panelTyped: typed, code,
+      };
+    }
+    let saving = Promise.resolve(), pending = null;
+    function keepDraft() {
+      if (pending) { clearTimeout(pending); pending = null; }
+      const state = draftState();
+      if (!state || !Draft) return saving;
+      saving = saving.then(() => Draft.save(meta.campaign, state)).catch(() => undefined);
+      return saving;
+    }
+    function keepSoon() {
+      if (pending) clearTimeout(pending);
+      pending = setTimeout(keepDraft, 400);
+    }
+    function forget() {
+      if (pending) { clearTimeout(pending); pending = null; }
+      interview = null;
+      if (!Draft) return Promise.resolve();
+      saving = saving.then(() => Draft.remove(meta.campaign)).catch(() => undefined);
+      return saving;
+    }
+    // put a page's inputs back as values() took them
+    function fill(saved) {
+      for (const page of pages) {
+        const inputs = saved[page.getAttribute('data-page')] || {};
+        const seen = {};
+        for (const el of page.querySelectorAll('input[name], select[name], textarea[name]')) {
+          const given = Array.isArray(inputs[el.name]) ? inputs[el.name].map(String) : [];
+          if (el.type === 'radio' || el.type === 'checkbox') { el.checked = given.includes(el.value); continue; }
+          const n = seen[el.name] || 0;
+          seen[el.name] = n + 1;
+          if (n < given.length) el.value = given[n];
+        }
+      }
+    }
+    function restore(state) {
+      interview = { key: state.key, started: state.started };
+      code = state.code && typeof state.code === 'object' ? state.code : null;
+      oral.checked = true;
+      consent.hidden = true;
+      done.hidden = true;
+      for (const input of panelInputs) input.value = (state.panelTyped || {})[input.name] || '';
+      fill(state.pages || {});
+      form.dispatchEvent(new Event('change'));  // relevance follows the answers restored
+      if (state.step === 'panel' && panel) { panel.hidden = false; focus(panel.querySelector('h1')); return; }
+      form.hidden = false;
+      const index = pages.findIndex((page) => page.getAttribute('data-page') === state.page);
+      show(index >= 0 && relevant(pages[index]) ? index : step(-1, 1));
+    }
+    function toConsent() {
+      reset();
+      form.hidden = true;
+      if (panel) panel.hidden = true;
+      done.hidden = true;
+      consent.hidden = false;
+      focus(consent.querySelector('h1'));
+    }
+    function drafts() {
+      const restored = $('[data-draft-restored]'), older = $('[data-draft-older]'), other = $('[data-draft-other]');
+      if (!Draft || !restored) return;
+      const discard = (note) => {
+        if (!window.confirm(root.getAttribute('data-draft-confirm'))) return;
+        forget().then(() => { note.hidden = true; toConsent(); });
+      };
+      restored.querySelector('[data-draft-discard]').addEventListener('click', () => discard(restored));
+      older.querySelector('[data-draft-discard]').addEventListener('click', () => discard(older));
+      // the interview starts with the consent: from then on it is kept as it goes
+      $('[data-begin]').addEventListener('click', () => {
+        if (!consent.hidden) return;  // not agreed
+        interview = { key: Collect.newKey(), started: new Date().toISOString() };
+        restored.hidden = true; older.hidden = true; other.hidden = true;
+        keepDraft();
+      });
+      for (const selector of ['[data-next]', '[data-back]', '[data-panel-continue]', '[data-panel-skip]']) {
+        const button = $(selector);
+        if (button) button.addEventListener('click', () => keepDraft());
+      }
+      form.addEventListener('change', () => keepDraft());
+      form.addEventListener('input', keepSoon);
+      if (panel) { panel.addEventListener('change', () => keepDraft()); panel.addEventListener('input', keepSoon); }
+      window.addEventListener('pagehide', () => { if (pending) keepDraft(); });
+      Draft.load(meta.campaign).then((state) => {
+        if (!state || interview) return;
+        if (state.unreadable) { Draft.remove(meta.campaign).catch(() => undefined); return; }
+        if (state.account !== root.getAttribute('data-account')) { other.hidden = false; return; }
+        if (state.version !== root.getAttribute('data-version')) { older.hidden = false; return; }
+        restore(state);
+        restored.hidden = false;
+      }).catch(() => undefined);
+    }
+    drafts();
+
     const offline = $('[data-offline]');
     const connection = () => { offline.hidden = navigator.onLine; };
     window.addEventListener('online', connection);

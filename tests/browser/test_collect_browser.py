@@ -278,3 +278,178 @@ def test_results_filter_by_collection_mode_at_desktop_width(browser, live_server
     accessible(page)
     shot(page, "collect-results-mode-desktop")
     context.close()
+
+
+DRAFTS = """() => new Promise((resolve, reject) => {
+  const open = indexedDB.open('proximite-drafts', 1);
+  open.onerror = () => reject(open.error);
+  open.onupgradeneeded = () => {
+    open.result.createObjectStore('drafts', { keyPath: 'campaign' });
+    open.result.createObjectStore('keys', { keyPath: 'id' });
+  };
+  open.onsuccess = () => {
+    const all = open.result.transaction('drafts').objectStore('drafts').getAll();
+    all.onsuccess = () => {
+      open.result.close();
+      resolve(all.result.map((r) => ({ fields: Object.keys(r).sort(), campaign: r.campaign,
+        text: Array.from(new Uint8Array(r.data), (b) => String.fromCharCode(b)).join('') })));
+    };
+  };
+})"""
+
+
+def _navigator_on_assisted(new_phone, live_server: LiveServer, world) -> Phone:  # noqa: ANN001
+    phone: Phone = new_phone(locale="en-GB")
+    page = phone.page
+    page.goto(f"{live_server.url}/login?lang=en")
+    page.get_by_label("Email").fill("navigator@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/collect/$"))
+    page.goto(f"{live_server.url}/collect/a/{world.a.evaluation}/{world.a.campaign}")
+    page.wait_for_function("() => !!navigator.serviceWorker.controller")
+    page.wait_for_function("""() => caches.open('proximite-assisted-1').then((c) => c.keys())
+        .then((k) => k.some((r) => r.url === location.href) && k.length >= 5)""")
+    return phone
+
+
+def _begin(page: Page) -> None:
+    page.locator('label[for="oral"]').click()
+    page.get_by_role("button", name="Start the questionnaire").click()
+
+
+def test_an_interview_in_progress_survives_reloads_online_and_offline(
+        new_phone, live_server: LiveServer) -> None:  # noqa: ANN001
+    world = build_world(live_server.app)
+    with live_server.app.app_context():
+        definition = db.session.get(Campaign, world.a.campaign).version.definition
+    phone = _navigator_on_assisted(new_phone, live_server, world)
+    page = phone.page
+    _begin(page)
+    given: dict[str, str] = {}
+    sections = [s for s in definition.sections]
+    for section in sections[:2]:  # two pages answered, the third reached
+        expect(page.locator(f'[data-page="{section.code}"]')).to_be_visible()
+        for item in section.items:
+            phone.answer(definition, item)
+        if section.code == "team_context":  # "Other", said in words
+            page.locator('input[name="team_setting"][value="other"]').check()
+            page.locator("#i-team_setting_other").fill(TYPED_TEXT)
+            given["team_setting_other"] = TYPED_TEXT
+        page.locator("[data-next]").click()
+    reached = page.locator('[data-page]:not([hidden])').get_attribute("data-page")
+    assert reached == sections[2].code
+    checked = page.locator("form[data-pages] input:checked").evaluate_all(
+        "(inputs) => inputs.map((i) => i.id)")
+    typed = page.locator("form[data-pages] input:not([type=radio]):not([type=checkbox]):not("
+                         "[type=hidden]), form[data-pages] textarea").evaluate_all(
+        "(inputs) => Object.fromEntries(inputs.filter((i) => i.value).map((i) => [i.id, i.value]))")
+    assert len(typed) >= 2 and len(checked) > 3
+    # kept on the device, encrypted: no answer readable in the stored record
+    page.wait_for_function(f"() => ({DRAFTS})().then((d) => d.length === 1)")
+    [draft] = page.evaluate(DRAFTS)
+    assert draft["fields"] == ["campaign", "data", "iv", "saved"]
+    assert TYPED_TEXT not in draft["text"] and "team_setting" not in draft["text"]
+
+    def back_as_left() -> None:
+        expect(page.locator("[data-draft-restored]")).to_be_visible()
+        expect(page.locator("[data-draft-restored]")).to_contain_text(
+            "An interview in progress was restored")
+        expect(page.locator(f'[data-page="{reached}"]')).to_be_visible()
+        expect(page.locator('[data-step="consent"]')).to_be_hidden()
+        assert page.locator("form[data-pages] input:checked").evaluate_all(
+            "(inputs) => inputs.map((i) => i.id)") == checked
+        for code, value in given.items():
+            expect(page.locator(f"#i-{code}")).to_have_value(value)
+        for ident, value in typed.items():
+            expect(page.locator(f"#{ident}")).to_have_value(value)
+
+    page.reload()
+    back_as_left()
+    accessible(page)
+    shot(page, "collect-draft-restored-phone")
+    phone.context.set_offline(True)
+    page.reload()  # offline: the service worker answers, the draft is restored from the device
+    back_as_left()
+    page.locator("[data-back]").click()  # the page before holds its answers too
+    expect(page.locator(f'[data-page="{sections[1].code}"]')).to_be_visible()
+    page.locator("[data-next]").click()
+    while not page.locator("[data-finish]").is_visible():
+        page.locator("[data-next]").click()
+    page.locator("[data-finish]").click()
+    expect(page.locator('[data-step="done"] h1')).to_be_visible()
+    expect(page.locator("[data-waiting]")).to_have_text("1 waiting to be sent")
+    assert page.evaluate(DRAFTS) == []  # sealed: the draft is gone
+    page.reload()  # nothing to restore any more
+    expect(page.locator('[data-step="consent"] h1')).to_be_visible()
+    expect(page.locator("[data-draft-restored]")).to_be_hidden()
+
+    phone.context.set_offline(False)
+    expect(page.locator("[data-waiting]")).to_have_text(
+        "Nothing waits to be sent from this device.", timeout=30_000)
+    with live_server.app.app_context():
+        [response] = db.session.scalars(select(Response)).all()  # once
+        for code, value in given.items():
+            assert response.answers.get(code) == value
+        assert response.started_at < response.completed_at  # the interview's own dates
+        assert response.completed_at <= db.session.get(Collection, response.id).received_at
+
+
+def test_an_interview_in_progress_is_discarded_on_request_and_an_old_one_is_not_restored(
+        new_phone, live_server: LiveServer) -> None:  # noqa: ANN001
+    world = build_world(live_server.app)
+    phone = _navigator_on_assisted(new_phone, live_server, world)
+    page = phone.page
+    _begin(page)
+    page.locator('[data-page="team_context"] input[name="team_setting"]').first.check()
+    page.wait_for_function(f"() => ({DRAFTS})().then((d) => d.length === 1)")
+    page.reload()
+    expect(page.locator("[data-draft-restored]")).to_be_visible()
+    # signing out warns that an interview is kept here
+    messages: list[str] = []
+    page.once("dialog", lambda dialog: (messages.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_function("() => true")
+    for _ in range(100):
+        if messages:
+            break
+        page.wait_for_timeout(50)
+    assert messages and "An assisted interview in progress is kept on this device" in messages[0]
+    # discarding asks first; refused, nothing changes
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Discard it and start a new one").click()
+    expect(page.locator('[data-page="team_context"]')).to_be_visible()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Discard it and start a new one").click()
+    expect(page.locator('[data-step="consent"] h1')).to_be_visible()
+    expect(page.locator("#oral")).not_to_be_checked()
+    page.wait_for_function(f"() => ({DRAFTS})().then((d) => d.length === 0)")
+    _begin(page)
+    assert not page.locator('[data-page="team_context"] input:checked').count()
+
+    # a draft of another version of the questionnaire is never put into these questions
+    page.evaluate("""(campaign) => window.ProximiteDraft.save(campaign, { version: 'f'.repeat(64),
+        account: document.querySelector('[data-assisted]').getAttribute('data-account'),
+        key: 'k-1234567890abcdef', started: new Date().toISOString(), step: 'pages',
+        page: 'team_context', pages: { team_context: { team_setting: ['x'] } }, code: null })""",
+                  world.a.campaign)
+    page.reload()
+    expect(page.locator("[data-draft-older]")).to_be_visible()
+    expect(page.locator("[data-draft-older]")).to_contain_text("the questionnaire has changed")
+    expect(page.locator('[data-step="consent"] h1')).to_be_visible()
+    accessible(page)
+    shot(page, "collect-draft-older-phone")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("[data-draft-older] [data-draft-discard]").click()
+    page.wait_for_function(f"() => ({DRAFTS})().then((d) => d.length === 0)")
+    expect(page.locator("[data-draft-older]")).to_be_hidden()
+
+    # signing out discards an interview in progress (the next user of the device cannot
+    # restore it), once confirmed
+    _begin(page)
+    page.locator('[data-page="team_context"] input[name="team_setting"]').first.check()
+    page.wait_for_function(f"() => ({DRAFTS})().then((d) => d.length === 1)")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/login"))
+    assert page.evaluate(DRAFTS) == []

@@ -6,9 +6,11 @@ the researcher settles it against the paper; every page is axe clean.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -17,6 +19,7 @@ from survey.auth import accounts
 from survey.design import services as design
 from survey.extensions import db
 from survey.models import Evaluation, Response, User
+from survey.timezones import DEFAULT_TIME_ZONE
 from survey.versions import latest_version
 
 from ..workspace import build_world, make_user
@@ -24,6 +27,11 @@ from .conftest import LiveServer
 from .test_assess_browser import DESKTOP, accessible, shot, sign_in
 
 pytestmark = pytest.mark.browser
+
+def _today() -> str:
+    """Today in the test evaluations' time zone (the instance's): a copy's date."""
+    return dt.datetime.now(ZoneInfo(DEFAULT_TIME_ZONE)).date().isoformat()
+
 
 
 def _page(browser: Browser, server: LiveServer, email: str) -> Page:
@@ -41,6 +49,7 @@ def _enter(page: Page, server: LiveServer, evaluation: int, identifier: str,
     page.get_by_role("button", name="Open the copy").click()
     expect(page.get_by_role("heading", name=f"Copy {identifier}")).to_be_visible()
     page.locator("#i-visits").fill(visits)
+    page.locator("#copy-date").fill(_today())
     page.get_by_role("button", name="Save the entry").click()
 
 
@@ -175,6 +184,7 @@ def test_print_an_easy_read_copy_to_pdf(browser: Browser, live_server: LiveServe
     accessible(navigator)
     shot(navigator, "paper-entry-easy")
     navigator.locator("#i-visits").fill("2")
+    navigator.get_by_label("Date written on the copy").fill(_today())
     navigator.get_by_role("button", name="Save the entry").click()
     expect(navigator.locator(".notice")).to_contain_text("answers are stored")
     navigator.context.close()
