@@ -3,14 +3,14 @@ response is dated from it. Entries typed before have none (their responses keep 
 they were stored).
 
 Revision ID: 5d1e7a9c3b20
-Revises: 293c8f94cfc4
+Revises: b3d5f7a9c1e2
 Create Date: 2026-12-06
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '5d1e7a9c3b20'
-down_revision = '293c8f94cfc4'
+down_revision = 'b3d5f7a9c1e2'
 branch_labels = None
 depends_on = None
 
