@@ -8,11 +8,14 @@
   const start = () => {
     const root = document.querySelector('[data-assisted]');
     const Collect = window.ProximiteCollect, Relevance = window.ProximiteRelevance;
-    if (!root || !Collect || !Relevance || !window.crypto || !crypto.subtle || !window.indexedDB) return;
+    if (!root || !Collect || !Relevance || !window.ProximiteRepeats || !window.ProximiteChecks
+      || !window.crypto || !crypto.subtle || !window.indexedDB) return;
     root.hidden = false;
     const $ = (selector) => root.querySelector(selector);
     const form = $('[data-pages]'), consent = $('[data-step="consent"]'), done = $('[data-step="done"]');
     const pages = Array.from(form.querySelectorAll('[data-page]'));
+    const repeats = window.ProximiteRepeats.setup(form, Relevance);  // repeated pages' blocks
+    const checks = window.ProximiteChecks.setup(form, Relevance);  // constraints, type rules
     const trees = new Map(pages.map((page) => {
       let tree = null;
       try { tree = JSON.parse(page.getAttribute('data-page-relevant') || 'null'); } catch (e) { tree = null; }
@@ -25,6 +28,7 @@
     let current = -1, busy = false, code = null;
 
     const relevant = (page) => {
+      if (repeats.shown(page) === 0) return false;  // a repeated page whose count is 0
       const tree = trees.get(page);
       if (!tree) return true;
       try { return Relevance.truthy(Relevance.evaluate(tree, Relevance.answers || {})); } catch (e) { return true; }
@@ -47,9 +51,10 @@
       problem.hidden = true;
       focus(page.querySelector('h1'));
     };
-    // what the page says must be answered: required questions shown, values the browser refuses
+    // what the page says must be answered: required questions shown, values the browser refuses,
+    // and what the server would refuse (checks); true, or the first input with a refusal's words
     const complete = (page) => {
-      let ok = true;
+      let ok = true, first = null;
       for (const item of page.querySelectorAll('[data-item]')) {
         if (item.hidden || item.closest('[hidden]') !== page.closest('[hidden]')) continue;
         const inputs = Array.from(item.querySelectorAll('input[name], select[name], textarea[name]'));
@@ -59,19 +64,22 @@
           if (radios.size) answered = Array.from(radios).every((name) => inputs.some((i) => i.name === name && i.checked));
           else answered = inputs.some((i) => ((i.type === 'checkbox') ? i.checked : i.value.trim() !== ''));
         }
-        const valid = inputs.every((i) => i.checkValidity());
+        const refused = checks.check(item);
+        if (refused && !first) first = inputs.find((i) => !i.disabled) || null;
+        const valid = !refused && inputs.every((i) => i.checkValidity());
         item.classList.toggle('has-error', !(answered && valid));
         for (const input of inputs) {
           if (answered && valid) input.removeAttribute('aria-invalid'); else input.setAttribute('aria-invalid', 'true');
         }
         ok = ok && answered && valid;
       }
-      return ok;
+      return ok || first;
     };
     const check = () => {
-      if (complete(pages[current])) return true;
+      const found = complete(pages[current]);
+      if (found === true) return true;
       problem.hidden = false;
-      focus(problem);
+      focus(found || problem);  // a refusal's words are beside its question: the focus goes there
       return false;
     };
     // every input's values by page, as a posted page carries them
@@ -93,6 +101,8 @@
       form.reset();
       form.dispatchEvent(new Event('change'));
       for (const item of form.querySelectorAll('.has-error')) item.classList.remove('has-error');
+      checks.clear();
+      repeats.reset();
       oral.checked = false;
       for (const input of panelInputs) { input.value = ''; input.removeAttribute('aria-invalid'); }
       code = null;
@@ -110,7 +120,7 @@
       const payload = {
         format: 1, key, campaign: meta.campaign, version: root.getAttribute('data-version'),
         language: root.getAttribute('data-language'), consent: 'oral', pages: values(),
-        panel: code,
+        occurrences: repeats.occurrences(), panel: code,
       };
       try {
         await Collect.queue(meta, root.getAttribute('data-key'), payload);
