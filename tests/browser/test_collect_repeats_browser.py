@@ -53,7 +53,20 @@ def test_repeated_pages_and_constraints_offline(new_phone, live_server: LiveServ
     page.locator('label[for="oral"]').click()
     page.get_by_role("button", name="Start the questionnaire").click()
 
-    # an ordinary page: a constraint blocks "Next" until corrected; "Don't know" is never checked
+    # the type's rules, as the server words them: a whole number, its max, not beside "Don't know"
+    page.locator("#i-household_size").fill("three")
+    page.locator("#i-nights").fill("4")
+    page.locator('label[for="nights-dont_know"]').click()
+    page.locator("[data-next]").click()
+    refused(page, "household_size", "Please enter a whole number, for example 3.")
+    expect(page.locator("#q-nights p.error")).to_contain_text(
+        "Please either give an answer or tick the box below it, not both.")
+    page.locator("#i-household_size").fill("7")
+    page.locator('label[for="nights-dont_know"]').click()
+    page.locator("[data-next]").click()
+    refused(page, "household_size", "Please enter a number of at most 6.")
+    expect(page.locator("#q-nights p.error")).to_have_count(0)
+    # an ordinary page: a constraint blocks "Next" until corrected
     page.locator("#i-household_size").fill("3")
     page.locator("#i-nights").fill("40")
     page.locator("[data-next]").click()
