@@ -137,3 +137,32 @@ def test_the_rules_follow_the_item_types(app: Flask) -> None:
     assert rules["nights"]["special"] == ["dont_know"] and rules["nights"]["both"]
     assert rules["visit_reason"]["max_length"] == 40
     assert "school" not in rules  # a yes/no without a constraint: nothing beyond the page's
+
+
+def test_an_assisted_response_equals_a_participant_s(app: Flask, world: World,  # noqa: F811
+                                                     household: int) -> None:
+    """The same answers through the participant's pages ("Add another" posted to the server)
+    and sealed from assisted mode are stored alike."""
+    from .participant import Participant
+
+    person = Participant(app.test_client())
+    person.start("assisted_household", lang="en")
+    flat = lambda inputs: [(k, v) for k, values in inputs.items() for v in values]  # noqa: E731
+    person.post(flat(ABOUT))
+    assert person.section == "members" and "Person 3 of 3" in person.html
+    person.post(flat(MEMBERS))
+    person.post([("visit_reason-1", "flu"), ("visit_minutes-1", "20")], nav="add")
+    assert "Visit 2 of 2" in person.html
+    person.post(flat(VISITS))
+    assert person.section == "end", person.html
+    person.post(flat(pages()["end"]))
+    assert person.path.endswith("/done")
+    answer = send(_client(app, world), _url(world, household),
+                  sealed_body(app, household, pages=pages(),
+                              change={"occurrences": {"visits": 2}}))
+    assert answer.status_code == 200
+    with app.app_context():
+        participant, assisted = db.session.scalars(select(Response).order_by(Response.id))
+        assert participant.mode != assisted.mode
+        assert assisted.answers == participant.answers
+        assert len(assisted.answers["members"]) == 3

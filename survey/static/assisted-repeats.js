@@ -122,6 +122,15 @@
       // how many blocks each repeated page holds, sealed with the answers
       occurrences: () => Object.fromEntries(groups.map((g) => [g.code, number(g)])),
       reset: () => { for (const group of groups) group.added = 1; update(); },
+      // the blocks of "Add another" pages as occurrences() gave them (answers kept on the device)
+      restore: (counts) => {
+        for (const group of groups) {
+          const n = Number((counts || {})[group.code]);
+          if (!group.tree && Number.isInteger(n)) group.added = Math.max(1, Math.min(n, group.max));
+        }
+        update();
+        form.dispatchEvent(new Event('change'));
+      },
     };
   };
   window.ProximiteRepeats = { setup, counted };
