@@ -1,6 +1,7 @@
 """A sealed assisted response arriving from a navigator's device: opened with the
 evaluation's private key, checked page by page exactly as posted pages are
-(:func:`survey.questionnaire.answers.check_page`), stored once per idempotency key.
+(:func:`survey.questionnaire.answers.check_page`; a repeated page block by block), stored
+once per idempotency key.
 
 Nothing from the device is trusted: the envelope and the plaintext are checked for shape and
 size, the answers by the item types, the relevance and the required items by the definition.
@@ -14,6 +15,7 @@ import binascii
 import datetime as dt
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +31,7 @@ from ..models.types import utcnow
 from ..models.workspace import OPEN
 from ..panel.services import asks_questions, hash_answers
 from ..questionnaire.answers import Rosters, check_page, missing_required, prune_irrelevant
-from ..questionnaire.model import Choice, Definition
+from ..questionnaire.model import Choice, Definition, Section
 from ..questionnaire.navigation import relevant_sections
 from ..secrets import digest, new_secret
 from . import keys
@@ -119,6 +121,16 @@ def _pages(value: object) -> dict[str, dict[str, list[str]]]:
     return pages
 
 
+def _occurrences(value: object) -> dict[str, int]:
+    """How many blocks each repeated page held (its "Add another" and "Remove" done)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or len(value) > 1000 or not all(
+            isinstance(n, int) and not isinstance(n, bool) for n in value.values()):
+        raise Refused("payload")
+    return value
+
+
 def read_payload(plaintext: bytes, key: str, campaign: Campaign) -> dict[str, Any]:
     """The opened answers, checked for shape; bound to the envelope's key and campaign (a
     sealed response replayed under another key or campaign is refused)."""
@@ -144,6 +156,7 @@ def read_payload(plaintext: bytes, key: str, campaign: Campaign) -> dict[str, An
                 isinstance(payload[name], str) and len(payload[name]) <= 40):
             raise Refused("payload")
     payload["pages"] = _pages(payload.get("pages"))
+    payload["occurrences"] = _occurrences(payload.get("occurrences"))
     return payload
 
 
@@ -185,18 +198,33 @@ def rosters_of(campaign: Campaign, definition: Definition, language: str) -> Ros
     return lambda item: definition.roster(item, entries)
 
 
+def _blocks(section: Section, occurrences: Mapping[str, int], answers: dict[str, Any]
+            ) -> dict[str, Any]:
+    """What a page is checked against: the answers before it and, for an "Add another" page,
+    as many (empty) occurrences as the device's page held, as the participant's page stores
+    them with each "Add another" before its "Next" (a page whose count is set: the count)."""
+    repeat = section.repeat
+    if repeat is None or repeat.count is not None:
+        return answers
+    number = occurrences.get(section.code, 1)
+    if not 1 <= number <= repeat.maximum:
+        raise Refused("occurrences", items=(section.code,))
+    return {**answers, section.code: [{} for _ in range(number)]}
+
+
 def checked_answers(definition: Definition, pages: dict[str, dict[str, list[str]]],
-                    rosters: Rosters) -> dict[str, Any]:
+                    rosters: Rosters, occurrences: Mapping[str, int] | None = None
+                    ) -> dict[str, Any]:
     """The answers of every page the person reached, each checked as a posted page with
-    "Next" is; relevance decided by the answers before it, required items at the end."""
+    "Next" is (a repeated page: each of its blocks, as ``repeats.check`` does); relevance
+    decided by the answers before it, required items at the end."""
     answers: dict[str, Any] = {}
     for section in definition.sections:
-        if section.repeat is not None:
-            raise Refused("repeated-page")
         if section not in relevant_sections(definition, answers):
             continue
         raw = pages.get(section.code, {})
-        result = check_page(definition, section, dict(raw), answers, rosters, strict=True)
+        saved = _blocks(section, occurrences or {}, answers)
+        result = check_page(definition, section, dict(raw), saved, rosters, strict=True)
         if not result.ok:
             raise Refused("answers", items=tuple(sorted(result.issues)))
         answers = {k: v for k, v in {**answers, **result.answers}.items() if v is not None}
@@ -240,7 +268,8 @@ def receive(campaign: Campaign, collector: User, body: object, secret_key: str) 
     if language not in definition.languages:
         raise Refused("payload")
     answers = checked_answers(definition, payload["pages"],
-                              rosters_of(campaign, definition, language))
+                              rosters_of(campaign, definition, language),
+                              payload["occurrences"])
     panel_hash = None
     if payload.get("panel") and asks_questions(campaign.evaluation):
         panel_hash, _missing = hash_answers(campaign.evaluation, payload["panel"])

@@ -26,10 +26,11 @@ from ..models.types import utcnow
 from ..models.workspace import OPEN
 from ..panel.questions import shown_options
 from ..panel.services import asks_questions, questions_of
-from ..questionnaire import expressions
+from ..questionnaire import expressions, navigation
 from . import intake, keys, services
 from .blueprint import ASSISTED, bp
 from .pages import assisted_pages
+from .rules import page_rules
 
 E = "/e/<int:evaluation_id>"
 WORKER = Path(__file__).parent.parent / "static" / "collect-sw.js"
@@ -67,9 +68,8 @@ def home() -> str:
 @member(COLLECT)
 def assisted(evaluation: Evaluation, campaign_id: int) -> str:
     campaign = _campaign(evaluation, campaign_id)
-    if campaign.status != OPEN or not services.offline_capable(campaign):
-        return render_template("collect/unavailable.html", evaluation=evaluation,
-                               campaign=campaign, closed=campaign.status != OPEN)
+    if campaign.status != OPEN:
+        return render_template("collect/closed.html", evaluation=evaluation, campaign=campaign)
     definition = campaign.version.definition
     context.show(definition=definition, version=campaign.version, campaign=campaign)
     language = participant_language(definition)
@@ -78,6 +78,8 @@ def assisted(evaluation: Evaluation, campaign_id: int) -> str:
         "collect/assisted.html", evaluation=evaluation, campaign=campaign,
         definition=definition, language=language, today=expressions.today(),
         pages=assisted_pages(campaign, definition, language),
+        rules=page_rules(definition),
+        more_functions=any(navigation.needs_more_functions(s) for s in definition.sections),
         panel_questions=questions_of(evaluation) if asks_questions(evaluation) else [],
         panel_options=shown_options,
         public_key=keys.public_key_spki(key))

@@ -34,7 +34,6 @@ class Place:
 
     campaign: Campaign
     counts: Counts
-    offline: bool  # assisted mode can take its questionnaire (no repeated pages)
 
 
 @dataclass(frozen=True)
@@ -85,12 +84,6 @@ def collectable(user: User, evaluation: Evaluation, campaign_id: int) -> Campaig
     return campaign
 
 
-def offline_capable(campaign: Campaign) -> bool:
-    """Assisted mode shows every page at once: repeated pages (added one by one with the
-    server) are not offered there."""
-    return all(s.repeat is None for s in campaign.version.definition.sections)
-
-
 def day_bounds(evaluation: Evaluation, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
     """The UTC instants when today and this week (from Monday) began in the evaluation's
     time zone."""
@@ -129,7 +122,7 @@ def home(user: User, now: dt.datetime) -> list[Collecting]:
     found = []
     for evaluation in evaluations_for(user):
         counts = counts_by_campaign(user, evaluation, now)
-        places = [Place(c, counts.get(c.id, Counts()), offline_capable(c))
+        places = [Place(c, counts.get(c.id, Counts()))
                   for c in campaigns_for(user, evaluation)]
         found.append(Collecting(evaluation, places, _total(counts.values())))
     return found

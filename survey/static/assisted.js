@@ -11,11 +11,14 @@
     const root = document.querySelector('[data-assisted]');
     const Collect = window.ProximiteCollect, Relevance = window.ProximiteRelevance;
     const Draft = window.ProximiteDraft;
-    if (!root || !Collect || !Relevance || !window.crypto || !crypto.subtle || !window.indexedDB) return;
+    if (!root || !Collect || !Relevance || !window.ProximiteRepeats || !window.ProximiteChecks
+      || !window.crypto || !crypto.subtle || !window.indexedDB) return;
     root.hidden = false;
     const $ = (selector) => root.querySelector(selector);
     const form = $('[data-pages]'), consent = $('[data-step="consent"]'), done = $('[data-step="done"]');
     const pages = Array.from(form.querySelectorAll('[data-page]'));
+    const repeats = window.ProximiteRepeats.setup(form, Relevance);  // repeated pages' blocks
+    const checks = window.ProximiteChecks.setup(form, Relevance);  // constraints, type rules
     const trees = new Map(pages.map((page) => {
       let tree = null;
       try { tree = JSON.parse(page.getAttribute('data-page-relevant') || 'null'); } catch (e) { tree = null; }
@@ -29,6 +32,7 @@
     let interview = null;  // {key, started}: the interview in progress (kept by keepDraft)
 
     const relevant = (page) => {
+      if (repeats.shown(page) === 0) return false;  // a repeated page whose count is 0
       const tree = trees.get(page);
       if (!tree) return true;
       try { return Relevance.truthy(Relevance.evaluate(tree, Relevance.answers || {})); } catch (e) { return true; }
@@ -51,9 +55,10 @@
       problem.hidden = true;
       focus(page.querySelector('h1'));
     };
-    // what the page says must be answered: required questions shown, values the browser refuses
+    // what the page says must be answered: required questions shown, values the browser refuses,
+    // and what the server would refuse (checks); true, or the first input with a refusal's words
     const complete = (page) => {
-      let ok = true;
+      let ok = true, first = null;
       for (const item of page.querySelectorAll('[data-item]')) {
         if (item.hidden || item.closest('[hidden]') !== page.closest('[hidden]')) continue;
         const inputs = Array.from(item.querySelectorAll('input[name], select[name], textarea[name]'));
@@ -63,19 +68,22 @@
           if (radios.size) answered = Array.from(radios).every((name) => inputs.some((i) => i.name === name && i.checked));
           else answered = inputs.some((i) => ((i.type === 'checkbox') ? i.checked : i.value.trim() !== ''));
         }
-        const valid = inputs.every((i) => i.checkValidity());
+        const refused = checks.check(item);
+        if (refused && !first) first = inputs.find((i) => !i.disabled) || null;
+        const valid = !refused && inputs.every((i) => i.checkValidity());
         item.classList.toggle('has-error', !(answered && valid));
         for (const input of inputs) {
           if (answered && valid) input.removeAttribute('aria-invalid'); else input.setAttribute('aria-invalid', 'true');
         }
         ok = ok && answered && valid;
       }
-      return ok;
+      return ok || first;
     };
     const check = () => {
-      if (complete(pages[current])) return true;
+      const found = complete(pages[current]);
+      if (found === true) return true;
       problem.hidden = false;
-      focus(problem);
+      focus(found || problem);  // a refusal's words are beside its question: the focus goes there
       return false;
     };
     // every input's values by page, as a posted page carries them
@@ -97,6 +105,8 @@
       form.reset();
       form.dispatchEvent(new Event('change'));
       for (const item of form.querySelectorAll('.has-error')) item.classList.remove('has-error');
+      checks.clear();
+      repeats.reset();
       oral.checked = false;
       for (const input of panelInputs) { input.value = ''; input.removeAttribute('aria-invalid'); }
       code = null;
@@ -114,7 +124,7 @@
       const payload = {
         format: 1, key, campaign: meta.campaign, version: root.getAttribute('data-version'),
         language: root.getAttribute('data-language'), consent: 'oral', pages: values(),
-        panel: code, ...interviewDates(),
+        occurrences: repeats.occurrences(), panel: code, ...interviewDates(),
       };
       try {
         await Collect.queue(meta, root.getAttribute('data-key'), payload);
@@ -197,7 +207,7 @@
         version: root.getAttribute('data-version'), account: root.getAttribute('data-account'),
         key: interview.key, started: interview.started, step,
         page: current >= 0 ? pages[current].getAttribute('data-page') : null,
-        pages: values(), panelTyped: typed, code,
+        pages: values(), occurrences: repeats.occurrences(), panelTyped: typed, code,
       };
     }
     let saving = Promise.resolve(), pending = null;
@@ -240,6 +250,7 @@
       consent.hidden = true;
       done.hidden = true;
       for (const input of panelInputs) input.value = (state.panelTyped || {})[input.name] || '';
+      repeats.restore(state.occurrences);  // the blocks added, before their inputs are filled
       fill(state.pages || {});
       form.dispatchEvent(new Event('change'));  // relevance follows the answers restored
       if (state.step === 'panel' && panel) { panel.hidden = false; focus(panel.querySelector('h1')); return; }
@@ -277,6 +288,7 @@
       }
       form.addEventListener('change', () => keepDraft());
       form.addEventListener('input', keepSoon);
+      form.addEventListener('click', keepSoon);  // "Add another" / "Remove" change the blocks
       if (panel) { panel.addEventListener('change', () => keepDraft()); panel.addEventListener('input', keepSoon); }
       window.addEventListener('pagehide', () => { if (pending) keepDraft(); });
       Draft.load(meta.campaign).then((state) => {

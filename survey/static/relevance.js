@@ -216,6 +216,7 @@
     const update = () => {
       if (filtered.length) filter(Object.assign({}, prior, pageAnswers(form)));
       const answers = Object.assign({}, prior, pageAnswers(form));
+      if (api.extend) api.extend(answers);  // assisted mode: a repeated page's occurrences
       for (const [el, tree, script] of items) {
         let show = true;
         try { show = !tree || truthy(evaluate(tree, answers)); } catch (e) { show = true; }
