@@ -1,6 +1,7 @@
 """Assisted mode with repeated pages and constraints in a real browser (issue 26): offline, a
 navigator on a 360-px phone answers a household page repeated by an earlier answer (3 people),
-adds three visits with "Add another" and removes the first, meets constraint messages beside
+adds three visits with "Add another" and removes the first, reloads the page (the
+interview comes back with its blocks), meets constraint messages beside
 the questions (Next and Finish blocked until corrected), and once back online the response
 arrives once, its occurrences stored as a participant's are. axe on the scripted pages."""
 
@@ -130,6 +131,16 @@ def test_repeated_pages_and_constraints_offline(new_phone, live_server: LiveServ
     expect(page.locator("#i-visit_reason-2")).to_have_value("vaccine")
     expect(page.locator("#i-visit_minutes-1")).to_have_value("")
     expect(visits.get_by_role("button", name="Add another")).to_be_visible()
+
+    # a reload, still offline, brings the interview back: the blocks left and their answers
+    page.wait_for_timeout(1000)  # the draft is kept 0.4 s after the last change
+    page.reload()
+    expect(visits).to_be_visible()
+    expect(visits.locator("[data-occurrence-title]:visible")).to_have_text(
+        ["Visit 1 of 2", "Visit 2 of 2"])
+    expect(page.locator("#i-visit_reason-1")).to_have_value("check-up")
+    expect(page.locator("#i-visit_reason-2")).to_have_value("vaccine")
+    expect(page.locator("#i-age-3")).to_have_value("70")
     page.locator("[data-next]").click()
 
     # the last page: count() of the visits asks why so many; a constraint blocks "Finish"
