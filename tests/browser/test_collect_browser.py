@@ -53,12 +53,8 @@ def queued(page: Page) -> list[dict]:
     })""")
 
 
-def test_a_navigator_collects_offline_and_the_response_arrives_once(
-        new_phone, live_server: LiveServer) -> None:  # noqa: ANN001
-    world = build_world(live_server.app)
-    with live_server.app.app_context():
-        campaign = db.session.get(Campaign, world.a.campaign)
-        definition = campaign.version.definition
+def navigator_phone(new_phone, live_server: LiveServer) -> Phone:  # noqa: ANN001
+    """A 360-px phone signed in as the world's navigator, on their home."""
     phone: Phone = new_phone(locale="en-GB")
     page = phone.page
     page.goto(f"{live_server.url}/login?lang=en")
@@ -66,6 +62,17 @@ def test_a_navigator_collects_offline_and_the_response_arrives_once(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/collect/$"))
+    return phone
+
+
+def test_a_navigator_collects_offline_and_the_response_arrives_once(
+        new_phone, live_server: LiveServer) -> None:  # noqa: ANN001
+    world = build_world(live_server.app)
+    with live_server.app.app_context():
+        campaign = db.session.get(Campaign, world.a.campaign)
+        definition = campaign.version.definition
+    phone: Phone = navigator_phone(new_phone, live_server)
+    page = phone.page
     expect(page.locator("h1")).to_have_text("Collect answers")
     shot(page, "collect-home-phone")
     page.locator(f'a[href="/collect/a/{world.a.evaluation}/{world.a.campaign}"]').click()
@@ -171,13 +178,8 @@ def test_a_navigator_collects_offline_and_the_response_arrives_once(
 def test_signing_out_with_unsent_responses_is_warned(new_phone, live_server: LiveServer
                                                      ) -> None:  # noqa: ANN001
     build_world(live_server.app)
-    phone: Phone = new_phone(locale="en-GB")
+    phone: Phone = navigator_phone(new_phone, live_server)
     page = phone.page
-    page.goto(f"{live_server.url}/login?lang=en")
-    page.get_by_label("Email").fill("navigator@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/collect/$"))
     page.evaluate("""() => new Promise((resolve) => {
       const open = indexedDB.open('proximite-collect', 1);
       open.onupgradeneeded = () => open.result.createObjectStore('outbox', { keyPath: 'key' });
@@ -222,13 +224,8 @@ def test_the_panel_code_questions_come_after_the_oral_consent(new_phone, live_se
         evaluation = db.session.get(Evaluation, world.a.evaluation)
         configure(evaluation, PANEL_SELF)
         expected, _missing = hash_answers(evaluation, given)
-    phone: Phone = new_phone(locale="en-GB")
+    phone: Phone = navigator_phone(new_phone, live_server)
     page = phone.page
-    page.goto(f"{live_server.url}/login?lang=en")
-    page.get_by_label("Email").fill("navigator@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/collect/$"))
     page.goto(f"{live_server.url}/collect/a/{world.a.evaluation}/{world.a.campaign}")
     page.locator('label[for="oral"]').click()
     page.get_by_role("button", name="Start the questionnaire").click()
@@ -299,13 +296,8 @@ DRAFTS = """() => new Promise((resolve, reject) => {
 
 
 def _navigator_on_assisted(new_phone, live_server: LiveServer, world) -> Phone:  # noqa: ANN001
-    phone: Phone = new_phone(locale="en-GB")
+    phone: Phone = navigator_phone(new_phone, live_server)
     page = phone.page
-    page.goto(f"{live_server.url}/login?lang=en")
-    page.get_by_label("Email").fill("navigator@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/collect/$"))
     page.goto(f"{live_server.url}/collect/a/{world.a.evaluation}/{world.a.campaign}")
     page.wait_for_function("() => !!navigator.serviceWorker.controller")
     page.wait_for_function("""() => caches.open('proximite-assisted-1').then((c) => c.keys())

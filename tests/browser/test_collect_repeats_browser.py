@@ -7,8 +7,6 @@ arrives once, its occurrences stored as a participant's are. axe on the scripted
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
@@ -18,9 +16,9 @@ from survey.models import Response
 from survey.models.response import MODE_ASSISTED
 
 from ..collect_world import household_campaign
-from ..workspace import PASSWORD, build_world
+from ..workspace import build_world
 from .conftest import LiveServer, Phone
-from .test_collect_browser import accessible, shot
+from .test_collect_browser import accessible, navigator_phone, shot
 
 pytestmark = pytest.mark.browser
 
@@ -40,13 +38,8 @@ def test_repeated_pages_and_constraints_offline(new_phone, live_server: LiveServ
                                                 ) -> None:  # noqa: ANN001
     world = build_world(live_server.app)
     campaign = household_campaign(live_server.app, world)
-    phone: Phone = new_phone(locale="en-GB")
+    phone: Phone = navigator_phone(new_phone, live_server)
     page = phone.page
-    page.goto(f"{live_server.url}/login?lang=en")
-    page.get_by_label("Email").fill("navigator@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/collect/$"))
     page.locator(f'a[href="/collect/a/{world.a.evaluation}/{campaign}"]').click()
     expect(page.locator('[data-step="consent"] h1')).to_be_visible()
     page.wait_for_function("() => !!navigator.serviceWorker.controller")
