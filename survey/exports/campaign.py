@@ -41,7 +41,8 @@ class CampaignContext:
                      .outerjoin(Site, Campaign.site_id == Site.id)
                      .outerjoin(Wave, Campaign.wave_id == Wave.id)
                      .outerjoin(Team, Campaign.team_id == Team.id)
-                     .where(Campaign.version_id.in_(version_ids)))
+                     .where(Campaign.version_id.in_(version_ids))
+                     .order_by(Campaign.id))  # creation order on every database
             if evaluation_id is not None:  # an export of one evaluation names its own teams
                 query = query.where(Campaign.evaluation_id == evaluation_id)
             rows = db.session.execute(query).all()
