@@ -9,6 +9,7 @@ page never mixes one campaign's version with another's definition.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from flask import g
@@ -28,8 +29,19 @@ class Shown:
 
     definition: Definition | None = None
     version: VersionFacts | QuestionnaireVersion | None = None
-    campaign: Campaign | None = None
+    campaign_id: int | None = None
     language: str | None = None  # a preview shows the language of its URL
+
+    @cached_property
+    def campaign(self) -> Campaign | None:
+        """The campaign, read when a page first asks for it: most pages of a response in
+        progress never do (reading it on each of them cost a tenth of the request)."""
+        if self.campaign_id is None:
+            return None
+        from .extensions import db
+        from .models import Campaign
+
+        return db.session.get(Campaign, self.campaign_id)
 
 
 def shown() -> Shown:
@@ -38,12 +50,20 @@ def shown() -> Shown:
 
 def show(*, definition: Any = _UNCHANGED, version: Any = _UNCHANGED,
          campaign: Any = _UNCHANGED, language: Any = _UNCHANGED) -> Shown:
-    """Set what this request shows; a version given without a definition brings its own."""
+    """Set what this request shows; a version given without a definition brings its own.
+    ``campaign``: a Campaign, or only its id (read if a page asks for it), or None."""
     if version is not _UNCHANGED and definition is _UNCHANGED and version is not None:
         definition = version.definition
-    given = {"definition": definition, "version": version, "campaign": campaign,
-             "language": language}
-    now = replace(shown(), **{k: v for k, v in given.items() if v is not _UNCHANGED})
+    given = {"definition": definition, "version": version, "language": language}
+    if campaign is not _UNCHANGED:
+        given["campaign_id"] = campaign if isinstance(campaign, int | None) else campaign.id
+    before = shown()
+    now = replace(before, **{k: v for k, v in given.items() if v is not _UNCHANGED})
+    # A campaign already read is kept (in cached_property's own slot).
+    if campaign is not _UNCHANGED and not isinstance(campaign, int | None):
+        now.__dict__["campaign"] = campaign
+    elif now.campaign_id == before.campaign_id and "campaign" in before.__dict__:
+        now.__dict__["campaign"] = before.__dict__["campaign"]
     setattr(g, _KEY, now)
     return now
 

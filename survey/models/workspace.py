@@ -14,7 +14,6 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
-    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -182,8 +181,7 @@ class Campaign(db.Model):
                 for e in self.roster or [] if isinstance(e, dict)]
 
 
-def campaign_by_slug(slug: str) -> Campaign | None:
-    """The campaign of a participant link's slug (``None`` for anything not shaped as one)."""
-    if not isinstance(slug, str) or not 8 <= len(slug) <= 64:
-        return None
-    return db.session.scalar(select(Campaign).filter_by(slug=slug))
+def slug_shaped(slug: object) -> bool:
+    """Whether a value from a client may be a campaign link's slug (anything else is not
+    looked up)."""
+    return isinstance(slug, str) and 8 <= len(slug) <= 64

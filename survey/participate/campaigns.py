@@ -9,18 +9,20 @@ questionnaire is answered only through a campaign: whoever reaches ``/q/<code>``
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import g, redirect, render_template, request, session, url_for
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from werkzeug.wrappers import Response as HttpResponse
 
 from .. import context
 from ..extensions import db
-from ..models import Campaign, Evaluation
-from ..models.workspace import OPEN, campaign_by_slug
+from ..models import Campaign, Evaluation, Questionnaire, QuestionnaireVersion
+from ..models.workspace import OPEN, slug_shaped
 from ..questionnaire.model import Choice
 from ..restitution.links import public_results_link
+from ..versions import VersionFacts, definition_of
 from .blueprint import bp
 from .services import response_by_id
 
@@ -31,38 +33,70 @@ RESPONSE_ENDPOINTS = {"participate.page", "participate.panel"}  # judged by thei
 # also by whoever has a response of their own in progress, to continue it).
 LINKED_ENDPOINTS = {"participate.welcome", "participate.consent"}
 
+_LINK = (select(Campaign.id, Campaign.slug, Campaign.status,
+                QuestionnaireVersion.id.label("version_id"), QuestionnaireVersion.content_hash,
+                Questionnaire.code)
+         .join(QuestionnaireVersion, QuestionnaireVersion.id == Campaign.version_id)
+         .join(Questionnaire, Questionnaire.id == QuestionnaireVersion.questionnaire_id)
+         .where(Campaign.slug == bindparam("slug")))
+
+
+@dataclass(frozen=True)
+class Link:
+    """What the participant pages need of the campaign a link names, read with one Core
+    query: loading the campaign, then its version, read the version's whole document (tens of
+    KB of JSON) on every welcome and consent page."""
+
+    id: int
+    slug: str
+    is_open: bool
+    version: VersionFacts
+
+
+def link_of(slug: object) -> Link | None:
+    """The campaign of a link's slug (``None`` for anything not shaped as one)."""
+    if not slug_shaped(slug):
+        return None
+    row = db.session.connection().execute(_LINK, {"slug": slug}).first()
+    if row is None:
+        return None
+    version = VersionFacts(row.version_id, row.content_hash, row.code,
+                           definition_of(row.version_id, row.content_hash))
+    return Link(row.id, row.slug, row.status == OPEN, version)
+
 
 @bp.get("/c/<slug>")
 def campaign_link(slug: str) -> HttpResponse | tuple[str, int]:
-    campaign = campaign_by_slug(slug)
-    if campaign is None:
+    link = link_of(slug)
+    if link is None:
         return render_template("errors/404.html"), 404
-    context.show(version=campaign.version, campaign=campaign)
-    if not campaign.is_open:
-        return closed_page(campaign)
-    remember(campaign)
-    keep_link_answers(campaign)
-    return redirect(url_for("participate.welcome", code=campaign.version.questionnaire.code))
+    shown = context.show(version=link.version, campaign=link.id)
+    if not link.is_open:
+        return closed_page(shown.campaign)
+    remember(link.version.code, link.slug)
+    keep_link_answers(link.version)
+    return redirect(url_for("participate.welcome", code=link.version.code))
 
 
-def remember(campaign: Campaign) -> None:
-    """This visitor came through the campaign: its questionnaire's pages are theirs to answer."""
+def remember(code: str, slug: str) -> None:
+    """This visitor came through the campaign of ``slug``: the pages of its questionnaire
+    (``code``) are theirs to answer."""
     chosen = dict(session.get("campaigns", {}))
-    chosen[campaign.version.questionnaire.code] = campaign.slug
+    chosen[code] = slug
     session["campaigns"] = chosen
 
 
-def keep_link_answers(campaign: Campaign) -> None:
+def keep_link_answers(version: VersionFacts) -> None:
     """What the link's query gives the items that take it (``ItemType.link_answers``: a hidden
     item with ``link: true``), kept for the response this visitor starts; other names are
     ignored."""
     if not request.args:
         return
-    given = {key: value for item in campaign.version.definition.items()
+    given = {key: value for item in version.definition.items()
              for key, value in item.itemtype.link_answers(item, request.args).items()}
     if given:  # the same link opened again without them keeps them
         kept = dict(session.get("link_answers", {}))
-        kept[campaign.version.questionnaire.code] = given
+        kept[version.code] = given
         session["link_answers"] = kept
 
 
@@ -83,11 +117,10 @@ def closed_page(campaign: Campaign, results: str | None = None) -> tuple[str, in
 def attach(code: str) -> None:
     """For ``/q/<code>`` pages: the campaign whose link brought this visitor (its version
     replaces the newest one)."""
-    slug = session.get("campaigns", {}).get(code)
-    campaign = campaign_by_slug(slug) if isinstance(slug, str) else None
-    if campaign is None or campaign.version.questionnaire.code != code:
+    link = link_of(session.get("campaigns", {}).get(code))
+    if link is None or link.version.code != code:
         return
-    context.show(version=campaign.version, campaign=campaign)
+    context.show(version=link.version, campaign=link.id)
 
 
 def current_id() -> int | None:
@@ -116,7 +149,6 @@ def _closed_campaign() -> Any:
     thank-you, withdrawal and private-link pages keep working)."""
     if request.endpoint not in CLOSED_ENDPOINTS:
         return None
-    campaign = context.shown().campaign
     if request.endpoint in RESPONSE_ENDPOINTS:
         code = (request.view_args or {}).get("code")
         entry = session.get("active", {}).get(code) if isinstance(code, str) else None
@@ -127,6 +159,7 @@ def _closed_campaign() -> Any:
             if response.campaign_open is False:
                 return closed_page(response.campaign)
             return None
+    campaign = context.shown().campaign
     if campaign is not None and not campaign.is_open:
         return closed_page(campaign)
     return None
@@ -136,7 +169,7 @@ def _closed_campaign() -> Any:
 def _through_a_link() -> Any:
     """``/q/<code>`` without a campaign: a polite page instead of the questionnaire, in the
     visitor's language (the app's default, French, when none was chosen)."""
-    if request.endpoint not in LINKED_ENDPOINTS or context.shown().campaign is not None:
+    if request.endpoint not in LINKED_ENDPOINTS or context.shown().campaign_id is not None:
         return None
     code = (request.view_args or {}).get("code")
     entry = session.get("active", {}).get(code) if isinstance(code, str) else None

@@ -78,7 +78,7 @@ def current_response(code: str) -> ResponseState | None:
         return None
     # A response in progress shows its own version and belongs to the campaign that
     # started it (or to none).
-    show(definition=response.version.definition, campaign=response.campaign)
+    show(definition=response.version.definition, campaign=response.campaign_id)
     return response
 
 
@@ -128,8 +128,9 @@ def open_response(response: ResponseState, resume_code: str, notice: bool) -> Ht
     show(definition=response.version.definition)
     remember(code, response, resume_code)
     presentation.restore(response)
-    if response.campaign is not None:
-        campaigns.remember(response.campaign)  # "Start my own answers" stays in the campaign
+    campaign = response.campaign
+    if campaign is not None:  # "Start my own answers" stays in the campaign
+        campaigns.remember(code, campaign.slug)
     if response.completed:
         return redirect(url_for("participate.done", code=code))
     if notice:

@@ -6,6 +6,7 @@ Views are thin: answers are checked in :mod:`survey.questionnaire.answers` and s
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -85,7 +86,8 @@ def _display() -> dict[str, Any]:
 
 
 def _rosters(definition: Definition) -> Rosters:
-    campaign_roster = campaigns.roster()
+    # The campaign's roster is read once, and only for a page that offers it.
+    campaign_roster = functools.cache(campaigns.roster)
     return lambda item: definition.roster(item, campaign_roster)
 
 

@@ -6,7 +6,7 @@ services, exports and the codebook read.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +33,10 @@ class Choice:
     def key(self) -> str:
         """The code as it travels in forms and URLs."""
         return str(self.code)
+
+
+# A campaign's roster, or a function giving it (read only for an item that offers it).
+CampaignRoster = tuple[Choice, ...] | Callable[[], tuple[Choice, ...] | None] | None
 
 
 def distinct_choices(choices: tuple[Choice, ...]) -> tuple[Choice, ...]:
@@ -180,11 +184,13 @@ class Definition:
         """Data columns of every item, in order (exports, codebooks)."""
         return [column for item in self.items() for column in item.data_columns]
 
-    def roster(self, item: Item, campaign_roster: tuple[Choice, ...] | None = None
-               ) -> tuple[Choice, ...]:
-        """The entries a nomination item offers: the campaign's list, else the definition's."""
+    def roster(self, item: Item, campaign_roster: CampaignRoster = None) -> tuple[Choice, ...]:
+        """The entries a nomination item offers: the campaign's list, else the definition's.
+        ``campaign_roster`` may be a function giving it, called only for such an item."""
         roster = getattr(item.settings, "roster", None)
         if roster == "campaign":
+            if callable(campaign_roster):
+                campaign_roster = campaign_roster()
             if campaign_roster:
                 return campaign_roster
             return self.rosters.get(item.settings.roster_fallback or "", ())
