@@ -1,7 +1,8 @@
 """XLSX export: a data sheet, a codebook sheet, one sheet per repeated page (named by
 ``repeats.sheet_names``; the codebook sheet says which holds which page) and, with team
-rosters, a rosters sheet, written by XlsxWriter in ``constant_memory`` mode: each row goes to
-disk as it is written, so memory stays flat whatever the number of responses.
+rosters, a rosters sheet, written by XlsxWriter in ``constant_memory`` mode (the data sheet's
+rows by :mod:`.sheetxml`): each row goes to disk as it is written, so memory stays flat
+whatever the number of responses.
 
 Cells come from ``cells`` (numbers as numbers, text neutralised against formula injection);
 every text is written as text (never read as a formula, number or link), without the control
@@ -14,13 +15,14 @@ import itertools
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import xlsxwriter
 
 from .codebooks import codebook_rows, repeat_rows, roster_rows
 from .frames import Export, text_rows
 from .repeats import repeat_tables, sheet_names, table_rows
+from .sheetxml import package, write_sheet
 
 # Control characters XML 1.0 cannot hold (tab, line feed and carriage return it can), and the
 # carriage return, which XlsxWriter would keep as ``_x000D_``: an XML reader reads it as a line
@@ -35,10 +37,13 @@ OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_nu
 def write_xlsx(export: Export, path: str | Path, lang: str | None = None,
                on_rows: Callable[[int], object] | None = None) -> None:
     """The workbook of the export at ``path``; ``on_rows`` is told the responses written so
-    far, every ``PROGRESS_ROWS`` rows and at the end."""
-    book = xlsxwriter.Workbook(str(path), OPTIONS)
+    far, every ``PROGRESS_ROWS`` rows and at the end. XlsxWriter writes the workbook with an
+    empty data sheet beside ``path``, then :mod:`.sheetxml` packages it with the data rows."""
+    path = Path(path)
+    parts = path.with_name(path.name + ".parts")
+    book = xlsxwriter.Workbook(str(parts), OPTIONS)
     try:
-        written = _sheet(book, "data", [export.header], text_rows(export, lang), on_rows)
+        book.add_worksheet("data")  # xl/worksheets/sheet1.xml, written below
         tables = repeat_tables(export.schema.versions)
         codebook = codebook_rows(export.schema)
         if tables:  # under the columns, a blank row, then which sheet holds which page
@@ -51,6 +56,17 @@ def write_xlsx(export: Export, path: str | Path, lang: str | None = None,
             _sheet(book, "rosters", [], roster_rows(export.schema))
     finally:
         book.close()
+    written = 0
+
+    def data_sheet(stream: BinaryIO) -> None:
+        nonlocal written
+        rows = itertools.chain([export.header], text_rows(export, lang))
+        written = write_sheet(stream, rows, 1, _text, on_rows, PROGRESS_ROWS)
+
+    try:
+        package(path, parts, "xl/worksheets/sheet1.xml", data_sheet)
+    finally:
+        parts.unlink(missing_ok=True)
     if on_rows is not None:
         on_rows(written)
 
@@ -81,6 +97,10 @@ def _sheet(book: Any, name: str, first: list[list[Any]], rows: Iterable[list[Any
             if on_rows is not None and written % PROGRESS_ROWS == 0:
                 on_rows(written)
     return written
+
+
+def _text(text: str) -> str:
+    return _clean(text) if SPECIAL.search(text) else text
 
 
 def _clean(text: str) -> str:

@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from ..audit import record
+from ..context import EvaluationFacts
 from ..extensions import db
 from ..models import Campaign, Contact, Evaluation, FollowupSeries, Response, User
 from ..models.workspace import PANEL_INVITATION, PANEL_MODES, PANEL_OFF, PANEL_SELF
@@ -32,7 +33,7 @@ def questions_of(evaluation: Evaluation) -> list[Question]:
     return chosen(evaluation.panel_questions or [])
 
 
-def asks_questions(evaluation: Evaluation | None) -> bool:
+def asks_questions(evaluation: Evaluation | EvaluationFacts | None) -> bool:
     return evaluation is not None and evaluation.panel_mode == PANEL_SELF
 
 

@@ -70,7 +70,7 @@ def campaign_link(slug: str) -> HttpResponse | tuple[str, int]:
     link = link_of(slug)
     if link is None:
         return render_template("errors/404.html"), 404
-    shown = context.show(version=link.version, campaign=link.id)
+    shown = context.show(version=link.version, campaign=link)
     if not link.is_open:
         return closed_page(shown.campaign)
     remember(link.version.code, link.slug)
@@ -120,7 +120,7 @@ def attach(code: str) -> None:
     link = link_of(session.get("campaigns", {}).get(code))
     if link is None or link.version.code != code:
         return
-    context.show(version=link.version, campaign=link.id)
+    context.show(version=link.version, campaign=link)
 
 
 def current_id() -> int | None:
@@ -159,9 +159,9 @@ def _closed_campaign() -> Any:
             if response.campaign_open is False:
                 return closed_page(response.campaign)
             return None
-    campaign = context.shown().campaign
-    if campaign is not None and not campaign.is_open:
-        return closed_page(campaign)
+    shown = context.shown()
+    if shown.campaign_open is False:
+        return closed_page(shown.campaign)
     return None
 
 

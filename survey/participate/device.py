@@ -12,6 +12,7 @@ from typing import Any
 from flask import g, redirect, session, url_for
 from werkzeug.wrappers import Response as HttpResponse
 
+from .. import context
 from ..context import show
 from ..panel.services import asks_questions
 from ..questionnaire import navigation
@@ -105,9 +106,13 @@ def bookmark(response: ResponseState) -> Section:
 def needs_code(response: ResponseState) -> bool:
     """Whether to ask the panel questions before the first page: a new response of a campaign
     whose evaluation uses self-generated codes, without one yet."""
-    campaign = response.campaign
-    return (campaign is not None and asks_questions(campaign.evaluation)
-            and response.panel_hash is None and not response.completed and not response.answers)
+    if (response.campaign_id is None or response.panel_hash is not None or response.completed
+            or response.answers):
+        return False
+    shown = context.shown()
+    evaluation = (shown.evaluation if shown.campaign_id == response.campaign_id
+                  else context.evaluation_of(response.campaign_id))
+    return asks_questions(evaluation)
 
 
 def first_stop(response: ResponseState) -> str:
