@@ -42,7 +42,7 @@ from survey.models.response import COMPLETED
 from survey.models.types import utcnow
 from survey.secrets import digest, new_secret
 
-from .conftest import make_app
+from .conftest import make_app, missing
 from .mailserver import Inbox, free_port
 from .test_results import SCALE
 from .workspace import World, build_world, csrf, sign_in
@@ -809,3 +809,23 @@ def test_a_real_worker_runs_the_refresh_after_new_answers_once_their_delay_has_p
         assert "7 completed responses" in html and "Updating" not in html
     finally:
         kill(process)
+
+
+def test_the_embedded_worker_runs_below_the_web_servers_priority(app: Flask) -> None:
+    """``survey run``'s own worker is niced: the web workers answer first (a restart's first
+    page, participants' pages while a large export runs)."""
+    from survey.jobs.cli import JOBS_NICENESS, start_embedded, stop_embedded
+
+    app.config["EMBEDDED_WORKER"] = True
+    with app.app_context():
+        process = start_embedded("http://127.0.0.1:9")
+    assert process is not None
+    try:
+        stat = Path(f"/proc/{process.pid}/stat")
+        if not stat.exists():
+            missing("no /proc: the priority cannot be read here")
+        nice = int(stat.read_text().rsplit(")", 1)[1].split()[16])
+        assert nice == min(19, os.nice(0) + JOBS_NICENESS)
+    finally:
+        stop_embedded(process)
+    assert process.poll() is not None

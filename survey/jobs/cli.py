@@ -13,6 +13,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+JOBS_NICENESS = 10  # the embedded worker's priority below the web server's (os.nice)
+
 
 @click.command("worker")
 @click.option("--threads", default=2, show_default=True, type=click.IntRange(1, 64),
@@ -42,7 +44,14 @@ def start_embedded(base_url: str) -> subprocess.Popen[bytes] | None:
         return None
     env = {**os.environ, "SURVEY_INSTANCE_PATH": current_app.instance_path,
            "SURVEY_BASE_URL": base_url}  # the links in the messages it sends
-    return subprocess.Popen([sys.executable, "-m", "survey", "worker"], env=env)
+    # Niced: the web workers answer first (a restart's first page, participants' pages while
+    # an export runs); the jobs take the CPU they leave.
+    return subprocess.Popen([sys.executable, "-m", "survey", "worker"], env=env,
+                            preexec_fn=_lower_priority if hasattr(os, "nice") else None)
+
+
+def _lower_priority() -> None:
+    os.nice(JOBS_NICENESS)
 
 
 def stop_embedded(process: subprocess.Popen[bytes] | None) -> None:
