@@ -9,7 +9,7 @@ page never mixes one campaign's version with another's definition.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 from flask import g
@@ -40,16 +40,22 @@ class EvaluationFacts:
 def evaluation_of(campaign_id: int) -> EvaluationFacts | None:
     """One Core query (loading the campaign, then its evaluation, cost two ORM loads on each
     welcome, consent and thank-you page)."""
-    from sqlalchemy import select
-
     from .extensions import db
+
+    row = db.session.connection().execute(_evaluation_query(), {"campaign": campaign_id}).first()
+    return EvaluationFacts(*row) if row is not None else None
+
+
+@cache
+def _evaluation_query() -> Any:
+    """Built once (building it cost as much as running it)."""
+    from sqlalchemy import bindparam, select
+
     from .models import Campaign, Evaluation
 
-    row = db.session.connection().execute(
-        select(*(getattr(Evaluation, name) for name in EvaluationFacts.__dataclass_fields__))
-        .join(Campaign, Campaign.evaluation_id == Evaluation.id)
-        .where(Campaign.id == campaign_id)).first()
-    return EvaluationFacts(*row) if row is not None else None
+    return (select(*(getattr(Evaluation, name) for name in EvaluationFacts.__dataclass_fields__))
+            .join(Campaign, Campaign.evaluation_id == Evaluation.id)
+            .where(Campaign.id == bindparam("campaign")))
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ closed campaign's page): models only, since the participant's blueprint imports 
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from ..links import absolute_url
@@ -19,14 +19,18 @@ def page_token(page: ResultsPage) -> str:
     return derive(current_app.config["SECRET_KEY"], "results-page", page.seed)
 
 
+# Built once: every thank-you page asks (building it cost as much as running it).
+_PUBLISHED = (select(ResultsPage)
+              .join(Campaign, (Campaign.evaluation_id == ResultsPage.evaluation_id)
+                    & (Campaign.audience == ResultsPage.audience))
+              .where(Campaign.id == bindparam("campaign"), ResultsPage.status == PUBLISHED))
+
+
 def published_for(campaign_id: int | None) -> ResultsPage | None:
     """The published results-back page of a campaign's evaluation and audience."""
     if campaign_id is None:
         return None
-    return db.session.scalar(
-        select(ResultsPage).join(Campaign, (Campaign.evaluation_id == ResultsPage.evaluation_id)
-                                 & (Campaign.audience == ResultsPage.audience))
-        .where(Campaign.id == campaign_id, ResultsPage.status == PUBLISHED))
+    return db.session.scalar(_PUBLISHED, {"campaign": campaign_id})
 
 
 def results_link(campaign_id: int | None, resume_code: str) -> str | None:
