@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import openpyxl
+import pytest
 from flask import Flask
 
 from survey.exports.sheetxml import write_sheet
@@ -89,3 +90,13 @@ def test_libreoffice_opens_the_xlsx_export(app: Flask, tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["comment"] for r in rows] == [t.replace("\x07", "") for t in TEXTS]
     assert [r["visits"] for r in rows] == [str(n) for n in range(len(TEXTS))]
+
+
+def test_more_rows_than_a_sheet_holds_are_refused_not_cut(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from survey.exports import sheetxml
+
+    monkeypatch.setattr(sheetxml, "MAX_ROWS", 3)
+    assert write_sheet(io.BytesIO(), [["h"], [1], [2]], 1, str) == 2
+    with pytest.raises(sheetxml.TooManyRows, match="at most 3 rows: use the CSV"):
+        write_sheet(io.BytesIO(), [["h"], [1], [2], [3]], 1, str)

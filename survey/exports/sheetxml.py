@@ -32,6 +32,11 @@ TAIL = ('</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75
 ESCAPED = re.compile(r"[&<>]")
 EDGE_SPACE = re.compile(r"^\s|\s$")
 BATCH = 500  # rows per write
+MAX_ROWS = 1_048_576  # a sheet's rows in Excel and LibreOffice
+
+
+class TooManyRows(ValueError):
+    """More rows than a spreadsheet sheet holds (the CSV has no such limit)."""
 # The errors a spreadsheet shows for numbers it cannot hold (XlsxWriter's nan_inf_to_errors).
 NOT_FINITE = {"nan": "#NUM!", "inf": "#DIV/0!", "-inf": "#DIV/0!"}
 
@@ -54,6 +59,8 @@ def write_sheet(stream: BinaryIO, rows: Iterable[list[Any]], header_rows: int,
     parts: list[str] = []
     written = 0
     for line, row in enumerate(rows, start=1):
+        if line > MAX_ROWS:
+            raise TooManyRows(f"an XLSX sheet holds at most {MAX_ROWS:,} rows: use the CSV")
         if len(row) > len(refs):
             refs += [xl_col_to_name(c) for c in range(len(refs), len(row))]
         cells = []
