@@ -28,7 +28,7 @@ from .conftest import LiveServer
 
 pytestmark = pytest.mark.browser
 DESKTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "en-GB"}
-ROWS = 12_000
+ROWS = 40_000
 
 
 @pytest.fixture
