@@ -258,5 +258,8 @@ def stale_results(evaluation_id: int | None = None, questionnaire: str | None = 
 
 def refresh_stale_results() -> list[Job]:
     """A job for every results snapshot whose data changed since (the minute's round): the
-    next reader finds the new figures."""
-    return [start_results(spec, spec.selection.evaluation_id) for spec in stale_results()]
+    next reader finds the new figures. Snapshots whose new answers already wait for their
+    delayed job (:func:`answers_arrived`) are left to it: a burst of answers costs one job."""
+    return [start_results(spec, spec.selection.evaluation_id) for spec in stale_results()
+            if new_answers_job(spec.selection.evaluation_id, spec.selection.questionnaire)
+            is None]
