@@ -48,12 +48,12 @@ def write_xlsx(export: Export, path: str | Path, lang: str | None = None,
         codebook = codebook_rows(export.schema)
         if tables:  # under the columns, a blank row, then which sheet holds which page
             codebook = itertools.chain(codebook, [[]], repeat_rows(export.schema, tables))
-        _sheet(book, "codebook", [], codebook)
+        _sheet(book, "codebook", codebook)
         sheets = sheet_names(tables)
         for table in tables:  # one sheet per repeated page
-            _sheet(book, sheets[table.code], [], table_rows(export, table))
+            _sheet(book, sheets[table.code], table_rows(export, table))
         if export.schema.team_rosters:  # who the nomination codes of each team name
-            _sheet(book, "rosters", [], roster_rows(export.schema))
+            _sheet(book, "rosters", roster_rows(export.schema))
     finally:
         book.close()
     written = 0
@@ -71,32 +71,23 @@ def write_xlsx(export: Export, path: str | Path, lang: str | None = None,
         on_rows(written)
 
 
-def _sheet(book: Any, name: str, first: list[list[Any]], rows: Iterable[list[Any]],
-           on_rows: Callable[[int], object] | None = None) -> int:
-    """Write the ``first`` rows (a header) then ``rows`` on a new sheet; the number of
-    ``rows`` written."""
+def _sheet(book: Any, name: str, rows: Iterable[list[Any]]) -> None:
+    """Write ``rows`` on a new sheet (the small ones: codebook, repeated pages, rosters)."""
     sheet = book.add_worksheet(name)
     # XlsxWriter's undecorated writers: the public ones first test whether the row is given in
     # A1 notation, a Python call per cell (rows and columns here are always numbers)
     write_string = getattr(sheet, "_write_string", sheet.write_string)
     write_number = getattr(sheet, "_write_number", sheet.write_number)
-    special = SPECIAL.search
-    written = 0
-    for line, row in enumerate(itertools.chain(first, rows)):
+    for line, row in enumerate(rows):
         for column, cell in enumerate(row):
             kind = cell.__class__
             if kind is int or kind is float:
                 write_number(line, column, cell)
             elif kind is str:
                 if cell:
-                    write_string(line, column, _clean(cell) if special(cell) else cell)
+                    write_string(line, column, _text(cell))
             elif cell is not None:
                 write_string(line, column, str(cell))
-        if line >= len(first):
-            written += 1
-            if on_rows is not None and written % PROGRESS_ROWS == 0:
-                on_rows(written)
-    return written
 
 
 def _text(text: str) -> str:
