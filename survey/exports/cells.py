@@ -38,7 +38,11 @@ neutralise = neutralise_formula
 
 
 def timestamp(value: Any) -> str | None:
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else None
+    """A stored time (UTC) as ``YYYY-MM-DDTHH:MM:SSZ``; ``isoformat`` is several times faster
+    than ``strftime``, which two cells of every exported row paid for."""
+    if value is None:
+        return None
+    return value.isoformat(timespec="seconds")[:19] + "Z"
 
 
 def code_text(value: Any) -> Any:

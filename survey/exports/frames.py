@@ -33,7 +33,10 @@ class Export:
         context = CampaignContext(panel_codes=panel_codes, version_ids=ids,
                                   evaluation_id=selection.evaluation_id)
         schema.team_rosters = context.team_rosters
-        return cls(schema=schema, rows=lambda: response_rows(selection, ids, prefetch=True),
+        # Only a version with a repeated page stores answers that need flattening.
+        flat = any(v.repeated for v in schema.versions)
+        return cls(schema=schema,
+                   rows=lambda: response_rows(selection, ids, flat=flat, prefetch=True),
                    context=context, count=lambda: count_rows(selection, ids), selection=selection)
 
     @property

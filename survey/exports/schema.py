@@ -48,6 +48,7 @@ class StoredVersion:
     label: str | None
     created_at: dt.datetime | None
     definition: Definition
+    repeated: bool = False  # it has repeated pages, stored as lists (``repeats.flatten``)
 
     @property
     def short(self) -> str:

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine, Row, Select, Text, cast, func, select
 from ..extensions import db
 from ..models import Campaign, Questionnaire, QuestionnaireVersion, Response
 from ..models.response import COMPLETED, MODE_SELF
-from ..questionnaire.repeats import flatten, wide
+from ..questionnaire.repeats import flatten, repeated_sections, wide
 from .campaign import CampaignContext
 from .schema import StoredVersion
 
@@ -91,7 +91,8 @@ def stored_versions(code: str) -> list[StoredVersion]:
     if not versions:
         raise UnknownQuestionnaire(code)
     return [StoredVersion(id=v.id, content_hash=v.content_hash, label=v.label,
-                          created_at=v.created_at, definition=wide(v.definition)) for v in versions]
+                          created_at=v.created_at, definition=wide(v.definition),
+                          repeated=bool(repeated_sections(v.definition))) for v in versions]
 
 
 def questionnaire_codes() -> list[str]:
