@@ -150,6 +150,7 @@ def _register_headers(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from .templating import (
+        chosen,
         install_translations,
         language_name,
         other_languages,
@@ -165,7 +166,8 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["translated"] = translated
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.filters["language_name"] = language_name
-    app.jinja_env.globals.update(t=text, other_languages=other_languages, static_url=static_url,
+    app.jinja_env.globals.update(t=text, chosen=chosen, other_languages=other_languages,
+                                 static_url=static_url,
                                  language_name=language_name,
                                  yesno_choices=yesno_choices, special_answer_label=special_label,
                                  current_locale=lambda: str(get_locale()))

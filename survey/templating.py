@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -20,8 +21,21 @@ from .questionnaire.special import PARTICIPANT_LABELS
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
 
+# French typography: a space before ? ! : ; » or after « is a no-break space, so a narrow
+# phone screen never puts the mark alone at the start of a line (the UI's catalogues write
+# them so; questionnaire authors type plain spaces).
+FRENCH_SPACES = re.compile(r" (?=[?!:;»])|(?<=«) ")
+
+
 def text(mapping: Mapping[str, str] | None) -> str:
-    """A definition's text in the participant's language (else the first one given)."""
+    """A definition's text in the participant's language (else the first one given), with
+    French no-break spaces on a French page."""
+    value = chosen(mapping)
+    return FRENCH_SPACES.sub("\u00a0", value) if locale_code() == "fr" else value
+
+
+def chosen(mapping: Mapping[str, str] | None) -> str:
+    """A definition's value in the participant's language as written (a media file's name)."""
     if not mapping:
         return ""
     return mapping.get(locale_code()) or next(iter(mapping.values()), "")

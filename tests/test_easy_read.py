@@ -11,8 +11,9 @@ from survey.questionnaire.model import Definition
 
 from .participant import Participant, responses
 
-EASY_FR = "Qui vous a demandé de répondre ?"  # service_type, easy-read
-STANDARD_FR = "Quel service vous a invité·e à répondre ?"
+# As a French page shows them: a no-break space before "?" (templating.FRENCH_SPACES).
+EASY_FR = "Qui vous a demandé de répondre\u00a0?"  # service_type, easy-read
+STANDARD_FR = "Quel service vous a invité·e à répondre\u00a0?"
 EASY_EN = "Who asked you to answer?"
 
 

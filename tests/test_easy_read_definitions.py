@@ -167,7 +167,7 @@ def test_the_draft_counts_texts_without_easy_wording_and_previews_either(
     assert "Combien de fois" in standard
     assert f'href="{preview}?wording=easy">Facile à lire</a>' in standard
     easy = client.get(f"{preview}?wording=easy").get_data(as_text=True)
-    assert "Vous êtes venu combien de fois cette année ?" in easy
+    assert "Vous êtes venu combien de fois cette année\u00a0?" in easy
     assert f'href="{preview}">Texte habituel</a>' in easy
     plain = draft_of(client, evaluation_id, "plain.yaml",
                      (QUESTIONNAIRES / "professionals.yaml").read_bytes())

@@ -34,7 +34,7 @@ EASY_QUESTION = "Who asked you to answer?"  # service_type in easy-read English
 STANDARD_QUESTION = "Which service invited you to answer?"
 EASY_CHOICE, STANDARD_CHOICE = "Something else", "Another service"  # service_type "other"
 EASY_HELP = "Count your visits. Count your calls too."  # visits' help, easy-read
-EASY_TITLE_FR = "Qui vous a demandé de répondre ?"
+EASY_TITLE_FR = "Qui vous a demandé de répondre\u00a0?"  # printed with a no-break space
 
 
 @dataclass

@@ -136,7 +136,7 @@ def test_upload_preview_publish_change_diff_move_and_download(app, client, evalu
     english = client.get(frames[1].replace("/1", "/1"))
     assert "Which service?" in english.text and "Preview" in english.text
     french = client.get(frames[0])
-    assert "Quel service ?" in french.text
+    assert "Quel service\u00a0?" in french.text
     with app.app_context():
         assert (count(Response), count(QuestionnaireVersion)) == before
     # publish (the first version of every_type has no previous one)
@@ -239,7 +239,7 @@ def test_the_preview_language_never_changes_the_researchers_own(app, client, eva
     # its switch leads to the French preview of the same page, by its URL
     switch = re.search(r'<a class="lang" href="([^"]+)" lang="fr"', english.text).group(1)
     assert switch == f"{draft_url}/preview/fr/1".replace("http://survey.test", "")
-    assert "Quel service ?" in client.get(switch).text
+    assert "Quel service\u00a0?" in client.get(switch).text
     with client.session_transaction() as session:
         assert session["lang"] == "fr"
     workspace = client.get(base(evaluation_id))

@@ -22,7 +22,7 @@ from ..models import Campaign, Evaluation, Questionnaire, QuestionnaireVersion
 from ..models.workspace import OPEN, slug_shaped
 from ..questionnaire.model import Choice
 from ..restitution.links import public_results_link
-from ..versions import VersionFacts, definition_of
+from ..versions import VersionFacts, facts
 from .blueprint import bp
 from .services import response_by_id
 
@@ -60,9 +60,8 @@ def link_of(slug: object) -> Link | None:
     row = db.session.connection().execute(_LINK, {"slug": slug}).first()
     if row is None:
         return None
-    version = VersionFacts(row.version_id, row.content_hash, row.code,
-                           definition_of(row.version_id, row.content_hash))
-    return Link(row.id, row.slug, row.status == OPEN, version)
+    return Link(row.id, row.slug, row.status == OPEN,
+                facts(row.version_id, row.content_hash, row.code))
 
 
 @bp.get("/c/<slug>")

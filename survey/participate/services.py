@@ -28,7 +28,7 @@ from ..questionnaire.answers import prune_irrelevant
 from ..questionnaire.wording import STANDARD, answered_in
 from ..secrets import derive, digest
 from ..storage import erase_traces
-from ..versions import VersionFacts, definition_of
+from ..versions import VersionFacts, facts
 
 _TABLE = Response.__table__
 _VERSION = QuestionnaireVersion.__table__
@@ -102,8 +102,7 @@ def _state(row: Row[Any] | None) -> ResponseState | None:
     values = row._asdict()
     content_hash, code = values.pop("content_hash"), values.pop("code")
     status = values.pop("campaign_status")
-    version = VersionFacts(values["version_id"], content_hash, code,
-                           definition_of(values["version_id"], content_hash))
+    version = facts(values["version_id"], content_hash, code)
     return ResponseState(**values, version=version,
                          campaign_open=None if status is None else status == OPEN)
 

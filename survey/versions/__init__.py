@@ -104,8 +104,12 @@ def newest_facts(code: str) -> VersionFacts | None:
     row = db.session.connection().execute(_NEWEST, {"code": code}).first()
     if row is None:
         return None
-    return VersionFacts(row.id, row.content_hash, row.code,
-                        definition_of(row.id, row.content_hash))
+    return facts(row.id, row.content_hash, row.code)
+
+
+def facts(version_id: int, content_hash: str, code: str) -> VersionFacts:
+    """A version's facts from a row that read its id, hash and questionnaire code."""
+    return VersionFacts(version_id, content_hash, code, definition_of(version_id, content_hash))
 
 
 def definition_of(version_id: int, content_hash: str) -> Definition:
