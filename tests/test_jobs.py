@@ -359,6 +359,26 @@ def wait_for(condition, seconds: float, log: Path) -> None:  # noqa: ANN001
     pytest.fail(f"timed out; worker log:\n{log.read_text(errors='replace')[-3000:]}")
 
 
+def halted_half_done(process: subprocess.Popen[bytes], app: Flask, job_id: int,
+                     seconds: float, log: Path) -> None:
+    """Run the worker ``process`` in 5-ms slices, stopped (SIGSTOP) while the job is read
+    between them, until the job has written progress; leave it stopped, so what was seen
+    cannot move before it is killed. Once the job runs, the worker stays stopped 30 ms more
+    between slices: even a fast export then spans several of the half-second windows between
+    its progress writes."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        os.killpg(process.pid, signal.SIGSTOP)
+        job = job_row(app, job_id)
+        if job.done > 0:
+            return
+        if job.state == RUNNING:
+            time.sleep(0.03)
+        os.killpg(process.pid, signal.SIGCONT)
+        time.sleep(0.005)
+    pytest.fail(f"timed out; worker log:\n{log.read_text(errors='replace')[-3000:]}")
+
+
 def kill(process: subprocess.Popen[bytes]) -> None:
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=10)
@@ -387,7 +407,7 @@ def test_a_worker_killed_in_the_middle_of_an_export_leaves_no_half_file_and_the_
     log = tmp_path / "worker.log"
     first = worker(env, log)
     try:
-        wait_for(lambda: job_row(app, job_id).done > 0, 120, log)
+        halted_half_done(first, app, job_id, 120, log)  # however fast the export
     finally:
         kill(first)
     interrupted = job_row(app, job_id)
