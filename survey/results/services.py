@@ -281,9 +281,8 @@ def compute(spec: Spec, current: tuple | None = None,
     export = Export.of(spec.selection, panel_codes=True)
     current = current if current is not None else revision(spec.selection, export)
     now = utcnow()
-    if db.session.scalar(select(Response.id).where(
-            *spec.selection.where(list(export.schema.plans))).limit(1)) is None:
-        return Computed(None, 0, current, now)  # no response selected
+    if not _any_selected(spec.selection, export):
+        return Computed(None, 0, current, now)
     from analysis.indicators import compute_indicators  # scipy and more: loaded when used
 
     step(1, STEPS)
@@ -334,12 +333,16 @@ def cached_indicators(selection: Selection, min_group: int,
     from ..jobs.kinds import failed_lately, new_answers_job, start_results
 
     spec = Spec(selection, min_group, equity, comparison_sites)
-    current = revision(selection, Export.of(selection))
+    export = Export.of(selection)
+    current = revision(selection, export)
     key = (spec, current)
     hit = _cache.find(key)
     if hit is not None:
         return Figures(hit, key)
     last = snapshots.load(spec)
+    if (last is None or last.revision != current) and not _any_selected(selection, export):
+        # Nothing to compute (a new evaluation, every response withdrawn): said at once.
+        return Figures(_cache.get(key, lambda: Computed(None, 0, current, utcnow())), key)
     if last is None or last.revision != current:
         snapshots.touch(spec)
         failed = failed_lately(spec)
@@ -360,6 +363,12 @@ def cached_indicators(selection: Selection, min_group: int,
     if last.revision != current:  # newer answers arrived while it computed: the next job's
         return Figures(last, (spec, last.revision))
     return Figures(_cache.get(key, lambda: last), key)
+
+
+def _any_selected(selection: Selection, export: Export) -> bool:
+    """Whether a response is selected at all (one row of an index, never a count)."""
+    return db.session.scalar(select(Response.id).where(
+        *selection.where(list(export.schema.plans))).limit(1)) is not None
 
 
 def retry(spec: Spec) -> None:
