@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analysis.codebook import Codebook
+from analysis.factors import omega_hierarchical
 from analysis.i18n import Note
 from analysis.impact import difference_in_differences, equity_gaps, equity_means, wave_changes
 from analysis.leadership import team_networks
@@ -16,7 +17,6 @@ from analysis.reliability import (
     cronbach_alpha,
     item_statistics,
     mcdonald_omega,
-    omega_hierarchical,
     screen_items,
 )
 from analysis.scoring import (

@@ -16,7 +16,9 @@ Everything here follows R's ``psych`` (Revelle), including on messy data:
   (Revelle & Zinbarg 2009): one factor fitted to the pairwise correlation matrix R by minimum
   residual or maximum likelihood, items with a negative loading flipped, then
   omega_t = 1 - sum(u2) / sum(R), u2 = 1 - loading^2. Its interval is a percentile (Poisson)
-  bootstrap over respondents (seeded, so reports are reproducible).
+  bootstrap over respondents (seeded, so reports are reproducible; ``analysis.bootstrap``).
+
+Omega hierarchical (several factors, Schmid-Leiman) is in ``analysis.factors``.
 """
 
 from __future__ import annotations
@@ -25,12 +27,13 @@ import math
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special, stats
+from scipy import optimize, stats
+
+from analysis.bootstrap import resampled_correlations
 
 __all__ = [
     "Missing",
@@ -43,7 +46,9 @@ __all__ = [
     "NAN_ESTIMATE",
     "Screen",
     "screen_items",
+    "item_matrix",
     "pairwise_moments",
+    "cov_corr",
     "standardised_alpha",
     "duhachek_ase",
     "feldt_interval",
@@ -52,11 +57,6 @@ __all__ = [
     "one_factor_loadings",
     "mcdonald_omega",
     "item_statistics",
-    "Hierarchical",
-    "minres_factors",
-    "varimax",
-    "oblimin",
-    "omega_hierarchical",
 ]
 
 Missing = Literal["pairwise", "listwise"]
@@ -153,7 +153,7 @@ def screen_items(items: pd.DataFrame) -> Screen:
     return Screen(pick(kept), pick(empty), pick(constant), negative)
 
 
-def _matrix(items: pd.DataFrame, missing: str, screen: Screen | None = None) -> np.ndarray:
+def item_matrix(items: pd.DataFrame, missing: str, screen: Screen | None = None) -> np.ndarray:
     """The kept items as floats: every row (pairwise, as psych) or complete rows (listwise)."""
     if missing not in MISSING_POLICIES:
         raise ValueError(f"missing must be one of {MISSING_POLICIES}, not {missing!r}")
@@ -186,7 +186,9 @@ def pairwise_moments(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return cov, corr
 
 
-def _cov_corr(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def cov_corr(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(covariance, correlation) of the columns: numpy's when no answer is missing, else
+    ``pairwise_moments``."""
     if not np.isnan(data).any():
         with np.errstate(divide="ignore", invalid="ignore"):
             cov = np.atleast_2d(np.cov(data, rowvar=False, ddof=1))
@@ -251,12 +253,12 @@ def cronbach_alpha(
     does. ``n`` is psych's: every row given (pairwise), also for Feldt's and Duhachek's
     intervals; complete rows only (listwise).
     """
-    data = _matrix(items, missing, screen)
+    data = item_matrix(items, missing, screen)
     n, k = data.shape
     nan = Alpha(math.nan, math.nan, math.nan, n, k, missing)
     if n < 2 or k < 2:
         return nan
-    cov = _cov_corr(data)[0]
+    cov = cov_corr(data)[0]
     alpha = _alpha_from_cov(cov)
     if math.isnan(alpha):
         return nan
@@ -417,13 +419,13 @@ def mcdonald_omega(
     """
     if method not in OMEGA_METHODS:
         raise ValueError(f"method must be one of {OMEGA_METHODS}, not {method!r}")
-    data = _matrix(items, missing, screen)
+    data = item_matrix(items, missing, screen)
     n, k = data.shape
     nan = Estimate(math.nan, math.nan, math.nan, n, k, missing)
     if n < 3 or k < 3:
         return nan
     with np.errstate(all="ignore"):
-        omega = _omega_from_corr(_cov_corr(data)[1], method)
+        omega = _omega_from_corr(cov_corr(data)[1], method)
     if math.isnan(omega):
         return nan
     low = high = math.nan
@@ -434,30 +436,6 @@ def mcdonald_omega(
             tail = (1 - confidence) / 2
             low, high = (float(v) for v in np.quantile(values, [tail, 1 - tail]))
     return Estimate(omega, low, high, n, k, missing)
-
-
-def _weighted_corr(data: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Pairwise correlation matrices of ``data`` (n, k) under each row of ``weights`` (B, n),
-    the number of times each respondent is drawn: a bootstrap as one matrix product."""
-    n_rows, k = data.shape
-    mask = ~np.isnan(data)
-    x = np.where(mask, data, 0.0)
-    m = mask.astype(float)
-
-    def outer(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return (a[:, :, None] * b[:, None, :]).reshape(n_rows, k * k)
-
-    # the four pairwise sums (counts, sums, sums of squares, cross products) in one product
-    sums = weights @ np.hstack([outer(m, m), outer(x, m), outer(x * x, m), outer(x, x)])
-    n, sx, sxx, sxy = (sums[:, part * k * k:(part + 1) * k * k].reshape(len(weights), k, k)
-                       for part in range(4))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cov = (sxy - sx * sx.transpose(0, 2, 1) / n) / (n - 1)
-        var_i = (sxx - sx**2 / n) / (n - 1)
-        corr = cov / np.sqrt(var_i * var_i.transpose(0, 2, 1))
-    index = np.arange(k)
-    corr[:, index, index] = 1.0
-    return corr
 
 
 def _batch_minres_omega(corr: np.ndarray) -> np.ndarray:
@@ -509,80 +487,15 @@ def _batch_minres_omega(corr: np.ndarray) -> np.ndarray:
 
 def _bootstrap_omegas(data: np.ndarray, method: str, n_boot: int, seed: int) -> np.ndarray:
     """Omega of ``n_boot`` Poisson bootstrap resamples of the rows of ``data``, drawn with
-    ``default_rng(seed)``.
-
-    Each respondent is drawn a Poisson(1) number of times (the Poisson bootstrap: Hanley &
-    MacGibbon 2006, Chamandy et al. 2012), which for large samples behaves as drawing n rows
-    with replacement. Respondents with the same answer pattern then count together, Poisson
-    with the pattern's count as mean: likert answers repeat a few thousand patterns at most, so
-    a resample costs one draw per pattern, not per respondent, and the bootstrap of a large
-    export about as much as that of a small one.
-    """
-    rng = np.random.default_rng(seed)
-    rows = pd.DataFrame(data)
-    pattern = rows.groupby(list(rows.columns), dropna=False, sort=False).ngroup().to_numpy()
-    counts = np.bincount(pattern)
-    patterns = data[np.unique(pattern, return_index=True)[1]]
-    chunk = max(1, 4_000_000 // len(patterns))
+    ``default_rng(seed)`` (``analysis.bootstrap.resampled_correlations``)."""
     parts = []
-    for start in range(0, n_boot, chunk):
-        size = min(chunk, n_boot - start)
-        corr = _weighted_corr(patterns, poisson_draws(rng, counts, size))
+    for corr in resampled_correlations(data, n_boot, seed):
         if method == "minres":
             parts.append(_batch_minres_omega(corr))
         else:
             with np.errstate(all="ignore"):
                 parts.append(np.array([_omega_from_corr(c, method) for c in corr]))
     return np.concatenate(parts)
-
-
-POISSON_TABLE_MEANS = 64  # means up to this are drawn through a table of their distribution
-BUCKETS = 1 << 16  # the tables' resolution: a draw is one 16-bit random number, mostly
-AMBIGUOUS = 255  # a bucket that holds a step of the distribution function
-
-
-@lru_cache(maxsize=POISSON_TABLE_MEANS)
-def _poisson_table(mean: int) -> tuple[np.ndarray, np.ndarray]:
-    """The distribution function of Poisson(mean) and, per bucket of [0, 1) of width
-    1/BUCKETS, the count every uniform number of that bucket inverts to (``AMBIGUOUS`` where a
-    step of the distribution function falls inside the bucket)."""
-    cdf = special.pdtr(np.arange(int(mean + 12 * math.sqrt(mean) + 20)), mean)
-    edges = np.arange(BUCKETS + 1) / BUCKETS
-    low = np.searchsorted(cdf, edges[:-1], side="right")
-    high = np.searchsorted(cdf, edges[1:], side="left")
-    return cdf, np.where(low == high, low, AMBIGUOUS).astype(np.uint8)
-
-
-def poisson_draws(rng: np.random.Generator, means: np.ndarray, size: int) -> np.ndarray:
-    """(size, len(means)) Poisson draws of the whole-number ``means``, as floats.
-
-    Exact inversion of the distribution function, made cheap for small means (most answer
-    patterns are rare): the first 16 bits of the uniform number pick a bucket, which gives the
-    count unless a step of the distribution function falls inside it (about one bucket in a
-    thousand); those few draws add the uniform's remaining bits and search the function. numpy's
-    own sampler takes several times longer per draw, which made it most of the bootstrap's
-    time. Larger means (few patterns) use ``rng.poisson``."""
-    order = np.argsort(means, kind="stable")
-    distinct, starts = np.unique(means[order], return_index=True)
-    ends = [*starts[1:], len(means)]
-    out = np.empty((len(means), size))  # patterns in order of their means, draws contiguous
-    small = distinct <= POISSON_TABLE_MEANS
-    for mean, start, end in zip(distinct[small], starts[small], ends, strict=False):
-        cdf, table = _poisson_table(int(mean))
-        buckets = rng.integers(0, BUCKETS, size=(end - start, size), dtype=np.uint16)
-        counts = table[buckets].astype(float)
-        unsure = counts == AMBIGUOUS
-        if unsure.any():
-            uniform = (buckets[unsure] + rng.random(int(unsure.sum()))) / BUCKETS
-            counts[unsure] = np.searchsorted(cdf, uniform, side="right")
-        out[start:end] = counts
-    first_large = int(starts[small.sum()]) if not small.all() else len(means)
-    if first_large < len(means):
-        out[first_large:] = rng.poisson(means[order][first_large:, None],
-                                        size=(len(means) - first_large, size))
-    draws = np.empty_like(out)
-    draws[order] = out
-    return draws.T
 
 
 def item_statistics(items: pd.DataFrame, missing: Missing = "pairwise",
@@ -608,11 +521,11 @@ def item_statistics(items: pd.DataFrame, missing: Missing = "pairwise",
             "item_total_r": np.full(len(items.columns), math.nan),
             "alpha_if_deleted": np.full(len(items.columns), math.nan),
         }, columns=columns)
-    data = _matrix(items, missing, screen)
+    data = item_matrix(items, missing, screen)
     n, k = data.shape
     if n < 2 or k < 2:
         return table
-    cov = _cov_corr(data)[0]
+    cov = cov_corr(data)[0]
     row_sums = cov.sum(axis=1)
     item_var = np.diag(cov)
     rest_var = cov.sum() - 2 * row_sums + item_var
@@ -628,196 +541,3 @@ def item_statistics(items: pd.DataFrame, missing: Missing = "pairwise",
     table.loc[kept, "item_total_r"] = r
     table.loc[kept, "alpha_if_deleted"] = alpha_del
     return table
-
-
-@dataclass(frozen=True)
-class Hierarchical:
-    """``psych::omega(x, nfactors)``: omega hierarchical (``omega_h``), the omega total of the
-    multi-factor model (``omega_total``) and the Schmid-Leiman loadings (``loadings``: item, g,
-    F1*..Fk*, h2, u2, p2, as psych's ``$schmid$sl``).
-
-    ``few_items``: the model has more parameters than correlations (negative degrees of
-    freedom, 5 items or fewer for three factors), where psych warns ("ultra-Heywood case",
-    "convergence not obtained") and its values do not replicate: omega_h is then NaN;
-    ``heywood``: an item's communality reached 1.
-    """
-
-    omega_h: float
-    omega_total: float
-    n_factors: int
-    k: int
-    loadings: pd.DataFrame
-    few_items: bool = False
-    heywood: bool = False
-
-
-def _minres_residual(psi: np.ndarray, corr: np.ndarray, n_factors: int
-                 ) -> tuple[float, np.ndarray]:
-    p = corr.shape[0]
-    # psych's criterion, the sum of squared residuals below the diagonal, and its exact
-    # gradient (Daleckii-Krein: the derivative of the leading eigen-part of R - diag(psi)),
-    # which lets L-BFGS-B converge in a few dozen steps.
-    reduced = corr.copy()
-    np.fill_diagonal(reduced, 1 - psi)
-    values, vectors = np.linalg.eigh(reduced)
-    order = np.argsort(values)[::-1]
-    values, vectors = values[order], vectors[:, order]
-    top = np.zeros(p, dtype=bool)
-    top[:n_factors] = True
-    kept = np.where(top, np.maximum(values, 0.0), 0.0)
-    error = corr - (vectors * kept) @ vectors.T
-    np.fill_diagonal(error, 0.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        weights = (kept[:, None] - kept[None, :]) / (values[:, None] - values[None, :])
-    same = np.isclose(values[:, None], values[None, :])
-    positive = top & (values > 0)  # max(value, 0): no slope below zero
-    weights[same] = np.where(positive[:, None] & positive[None, :], 1.0, 0.0)[same]
-    middle = (vectors.T @ error @ vectors) * weights
-    gradient = np.einsum("ki,ij,kj->k", vectors, middle, vectors)
-    return float((error**2).sum() / 2), gradient
-
-
-def minres_factors(corr: np.ndarray, n_factors: int) -> tuple[np.ndarray, bool]:
-    """Unrotated loadings of ``n_factors`` factors by minimum residual, as ``psych::fa(r,
-    nfactors, fm = "minres", rotate = "none")``: the uniquenesses (bounded to [0.005, 1],
-    starting from 1 - SMC) minimise the squared off-diagonal residuals of R - L L', L from the
-    leading eigenvectors of R with 1 - uniqueness on its diagonal. Also whether a communality
-    reached 1 (a Heywood case)."""
-    p = corr.shape[0]
-
-    def loadings(psi: np.ndarray) -> np.ndarray:
-        reduced = corr.copy()
-        np.fill_diagonal(reduced, 1 - psi)
-        values, vectors = np.linalg.eigh(reduced)
-        top = np.argsort(values)[::-1][:n_factors]
-        return vectors[:, top] * np.sqrt(np.maximum(values[top], 0.0))
-
-    try:
-        psi0 = 1 / np.diag(np.linalg.inv(corr))
-    except np.linalg.LinAlgError:
-        psi0 = np.full(p, 0.5)
-    psi0 = np.clip(psi0, 0.005, 1.0)
-    result = optimize.minimize(_minres_residual, psi0, args=(corr, n_factors), jac=True,
-                               method="L-BFGS-B", bounds=[(0.005, 1.0)] * p,
-                               options={"ftol": 1e-15, "gtol": 1e-12, "maxiter": 5000})
-    lam = loadings(result.x)
-    return lam, bool((lam**2).sum(axis=1).max() >= 1 - 1e-6)
-
-
-def varimax(loadings: np.ndarray, eps: float = 1e-5) -> np.ndarray:
-    """R's ``stats::varimax(x, normalize = TRUE, eps = 1e-5)``, the rotation psych's
-    ``schmid()`` starts from (written out: scipy has no factor rotation)."""
-    k = loadings.shape[1]
-    if k < 2:
-        return loadings
-    norms = np.sqrt((loadings**2).sum(axis=1))
-    x = loadings / norms[:, None]
-    p = x.shape[0]
-    rotation = np.eye(k)
-    d = 0.0
-    for _ in range(1000):
-        z = x @ rotation
-        b = x.T @ (z**3 - z @ np.diag((z**2).sum(axis=0)) / p)
-        u, s, vt = np.linalg.svd(b)
-        rotation = u @ vt
-        d_past, d = d, s.sum()
-        if d < d_past * (1 + eps):
-            break
-    return (x @ rotation) * norms[:, None]
-
-
-def oblimin(loadings: np.ndarray, eps: float = 1e-5, max_iter: int = 1000
-            ) -> tuple[np.ndarray, np.ndarray, bool]:
-    """(pattern loadings, factor correlations, converged) of the direct quartimin rotation
-    (oblimin, gamma = 0) by GPArotation's gradient projection ``GPFoblq`` (Bernaards & Jennrich
-    2005), step for step as psych's ``schmid()`` calls it: ``GPArotation::oblimin(L)``."""
-    k = loadings.shape[1]
-    off = 1 - np.eye(k)
-
-    def criterion(lam: np.ndarray) -> tuple[float, np.ndarray]:
-        squares = lam**2
-        x = squares @ off
-        return float((squares * x).sum() / 4), lam * x
-
-    rotation = np.eye(k)
-    lam = loadings @ np.linalg.inv(rotation).T
-    f, gq = criterion(lam)
-    gradient = -(lam.T @ gq @ np.linalg.inv(rotation)).T
-    step = 1.0
-    s = math.inf
-    for _ in range(max_iter + 1):
-        projected = gradient - rotation @ np.diag((rotation * gradient).sum(axis=0))
-        s = math.sqrt(float((projected**2).sum()))
-        if s < eps:
-            break
-        step *= 2
-        for _ in range(11):
-            x = rotation - step * projected
-            candidate = x / np.sqrt((x**2).sum(axis=0))
-            lam = loadings @ np.linalg.inv(candidate).T
-            f_new, gq = criterion(lam)
-            if f - f_new > 0.5 * s**2 * step:
-                break
-            step /= 2
-        rotation, f = candidate, f_new
-        gradient = -(lam.T @ gq @ np.linalg.inv(rotation)).T
-    return lam, rotation.T @ rotation, s < eps
-
-
-def omega_hierarchical(
-    items: pd.DataFrame, n_factors: int = 3, missing: Missing = "pairwise",
-    screen: Screen | None = None,
-) -> Hierarchical:
-    """Omega hierarchical and the Schmid-Leiman solution, as ``psych::omega(x, nfactors = 3)``
-    with its defaults (``fm = "minres"``, ``rotate = "oblimin"``, ``option = "equal"``).
-
-    The steps of psych's ``schmid()`` and ``omegah()``: minres factors of the pairwise
-    correlations, varimax, then oblimin; the general factor is a one-factor minres solution of
-    the factor correlations (two factors: both loadings sqrt(r), psych's ``option = "equal"``);
-    g loadings = pattern x general loadings, group loadings = pattern x sqrt(1 - general^2);
-    items flipped to load positively on g; omega_h = (sum g)^2 / sum(R), omega_t = 1 -
-    sum(u2) / sum(R). Hand-written (no Python library follows psych's sequence of rotations).
-    """
-    screen = screen_items(items) if screen is None else screen
-    data = _matrix(items, missing, screen)
-    n, k = data.shape
-    names = list(screen.kept)
-    columns = ["item", "g", *[f"F{j + 1}*" for j in range(n_factors)], "h2", "u2", "p2"]
-    few = k * (k - 1) / 2 - k * n_factors + n_factors * (n_factors - 1) / 2 < 0
-    empty = Hierarchical(math.nan, math.nan, n_factors, k, pd.DataFrame(columns=columns), few)
-    if n < 3 or k <= n_factors or few:
-        # With more parameters than correlations psych's solutions are ultra-Heywood cases that
-        # it warns about and that do not replicate: none is given here (``few_items`` says why).
-        return empty
-    with np.errstate(all="ignore"):
-        corr = _cov_corr(data)[1]
-        if not np.isfinite(corr).all():
-            return empty
-        unrotated, heywood = minres_factors(corr, n_factors)
-        orthogonal = varimax(unrotated) if n_factors > 1 else unrotated
-        # psych's fa(): columns signed to positive sums, ordered by explained variance.
-        orthogonal = orthogonal * np.where(orthogonal.sum(axis=0) < 0, -1.0, 1.0)
-        orthogonal = orthogonal[:, np.argsort(-(orthogonal**2).sum(axis=0), kind="stable")]
-        if n_factors == 1:
-            pattern, phi = orthogonal, np.ones((1, 1))
-            general = np.ones(1)
-        else:
-            pattern, phi, _ = oblimin(orthogonal)
-            if n_factors == 2:
-                r = phi[0, 1]
-                general = np.array([math.sqrt(abs(r)), math.copysign(math.sqrt(abs(r)), r)])
-            else:
-                general = minres_loadings(phi)
-        g = pattern @ general
-        h2 = (orthogonal**2).sum(axis=1)
-        u2 = 1 - h2
-        group = np.sign(pattern) * np.sqrt(np.maximum(pattern**2 * (1 - general**2), 0.0))
-        key = np.where(g < 0, -1.0, 1.0)
-        g, group = g * key, group * key[:, None]
-        total = float((corr * np.outer(key, key)).sum())
-        table = pd.DataFrame(group, columns=columns[2:2 + n_factors])
-        table.insert(0, "g", g)
-        table.insert(0, "item", names)
-        table["h2"], table["u2"], table["p2"] = h2, u2, g**2 / h2
-    return Hierarchical(float(g.sum() ** 2 / total), float((total - u2.sum()) / total),
-                        n_factors, k, table, few, heywood)

@@ -195,12 +195,12 @@ def measure_stats(csv_path: str) -> dict:
     import pandas as pd
 
     from analysis.agreement import icc1, icc2, rwg_j_by_group
+    from analysis.factors import omega_hierarchical
     from analysis.reliability import (
         BOOTSTRAP_SAMPLES,
         cronbach_alpha,
         item_statistics,
         mcdonald_omega,
-        omega_hierarchical,
         screen_items,
     )
 

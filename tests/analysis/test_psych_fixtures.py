@@ -15,11 +15,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.factors import omega_hierarchical
 from analysis.reliability import (
     cronbach_alpha,
     item_statistics,
     mcdonald_omega,
-    omega_hierarchical,
     screen_items,
 )
 

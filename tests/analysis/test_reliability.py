@@ -10,7 +10,8 @@ import pytest
 from scipy import stats
 from statsmodels.multivariate.factor import Factor
 
-from analysis.reliability import cronbach_alpha, item_statistics, mcdonald_omega, poisson_draws
+from analysis.bootstrap import poisson_draws
+from analysis.reliability import cronbach_alpha, item_statistics, mcdonald_omega
 
 
 def correlated_items(n=300, k=5, seed=0, missing=0.0):
