@@ -4,6 +4,7 @@ commands; hostile cells neutralised, numbers kept, no secrets ever exported."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import threading
@@ -112,6 +113,27 @@ def test_wide_csv_spans_both_versions(app: Flask) -> None:
     assert new["visits"] == "-5"  # a negative number stays a number
     assert new["comment"] == "'=1+1"
     assert old["submitted_at"].endswith("Z") and old["status"] == "completed"
+
+
+def test_times_are_exported_in_utc_to_the_second(app: Flask, tmp_path: Path) -> None:
+    """The database formats them (``source.utc_text``): the same text on SQLite and
+    PostgreSQL, whatever the time zone the moment was given in, fractions of a second cut."""
+    toronto = dt.timezone(dt.timedelta(hours=-5))
+    with app.app_context():
+        version = store_definition(load_text(V1)).version.id
+        response = Response(version_id=version, status=COMPLETED, language="fr",
+                            answers={"service": "clinic"}, resume_hash=digest(new_secret()),
+                            start_hash=digest(new_secret()),
+                            started_at=dt.datetime(2026, 3, 1, 12, 34, 56, 987654, toronto),
+                            completed_at=dt.datetime(2026, 3, 1, 23, 59, 59, 999999, dt.UTC))
+        db.session.add(response)
+        db.session.commit()
+        rows = read_csv(b"".join(csv_wide(export(app))))
+        write_sav(export(app), tmp_path / "x.sav", lang="fr")
+    assert (rows[0]["started_at"], rows[0]["submitted_at"]) == (
+        "2026-03-01T17:34:56Z", "2026-03-01T23:59:59Z")
+    frame, _ = pyreadstat.read_sav(str(tmp_path / "x.sav"))
+    assert frame["submitted_at"][0] == dt.datetime(2026, 3, 1, 23, 59, 59)
 
 
 def test_everything_includes_started_responses(app: Flask) -> None:

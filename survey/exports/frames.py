@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .campaign import CampaignContext
-from .cells import CellPlan, label_text, timestamp
+from .cells import CellPlan, label_text
 from .schema import Schema, build_schema
 from .source import ResponseRow, Selection, count_rows, response_rows, stored_versions
 
@@ -59,8 +59,7 @@ class Export:
 
         def record(row: ResponseRow) -> list[Any]:
             return [row.id, code, short[row.version_id], audience, *context(row), row.language,
-                    row.mode, row.wording, row.status, timestamp(row.started_at),
-                    timestamp(row.completed_at),
+                    row.mode, row.wording, row.status, row.started_at, row.completed_at,
                     *cells(row.version_id, row.answers or {})]
 
         return record

@@ -7,7 +7,6 @@ contact details or IP addresses (responses have none).
 
 from __future__ import annotations
 
-import datetime as dt
 import queue
 import threading
 from collections.abc import Iterator
@@ -16,6 +15,8 @@ from typing import Any, NamedTuple
 
 import orjson
 from sqlalchemy import Connection, Engine, Row, Select, Text, cast, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from ..extensions import db
 from ..models import Campaign, Questionnaire, QuestionnaireVersion, Response
@@ -34,8 +35,8 @@ class ResponseRow(NamedTuple):
     status: str
     language: str
     answers: dict[str, Any]
-    started_at: dt.datetime | None
-    completed_at: dt.datetime | None
+    started_at: str | None  # UTC, ``YYYY-MM-DDTHH:MM:SSZ`` (:class:`utc_text`)
+    completed_at: str | None
     campaign_id: int | None = None
     panel_hash: str | None = None
     mode: str = MODE_SELF  # how it was collected: self, assisted, paper
@@ -99,12 +100,34 @@ def questionnaire_codes() -> list[str]:
     return list(db.session.scalars(select(Questionnaire.code).order_by(Questionnaire.code)))
 
 
+class utc_text(FunctionElement):  # noqa: N801 - used as a SQL function
+    """A stored time as the exports write it, UTC ``YYYY-MM-DDTHH:MM:SSZ``, formatted by the
+    database: turning each row's two times into datetimes and back to text took a tenth of a
+    wide CSV's time (on PostgreSQL, the database's own process now does it)."""
+
+    type = Text()
+    inherit_cache = True
+
+
+@compiles(utc_text, "sqlite")
+def _utc_text_sqlite(element: utc_text, compiler: Any, **kw: Any) -> str:
+    # SQLite stores UtcDateTime as UTC text, "YYYY-MM-DD HH:MM:SS.ffffff"
+    return f"strftime('%Y-%m-%dT%H:%M:%SZ', {compiler.process(element.clauses, **kw)})"
+
+
+@compiles(utc_text, "postgresql")
+def _utc_text_postgresql(element: utc_text, compiler: Any, **kw: Any) -> str:
+    column = compiler.process(element.clauses, **kw)
+    return f"""to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"""
+
+
 def export_query(selection: Selection, version_ids: list[int]) -> Select:
     """The selected responses' exported columns in id order. ``yield_per`` streams it through
     a server-side cursor (PostgreSQL) and the primary key's order lets the database send the
     first rows at once (an index scan, no sort)."""
     return (select(Response.id, Response.version_id, Response.status, Response.language,
-                   cast(Response.answers, Text), Response.started_at, Response.completed_at,
+                   cast(Response.answers, Text), utc_text(Response.started_at),
+                   utc_text(Response.completed_at),
                    Response.campaign_id, Response.panel_hash, Response.mode,
                    func.coalesce(Response.answered_in, Response.wording))
             .where(*selection.where(version_ids))
