@@ -26,7 +26,14 @@ from sqlalchemy import func, select
 from analysis.suppression import suppress
 
 from .extensions import db
-from .models import Delivery, Invitation, Mailing, Response
+from .models import (
+    Delivery,
+    Invitation,
+    Mailing,
+    Questionnaire,
+    QuestionnaireVersion,
+    Response,
+)
 from .models.invitation import INVITATION, QUEUED
 from .models.response import COMPLETED
 
@@ -37,6 +44,9 @@ OPEN_LINK = "open"  # through the campaign's open link (or no campaign)
 SOURCES = (INVITED, LINK, OPEN_LINK)
 
 
+Place = tuple[str | None, str | None]  # (questionnaire, section): where a response stopped
+
+
 @dataclass(frozen=True)
 class ResponseRow:
     status: str
@@ -44,6 +54,11 @@ class ResponseRow:
     completed_at: dt.datetime | None
     current_section: str | None
     source: str = OPEN_LINK
+    questionnaire: str | None = None  # its code: section codes repeat across questionnaires
+
+    @property
+    def place(self) -> Place:
+        return (self.questionnaire, self.current_section)
 
 
 @dataclass(frozen=True)
@@ -69,7 +84,7 @@ class Monitor:
     completion_rate: float | None  # completed / started
     response_rate: float | None  # completed through an emailed invitation / invited
     median_minutes: float | None
-    dropoff: list[tuple[str, Count]] = field(default_factory=list)  # (section code, stopped there)
+    dropoff: list[tuple[Place, Count]] = field(default_factory=list)  # (place, stopped there)
     by_day: list[tuple[dt.date, Count]] = field(default_factory=list)
     completed_by_source: dict[str, Count] = field(default_factory=dict)  # SOURCES -> count
 
@@ -78,13 +93,14 @@ class Monitor:
         return max((c.value or 0 for _day, c in self.by_day), default=0)
 
 
-def summarise(rows: Sequence[ResponseRow], invited: int | None, sections: Sequence[str],
+def summarise(rows: Sequence[ResponseRow], invited: int | None, sections: Sequence[Place],
               min_group: int, restricted: bool, today: dt.date | None = None,
               span: tuple[dt.date, dt.date] | None = None,
               zone: dt.tzinfo = dt.UTC) -> Monitor:
     """The figures of a set of responses. ``invited``: invitations emailed; ``restricted``
     (partners): small counts hidden; ``span``: the days the chart covers (widened to every
-    completion), days counted in ``zone``."""
+    completion), days counted in ``zone``; ``sections``: the pages in questionnaire order, as
+    (questionnaire, section) places (a place in no questionnaire's order comes last)."""
     threshold = min_group if restricted else 0
 
     def count(n: int) -> Count:
@@ -105,10 +121,11 @@ def summarise(rows: Sequence[ResponseRow], invited: int | None, sections: Sequen
                      and not invited_c.hidden and not through_invitation.hidden else None)
     median = statistics.median(minutes) if minutes and not completed_c.hidden else None
 
-    stopped = Counter(r.current_section for r in rows if r.status != COMPLETED)
-    order = list(sections) + sorted({s for s in stopped if s not in sections}, key=str)
-    dropoff = _table([(s, stopped.get(s, 0)) for s in order if s is not None or stopped.get(s)],
-                     threshold)
+    stopped = Counter(r.place for r in rows if r.status != COMPLETED)
+    order = list(sections) + sorted({p for p in stopped if p not in sections}, key=str)
+    # the consent page (no section yet) only when someone stopped there
+    dropoff = _table([(p, stopped.get(p, 0)) for p in order
+                      if p[1] is not None or stopped.get(p)], threshold)
     days = Counter(r.completed_at.astimezone(zone).date() for r in done)
     by_day = _table(_day_range(days, today, span), threshold)
     return Monitor(invited=invited_c, started=started_c, completed=completed_c,
@@ -153,15 +170,17 @@ def campaign_rows(campaign_ids: Sequence[int]) -> tuple[list[ResponseRow], int]:
         return [], 0
     query = (select(Response.status, Response.started_at, Response.completed_at,
                     Response.current_section, Invitation.id, Invitation.invited_at,
-                    Invitation.revoked_at)
+                    Invitation.revoked_at, Questionnaire.code)
+             .join(QuestionnaireVersion, QuestionnaireVersion.id == Response.version_id)
+             .join(Questionnaire, Questionnaire.id == QuestionnaireVersion.questionnaire_id)
              .outerjoin(Invitation, Invitation.response_id == Response.id)
              .where(Response.campaign_id.in_(campaign_ids)))
     rows = []
-    for status, started, completed, section, invitation, invited_at, revoked in (
+    for status, started, completed, section, invitation, invited_at, revoked, code in (
             db.session.execute(query)):
         source = (OPEN_LINK if invitation is None else
                   INVITED if invited_at is not None and revoked is None else LINK)
-        rows.append(ResponseRow(status, started, completed, section, source))
+        rows.append(ResponseRow(status, started, completed, section, source, code))
     queued = (select(Delivery.id).join(Mailing, Mailing.id == Delivery.mailing_id)
               .where(Delivery.invitation_id == Invitation.id, Delivery.status == QUEUED,
                      Mailing.kind == INVITATION).exists())

@@ -296,6 +296,45 @@ def test_monitoring_moves_with_answers_and_hides_small_counts_from_partners(
     assert "67\u00a0%" in whole  # French by default
 
 
+def test_the_evaluations_monitoring_tells_each_questionnaires_pages_apart(
+        app: Flask, world: World, bundled) -> None:  # noqa: ANN001
+    """Both bundled questionnaires end with the page ``about_you``: the evaluation's "where
+    people stop" counts each questionnaire's own, titled with the questionnaire."""
+    from survey.design import services as design
+    from survey.models import Evaluation, Response, User
+    from survey.versions import store_definition
+
+    with app.app_context():
+        patients = design.create_campaign(
+            db.session.get(Evaluation, world.a.evaluation),
+            db.session.get(User, world.users["researcher"]),
+            version=store_definition(bundled["patients"]).version)
+        design.set_campaign_status(patients, "open", None)
+        slug = patients.slug
+        db.session.commit()
+    for link, code, times in ((world.a.slug, "professionals", 1), (slug, "patients", 2)):
+        for _ in range(times):
+            participant = Participant(app.test_client())
+            participant.get(f"/c/{link}")
+            participant.start(code)
+    with app.app_context():
+        for response in db.session.scalars(select(Response)):
+            response.current_section = "about_you"
+        db.session.commit()
+    html = as_role(app, world, "researcher").get(
+        f"/design/e/{world.a.evaluation}/monitoring?lang=en").get_data(as_text=True)
+    table = html.split("Where people stop")[1].split("</table>")[0]
+    groups = re.split(r'<tr class="group"><th scope="colgroup" colspan="2">([^<]+)</th></tr>',
+                      table)[1:]
+    row = r'<th scope="row">([^<]+)</th><td class="num">(\d+)</td>'
+    stopped = {title: dict(re.findall(row, rows))
+               for title, rows in zip(groups[::2], groups[1::2], strict=True)}
+    about = bundled["patients"].section("about_you").title["en"]
+    assert list(stopped) == [bundled["professionals"].title["en"], bundled["patients"].title["en"]]
+    assert stopped[bundled["professionals"].title["en"]][about] == "1"
+    assert stopped[bundled["patients"].title["en"]][about] == "2"
+
+
 def test_monitoring_separates_open_link_completes_and_spans_the_campaign(
         app: Flask, world: World, bundled) -> None:  # noqa: ANN001
     """Two contacts emailed, three answers by the open link: the response rate is 0 %, not

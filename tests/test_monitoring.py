@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from survey.monitoring import INVITED, LINK, OPEN_LINK, ResponseRow, campaign_span, summarise
 
 T0 = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
-SECTIONS = ["about", "care", "equity"]
+SECTIONS = [("q", "about"), ("q", "care"), ("q", "equity")]  # (questionnaire, page)
 
 
 def done(minutes: float, day: int = 0, source: str = INVITED) -> ResponseRow:
@@ -18,8 +18,8 @@ def done(minutes: float, day: int = 0, source: str = INVITED) -> ResponseRow:
     return ResponseRow("completed", start, start + dt.timedelta(minutes=minutes), None, source)
 
 
-def stopped(section: str) -> ResponseRow:
-    return ResponseRow("started", T0, None, section)
+def stopped(section: str | None, questionnaire: str = "q") -> ResponseRow:
+    return ResponseRow("started", T0, None, section, OPEN_LINK, questionnaire)
 
 
 def test_researchers_see_every_figure() -> None:
@@ -31,7 +31,7 @@ def test_researchers_see_every_figure() -> None:
                                                                                   "3")
     assert monitor.completion_rate == 0.5 and monitor.response_rate == 0.25
     assert monitor.median_minutes == statistics.median([10, 14, 30]) == 14
-    assert [(s, c.value) for s, c in monitor.dropoff] == [("about", 1), ("care", 2),
+    assert [(s, c.value) for (_q, s), c in monitor.dropoff] == [("about", 1), ("care", 2),
                                                           ("equity", 0)]
     assert [(d.day, c.value) for d, c in monitor.by_day] == [(20, 1), (21, 2), (22, 0), (23, 0)]
     assert monitor.peak == 2
@@ -42,7 +42,7 @@ def test_partners_see_small_counts_as_below_the_threshold() -> None:
         stopped("about")] * 2 + [stopped("equity")]
     monitor = summarise(rows, invited=40, sections=SECTIONS, min_group=5, restricted=True)
     assert str(monitor.started) == "16" and str(monitor.completed) == "7"
-    dropoff = {s: str(c) for s, c in monitor.dropoff}
+    dropoff = {s: str(c) for (_q, s), c in monitor.dropoff}
     # "about" (2) and "equity" (1) are under 5; "care" stays, as two cells are hidden.
     assert dropoff == {"about": "< 5", "care": "6", "equity": "< 5"}
     # Days: 4 and 3 completions, both hidden.
@@ -52,7 +52,7 @@ def test_partners_see_small_counts_as_below_the_threshold() -> None:
 def test_one_hidden_cell_hides_another_so_totals_cannot_reveal_it() -> None:
     rows = [stopped("about")] * 2 + [stopped("care")] * 6 + [stopped("equity")] * 9
     monitor = summarise(rows, invited=None, sections=SECTIONS, min_group=5, restricted=True)
-    dropoff = {s: str(c) for s, c in monitor.dropoff}
+    dropoff = {s: str(c) for (_q, s), c in monitor.dropoff}
     assert dropoff == {"about": "< 5", "care": "< 5", "equity": "9"}
     assert monitor.invited is None and monitor.response_rate is None
 
@@ -126,3 +126,17 @@ def test_the_chart_spans_the_campaign_in_its_time_zone() -> None:
     assert len(monitor.by_day) == 28  # one bar a day from opening to today, not one day
     assert monitor.by_day[0][0] == dt.date(2026, 11, 2)
     assert dict((d, c.value) for d, c in monitor.by_day)[dt.date(2026, 11, 20)] == 1
+
+
+def test_a_page_code_shared_by_two_questionnaires_is_counted_for_each() -> None:
+    """The bundled questionnaires all end with ``about_you``: an evaluation's drop-off keeps
+    each questionnaire's own, in questionnaire order, and its consent page apart."""
+    sections = [("patients", "your_visit"), ("patients", "about_you"),
+                ("professionals", "team_context"), ("professionals", "about_you")]
+    rows = ([stopped("about_you", "patients")] * 2 + [stopped("about_you", "professionals")] * 3
+            + [stopped(None, "professionals")])
+    monitor = summarise(rows, invited=None, sections=sections, min_group=5, restricted=False)
+    assert [(place, c.value) for place, c in monitor.dropoff] == [
+        (("patients", "your_visit"), 0), (("patients", "about_you"), 2),
+        (("professionals", "team_context"), 0), (("professionals", "about_you"), 3),
+        (("professionals", None), 1)]
