@@ -6,7 +6,8 @@ For each database, two servers run one after the other, both through ``survey.se
 (gunicorn, gthread, the options of ``survey run``) with 4 workers:
 
 - the app, started by ``survey run`` itself on a fresh database (SQLite in a temporary instance
-  folder; PostgreSQL in a database ``--name`` (``proximite_bench``) created on ``--postgres``);
+  folder; PostgreSQL in a database ``--name`` (``proximite_bench``) created on ``--postgres``,
+  dropped after the run);
 - a bare Flask app on the same database that inserts the posted form as one JSON row and
   redirects to a page that reads it back (no template, no session, no CSRF, no checks).
 
@@ -205,8 +206,8 @@ def bench(database: str, args: argparse.Namespace, folder: Path) -> tuple[float,
     windows of a few seconds, so a change in the machine's load weighs on both alike."""
     instance = folder / database
     instance.mkdir()
-    url = (f"sqlite:///{instance / 'survey.db'}" if database == "sqlite"
-           else fresh_postgres(args.name, args.postgres)[0])
+    url, drop = ((f"sqlite:///{instance / 'survey.db'}", lambda: None) if database == "sqlite"
+                 else fresh_postgres(args.name, args.postgres))
     env = {k: v for k, v in os.environ.items() if not k.startswith("SURVEY_")}
     # All simulated participants share one address: the consent limit (meant for one person or
     # one care home's wifi) would stop them after a few dozen starts.
@@ -232,6 +233,7 @@ def bench(database: str, args: argparse.Namespace, folder: Path) -> tuple[float,
     finally:
         for server in servers:
             stop(server)
+        drop()  # the PostgreSQL database made for the run
 
 
 def main() -> None:
@@ -243,7 +245,7 @@ def main() -> None:
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres",
                         help="a PostgreSQL server where the database proximite_bench is made")
     parser.add_argument("--name", default="proximite_bench",
-                        help="the PostgreSQL database made for the run (dropped first)")
+                        help="the PostgreSQL database made for the run (dropped after it)")
     parser.add_argument("--serve-bare", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
