@@ -30,15 +30,20 @@ FRENCH_SPACES = re.compile(r" (?=[?!:;»])|(?<=«) ")
 def text(mapping: Mapping[str, str] | None) -> str:
     """A definition's text in the participant's language (else the first one given), with
     French no-break spaces on a French page."""
-    value = chosen(mapping)
-    return FRENCH_SPACES.sub("\u00a0", value) if locale_code() == "fr" else value
+    code = locale_code()
+    value = _in(mapping, code)
+    return FRENCH_SPACES.sub("\u00a0", value) if code == "fr" else value
 
 
 def chosen(mapping: Mapping[str, str] | None) -> str:
     """A definition's value in the participant's language as written (a media file's name)."""
+    return _in(mapping, locale_code())
+
+
+def _in(mapping: Mapping[str, str] | None, code: str) -> str:
     if not mapping:
         return ""
-    return mapping.get(locale_code()) or next(iter(mapping.values()), "")
+    return mapping.get(code) or next(iter(mapping.values()), "")
 
 
 def locale_code() -> str:

@@ -340,10 +340,10 @@ def cached_indicators(selection: Selection, min_group: int,
     if hit is not None:
         return Figures(hit, key)
     last = snapshots.load(spec)
-    if (last is None or last.revision != current) and not _any_selected(selection, export):
-        # Nothing to compute (a new evaluation, every response withdrawn): said at once.
-        return Figures(_cache.get(key, lambda: Computed(None, 0, current, utcnow())), key)
     if last is None or last.revision != current:
+        if not _any_selected(selection, export):
+            # Nothing to compute (a new evaluation, every response withdrawn): said at once.
+            return Figures(_cache.get(key, lambda: Computed(None, 0, current, utcnow())), key)
         snapshots.touch(spec)
         failed = failed_lately(spec)
         if failed is not None:
